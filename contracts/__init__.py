@@ -1,0 +1,1 @@
+"""Wire contracts shared by every service: events, envelope, subjects, streams, registry."""

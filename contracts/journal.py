@@ -1,0 +1,388 @@
+"""The journal's events (stream `JOURNAL`). School side: names of staff and pupils live here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from contracts.base import (
+    ClassId,
+    Contract,
+    Event,
+    LessonId,
+    MarkId,
+    PupilId,
+    StaffId,
+    SubjectId,
+    Token,
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Weight = Annotated[Decimal, Field(gt=0, le=10, max_digits=4, decimal_places=2)]
+MarkValue = Annotated[str, StringConstraints(min_length=1, max_length=8)]
+AbsenceKind = Literal["absent", "late"]
+AbsenceReason = Literal["illness", "valid", "unexcused", "unknown"]
+Weekday = Annotated[int, Field(ge=1, le=7)]
+Slot = Annotated[int, Field(ge=1, le=12)]
+
+
+# ---------------------------------------------------------------- school configuration
+
+
+class Period(Contract):
+    """A period of assessment: a quarter, a half-year or the school's own."""
+
+    period_id: Token
+    name: Name
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class ScaleValue(Contract):
+    """One value of a mark scale; `numeric` is None for marks that do not enter averages."""
+
+    value: MarkValue
+    numeric: int | None = None
+    label: Name
+
+
+class WorkKind(Contract):
+    """A kind of work (form of control) and its weight in averages."""
+
+    work_kind_id: Token
+    name: Name
+    weight: Weight
+
+
+class SchoolYearOpened(Event):
+    """The school year starts with its calendar and its periods."""
+
+    event_type = "journal.SchoolYearOpened"
+    school_name: Name
+    starts_on: dt.date
+    ends_on: dt.date
+    periods: tuple[Period, ...] = Field(min_length=1)
+
+
+class MarkScaleConfigured(Event):
+    """The school's mark scale (a new version replaces the old one from now on)."""
+
+    event_type = "journal.MarkScaleConfigured"
+    scale_id: Token
+    values: tuple[ScaleValue, ...] = Field(min_length=1)
+
+
+class WorkKindsConfigured(Event):
+    """The school's kinds of work and their weights (a new version from now on)."""
+
+    event_type = "journal.WorkKindsConfigured"
+    kinds: tuple[WorkKind, ...] = Field(min_length=1)
+
+
+class SubjectDefined(Event):
+    """A subject the school teaches (a new definition renames it)."""
+
+    event_type = "journal.SubjectDefined"
+    subject_id: SubjectId
+    name: Name
+
+
+# ---------------------------------------------------------------- people
+
+
+class StaffMemberRegistered(Event):
+    """A member of staff, with the name the journal shows (a new event renames them)."""
+
+    event_type = "journal.StaffMemberRegistered"
+    staff_id: StaffId
+    full_name: Name
+    position: Name
+
+
+class PupilRegistered(Event):
+    """A pupil's personal record. Never leaves the school side."""
+
+    event_type = "journal.PupilRegistered"
+    pupil_id: PupilId
+    full_name: Name
+    birth_date: dt.date
+
+
+# ---------------------------------------------------------------- classes
+
+
+class ClassOpened(Event):
+    """A class for the school year with its class teacher."""
+
+    event_type = "journal.ClassOpened"
+    class_id: ClassId
+    grade: int = Field(ge=1, le=11)
+    label: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    class_teacher_id: StaffId
+
+
+class ClassTeacherAssigned(Event):
+    """The class teacher changes."""
+
+    event_type = "journal.ClassTeacherAssigned"
+    class_teacher_id: StaffId
+
+
+class PupilJoinedClass(Event):
+    """A pupil belongs to the class from a date on."""
+
+    event_type = "journal.PupilJoinedClass"
+    pupil_id: PupilId
+    since: dt.date
+
+
+class PupilLeftClass(Event):
+    """A pupil no longer belongs to the class after a date (the date is their last day)."""
+
+    event_type = "journal.PupilLeftClass"
+    pupil_id: PupilId
+    last_day: dt.date
+    reason: Text
+
+
+class TeachingAssigned(Event):
+    """A teacher teaches a subject to the class (or one of its groups)."""
+
+    event_type = "journal.TeachingAssigned"
+    teacher_id: StaffId
+    subject_id: SubjectId
+    group: Token | None = None
+
+
+class TeachingUnassigned(Event):
+    """A teaching assignment ends."""
+
+    event_type = "journal.TeachingUnassigned"
+    teacher_id: StaffId
+    subject_id: SubjectId
+    group: Token | None = None
+
+
+class TimetableSlot(Contract):
+    """One weekly slot of the class's timetable."""
+
+    weekday: Weekday
+    slot: Slot
+    subject_id: SubjectId
+    teacher_id: StaffId
+    group: Token | None = None
+
+
+class TimetableSet(Event):
+    """The class's weekly timetable from a date on (replaces the previous one from then)."""
+
+    event_type = "journal.TimetableSet"
+    effective_from: dt.date
+    slots: tuple[TimetableSlot, ...]
+
+
+# ---------------------------------------------------------------- lessons
+
+
+class Attachment(Contract):
+    """A homework file: the bytes live in the Object Store under `attachment_id`."""
+
+    attachment_id: Token
+    name: Name
+    size: int = Field(ge=0)
+    media_type: Annotated[str, StringConstraints(min_length=3, max_length=100)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class MarkEntry(Contract):
+    """One mark as the teacher records it; the weight is that of its kind of work at the time."""
+
+    mark_id: MarkId
+    pupil_id: PupilId
+    value: MarkValue
+    work_kind_id: Token
+    weight: Weight
+    comment: Annotated[str, StringConstraints(max_length=500)] | None = None
+    counts: bool = True
+
+
+class AbsenceEntry(Contract):
+    """The teacher's observation of one pupil at the lesson."""
+
+    pupil_id: PupilId
+    kind: AbsenceKind
+    minutes_late: int | None = Field(default=None, ge=1, le=90)
+
+
+class LessonScheduled(Event):
+    """A lesson is on the timetable (or added by the administrator)."""
+
+    event_type = "journal.LessonScheduled"
+    lesson_id: LessonId
+    class_id: ClassId
+    subject_id: SubjectId
+    date: dt.date
+    slot: Slot
+    teacher_id: StaffId
+    group: Token | None = None
+
+
+class TeacherSubstituted(Event):
+    """Another teacher holds the lesson and becomes its teacher of record."""
+
+    event_type = "journal.TeacherSubstituted"
+    substitute_id: StaffId
+    reason: Text
+
+
+class LessonHeld(Event):
+    """The teacher of record confirms the lesson took place."""
+
+    event_type = "journal.LessonHeld"
+
+
+class LessonCancelled(Event):
+    """The lesson did not take place."""
+
+    event_type = "journal.LessonCancelled"
+    reason: Text
+
+
+class TopicSet(Event):
+    """The lesson's topic (a later event supersedes it, the old one stays in history)."""
+
+    event_type = "journal.TopicSet"
+    topic: Text
+
+
+class HomeworkSet(Event):
+    """The homework text and due date."""
+
+    event_type = "journal.HomeworkSet"
+    text: Text
+    due_on: dt.date | None = None
+
+
+class HomeworkAttachmentAdded(Event):
+    """A file attached to the homework."""
+
+    event_type = "journal.HomeworkAttachmentAdded"
+    attachment: Attachment
+
+
+class MarkRecorded(Event):
+    """A mark is recorded."""
+
+    event_type = "journal.MarkRecorded"
+    mark: MarkEntry
+
+
+class MarkCorrected(Event):
+    """A recorded mark is corrected; the old value stays in history."""
+
+    event_type = "journal.MarkCorrected"
+    mark_id: MarkId
+    value: MarkValue
+    work_kind_id: Token
+    weight: Weight
+    comment: Annotated[str, StringConstraints(max_length=500)] | None = None
+    counts: bool = True
+    reason: Text
+
+
+class MarkCancelled(Event):
+    """A recorded mark no longer counts; it stays in history."""
+
+    event_type = "journal.MarkCancelled"
+    mark_id: MarkId
+    reason: Text
+
+
+class AttendanceTaken(Event):
+    """The complete observation of the lesson: everyone not listed was present."""
+
+    event_type = "journal.AttendanceTaken"
+    absences: tuple[AbsenceEntry, ...]
+
+
+class AbsenceReasonSet(Event):
+    """The reason of an absence or lateness, kept apart from who observed it."""
+
+    event_type = "journal.AbsenceReasonSet"
+    pupil_id: PupilId
+    reason: AbsenceReason
+    evidence: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class LessonEntriesSaved(Event):
+    """A whole-class save: what the teacher entered on the lesson page, as one fact."""
+
+    event_type = "journal.LessonEntriesSaved"
+    held: bool = True
+    topic: Text | None = None
+    homework: HomeworkSet | None = None
+    marks: tuple[MarkEntry, ...] = ()
+    attendance: tuple[AbsenceEntry, ...] | None = None
+
+
+SchoolEvent = (
+    SchoolYearOpened | MarkScaleConfigured | WorkKindsConfigured | SubjectDefined
+)
+ClassEvent = (
+    ClassOpened
+    | ClassTeacherAssigned
+    | PupilJoinedClass
+    | PupilLeftClass
+    | TeachingAssigned
+    | TeachingUnassigned
+    | TimetableSet
+)
+LessonEvent = (
+    LessonScheduled
+    | TeacherSubstituted
+    | LessonHeld
+    | LessonCancelled
+    | TopicSet
+    | HomeworkSet
+    | HomeworkAttachmentAdded
+    | MarkRecorded
+    | MarkCorrected
+    | MarkCancelled
+    | AttendanceTaken
+    | AbsenceReasonSet
+    | LessonEntriesSaved
+)
+JournalEvent = SchoolEvent | StaffMemberRegistered | PupilRegistered | ClassEvent | LessonEvent
+
+JOURNAL_EVENTS: tuple[type[Event], ...] = (
+    SchoolYearOpened,
+    MarkScaleConfigured,
+    WorkKindsConfigured,
+    SubjectDefined,
+    StaffMemberRegistered,
+    PupilRegistered,
+    ClassOpened,
+    ClassTeacherAssigned,
+    PupilJoinedClass,
+    PupilLeftClass,
+    TeachingAssigned,
+    TeachingUnassigned,
+    TimetableSet,
+    LessonScheduled,
+    TeacherSubstituted,
+    LessonHeld,
+    LessonCancelled,
+    TopicSet,
+    HomeworkSet,
+    HomeworkAttachmentAdded,
+    MarkRecorded,
+    MarkCorrected,
+    MarkCancelled,
+    AttendanceTaken,
+    AbsenceReasonSet,
+    LessonEntriesSaved,
+)

@@ -1,0 +1,64 @@
+"""Decode payloads by their stable wire name and version, upcasting old versions first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from contracts.base import Event
+from contracts.journal import JOURNAL_EVENTS
+from contracts.upcasters import UPCASTERS, Upcaster
+
+
+class UnknownEventType(ValueError):
+    """The registry has no model for this event type."""
+
+
+class UnsupportedVersion(ValueError):
+    """The payload's version is newer than this code knows, or no upcaster chain reaches it."""
+
+
+class Registry:
+    """Maps `event_type` to its current model and upcasts old payloads on decode."""
+
+    def __init__(
+        self,
+        models: Iterable[type[Event]],
+        upcasters: Mapping[tuple[str, int], Upcaster] = UPCASTERS,
+    ) -> None:
+        self._models = {model.event_type: model for model in models}
+        self._upcasters = upcasters
+
+    def model(self, event_type: str) -> type[Event]:
+        """The current model of an event type."""
+        try:
+            return self._models[event_type]
+        except KeyError:
+            raise UnknownEventType(event_type) from None
+
+    def upcast(self, event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+        """Lift a payload to the current version of its type."""
+        current = self.model(event_type).schema_version
+        if version > current:
+            msg = f"{event_type} v{version} is newer than v{current}"
+            raise UnsupportedVersion(msg)
+        while version < current:
+            step = self._upcasters.get((event_type, version))
+            if step is None:
+                msg = f"no upcaster for {event_type} v{version}"
+                raise UnsupportedVersion(msg)
+            data = step(data)
+            version += 1
+        return data
+
+    def decode(self, event_type: str, version: int, data: dict[str, Any]) -> Event:
+        """Validate a payload of any known version into the current model."""
+        model = self.model(event_type)
+        return model.model_validate(self.upcast(event_type, version, data))
+
+    def types(self) -> tuple[type[Event], ...]:
+        """Every registered model."""
+        return tuple(self._models.values())
+
+
+JOURNAL_REGISTRY = Registry(JOURNAL_EVENTS)

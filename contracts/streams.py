@@ -1,0 +1,47 @@
+"""Stream definitions (valid on nats-server 2.9.10). Created idempotently at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DUPLICATE_WINDOW_SECONDS = 10 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSpec:
+    """What a stream is called and which subjects it owns; the rest is policy shared by all."""
+
+    name: str
+    subjects: tuple[str, ...]
+    description: str
+
+
+JOURNAL = StreamSpec("JOURNAL", ("jrn.>",), "The school journal: roster, lessons, marks, attendance")
+ENROLLMENT = StreamSpec("ENROLLMENT", ("enr.>",), "Parents' applications, portal UIDs, grants")
+DIARY = StreamSpec("DIARY", ("dry.>",), "Depersonalised feed for the e-diary (exporter only)")
+PORTAL = StreamSpec("PORTAL", ("prt.>",), "Portal-side facts: messages")
+
+ALL_STREAMS = (JOURNAL, ENROLLMENT, DIARY, PORTAL)
+
+# Object Store bucket for homework attachments (school side).
+HOMEWORK_FILES_BUCKET = "homework-files"
+
+
+def stream_config(spec: StreamSpec) -> dict[str, object]:
+    """The JetStream configuration for a stream, as plain fields for `add_stream`."""
+    return {
+        "name": spec.name,
+        "subjects": list(spec.subjects),
+        "description": spec.description,
+        "storage": "file",
+        "retention": "limits",
+        "discard": "new",
+        "deny_delete": True,
+        "deny_purge": True,
+        "allow_direct": True,
+        "duplicate_window": float(DUPLICATE_WINDOW_SECONDS),
+        "max_msgs": -1,
+        "max_bytes": -1,
+        "max_age": 0.0,
+        "num_replicas": 1,
+    }

@@ -1,0 +1,89 @@
+"""Subject builders: every service names subjects through these functions only.
+
+Tokens are `[a-z0-9-]`; a subject never carries personal data. School-wide aggregates of the
+journal use the reserved class token `school`.
+"""
+
+from __future__ import annotations
+
+import re
+
+SCHOOL_WIDE = "school"
+_TOKEN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _check(*tokens: str) -> None:
+    for token in tokens:
+        if not _TOKEN.match(token):
+            msg = f"invalid subject token {token!r}"
+            raise ValueError(msg)
+
+
+def journal(year: int, school: str, class_id: str, kind: str, aggregate_id: str) -> str:
+    """`jrn.<year>.<school>.<class>.<kind>.<id>`."""
+    _check(str(year), school, class_id, kind, aggregate_id)
+    return f"jrn.{year}.{school}.{class_id}.{kind}.{aggregate_id}"
+
+
+def school_config(year: int, school: str) -> str:
+    """The school's configuration for a year: periods, scale, kinds of work, subjects."""
+    return journal(year, school, SCHOOL_WIDE, "school", school)
+
+
+def staff_member(year: int, school: str, staff_id: str) -> str:
+    """One member of staff."""
+    return journal(year, school, SCHOOL_WIDE, "staff", staff_id)
+
+
+def pupil(year: int, school: str, pupil_id: str) -> str:
+    """One pupil's personal record (school side only)."""
+    return journal(year, school, SCHOOL_WIDE, "pupil", pupil_id)
+
+
+def school_class(year: int, school: str, class_id: str) -> str:
+    """A class: class teacher, membership, teaching assignments, timetable."""
+    if class_id == SCHOOL_WIDE:
+        msg = f"class id {SCHOOL_WIDE!r} is reserved"
+        raise ValueError(msg)
+    return journal(year, school, class_id, "class", class_id)
+
+
+def lesson(year: int, school: str, class_id: str, lesson_id: str) -> str:
+    """One lesson's whole history."""
+    return journal(year, school, class_id, "lesson", lesson_id)
+
+
+def journal_filter(year: int | None = None, school: str | None = None) -> str:
+    """A wildcard filter over the journal, optionally narrowed to a year and school."""
+    if year is None:
+        return "jrn.>"
+    if school is None:
+        return f"jrn.{year}.>"
+    return f"jrn.{year}.{school}.>"
+
+
+def enrollment(school: str, kind: str, aggregate_id: str) -> str:
+    """`enr.<school>.<kind>.<id>`."""
+    _check(school, kind, aggregate_id)
+    return f"enr.{school}.{kind}.{aggregate_id}"
+
+
+def diary(year: int, school: str, kind: str, aggregate_id: str) -> str:
+    """`dry.<year>.<school>.<kind>.<id>`."""
+    _check(str(year), school, kind, aggregate_id)
+    return f"dry.{year}.{school}.{kind}.{aggregate_id}"
+
+
+def portal(school: str, kind: str, aggregate_id: str) -> str:
+    """`prt.<school>.<kind>.<id>`."""
+    _check(school, kind, aggregate_id)
+    return f"prt.{school}.{kind}.{aggregate_id}"
+
+
+def parse_journal(subject: str) -> tuple[int, str, str, str, str]:
+    """Split a journal subject into (year, school, class, kind, id)."""
+    parts = subject.split(".")
+    if len(parts) != 6 or parts[0] != "jrn":
+        msg = f"not a journal subject: {subject!r}"
+        raise ValueError(msg)
+    return int(parts[1]), parts[2], parts[3], parts[4], parts[5]
