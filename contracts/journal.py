@@ -329,9 +329,7 @@ class LessonEntriesSaved(Event):
     attendance: tuple[AbsenceEntry, ...] | None = None
 
 
-SchoolEvent = (
-    SchoolYearOpened | MarkScaleConfigured | WorkKindsConfigured | SubjectDefined
-)
+SchoolEvent = SchoolYearOpened | MarkScaleConfigured | WorkKindsConfigured | SubjectDefined
 ClassEvent = (
     ClassOpened
     | ClassTeacherAssigned

@@ -16,7 +16,9 @@ class StreamSpec:
     description: str
 
 
-JOURNAL = StreamSpec("JOURNAL", ("jrn.>",), "The school journal: roster, lessons, marks, attendance")
+JOURNAL = StreamSpec(
+    "JOURNAL", ("jrn.>",), "The school journal: roster, lessons, marks, attendance"
+)
 ENROLLMENT = StreamSpec("ENROLLMENT", ("enr.>",), "Parents' applications, portal UIDs, grants")
 DIARY = StreamSpec("DIARY", ("dry.>",), "Depersonalised feed for the e-diary (exporter only)")
 PORTAL = StreamSpec("PORTAL", ("prt.>",), "Portal-side facts: messages")

@@ -233,4 +233,3 @@ LessonCommand = (
     | SetAbsenceReason
     | SaveLessonEntries
 )
-

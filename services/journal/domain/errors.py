@@ -40,6 +40,10 @@ class SchoolYearNotOpen(NotFound):
     """The school year has not been opened."""
 
 
+class AssignmentNotFound(NotFound):
+    """No such teaching assignment in the class."""
+
+
 # --- forbidden
 class NotLessonTeacher(Forbidden):
     """Only the lesson's teacher of record may record this."""
@@ -121,3 +125,15 @@ class InvalidScale(Invalid):
 
 class TimetableClash(Invalid):
     """Two lessons of one class (or one teacher) share a slot."""
+
+
+class InvalidWorkKinds(Invalid):
+    """The kinds of work are not usable (none, or an id twice)."""
+
+
+class ReasonRequired(Invalid):
+    """A correction, cancellation or substitution needs a reason."""
+
+
+class InvalidAttendance(Invalid):
+    """An attendance entry does not make sense (minutes late for an absent pupil)."""

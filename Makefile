@@ -1,0 +1,55 @@
+# The project's tasks. `make help` lists them.
+.DEFAULT_GOAL := help
+UV ?= uv
+PYTEST := $(UV) run pytest
+
+.PHONY: help install run demo fmt lint typecheck lint-imports docs docs-check test test-unit test-integration test-e2e bench check
+
+help: ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+install: ## Install the locked dependencies into .venv
+	$(UV) sync --frozen
+
+run: install ## Run the whole system with the demo school (private NATS and PostgreSQL if none given)
+	$(UV) run python -m deploy.launcher
+
+demo: run ## Same as run
+
+fmt: ## Format the code
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+lint: ## Formatting and lint checks
+	$(UV) run ruff format --check .
+	$(UV) run ruff check .
+
+typecheck: ## mypy --strict
+	$(UV) run mypy
+
+lint-imports: ## Dependency rules between packages and layers
+	$(UV) run lint-imports
+
+docs: ## Regenerate the checked-in contract documents
+	$(UV) run python -m deploy.gen_docs
+
+docs-check: ## Fail when the generated documents are stale
+	$(UV) run python -m deploy.gen_docs --check
+
+test-unit: ## Pure and service-layer tests
+	$(PYTEST) tests/unit
+
+test-integration: ## Against real nats-server and PostgreSQL
+	$(PYTEST) -m integration tests/integration
+
+test-e2e: ## The whole system over HTTP
+	$(PYTEST) -m e2e tests/e2e
+
+test: install ## The whole test suite (what CI runs)
+	$(PYTEST) tests
+
+bench: install ## Benchmarks, one JSON line each
+	$(UV) run python -m bench.write_path
+	$(UV) run python -m bench.projection_rebuild
+
+check: lint typecheck lint-imports docs-check test ## Everything CI checks

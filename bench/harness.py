@@ -1,0 +1,172 @@
+"""Shared pieces of the benchmarks: private servers, a running journal process, a seeded class,
+and statistics. Every benchmark prints one JSON line."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+import httpx
+
+from contracts.envelope import Actor
+from contracts.journal import Period, TimetableSlot
+from services.common.eventstore import JetStreamEventStore
+from services.common.jetstream import connect, ensure_stream
+from services.common.testing.servers import free_port, nats_server, temporary_database
+from services.journal.adapters.object_store import InMemoryFiles
+from services.journal.application import lessons, roster
+from services.journal.application.handling import Meta
+from services.journal.application.ports import Deps
+from services.journal.domain import commands as c
+from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
+from services.journal.testing import FakeClock, in_memory_deps
+
+SCHOOL, YEAR, CLASS_ID = "s1", 2026, "9a"
+TEACHER = Actor(id="t-bench", role="teacher")
+ADMIN = Actor(id="adm1", role="admin")
+PUPILS = tuple(f"p{i:03d}" for i in range(1, 31))
+SECRET = "bench-" + secrets.token_hex(32)
+
+
+@dataclass(frozen=True)
+class Infra:
+    """Private servers of one benchmark run."""
+
+    nats_url: str
+    database_url: str
+
+
+@contextlib.asynccontextmanager
+async def private_infra() -> AsyncIterator[Infra]:
+    """A private nats-server and a temporary database, removed afterwards."""
+    with nats_server() as nats_url:
+        admin = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+        async with temporary_database(admin) as database_url:
+            yield Infra(nats_url, database_url)
+
+
+@contextlib.contextmanager
+def journal_process(infra: Infra) -> Iterator[str]:
+    """`python -m services.journal` on a free port; yields its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "JOURNAL_NATS__URL": infra.nats_url,
+        "JOURNAL_PG__DSN": infra.database_url,
+        "JOURNAL_AUTH__DEV_SECRET": SECRET,
+        "JOURNAL_HTTP__PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.journal"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_ready(base: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/readyz", timeout=1.0).status_code == 200:
+                return
+        time.sleep(0.2)
+    msg = f"the journal at {base} did not become ready"
+    raise TimeoutError(msg)
+
+
+async def seed_class(nats_url: str, *, start: dt.date, end: dt.date) -> list[str]:
+    """One class of 30 pupils with seven maths lessons a day by one teacher; returns lesson ids."""
+    nc = await connect(nats_url, name="bench-seed")
+    try:
+        from contracts.streams import JOURNAL  # noqa: PLC0415
+
+        js = nc.jetstream()
+        await ensure_stream(js, JOURNAL)
+        deps = replace(
+            in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles()),
+            clock=FakeClock(dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)),
+        )
+        await _seed_roster(deps)
+        report = await lessons.schedule_from_timetable(deps, _meta(ADMIN), CLASS_ID, start, end)
+        return list(report.created)
+    finally:
+        await nc.close()
+
+
+_counter = iter(range(1, 10**9))
+
+
+def _meta(actor: Actor) -> Meta:
+    cid = f"seed-{next(_counter)}"
+    return Meta(command_id=cid, correlation_id=cid, actor=actor, school=SCHOOL, year=YEAR)
+
+
+async def _seed_roster(deps: Deps) -> None:
+    year = c.OpenSchoolYear(
+        "Школа",
+        dt.date(2026, 9, 1),
+        dt.date(2027, 5, 31),
+        (
+            Period(
+                period_id="y",
+                name="год",
+                starts_on=dt.date(2026, 9, 1),
+                ends_on=dt.date(2027, 5, 31),
+            ),
+        ),
+    )
+    for cmd in (
+        year,
+        c.ConfigureMarkScale("five", DEFAULT_SCALE),
+        c.ConfigureWorkKinds(DEFAULT_WORK_KINDS),
+        c.DefineSubject("math", "Математика"),
+    ):
+        await roster.run_school(deps, _meta(ADMIN), cmd)
+    await roster.register_staff(
+        deps, _meta(ADMIN), c.RegisterStaffMember(TEACHER.id, "Учитель", "учитель")
+    )
+    slots = tuple(
+        TimetableSlot(weekday=d, slot=s, subject_id="math", teacher_id=TEACHER.id)
+        for d in range(1, 6)
+        for s in range(1, 8)
+    )
+    steps: list[c.ClassCommand] = [
+        c.OpenClass(CLASS_ID, 9, "9А", TEACHER.id),
+        *(c.AddPupilToClass(p, dt.date(2026, 9, 1)) for p in PUPILS),
+        c.AssignTeaching(TEACHER.id, "math"),
+        c.SetTimetable(dt.date(2026, 9, 1), slots),
+    ]
+    for step in steps:
+        await roster.run_class(deps, _meta(ADMIN), CLASS_ID, step)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-quantile (0..1) of the values, by linear interpolation."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def median(values: Sequence[float]) -> float:
+    """The median."""
+    return statistics.median(values)

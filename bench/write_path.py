@@ -1,0 +1,189 @@
+"""Write path: marks recorded per second through the HTTP API with 32 concurrent clients, and the
+whole-class save, beside the raw rate of awaited JetStream publishes measured in the same run.
+
+    uv run python -m bench.write_path [--clients 32] [--seconds 10] [--runs 3]
+
+Prints one JSON line with the medians over the runs (and every run's figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from bench.harness import (
+    CLASS_ID,
+    PUPILS,
+    SCHOOL,
+    SECRET,
+    TEACHER,
+    YEAR,
+    journal_process,
+    median,
+    percentile,
+    private_infra,
+    seed_class,
+)
+from services.common.auth import DevTokenIssuer
+from services.common.jetstream import connect
+
+Request = Callable[[httpx.AsyncClient, int], Awaitable[int]]
+
+
+async def closed_loop(
+    clients: int, seconds: float, request: Request, base: str
+) -> dict[str, float]:
+    """`clients` workers each sending requests back to back for `seconds`; rate and latency."""
+    token = DevTokenIssuer(SECRET).mint(TEACHER.id, ["teacher"], SCHOOL)
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    failures = 0
+    counter = itertools.count()
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as http:
+
+        async def worker() -> None:
+            nonlocal failures
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                status = await request(http, next(counter))
+                latencies.append(time.perf_counter() - started)
+                failures += status >= 300
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return _figures(latencies, elapsed, failures)
+
+
+def _figures(latencies: list[float], elapsed: float, failures: int) -> dict[str, float]:
+    return {
+        "per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
+        "requests": len(latencies),
+        "failures": failures,
+    }
+
+
+def mark_request(lesson_ids: list[str]) -> Request:
+    """POST one mark; request n goes to lesson n mod len, pupil n mod 30."""
+
+    async def send(http: httpx.AsyncClient, n: int) -> int:
+        lesson = lesson_ids[n % len(lesson_ids)]
+        body = {
+            "pupil_id": PUPILS[n % len(PUPILS)],
+            "value": "54321"[n % 5],
+            "work_kind_id": "classwork",
+        }
+        url = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}/marks"
+        response = await http.post(url, json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+        return response.status_code
+
+    return send
+
+
+def save_request(lesson_ids: list[str]) -> Request:
+    """POST a whole-class save: topic, homework, attendance of 30 and five marks."""
+
+    async def send(http: httpx.AsyncClient, n: int) -> int:
+        lesson = lesson_ids[n % len(lesson_ids)]
+        marks = [
+            {"pupil_id": PUPILS[(n + k) % 30], "value": "54354"[k], "work_kind_id": "oral"}
+            for k in range(5)
+        ]
+        body = {
+            "held": True,
+            "topic": f"Тема {n}",
+            "homework": {"text": f"§{n % 40}, упр. 1-3"},
+            "marks": marks,
+            "attendance": [{"pupil_id": PUPILS[(n + 7) % 30], "kind": "absent"}],
+        }
+        url = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}/entries"
+        response = await http.post(url, json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+        return response.status_code
+
+    return send
+
+
+async def raw_publishes(nats_url: str, clients: int, seconds: float) -> dict[str, float]:
+    """Awaited JetStream publishes of a mark-sized message by `clients` concurrent publishers."""
+    nc = await connect(nats_url, name="bench-raw")
+    js = nc.jetstream()
+    await js.add_stream(name="BENCH_RAW", subjects=["benchraw.>"])
+    payload = b"x" * 420
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def worker(i: int) -> None:
+        n = 0
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            await js.publish(
+                f"benchraw.{i}.{n % 500}", payload, headers={"Nats-Msg-Id": f"{i}-{n}"}
+            )
+            latencies.append(time.perf_counter() - started)
+            n += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(clients)))
+    elapsed = time.perf_counter() - started
+    await js.delete_stream("BENCH_RAW")
+    await nc.close()
+    return _figures(latencies, elapsed, 0)
+
+
+async def one_run(clients: int, seconds: float) -> dict[str, dict[str, float]]:
+    """Fresh servers, a seeded class, then the three measurements."""
+    async with private_infra() as infra:
+        lesson_ids = await seed_class(
+            infra.nats_url, start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 27)
+        )
+        half = len(lesson_ids) // 2
+        with journal_process(infra) as base:
+            marks = await closed_loop(clients, seconds, mark_request(lesson_ids[:half]), base)
+            saves = await closed_loop(clients, seconds, save_request(lesson_ids[half:]), base)
+        raw = await raw_publishes(infra.nats_url, clients, seconds)
+    return {"marks": marks, "whole_class_save": saves, "raw_publish": raw}
+
+
+def main() -> None:
+    """Run the benchmark and print one JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    runs = [asyncio.run(one_run(args.clients, args.seconds)) for _ in range(args.runs)]
+    summary = {
+        f"{part}_{figure}": median([run[part][figure] for run in runs])
+        for part in ("marks", "whole_class_save", "raw_publish")
+        for figure in ("per_s", "p50_ms", "p99_ms")
+    }
+    summary["marks_to_raw_ratio"] = round(summary["marks_per_s"] / summary["raw_publish_per_s"], 3)
+    print(
+        json.dumps(
+            {
+                "bench": "write_path",
+                "clients": args.clients,
+                "seconds": args.seconds,
+                "runs": args.runs,
+                "median": summary,
+                "each_run": runs,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

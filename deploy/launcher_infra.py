@@ -1,0 +1,271 @@
+"""Infrastructure of the local launcher: the NATS and PostgreSQL servers the services use.
+
+Given `NATS_URL` / `DATABASE_URL`, the launcher uses those servers. Otherwise it runs private ones
+from the state folder (`.local/` by default): `nats/` (JetStream store), `pg/` (a PostgreSQL
+cluster, trust authentication on 127.0.0.1 only) and `ports.json` (the ports chosen, reused on the
+next run when still free), so a second run finds the data of the first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from deploy.launcher_procs import Child, LaunchError, kill_pid_file, prefix_for, say, write_out
+
+PG_SUPERUSER = "postgres"
+PG_OS_USER = "postgres"
+WAIT_SECONDS = 30.0
+_NATS_INFO = re.compile(r"\[INF\]")  # shown only in error reports; warnings and errors pass
+_SOCKET_PATH_MAX = 90  # sockaddr_un holds 108 bytes, and ".s.PGSQL.<port>" is appended
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on `host:port` (SO_REUSEADDR ignores TIME_WAIT leftovers)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on right now (the kernel picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+class Ports:
+    """The ports of earlier runs, from `ports.json`; `choose` prefers them when they are free."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.known: dict[str, int] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            self.known = {}
+
+    def choose(self, name: str, preferred: Sequence[int] = ()) -> int:
+        """The first free port of `preferred`, then of the remembered one, else a new free one."""
+        remembered = self.known.get(name)
+        candidates = [*preferred, *([remembered] if isinstance(remembered, int) else [])]
+        port = next((p for p in candidates if port_is_free(p)), None) or free_port()
+        self.known[name] = port
+        self.path.write_text(json.dumps(self.known, indent=2, sort_keys=True) + "\n")
+        return port
+
+
+def wait_for_port(host: str, port: int, timeout: float = WAIT_SECONDS) -> None:
+    """Block until `host:port` accepts TCP connections, or raise LaunchError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise LaunchError(f"nothing accepts connections on {host}:{port}") from None
+            time.sleep(0.05)
+
+
+def wait_for_nats_url(url: str) -> None:
+    """Wait until the (first) server of a NATS URL accepts connections."""
+    parts = urlsplit(url.split(",", maxsplit=1)[0].strip())
+    wait_for_port(parts.hostname or "127.0.0.1", parts.port or 4222)
+
+
+class PrivateNats:
+    """A `nats-server -js` on a loopback port with its store in `<state>/nats`."""
+
+    def __init__(self, state: Path, ports: Ports) -> None:
+        self.state = state
+        self.ports = ports
+        self.child: Child | None = None
+
+    def start(self) -> str:
+        """Start the server (stopping a leftover of a crashed run first) and return its URL."""
+        binary = shutil.which("nats-server")
+        if binary is None:
+            raise LaunchError("nats-server is not on PATH (install it, or set NATS_URL)")
+        store, pid_file = self.state / "nats", self.state / "nats.pid"
+        kill_pid_file(pid_file, str(store), lambda pid: say(f"stopping leftover nats-server {pid}"))
+        port = self.ports.choose("nats")
+        args = [binary, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(store)]
+        args += ["-P", str(pid_file)]
+        self.child = Child("nats", args, dict(os.environ), _prefix("nats"), quiet=_NATS_INFO)
+        wait_for_port("127.0.0.1", port)  # JetStream is on before the client port opens
+        return f"nats://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL after the grace period."""
+        if self.child is not None:
+            self.child.stop()
+            say("nats-server stopped")
+
+
+def _prefix(name: str) -> str:
+    return prefix_for(name, {"nats": 4, "postgres": 2}.get(name, 1), 8)
+
+
+def find_pg_bin() -> Path:
+    """The directory with initdb and pg_ctl: $PG_BIN, the PATH, or the newest Debian install."""
+    if env := os.environ.get("PG_BIN"):
+        return Path(env)
+    if found := shutil.which("pg_ctl"):
+        return Path(found).parent
+    installs = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not installs:
+        raise LaunchError("PostgreSQL is not installed (no pg_ctl; set PG_BIN or DATABASE_URL)")
+    return installs[-1]
+
+
+def with_database(dsn: str, database: str) -> str:
+    """The same server DSN pointing at another database."""
+    parts = urlsplit(dsn)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+async def _ensure_database(admin_dsn: str, database: str, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            connection = await asyncpg.connect(admin_dsn, timeout=2)
+            break
+        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+            if time.monotonic() > deadline:
+                raise LaunchError(f"PostgreSQL refuses connections: {error}") from error
+            await asyncio.sleep(0.2)
+    try:
+        query = "SELECT 1 FROM pg_database WHERE datname = $1"
+        if not await connection.fetchval(query, database):
+            await connection.execute(f'CREATE DATABASE "{database}"')
+            say(f"created database {database}")
+    finally:
+        await connection.close()
+
+
+def ensure_database(admin_dsn: str, database: str, timeout: float = WAIT_SECONDS) -> None:
+    """Wait until PostgreSQL accepts connections, then create `database` if it is missing."""
+    asyncio.run(_ensure_database(admin_dsn, database, timeout))
+
+
+def _run_logged(name: str, args: Sequence[str], *, check: bool = True) -> int:
+    """Run a short command, its output prefixed with `name`; raise LaunchError when it fails."""
+    result = subprocess.run(list(args), capture_output=True, text=True, check=False)
+    lines = (result.stdout + result.stderr).splitlines()
+    write_out("".join(f"{_prefix(name)}{line}\n" for line in lines if line.strip()))
+    if check and result.returncode != 0:
+        raise LaunchError(f"{Path(args[0]).name} failed (exit code {result.returncode})")
+    return result.returncode
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster in `<state>/pg`, run as the `postgres` OS user when we are root."""
+
+    def __init__(self, state: Path, ports: Ports) -> None:
+        self.state = state
+        self.ports = ports
+        self.bin = find_pg_bin()
+        self.data, self.log = state / "pg", state / "pg.log"
+        self.socket_dir = state / "pg-socket"
+        self.as_root = os.geteuid() == 0
+
+    def _cmd(self, tool: str, *args: str) -> list[str]:
+        command = [str(self.bin / tool), *args]
+        return ["runuser", "-u", PG_OS_USER, "--", *command] if self.as_root else command
+
+    def start(self) -> str:
+        """Create the cluster on the first run, start it, and return the superuser's DSN."""
+        self._prepare_folders()
+        if not (self.data / "PG_VERSION").exists():
+            self._initdb()
+        if self.running():
+            say("stopping a PostgreSQL left running by an earlier launcher")
+            self.stop()
+        port = self.ports.choose("postgres")
+        self._pg_ctl_start(port)
+        return f"postgresql://{PG_SUPERUSER}@127.0.0.1:{port}/postgres"
+
+    def running(self) -> bool:
+        """True when `pg_ctl status` finds the cluster's server running."""
+        result = subprocess.run(
+            self._cmd("pg_ctl", "-D", str(self.data), "status"), capture_output=True, check=False
+        )
+        return result.returncode == 0
+
+    def stop(self) -> None:
+        """`pg_ctl stop -m fast` when the server runs."""
+        if (self.data / "postmaster.pid").exists() and self.running():
+            _run_logged(
+                "postgres",
+                self._cmd("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop"),
+                check=False,
+            )
+
+    def _pg_ctl_start(self, port: int) -> None:
+        sockets = str(self.socket_dir) if len(str(self.socket_dir)) <= _SOCKET_PATH_MAX else ""
+        options = f"-p {port} -k '{sockets}' -c listen_addresses=127.0.0.1"
+        args = ["-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "-t", "60", "start"]
+        if _run_logged("postgres", self._cmd("pg_ctl", *args), check=False) != 0:
+            raise LaunchError(
+                f"PostgreSQL did not start; the end of {self.log}:\n{self._log_tail()}"
+            )
+
+    def _log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def _initdb(self) -> None:
+        say(f"creating a PostgreSQL cluster in {self.data}")
+        base = ["-D", str(self.data), "-U", PG_SUPERUSER, "--auth=trust", "-E", "UTF8"]
+        code = _run_logged("postgres", self._cmd("initdb", *base, "--locale=C.UTF-8"), check=False)
+        if code != 0:
+            say("initdb failed with the C.UTF-8 locale: trying the C locale")
+            _run_logged("postgres", self._cmd("initdb", *base, "--locale=C"))
+
+    def _prepare_folders(self) -> None:
+        """Create the folders; as root, give them to the postgres user and check its access."""
+        self.data.mkdir(mode=0o700, exist_ok=True)
+        self.socket_dir.mkdir(exist_ok=True)
+        self.log.touch()
+        if not self.as_root:
+            return
+        self.state.chmod(self.state.stat().st_mode | 0o011)  # let postgres pass through
+        user = pwd.getpwnam(PG_OS_USER)
+        for path in (self.data, self.socket_dir, self.log):
+            if path.stat().st_uid != user.pw_uid:
+                _chown_tree(path, user.pw_uid, user.pw_gid)
+        reach = subprocess.run(
+            ["runuser", "-u", PG_OS_USER, "--", "test", "-w", str(self.data)], check=False
+        )
+        if reach.returncode != 0:
+            msg = f"the {PG_OS_USER} user cannot reach {self.data}: a parent folder is private"
+            raise LaunchError(f"{msg} (choose another --state-dir, or set DATABASE_URL)")
+
+
+def _chown_tree(path: Path, uid: int, gid: int) -> None:
+    """chown -R."""
+    os.chown(path, uid, gid)
+    if path.is_dir():
+        for entry in path.rglob("*"):
+            with contextlib.suppress(FileNotFoundError):
+                os.chown(entry, uid, gid, follow_symlinks=False)

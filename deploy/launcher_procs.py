@@ -1,0 +1,254 @@
+"""Child processes of the local launcher: prefixed output, readiness waits, stopping.
+
+Every child writes into one pipe (stdout and stderr merged); a thread copies it to the launcher's
+stdout with `name | ` in front of every line, colored when stdout is a terminal. Carriage returns
+and the cursor controls after them are kept, so a child's progress bar still redraws in place.
+"""
+
+from __future__ import annotations
+
+import codecs
+import collections
+import contextlib
+import ctypes
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import httpx
+
+STOP_GRACE_SECONDS = 10.0
+TAIL_LINES = 25
+_COLORS = ("36", "33", "35", "32", "34", "91", "96")
+_TOKENS = re.compile(r"\r\n|\n|\r|\x1b\[[0-9;?]*[A-Za-z]|\x1b|[^\r\n\x1b]+")
+_NEWLINES = frozenset({"\n", "\r\n", "\r"})
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_PR_SET_PDEATHSIG = 1
+_lock = threading.Lock()
+
+
+class LaunchError(Exception):
+    """Something the launcher needs did not start; the message says what and why."""
+
+
+def use_color() -> bool:
+    """True when the launcher's stdout is a terminal (and NO_COLOR is unset)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def prefix_for(name: str, index: int, width: int) -> str:
+    """`name | ` padded to `width`, colored by `index` when the output is a terminal."""
+    text = f"{name:<{width}} | "
+    if not use_color():
+        return text
+    return f"\x1b[{_COLORS[index % len(_COLORS)]}m{text}\x1b[0m"
+
+
+def write_out(text: str) -> None:
+    """Write to stdout from any thread without interleaving half lines."""
+    with _lock:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def say(message: str, *, loud: bool = False) -> None:
+    """A message of the launcher itself, one `launcher | ` line each."""
+    head = prefix_for("launcher", 0, 8) if not loud or not use_color() else "\x1b[1;31m"
+    tail = "\x1b[0m" if loud and use_color() else ""
+    if loud and not use_color():
+        message = f"!!! {message}"
+    write_out("".join(f"{head}{line}{tail}\n" for line in message.splitlines() or [""]))
+
+
+class Prefixer:
+    """Puts a prefix in front of every line of a stream of text, remembering the last lines."""
+
+    def __init__(self, prefix: str, quiet: re.Pattern[str] | None = None) -> None:
+        self.prefix = prefix
+        self.quiet = quiet
+        self.keep_ansi = use_color()
+        self.tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+        self._at_line_start = True
+        self._line: list[str] = []
+
+    def feed(self, text: str) -> str:
+        """The text with the prefix inserted at each line start (after cursor controls).
+
+        With `quiet`, output goes line by line and matching lines are only kept for `tail`.
+        """
+        if self.quiet is not None:
+            return self._feed_lines(text, self.quiet)
+        out: list[str] = []
+        for token in _TOKENS.findall(text):
+            escape = token.startswith("\x1b")
+            if escape and not self.keep_ansi:
+                continue
+            if token in _NEWLINES:
+                self._end_line(token)
+                self._at_line_start = True
+            elif self._at_line_start and (not escape or token.endswith("m")):
+                out.append(self.prefix)  # after cursor moves, before colors and text
+                self._at_line_start = False
+            if not escape and token not in _NEWLINES:
+                self._line.append(token)
+            out.append(token)
+        return "".join(out)
+
+    def flush(self) -> str:
+        """Whatever ends an unfinished last line (the stream has ended)."""
+        if self.quiet is not None:
+            return self._feed_lines("\n", self.quiet) if "".join(self._line).strip() else ""
+        if self._at_line_start:
+            return ""
+        self._end_line("\n")
+        return "\n"
+
+    def _feed_lines(self, text: str, quiet: re.Pattern[str]) -> str:
+        *lines, rest = ("".join(self._line) + text).split("\n")
+        self._line[:] = [rest]
+        lines = [line if self.keep_ansi else _ANSI.sub("", line) for line in lines]
+        self.tail.extend(_ANSI.sub("", line.rstrip()) for line in lines)
+        return "".join(f"{self.prefix}{line}\n" for line in lines if not quiet.search(line))
+
+    def _end_line(self, newline: str) -> None:
+        line = "".join(self._line).strip()
+        self._line.clear()
+        if line and newline != "\r":  # a redrawn line (progress bar) is not kept
+            self.tail.append(_ANSI.sub("", line))
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the child gets SIGTERM if the launcher dies without cleaning up (e.g. SIGKILL)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class Child:
+    """One child process whose output is copied, prefixed, to the launcher's stdout."""
+
+    def __init__(
+        self,
+        name: str,
+        args: Sequence[str],
+        env: dict[str, str],
+        prefix: str,
+        cwd: Path | None = None,
+        quiet: re.Pattern[str] | None = None,
+    ) -> None:
+        self.name = name
+        self.prefixer = Prefixer(prefix, quiet)
+        self.process = subprocess.Popen(
+            list(args),
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the launcher only; it stops children in order
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+        )
+        self.reported_dead = False
+        self._pump = threading.Thread(target=self._copy_output, name=f"out-{name}", daemon=True)
+        self._pump.start()
+
+    def _copy_output(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None  # noqa: S101 - stdout=PIPE above
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        while chunk := os.read(stream.fileno(), 65536):
+            write_out(self.prefixer.feed(decoder.decode(chunk)))
+        write_out(self.prefixer.feed(decoder.decode(b"", final=True)) + self.prefixer.flush())
+
+    def tail(self) -> str:
+        """The child's last output lines, for error messages."""
+        if self.process.poll() is not None:
+            self._pump.join(timeout=1.0)
+        return "\n".join(f"    {line}" for line in self.prefixer.tail) or "    (no output)"
+
+    def wait_output(self, timeout: float = 5.0) -> None:
+        """Wait until everything the (exited) child wrote has been copied."""
+        self._pump.join(timeout)
+
+    def describe_exit(self) -> str:
+        """`exit code N`, or the signal that ended the process."""
+        code = self.process.returncode
+        if code is not None and code < 0:
+            return f"ended by {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
+    def stop(self, grace: float = STOP_GRACE_SECONDS) -> int | None:
+        """SIGTERM, wait up to `grace` seconds, then SIGKILL; return the exit code."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                say(f"{self.name} did not stop within {grace:.0f} s: killing it", loud=True)
+                self.process.kill()
+                self.process.wait()
+        self.wait_output()
+        return self.process.returncode
+
+
+def wait_ready(child: Child, url: str, timeout: float) -> None:
+    """Poll `url` until it answers 200; raise LaunchError with the child's last lines if not."""
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    with httpx.Client(timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            if child.process.poll() is not None:
+                child.wait_output()
+                msg = f"{child.name} exited with code {child.process.returncode} while starting"
+                raise LaunchError(f"{msg}; its last lines:\n{child.tail()}")
+            last = _probe(client, url) or "200"
+            if last == "200":
+                return
+            time.sleep(0.25)
+    msg = f"{child.name} was not ready at {url} after {timeout:.0f} s ({last}); its last lines:"
+    raise LaunchError(f"{msg}\n{child.tail()}")
+
+
+def _probe(client: httpx.Client, url: str) -> str | None:
+    """None when `url` answers 200, else a short description of what happened."""
+    try:
+        response = client.get(url)
+    except httpx.HTTPError as error:
+        return f"{type(error).__name__}"
+    if response.status_code == 200:
+        return None
+    return f"HTTP {response.status_code}: {response.text[:200]}"
+
+
+def run_foreground(child: Child, timeout: float | None = None) -> int:
+    """Wait for a one-off child (such as the demo loader) and return its exit code."""
+    try:
+        code = child.process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        child.stop()
+        raise LaunchError(f"{child.name} did not finish within {timeout} s") from None
+    child.wait_output()
+    return code
+
+
+def kill_pid_file(pid_file: Path, must_contain: str, on_kill: Callable[[int], None]) -> None:
+    """Stop a leftover process named in `pid_file` if its command line mentions `must_contain`."""
+    try:
+        pid = int(pid_file.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except (OSError, ValueError):
+        return
+    if must_contain not in cmdline:
+        return
+    on_kill(pid)
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(100):
+        if not Path(f"/proc/{pid}").exists():
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)

@@ -1,0 +1,104 @@
+"""PostgreSQL access shared by every service: pools bound to a schema, and migrations.
+
+All SQL in the project is unqualified and resolved through `search_path`, so the same code (and
+the same migration files) can build a projection into any schema, which is what a rebuild does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+import asyncpg
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+PROJECTOR_MIGRATIONS = Path(__file__).parent / "migrations"
+"""The projector's own tables (checkpoints, dead letters), applied before a service's migrations."""
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_MIGRATION_FILE = re.compile(r"^\d{4}_[A-Za-z0-9_-]+\.sql$")
+
+Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
+Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+"""A connection of its own or one acquired from a pool: both are used the same way."""
+
+
+def quote_ident(name: str) -> str:
+    """A schema or table name checked against a conservative pattern and double-quoted."""
+    if not _IDENTIFIER.match(name):
+        msg = f"not a plain lowercase SQL identifier: {name!r}"
+        raise ValueError(msg)
+    return f'"{name}"'
+
+
+async def create_pool(dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10) -> Pool:
+    """A pool whose connections resolve unqualified names in `schema` (and nowhere else)."""
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        server_settings={"search_path": quote_ident(schema)},
+    )
+    return pool
+
+
+def migration_files(*dirs: Path) -> list[tuple[str, Path]]:
+    """`(key, path)` of every NNNN_*.sql file, the projector's first, each directory in order.
+
+    The key is `<directory's parent name>/<file name>` (e.g. `journal/0001_views.sql`), so two
+    directories may both hold a `0001_*.sql`.
+    """
+    ordered = [PROJECTOR_MIGRATIONS, *(d for d in dirs if d.resolve() != PROJECTOR_MIGRATIONS)]
+    found: list[tuple[str, Path]] = []
+    for directory in ordered:
+        files = sorted(p for p in directory.iterdir() if _MIGRATION_FILE.match(p.name))
+        found.extend((f"{directory.resolve().parent.name}/{p.name}", p) for p in files)
+    return found
+
+
+async def migrate(pool_or_conn: Pool | Connection, schema: str, *dirs: Path) -> list[str]:
+    """Apply the migrations of `dirs` (projector's first) not yet recorded in `schema`.
+
+    Each file runs in its own transaction with `search_path` set to `schema`, under an advisory
+    lock keyed on the schema, so concurrent starts of the same service do not race. Returns the
+    keys of the files applied now.
+    """
+    if isinstance(pool_or_conn, asyncpg.Pool):
+        async with pool_or_conn.acquire() as conn:
+            return await _migrate(conn, schema, migration_files(*dirs))
+    return await _migrate(pool_or_conn, schema, migration_files(*dirs))
+
+
+async def _migrate(conn: Connection, schema: str, files: list[tuple[str, Path]]) -> list[str]:
+    quoted = quote_ident(schema)
+    async with conn.transaction():
+        await _lock_schema(conn, schema)
+        await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
+        await conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {quoted}.schema_migrations ("
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+    applied: list[str] = []
+    for key, path in files:
+        async with conn.transaction():
+            await _lock_schema(conn, schema)
+            done = await conn.fetchval(
+                f"SELECT 1 FROM {quoted}.schema_migrations WHERE name = $1",  # noqa: S608 - quoted
+                key,
+            )
+            if done:
+                continue
+            # SET LOCAL: the file's unqualified names land in `schema` whatever the pool's path.
+            await conn.execute(f"SET LOCAL search_path TO {quoted}")
+            await conn.execute(path.read_text(encoding="utf-8"))
+            record = f"INSERT INTO {quoted}.schema_migrations (name) VALUES ($1)"  # noqa: S608
+            await conn.execute(record, key)
+            applied.append(key)
+    return applied
+
+
+async def _lock_schema(conn: Connection, schema: str) -> None:
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('migrate:' || $1))", schema)

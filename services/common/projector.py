@@ -1,0 +1,503 @@
+"""The projection runner: a durable pull consumer feeding a PostgreSQL read model in batches.
+
+Each batch is decoded, applied in stream order and committed together with the checkpoint (the
+last stream sequence) in one transaction; only then is the batch acked (AckAll on its last
+message). The PostgreSQL checkpoint is the truth: at start, and whenever the stored checkpoint is
+not the one this runner committed (a rebuild swapped the tables), the durable consumer is
+recreated at checkpoint + 1. Undecodable events and events the projection refuses become dead
+letters; connection errors are retried with backoff and never become dead letters.
+
+One `Projector` runs one projection; `run()` and `drain()` must not run at the same time.
+A schema swap replaces everything in the schema, so a schema rebuilt with `rebuild` should hold
+one projection (or the caller rebuilds all of its projections into it before swapping).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import secrets
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import nats.errors
+import structlog
+from nats.js import api
+from nats.js.errors import NotFoundError
+
+from contracts.registry import Registry
+from services.common.db import Connection, Pool, migrate, quote_ident
+from services.common.projector_batch import (
+    SCHEMA_CHANGED_ERRORS,
+    TRANSIENT_ERRORS,
+    ApplyFailedError,
+    Batch,
+    BatchWriter,
+    CheckpointMovedError,
+    DeadLetter,
+    Projected,
+    Projection,
+    Written,
+    decode_batch,
+    relaxed_gc,
+    seq_of,
+)
+from services.common.pullfeed import ConsumerGoneError, PullFeed
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nats.aio.msg import Msg
+    from nats.js import JetStreamContext
+
+__all__ = [
+    "DeadLetter",
+    "Projected",
+    "Projection",
+    "Projector",
+    "ProjectorStatus",
+    "RebuildResult",
+]
+
+logger = structlog.get_logger()
+
+_ACK_WAIT = 300.0  # seconds; a batch commits long before, so redelivery means a crash
+_RETRYABLE: tuple[type[BaseException], ...] = (
+    *TRANSIENT_ERRORS,
+    *SCHEMA_CHANGED_ERRORS,
+    CheckpointMovedError,
+    ConsumerGoneError,
+    nats.errors.Error,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectorStatus:
+    """What health checks and metrics show about a projector."""
+
+    projection: str
+    running: bool
+    last_seq: int
+    pending: int | None
+    stream_last_seq: int | None
+    dead_letters: int
+    batches: int
+    events_applied: int
+    last_batch_at: dt.datetime | None
+    resyncs: int = 0
+    last_error: str | None = None
+
+    @property
+    def healthy(self) -> bool:
+        """Running, and the last batch (or retry) did not fail."""
+        return self.running and self.last_error is None
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildResult:
+    """The outcome of a rebuild: where it went, how far, what it applied, how long it took."""
+
+    schema: str
+    last_seq: int
+    events_applied: int
+    dead_letters: int
+    seconds: float
+
+
+@dataclass(slots=True)
+class _Progress:
+    batches: int = 0
+    events: int = 0
+    dead_letters: int = 0
+    pending: int | None = None
+    stream_last_seq: int | None = None
+    last_batch_at: dt.datetime | None = None
+    resyncs: int = 0
+    last_error: str | None = None
+
+
+class _Backoff:
+    def __init__(self, first: float = 0.1, limit: float = 5.0) -> None:
+        self._first, self._limit, self._delay = first, limit, first
+
+    async def wait(self) -> None:
+        await asyncio.sleep(self._delay)
+        self._delay = min(self._delay * 2, self._limit)
+
+    def reset(self) -> None:
+        self._delay = self._first
+
+
+class Projector:
+    """Runs one projection from one stream (filtered by subject) into the pool's schema."""
+
+    def __init__(  # noqa: PLR0913 - the projection's whole wiring, all keyword-only
+        self,
+        js: JetStreamContext,
+        pool: Pool,
+        *,
+        stream: str,
+        filter_subject: str,
+        registry: Registry,
+        projection: Projection,
+        batch_size: int = 1000,
+        fetch_timeout: float = 1.0,
+    ) -> None:
+        self._js, self._pool = js, pool
+        self._stream, self._filter = stream, filter_subject
+        self._registry = registry
+        self._projection = projection
+        self._batch_size = batch_size
+        self._fetch_timeout = fetch_timeout
+        self._writer = BatchWriter(projection)
+        self._feed: PullFeed | None = None
+        self._stopping = asyncio.Event()
+        self._running = False
+        self._progress = _Progress()
+
+    @property
+    def name(self) -> str:
+        """The projection's name: its checkpoint key and durable consumer name."""
+        return self._projection.name
+
+    async def run(self) -> None:
+        """Apply batches as they arrive until `stop()`; every error is logged and retried."""
+        self._stopping.clear()
+        self._running = True
+        backoff = _Backoff()
+        try:
+            while not self._stopping.is_set():
+                _raise_if_cancelled()
+                try:
+                    await self._step()
+                    backoff.reset()
+                    self._progress.last_error = None
+                except Exception as error:  # a consumer must outlive any batch
+                    await self._recover(error, backoff)
+        finally:
+            self._running = False
+            await self.close()
+
+    def stop(self) -> None:
+        """Ask `run()` to return after the batch in hand (at most one fetch timeout later)."""
+        self._stopping.set()
+
+    async def run_until(self, seq: int) -> int:
+        """Apply batches until the checkpoint reaches `seq` or nothing more matches the filter.
+
+        Connection errors and swaps are retried as in `run()`; any other error propagates.
+        Returns the checkpoint.
+        """
+        backoff = _Backoff()
+        ask_server = True  # whether anything is left at all, before waiting for messages
+        while True:
+            _raise_if_cancelled()
+            try:
+                await self._ensure_feed()
+                if self._writer.committed >= seq or (ask_server and await self._caught_up()):
+                    return self._writer.committed
+                batch = await self._step()
+                backoff.reset()
+            except _RETRYABLE as error:
+                await self._recover(error, backoff)
+                ask_server = True
+                continue
+            ask_server = batch is None or batch.pending == 0
+
+    async def drain(self) -> int:
+        """Apply everything up to the stream's last sequence as of now; return the checkpoint."""
+        info = await self._js.stream_info(self._stream)
+        self._progress.stream_last_seq = info.state.last_seq
+        return await self.run_until(info.state.last_seq)
+
+    def status(self) -> ProjectorStatus:
+        """A snapshot for health and metrics."""
+        p = self._progress
+        return ProjectorStatus(
+            projection=self.name,
+            running=self._running,
+            last_seq=self._writer.committed,
+            pending=p.pending,
+            stream_last_seq=p.stream_last_seq,
+            dead_letters=p.dead_letters,
+            batches=p.batches,
+            events_applied=p.events,
+            last_batch_at=p.last_batch_at,
+            resyncs=p.resyncs,
+            last_error=p.last_error,
+        )
+
+    async def describe(self) -> ProjectorStatus:
+        """`status()` with the stream's last sequence and the checkpoint read from the servers."""
+        info = await self._js.stream_info(self._stream)
+        self._progress.stream_last_seq = info.state.last_seq
+        async with self._pool.acquire() as conn:
+            checkpoint, self._progress.dead_letters = await BatchWriter(self._projection).load(conn)
+        return dataclasses.replace(self.status(), last_seq=checkpoint)
+
+    async def close(self) -> None:
+        """Stop pulling (the durable consumer stays; the next start recreates it anyway)."""
+        if self._feed is not None:
+            feed, self._feed = self._feed, None
+            await feed.close()
+
+    async def rebuild_into(
+        self, schema: str, *migrations: Path, until: int | None = None
+    ) -> RebuildResult:
+        """Replay the stream into `schema` (migrated first) up to `until` or the current end.
+
+        Goes through the same decode/apply/checkpoint path as the live runner, from the
+        schema's own checkpoint + 1 (sequence 1 for a new schema), so it can be resumed.
+        """
+        started = time.perf_counter()
+        await migrate(self._pool, schema, *migrations)
+        if until is None:
+            until = (await self._js.stream_info(self._stream)).state.last_seq
+        writer = BatchWriter(self._projection, search_path=schema)
+        async with self._pool.acquire() as conn:
+            _, dead_before = await writer.load(conn)
+            events = await self._replay(conn, writer, until)
+            _, dead_after = await writer.load(conn)
+        return RebuildResult(
+            schema,
+            writer.committed,
+            events,
+            dead_after - dead_before,
+            time.perf_counter() - started,
+        )
+
+    async def rebuild(
+        self, schema: str, *migrations: Path, until: int | None = None
+    ) -> RebuildResult:
+        """Rebuild from sequence 1 (up to `until` or the current end) and swap it in as `schema`.
+
+        The old schema is dropped in the swap transaction. A runner on the same pool notices the
+        changed checkpoint at its next batch and resyncs from the rebuilt checkpoint.
+        """
+        fresh = f"{schema}_rebuild_{secrets.token_hex(4)}"
+        try:
+            result = await self.rebuild_into(fresh, *migrations, until=until)
+            await self._swap(schema, fresh)
+        except BaseException:
+            async with self._pool.acquire() as conn:
+                await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(fresh)} CASCADE")
+            raise
+        logger.info(
+            "projection.rebuilt",
+            projection=self.name,
+            schema=schema,
+            last_seq=result.last_seq,
+            seconds=round(result.seconds, 3),
+        )
+        return RebuildResult(
+            schema, result.last_seq, result.events_applied, result.dead_letters, result.seconds
+        )
+
+    # ------------------------------------------------------------------ live runner internals
+
+    async def _step(self) -> Batch | None:
+        feed = await self._ensure_feed()
+        msgs = await feed.take(self._batch_size, self._fetch_timeout)
+        if not msgs:
+            return None
+        started = time.perf_counter()
+        with relaxed_gc():
+            batch = decode_batch(msgs, self._registry)
+            async with self._pool.acquire() as conn:
+                written = await self._write(conn, self._writer, batch)
+        await self._ack(batch.msgs[-1])
+        self._record(batch, written, started, event="projection.batch")
+        return batch
+
+    async def _ensure_feed(self) -> PullFeed:
+        if self._feed is None:
+            async with self._pool.acquire() as conn:
+                checkpoint, self._progress.dead_letters = await self._writer.load(conn)
+            await self._recreate_consumer(checkpoint + 1)
+            feed = self._new_feed(self.name)
+            await feed.start()
+            self._feed = feed
+        return self._feed
+
+    def _new_feed(self, consumer: str) -> PullFeed:
+        # The JetStream context knows its connection and API prefix (domain) but exposes neither.
+        return PullFeed(
+            self._js._nc,
+            self._stream,
+            consumer,
+            batch=self._batch_size,
+            expires=self._fetch_timeout,
+            api_prefix=self._js._prefix,
+        )
+
+    async def _recreate_consumer(self, start_seq: int) -> None:
+        # Recreated rather than reused: the checkpoint, not the consumer's ack floor, is the truth.
+        with contextlib.suppress(NotFoundError):
+            await self._js.delete_consumer(self._stream, self.name)
+        config = api.ConsumerConfig(
+            name=self.name,
+            durable_name=self.name,
+            deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=start_seq,
+            ack_policy=api.AckPolicy.ALL,
+            ack_wait=_ACK_WAIT,
+            filter_subject=self._filter,
+            max_ack_pending=3 * self._batch_size,  # one batch in hand, two buffered by the feed
+        )
+        await self._js.add_consumer(self._stream, config)
+
+    async def _caught_up(self) -> bool:
+        info = await self._js.consumer_info(self._stream, self.name)
+        self._progress.pending = info.num_pending
+        return bool(info.num_pending == 0 and info.num_ack_pending == 0)
+
+    @staticmethod
+    async def _write(conn: Connection, writer: BatchWriter, batch: Batch) -> Written:
+        try:
+            return await writer.write(conn, batch)
+        except ApplyFailedError as failure:
+            # A poison event: find it by committing one event per transaction.
+            logger.warning(
+                "projection.poison_batch",
+                projection=writer.projection.name,
+                first_seq=batch.first_seq,
+                last_seq=batch.last_seq,
+                error=str(failure),
+            )
+            return await writer.write_each(conn, batch)
+
+    async def _ack(self, msg: Msg) -> None:
+        # AckAll on the last message acks the batch. Waiting for the server's answer means
+        # `consumer_info` afterwards sees the batch as acked. A lost ack only causes a
+        # redelivery, which the checkpoint turns into a no-op.
+        try:
+            await msg.ack_sync(timeout=self._fetch_timeout + 1.0)
+        except (nats.errors.Error, TimeoutError) as error:
+            logger.warning("projection.ack_failed", projection=self.name, error=repr(error))
+
+    def _record(self, batch: Batch, written: Written, started: float, *, event: str) -> None:
+        progress = self._progress
+        progress.batches += 1
+        progress.events += written.applied
+        progress.dead_letters += written.dead_letters
+        progress.pending = batch.pending
+        progress.last_batch_at = dt.datetime.now(dt.UTC)
+        logger.info(
+            event,
+            projection=self.name,
+            first_seq=batch.first_seq,
+            last_seq=batch.last_seq,
+            count=len(batch.items),
+            dead_letters=written.dead_letters,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    async def _recover(self, error: BaseException, backoff: _Backoff) -> None:
+        self._progress.last_error = repr(error)
+        if isinstance(error, CheckpointMovedError):
+            self._progress.resyncs += 1
+            logger.info("projection.resync", projection=self.name, checkpoint=error.checkpoint)
+        elif isinstance(error, (*TRANSIENT_ERRORS, *SCHEMA_CHANGED_ERRORS, nats.errors.Error)):
+            logger.warning("projection.retry", projection=self.name, error=repr(error))
+            await backoff.wait()
+        else:
+            logger.error("projection.failed", projection=self.name, exc_info=error)
+            await backoff.wait()
+        if isinstance(error, (CheckpointMovedError, *SCHEMA_CHANGED_ERRORS)):
+            # The tables were swapped: cached statement plans may name the dropped ones.
+            await self._pool.expire_connections()
+        await self.close()  # the next step reads the checkpoint again and recreates the consumer
+
+    # ------------------------------------------------------------------ rebuild internals
+
+    async def _replay(self, conn: Connection, writer: BatchWriter, until: int) -> int:
+        if writer.committed >= until:
+            return 0
+        consumer, pending = await self._replay_consumer(writer.committed + 1)
+        feed = self._new_feed(consumer)
+        try:
+            await feed.start()
+            with relaxed_gc():
+                return await self._replay_batches(conn, writer, feed, until=until, pending=pending)
+        finally:
+            await feed.close()
+            await self._delete_quietly(consumer)
+
+    async def _replay_batches(
+        self, conn: Connection, writer: BatchWriter, feed: PullFeed, *, until: int, pending: int
+    ) -> int:
+        events = 0
+        while pending and writer.committed < until:
+            msgs = await feed.take(self._batch_size, self._fetch_timeout)
+            started = time.perf_counter()
+            batch = _cut(decode_batch(msgs, self._registry), until) if msgs else None
+            if batch is None:
+                break
+            written = await self._write(conn, writer, batch)
+            events += written.applied
+            self._record(batch, written, started, event="projection.rebuild_batch")
+            pending = batch.pending
+        return events
+
+    async def _replay_consumer(self, start_seq: int) -> tuple[str, int]:
+        config = api.ConsumerConfig(
+            deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=start_seq,
+            ack_policy=api.AckPolicy.NONE,
+            filter_subject=self._filter,
+            mem_storage=True,
+            num_replicas=1,
+            inactive_threshold=60.0,  # the server cleans up after a crashed rebuild
+        )
+        info = await self._js.add_consumer(self._stream, config)
+        return str(info.name), int(info.num_pending or 0)
+
+    async def _delete_quietly(self, consumer: str) -> None:
+        try:
+            await self._js.delete_consumer(self._stream, consumer)
+        except nats.errors.Error as error:
+            logger.warning(
+                "projection.consumer_cleanup_failed", consumer=consumer, error=repr(error)
+            )
+
+    async def _swap(self, live: str, fresh: str) -> None:
+        old = f"{live}_old_{secrets.token_hex(4)}"
+        async with self._pool.acquire() as conn, conn.transaction():
+            exists = await conn.fetchval("SELECT to_regnamespace($1) IS NOT NULL", live)
+            if exists:
+                await _lock_checkpoints(conn, live)
+                await conn.execute(f"ALTER SCHEMA {quote_ident(live)} RENAME TO {quote_ident(old)}")
+            await conn.execute(f"ALTER SCHEMA {quote_ident(fresh)} RENAME TO {quote_ident(live)}")
+            if exists:
+                await conn.execute(f"DROP SCHEMA {quote_ident(old)} CASCADE")
+        await self._pool.expire_connections()
+
+
+def _raise_if_cancelled() -> None:
+    # Some awaits inside client libraries (asyncio.wait_for on 3.11) can swallow a cancellation
+    # that races with their result; the request stays counted on the task, so honour it here.
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+async def _lock_checkpoints(conn: Connection, schema: str) -> None:
+    # Taken first, so a live batch in flight commits before the swap, the next one waits for it
+    # (and then finds the rebuilt checkpoint), and DROP ... CASCADE cannot deadlock with either.
+    table = f"{quote_ident(schema)}.projection_checkpoints"
+    if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table):
+        await conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+
+
+def _cut(batch: Batch, until: int) -> Batch | None:
+    """The part of a batch up to sequence `until` (None when nothing is left)."""
+    if batch.items and batch.last_seq <= until:
+        return batch
+    keep = [i for i, item in enumerate(batch.items) if seq_of(item) <= until]
+    if not keep:
+        return None
+    n = keep[-1] + 1
+    return Batch(batch.items[:n], batch.msgs[:n], 0)

@@ -1,0 +1,151 @@
+"""A continuous pull on one JetStream consumer, read in batches without per-message awaits.
+
+nats-py's `PullSubscription.fetch` awaits `next_msg` (a task plus a timer) for every message,
+which caps a replay at about a third of what the client can parse. This feed instead subscribes
+a callback to its own inbox that only appends to a buffer, and keeps one pull request of `batch`
+messages outstanding: the next request leaves as soon as the previous one is served, so the
+server delivers the next batch while the caller is still writing the last one to PostgreSQL.
+
+Only the public client API is used: a core subscription and a publish to the JetStream API
+subject `$JS.API.CONSUMER.MSG.NEXT.<stream>.<consumer>`, which is what every client sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+    from nats.aio.msg import Msg
+    from nats.aio.subscription import Subscription
+
+_STATUS = "Status"
+_DESCRIPTION = "Description"
+_HEARTBEAT = "100"
+_CONSUMER_GONE = ("Consumer Deleted", "Consumer is push based")
+_GRACE = 1.0  # seconds past `expires` after which a request that never ended is given up
+
+
+class ConsumerGoneError(Exception):
+    """The consumer behind the feed was deleted or replaced; the caller must recreate it."""
+
+
+# Token positions in a JetStream ack subject, counted from the front:
+# v1: $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>
+# v2: $JS.ACK.<domain>.<account>.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>...
+_V1_TOKENS = 9
+
+
+def position(reply: str) -> tuple[int, dt.datetime, int]:
+    """(stream sequence, server timestamp, messages still pending) of a delivered message.
+
+    A plain tuple, because this runs for every message of a replay.
+    """
+    tokens = reply.split(".")
+    base = 2 if len(tokens) == _V1_TOKENS else 4
+    stamp = dt.datetime.fromtimestamp(int(tokens[base + 5]) / 1e9, dt.UTC)
+    return int(tokens[base + 3]), stamp, int(tokens[base + 6])
+
+
+class PullFeed:
+    """Buffered deliveries of one pull consumer; `take` returns what has arrived, in order."""
+
+    def __init__(
+        self,
+        nc: Client,
+        stream: str,
+        consumer: str,
+        *,
+        batch: int,
+        expires: float,
+        api_prefix: str = "$JS.API",
+    ) -> None:
+        self._nc = nc
+        self._next_subject = f"{api_prefix}.CONSUMER.MSG.NEXT.{stream}.{consumer}"
+        self._batch = batch
+        self._expires = expires
+        self._buffer: deque[Msg] = deque()
+        self._arrived = asyncio.Event()
+        self._owed = 0  # messages the outstanding request may still bring
+        self._deadline = 0.0
+        self._gone: str | None = None
+        self._sub: Subscription | None = None
+        self._inbox = ""
+
+    async def start(self) -> None:
+        """Subscribe the inbox and send the first request."""
+        self._inbox = self._nc.new_inbox()
+        self._sub = await self._nc.subscribe(self._inbox, cb=self._on_message)
+        await self._request()
+
+    async def close(self) -> None:
+        """Stop receiving; undelivered requests expire on the server."""
+        if self._sub is not None:
+            sub, self._sub = self._sub, None
+            await sub.unsubscribe()
+
+    async def take(self, limit: int, timeout: float) -> list[Msg]:  # noqa: ASYNC109
+        """Up to `limit` buffered messages; waits up to `timeout` for the first one to arrive."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self._buffer:
+            self._raise_if_gone()
+            if self._owed == 0 or loop.time() > self._deadline:
+                await self._request()
+            self._arrived.clear()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return []
+            try:
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+                # that arrives together with the message.
+                async with asyncio.timeout(remaining):
+                    await self._arrived.wait()
+            except TimeoutError:
+                return []
+        if limit >= len(self._buffer):
+            taken = list(self._buffer)
+            self._buffer.clear()
+        else:
+            taken = [self._buffer.popleft() for _ in range(limit)]
+        await self._refill()
+        return taken
+
+    async def _on_message(self, msg: Msg) -> None:
+        if msg.reply:
+            self._buffer.append(msg)
+            self._owed -= 1
+        else:
+            status = (msg.headers or {}).get(_STATUS)
+            if status == _HEARTBEAT:
+                return
+            # 404 no messages, 408 expired, 409 max waiting etc.: this request is over.
+            self._owed = 0
+            description = (msg.headers or {}).get(_DESCRIPTION, "")
+            if description in _CONSUMER_GONE:
+                self._gone = description
+        if self._owed <= 0:
+            self._owed = 0
+            await self._refill()
+        self._arrived.set()
+
+    async def _refill(self) -> None:
+        # Keep the pipe full, but never buffer more than two batches ahead of the reader.
+        if self._owed == 0 and len(self._buffer) < 2 * self._batch and self._gone is None:
+            await self._request()
+
+    async def _request(self) -> None:
+        if self._sub is None:
+            return
+        body = {"batch": self._batch, "expires": int(self._expires * 1e9)}
+        self._owed = self._batch
+        self._deadline = asyncio.get_running_loop().time() + self._expires + _GRACE
+        await self._nc.publish(self._next_subject, json.dumps(body).encode(), reply=self._inbox)
+
+    def _raise_if_gone(self) -> None:
+        if self._gone is not None:
+            raise ConsumerGoneError(self._gone)

@@ -1,0 +1,95 @@
+"""Private, disposable servers and databases for tests and local runs.
+
+`nats_server()` starts a `nats-server` (JetStream on, loopback only, free port, temporary store)
+and removes everything when the block ends. `temporary_database()` creates a uniquely named
+PostgreSQL database on an existing server and drops it afterwards, so test runs never collide and
+leave nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(host: str, port: int, *, timeout: float = 10.0) -> None:
+    """Block until `host:port` accepts TCP connections, or raise TimeoutError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                msg = f"nothing accepts connections on {host}:{port} after {timeout}s"
+                raise TimeoutError(msg) from None
+            time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def nats_server(binary: str = "nats-server", *, host: str = "127.0.0.1") -> Iterator[str]:
+    """Run a private JetStream-enabled nats-server; yield its URL; kill it and delete its store."""
+    executable = shutil.which(binary)
+    if executable is None:
+        msg = f"{binary} is not on PATH"
+        raise FileNotFoundError(msg)
+    store = Path(tempfile.mkdtemp(prefix="nats-test-"))
+    port = free_port(host)
+    args = [executable, "-js", "-a", host, "-p", str(port), "-sd", str(store)]
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments, binary resolved on PATH
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        # nats-server enables JetStream before it opens the client port, so an accepted
+        # connection means the server is ready for stream management too.
+        wait_for_port(host, port)
+        yield f"nats://{host}:{port}"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        shutil.rmtree(store, ignore_errors=True)
+
+
+def with_database(dsn: str, database: str) -> str:
+    """The same server DSN pointing at another database."""
+    parts = urlsplit(dsn)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+@contextlib.asynccontextmanager
+async def temporary_database(admin_dsn: str = DEFAULT_DATABASE_URL) -> AsyncIterator[str]:
+    """Create `test_<hex>` on the server of `admin_dsn`, yield its DSN, drop it (FORCE) after."""
+    name = f"test_{secrets.token_hex(6)}"
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield with_database(admin_dsn, name)
+    finally:
+        admin = await asyncpg.connect(admin_dsn)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()

@@ -1,0 +1,61 @@
+"""Mint development tokens: `python -m services.common.tokens mint --sub t-ivanova --role teacher`.
+
+The secret is read from an environment variable (JOURNAL_AUTH__DEV_SECRET unless --secret-env
+names another) or given with --secret (visible in the process list: avoid outside a laptop).
+The token goes to stdout alone, so `TOKEN=$(python -m services.common.tokens mint ...)` works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+
+from services.common.auth import ROLES, DevTokenIssuer
+
+DEFAULT_SECRET_ENV = "JOURNAL_AUTH__DEV_SECRET"  # noqa: S105 - a variable name, not a secret
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one `mint` subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m services.common.tokens", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    mint = commands.add_parser("mint", help="print a signed development token")
+    mint.add_argument("--sub", required=True, help="user id (the token's subject)")
+    mint.add_argument(
+        "--role", action="append", required=True, choices=sorted(ROLES), help="repeat for more"
+    )
+    mint.add_argument("--school", required=True, help="school id")
+    mint.add_argument("--uid", type=int, help="portal UID (portal users)")
+    mint.add_argument("--ttl-hours", type=float, default=12.0, help="lifetime (default 12)")
+    mint.add_argument("--secret-env", default=DEFAULT_SECRET_ENV, help="variable with the secret")
+    mint.add_argument("--secret", help="the secret itself (prefer --secret-env)")
+    mint.add_argument("--issuer", default="school-journal", help="iss claim")
+    mint.add_argument("--audience", default="school-journal", help="aud claim")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; print the token and return 0 (argparse exits 2 on bad usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    secret = args.secret or os.environ.get(args.secret_env)
+    if not secret:
+        parser.error(f"no secret: set {args.secret_env} or pass --secret")
+    if args.ttl_hours <= 0:
+        parser.error("--ttl-hours must be positive")
+    try:
+        issuer = DevTokenIssuer(secret, args.issuer, args.audience)
+    except ValueError as error:
+        parser.error(str(error))
+    token = issuer.mint(
+        args.sub, args.role, args.school, uid=args.uid, ttl=timedelta(hours=args.ttl_hours)
+    )
+    sys.stdout.write(token + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""What the journal's application layer needs from the outside world, as Protocols."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from contracts.journal import Attachment
+from services.common.eventstore import EventStore
+from services.journal.application.read_models import JournalViews
+
+
+class Clock(Protocol):
+    """The time of the school."""
+
+    def now(self) -> dt.datetime:
+        """The current moment, timezone-aware."""
+        ...
+
+    def today(self) -> dt.date:
+        """The school's local date."""
+        ...
+
+
+class FileStore(Protocol):
+    """Where homework files live (a JetStream Object Store bucket in production)."""
+
+    async def put(self, attachment: Attachment, data: bytes) -> None:
+        """Store the bytes of an attachment under its id (idempotent)."""
+        ...
+
+    async def get(self, attachment_id: str) -> bytes | None:
+        """The bytes of an attachment, or None when there is none."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FileLimits:
+    """What a homework file may be."""
+
+    max_bytes: int
+    media_types: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """Everything a handler needs; built by `bootstrap`, or by tests with fakes."""
+
+    store: EventStore
+    clock: Clock
+    files: FileStore
+    views: JournalViews
+    file_limits: FileLimits

@@ -1,0 +1,85 @@
+"""The composition root: real adapters for the journal, built and closed in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from asyncpg import Pool
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts.registry import JOURNAL_REGISTRY
+from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL
+from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
+from services.common.eventstore import JetStreamEventStore
+from services.common.jetstream import connect, ensure_stream
+from services.common.projector import Projector, RebuildResult
+from services.journal.adapters.clock import SchoolClock
+from services.journal.adapters.journal_projection import JournalViewProjection
+from services.journal.adapters.journal_view import PgJournalViews
+from services.journal.adapters.object_store import ObjectStoreFiles, open_bucket
+from services.journal.application.ports import Deps, FileLimits
+from services.journal.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The running service: its Deps and the resources behind them."""
+
+    deps: Deps
+    nats: Client
+    pool: Pool
+    projector: Projector
+
+
+def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
+    """The journal view's projector on the JOURNAL stream."""
+    return Projector(
+        js,
+        pool,
+        stream=JOURNAL.name,
+        filter_subject=JOURNAL.subjects[0],
+        registry=JOURNAL_REGISTRY,
+        projection=JournalViewProjection(),
+    )
+
+
+@contextlib.asynccontextmanager
+async def build(settings: Settings) -> AsyncIterator[Runtime]:
+    """Connect, provision the stream, bucket and schema, start the projector; close on exit."""
+    nc = await connect(settings.nats.url, name="journal")
+    js = nc.jetstream()
+    await ensure_stream(js, JOURNAL)
+    bucket = await open_bucket(js, HOMEWORK_FILES_BUCKET)
+    pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
+    await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    deps = Deps(
+        store=JetStreamEventStore(js, JOURNAL.name),
+        clock=SchoolClock(settings.timezone),
+        files=ObjectStoreFiles(bucket),
+        views=PgJournalViews(pool),
+        file_limits=FileLimits(settings.files.max_bytes, settings.files.media_types),
+    )
+    projector = projector_for(js, pool)
+    task = asyncio.create_task(projector.run()) if settings.run_projector else None
+    try:
+        yield Runtime(deps, nc, pool, projector)
+    finally:
+        projector.stop()
+        if task is not None:
+            await task
+        await pool.close()
+        await nc.drain()
+
+
+async def rebuild_view(runtime: Runtime, settings: Settings) -> RebuildResult:
+    """Rebuild the journal view from sequence 1 into a fresh schema and swap it in."""
+    return await runtime.projector.rebuild(
+        settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS
+    )

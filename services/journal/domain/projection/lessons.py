@@ -1,0 +1,145 @@
+"""Fold of a lesson: its row (teacher, status, topic, homework) with its marks and absences."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from contracts.journal import (
+    AbsenceReasonSet,
+    AttendanceTaken,
+    HomeworkAttachmentAdded,
+    HomeworkSet,
+    LessonCancelled,
+    LessonEntriesSaved,
+    LessonHeld,
+    LessonScheduled,
+    MarkCancelled,
+    MarkCorrected,
+    MarkRecorded,
+    TeacherSubstituted,
+    TopicSet,
+)
+from services.journal.domain.projection.attendance import apply_attendance, take_attendance
+from services.journal.domain.projection.marks import apply_mark, record_marks
+from services.journal.domain.projection.rows import Fact, LessonDoc, LessonRow
+
+ENTRY_EVENTS = (
+    LessonHeld,
+    TopicSet,
+    HomeworkSet,
+    HomeworkAttachmentAdded,
+    MarkRecorded,
+    MarkCorrected,
+    MarkCancelled,
+    AttendanceTaken,
+    LessonEntriesSaved,
+)
+"""Events that are journal entries of the lesson: their recording time is tracked.
+
+Scheduling, substitution and cancellation are not entries, nor is an absence reason, which the
+class teacher may legitimately add days later.
+"""
+
+
+def apply_lesson(
+    doc: LessonDoc | None, fact: Fact, scale: Mapping[str, int | None]
+) -> LessonDoc | None:
+    """Fold a lesson event; `scale` is the school's mark scale at the time of the event."""
+    event = fact.event
+    if doc is None:
+        return _schedule(fact, event) if isinstance(event, LessonScheduled) else None
+    if fact.seq <= doc.row.last_event_seq:
+        return doc
+    evolved = _evolve(doc, fact, scale)
+    return evolved._replace(row=_advance(evolved.row, fact))
+
+
+def _schedule(fact: Fact, event: LessonScheduled) -> LessonDoc:
+    return LessonDoc(
+        LessonRow(
+            school=fact.school,
+            year=fact.year,
+            lesson_id=fact.aggregate_id,
+            class_id=event.class_id,
+            subject_id=event.subject_id,
+            date=event.date,
+            slot=event.slot,
+            grp=event.group,
+            timetabled_teacher_id=event.teacher_id,
+            teacher_id=event.teacher_id,
+            last_event_seq=fact.seq,
+        )
+    )
+
+
+def _evolve(doc: LessonDoc, fact: Fact, scale: Mapping[str, int | None]) -> LessonDoc:
+    match fact.event:
+        case MarkRecorded() | MarkCorrected() | MarkCancelled():
+            return apply_mark(doc, fact, scale)
+        case AttendanceTaken() | AbsenceReasonSet():
+            return apply_attendance(doc, fact)
+        case LessonEntriesSaved() as saved:
+            return _save_entries(doc, saved, fact, scale)
+        case _:
+            return doc._replace(row=apply_lesson_row(doc.row, fact))
+
+
+def apply_lesson_row(row: LessonRow, fact: Fact) -> LessonRow:
+    """Fold an event about the lesson itself (not its marks or attendance)."""
+    match fact.event:
+        case TeacherSubstituted(substitute_id=substitute):
+            substituted = substitute != row.timetabled_teacher_id
+            return row._replace(teacher_id=substitute, substituted=substituted)
+        case LessonHeld():
+            return row._replace(status="held")
+        case LessonCancelled(reason=reason):
+            return row._replace(status="cancelled", cancel_reason=reason)
+        case _:
+            return _apply_content(row, fact)
+
+
+def _apply_content(row: LessonRow, fact: Fact) -> LessonRow:
+    match fact.event:
+        case TopicSet(topic=topic):
+            return row._replace(topic=topic)
+        case HomeworkSet() as homework:
+            return _homework(row, homework)
+        case HomeworkAttachmentAdded(attachment=attachment):
+            if any(a.attachment_id == attachment.attachment_id for a in row.attachments):
+                return row
+            return row._replace(attachments=(*row.attachments, attachment))
+        case _:
+            return row  # LessonScheduled again: the lesson stays as first scheduled
+
+
+def _homework(row: LessonRow, homework: HomeworkSet) -> LessonRow:
+    return row._replace(homework_text=homework.text, homework_due=homework.due_on)
+
+
+def _save_entries(
+    doc: LessonDoc, saved: LessonEntriesSaved, fact: Fact, scale: Mapping[str, int | None]
+) -> LessonDoc:
+    """A whole-class save: held, topic, homework, new marks and the attendance at once."""
+    row = doc.row
+    if saved.held:
+        row = row._replace(status="held")
+    if saved.topic is not None:
+        row = row._replace(topic=saved.topic)
+    if saved.homework is not None:
+        row = _homework(row, saved.homework)
+    doc = doc._replace(row=row)
+    if saved.marks:
+        doc = record_marks(doc, saved.marks, fact, scale)
+    if saved.attendance is not None:
+        doc = take_attendance(doc, saved.attendance, fact.actor_id)
+    return doc
+
+
+def _advance(row: LessonRow, fact: Fact) -> LessonRow:
+    """Move the row's sequence on; an entry also moves its first/last entry times."""
+    if not isinstance(fact.event, ENTRY_EVENTS):
+        return row._replace(last_event_seq=fact.seq)
+    at = fact.recorded_at
+    first = at if row.first_entry_at is None else min(row.first_entry_at, at)
+    last = at if row.last_entry_at is None else max(row.last_entry_at, at)
+    return row._replace(last_event_seq=fact.seq, first_entry_at=first, last_entry_at=last)

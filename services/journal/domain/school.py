@@ -1,0 +1,222 @@
+"""The school year's configuration: calendar and periods, mark scale, kinds of work, subjects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from contracts.base import Event
+from contracts.envelope import Actor
+from contracts.journal import (
+    MarkScaleConfigured,
+    Period,
+    ScaleValue,
+    SchoolYearOpened,
+    SubjectDefined,
+    WorkKind,
+    WorkKindsConfigured,
+)
+from services.journal.domain.commands import (
+    ConfigureMarkScale,
+    ConfigureWorkKinds,
+    DefineSubject,
+    OpenSchoolYear,
+    SchoolCommand,
+)
+from services.journal.domain.errors import (
+    AlreadyExists,
+    InvalidPeriods,
+    InvalidScale,
+    InvalidWorkKinds,
+    NothingToChange,
+    RoleNotAllowed,
+    SchoolYearNotOpen,
+)
+
+ADMIN_ROLES = frozenset({"admin", "system"})
+
+DEFAULT_SCALE: tuple[ScaleValue, ...] = (
+    ScaleValue(value="1", numeric=1, label="очень плохо"),
+    ScaleValue(value="2", numeric=2, label="неудовлетворительно"),
+    ScaleValue(value="3", numeric=3, label="удовлетворительно"),
+    ScaleValue(value="4", numeric=4, label="хорошо"),
+    ScaleValue(value="5", numeric=5, label="отлично"),
+    ScaleValue(value="н/а", numeric=None, label="не аттестован"),
+    ScaleValue(value="осв", numeric=None, label="освобождён"),
+)
+
+DEFAULT_WORK_KINDS: tuple[WorkKind, ...] = (
+    WorkKind(work_kind_id="classwork", name="Работа на уроке", weight=Decimal(1)),
+    WorkKind(work_kind_id="homework", name="Домашняя работа", weight=Decimal(1)),
+    WorkKind(work_kind_id="oral", name="Устный ответ", weight=Decimal(1)),
+    WorkKind(work_kind_id="test", name="Контрольная работа", weight=Decimal(2)),
+    WorkKind(
+        work_kind_id="practical", name="Лабораторная / практическая работа", weight=Decimal("1.5")
+    ),
+    WorkKind(work_kind_id="dictation", name="Диктант", weight=Decimal("1.5")),
+    WorkKind(work_kind_id="quarter-test", name="Четвертная контрольная работа", weight=Decimal(3)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolConfig:
+    """The configuration of one school year, as its events built it."""
+
+    opened: bool = False
+    school_name: str = ""
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    periods: tuple[Period, ...] = ()
+    scale_id: str | None = None
+    scale: Mapping[str, int | None] = field(default_factory=dict)
+    work_kinds: Mapping[str, WorkKind] = field(default_factory=dict)
+    subjects: Mapping[str, str] = field(default_factory=dict)
+
+
+INITIAL = SchoolConfig()
+
+
+def require_admin(actor: Actor, action: str) -> None:
+    """Refuse anyone but the administrator (or the system itself)."""
+    if actor.role not in ADMIN_ROLES:
+        msg = f"{action} is for the administrator; '{actor.id}' acts as {actor.role}"
+        raise RoleNotAllowed(msg)
+
+
+def numeric_value(config: SchoolConfig, value: str) -> int | None:
+    """The number a mark counts as in averages; None when it does not count or is unknown."""
+    return config.scale.get(value)
+
+
+def within_year(config: SchoolConfig, date: dt.date) -> bool:
+    """Whether the date lies within the opened school year (both ends inclusive)."""
+    if config.starts_on is None or config.ends_on is None:
+        return False
+    return config.starts_on <= date <= config.ends_on
+
+
+def period_of(config: SchoolConfig, date: dt.date) -> Period | None:
+    """The period the date falls in, if any (holidays fall in none)."""
+    return next((p for p in config.periods if p.starts_on <= date <= p.ends_on), None)
+
+
+def scale_text(config: SchoolConfig) -> str:
+    """The scale's values for messages: '(1, 2, 3, 4, 5, н/а, осв)'."""
+    return "(" + ", ".join(config.scale) + ")"
+
+
+def decide(cmd: SchoolCommand, state: SchoolConfig, *, actor: Actor) -> list[Event]:
+    """Decide a configuration command: one event, or a DomainError."""
+    match cmd:
+        case OpenSchoolYear():
+            require_admin(actor, "opening the school year")
+            return [_open(cmd, state)]
+        case ConfigureMarkScale():
+            _require_open(state, actor, "configuring the mark scale")
+            _check_scale(cmd.values)
+            return [MarkScaleConfigured(scale_id=cmd.scale_id, values=cmd.values)]
+        case ConfigureWorkKinds():
+            _require_open(state, actor, "configuring the kinds of work")
+            _check_unique([k.work_kind_id for k in cmd.kinds], "kind of work")
+            return [WorkKindsConfigured(kinds=cmd.kinds)]
+        case DefineSubject():
+            _require_open(state, actor, "defining a subject")
+            if state.subjects.get(cmd.subject_id) == cmd.name.strip():
+                msg = f"subject '{cmd.subject_id}' is already called '{cmd.name.strip()}'"
+                raise NothingToChange(msg)
+            return [SubjectDefined(subject_id=cmd.subject_id, name=cmd.name)]
+        case _:
+            raise TypeError(f"not a school configuration command: {cmd!r}")
+
+
+def evolve(state: SchoolConfig, event: Event) -> SchoolConfig:
+    """The configuration after one event; other events leave it alone."""
+    match event:
+        case SchoolYearOpened():
+            return replace(
+                state,
+                opened=True,
+                school_name=event.school_name,
+                starts_on=event.starts_on,
+                ends_on=event.ends_on,
+                periods=event.periods,
+            )
+        case MarkScaleConfigured():
+            scale = {v.value: v.numeric for v in event.values}
+            return replace(state, scale_id=event.scale_id, scale=scale)
+        case WorkKindsConfigured():
+            return replace(state, work_kinds={k.work_kind_id: k for k in event.kinds})
+        case SubjectDefined():
+            return replace(state, subjects={**state.subjects, event.subject_id: event.name})
+        case _:
+            return state
+
+
+def _require_open(state: SchoolConfig, actor: Actor, action: str) -> None:
+    require_admin(actor, action)
+    if not state.opened:
+        msg = f"{action} needs an opened school year"
+        raise SchoolYearNotOpen(msg)
+
+
+def _open(cmd: OpenSchoolYear, state: SchoolConfig) -> SchoolYearOpened:
+    if state.opened:
+        msg = f"the school year {state.starts_on}..{state.ends_on} is already open"
+        raise AlreadyExists(msg)
+    if cmd.ends_on <= cmd.starts_on:
+        msg = f"the school year must end after it starts ({cmd.starts_on} .. {cmd.ends_on})"
+        raise InvalidPeriods(msg)
+    _check_periods(cmd.periods, cmd.starts_on, cmd.ends_on)
+    return SchoolYearOpened(
+        school_name=cmd.school_name,
+        starts_on=cmd.starts_on,
+        ends_on=cmd.ends_on,
+        periods=cmd.periods,
+    )
+
+
+def _check_periods(periods: tuple[Period, ...], starts_on: dt.date, ends_on: dt.date) -> None:
+    if not periods:
+        msg = "the school year needs at least one period"
+        raise InvalidPeriods(msg)
+    previous: Period | None = None
+    for period in periods:
+        span = f"period '{period.period_id}' ({period.starts_on} .. {period.ends_on})"
+        if period.ends_on < period.starts_on:
+            msg = f"{span} ends before it starts"
+            raise InvalidPeriods(msg)
+        if period.starts_on < starts_on or period.ends_on > ends_on:
+            msg = f"{span} is not inside the school year ({starts_on} .. {ends_on})"
+            raise InvalidPeriods(msg)
+        if previous is not None and period.starts_on <= previous.ends_on:
+            msg = f"{span} does not start after period '{previous.period_id}' ends"
+            raise InvalidPeriods(msg)
+        previous = period
+    _check_unique([p.period_id for p in periods], "period", error=InvalidPeriods)
+
+
+def _check_scale(values: tuple[ScaleValue, ...]) -> None:
+    if not values:
+        msg = "the mark scale needs at least one value"
+        raise InvalidScale(msg)
+    _check_unique([v.value for v in values], "scale value", error=InvalidScale)
+    if all(v.numeric is None for v in values):
+        listed = ", ".join(v.value for v in values)
+        msg = f"the mark scale ({listed}) has no numeric value, so no average could be computed"
+        raise InvalidScale(msg)
+
+
+def _check_unique(
+    ids: Iterable[str], what: str, *, error: type[Exception] = InvalidWorkKinds
+) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            msg = f"{what} '{item}' is listed twice"
+            raise error(msg)
+        seen.add(item)
+    if not seen:
+        msg = f"at least one {what} is needed"
+        raise error(msg)

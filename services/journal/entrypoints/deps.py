@@ -1,0 +1,74 @@
+"""FastAPI dependencies of the journal: the service's Deps and the acting user of a request."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+
+from contracts.base import Token
+from contracts.envelope import Actor, Role
+from services.common.auth import AuthError, Principal, current_principal
+from services.common.http import ApiError, correlation_id
+from services.journal.application.handling import Meta
+from services.journal.application.ports import Deps
+
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+
+def get_deps(request: Request) -> Deps:
+    """The Deps built by the app's lifespan."""
+    deps: Deps = request.app.state.deps
+    return deps
+
+
+DepsDep = Annotated[Deps, Depends(get_deps)]
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+SchoolPath = Annotated[Token, Path(description="school id")]
+YearPath = Annotated[int, Path(ge=2000, le=2100, description="first calendar year of the year")]
+
+
+def check_school(principal: Principal, school: str) -> None:
+    """A token of one school never acts on another."""
+    if principal.school != school:
+        raise AuthError("wrong_school", 403, f"the token is for school {principal.school!r}")
+
+
+def acting(*roles: Role) -> Callable[..., Awaitable[Meta]]:
+    """A dependency giving the command metadata when the user holds one of `roles`."""
+
+    async def meta(
+        principal: PrincipalDep,
+        school: SchoolPath,
+        year: YearPath,
+        idempotency_key: Annotated[
+            str | None,
+            Header(description="request id: a retried request with the same id records once"),
+        ] = None,
+    ) -> Meta:
+        check_school(principal, school)
+        role = next((r for r in roles if principal.has(r)), None)
+        if role is None:
+            raise AuthError("role_not_allowed", 403, f"this needs one of the roles {list(roles)}")
+        if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
+            raise ApiError(
+                400, "invalid_idempotency_key", "Idempotency-Key: 1-100 of [A-Za-z0-9._:-]"
+            )
+        return Meta(
+            command_id=idempotency_key or uuid.uuid4().hex,
+            correlation_id=correlation_id(),
+            actor=Actor(id=principal.user_id, role=role),
+            school=school,
+            year=year,
+        )
+
+    return meta
+
+
+AdminMeta = Annotated[Meta, Depends(acting("admin", "system"))]
+ManagementMeta = Annotated[Meta, Depends(acting("admin", "deputy"))]
+TeacherMeta = Annotated[Meta, Depends(acting("teacher"))]
+CancelMeta = Annotated[Meta, Depends(acting("teacher", "admin", "deputy"))]

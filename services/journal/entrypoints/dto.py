@@ -1,0 +1,175 @@
+"""Request and response bodies of the journal's HTTP API (never the contract classes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from contracts.base import Token
+from contracts.journal import AbsenceEntry, Period, ScaleValue, TimetableSlot, WorkKind
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+MarkValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)]
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are refused, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OpenYearBody(Body):
+    school_name: Name
+    starts_on: dt.date
+    ends_on: dt.date
+    periods: list[Period] = Field(min_length=1)
+
+
+class MarkScaleBody(Body):
+    scale_id: Token
+    values: list[ScaleValue] = Field(min_length=1)
+
+
+class WorkKindsBody(Body):
+    kinds: list[WorkKind] = Field(min_length=1)
+
+
+class SubjectBody(Body):
+    name: Name
+
+
+class StaffBody(Body):
+    full_name: Name
+    position: Name
+
+
+class PupilBody(Body):
+    full_name: Name
+    birth_date: dt.date
+
+
+class OpenClassBody(Body):
+    grade: int = Field(ge=1, le=11)
+    label: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    class_teacher_id: Token
+
+
+class ClassTeacherBody(Body):
+    class_teacher_id: Token
+
+
+class JoinBody(Body):
+    pupil_id: Token
+    since: dt.date
+
+
+class LeaveBody(Body):
+    last_day: dt.date
+    reason: Reason
+
+
+class AssignmentBody(Body):
+    teacher_id: Token
+    subject_id: Token
+    group: Token | None = None
+
+
+class TimetableBody(Body):
+    effective_from: dt.date
+    slots: list[TimetableSlot]
+
+
+class ScheduleRangeBody(Body):
+    date_from: dt.date = Field(alias="from")
+    date_to: dt.date = Field(alias="to")
+
+
+class ExtraLessonBody(Body):
+    subject_id: Token
+    date: dt.date
+    slot: int = Field(ge=1, le=12)
+    teacher_id: Token
+    group: Token | None = None
+
+
+class SubstituteBody(Body):
+    substitute_id: Token
+    reason: Reason
+
+
+class CancelBody(Body):
+    reason: Reason
+
+
+class TopicBody(Body):
+    topic: Text
+
+
+class HomeworkBody(Body):
+    text: Text
+    due_on: dt.date | None = None
+
+
+class MarkBody(Body):
+    pupil_id: Token
+    value: MarkValue
+    work_kind_id: Token
+    comment: Comment | None = None
+    counts: bool = True
+
+
+class CorrectMarkBody(Body):
+    value: MarkValue
+    work_kind_id: Token
+    reason: Reason
+    comment: Comment | None = None
+    counts: bool = True
+
+
+class AttendanceBody(Body):
+    absences: list[AbsenceEntry]
+
+
+class AbsenceReasonBody(Body):
+    reason: Literal["illness", "valid", "unexcused", "unknown"]
+    evidence: Comment | None = None
+
+
+class EntriesBody(Body):
+    """The lesson page saved at once: attendance (when given) is the whole class's."""
+
+    held: bool = True
+    topic: Text | None = None
+    homework: HomeworkBody | None = None
+    marks: list[MarkBody] = Field(default_factory=list, max_length=400)
+    attendance: list[AbsenceEntry] | None = None
+
+
+class RecordedOut(BaseModel):
+    """What a command recorded."""
+
+    event_type: str
+    seq: int
+    duplicate: bool = Field(description="true when this request id had been recorded before")
+
+
+class MarkRecordedOut(RecordedOut):
+    mark_id: str
+
+
+class EntriesOut(RecordedOut):
+    mark_ids: list[str]
+
+
+class AttachmentOut(RecordedOut):
+    attachment_id: str
+
+
+class ScheduleOut(BaseModel):
+    created: list[str]
+    existing: list[str]

@@ -1,0 +1,205 @@
+"""The lesson API: what a teacher records, substitutions, and homework files."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from contracts.base import Token
+from services.journal.application import lessons
+from services.journal.application.handling import Meta
+from services.journal.application.ids import lesson_id as make_lesson_id
+from services.journal.application.ids import mark_id
+from services.journal.domain import commands as c
+from services.journal.entrypoints.admin_routes import out
+from services.journal.entrypoints.deps import (
+    AdminMeta,
+    CancelMeta,
+    DepsDep,
+    ManagementMeta,
+    TeacherMeta,
+)
+from services.journal.entrypoints.dto import (
+    AbsenceReasonBody,
+    AttachmentOut,
+    AttendanceBody,
+    CancelBody,
+    CorrectMarkBody,
+    EntriesBody,
+    EntriesOut,
+    ExtraLessonBody,
+    HomeworkBody,
+    MarkBody,
+    MarkRecordedOut,
+    RecordedOut,
+    SubstituteBody,
+    TopicBody,
+)
+
+router = APIRouter(prefix="/schools/{school}/years/{year}/classes/{class_id}", tags=["lessons"])
+LESSON = "/lessons/{lesson_id}"
+
+
+@router.post("/lessons", summary="Add a lesson outside the timetable", status_code=201)
+async def add_lesson(
+    class_id: Token, body: ExtraLessonBody, meta: AdminMeta, deps: DepsDep
+) -> RecordedOut:
+    lid = make_lesson_id(class_id, f"{body.date:%Y%m%d}", body.slot, body.group)
+    cmd = c.ScheduleLesson(
+        lid, class_id, body.subject_id, body.date, body.slot, body.teacher_id, body.group
+    )
+    return out(await lessons.run(deps, meta, class_id, lid, cmd))
+
+
+@router.post(LESSON + "/substitute", summary="Another teacher holds the lesson")
+async def substitute(
+    class_id: Token, lesson_id: Token, body: SubstituteBody, meta: ManagementMeta, deps: DepsDep
+) -> RecordedOut:
+    cmd = c.SubstituteTeacher(body.substitute_id, body.reason)
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+
+
+@router.post(LESSON + "/held", summary="Confirm the lesson took place")
+async def mark_held(
+    class_id: Token, lesson_id: Token, meta: TeacherMeta, deps: DepsDep
+) -> RecordedOut:
+    return out(await lessons.run(deps, meta, class_id, lesson_id, c.MarkLessonHeld()))
+
+
+@router.post(LESSON + "/cancel", summary="The lesson did not take place")
+async def cancel(
+    class_id: Token, lesson_id: Token, body: CancelBody, meta: CancelMeta, deps: DepsDep
+) -> RecordedOut:
+    return out(await lessons.run(deps, meta, class_id, lesson_id, c.CancelLesson(body.reason)))
+
+
+@router.put(LESSON + "/topic", summary="Set the lesson's topic")
+async def set_topic(
+    class_id: Token, lesson_id: Token, body: TopicBody, meta: TeacherMeta, deps: DepsDep
+) -> RecordedOut:
+    return out(await lessons.run(deps, meta, class_id, lesson_id, c.SetTopic(body.topic)))
+
+
+@router.put(LESSON + "/homework", summary="Set the homework")
+async def set_homework(
+    class_id: Token, lesson_id: Token, body: HomeworkBody, meta: TeacherMeta, deps: DepsDep
+) -> RecordedOut:
+    cmd = c.SetHomework(body.text, body.due_on)
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+
+
+@router.post(
+    LESSON + "/homework/attachments", summary="Attach a file to the homework", status_code=201
+)
+async def attach(
+    class_id: Token,
+    lesson_id: Token,
+    file: Annotated[UploadFile, File(description="the file (size and type are limited)")],
+    meta: TeacherMeta,
+    deps: DepsDep,
+    name: Annotated[str | None, Form(max_length=200)] = None,
+) -> AttachmentOut:
+    data = await file.read(deps.file_limits.max_bytes + 1)
+    recorded, attachment_id = await lessons.attach_file(
+        deps,
+        meta,
+        class_id,
+        lesson_id,
+        name=name or file.filename or "file",
+        media_type=file.content_type or "application/octet-stream",
+        data=data,
+    )
+    return AttachmentOut(**out(recorded).model_dump(), attachment_id=attachment_id)
+
+
+@router.post(LESSON + "/marks", summary="Record a mark", status_code=201)
+async def record_mark(
+    class_id: Token, lesson_id: Token, body: MarkBody, meta: TeacherMeta, deps: DepsDep
+) -> MarkRecordedOut:
+    new = _new_mark(meta, 0, body)
+    recorded = await lessons.run(deps, meta, class_id, lesson_id, c.RecordMark(new))
+    return MarkRecordedOut(**out(recorded).model_dump(), mark_id=new.mark_id)
+
+
+@router.post(LESSON + "/marks/{mark_id}/correct", summary="Correct a mark, with a reason")
+async def correct_mark(
+    class_id: Token,
+    lesson_id: Token,
+    mark_id: Token,
+    body: CorrectMarkBody,
+    meta: TeacherMeta,
+    deps: DepsDep,
+) -> RecordedOut:
+    cmd = c.CorrectMark(
+        mark_id, body.value, body.work_kind_id, body.reason, body.comment, body.counts
+    )
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+
+
+@router.post(LESSON + "/marks/{mark_id}/cancel", summary="Cancel a mark, with a reason")
+async def cancel_mark(
+    class_id: Token,
+    lesson_id: Token,
+    mark_id: Token,
+    body: CancelBody,
+    meta: TeacherMeta,
+    deps: DepsDep,
+) -> RecordedOut:
+    cmd = c.CancelMark(mark_id, body.reason)
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+
+
+@router.put(LESSON + "/attendance", summary="Record who was absent or late (the whole class)")
+async def take_attendance(
+    class_id: Token, lesson_id: Token, body: AttendanceBody, meta: TeacherMeta, deps: DepsDep
+) -> RecordedOut:
+    cmd = c.TakeAttendance(tuple(body.absences))
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+
+
+@router.put(
+    LESSON + "/absences/{pupil_id}/reason",
+    summary="Set the reason of an absence (lesson teacher or class teacher)",
+)
+async def set_absence_reason(
+    class_id: Token,
+    lesson_id: Token,
+    pupil_id: Token,
+    body: AbsenceReasonBody,
+    meta: TeacherMeta,
+    deps: DepsDep,
+) -> RecordedOut:
+    cmd = c.SetAbsenceReason(pupil_id, body.reason, body.evidence)
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+
+
+@router.post(
+    LESSON + "/entries",
+    summary="Save the lesson page at once: held, topic, homework, marks and attendance",
+)
+async def save_entries(
+    class_id: Token, lesson_id: Token, body: EntriesBody, meta: TeacherMeta, deps: DepsDep
+) -> EntriesOut:
+    marks = tuple(_new_mark(meta, i, m) for i, m in enumerate(body.marks))
+    homework = c.SetHomework(body.homework.text, body.homework.due_on) if body.homework else None
+    cmd = c.SaveLessonEntries(
+        held=body.held,
+        topic=body.topic,
+        homework=homework,
+        marks=marks,
+        attendance=tuple(body.attendance) if body.attendance is not None else None,
+    )
+    recorded = await lessons.run(deps, meta, class_id, lesson_id, cmd)
+    return EntriesOut(**out(recorded).model_dump(), mark_ids=[m.mark_id for m in marks])
+
+
+def _new_mark(meta: Meta, index: int, body: MarkBody) -> c.NewMark:
+    return c.NewMark(
+        mark_id=mark_id(meta.command_id, index),
+        pupil_id=body.pupil_id,
+        value=body.value,
+        work_kind_id=body.work_kind_id,
+        comment=body.comment,
+        counts=body.counts,
+    )

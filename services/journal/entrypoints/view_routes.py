@@ -1,0 +1,136 @@
+"""The school journal view: the class-subject grid, a lesson, a teacher's day, homework files.
+
+Who reads what (DESIGN.md §6): the head, the deputy director and the administrator read
+everything; a teacher reads the classes and subjects they teach, a class teacher their whole
+class, and their own day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from contracts.base import Token
+from services.common.auth import AuthError, Principal
+from services.common.http import ApiError
+from services.journal.application.ports import Deps
+from services.journal.application.read_models import (
+    ClassGrid,
+    LessonDetail,
+    TeacherDay,
+    ViewNotFound,
+)
+from services.journal.entrypoints.deps import (
+    DepsDep,
+    PrincipalDep,
+    SchoolPath,
+    YearPath,
+    check_school,
+)
+
+router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["journal view"])
+READ_ALL = ("head", "deputy", "admin")
+
+
+async def _check_class_subject(
+    deps: Deps, principal: Principal, school: str, year: int, class_id: str, subject_id: str
+) -> None:
+    if principal.has(*READ_ALL):
+        return
+    if principal.has("teacher") and (
+        await deps.views.teaches(school, year, principal.user_id, class_id, subject_id)
+        or await deps.views.class_teacher_of(school, year, class_id) == principal.user_id
+    ):
+        return
+    raise AuthError("not_your_class", 403, "you do not teach this subject in this class")
+
+
+@router.get(
+    "/classes/{class_id}/subjects/{subject_id}/grid",
+    summary="The class journal page of a subject: pupils × lessons, marks, absences, averages",
+)
+async def class_grid(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    subject_id: Token,
+    principal: PrincipalDep,
+    deps: DepsDep,
+    date_from: Annotated[dt.date, Query(alias="from")],
+    date_to: Annotated[dt.date, Query(alias="to")],
+) -> ClassGrid:
+    check_school(principal, school)
+    if date_to < date_from:
+        raise ApiError(422, "invalid_range", "'to' is before 'from'")
+    await _check_class_subject(deps, principal, school, year, class_id, subject_id)
+    return await deps.views.class_grid(school, year, class_id, subject_id, date_from, date_to)
+
+
+@router.get("/classes/{class_id}/lessons/{lesson_id}", summary="Everything recorded for a lesson")
+async def lesson_detail(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    lesson_id: Token,
+    principal: PrincipalDep,
+    deps: DepsDep,
+) -> LessonDetail:
+    check_school(principal, school)
+    detail = await deps.views.lesson_detail(school, year, lesson_id)
+    if detail.class_id != class_id:
+        raise ViewNotFound("lesson", f"{class_id}/{lesson_id}")
+    if principal.user_id not in (detail.teacher.staff_id, detail.timetabled_teacher.staff_id):
+        await _check_class_subject(deps, principal, school, year, class_id, detail.subject_id)
+    return detail
+
+
+@router.get(
+    "/teachers/{teacher_id}/day", summary="A teacher's lessons of a day and what is missing"
+)
+async def teacher_day(
+    school: SchoolPath,
+    year: YearPath,
+    teacher_id: Token,
+    principal: PrincipalDep,
+    deps: DepsDep,
+    day: Annotated[dt.date, Query(alias="date")],
+) -> TeacherDay:
+    check_school(principal, school)
+    if principal.user_id != teacher_id and not principal.has(*READ_ALL):
+        raise AuthError("not_your_day", 403, "a teacher sees their own day only")
+    return await deps.views.teacher_day(school, year, teacher_id, day)
+
+
+@router.get(
+    "/classes/{class_id}/lessons/{lesson_id}/homework/attachments/{attachment_id}",
+    summary="Download a homework file",
+    response_class=Response,
+)
+async def download(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    lesson_id: Token,
+    attachment_id: Token,
+    principal: PrincipalDep,
+    deps: DepsDep,
+) -> Response:
+    detail = await lesson_detail(school, year, class_id, lesson_id, principal, deps)
+    attachment = next(
+        (a for a in detail.homework.attachments if a.attachment_id == attachment_id), None
+    )
+    data = await deps.files.get(attachment_id) if attachment else None
+    if attachment is None or data is None:
+        raise ViewNotFound("attachment", attachment_id)
+    disposition = f"attachment; filename*=UTF-8''{_quote(attachment.name)}"
+    return Response(
+        data, media_type=attachment.media_type, headers={"Content-Disposition": disposition}
+    )
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote  # noqa: PLC0415
+
+    return quote(name, safe="")

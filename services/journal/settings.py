@@ -1,0 +1,41 @@
+"""The journal's configuration, from environment variables prefixed `JOURNAL_`."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.common.settings import AuthSettings, HttpSettings, NatsSettings, PostgresSettings
+from services.journal.application.files import DEFAULT_MEDIA_TYPES
+
+
+class JournalPostgres(PostgresSettings):
+    """PostgreSQL: the DSN is required; the journal owns the schema `journal`."""
+
+    schema_name: str = "journal"
+
+
+class FileSettings(BaseModel):
+    """Limits of homework files."""
+
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    media_types: frozenset[str] = DEFAULT_MEDIA_TYPES
+
+
+class Settings(BaseSettings):
+    """Everything the journal process reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="JOURNAL_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    nats: NatsSettings = NatsSettings()
+    pg: JournalPostgres
+    auth: AuthSettings
+    http: HttpSettings = HttpSettings(port=8001)
+    files: FileSettings = FileSettings()
+    log_json: bool = True
+    timezone: str = "Europe/Moscow"
+    run_projector: bool = Field(
+        default=True, description="apply the journal view in this process (one per deployment)"
+    )

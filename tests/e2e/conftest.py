@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import pytest_asyncio
+
+from services.journal.testing import seed_small_school
+from services.journal.testing_http import running_journal
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def journal(nats_url, database_url, pg_schema, js):
+    """The journal over HTTP on fresh streams and a fresh schema, with the small test school."""
+    async with running_journal(nats_url, database_url, pg_schema) as running:
+        await seed_small_school(running.runtime.deps)
+        yield running

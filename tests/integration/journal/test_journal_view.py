@@ -1,0 +1,304 @@
+"""The journal view on a real PostgreSQL: the projection's writes and the three queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from contracts import subjects
+from contracts.base import Event
+from contracts.envelope import Actor, Envelope
+from contracts.journal import (
+    AbsenceEntry,
+    AbsenceReasonSet,
+    AttendanceTaken,
+    ClassOpened,
+    LessonEntriesSaved,
+    LessonHeld,
+    LessonScheduled,
+    MarkCancelled,
+    MarkCorrected,
+    MarkEntry,
+    MarkRecorded,
+    MarkScaleConfigured,
+    Period,
+    PupilJoinedClass,
+    PupilLeftClass,
+    PupilRegistered,
+    ScaleValue,
+    SchoolYearOpened,
+    StaffMemberRegistered,
+    SubjectDefined,
+    TeacherSubstituted,
+    TeachingAssigned,
+    TopicSet,
+    WorkKind,
+    WorkKindsConfigured,
+)
+from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
+from services.common.eventstore import StoredEvent
+from services.common.projector import Projected
+from services.journal.adapters.journal_projection import JournalViewProjection
+from services.journal.adapters.journal_view import PgJournalViews
+from services.journal.application.read_models import ViewNotFound
+
+pytestmark = pytest.mark.integration
+
+MIGRATIONS = Path(__file__).parents[3] / "services" / "journal" / "migrations"
+TABLES = [
+    "school_config",
+    "subjects",
+    "staff",
+    "pupils",
+    "classes",
+    "memberships",
+    "assignments",
+    "lessons",
+    "marks",
+    "absences",
+]
+S, Y = "sch1", 2026
+T0 = dt.datetime(2026, 9, 1, 7, 0, tzinfo=dt.UTC)
+SEP = {d: dt.date(2026, 9, d) for d in range(1, 31)}
+SCHOOL_SUBJECT = subjects.school_config(Y, S)
+
+
+def stored(seq: int, subject: str, event: Event, actor: str) -> Projected:
+    envelope = Envelope(
+        event_id=uuid.UUID(int=seq),
+        event_type=event.event_type,
+        schema_version=event.schema_version,
+        occurred_at=T0 + dt.timedelta(hours=seq),
+        actor=Actor(id=actor, role="teacher"),
+        school=S,
+        year=Y,
+        correlation_id=f"c{seq}",
+        causation_id=f"c{seq}",
+        data=event.model_dump(mode="json"),
+    )
+    at = T0 + dt.timedelta(hours=seq)
+    return Projected(StoredEvent(subject, seq, envelope, "h", "p", f"m{seq}", at), event)
+
+
+def mark(mark_id: str, pupil: str, value: str, weight: int = 1) -> MarkEntry:
+    return MarkEntry(
+        mark_id=mark_id, pupil_id=pupil, value=value, work_kind_id="oral", weight=Decimal(weight)
+    )
+
+
+def lesson(lesson_id: str, subject_id: str, day: int, slot: int) -> tuple[str, Event, str]:
+    scheduled = LessonScheduled(
+        lesson_id=lesson_id,
+        class_id="c1",
+        subject_id=subject_id,
+        date=SEP[day],
+        slot=slot,
+        teacher_id="t1",
+    )
+    return subjects.lesson(Y, S, "c1", lesson_id), scheduled, "admin"
+
+
+def on(lesson_id: str, event: Event, actor: str = "t1") -> tuple[str, Event, str]:
+    return subjects.lesson(Y, S, "c1", lesson_id), event, actor
+
+
+def history() -> list[Projected]:
+    """A month of one class: roster, three lessons, marks corrected and cancelled, absences."""
+    cls = subjects.school_class(Y, S, "c1")
+    scale = tuple(ScaleValue(value=str(n), numeric=n, label=str(n)) for n in range(2, 6))
+    period = Period(period_id="q1", name="I", starts_on=SEP[1], ends_on=dt.date(2026, 10, 31))
+    items: list[tuple[str, Event, str]] = [
+        (
+            SCHOOL_SUBJECT,
+            SchoolYearOpened(
+                school_name="School",
+                starts_on=SEP[1],
+                ends_on=dt.date(2027, 5, 31),
+                periods=(period,),
+            ),
+            "admin",
+        ),
+        (
+            SCHOOL_SUBJECT,
+            MarkScaleConfigured(
+                scale_id="five", values=(*scale, ScaleValue(value="н/а", label="n/a"))
+            ),
+            "admin",
+        ),
+        (
+            SCHOOL_SUBJECT,
+            WorkKindsConfigured(
+                kinds=(WorkKind(work_kind_id="oral", name="Oral", weight=Decimal(1)),)
+            ),
+            "admin",
+        ),
+        (SCHOOL_SUBJECT, SubjectDefined(subject_id="math", name="Mathematics"), "admin"),
+        *(
+            (
+                subjects.staff_member(Y, S, sid),
+                StaffMemberRegistered(staff_id=sid, full_name=name, position="teacher"),
+                "admin",
+            )
+            for sid, name in (("t1", "Anna"), ("t2", "Boris"), ("ct", "Clara"))
+        ),
+        *(
+            (
+                subjects.pupil(Y, S, pid),
+                PupilRegistered(pupil_id=pid, full_name=name, birth_date=dt.date(2015, 1, 1)),
+                "admin",
+            )
+            for pid, name in (("p3", "Sidorov"), ("p1", "Ivanov"), ("p2", "Petrov"))
+        ),
+        (cls, ClassOpened(class_id="c1", grade=5, label="5A", class_teacher_id="ct"), "admin"),
+        (cls, TeachingAssigned(teacher_id="t1", subject_id="math"), "admin"),
+        *((cls, PupilJoinedClass(pupil_id=p, since=SEP[1]), "admin") for p in ("p1", "p2", "p3")),
+        (cls, PupilLeftClass(pupil_id="p3", last_day=SEP[8], reason="moved"), "admin"),
+        lesson("l1", "math", 2, 1),
+        lesson("l2", "math", 9, 1),
+        lesson("l3", "rus", 9, 3),
+        on(
+            "l1",
+            LessonEntriesSaved(
+                topic="Fractions",
+                marks=(mark("m1", "p1", "5"), mark("m2", "p2", "3"), mark("m3", "p3", "4", 2)),
+                attendance=(AbsenceEntry(pupil_id="p2", kind="absent"),),
+            ),
+        ),
+        on(
+            "l1",
+            MarkCorrected(
+                mark_id="m2", value="4", work_kind_id="test", weight=Decimal(2), reason="typo"
+            ),
+        ),
+        on("l1", MarkCancelled(mark_id="m1", reason="wrong pupil")),
+        on("l1", AbsenceReasonSet(pupil_id="p2", reason="illness", evidence="note"), "ct"),
+        on("l2", TeacherSubstituted(substitute_id="t2", reason="t1 ill"), "admin"),
+        on("l2", MarkRecorded(mark=mark("m4", "p1", "5", 2)), "t2"),
+        on("l2", MarkRecorded(mark=mark("m5", "p1", "н/а")), "t2"),
+        on("l2", MarkRecorded(mark=mark("m6", "p1", "4")), "t2"),
+        on("l2", TopicSet(topic="Decimals"), "t2"),
+        on("l2", LessonHeld(), "t2"),
+        on(
+            "l2",
+            AttendanceTaken(absences=(AbsenceEntry(pupil_id="p1", kind="late", minutes_late=5),)),
+            "t2",
+        ),
+    ]
+    return [stored(seq, subj, ev, actor) for seq, (subj, ev, actor) in enumerate(items, 1)]
+
+
+async def apply_batches(pool, schema: str, batches: list[list[Projected]]) -> None:
+    for batch in batches:
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(f"SET LOCAL search_path TO {quote_ident(schema)}")
+            await JournalViewProjection().apply(conn, batch)
+
+
+async def dump(pool, schema: str) -> dict[str, list[tuple]]:
+    tables: dict[str, list[tuple]] = {}
+    async with pool.acquire() as conn:
+        for table in TABLES:
+            rows = await conn.fetch(f"SELECT * FROM {quote_ident(schema)}.{table}")  # noqa: S608
+            tables[table] = sorted((tuple(r.values()) for r in rows), key=repr)
+    return tables
+
+
+@pytest.fixture
+async def views(pg_pool, pg_schema) -> PgJournalViews:
+    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    await apply_batches(pg_pool, pg_schema, [history()])
+    return PgJournalViews(pg_pool)
+
+
+async def test_grid_shows_current_marks_letters_and_weighted_averages(views):
+    grid = await views.class_grid(S, Y, "c1", "math", SEP[1], SEP[30])
+    assert [(c.lesson_id, c.status, c.topic) for c in grid.lessons] == [
+        ("l1", "held", "Fractions"),
+        ("l2", "held", "Decimals"),
+    ]
+    rows = {r.pupil_id: r for r in grid.rows}
+    assert [r.full_name for r in grid.rows] == ["Ivanov", "Petrov", "Sidorov"]
+    assert rows["p1"].cells[0].marks == []  # m1 was cancelled
+    (m2,) = rows["p2"].cells[0].marks
+    assert (m2.mark_id, m2.value, m2.weight, m2.corrected) == ("m2", "4", Decimal(2), True)
+    assert rows["p2"].cells[0].absence == "Б"
+    assert rows["p1"].cells[1].absence == "ОП"
+    expected = (Decimal(2) * 5 + Decimal(1) * 4) / Decimal(3)  # m4, m6; н/а and m1 out
+    assert rows["p1"].average == expected.quantize(Decimal("0.01"))
+    assert rows["p2"].average == Decimal("4.00")
+    assert (rows["p2"].absences, rows["p1"].lates) == (1, 1)
+
+
+async def test_grid_lists_a_pupil_who_left_mid_range_with_the_interval(views):
+    grid = await views.class_grid(S, Y, "c1", "math", SEP[1], SEP[30])
+    p3 = next(r for r in grid.rows if r.pupil_id == "p3")
+    assert (p3.since, p3.last_day, p3.average) == (SEP[1], SEP[8], Decimal("4.00"))
+    later = await views.class_grid(S, Y, "c1", "math", SEP[9], SEP[30])
+    assert [r.pupil_id for r in later.rows] == ["p1", "p2"]
+    assert [c.lesson_id for c in later.lessons] == ["l2"]
+
+
+async def test_lesson_detail_holds_everything_including_cancelled_marks(views):
+    detail = await views.lesson_detail(S, Y, "l1")
+    assert (detail.subject_name, detail.teacher.full_name, detail.class_label) == (
+        "Mathematics",
+        "Anna",
+        "5A",
+    )
+    marks = {m.mark_id: m for m in detail.marks}
+    assert (marks["m1"].cancelled, marks["m1"].last_reason) == (True, "wrong pupil")
+    assert (marks["m2"].value, marks["m2"].numeric, marks["m2"].corrected) == ("4", 4, True)
+    (absence,) = detail.absences
+    assert (absence.pupil_name, absence.letter, absence.reason) == ("Petrov", "Б", "illness")
+    assert (absence.observed_by, absence.reason_set_by, absence.evidence) == ("t1", "ct", "note")
+    assert [p.pupil_id for p in detail.pupils] == ["p1", "p2", "p3"]
+    assert detail.first_entry_at is not None
+    substituted = await views.lesson_detail(S, Y, "l2")
+    assert (substituted.teacher.full_name, substituted.timetabled_teacher.full_name) == (
+        "Boris",
+        "Anna",
+    )
+    assert substituted.substituted
+    assert [p.full_name for p in substituted.pupils] == ["Ivanov", "Petrov"]
+
+
+async def test_teacher_day_lists_the_lessons_of_record_and_what_is_missing(views):
+    anna = await views.teacher_day(S, Y, "t1", SEP[9])
+    assert [(lsn.lesson_id, lsn.missing) for lsn in anna.lessons] == [
+        ("l3", ["topic", "held", "attendance"])
+    ]
+    boris = await views.teacher_day(S, Y, "t2", SEP[9])
+    assert [(lsn.lesson_id, lsn.subject_name, lsn.missing) for lsn in boris.lessons] == [
+        ("l2", "Mathematics", [])
+    ]
+
+
+async def test_roster_helpers_and_unknown_keys(views):
+    assert await views.teaches(S, Y, "t1", "c1", "math")
+    assert not await views.teaches(S, Y, "t2", "c1", "math")
+    assert await views.class_teacher_of(S, Y, "c1") == "ct"
+    assert await views.class_teacher_of(S, Y, "c9") is None
+    with pytest.raises(ViewNotFound):
+        await views.class_grid(S, Y, "c9", "math", SEP[1], SEP[30])
+    with pytest.raises(ViewNotFound):
+        await views.lesson_detail(S, Y, "l9")
+
+
+async def test_applying_the_same_batch_twice_changes_nothing(views, pg_pool, pg_schema):
+    once = await dump(pg_pool, pg_schema)
+    await apply_batches(pg_pool, pg_schema, [history()])
+    assert await dump(pg_pool, pg_schema) == once
+    assert len(once["marks"]) == 6
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 13])
+async def test_any_batch_split_builds_the_same_tables(views, pg_pool, pg_schema, size):
+    events = history()
+    copy = f"{pg_schema}_copy"
+    await migrate(pg_pool, copy, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    await apply_batches(pg_pool, copy, [events[i : i + size] for i in range(0, len(events), size)])
+    assert await dump(pg_pool, copy) == await dump(pg_pool, pg_schema)
