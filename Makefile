@@ -8,7 +8,8 @@ PYTEST := $(UV) run pytest
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-install: ## Install the locked dependencies into .venv
+install: ## Install the locked dependencies into .venv (installs uv first if missing)
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
 run: install ## Run the whole system with the demo school (private NATS and PostgreSQL if none given)
@@ -45,7 +46,7 @@ test-integration: ## Against real nats-server and PostgreSQL
 test-e2e: ## The whole system over HTTP
 	$(PYTEST) -m e2e tests/e2e
 
-test: install ## The whole test suite (what CI runs)
+test: install ## The whole test suite (what CI runs): unit, integration and end-to-end
 	$(PYTEST) tests
 
 bench: install ## Benchmarks, one JSON line each

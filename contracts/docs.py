@@ -21,3 +21,89 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         schema["x-schema-version"] = model.schema_version
         documents[f"{model.event_type}.v{model.schema_version}.json"] = schema
     return documents
+
+
+def asyncapi() -> dict[str, Any]:
+    """An AsyncAPI 2.6 document of the streams: channels, headers and every message's payload."""
+    messages = {
+        model.__name__: {
+            "name": model.event_type,
+            "title": model.__name__,
+            "summary": (model.__doc__ or "").strip().splitlines()[0],
+            "headers": {"$ref": "#/components/schemas/Headers"},
+            "payload": {"$ref": f"#/components/schemas/{model.__name__}"},
+            "x-schema-version": model.schema_version,
+        }
+        for model in JOURNAL_EVENTS
+    }
+    schemas: dict[str, Any] = {"Headers": _HEADERS, "Envelope": Envelope.model_json_schema()}
+    for model in JOURNAL_EVENTS:
+        schemas[model.__name__] = model.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+    return {
+        "asyncapi": "2.6.0",
+        "info": {
+            "title": "School journal streams",
+            "version": "1.0.0",
+            "description": _DESCRIPTION,
+        },
+        "defaultContentType": "application/json",
+        "channels": {
+            "jrn.{year}.{school}.{class}.{kind}.{id}": {
+                "description": "Stream JOURNAL: one aggregate per subject; the body is an "
+                "Envelope whose `data` is the payload named by the Event-Type header.",
+                "parameters": _PARAMETERS,
+                "subscribe": {
+                    "message": {
+                        "oneOf": [{"$ref": f"#/components/messages/{name}"} for name in messages]
+                    }
+                },
+            }
+        },
+        "components": {"messages": messages, "schemas": _hoist_defs(schemas)},
+    }
+
+
+def _hoist_defs(schemas: dict[str, Any]) -> dict[str, Any]:
+    """Move every model's nested `$defs` up to components, where its `$ref`s point."""
+    hoisted: dict[str, Any] = {}
+    for name, schema in schemas.items():
+        for def_name, definition in schema.pop("$defs", {}).items():
+            hoisted[def_name] = definition
+        hoisted[name] = schema
+    return hoisted
+
+
+_DESCRIPTION = (
+    "Every change is an immutable event on NATS JetStream. Subjects carry ids only, never "
+    "personal data. Writers publish with Nats-Expected-Last-Subject-Sequence (optimistic "
+    "concurrency per subject), Nats-Msg-Id (the command id: a retry records once) and "
+    "Prev-Hash (SHA-256 chain per subject). Old payload versions are upcast on read."
+)
+_TOKEN = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}
+_PARAMETERS = {
+    "year": {"description": "first calendar year of the school year", "schema": _TOKEN},
+    "school": {"description": "school id", "schema": _TOKEN},
+    "class": {"description": "class id, or `school` for school-wide aggregates", "schema": _TOKEN},
+    "kind": {"description": "school | staff | pupil | class | lesson", "schema": _TOKEN},
+    "id": {"description": "aggregate id", "schema": _TOKEN},
+}
+_HEADERS = {
+    "type": "object",
+    "properties": {
+        "Event-Type": {
+            "type": "string",
+            "description": "stable wire name, e.g. journal.MarkRecorded",
+        },
+        "Schema-Version": {"type": "string", "description": "payload version (integer)"},
+        "Prev-Hash": {
+            "type": "string",
+            "description": "SHA-256 of the previous event on the subject",
+        },
+        "Correlation-Id": {"type": "string"},
+        "Nats-Msg-Id": {"type": "string", "description": "the command id"},
+        "Nats-Expected-Last-Subject-Sequence": {"type": "string"},
+    },
+    "required": ["Event-Type", "Schema-Version", "Prev-Hash", "Nats-Msg-Id"],
+}

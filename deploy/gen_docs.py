@@ -7,10 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from contracts.docs import json_schemas
+from contracts.docs import asyncapi, json_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "contracts" / "schemas"
+DOCS = ROOT / "docs"
 
 
 def render(document: object) -> str:
@@ -18,16 +19,35 @@ def render(document: object) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def openapi_documents() -> dict[str, object]:
+    """Each service's OpenAPI document, from its app built with placeholder settings (no I/O)."""
+    from services.journal.testing_http import settings_for  # noqa: PLC0415 - builds the app
+    from services.journal.entrypoints.http import create_app  # noqa: PLC0415
+
+    placeholder = settings_for(
+        "nats://127.0.0.1:4222", "postgresql://localhost/x", "journal", "x" * 32
+    )
+    return {"journal": create_app(placeholder).openapi()}
+
+
 def expected_files() -> dict[Path, str]:
     """Every generated file and its content."""
-    return {SCHEMAS / name: render(doc) for name, doc in json_schemas().items()}
+    files = {SCHEMAS / name: render(doc) for name, doc in json_schemas().items()}
+    files[DOCS / "asyncapi.json"] = render(asyncapi())
+    for service, document in openapi_documents().items():
+        files[DOCS / "openapi" / f"{service}.json"] = render(document)
+    return files
+
+
+def _generated() -> list[Path]:
+    return [*SCHEMAS.glob("*.json"), *DOCS.glob("*.json"), *DOCS.glob("openapi/*.json")]
 
 
 def stale_files() -> list[Path]:
     """Generated files whose checked-in content differs, plus leftovers nobody generates."""
     wanted = expected_files()
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text]
-    leftovers = [p for p in SCHEMAS.glob("*.json") if p not in wanted]
+    leftovers = [p for p in _generated() if p not in wanted]
     return stale + leftovers
 
 
@@ -41,10 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         for path in stale:
             print(f"stale: {path.relative_to(ROOT)}", file=sys.stderr)
         return 1 if stale else 0
-    SCHEMAS.mkdir(parents=True, exist_ok=True)
-    for path in SCHEMAS.glob("*.json"):
+    files = expected_files()
+    for path in _generated():
         path.unlink()
-    for path, text in expected_files().items():
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return 0
 

@@ -26,17 +26,16 @@ from types import FrameType
 from contracts.streams import JOURNAL
 from deploy import launcher_summary as summary
 from deploy.launcher_infra import (
+    Infra,
     Ports,
-    PrivateNats,
-    PrivatePostgres,
-    ensure_database,
-    wait_for_nats_url,
-    with_database,
+    mask_password,
+    prepare_state,
+    start_infrastructure,
 )
+from deploy.launcher_pg import ensure_database
 from deploy.launcher_procs import (
     Child,
     LaunchError,
-    kill_pid_file,
     prefix_for,
     run_foreground,
     say,
@@ -47,19 +46,6 @@ from deploy.launcher_procs import (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 60.0
-STATE_ENTRIES = frozenset(
-    {
-        "ports.json",
-        "dev-secret",
-        "pg",
-        "pg-socket",
-        "pg.log",
-        "nats",
-        "nats.pid",
-        "demo-loaded",
-        "tokens.env",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -91,17 +77,13 @@ class Interrupted(BaseException):
 
 
 @dataclass(frozen=True)
-class Infra:
-    """Where NATS and PostgreSQL are, and whether the launcher runs them."""
+class Running:
+    """What `start_all` started: the watched processes, the summary's endpoints, the ports."""
 
-    nats_url: str
-    admin_dsn: str
-    fixed_database: str | None = None
-    private: bool = True
-
-    def dsn_for(self, database: str) -> str:
-        """The DSN of a service's database (DATABASE_URL's own database when it names one)."""
-        return with_database(self.admin_dsn, self.fixed_database or database)
+    infra: Infra
+    ports: Ports
+    children: list[Child]
+    endpoints: list[summary.Endpoint]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -144,17 +126,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Start everything, wait for a signal (or not, with --once), stop everything."""
-    state = prepare_state(args.state_dir, reset=args.reset)
+    state, lock = prepare_state(args.state_dir, reset=args.reset)
     _on_signal(_interrupt)
     started = time.monotonic()
     failed = False
     with contextlib.ExitStack() as stack:
+        stack.callback(lock.close)  # the last thing released
         try:
-            children, endpoints, infra = start_all(args, state, stack)
-            failed = not args.infra_only and not load_demo(args, state, infra, stack)
-            show_summary(state, endpoints, time.monotonic() - started)
+            running = start_all(args, state, stack)
+            failed = not args.infra_only and not load_demo(args, state, running, stack)
+            show_summary(state, running.endpoints, time.monotonic() - started, once=args.once)
             if not args.once:
-                supervise(children)
+                supervise(running.children)
         except Interrupted:
             say("signal received: stopping")
         finally:
@@ -177,36 +160,15 @@ def _on_signal(handler: Callable[[int, FrameType | None], None]) -> None:
         signal.signal(signum, handler)
 
 
-def prepare_state(path: Path, *, reset: bool) -> Path:
-    """The state folder, emptied first with --reset (only when it holds nothing but our files)."""
-    path = path.resolve()
-    if reset and path.exists():
-        unknown = sorted(p.name for p in path.iterdir() if p.name not in STATE_ENTRIES)
-        if unknown:
-            raise LaunchError(f"--reset refuses to delete {path}: it holds {unknown[:5]}")
-        _stop_leftovers(path)
-        shutil.rmtree(path)
-        say(f"deleted {path}")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _stop_leftovers(state: Path) -> None:
-    """Stop servers a killed launcher left running from `state`, before deleting it."""
-    kill_pid_file(state / "nats.pid", str(state / "nats"), lambda pid: say(f"stopping nats {pid}"))
-    if (state / "pg" / "postmaster.pid").exists():
-        PrivatePostgres(state, Ports(state / "ports.json")).stop()
-
-
-def start_all(
-    args: argparse.Namespace, state: Path, stack: contextlib.ExitStack
-) -> tuple[list[Child], list[summary.Endpoint], Infra]:
+def start_all(args: argparse.Namespace, state: Path, stack: contextlib.ExitStack) -> Running:
     """Infrastructure, then every service; each registers its stop on `stack`."""
     ports = Ports(state / "ports.json")
     infra, children = start_infrastructure(state, ports, stack)
     endpoints = [
-        summary.Endpoint("NATS", infra.nats_url, _where(infra, state / "nats")),
-        summary.Endpoint("PostgreSQL", infra.admin_dsn, _where(infra, state / "pg")),
+        summary.Endpoint("NATS", infra.nats_url, _where(infra.private_nats, state / "nats")),
+        summary.Endpoint(
+            "PostgreSQL", mask_password(infra.admin_dsn), _where(infra.private_pg, state / "pg")
+        ),
     ]
     if not args.infra_only:
         secret = summary.dev_secret(state)
@@ -217,37 +179,11 @@ def start_all(
             say(f"{service.name} is ready at {url}")
             children.append(child)
             endpoints.append(summary.Endpoint(service.name, url, f"python -m {service.module}"))
-    return children, endpoints, infra
+    return Running(infra, ports, children, endpoints)
 
 
-def _where(infra: Infra, folder: Path) -> str:
-    return f"private, data in {folder}" if infra.private else "given by the environment"
-
-
-def start_infrastructure(
-    state: Path, ports: Ports, stack: contextlib.ExitStack
-) -> tuple[Infra, list[Child]]:
-    """Use NATS_URL / DATABASE_URL when set; otherwise start private servers (stopped on exit)."""
-    children: list[Child] = []
-    nats_url = os.environ.get("NATS_URL")
-    if nats_url:
-        wait_for_nats_url(nats_url)
-    else:
-        nats = PrivateNats(state, ports)
-        stack.callback(nats.stop)
-        nats_url = nats.start()
-        children.extend([nats.child] if nats.child else [])
-    database_url, fixed = os.environ.get("DATABASE_URL"), None
-    if database_url:
-        name = database_url.rsplit("/", 1)[-1].split("?")[0]
-        fixed = name if name not in ("", "postgres") else None
-    else:
-        postgres = PrivatePostgres(state, ports)
-        stack.callback(postgres.stop)
-        database_url = postgres.start()
-    say(f"NATS at {nats_url}, PostgreSQL at {database_url}")
-    private = not os.environ.get("NATS_URL") and not os.environ.get("DATABASE_URL")
-    return Infra(nats_url, database_url, fixed, private), children
+def _where(private: bool, folder: Path) -> str:
+    return f"private, data in {folder}" if private else "from the environment"
 
 
 def service_env(service: Service, infra: Infra, secret: str, port: int) -> dict[str, str]:
@@ -290,17 +226,18 @@ def _stop_child(child: Child) -> None:
 
 
 def load_demo(
-    args: argparse.Namespace, state: Path, infra: Infra, stack: contextlib.ExitStack
+    args: argparse.Namespace, state: Path, running: Running, stack: contextlib.ExitStack
 ) -> bool:
     """Load the demo school on the first run; False when the loader failed."""
     if args.no_demo:
         say("demo school not loaded (--no-demo)")
         return True
+    infra = running.infra
     if summary.demo_already_loaded(state, infra.nats_url, JOURNAL.name):
         say("demo school already loaded (an earlier run did it; --reset starts afresh)")
         return True
     service = next(s for s in SERVICES if s.name == DEMO_SERVICE)
-    port = Ports(state / "ports.json").known[service.name]
+    port = running.ports.known[service.name]
     env = service_env(service, infra, summary.dev_secret(state), port)
     say("loading the demo school (first run only)")
     child = Child(
@@ -319,15 +256,17 @@ def load_demo(
     return True
 
 
-def show_summary(state: Path, endpoints: list[summary.Endpoint], seconds: float) -> None:
+def show_summary(
+    state: Path, endpoints: list[summary.Endpoint], seconds: float, *, once: bool
+) -> None:
     """Print the URLs, tokens and a curl example (tokens also go to <state>/tokens.env)."""
     journal = next((e.url for e in endpoints if e.name == DEMO_SERVICE), None)
     if journal is None:
         write_out("\n".join(f"  {e.name:<11} {e.url}  ({e.note})" for e in endpoints) + "\n")
     else:
-        tokens = summary.mint_tokens(summary.dev_secret(state), state)
-        write_out(summary.summary(journal, endpoints, tokens, state))
-    say(f"everything is up after {seconds:.1f} s; Ctrl-C stops it")
+        write_out(summary.summary(journal, endpoints, state, summary.dev_secret(state)))
+    then = "stopping now (--once)" if once else "Ctrl-C stops it"
+    say(f"everything is up after {seconds:.1f} s; {then}")
 
 
 def supervise(children: list[Child]) -> None:

@@ -8,29 +8,25 @@ next run when still free), so a second run finds the data of the first.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import fcntl
 import json
 import os
-import pwd
 import re
 import shutil
 import socket
-import subprocess
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
+from deploy.launcher_pg import PrivatePostgres, with_database
+from deploy.launcher_procs import Child, LaunchError, kill_pid_file, prefix_for, say
 
-from deploy.launcher_procs import Child, LaunchError, kill_pid_file, prefix_for, say, write_out
-
-PG_SUPERUSER = "postgres"
-PG_OS_USER = "postgres"
 WAIT_SECONDS = 30.0
 _NATS_INFO = re.compile(r"\[INF\]")  # shown only in error reports; warnings and errors pass
-_SOCKET_PATH_MAX = 90  # sockaddr_un holds 108 bytes, and ".s.PGSQL.<port>" is appended
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -109,7 +105,8 @@ class PrivateNats:
         port = self.ports.choose("nats")
         args = [binary, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(store)]
         args += ["-P", str(pid_file)]
-        self.child = Child("nats", args, dict(os.environ), _prefix("nats"), quiet=_NATS_INFO)
+        prefix = prefix_for("nats", 4, 8)
+        self.child = Child("nats", args, dict(os.environ), prefix, quiet=_NATS_INFO)
         wait_for_port("127.0.0.1", port)  # JetStream is on before the client port opens
         return f"nats://127.0.0.1:{port}"
 
@@ -120,152 +117,120 @@ class PrivateNats:
             say("nats-server stopped")
 
 
-def _prefix(name: str) -> str:
-    return prefix_for(name, {"nats": 4, "postgres": 2}.get(name, 1), 8)
+LOCK_FILE = "launcher.lock"
+STATE_ENTRIES = frozenset(
+    {
+        "ports.json",
+        "dev-secret",
+        "pg",
+        "pg-socket",
+        "pg.log",
+        "nats",
+        "nats.pid",
+        "demo-loaded",
+        "tokens.env",
+        LOCK_FILE,
+    }
+)
 
 
-def find_pg_bin() -> Path:
-    """The directory with initdb and pg_ctl: $PG_BIN, the PATH, or the newest Debian install."""
-    if env := os.environ.get("PG_BIN"):
-        return Path(env)
-    if found := shutil.which("pg_ctl"):
-        return Path(found).parent
-    installs = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not installs:
-        raise LaunchError("PostgreSQL is not installed (no pg_ctl; set PG_BIN or DATABASE_URL)")
-    return installs[-1]
+@dataclass(frozen=True)
+class Infra:
+    """Where NATS and PostgreSQL are, and whether the launcher runs them."""
+
+    nats_url: str
+    admin_dsn: str
+    fixed_database: str | None = None
+    private_nats: bool = True
+    private_pg: bool = True
+
+    def dsn_for(self, database: str) -> str:
+        """The DSN of a service's database (DATABASE_URL's own database when it names one)."""
+        return with_database(self.admin_dsn, self.fixed_database or database)
 
 
-def with_database(dsn: str, database: str) -> str:
-    """The same server DSN pointing at another database."""
-    parts = urlsplit(dsn)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+def prepare_state(path: Path, *, reset: bool) -> tuple[Path, IO[str]]:
+    """The state folder, locked for this launcher (keep the returned file open while running),
+    emptied first with --reset (only when it holds nothing but the launcher's own files)."""
+    path = path.resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    lock = _lock(path / LOCK_FILE)
+    if reset:
+        unknown = sorted(p.name for p in path.iterdir() if p.name not in STATE_ENTRIES)
+        if unknown:
+            raise LaunchError(f"--reset refuses to delete {path}: it holds {unknown[:5]}")
+        _stop_leftovers(path)
+        for entry in path.iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            elif entry.name != LOCK_FILE:
+                entry.unlink()
+        say(f"emptied {path}")
+    return path, lock
 
 
-async def _ensure_database(admin_dsn: str, database: str, wait: float) -> None:
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            connection = await asyncpg.connect(admin_dsn, timeout=2)
-            break
-        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-            if time.monotonic() > deadline:
-                raise LaunchError(f"PostgreSQL refuses connections: {error}") from error
-            await asyncio.sleep(0.2)
+def _lock(path: Path) -> IO[str]:
+    """An exclusive lock on `path`, so two launchers never share one state folder."""
+    handle = path.open("a+")
     try:
-        query = "SELECT 1 FROM pg_database WHERE datname = $1"
-        if not await connection.fetchval(query, database):
-            await connection.execute(f'CREATE DATABASE "{database}"')
-            say(f"created database {database}")
-    finally:
-        await connection.close()
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        handle.close()
+        msg = f"another launcher (pid {holder}) is using {path.parent}; stop it or use --state-dir"
+        raise LaunchError(msg) from None
+    handle.truncate(0)
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
 
 
-def ensure_database(admin_dsn: str, database: str, timeout: float = WAIT_SECONDS) -> None:
-    """Wait until PostgreSQL accepts connections, then create `database` if it is missing."""
-    asyncio.run(_ensure_database(admin_dsn, database, timeout))
+def _stop_leftovers(state: Path) -> None:
+    """Stop servers a killed launcher left running from `state`, before deleting it."""
+    kill_pid_file(state / "nats.pid", str(state / "nats"), lambda pid: say(f"stopping nats {pid}"))
+    if (state / "pg" / "postmaster.pid").exists():
+        PrivatePostgres(state, Ports(state / "ports.json")).stop()
 
 
-def _run_logged(name: str, args: Sequence[str], *, check: bool = True) -> int:
-    """Run a short command, its output prefixed with `name`; raise LaunchError when it fails."""
-    result = subprocess.run(list(args), capture_output=True, text=True, check=False)
-    lines = (result.stdout + result.stderr).splitlines()
-    write_out("".join(f"{_prefix(name)}{line}\n" for line in lines if line.strip()))
-    if check and result.returncode != 0:
-        raise LaunchError(f"{Path(args[0]).name} failed (exit code {result.returncode})")
-    return result.returncode
+def start_infrastructure(
+    state: Path, ports: Ports, stack: contextlib.ExitStack
+) -> tuple[Infra, list[Child]]:
+    """Use NATS_URL / DATABASE_URL when set; otherwise start private servers (stopped on exit)."""
+    nats_url, nats_child = _nats(state, ports, stack)
+    admin_dsn, fixed, private_pg = _postgres(state, ports, stack)
+    say(f"NATS at {nats_url}, PostgreSQL at {mask_password(admin_dsn)}")
+    infra = Infra(nats_url, admin_dsn, fixed, nats_child is not None, private_pg)
+    return infra, [nats_child] if nats_child else []
 
 
-class PrivatePostgres:
-    """A PostgreSQL cluster in `<state>/pg`, run as the `postgres` OS user when we are root."""
-
-    def __init__(self, state: Path, ports: Ports) -> None:
-        self.state = state
-        self.ports = ports
-        self.bin = find_pg_bin()
-        self.data, self.log = state / "pg", state / "pg.log"
-        self.socket_dir = state / "pg-socket"
-        self.as_root = os.geteuid() == 0
-
-    def _cmd(self, tool: str, *args: str) -> list[str]:
-        command = [str(self.bin / tool), *args]
-        return ["runuser", "-u", PG_OS_USER, "--", *command] if self.as_root else command
-
-    def start(self) -> str:
-        """Create the cluster on the first run, start it, and return the superuser's DSN."""
-        self._prepare_folders()
-        if not (self.data / "PG_VERSION").exists():
-            self._initdb()
-        if self.running():
-            say("stopping a PostgreSQL left running by an earlier launcher")
-            self.stop()
-        port = self.ports.choose("postgres")
-        self._pg_ctl_start(port)
-        return f"postgresql://{PG_SUPERUSER}@127.0.0.1:{port}/postgres"
-
-    def running(self) -> bool:
-        """True when `pg_ctl status` finds the cluster's server running."""
-        result = subprocess.run(
-            self._cmd("pg_ctl", "-D", str(self.data), "status"), capture_output=True, check=False
-        )
-        return result.returncode == 0
-
-    def stop(self) -> None:
-        """`pg_ctl stop -m fast` when the server runs."""
-        if (self.data / "postmaster.pid").exists() and self.running():
-            _run_logged(
-                "postgres",
-                self._cmd("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop"),
-                check=False,
-            )
-
-    def _pg_ctl_start(self, port: int) -> None:
-        sockets = str(self.socket_dir) if len(str(self.socket_dir)) <= _SOCKET_PATH_MAX else ""
-        options = f"-p {port} -k '{sockets}' -c listen_addresses=127.0.0.1"
-        args = ["-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "-t", "60", "start"]
-        if _run_logged("postgres", self._cmd("pg_ctl", *args), check=False) != 0:
-            raise LaunchError(
-                f"PostgreSQL did not start; the end of {self.log}:\n{self._log_tail()}"
-            )
-
-    def _log_tail(self, lines: int = 15) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def _initdb(self) -> None:
-        say(f"creating a PostgreSQL cluster in {self.data}")
-        base = ["-D", str(self.data), "-U", PG_SUPERUSER, "--auth=trust", "-E", "UTF8"]
-        code = _run_logged("postgres", self._cmd("initdb", *base, "--locale=C.UTF-8"), check=False)
-        if code != 0:
-            say("initdb failed with the C.UTF-8 locale: trying the C locale")
-            _run_logged("postgres", self._cmd("initdb", *base, "--locale=C"))
-
-    def _prepare_folders(self) -> None:
-        """Create the folders; as root, give them to the postgres user and check its access."""
-        self.data.mkdir(mode=0o700, exist_ok=True)
-        self.socket_dir.mkdir(exist_ok=True)
-        self.log.touch()
-        if not self.as_root:
-            return
-        self.state.chmod(self.state.stat().st_mode | 0o011)  # let postgres pass through
-        user = pwd.getpwnam(PG_OS_USER)
-        for path in (self.data, self.socket_dir, self.log):
-            if path.stat().st_uid != user.pw_uid:
-                _chown_tree(path, user.pw_uid, user.pw_gid)
-        reach = subprocess.run(
-            ["runuser", "-u", PG_OS_USER, "--", "test", "-w", str(self.data)], check=False
-        )
-        if reach.returncode != 0:
-            msg = f"the {PG_OS_USER} user cannot reach {self.data}: a parent folder is private"
-            raise LaunchError(f"{msg} (choose another --state-dir, or set DATABASE_URL)")
+def _nats(state: Path, ports: Ports, stack: contextlib.ExitStack) -> tuple[str, Child | None]:
+    """NATS_URL (waited for), else a private server."""
+    if url := os.environ.get("NATS_URL"):
+        wait_for_nats_url(url)
+        return url, None
+    nats = PrivateNats(state, ports)
+    stack.callback(nats.stop)
+    return nats.start(), nats.child
 
 
-def _chown_tree(path: Path, uid: int, gid: int) -> None:
-    """chown -R."""
-    os.chown(path, uid, gid)
-    if path.is_dir():
-        for entry in path.rglob("*"):
-            with contextlib.suppress(FileNotFoundError):
-                os.chown(entry, uid, gid, follow_symlinks=False)
+def _postgres(
+    state: Path, ports: Ports, stack: contextlib.ExitStack
+) -> tuple[str, str | None, bool]:
+    """The server's DSN, the database every service must use (if DATABASE_URL names one other
+    than `postgres`; else each service gets its own), and whether the server is private."""
+    if url := os.environ.get("DATABASE_URL"):
+        name = urlsplit(url).path.lstrip("/")
+        return url, name if name not in ("", "postgres") else None, False
+    postgres = PrivatePostgres(state, ports)
+    stack.callback(postgres.stop)
+    return postgres.start(), None, True
+
+
+def mask_password(dsn: str) -> str:
+    """The DSN with its password (if any) replaced by ***."""
+    parts = urlsplit(dsn)
+    if parts.password is None:
+        return dsn
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

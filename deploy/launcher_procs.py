@@ -117,9 +117,9 @@ class Prefixer:
         return "".join(f"{self.prefix}{line}\n" for line in lines if not quiet.search(line))
 
     def _end_line(self, newline: str) -> None:
-        line = "".join(self._line).strip()
+        line = "".join(self._line).rstrip()
         self._line.clear()
-        if line and newline != "\r":  # a redrawn line (progress bar) is not kept
+        if line.strip() and newline != "\r":  # a redrawn line (progress bar) is not kept
             self.tail.append(_ANSI.sub("", line))
 
 

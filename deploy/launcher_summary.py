@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import json
 import secrets
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nats
 from nats.js.errors import NotFoundError
@@ -20,13 +23,14 @@ from services.common.auth import DevTokenIssuer
 
 SCHOOL = "s1"
 YEAR = 2026
-DEMO_TEACHER = "t1"
-"""The teacher whose token and day the summary shows (a teacher of the demo school)."""
-TOKEN_USERS = (("admin", "adm1"), ("deputy", "dep1"), ("head", "head1"), ("teacher", DEMO_TEACHER))
-GRID_PATH = (
-    f"/schools/{SCHOOL}/years/{YEAR}/classes/5a/subjects/math/grid?from=2026-09-01&to=2026-10-26"
-)
-DAY_PATH = f"/schools/{SCHOOL}/years/{YEAR}/teachers/{DEMO_TEACHER}/day?date=2026-09-15"
+DEMO_SEED = 2026
+GRID_CLASS = "5a"
+FALLBACK_TEACHER = "t1"
+"""Shown when the demo's teachers are unknown (no demo loaded, or the generator changed)."""
+STAFF_USERS = (("admin", "adm1"), ("deputy", "dep1"), ("head", "head1"))
+GRID_PATH = f"/schools/{SCHOOL}/years/{YEAR}/classes/{GRID_CLASS}/subjects/math/grid"
+GRID_QUERY = "?from=2026-09-01&to=2026-10-26"
+MARKER = "demo-loaded"
 
 
 def dev_secret(state: Path) -> str:
@@ -54,14 +58,37 @@ async def _stream_messages(url: str, stream: str) -> int:
 
 def demo_already_loaded(state: Path, nats_url: str, stream: str) -> bool:
     """True when an earlier run loaded the demo and its events are still in `stream`."""
-    if not (state / "demo-loaded").exists():
+    if not (state / MARKER).exists():
         return False
     return asyncio.run(_stream_messages(nats_url, stream)) > 0
 
 
 def mark_demo_loaded(state: Path, nats_url: str) -> None:
-    """Remember that the demo school is in the stream of `nats_url`."""
-    (state / "demo-loaded").write_text(f"{nats_url}\n")
+    """Remember that the demo school is in the stream of `nats_url`, and one of its teachers."""
+    marker = {"nats_url": nats_url, "teacher": find_demo_teacher()}
+    (state / MARKER).write_text(json.dumps(marker) + "\n")
+
+
+def find_demo_teacher() -> str | None:
+    """A teacher who teaches in class 5a in the generated demo school (no I/O), if any."""
+    try:  # the generator is the journal's; it is only read here, never required
+        demo: Any = importlib.import_module("services.journal.application.demo")
+        steps = demo.generate(DEMO_SEED).steps
+    except Exception:  # a placeholder id then
+        return None
+    teachers = [s for s in steps if s.actor.role == "teacher"]
+    in_class = [s for s in teachers if s.class_id == GRID_CLASS]
+    first = (in_class or teachers or [None])[0]
+    return first.actor.id if first is not None else None
+
+
+def demo_teacher(state: Path) -> str:
+    """The teacher remembered when the demo was loaded, else a placeholder id."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        teacher = json.loads((state / MARKER).read_text()).get("teacher")
+        if isinstance(teacher, str) and teacher:
+            return teacher
+    return FALLBACK_TEACHER
 
 
 @dataclass(frozen=True)
@@ -73,25 +100,26 @@ class Endpoint:
     note: str = ""
 
 
-def mint_tokens(secret: str, state: Path) -> dict[str, str]:
-    """One 12-hour token per demo role, also written to `<state>/tokens.env` (mode 600)."""
+def mint_tokens(secret: str, state: Path, teacher: str) -> dict[str, tuple[str, str]]:
+    """role -> (user, 12-hour token) for the demo's staff, also in `<state>/tokens.env` (600)."""
     issuer = DevTokenIssuer(secret)
-    tokens = {role: issuer.mint(user, [role], SCHOOL) for role, user in TOKEN_USERS}
-    lines = [f"export {role.upper()}_TOKEN={token}" for role, token in tokens.items()]
+    users = (*STAFF_USERS, ("teacher", teacher))
+    tokens = {role: (user, issuer.mint(user, [role], SCHOOL)) for role, user in users}
+    lines = [f"export {role.upper()}_TOKEN={token}" for role, (_, token) in tokens.items()]
     path = state / "tokens.env"
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)
     return tokens
 
 
-def summary(
-    journal_url: str, endpoints: list[Endpoint], tokens: dict[str, str], state: Path
-) -> str:
-    """The text printed once everything is up."""
+def summary(journal_url: str, endpoints: list[Endpoint], state: Path, secret: str) -> str:
+    """The text printed once everything is up (minting the tokens it shows)."""
+    teacher = demo_teacher(state)
+    tokens = mint_tokens(secret, state, teacher)
     rows = [f"  {e.name:<11} {e.url}{f'  ({e.note})' if e.note else ''}" for e in endpoints]
-    users = dict(TOKEN_USERS)
-    token_rows = [f"  {role:<8} ({users[role]}): {token}" for role, token in tokens.items()]
-    env_file = shlex.quote(str(state / "tokens.env"))
+    token_rows = [f"  {role:<8} {user:<10} {token}" for role, (user, token) in tokens.items()]
+    grid = f"{journal_url}{GRID_PATH}{GRID_QUERY}"
+    day = f"{journal_url}/schools/{SCHOOL}/years/{YEAR}/teachers/{teacher}/day?date=2026-09-15"
     return "\n".join(
         [
             "",
@@ -100,13 +128,14 @@ def summary(
             *rows,
             f"  OpenAPI UI  {journal_url}/docs",
             "Examples (GET, with a bearer token):",
-            f"  class journal grid  {journal_url}{GRID_PATH}",
-            f"  a teacher's day     {journal_url}{DAY_PATH}",
+            f"  class journal grid  {grid}",
+            f"  a teacher's day     {day}",
             f"Development tokens (valid 12 h; also in {state / 'tokens.env'}):",
             *token_rows,
             "Try:",
-            f"  source {env_file}",
-            f'  curl -H "Authorization: Bearer $DEPUTY_TOKEN" "{journal_url}{GRID_PATH}"',
+            f"  source {shlex.quote(str(state / 'tokens.env'))}",
+            f'  curl -H "Authorization: Bearer $DEPUTY_TOKEN" "{grid}"',
+            f'  curl -H "Authorization: Bearer $TEACHER_TOKEN" "{day}"',
             "=" * 72,
             "",
         ]

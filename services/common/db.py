@@ -7,6 +7,7 @@ the same migration files) can build a projection into any schema, which is what 
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -102,3 +103,29 @@ async def _migrate(conn: Connection, schema: str, files: list[tuple[str, Path]])
 
 async def _lock_schema(conn: Connection, schema: str) -> None:
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext('migrate:' || $1))", schema)
+
+
+async def swap_schema(pool: Pool, *, live: str, fresh: str) -> None:
+    """In one transaction: rename `live` away, rename `fresh` to `live`, drop the old one.
+
+    Every pooled connection is replaced afterwards, since their cached statement plans may
+    name tables of the dropped schema.
+    """
+    old = f"{live}_old_{secrets.token_hex(4)}"
+    async with pool.acquire() as conn, conn.transaction():
+        exists = await conn.fetchval("SELECT to_regnamespace($1) IS NOT NULL", live)
+        if exists:
+            await _lock_checkpoints(conn, live)
+            await conn.execute(f"ALTER SCHEMA {quote_ident(live)} RENAME TO {quote_ident(old)}")
+        await conn.execute(f"ALTER SCHEMA {quote_ident(fresh)} RENAME TO {quote_ident(live)}")
+        if exists:
+            await conn.execute(f"DROP SCHEMA {quote_ident(old)} CASCADE")
+    await pool.expire_connections()
+
+
+async def _lock_checkpoints(conn: Connection, schema: str) -> None:
+    # Taken first, so a live batch in flight commits before the swap, the next one waits for it
+    # (and then finds the rebuilt checkpoint), and DROP ... CASCADE cannot deadlock with either.
+    table = f"{quote_ident(schema)}.projection_checkpoints"
+    if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table):
+        await conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")

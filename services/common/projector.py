@@ -15,7 +15,6 @@ one projection (or the caller rebuilds all of its projections into it before swa
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import secrets
@@ -24,27 +23,27 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import nats.errors
+import nats.js.errors
 import structlog
-from nats.js import api
-from nats.js.errors import NotFoundError
 
 from contracts.registry import Registry
-from services.common.db import Connection, Pool, migrate, quote_ident
+from services.common.db import Pool, migrate, quote_ident, swap_schema
 from services.common.projector_batch import (
     SCHEMA_CHANGED_ERRORS,
     TRANSIENT_ERRORS,
-    ApplyFailedError,
     Batch,
-    BatchWriter,
     CheckpointMovedError,
     DeadLetter,
     Projected,
     Projection,
     Written,
     decode_batch,
+    raise_if_cancelled,
     relaxed_gc,
-    seq_of,
 )
+from services.common.projector_replay import Replay
+from services.common.projector_source import StreamSource
+from services.common.projector_writer import BatchWriter, write_batch
 from services.common.pullfeed import ConsumerGoneError, PullFeed
 
 if TYPE_CHECKING:
@@ -64,13 +63,25 @@ __all__ = [
 
 logger = structlog.get_logger()
 
-_ACK_WAIT = 300.0  # seconds; a batch commits long before, so redelivery means a crash
+# NATS failures that pass: a lost or reconnecting connection, a server that did not answer.
+_NATS_TRANSIENT: tuple[type[BaseException], ...] = (
+    nats.errors.TimeoutError,
+    nats.errors.NoRespondersError,
+    nats.errors.StaleConnectionError,
+    nats.errors.ConnectionClosedError,
+    nats.errors.ConnectionReconnectingError,
+    nats.errors.NoServersError,
+    nats.errors.OutboundBufferLimitError,
+    nats.js.errors.ServiceUnavailableError,
+    nats.js.errors.NotFoundError,  # our consumer vanished: recreate it
+)
+# What `run_until` retries (after a resync); anything else is a bug and propagates.
 _RETRYABLE: tuple[type[BaseException], ...] = (
     *TRANSIENT_ERRORS,
     *SCHEMA_CHANGED_ERRORS,
+    *_NATS_TRANSIENT,
     CheckpointMovedError,
     ConsumerGoneError,
-    nats.errors.Error,
 )
 
 
@@ -146,8 +157,14 @@ class Projector:
         batch_size: int = 1000,
         fetch_timeout: float = 1.0,
     ) -> None:
-        self._js, self._pool = js, pool
-        self._stream, self._filter = stream, filter_subject
+        self._pool = pool
+        self._source = StreamSource(
+            js,
+            stream=stream,
+            filter_subject=filter_subject,
+            batch_size=batch_size,
+            fetch_timeout=fetch_timeout,
+        )
         self._registry = registry
         self._projection = projection
         self._batch_size = batch_size
@@ -170,7 +187,7 @@ class Projector:
         backoff = _Backoff()
         try:
             while not self._stopping.is_set():
-                _raise_if_cancelled()
+                raise_if_cancelled()
                 try:
                     await self._step()
                     backoff.reset()
@@ -194,7 +211,7 @@ class Projector:
         backoff = _Backoff()
         ask_server = True  # whether anything is left at all, before waiting for messages
         while True:
-            _raise_if_cancelled()
+            raise_if_cancelled()
             try:
                 await self._ensure_feed()
                 if self._writer.committed >= seq or (ask_server and await self._caught_up()):
@@ -209,12 +226,11 @@ class Projector:
 
     async def drain(self) -> int:
         """Apply everything up to the stream's last sequence as of now; return the checkpoint."""
-        info = await self._js.stream_info(self._stream)
-        self._progress.stream_last_seq = info.state.last_seq
-        return await self.run_until(info.state.last_seq)
+        self._progress.stream_last_seq = await self._source.last_seq()
+        return await self.run_until(self._progress.stream_last_seq)
 
     def status(self) -> ProjectorStatus:
-        """A snapshot for health and metrics."""
+        """A snapshot for health and metrics (no I/O)."""
         p = self._progress
         return ProjectorStatus(
             projection=self.name,
@@ -232,8 +248,7 @@ class Projector:
 
     async def describe(self) -> ProjectorStatus:
         """`status()` with the stream's last sequence and the checkpoint read from the servers."""
-        info = await self._js.stream_info(self._stream)
-        self._progress.stream_last_seq = info.state.last_seq
+        self._progress.stream_last_seq = await self._source.last_seq()
         async with self._pool.acquire() as conn:
             checkpoint, self._progress.dead_letters = await BatchWriter(self._projection).load(conn)
         return dataclasses.replace(self.status(), last_seq=checkpoint)
@@ -251,23 +266,20 @@ class Projector:
 
         Goes through the same decode/apply/checkpoint path as the live runner, from the
         schema's own checkpoint + 1 (sequence 1 for a new schema), so it can be resumed.
+        The replay uses an ephemeral consumer; the live runner's durable one is not touched.
         """
         started = time.perf_counter()
         await migrate(self._pool, schema, *migrations)
-        if until is None:
-            until = (await self._js.stream_info(self._stream)).state.last_seq
+        until = await self._source.last_seq() if until is None else until
         writer = BatchWriter(self._projection, search_path=schema)
         async with self._pool.acquire() as conn:
             _, dead_before = await writer.load(conn)
-            events = await self._replay(conn, writer, until)
+            events = await Replay(self._source, self._registry, self._record).run(
+                conn, writer, until
+            )
             _, dead_after = await writer.load(conn)
-        return RebuildResult(
-            schema,
-            writer.committed,
-            events,
-            dead_after - dead_before,
-            time.perf_counter() - started,
-        )
+        seconds = time.perf_counter() - started
+        return RebuildResult(schema, writer.committed, events, dead_after - dead_before, seconds)
 
     async def rebuild(
         self, schema: str, *migrations: Path, until: int | None = None
@@ -280,7 +292,7 @@ class Projector:
         fresh = f"{schema}_rebuild_{secrets.token_hex(4)}"
         try:
             result = await self.rebuild_into(fresh, *migrations, until=until)
-            await self._swap(schema, fresh)
+            await swap_schema(self._pool, live=schema, fresh=fresh)
         except BaseException:
             async with self._pool.acquire() as conn:
                 await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(fresh)} CASCADE")
@@ -292,9 +304,7 @@ class Projector:
             last_seq=result.last_seq,
             seconds=round(result.seconds, 3),
         )
-        return RebuildResult(
-            schema, result.last_seq, result.events_applied, result.dead_letters, result.seconds
-        )
+        return dataclasses.replace(result, schema=schema)
 
     # ------------------------------------------------------------------ live runner internals
 
@@ -307,78 +317,39 @@ class Projector:
         with relaxed_gc():
             batch = decode_batch(msgs, self._registry)
             async with self._pool.acquire() as conn:
-                written = await self._write(conn, self._writer, batch)
+                written = await write_batch(conn, self._writer, batch)
         await self._ack(batch.msgs[-1])
-        self._record(batch, written, started, event="projection.batch")
+        self._record(batch, written, started)
         return batch
 
     async def _ensure_feed(self) -> PullFeed:
         if self._feed is None:
             async with self._pool.acquire() as conn:
                 checkpoint, self._progress.dead_letters = await self._writer.load(conn)
-            await self._recreate_consumer(checkpoint + 1)
-            feed = self._new_feed(self.name)
-            await feed.start()
-            self._feed = feed
+            self._feed = await self._source.open_durable(self.name, self._start_seq(checkpoint))
         return self._feed
 
-    def _new_feed(self, consumer: str) -> PullFeed:
-        # The JetStream context knows its connection and API prefix (domain) but exposes neither.
-        return PullFeed(
-            self._js._nc,
-            self._stream,
-            consumer,
-            batch=self._batch_size,
-            expires=self._fetch_timeout,
-            api_prefix=self._js._prefix,
-        )
-
-    async def _recreate_consumer(self, start_seq: int) -> None:
-        # Recreated rather than reused: the checkpoint, not the consumer's ack floor, is the truth.
-        with contextlib.suppress(NotFoundError):
-            await self._js.delete_consumer(self._stream, self.name)
-        config = api.ConsumerConfig(
-            name=self.name,
-            durable_name=self.name,
-            deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
-            opt_start_seq=start_seq,
-            ack_policy=api.AckPolicy.ALL,
-            ack_wait=_ACK_WAIT,
-            filter_subject=self._filter,
-            max_ack_pending=3 * self._batch_size,  # one batch in hand, two buffered by the feed
-        )
-        await self._js.add_consumer(self._stream, config)
+    def _start_seq(self, checkpoint: int) -> int:
+        """Where the durable consumer starts: right after the checkpoint (tests start earlier)."""
+        return checkpoint + 1
 
     async def _caught_up(self) -> bool:
-        info = await self._js.consumer_info(self._stream, self.name)
-        self._progress.pending = info.num_pending
-        return bool(info.num_pending == 0 and info.num_ack_pending == 0)
-
-    @staticmethod
-    async def _write(conn: Connection, writer: BatchWriter, batch: Batch) -> Written:
-        try:
-            return await writer.write(conn, batch)
-        except ApplyFailedError as failure:
-            # A poison event: find it by committing one event per transaction.
-            logger.warning(
-                "projection.poison_batch",
-                projection=writer.projection.name,
-                first_seq=batch.first_seq,
-                last_seq=batch.last_seq,
-                error=str(failure),
-            )
-            return await writer.write_each(conn, batch)
+        pending, all_acked = await self._source.pending(self.name)
+        self._progress.pending = pending
+        return pending == 0 and all_acked
 
     async def _ack(self, msg: Msg) -> None:
         # AckAll on the last message acks the batch. Waiting for the server's answer means
-        # `consumer_info` afterwards sees the batch as acked. A lost ack only causes a
+        # `_caught_up` afterwards sees the batch as acked. A lost ack only causes a
         # redelivery, which the checkpoint turns into a no-op.
         try:
             await msg.ack_sync(timeout=self._fetch_timeout + 1.0)
         except (nats.errors.Error, TimeoutError) as error:
             logger.warning("projection.ack_failed", projection=self.name, error=repr(error))
 
-    def _record(self, batch: Batch, written: Written, started: float, *, event: str) -> None:
+    def _record(
+        self, batch: Batch, written: Written, started: float, event: str = "projection.batch"
+    ) -> None:
         progress = self._progress
         progress.batches += 1
         progress.events += written.applied
@@ -400,7 +371,7 @@ class Projector:
         if isinstance(error, CheckpointMovedError):
             self._progress.resyncs += 1
             logger.info("projection.resync", projection=self.name, checkpoint=error.checkpoint)
-        elif isinstance(error, (*TRANSIENT_ERRORS, *SCHEMA_CHANGED_ERRORS, nats.errors.Error)):
+        elif isinstance(error, _RETRYABLE):
             logger.warning("projection.retry", projection=self.name, error=repr(error))
             await backoff.wait()
         else:
@@ -410,94 +381,3 @@ class Projector:
             # The tables were swapped: cached statement plans may name the dropped ones.
             await self._pool.expire_connections()
         await self.close()  # the next step reads the checkpoint again and recreates the consumer
-
-    # ------------------------------------------------------------------ rebuild internals
-
-    async def _replay(self, conn: Connection, writer: BatchWriter, until: int) -> int:
-        if writer.committed >= until:
-            return 0
-        consumer, pending = await self._replay_consumer(writer.committed + 1)
-        feed = self._new_feed(consumer)
-        try:
-            await feed.start()
-            with relaxed_gc():
-                return await self._replay_batches(conn, writer, feed, until=until, pending=pending)
-        finally:
-            await feed.close()
-            await self._delete_quietly(consumer)
-
-    async def _replay_batches(
-        self, conn: Connection, writer: BatchWriter, feed: PullFeed, *, until: int, pending: int
-    ) -> int:
-        events = 0
-        while pending and writer.committed < until:
-            msgs = await feed.take(self._batch_size, self._fetch_timeout)
-            started = time.perf_counter()
-            batch = _cut(decode_batch(msgs, self._registry), until) if msgs else None
-            if batch is None:
-                break
-            written = await self._write(conn, writer, batch)
-            events += written.applied
-            self._record(batch, written, started, event="projection.rebuild_batch")
-            pending = batch.pending
-        return events
-
-    async def _replay_consumer(self, start_seq: int) -> tuple[str, int]:
-        config = api.ConsumerConfig(
-            deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
-            opt_start_seq=start_seq,
-            ack_policy=api.AckPolicy.NONE,
-            filter_subject=self._filter,
-            mem_storage=True,
-            num_replicas=1,
-            inactive_threshold=60.0,  # the server cleans up after a crashed rebuild
-        )
-        info = await self._js.add_consumer(self._stream, config)
-        return str(info.name), int(info.num_pending or 0)
-
-    async def _delete_quietly(self, consumer: str) -> None:
-        try:
-            await self._js.delete_consumer(self._stream, consumer)
-        except nats.errors.Error as error:
-            logger.warning(
-                "projection.consumer_cleanup_failed", consumer=consumer, error=repr(error)
-            )
-
-    async def _swap(self, live: str, fresh: str) -> None:
-        old = f"{live}_old_{secrets.token_hex(4)}"
-        async with self._pool.acquire() as conn, conn.transaction():
-            exists = await conn.fetchval("SELECT to_regnamespace($1) IS NOT NULL", live)
-            if exists:
-                await _lock_checkpoints(conn, live)
-                await conn.execute(f"ALTER SCHEMA {quote_ident(live)} RENAME TO {quote_ident(old)}")
-            await conn.execute(f"ALTER SCHEMA {quote_ident(fresh)} RENAME TO {quote_ident(live)}")
-            if exists:
-                await conn.execute(f"DROP SCHEMA {quote_ident(old)} CASCADE")
-        await self._pool.expire_connections()
-
-
-def _raise_if_cancelled() -> None:
-    # Some awaits inside client libraries (asyncio.wait_for on 3.11) can swallow a cancellation
-    # that races with their result; the request stays counted on the task, so honour it here.
-    task = asyncio.current_task()
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError
-
-
-async def _lock_checkpoints(conn: Connection, schema: str) -> None:
-    # Taken first, so a live batch in flight commits before the swap, the next one waits for it
-    # (and then finds the rebuilt checkpoint), and DROP ... CASCADE cannot deadlock with either.
-    table = f"{quote_ident(schema)}.projection_checkpoints"
-    if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table):
-        await conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-
-
-def _cut(batch: Batch, until: int) -> Batch | None:
-    """The part of a batch up to sequence `until` (None when nothing is left)."""
-    if batch.items and batch.last_seq <= until:
-        return batch
-    keep = [i for i, item in enumerate(batch.items) if seq_of(item) <= until]
-    if not keep:
-        return None
-    n = keep[-1] + 1
-    return Batch(batch.items[:n], batch.msgs[:n], 0)

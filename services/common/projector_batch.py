@@ -1,11 +1,13 @@
-"""One batch of a projection: decode stream messages, write rows and checkpoint in one transaction.
+"""A batch of a projection: the types a projection sees, and decoding stream messages.
 
 Used by `services.common.projector` for both the live runner and rebuilds, so a rebuilt
-projection goes through exactly the code that built the live one.
+projection goes through exactly the code that built the live one. Writing a batch lives in
+`services.common.projector_writer`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import json
@@ -18,7 +20,7 @@ import asyncpg
 from contracts.base import Event
 from contracts.envelope import HEADER_EVENT_TYPE
 from contracts.registry import Registry
-from services.common.db import Connection, quote_ident
+from services.common.db import Connection
 from services.common.eventstore import StoredEvent, decode_stored
 from services.common.pullfeed import position
 
@@ -199,125 +201,10 @@ def relaxed_gc() -> Iterator[None]:
             gc.set_threshold(*_saved_thresholds)
 
 
-_LOCK_CHECKPOINT = "SELECT last_seq FROM projection_checkpoints WHERE name = $1 FOR UPDATE"
-_SAVE_CHECKPOINT = (
-    "INSERT INTO projection_checkpoints (name, last_seq) VALUES ($1, $2) "
-    "ON CONFLICT (name) DO UPDATE SET last_seq = excluded.last_seq, updated_at = now()"
-)
-_INIT_CHECKPOINT = (
-    "INSERT INTO projection_checkpoints (name, last_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING"
-)
-_COUNT_DEAD = "SELECT count(*) FROM dead_letters WHERE projection = $1"
-_INSERT_DEAD = (
-    "INSERT INTO dead_letters (projection, stream_seq, subject, event_type, reason, body, headers) "
-    "SELECT $1, d.* FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], "
-    "$7::jsonb[]) AS d ON CONFLICT (projection, stream_seq) DO NOTHING"
-)
-
-
-class BatchWriter:
-    """Commits batches of one projection, each with its checkpoint, in one transaction.
-
-    `committed` is the checkpoint this writer last read or wrote. Every transaction first locks
-    the stored checkpoint and refuses to go on (`CheckpointMovedError`) if it differs: that is
-    how a runner notices that a rebuild swapped the tables under it. `search_path`, when given,
-    is set for each transaction only, so a rebuild can write into another schema on a live pool.
-    """
-
-    def __init__(self, projection: Projection, *, search_path: str | None = None) -> None:
-        self.projection = projection
-        self.committed = 0
-        self._set_path = (
-            f"SET LOCAL search_path TO {quote_ident(search_path)}" if search_path else ""
-        )
-
-    async def load(self, conn: Connection) -> tuple[int, int]:
-        """Make sure the checkpoint row exists; return (checkpoint, dead letters recorded)."""
-        name = self.projection.name
-        async with conn.transaction():
-            await self._enter(conn)
-            await conn.execute(_INIT_CHECKPOINT, name)
-            checkpoint = await conn.fetchval(_LOCK_CHECKPOINT, name)
-            dead = await conn.fetchval(_COUNT_DEAD, name)
-        self.committed = int(checkpoint)
-        return self.committed, int(dead)
-
-    async def write(self, conn: Connection, batch: Batch) -> Written:
-        """Apply the events after the checkpoint, record dead letters, move the checkpoint."""
-        if batch.last_seq <= self.committed:  # a redelivered batch: nothing to do
-            return Written()
-        good, letters = _split(batch.items, after=self.committed)
-        async with conn.transaction():
-            await self._enter(conn)
-            await self._check(conn)
-            if good:
-                await self._apply(conn, good)
-            dead = await self._insert_dead(conn, letters)
-            await conn.execute(_SAVE_CHECKPOINT, self.projection.name, batch.last_seq)
-        self.committed = batch.last_seq
-        return Written(applied=len(good), dead_letters=dead)
-
-    async def write_each(self, conn: Connection, batch: Batch) -> Written:
-        """Commit a batch one event per transaction, dead-lettering events whose apply raises."""
-        applied = dead = 0
-        for item, msg in zip(batch.items, batch.msgs, strict=True):
-            single = Batch((item,), (msg,), batch.pending)
-            try:
-                written = await self.write(conn, single)
-            except ApplyFailedError as failure:
-                reason = f"apply failed: {failure}"
-                poisoned = dead_letter(msg, seq_of(item), reason, _event_type(item))
-                written = await self.write(conn, Batch((poisoned,), (msg,), batch.pending))
-            applied += written.applied
-            dead += written.dead_letters
-        return Written(applied=applied, dead_letters=dead)
-
-    async def _enter(self, conn: Connection) -> None:
-        if self._set_path:
-            await conn.execute(self._set_path)
-
-    async def _check(self, conn: Connection) -> None:
-        stored = await conn.fetchval(_LOCK_CHECKPOINT, self.projection.name)
-        checkpoint = int(stored or 0)
-        if checkpoint != self.committed:
-            raise CheckpointMovedError(checkpoint)
-
-    async def _apply(self, conn: Connection, good: list[Projected]) -> None:
-        try:
-            await self.projection.apply(conn, good)
-        except (*TRANSIENT_ERRORS, *SCHEMA_CHANGED_ERRORS):
-            raise
-        except Exception as error:
-            raise ApplyFailedError(f"{type(error).__name__}: {error}") from error
-
-    async def _insert_dead(self, conn: Connection, dead: list[DeadLetter]) -> int:
-        if not dead:
-            return 0
-        status = await conn.execute(
-            _INSERT_DEAD,
-            self.projection.name,
-            [d.seq for d in dead],
-            [d.subject for d in dead],
-            [d.event_type for d in dead],
-            [d.reason for d in dead],
-            [d.body for d in dead],
-            [d.headers for d in dead],
-        )
-        return int(status.rsplit(" ", 1)[-1])  # "INSERT 0 <rows>"
-
-
-def _split(items: Sequence[Item], *, after: int) -> tuple[list[Projected], list[DeadLetter]]:
-    """Events and dead letters after sequence `after`, in one pass (this runs per message)."""
-    good: list[Projected] = []
-    letters: list[DeadLetter] = []
-    for item in items:
-        if isinstance(item, Projected):
-            if item.stored.seq > after:
-                good.append(item)
-        elif item.seq > after:
-            letters.append(item)
-    return good, letters
-
-
-def _event_type(item: Item) -> str | None:
-    return item.stored.envelope.event_type if isinstance(item, Projected) else item.event_type
+def raise_if_cancelled() -> None:
+    """Raise CancelledError if the current task was asked to stop."""
+    # Some awaits inside client libraries (asyncio.wait_for on 3.11) can swallow a cancellation
+    # that races with their result; the request stays counted on the task, so honour it here.
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

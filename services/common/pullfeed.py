@@ -13,10 +13,13 @@ subject `$JS.API.CONSUMER.MSG.NEXT.<stream>.<consumer>`, which is what every cli
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 from collections import deque
 from typing import TYPE_CHECKING
+
+import nats.errors
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 _STATUS = "Status"
 _DESCRIPTION = "Description"
 _HEARTBEAT = "100"
+_REQUEST_OVER = ("404", "408")  # no messages (yet), request expired: ask again at once
 _CONSUMER_GONE = ("Consumer Deleted", "Consumer is push based")
 _GRACE = 1.0  # seconds past `expires` after which a request that never ended is given up
 
@@ -72,6 +76,7 @@ class PullFeed:
         self._arrived = asyncio.Event()
         self._owed = 0  # messages the outstanding request may still bring
         self._deadline = 0.0
+        self._quiet_until = 0.0  # after an unexpected status, do not ask again before this
         self._gone: str | None = None
         self._sub: Subscription | None = None
         self._inbox = ""
@@ -86,7 +91,8 @@ class PullFeed:
         """Stop receiving; undelivered requests expire on the server."""
         if self._sub is not None:
             sub, self._sub = self._sub, None
-            await sub.unsubscribe()
+            with contextlib.suppress(nats.errors.Error):  # already closed with the connection
+                await sub.unsubscribe()
 
     async def take(self, limit: int, timeout: float) -> list[Msg]:  # noqa: ASYNC109
         """Up to `limit` buffered messages; waits up to `timeout` for the first one to arrive."""
@@ -94,7 +100,8 @@ class PullFeed:
         deadline = loop.time() + timeout
         while not self._buffer:
             self._raise_if_gone()
-            if self._owed == 0 or loop.time() > self._deadline:
+            now = loop.time()
+            if (self._owed == 0 and now >= self._quiet_until) or now > self._deadline:
                 await self._request()
             self._arrived.clear()
             remaining = deadline - loop.time()
@@ -120,14 +127,16 @@ class PullFeed:
             self._buffer.append(msg)
             self._owed -= 1
         else:
-            status = (msg.headers or {}).get(_STATUS)
+            headers = msg.headers or {}
+            status = headers.get(_STATUS)
             if status == _HEARTBEAT:
                 return
-            # 404 no messages, 408 expired, 409 max waiting etc.: this request is over.
-            self._owed = 0
-            description = (msg.headers or {}).get(_DESCRIPTION, "")
-            if description in _CONSUMER_GONE:
-                self._gone = description
+            self._owed = 0  # any other status ends the request
+            if status not in _REQUEST_OVER:
+                # 409 and friends: back off for one request period instead of spinning.
+                self._quiet_until = asyncio.get_running_loop().time() + self._expires
+                if headers.get(_DESCRIPTION, "") in _CONSUMER_GONE:
+                    self._gone = headers.get(_DESCRIPTION, "")
         if self._owed <= 0:
             self._owed = 0
             await self._refill()
@@ -135,7 +144,12 @@ class PullFeed:
 
     async def _refill(self) -> None:
         # Keep the pipe full, but never buffer more than two batches ahead of the reader.
-        if self._owed == 0 and len(self._buffer) < 2 * self._batch and self._gone is None:
+        if (
+            self._owed == 0
+            and len(self._buffer) < 2 * self._batch
+            and self._gone is None
+            and asyncio.get_running_loop().time() >= self._quiet_until
+        ):
             await self._request()
 
     async def _request(self) -> None:

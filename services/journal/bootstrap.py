@@ -36,6 +36,7 @@ class Runtime:
     nats: Client
     pool: Pool
     projector: Projector
+    projector_running: bool
 
 
 def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
@@ -69,7 +70,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     projector = projector_for(js, pool)
     task = asyncio.create_task(projector.run()) if settings.run_projector else None
     try:
-        yield Runtime(deps, nc, pool, projector)
+        yield Runtime(deps, nc, pool, projector, task is not None)
     finally:
         projector.stop()
         if task is not None:

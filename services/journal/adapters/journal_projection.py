@@ -1,15 +1,17 @@
 """The journal view's projection: a batch in, the touched rows loaded, folded, written back.
 
-Per batch: one SELECT per table for the rows the batch touches, the pure fold of
-`services.journal.domain.projection` in memory, then one statement per table for what changed
-(memberships, assignments and absences are replaced per class or lesson: one DELETE, one
-INSERT). The projector opens the transaction and moves the checkpoint in it.
+Per batch: one SELECT per table for the rows the batch touches (`= ANY` of the keys, as arrays
+joined with `unnest`), the pure fold of `services.journal.domain.projection` in memory, then
+per table one COPY of the rows that are new and one upsert (`INSERT ... SELECT FROM unnest(...)
+ON CONFLICT DO UPDATE`) of the stored rows that changed. Memberships, assignments and absences
+are replaced per class or lesson: one DELETE of the stored sets, one COPY of the new ones. No
+statement per event. The projector opens the transaction and moves the checkpoint in it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from services.common.db import Connection
@@ -35,7 +37,7 @@ from services.journal.domain.projection import (
     project,
     touched,
 )
-from services.journal.domain.projection.diff import Changes, changes
+from services.journal.domain.projection.diff import Changes, RowChanges, changes
 
 _CLASS_KEY = t.CLASS_KEY
 _LESSON_KEY = ("school", "year", "lesson_id")
@@ -53,7 +55,6 @@ _SELECT = {
     "absences": t.select_sql(t.ABSENCES, _LESSON_KEY),
 }
 _UPSERT = {table.name: t.upsert_sql(table) for table in t.UPSERTED}
-_INSERT = {table.name: t.insert_sql(table) for table in t.REPLACED}
 _DELETE = {
     t.MEMBERSHIPS.name: t.delete_sql(t.MEMBERSHIPS, _CLASS_KEY),
     t.ASSIGNMENTS.name: t.delete_sql(t.ASSIGNMENTS, _CLASS_KEY),
@@ -108,34 +109,34 @@ async def _load_classes(conn: Connection, keys: Collection[RowKey]) -> dict[RowK
     rows = [ClassRow(*r) for r in await _fetch(conn, "classes", t.CLASSES, keys)]
     if not rows:
         return {}
+    found = [(row.school, row.year, row.class_id) for row in rows]
     members: defaultdict[RowKey, set[Membership]] = defaultdict(set)
-    for r in await _fetch(conn, "memberships", t.MEMBERSHIPS, keys):
+    for r in await _fetch(conn, "memberships", t.MEMBERSHIPS, found):
         members[r[0], r[1], r[2]].add(Membership(*r[3:]))
     assigned: defaultdict[RowKey, set[Assignment]] = defaultdict(set)
-    for r in await _fetch(conn, "assignments", t.ASSIGNMENTS, keys):
+    for r in await _fetch(conn, "assignments", t.ASSIGNMENTS, found):
         assigned[r[0], r[1], r[2]].add(Assignment(*r[3:]))
-    docs: dict[RowKey, ClassDoc] = {}
-    for row in rows:
-        key = (row.school, row.year, row.class_id)
-        docs[key] = ClassDoc(row, frozenset(members[key]), frozenset(assigned[key]))
-    return docs
+    return {
+        key: ClassDoc(row, frozenset(members[key]), frozenset(assigned[key]))
+        for key, row in zip(found, rows, strict=True)
+    }
 
 
 async def _load_lessons(conn: Connection, keys: Collection[RowKey]) -> dict[RowKey, LessonDoc]:
     rows = [LessonRow(*r) for r in await _fetch(conn, "lessons", t.LESSONS, keys)]
     if not rows:
         return {}
+    found = [(row.school, row.year, row.lesson_id) for row in rows]
     marks: defaultdict[RowKey, dict[str, MarkRow]] = defaultdict(dict)
-    for mark in (MarkRow(*r) for r in await _fetch(conn, "marks", t.MARKS, keys)):
+    for mark in (MarkRow(*r) for r in await _fetch(conn, "marks", t.MARKS, found)):
         marks[mark.school, mark.year, mark.lesson_id][mark.mark_id] = mark
     absences: defaultdict[RowKey, dict[str, AbsenceRow]] = defaultdict(dict)
-    for absence in (AbsenceRow(*r) for r in await _fetch(conn, "absences", t.ABSENCES, keys)):
+    for absence in (AbsenceRow(*r) for r in await _fetch(conn, "absences", t.ABSENCES, found)):
         absences[absence.school, absence.year, absence.lesson_id][absence.pupil_id] = absence
-    docs: dict[RowKey, LessonDoc] = {}
-    for row in rows:
-        key = (row.school, row.year, row.lesson_id)
-        docs[key] = LessonDoc(row, marks.get(key, {}), absences.get(key, {}))
-    return docs
+    return {
+        key: LessonDoc(row, marks.get(key, {}), absences.get(key, {}))
+        for key, row in zip(found, rows, strict=True)
+    }
 
 
 async def _fetch(
@@ -150,36 +151,41 @@ async def _fetch(
 
 
 async def write(conn: Connection, changed: Changes) -> None:
-    """Write what a batch changed: one statement per table (two for replaced sets)."""
-    await _upsert(conn, t.CONFIGS, changed.configs)
-    await _upsert(conn, t.SUBJECTS, changed.subjects)
-    await _upsert(conn, t.STAFF, changed.staff)
-    await _upsert(conn, t.PUPILS, changed.pupils)
-    await _upsert(conn, t.CLASSES, changed.classes)
-    members = [(*key, *m) for key, ms in changed.memberships.items() for m in ms]
-    await _replace(conn, t.MEMBERSHIPS, changed.memberships.keys(), members)
-    assigned = [(*key, *a) for key, given in changed.assignments.items() for a in given]
-    await _replace(conn, t.ASSIGNMENTS, changed.assignments.keys(), assigned)
-    await _upsert(conn, t.LESSONS, changed.lessons)
-    await _upsert(conn, t.MARKS, changed.marks)
-    absent = [row for rows in changed.absences.values() for row in rows]
-    await _replace(conn, t.ABSENCES, changed.absences.keys(), absent)
+    """Write what a batch changed: per table one COPY of new rows and one upsert of changed ones
+    (sets of memberships, assignments and absences: one DELETE of the stored sets, one COPY)."""
+    await _save(conn, t.CONFIGS, changed.configs)
+    await _save(conn, t.SUBJECTS, changed.subjects)
+    await _save(conn, t.STAFF, changed.staff)
+    await _save(conn, t.PUPILS, changed.pupils)
+    await _save(conn, t.CLASSES, changed.classes)
+    members = [(*key, *m) for key, ms in changed.memberships.rows.items() for m in ms]
+    await _replace(conn, t.MEMBERSHIPS, changed.memberships.cleared, members)
+    assigned = [(*key, *a) for key, given in changed.assignments.rows.items() for a in given]
+    await _replace(conn, t.ASSIGNMENTS, changed.assignments.cleared, assigned)
+    await _save(conn, t.LESSONS, changed.lessons)
+    await _save(conn, t.MARKS, changed.marks)
+    absent = [row for rows in changed.absences.rows.values() for row in rows]
+    await _replace(conn, t.ABSENCES, changed.absences.cleared, absent)
 
 
-async def _upsert(conn: Connection, table: t.Table, rows: Sequence[tuple[Any, ...]]) -> None:
-    if rows:
-        await conn.execute(_UPSERT[table.name], *t.column_arrays(table, rows))
+async def _save(conn: Connection, table: t.Table, rows: RowChanges[Any]) -> None:
+    if rows.new:
+        await _copy(conn, table, rows.new)
+    if rows.changed:
+        await conn.execute(_UPSERT[table.name], *t.column_arrays(table, rows.changed))
 
 
 async def _replace(
-    conn: Connection,
-    table: t.Table,
-    keys: Iterable[RowKey],
-    rows: Sequence[tuple[Any, ...]],
+    conn: Connection, table: t.Table, cleared: list[RowKey], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    key_list = list(keys)
-    if not key_list:
-        return
-    await conn.execute(_DELETE[table.name], *(list(c) for c in zip(*key_list, strict=True)))
+    if cleared:
+        await conn.execute(_DELETE[table.name], *(list(c) for c in zip(*cleared, strict=True)))
     if rows:
-        await conn.execute(_INSERT[table.name], *t.column_arrays(table, rows))
+        await _copy(conn, table, rows)
+
+
+async def _copy(conn: Connection, table: t.Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Bulk-load rows that are not stored yet (about twice as fast as an INSERT from arrays)."""
+    await conn.copy_records_to_table(
+        table.name, records=t.encoded(table, rows), columns=table.names
+    )

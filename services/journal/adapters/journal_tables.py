@@ -1,8 +1,9 @@
 """The journal view's tables: columns and types, the SQL built from them, rows <-> parameters.
 
-Each statement works on a whole batch with array parameters (`unnest`), so a batch costs one
-statement per table whatever its size. The SQL is built once, at import, from the table
-specifications below; it is unqualified, so it runs in whatever schema the search_path names.
+Each statement works on a whole batch with array parameters (`unnest`) or COPY, so a batch costs
+one statement per table and kind whatever its size. A table's columns are the fields of its row
+type, in order. The SQL is built once, at import, from the specifications below; it is
+unqualified, so it runs in whatever schema the search_path names (a rebuild's, for instance).
 """
 
 from __future__ import annotations
@@ -112,6 +113,20 @@ def column_arrays(table: Table, rows: Iterable[Sequence[Any]]) -> list[list[Any]
     return arrays
 
 
+def encoded(table: Table, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """Rows with their non-plain columns encoded (the rows themselves when there are none)."""
+    if not table.encoders:
+        return rows
+    codecs = [table.encoders.get(name) for name in table.names]
+    return [
+        tuple(
+            value if codec is None else codec(value)
+            for codec, value in zip(codecs, row, strict=True)
+        )
+        for row in rows
+    ]
+
+
 def decoded(table: Table, record: asyncpg.Record) -> list[Any]:
     """A fetched record's values in column order, non-plain columns decoded."""
     values = list(record.values())
@@ -169,5 +184,3 @@ ABSENCES = Table("absences", ("school", "year", "lesson_id", "pupil_id"), Absenc
 
 UPSERTED = (CONFIGS, SUBJECTS, STAFF, PUPILS, CLASSES, LESSONS, MARKS)
 """Tables written by upsert, one row per key."""
-REPLACED = (MEMBERSHIPS, ASSIGNMENTS, ABSENCES)
-"""Tables whose rows of a class or lesson are replaced as a whole."""

@@ -16,7 +16,7 @@ LessonStatus = Literal["scheduled", "held", "cancelled"]
 Missing = Literal["topic", "held", "attendance"]
 
 
-class ViewNotFound(LookupError):  # noqa: N818 - the name the HTTP layer maps to 404
+class ViewNotFound(LookupError):
     """The view holds nothing under the key asked for (unknown class, lesson...)."""
 
     def __init__(self, what: str, key: str) -> None:

@@ -71,5 +71,6 @@ async def readiness(app: FastAPI) -> dict[str, bool | str]:
             checks["postgres"] = await conn.fetchval("SELECT true") is True
     except OSError as error:
         checks["postgres"] = str(error)
-    checks["projector"] = runtime.projector.status().healthy
+    if runtime.projector_running:
+        checks["projector"] = runtime.projector.status().healthy
     return checks

@@ -171,8 +171,8 @@ async def test_a_new_runner_resumes_after_the_checkpoint(js, pg_pool, schema):
 class StartsFromTheBeginning(Projector):
     """A runner whose consumer starts at sequence 1 whatever the checkpoint: all redeliveries."""
 
-    async def _recreate_consumer(self, start_seq: int) -> None:
-        await super()._recreate_consumer(1)
+    def _start_seq(self, checkpoint: int) -> int:
+        return 1
 
 
 async def test_redelivered_batches_change_nothing(js, pg_pool, schema):

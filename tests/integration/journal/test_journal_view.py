@@ -15,8 +15,12 @@ from contracts.envelope import Actor, Envelope
 from contracts.journal import (
     AbsenceEntry,
     AbsenceReasonSet,
+    Attachment,
     AttendanceTaken,
     ClassOpened,
+    HomeworkAttachmentAdded,
+    HomeworkSet,
+    LessonCancelled,
     LessonEntriesSaved,
     LessonHeld,
     LessonScheduled,
@@ -39,9 +43,11 @@ from contracts.journal import (
     WorkKind,
     WorkKindsConfigured,
 )
+from contracts.registry import JOURNAL_REGISTRY
+from contracts.streams import JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
-from services.common.eventstore import StoredEvent
-from services.common.projector import Projected
+from services.common.eventstore import StoredEvent, Version, encode, headers_for
+from services.common.projector import Projected, Projector
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews
 from services.journal.application.read_models import ViewNotFound
@@ -65,6 +71,9 @@ S, Y = "sch1", 2026
 T0 = dt.datetime(2026, 9, 1, 7, 0, tzinfo=dt.UTC)
 SEP = {d: dt.date(2026, 9, d) for d in range(1, 31)}
 SCHOOL_SUBJECT = subjects.school_config(Y, S)
+SHEET = Attachment(
+    attachment_id="a1", name="sheet.pdf", size=10, media_type="application/pdf", sha256="a" * 64
+)
 
 
 def stored(seq: int, subject: str, event: Event, actor: str) -> Projected:
@@ -106,88 +115,96 @@ def on(lesson_id: str, event: Event, actor: str = "t1") -> tuple[str, Event, str
     return subjects.lesson(Y, S, "c1", lesson_id), event, actor
 
 
-def history() -> list[Projected]:
-    """A month of one class: roster, three lessons, marks corrected and cancelled, absences."""
-    cls = subjects.school_class(Y, S, "c1")
+def school_setup() -> list[tuple[str, Event, str]]:
+    """The school's year, scale, kinds of work and subject, as the administrator sets them."""
     scale = tuple(ScaleValue(value=str(n), numeric=n, label=str(n)) for n in range(2, 6))
     period = Period(period_id="q1", name="I", starts_on=SEP[1], ends_on=dt.date(2026, 10, 31))
-    items: list[tuple[str, Event, str]] = [
-        (
-            SCHOOL_SUBJECT,
-            SchoolYearOpened(
-                school_name="School",
-                starts_on=SEP[1],
-                ends_on=dt.date(2027, 5, 31),
-                periods=(period,),
-            ),
-            "admin",
-        ),
-        (
-            SCHOOL_SUBJECT,
+    opened = SchoolYearOpened(
+        school_name="School", starts_on=SEP[1], ends_on=dt.date(2027, 5, 31), periods=(period,)
+    )
+    oral = WorkKind(work_kind_id="oral", name="Oral", weight=Decimal(1))
+    return [
+        (SCHOOL_SUBJECT, event, "admin")
+        for event in (
+            opened,
             MarkScaleConfigured(
-                scale_id="five", values=(*scale, ScaleValue(value="н/а", label="n/a"))
+                scale_id="five", values=(*scale, ScaleValue(value="н/а", label="-"))
             ),
-            "admin",
-        ),
+            WorkKindsConfigured(kinds=(oral,)),
+            SubjectDefined(subject_id="math", name="Mathematics"),
+        )
+    ]
+
+
+def roster() -> list[tuple[str, Event, str]]:
+    """Three teachers, three pupils, class 5A; Sidorov leaves it on 8 September."""
+    cls = subjects.school_class(Y, S, "c1")
+    staff = [
         (
-            SCHOOL_SUBJECT,
-            WorkKindsConfigured(
-                kinds=(WorkKind(work_kind_id="oral", name="Oral", weight=Decimal(1)),)
-            ),
+            subjects.staff_member(Y, S, sid),
+            StaffMemberRegistered(staff_id=sid, full_name=name, position="teacher"),
             "admin",
-        ),
-        (SCHOOL_SUBJECT, SubjectDefined(subject_id="math", name="Mathematics"), "admin"),
-        *(
-            (
-                subjects.staff_member(Y, S, sid),
-                StaffMemberRegistered(staff_id=sid, full_name=name, position="teacher"),
-                "admin",
-            )
-            for sid, name in (("t1", "Anna"), ("t2", "Boris"), ("ct", "Clara"))
-        ),
-        *(
-            (
-                subjects.pupil(Y, S, pid),
-                PupilRegistered(pupil_id=pid, full_name=name, birth_date=dt.date(2015, 1, 1)),
-                "admin",
-            )
-            for pid, name in (("p3", "Sidorov"), ("p1", "Ivanov"), ("p2", "Petrov"))
-        ),
+        )
+        for sid, name in (("t1", "Anna"), ("t2", "Boris"), ("ct", "Clara"))
+    ]
+    born = dt.date(2015, 1, 1)
+    pupils = [
+        (
+            subjects.pupil(Y, S, pid),
+            PupilRegistered(pupil_id=pid, full_name=name, birth_date=born),
+            "admin",
+        )
+        for pid, name in (("p3", "Sidorov"), ("p1", "Ivanov"), ("p2", "Petrov"))
+    ]
+    klass: list[tuple[str, Event, str]] = [
         (cls, ClassOpened(class_id="c1", grade=5, label="5A", class_teacher_id="ct"), "admin"),
         (cls, TeachingAssigned(teacher_id="t1", subject_id="math"), "admin"),
         *((cls, PupilJoinedClass(pupil_id=p, since=SEP[1]), "admin") for p in ("p1", "p2", "p3")),
         (cls, PupilLeftClass(pupil_id="p3", last_day=SEP[8], reason="moved"), "admin"),
-        lesson("l1", "math", 2, 1),
-        lesson("l2", "math", 9, 1),
-        lesson("l3", "rus", 9, 3),
-        on(
-            "l1",
-            LessonEntriesSaved(
-                topic="Fractions",
-                marks=(mark("m1", "p1", "5"), mark("m2", "p2", "3"), mark("m3", "p3", "4", 2)),
-                attendance=(AbsenceEntry(pupil_id="p2", kind="absent"),),
-            ),
-        ),
-        on(
-            "l1",
-            MarkCorrected(
-                mark_id="m2", value="4", work_kind_id="test", weight=Decimal(2), reason="typo"
-            ),
-        ),
+    ]
+    return [*staff, *pupils, *klass]
+
+
+def lessons() -> list[tuple[str, Event, str]]:
+    """Four lessons: marks recorded, corrected and cancelled, absences, a substitution."""
+    saved = LessonEntriesSaved(
+        topic="Fractions",
+        marks=(mark("m1", "p1", "5"), mark("m2", "p2", "3"), mark("m3", "p3", "4", 2)),
+        attendance=(AbsenceEntry(pupil_id="p2", kind="absent"),),
+    )
+    fix = MarkCorrected(
+        mark_id="m2", value="4", work_kind_id="test", weight=Decimal(2), reason="typo"
+    )
+    late = AbsenceEntry(pupil_id="p1", kind="late", minutes_late=5)
+    return [
+        *(lesson(*spec) for spec in (("l1", "math", 2, 1), ("l2", "math", 9, 1))),
+        *(lesson(*spec) for spec in (("l3", "rus", 9, 3), ("l4", "rus", 9, 5))),
+        on("l4", LessonCancelled(reason="trip"), "admin"),
+        on("l1", saved),
+        on("l1", fix),
         on("l1", MarkCancelled(mark_id="m1", reason="wrong pupil")),
         on("l1", AbsenceReasonSet(pupil_id="p2", reason="illness", evidence="note"), "ct"),
         on("l2", TeacherSubstituted(substitute_id="t2", reason="t1 ill"), "admin"),
-        on("l2", MarkRecorded(mark=mark("m4", "p1", "5", 2)), "t2"),
-        on("l2", MarkRecorded(mark=mark("m5", "p1", "н/а")), "t2"),
-        on("l2", MarkRecorded(mark=mark("m6", "p1", "4")), "t2"),
-        on("l2", TopicSet(topic="Decimals"), "t2"),
-        on("l2", LessonHeld(), "t2"),
-        on(
-            "l2",
-            AttendanceTaken(absences=(AbsenceEntry(pupil_id="p1", kind="late", minutes_late=5),)),
-            "t2",
+        *(
+            on("l2", MarkRecorded(mark=m), "t2")
+            for m in (mark("m4", "p1", "5", 2), mark("m5", "p1", "н/а"), mark("m6", "p1", "4"))
+        ),
+        *(
+            on("l2", event, "t2")
+            for event in (
+                TopicSet(topic="Decimals"),
+                LessonHeld(),
+                HomeworkSet(text="Exercise 5", due_on=SEP[16]),
+                HomeworkAttachmentAdded(attachment=SHEET),
+                AttendanceTaken(absences=(late,)),
+            )
         ),
     ]
+
+
+def history() -> list[Projected]:
+    """A month of one class, as stored events with increasing sequences."""
+    items = [*school_setup(), *roster(), *lessons()]
     return [stored(seq, subj, ev, actor) for seq, (subj, ev, actor) in enumerate(items, 1)]
 
 
@@ -264,12 +281,15 @@ async def test_lesson_detail_holds_everything_including_cancelled_marks(views):
     )
     assert substituted.substituted
     assert [p.full_name for p in substituted.pupils] == ["Ivanov", "Petrov"]
+    assert (substituted.homework.text, substituted.homework.due_on) == ("Exercise 5", SEP[16])
+    assert [a.model_dump() for a in substituted.homework.attachments] == [SHEET.model_dump()]
 
 
 async def test_teacher_day_lists_the_lessons_of_record_and_what_is_missing(views):
     anna = await views.teacher_day(S, Y, "t1", SEP[9])
-    assert [(lsn.lesson_id, lsn.missing) for lsn in anna.lessons] == [
-        ("l3", ["topic", "held", "attendance"])
+    assert [(lsn.lesson_id, lsn.status, lsn.missing) for lsn in anna.lessons] == [
+        ("l3", "scheduled", ["topic", "held", "attendance"]),
+        ("l4", "cancelled", []),
     ]
     boris = await views.teacher_day(S, Y, "t2", SEP[9])
     assert [(lsn.lesson_id, lsn.subject_name, lsn.missing) for lsn in boris.lessons] == [
@@ -302,3 +322,29 @@ async def test_any_batch_split_builds_the_same_tables(views, pg_pool, pg_schema,
     await migrate(pg_pool, copy, PROJECTOR_MIGRATIONS, MIGRATIONS)
     await apply_batches(pg_pool, copy, [events[i : i + size] for i in range(0, len(events), size)])
     assert await dump(pg_pool, copy) == await dump(pg_pool, pg_schema)
+
+
+async def test_the_live_projector_and_a_rebuild_from_the_stream_agree(js, pg_pool, pg_schema):
+    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    for event in history():
+        envelope = event.stored.envelope
+        headers = headers_for(envelope, expected=Version(), msg_id=str(envelope.event_id))
+        del headers["Nats-Expected-Last-Subject-Sequence"]  # many events per subject
+        await js.publish(event.stored.subject, encode(envelope), headers=headers)
+    projector = Projector(
+        js,
+        pg_pool,
+        stream=JOURNAL.name,
+        filter_subject="jrn.>",
+        registry=JOURNAL_REGISTRY,
+        projection=JournalViewProjection(),
+        batch_size=7,
+        fetch_timeout=0.5,
+    )
+    assert await projector.drain() == len(history())
+    await projector.close()
+    copy = f"{pg_schema}_copy"
+    await projector.rebuild_into(copy, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    live = await dump(pg_pool, pg_schema)
+    assert await dump(pg_pool, copy) == live
+    assert len(live["marks"]) == 6

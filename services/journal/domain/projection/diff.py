@@ -1,14 +1,19 @@
-"""What folding a batch changed: the rows to write back, each table at most once."""
+"""What folding a batch changed: rows to insert, rows to update, sets to replace.
+
+New rows (absent when the batch was loaded) and changed ones are kept apart, so the adapter can
+bulk-copy the first (a rebuild writes almost only new rows) and upsert the second.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from services.journal.domain.projection.rows import (
     AbsenceRow,
     Assignment,
+    ClassDoc,
     ClassRow,
     LessonDoc,
     LessonRow,
@@ -27,50 +32,91 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
-class Changes:
-    """Rows to upsert, and per class or lesson the complete sets that replace the stored ones."""
+class RowChanges(Generic[R]):
+    """Rows of one table: `new` ones were not stored before the batch, `changed` ones were."""
 
-    configs: list[SchoolConfigRow] = field(default_factory=list)
-    subjects: list[SubjectRow] = field(default_factory=list)
-    staff: list[StaffRow] = field(default_factory=list)
-    pupils: list[PupilRow] = field(default_factory=list)
-    classes: list[ClassRow] = field(default_factory=list)
-    memberships: dict[RowKey, frozenset[Membership]] = field(default_factory=dict)
-    assignments: dict[RowKey, frozenset[Assignment]] = field(default_factory=dict)
-    lessons: list[LessonRow] = field(default_factory=list)
-    marks: list[MarkRow] = field(default_factory=list)
-    absences: dict[RowKey, list[AbsenceRow]] = field(default_factory=dict)
+    new: list[R] = field(default_factory=list)
+    changed: list[R] = field(default_factory=list)
+
+    def add(self, row: R, *, stored: bool) -> None:
+        """Record a row written by the batch."""
+        (self.changed if stored else self.new).append(row)
+
+
+@dataclass(frozen=True, slots=True)
+class SetChanges(Generic[R]):
+    """Sets of rows (per class or lesson) replaced as a whole: `cleared` keys had stored rows."""
+
+    cleared: list[RowKey] = field(default_factory=list)
+    rows: dict[RowKey, list[R]] = field(default_factory=dict)
+
+    def replace(self, key: RowKey, before: object, after: list[R]) -> None:
+        """Record the new set of a key whose set changed (`before` is the stored one)."""
+        if before:
+            self.cleared.append(key)
+        self.rows[key] = after
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Everything a batch writes, table by table."""
+
+    configs: RowChanges[SchoolConfigRow] = field(default_factory=RowChanges)
+    subjects: RowChanges[SubjectRow] = field(default_factory=RowChanges)
+    staff: RowChanges[StaffRow] = field(default_factory=RowChanges)
+    pupils: RowChanges[PupilRow] = field(default_factory=RowChanges)
+    classes: RowChanges[ClassRow] = field(default_factory=RowChanges)
+    memberships: SetChanges[Membership] = field(default_factory=SetChanges)
+    assignments: SetChanges[Assignment] = field(default_factory=SetChanges)
+    lessons: RowChanges[LessonRow] = field(default_factory=RowChanges)
+    marks: RowChanges[MarkRow] = field(default_factory=RowChanges)
+    absences: SetChanges[AbsenceRow] = field(default_factory=SetChanges)
 
 
 def changes(before: ViewState, after: ViewState) -> Changes:
     """The difference between the loaded rows and the folded ones (rows are never removed)."""
-    result = Changes(
-        configs=[row for _, row in _changed(before.configs, after.configs)],
-        subjects=[row for _, row in _changed(before.subjects, after.subjects)],
-        staff=[row for _, row in _changed(before.staff, after.staff)],
-        pupils=[row for _, row in _changed(before.pupils, after.pupils)],
-    )
-    for key, doc in _changed(before.classes, after.classes):
+    result = Changes()
+    _rows(result.configs, before.configs, after.configs)
+    _rows(result.subjects, before.subjects, after.subjects)
+    _rows(result.staff, before.staff, after.staff)
+    _rows(result.pupils, before.pupils, after.pupils)
+    for key, doc in after.classes.items():
         old = before.classes.get(key)
-        if old is None or old.row != doc.row:
-            result.classes.append(doc.row)
-        if doc.memberships != (frozenset() if old is None else old.memberships):
-            result.memberships[key] = doc.memberships
-        if doc.assignments != (frozenset() if old is None else old.assignments):
-            result.assignments[key] = doc.assignments
-    for key, lesson in _changed(before.lessons, after.lessons):
-        _lesson_changes(result, key, before.lessons.get(key), lesson)
+        if old is not doc:
+            _class_changes(result, key, old, doc)
+    for key, lesson in after.lessons.items():
+        old_lesson = before.lessons.get(key)
+        if old_lesson is not lesson:
+            _lesson_changes(result, key, old_lesson, lesson)
     return result
+
+
+def _class_changes(result: Changes, key: RowKey, old: ClassDoc | None, new: ClassDoc) -> None:
+    if old is None or old.row != new.row:
+        result.classes.add(new.row, stored=old is not None)
+    old_members = frozenset() if old is None else old.memberships
+    if new.memberships != old_members:
+        result.memberships.replace(key, old_members, list(new.memberships))
+    old_assigned = frozenset() if old is None else old.assignments
+    if new.assignments != old_assigned:
+        result.assignments.replace(key, old_assigned, list(new.assignments))
 
 
 def _lesson_changes(result: Changes, key: RowKey, old: LessonDoc | None, new: LessonDoc) -> None:
     if old is None or old.row != new.row:
-        result.lessons.append(new.row)
+        result.lessons.add(new.row, stored=old is not None)
     old_marks: Mapping[str, MarkRow] = {} if old is None else old.marks
-    result.marks.extend(m for mark_id, m in new.marks.items() if old_marks.get(mark_id) != m)
-    if new.absences != ({} if old is None else old.absences):
-        result.absences[key] = list(new.absences.values())
+    for mark_id, mark in new.marks.items():
+        stored = old_marks.get(mark_id)
+        if stored != mark:
+            result.marks.add(mark, stored=stored is not None)
+    old_absences: Mapping[str, AbsenceRow] = {} if old is None else old.absences
+    if new.absences != old_absences:
+        result.absences.replace(key, old_absences, list(new.absences.values()))
 
 
-def _changed(before: Mapping[K, R], after: Mapping[K, R]) -> list[tuple[K, R]]:
-    return [(key, row) for key, row in after.items() if before.get(key) is not row]
+def _rows(result: RowChanges[R], before: Mapping[K, R], after: Mapping[K, R]) -> None:
+    for key, row in after.items():
+        old = before.get(key)
+        if old is not row and old != row:
+            result.add(row, stored=old is not None)

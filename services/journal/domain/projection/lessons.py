@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from contracts.base import Event
 from contracts.journal import (
     AbsenceReasonSet,
     AttendanceTaken,
@@ -23,16 +25,18 @@ from services.journal.domain.projection.attendance import apply_attendance, take
 from services.journal.domain.projection.marks import apply_mark, record_marks
 from services.journal.domain.projection.rows import Fact, LessonDoc, LessonRow
 
-ENTRY_EVENTS = (
-    LessonHeld,
-    TopicSet,
-    HomeworkSet,
-    HomeworkAttachmentAdded,
-    MarkRecorded,
-    MarkCorrected,
-    MarkCancelled,
-    AttendanceTaken,
-    LessonEntriesSaved,
+ENTRY_EVENTS: frozenset[type[Event]] = frozenset(
+    {
+        LessonHeld,
+        TopicSet,
+        HomeworkSet,
+        HomeworkAttachmentAdded,
+        MarkRecorded,
+        MarkCorrected,
+        MarkCancelled,
+        AttendanceTaken,
+        LessonEntriesSaved,
+    }
 )
 """Events that are journal entries of the lesson: their recording time is tracked.
 
@@ -47,11 +51,20 @@ def apply_lesson(
     """Fold a lesson event; `scale` is the school's mark scale at the time of the event."""
     event = fact.event
     if doc is None:
-        return _schedule(fact, event) if isinstance(event, LessonScheduled) else None
+        return _schedule(fact, event) if type(event) is LessonScheduled else None
     if fact.seq <= doc.row.last_event_seq:
         return doc
-    evolved = _evolve(doc, fact, scale)
-    return evolved._replace(row=_advance(evolved.row, fact))
+    match event:
+        case MarkRecorded() | MarkCorrected() | MarkCancelled():
+            doc = apply_mark(doc, fact, scale)
+        case AttendanceTaken() | AbsenceReasonSet():
+            doc = apply_attendance(doc, fact)
+        case LessonEntriesSaved():
+            doc = _save_entries(doc, event, fact, scale)
+        case _:
+            row = _advance(apply_lesson_row(doc.row, fact), fact)
+            return LessonDoc(row, doc.marks, doc.absences)
+    return LessonDoc(_advance(doc.row, fact), doc.marks, doc.absences)
 
 
 def _schedule(fact: Fact, event: LessonScheduled) -> LessonDoc:
@@ -70,18 +83,6 @@ def _schedule(fact: Fact, event: LessonScheduled) -> LessonDoc:
             last_event_seq=fact.seq,
         )
     )
-
-
-def _evolve(doc: LessonDoc, fact: Fact, scale: Mapping[str, int | None]) -> LessonDoc:
-    match fact.event:
-        case MarkRecorded() | MarkCorrected() | MarkCancelled():
-            return apply_mark(doc, fact, scale)
-        case AttendanceTaken() | AbsenceReasonSet():
-            return apply_attendance(doc, fact)
-        case LessonEntriesSaved() as saved:
-            return _save_entries(doc, saved, fact, scale)
-        case _:
-            return doc._replace(row=apply_lesson_row(doc.row, fact))
 
 
 def apply_lesson_row(row: LessonRow, fact: Fact) -> LessonRow:
@@ -120,14 +121,16 @@ def _save_entries(
     doc: LessonDoc, saved: LessonEntriesSaved, fact: Fact, scale: Mapping[str, int | None]
 ) -> LessonDoc:
     """A whole-class save: held, topic, homework, new marks and the attendance at once."""
-    row = doc.row
+    changed: dict[str, Any] = {}
     if saved.held:
-        row = row._replace(status="held")
+        changed["status"] = "held"
     if saved.topic is not None:
-        row = row._replace(topic=saved.topic)
+        changed["topic"] = saved.topic
     if saved.homework is not None:
-        row = _homework(row, saved.homework)
-    doc = doc._replace(row=row)
+        changed["homework_text"] = saved.homework.text
+        changed["homework_due"] = saved.homework.due_on
+    if changed:
+        doc = doc._replace(row=doc.row._replace(**changed))
     if saved.marks:
         doc = record_marks(doc, saved.marks, fact, scale)
     if saved.attendance is not None:
@@ -137,7 +140,7 @@ def _save_entries(
 
 def _advance(row: LessonRow, fact: Fact) -> LessonRow:
     """Move the row's sequence on; an entry also moves its first/last entry times."""
-    if not isinstance(fact.event, ENTRY_EVENTS):
+    if type(fact.event) not in ENTRY_EVENTS:
         return row._replace(last_event_seq=fact.seq)
     at = fact.recorded_at
     first = at if row.first_entry_at is None else min(row.first_entry_at, at)

@@ -1,10 +1,11 @@
-"""The view as a whole: the rows a batch touches, folded in stream order, and what changed."""
+"""The view as a whole: the rows a batch touches (`touched`) and the batch folded (`project`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar, get_args
+from types import MappingProxyType
+from typing import get_args
 
 from contracts.base import Event
 from contracts.journal import (
@@ -41,8 +42,7 @@ CONFIG_EVENTS = (SchoolYearOpened, MarkScaleConfigured, WorkKindsConfigured)
 CLASS_EVENTS: tuple[type[Event], ...] = get_args(ClassEvent)
 LESSON_EVENTS: tuple[type[Event], ...] = get_args(LessonEvent)
 
-K = TypeVar("K")
-R = TypeVar("R")
+_NO_SCALE: Mapping[str, int | None] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +77,12 @@ def touched(facts: Iterable[Fact]) -> Touched:
         route = _ROUTE_OF.get(type(fact.event))
         if route is None:
             continue
-        if route in {"configs", "lessons"}:
-            configs.add((fact.school, fact.year))
-        if route != "configs":
+        if route in {"lessons", "classes"}:
+            keys[route].add((fact.school, fact.year, fact.aggregate_id))
+        else:
             keys[route].add(_row_key(fact))
+        if route in {"lessons", "configs"}:
+            configs.add((fact.school, fact.year))
     return Touched(
         configs=frozenset(configs),
         subjects=frozenset(keys["subjects"]),
@@ -132,36 +134,47 @@ def _row_key(fact: Fact) -> RowKey:
             return fact.key()
 
 
-def _fold_into(table: dict[K, R], key: K, fold: Callable[[R | None], R | None]) -> None:
-    row = fold(table.get(key))
-    if row is not None:
-        table[key] = row
-
-
 def _configs(work: _Work, fact: Fact) -> None:
-    _fold_into(work.configs, (fact.school, fact.year), lambda row: apply_config(row, fact))
+    key = (fact.school, fact.year)
+    row = apply_config(work.configs.get(key), fact)
+    if row is not None:
+        work.configs[key] = row
 
 
 def _subjects(work: _Work, fact: Fact) -> None:
-    _fold_into(work.subjects, _row_key(fact), lambda row: apply_subject(row, fact))
+    key = _row_key(fact)
+    row = apply_subject(work.subjects.get(key), fact)
+    if row is not None:
+        work.subjects[key] = row
 
 
 def _staff(work: _Work, fact: Fact) -> None:
-    _fold_into(work.staff, _row_key(fact), lambda row: apply_staff(row, fact))
+    key = _row_key(fact)
+    row = apply_staff(work.staff.get(key), fact)
+    if row is not None:
+        work.staff[key] = row
 
 
 def _pupils(work: _Work, fact: Fact) -> None:
-    _fold_into(work.pupils, _row_key(fact), lambda row: apply_pupil(row, fact))
+    key = _row_key(fact)
+    row = apply_pupil(work.pupils.get(key), fact)
+    if row is not None:
+        work.pupils[key] = row
 
 
 def _classes(work: _Work, fact: Fact) -> None:
-    _fold_into(work.classes, fact.key(), lambda doc: apply_class(doc, fact))
+    key = (fact.school, fact.year, fact.aggregate_id)
+    doc = apply_class(work.classes.get(key), fact)
+    if doc is not None:
+        work.classes[key] = doc
 
 
 def _lessons(work: _Work, fact: Fact) -> None:
+    key = (fact.school, fact.year, fact.aggregate_id)
     config = work.configs.get((fact.school, fact.year))
-    scale = {} if config is None else config.scale
-    _fold_into(work.lessons, fact.key(), lambda doc: apply_lesson(doc, fact, scale))
+    doc = apply_lesson(work.lessons.get(key), fact, _NO_SCALE if config is None else config.scale)
+    if doc is not None:
+        work.lessons[key] = doc
 
 
 _ROUTES: dict[str, Callable[[_Work, Fact], None]] = {

@@ -1,0 +1,52 @@
+"""The school calendar: the year, its quarters, public holidays and the days of the term."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from contracts.journal import Period
+
+# (id, name, (month, day) of the first day, (month, day) of the last day), for a year from September.
+_QUARTERS = (
+    ("q1", "1 четверть", (9, 1), (10, 26)),
+    ("q2", "2 четверть", (11, 5), (12, 28)),
+    ("q3", "3 четверть", (1, 12), (3, 20)),
+    ("q4", "4 четверть", (3, 30), (5, 31)),
+)
+# Public holidays that fall inside quarters (23 February, 8 March, 1 and 9 May, with the
+# weekdays they move to).
+_HOLIDAYS = ((2, 23), (3, 8), (5, 1), (5, 3), (5, 9), (5, 10))
+
+
+def _on(year: int, month_day: tuple[int, int]) -> dt.date:
+    """The date in the school year that starts in September of `year`."""
+    month, day = month_day
+    return dt.date(year if month >= 9 else year + 1, month, day)
+
+
+def year_span(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of the school year."""
+    return dt.date(year, 9, 1), dt.date(year + 1, 5, 31)
+
+
+def quarters(year: int) -> tuple[Period, ...]:
+    """The four quarters of the school year."""
+    return tuple(
+        Period(period_id=pid, name=name, starts_on=_on(year, first), ends_on=_on(year, last))
+        for pid, name, first, last in _QUARTERS
+    )
+
+
+def is_school_day(year: int, day: dt.date) -> bool:
+    """Monday to Friday, inside a quarter, and not a public holiday."""
+    if day.isoweekday() > 5 or (day.month, day.day) in _HOLIDAYS:
+        return False
+    return any(p.starts_on <= day <= p.ends_on for p in quarters(year))
+
+
+def term_days(year: int, weeks: int) -> tuple[dt.date, ...]:
+    """The school days of the first `weeks` weeks from 1 September."""
+    start, last = year_span(year)
+    end = min(last, start + dt.timedelta(weeks=weeks) - dt.timedelta(days=1))
+    days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+    return tuple(day for day in days if is_school_day(year, day))

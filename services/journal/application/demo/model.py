@@ -1,0 +1,99 @@
+"""What the demo generator produces: ordered steps, each one command for one aggregate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from contracts.envelope import Actor
+from services.journal.domain.commands import (
+    ClassCommand,
+    LessonCommand,
+    RegisterPupil,
+    RegisterStaffMember,
+    SchoolCommand,
+)
+
+Target = Literal["school", "staff", "pupil", "class", "lesson"]
+DemoCommand = SchoolCommand | RegisterStaffMember | RegisterPupil | ClassCommand | LessonCommand
+
+ADMIN = Actor(id="adm1", role="admin")
+DEPUTY = Actor(id="dep1", role="deputy")
+
+
+def teacher(staff_id: str) -> Actor:
+    """The actor of a teacher acting in the journal."""
+    return Actor(id=staff_id, role="teacher")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One command as the school would send it: who, to which aggregate, under which id.
+
+    `class_id` is set for class and lesson steps, `lesson_id` for lesson steps.
+    """
+
+    command_id: str
+    actor: Actor
+    target: Target
+    command: DemoCommand
+    class_id: str | None = None
+    lesson_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSchool:
+    """A generated school year: its school and year, and every step in the order to send."""
+
+    school: str
+    year: int
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A step decided now and sent later (absence reasons, corrections): it gets its id then."""
+
+    due: dt.date
+    actor: Actor
+    target: Target
+    command: DemoCommand
+    class_id: str | None = None
+    lesson_id: str | None = None
+
+
+class StepLog:
+    """The growing list of steps; command ids number them in the order they are added."""
+
+    def __init__(self, school: str, year: int) -> None:
+        self._prefix = f"demo-{school}-{year}-"
+        self.steps: list[Step] = []
+
+    def next_id(self) -> str:
+        """The command id the next added step will carry (mark ids derive from it)."""
+        return f"{self._prefix}{len(self.steps) + 1:07d}"
+
+    def add(  # noqa: PLR0913 - one step, described in full
+        self,
+        actor: Actor,
+        target: Target,
+        command: DemoCommand,
+        *,
+        class_id: str | None = None,
+        lesson_id: str | None = None,
+    ) -> str:
+        """Append a step under the next command id; answers that id."""
+        command_id = self.next_id()
+        self.steps.append(Step(command_id, actor, target, command, class_id, lesson_id))
+        return command_id
+
+    def add_pending(self, pending: Pending) -> str:
+        """Append a step decided earlier."""
+        return self.add(
+            pending.actor,
+            pending.target,
+            pending.command,
+            class_id=pending.class_id,
+            lesson_id=pending.lesson_id,
+        )
