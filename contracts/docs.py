@@ -69,8 +69,7 @@ def _hoist_defs(schemas: dict[str, Any]) -> dict[str, Any]:
     """Move every model's nested `$defs` up to components, where its `$ref`s point."""
     hoisted: dict[str, Any] = {}
     for name, schema in schemas.items():
-        for def_name, definition in schema.pop("$defs", {}).items():
-            hoisted[def_name] = definition
+        hoisted.update(schema.pop("$defs", {}))
         hoisted[name] = schema
     return hoisted
 

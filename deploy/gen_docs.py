@@ -21,8 +21,8 @@ def render(document: object) -> str:
 
 def openapi_documents() -> dict[str, object]:
     """Each service's OpenAPI document, from its app built with placeholder settings (no I/O)."""
-    from services.journal.testing_http import settings_for  # noqa: PLC0415 - builds the app
     from services.journal.entrypoints.http import create_app  # noqa: PLC0415
+    from services.journal.testing_http import settings_for  # noqa: PLC0415 - builds the app
 
     placeholder = settings_for(
         "nats://127.0.0.1:4222", "postgresql://localhost/x", "journal", "x" * 32

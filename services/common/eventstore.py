@@ -205,7 +205,9 @@ class JetStreamEventStore:
             )
         except NotFoundError:
             return None
-        return decode_stored(raw.subject, raw.seq, raw.data or b"", raw.headers or {}, raw.time)
+        return decode_stored(
+            raw.subject or subject, raw.seq or 0, raw.data or b"", raw.headers or {}, raw.time
+        )
 
     async def _find_msg_id(self, subject: str, *, after: int, msg_id: str) -> int | None:
         seq = after
@@ -215,7 +217,7 @@ class JetStreamEventStore:
             seq = stored.seq
         return None
 
-    def _extend_cache(  # noqa: PLR0913 - one appended event, described in full
+    def _extend_cache(
         self,
         subject: str,
         envelope: Envelope,

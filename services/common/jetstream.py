@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nats
 from nats.js import api
@@ -15,8 +15,16 @@ if TYPE_CHECKING:
     from nats.js import JetStreamContext
 
 # Fields we set; the server fills in the rest, so only these are compared on start-up.
-_MANAGED = ("subjects", "storage", "retention", "discard", "deny_delete", "deny_purge",
-            "allow_direct", "duplicate_window")
+_MANAGED = (
+    "subjects",
+    "storage",
+    "retention",
+    "discard",
+    "deny_delete",
+    "deny_purge",
+    "allow_direct",
+    "duplicate_window",
+)
 
 
 async def connect(url: str, *, name: str) -> Client:
@@ -27,7 +35,7 @@ async def connect(url: str, *, name: str) -> Client:
 
 
 def _as_nats_config(spec: StreamSpec) -> api.StreamConfig:
-    fields = dict(stream_config(spec))
+    fields: dict[str, Any] = dict(stream_config(spec))
     fields["storage"] = api.StorageType(fields["storage"])
     fields["retention"] = api.RetentionPolicy(fields["retention"])
     fields["discard"] = api.DiscardPolicy(fields["discard"])

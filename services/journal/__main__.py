@@ -1,19 +1,29 @@
-"""`python -m services.journal`: serve the journal's HTTP API and run its projector."""
+"""`python -m services.journal [api|worker]`: the HTTP API (with the projector unless
+`JOURNAL_RUN_PROJECTOR=false`), or the projector alone."""
 
 from __future__ import annotations
 
+import sys
+
 import uvicorn
 
+from services.journal.entrypoints import worker
 from services.journal.entrypoints.http import create_app
 from services.journal.settings import Settings
 
 
-def main() -> None:
-    """Run the service until it is stopped."""
+def main(argv: list[str]) -> None:
+    """Run the chosen process until it is stopped."""
+    role = argv[0] if argv else "api"
+    if role == "worker":
+        worker.main()
+        return
+    if role != "api":
+        sys.exit(f"usage: python -m services.journal [api|worker], not {role!r}")
     settings = Settings()  # required fields come from the environment
     app = create_app(settings)
     uvicorn.run(app, host=settings.http.host, port=settings.http.port, log_config=None)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -26,19 +26,19 @@ from services.common.http import (
 )
 
 
-class NotFound(Exception):  # noqa: N818 - named like the services' error categories
+class NotFound(Exception):
     pass
 
 
-class Forbidden(Exception):  # noqa: N818 - named like the services' error categories
+class Forbidden(Exception):
     pass
 
 
-class Conflict(Exception):  # noqa: N818 - named like the services' error categories
+class Conflict(Exception):
     pass
 
 
-class Invalid(Exception):  # noqa: N818 - named like the services' error categories
+class Invalid(Exception):
     pass
 
 

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 
 from contracts.journal import AbsenceEntry, AbsenceReason
 
-P_ILLNESS = 0.011  # a healthy pupil falls ill on a school day
+P_ILLNESS = 0.0135  # a healthy pupil falls ill on a school day
 P_DAY_OFF = 0.010  # misses one whole day (family, competition, no reason)
 P_LEAVES = 0.005  # leaves after a few lessons
 P_SKIPS = 0.003  # misses one lesson
 P_LATE = 0.010  # comes late to a lesson
 # The reasons given afterwards, by the kind of absence ("unknown": the teacher never learns it).
 _REASONS: dict[str, tuple[tuple[AbsenceReason, float], ...]] = {
-    "illness": (("illness", 0.80), ("valid", 0.08), ("unexcused", 0.02), ("unknown", 0.10)),
-    "day": (("illness", 0.10), ("valid", 0.55), ("unexcused", 0.25), ("unknown", 0.10)),
+    "illness": (("illness", 0.80), ("valid", 0.11), ("unexcused", 0.02), ("unknown", 0.07)),
+    "day": (("illness", 0.15), ("valid", 0.52), ("unexcused", 0.25), ("unknown", 0.08)),
     "leaves": (("illness", 0.40), ("valid", 0.45), ("unexcused", 0.05), ("unknown", 0.10)),
     "skip": (("unexcused", 0.80), ("unknown", 0.20)),
 }

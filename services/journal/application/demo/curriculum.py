@@ -107,7 +107,9 @@ PRIMARY = Discipline(
 )
 SPECIALISTS: tuple[Discipline, ...] = (
     Discipline("maths", "учитель математики", frozenset({"math", "algebra", "geometry"})),
-    Discipline("russian", "учитель русского языка и литературы", frozenset({"russian", "literature"})),
+    Discipline(
+        "russian", "учитель русского языка и литературы", frozenset({"russian", "literature"})
+    ),
     Discipline("english", "учитель английского языка", frozenset({"english"})),
     Discipline("history", "учитель истории и обществознания", frozenset({"history", "social"})),
     Discipline("physics", "учитель физики", frozenset({"physics"})),

@@ -6,7 +6,7 @@ import datetime as dt
 
 from contracts.journal import Period
 
-# (id, name, (month, day) of the first day, (month, day) of the last day), for a year from September.
+# (id, name, first day, last day) with days as (month, day), for a year from September.
 _QUARTERS = (
     ("q1", "1 четверть", (9, 1), (10, 26)),
     ("q2", "2 четверть", (11, 5), (12, 28)),

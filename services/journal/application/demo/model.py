@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,8 +23,9 @@ ADMIN = Actor(id="adm1", role="admin")
 DEPUTY = Actor(id="dep1", role="deputy")
 
 
+@functools.cache
 def teacher(staff_id: str) -> Actor:
-    """The actor of a teacher acting in the journal."""
+    """The actor of a teacher acting in the journal (one frozen object per teacher)."""
     return Actor(id=staff_id, role="teacher")
 
 
@@ -74,7 +76,7 @@ class StepLog:
         """The command id the next added step will carry (mark ids derive from it)."""
         return f"{self._prefix}{len(self.steps) + 1:07d}"
 
-    def add(  # noqa: PLR0913 - one step, described in full
+    def add(
         self,
         actor: Actor,
         target: Target,

@@ -22,7 +22,7 @@ OFFICIALS = (
 PUPILS_PER_MOVE = 250
 
 
-def build_plan(  # noqa: PLR0913 - the parameters of `generate`, passed on
+def build_plan(
     rng: random.Random,
     school: str,
     year: int,

@@ -43,8 +43,8 @@ def _classes(log: StepLog, plan: Plan) -> None:
     starts_on, _ = year_span(plan.year)
     staffing = plan.staffing
     for k in plan.classes:
-        cmd = c.OpenClass(k.class_id, k.grade, k.label, staffing.class_teachers[k.class_id])
-        log.add(ADMIN, "class", cmd, class_id=k.class_id)
+        opening = c.OpenClass(k.class_id, k.grade, k.label, staffing.class_teachers[k.class_id])
+        log.add(ADMIN, "class", opening, class_id=k.class_id)
     for k in plan.classes:
         for pupil_id in k.pupils:
             log.add(ADMIN, "class", c.AddPupilToClass(pupil_id, starts_on), class_id=k.class_id)

@@ -49,9 +49,7 @@ class _Staffroom:
         self.hours[teacher.staff_id, klass.class_id] = hours
 
 
-def plan_staffing(
-    rng: random.Random, names: NamePicker, classes: Sequence[ClassPlan]
-) -> Staffing:
+def plan_staffing(rng: random.Random, names: NamePicker, classes: Sequence[ClassPlan]) -> Staffing:
     """Hire and assign every teacher the classes need; pick each class's class teacher."""
     room = _Staffroom(rng, names)
     class_teachers: dict[str, str] = {}

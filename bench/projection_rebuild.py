@@ -1,0 +1,174 @@
+"""Projection rebuild: events per second applying the demo school's JOURNAL stream into the
+journal view, beside the raw rate of reading the same stream with an ordered consumer, in the
+same run; peak RSS of each measuring process for two stream sizes.
+
+    uv run python -m bench.projection_rebuild [--weeks 4 12] [--runs 3]
+
+Each measurement runs in a fresh process, so its peak RSS is its own. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import secrets
+import subprocess
+import sys
+import time
+from typing import Any
+
+from nats.aio.msg import Msg
+
+from bench.harness import median, private_infra
+from contracts.registry import JOURNAL_REGISTRY
+from contracts.streams import JOURNAL
+from services.common.db import PROJECTOR_MIGRATIONS, create_pool
+from services.common.eventstore import JetStreamEventStore
+from services.common.jetstream import connect, ensure_stream
+from services.common.projector import Projector
+from services.journal.adapters.journal_projection import JournalViewProjection
+from services.journal.adapters.object_store import InMemoryFiles
+from services.journal.application import demo, demo_loader
+from services.journal.bootstrap import MIGRATIONS
+from services.journal.testing import in_memory_deps
+
+
+def _peak_rss_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+async def load(nats_url: str, weeks: int) -> dict[str, Any]:
+    """Load the demo school with `weeks` weeks of lessons through the handlers."""
+    nc = await connect(nats_url, name="bench-load")
+    js = nc.jetstream()
+    await ensure_stream(js, JOURNAL)
+    deps = in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles())
+    started = time.perf_counter()
+    report = await demo_loader.load(deps, demo.generate(2026, term_weeks=weeks))
+    seconds = time.perf_counter() - started
+    last_seq = (await js.stream_info(JOURNAL.name)).state.last_seq
+    await nc.close()
+    return {"events": last_seq, "load_seconds": round(seconds, 1), "report": str(report)}
+
+
+async def raw_read(nats_url: str) -> dict[str, Any]:
+    """Read the whole stream with an ordered consumer, touching each message's bytes."""
+    nc = await connect(nats_url, name="bench-raw")
+    js = nc.jetstream()
+    last = (await js.stream_info(JOURNAL.name)).state.last_seq
+    done = asyncio.Event()
+    count = 0
+    size = 0
+
+    async def on_message(msg: Msg) -> None:
+        nonlocal count, size
+        count += 1
+        size += len(msg.data)
+        if msg.metadata.sequence.stream >= last:
+            done.set()
+
+    started = time.perf_counter()
+    sub = await js.subscribe(JOURNAL.subjects[0], cb=on_message, ordered_consumer=True)
+    await done.wait()
+    seconds = time.perf_counter() - started
+    await sub.unsubscribe()
+    await nc.close()
+    return {
+        "events": count,
+        "seconds": seconds,
+        "per_s": count / seconds,
+        "rss_mib": _peak_rss_mib(),
+    }
+
+
+async def rebuild(nats_url: str, database_url: str) -> dict[str, Any]:
+    """Rebuild the journal view from sequence 1 into a fresh schema (dropped afterwards)."""
+    nc = await connect(nats_url, name="bench-rebuild")
+    schema = f"bench_{secrets.token_hex(4)}"
+    pool = await create_pool(database_url, schema)
+    projector = Projector(
+        nc.jetstream(),
+        pool,
+        stream=JOURNAL.name,
+        filter_subject=JOURNAL.subjects[0],
+        registry=JOURNAL_REGISTRY,
+        projection=JournalViewProjection(),
+    )
+    try:
+        result = await projector.rebuild_into(schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    finally:
+        async with pool.acquire() as conn:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await pool.close()
+        await nc.close()
+    return {
+        "events": result.events_applied,
+        "seconds": result.seconds,
+        "per_s": result.events_applied / result.seconds,
+        "dead_letters": result.dead_letters,
+        "rss_mib": _peak_rss_mib(),
+    }
+
+
+def _child(*args: str) -> dict[str, Any]:
+    out = subprocess.run(  # noqa: S603 - this module
+        [sys.executable, "-m", "bench.projection_rebuild", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+async def measure_size(weeks: int, runs: int) -> dict[str, Any]:
+    """Load one stream size, then alternate raw reads and rebuilds, each in a fresh process."""
+    async with private_infra() as infra:
+        loaded = _child("load", infra.nats_url, str(weeks))
+        raws, rebuilds = [], []
+        for _ in range(runs):
+            raws.append(_child("raw", infra.nats_url))
+            rebuilds.append(_child("rebuild", infra.nats_url, infra.database_url))
+    raw_rate = median([r["per_s"] for r in raws])
+    rebuild_rate = median([r["per_s"] for r in rebuilds])
+    return {
+        "weeks": weeks,
+        "events": loaded["events"],
+        "load_seconds": loaded["load_seconds"],
+        "raw_read_per_s": round(raw_rate),
+        "rebuild_per_s": round(rebuild_rate),
+        "rebuild_to_raw": round(rebuild_rate / raw_rate, 3),
+        "rebuild_seconds": round(median([r["seconds"] for r in rebuilds]), 2),
+        "raw_peak_rss_mib": max(r["rss_mib"] for r in raws),
+        "rebuild_peak_rss_mib": max(r["rss_mib"] for r in rebuilds),
+        "dead_letters": max(r["dead_letters"] for r in rebuilds),
+        "runs": {"raw": raws, "rebuild": rebuilds},
+    }
+
+
+def main() -> None:
+    """`load|raw|rebuild ...` run one step (child processes); otherwise the whole benchmark."""
+    if len(sys.argv) > 1 and sys.argv[1] in {"load", "raw", "rebuild"}:
+        step, *rest = sys.argv[1:]
+        if step == "load":
+            result = asyncio.run(load(rest[0], int(rest[1])))
+        elif step == "raw":
+            result = asyncio.run(raw_read(rest[0]))
+        else:
+            result = asyncio.run(rebuild(rest[0], rest[1]))
+        print(json.dumps(result))
+        return
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--weeks", type=int, nargs="+", default=[4, 12])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [asyncio.run(measure_size(weeks, args.runs)) for weeks in args.weeks]
+    print(json.dumps({"bench": "projection_rebuild", "sizes": sizes}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

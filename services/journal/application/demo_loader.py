@@ -1,0 +1,212 @@
+"""Feeds a generated demo school through the journal's real handlers.
+
+Steps run in four phases: the school's configuration (in order), people (each on their own),
+classes (each class's steps in order, classes side by side), lessons (each lesson's steps in
+order, lessons side by side). Class facts are dated (membership from/until a day, timetable
+from a day), so recording them all before the lessons accepts exactly what recording them day
+by day would. Every step carries its generated command id, so loading the demo again records
+nothing new: each step answers as a duplicate.
+
+Within a phase, the aggregates no step of that phase writes (the school's configuration while
+classes are set up; it and the classes while lessons are recorded) are read once and shared:
+every lesson command reads both, and thousands of identical concurrent reads would otherwise
+dominate the load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from contracts import subjects
+from contracts.envelope import Envelope
+from services.common.eventstore import Appended, EventStore, Loaded, Version
+from services.journal.application import lessons, roster
+from services.journal.application.demo import DemoSchool, Step
+from services.journal.application.handling import Meta, Recorded
+from services.journal.application.ports import Deps
+from services.journal.domain import commands as c
+from services.journal.domain.errors import DomainError
+
+CORRELATION_ID = "demo-load"
+SHOWN_FAILURES = 5
+Progress = Callable[[int, int], None]
+Chain = list[Step]
+_PHASES = {"school": 0, "staff": 1, "pupil": 1, "class": 2, "lesson": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What loading did: steps sent, events newly recorded, steps already recorded before."""
+
+    steps: int
+    recorded: int
+    duplicates: int
+    seconds: float
+
+
+class DemoRefused(Exception):
+    """The journal refused demo steps: the generator made something the school could not."""
+
+    def __init__(self, failures: Sequence[tuple[Step, DomainError]]) -> None:
+        shown = "; ".join(
+            f"{step.command_id} {type(step.command).__name__} "
+            f"({step.lesson_id or step.class_id or step.target}): "
+            f"{type(error).__name__}: {error}"
+            for step, error in failures[:SHOWN_FAILURES]
+        )
+        super().__init__(f"{len(failures)} demo steps were refused; first: {shown}")
+        self.failures = tuple(failures)
+
+
+@dataclass
+class _Tally:
+    total: int
+    progress: Progress | None
+    recorded: int = 0
+    duplicates: int = 0
+    failures: list[tuple[Step, DomainError]] = field(default_factory=list)
+
+    def count(self, outcome: Recorded | None) -> None:
+        if outcome is not None and outcome.duplicate:
+            self.duplicates += 1
+        elif outcome is not None:
+            self.recorded += 1
+        if self.progress is not None:
+            self.progress(self.recorded + self.duplicates + len(self.failures), self.total)
+
+
+async def load(
+    deps: Deps,
+    demo: DemoSchool,
+    *,
+    concurrency: int = 32,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Send every step of the demo through the handlers; raise DemoRefused at the end if the
+    journal refused any (other errors stop the load at once)."""
+    started = time.perf_counter()
+    tally = _Tally(len(demo.steps), progress)
+    for number, chains in enumerate(phases(demo.steps)):
+        shared = _SharedReads(deps.store, _unchanging(demo, number))
+        await _run(replace(deps, store=shared), demo, chains, concurrency, tally)
+    if tally.failures:
+        raise DemoRefused(tally.failures)
+    seconds = time.perf_counter() - started
+    return LoadReport(len(demo.steps), tally.recorded, tally.duplicates, seconds)
+
+
+def phases(steps: Sequence[Step]) -> list[list[Chain]]:
+    """The steps as chains (in order within an aggregate), grouped by the phase they run in."""
+    chains: dict[tuple[int, str], Chain] = {}
+    for step in steps:
+        key = (_PHASES[step.target], _aggregate(step))
+        chains.setdefault(key, []).append(step)
+    return [[chain for (p, _), chain in chains.items() if p == phase] for phase in range(4)]
+
+
+def _unchanging(demo: DemoSchool, phase: int) -> frozenset[str]:
+    """The subjects no step of the phase writes, though its handlers read them."""
+    year, school = demo.year, demo.school
+    if phase == _PHASES["class"]:
+        return frozenset({subjects.school_config(year, school)})
+    if phase == _PHASES["lesson"]:
+        classes = {s.class_id for s in demo.steps if s.target == "class" and s.class_id}
+        return frozenset(
+            {
+                subjects.school_config(year, school),
+                *(subjects.school_class(year, school, class_id) for class_id in classes),
+            }
+        )
+    return frozenset()
+
+
+class _SharedReads:
+    """An event store that reads each of the given subjects once and shares that history.
+
+    Only for subjects nobody writes meanwhile; an append to one of them drops what was read.
+    """
+
+    def __init__(self, store: EventStore, subjects: frozenset[str]) -> None:
+        self._store = store
+        self._subjects = subjects
+        self._reads: dict[str, asyncio.Task[Loaded]] = {}
+
+    async def load(self, subject: str) -> Loaded:
+        """The subject's history: read once if it is shared, else every time."""
+        if subject not in self._subjects:
+            return await self._store.load(subject)
+        read = self._reads.get(subject)
+        if read is None:
+            read = self._reads[subject] = asyncio.ensure_future(self._store.load(subject))
+        return await asyncio.shield(read)
+
+    async def append(
+        self, subject: str, envelope: Envelope, *, expected: Version, msg_id: str
+    ) -> Appended:
+        """Append through the store underneath."""
+        self._reads.pop(subject, None)
+        return await self._store.append(subject, envelope, expected=expected, msg_id=msg_id)
+
+
+def _aggregate(step: Step) -> str:
+    command = step.command
+    if isinstance(command, c.RegisterStaffMember):
+        return command.staff_id
+    if isinstance(command, c.RegisterPupil):
+        return command.pupil_id
+    return step.lesson_id or step.class_id or "school"
+
+
+async def _run(
+    deps: Deps,
+    demo: DemoSchool,
+    chains: Sequence[Chain],
+    concurrency: int,
+    tally: _Tally,
+) -> None:
+    """Run chains side by side, at most `concurrency` at a time, each chain in order."""
+    pending: Iterator[Chain] = iter(chains)
+
+    async def worker() -> None:
+        for chain in pending:
+            for step in chain:
+                await _send(deps, demo, step, tally)
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(min(concurrency, len(chains))):
+            group.create_task(worker())
+
+
+async def _send(deps: Deps, demo: DemoSchool, step: Step, tally: _Tally) -> None:
+    meta = Meta(step.command_id, CORRELATION_ID, step.actor, demo.school, demo.year)
+    try:
+        outcome = await dispatch(deps, meta, step)
+    except DomainError as error:
+        tally.failures.append((step, error))
+        outcome = None
+    tally.count(outcome)
+
+
+async def dispatch(deps: Deps, meta: Meta, step: Step) -> Recorded:
+    """Send one step to the handler of its aggregate."""
+    command = step.command
+    if isinstance(command, c.RegisterStaffMember):
+        return await roster.register_staff(deps, meta, command)
+    if isinstance(command, c.RegisterPupil):
+        return await roster.register_pupil(deps, meta, command)
+    if isinstance(command, c.SchoolCommand):
+        return await roster.run_school(deps, meta, command)
+    class_id = _required(step.class_id, step)
+    if isinstance(command, c.ClassCommand):
+        return await roster.run_class(deps, meta, class_id, command)
+    return await lessons.run(deps, meta, class_id, _required(step.lesson_id, step), command)
+
+
+def _required(value: str | None, step: Step) -> str:
+    if value is None:
+        msg = f"step {step.command_id} ({step.target}) names no class or lesson"
+        raise ValueError(msg)
+    return value
