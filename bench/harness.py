@@ -10,9 +10,11 @@ import secrets
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import httpx
 
@@ -64,11 +66,12 @@ def journal_process(infra: Infra) -> Iterator[str]:
         "JOURNAL_AUTH__DEV_SECRET": SECRET,
         "JOURNAL_HTTP__PORT": str(port),
     }
+    log = tempfile.NamedTemporaryFile(prefix="journal-bench-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "services.journal"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -77,6 +80,15 @@ def journal_process(infra: Infra) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+        log.close()
+        errors = [line for line in Path(log.name).read_text().splitlines() if '"error"' in line]
+        if errors:
+            print(
+                f"journal log {log.name}: {len(errors)} error lines, e.g. {errors[0][:500]}",
+                file=sys.stderr,
+            )
+        else:
+            Path(log.name).unlink()
 
 
 def _wait_ready(base: str, timeout: float = 60.0) -> None:

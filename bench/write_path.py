@@ -11,13 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import itertools
 import json
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-
-import httpx
+from collections.abc import Callable
 
 from bench.harness import (
     CLASS_ID,
@@ -32,37 +29,19 @@ from bench.harness import (
     private_infra,
     seed_class,
 )
+from bench.http_load import Call, closed_loop
 from services.common.auth import DevTokenIssuer
 from services.common.jetstream import connect
 
-Request = Callable[[httpx.AsyncClient, int], Awaitable[int]]
+Make = Callable[[int], Call]
 
 
-async def closed_loop(
-    clients: int, seconds: float, request: Request, base: str
-) -> dict[str, float]:
-    """`clients` workers each sending requests back to back for `seconds`; rate and latency."""
+async def measure(base: str, clients: int, seconds: float, make: Make) -> dict[str, float]:
+    """Closed loop of `clients` connections for `seconds`: rate, latency, failures."""
     token = DevTokenIssuer(SECRET).mint(TEACHER.id, ["teacher"], SCHOOL)
-    headers = {"Authorization": f"Bearer {token}"}
-    latencies: list[float] = []
-    failures = 0
-    counter = itertools.count()
-    deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as http:
-
-        async def worker() -> None:
-            nonlocal failures
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                status = await request(http, next(counter))
-                latencies.append(time.perf_counter() - started)
-                failures += status >= 300
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-    return _figures(latencies, elapsed, failures)
+    outcome, elapsed = await closed_loop(base, f"Bearer {token}", clients, seconds, make)
+    failures = sum(count for status, count in outcome.statuses.items() if status >= 300)
+    return _figures(outcome.latencies, elapsed, failures)
 
 
 def _figures(latencies: list[float], elapsed: float, failures: int) -> dict[str, float]:
@@ -75,28 +54,33 @@ def _figures(latencies: list[float], elapsed: float, failures: int) -> dict[str,
     }
 
 
-def mark_request(lesson_ids: list[str]) -> Request:
+def _lesson_path(lesson: str, what: str) -> str:
+    return f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}/{what}"
+
+
+def mark_request(lesson_ids: list[str]) -> Make:
     """POST one mark; request n goes to lesson n mod len, pupil n mod 30."""
 
-    async def send(http: httpx.AsyncClient, n: int) -> int:
-        lesson = lesson_ids[n % len(lesson_ids)]
+    def make(n: int) -> Call:
         body = {
             "pupil_id": PUPILS[n % len(PUPILS)],
             "value": "54321"[n % 5],
             "work_kind_id": "classwork",
         }
-        url = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}/marks"
-        response = await http.post(url, json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
-        return response.status_code
+        return Call(
+            "POST",
+            _lesson_path(lesson_ids[n % len(lesson_ids)], "marks"),
+            body,
+            {"Idempotency-Key": uuid.uuid4().hex},
+        )
 
-    return send
+    return make
 
 
-def save_request(lesson_ids: list[str]) -> Request:
-    """POST a whole-class save: topic, homework, attendance of 30 and five marks."""
+def save_request(lesson_ids: list[str]) -> Make:
+    """POST a whole-class save: topic, homework, attendance and five marks."""
 
-    async def send(http: httpx.AsyncClient, n: int) -> int:
-        lesson = lesson_ids[n % len(lesson_ids)]
+    def make(n: int) -> Call:
         marks = [
             {"pupil_id": PUPILS[(n + k) % 30], "value": "54354"[k], "work_kind_id": "oral"}
             for k in range(5)
@@ -108,11 +92,14 @@ def save_request(lesson_ids: list[str]) -> Request:
             "marks": marks,
             "attendance": [{"pupil_id": PUPILS[(n + 7) % 30], "kind": "absent"}],
         }
-        url = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}/entries"
-        response = await http.post(url, json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
-        return response.status_code
+        return Call(
+            "POST",
+            _lesson_path(lesson_ids[n % len(lesson_ids)], "entries"),
+            body,
+            {"Idempotency-Key": uuid.uuid4().hex},
+        )
 
-    return send
+    return make
 
 
 async def raw_publishes(nats_url: str, clients: int, seconds: float) -> dict[str, float]:
@@ -150,8 +137,8 @@ async def one_run(clients: int, seconds: float) -> dict[str, dict[str, float]]:
         )
         half = len(lesson_ids) // 2
         with journal_process(infra) as base:
-            marks = await closed_loop(clients, seconds, mark_request(lesson_ids[:half]), base)
-            saves = await closed_loop(clients, seconds, save_request(lesson_ids[half:]), base)
+            marks = await measure(base, clients, seconds, mark_request(lesson_ids[:half]))
+            saves = await measure(base, clients, seconds, save_request(lesson_ids[half:]))
         raw = await raw_publishes(infra.nats_url, clients, seconds)
     return {"marks": marks, "whole_class_save": saves, "raw_publish": raw}
 

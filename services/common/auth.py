@@ -12,7 +12,9 @@ a problem+json response (401 for authentication, 403 for authorisation).
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -74,6 +76,9 @@ class Principal:
         return not self.roles.isdisjoint(roles)
 
 
+_VERIFIED_TOKENS = 10_000
+
+
 class TokenVerifier:
     """Verifies bearer tokens as `AuthSettings` says (built once per process, in `create_app`)."""
 
@@ -87,11 +92,24 @@ class TokenVerifier:
             self._keys = load_key_set(settings.jwks_path)
         else:
             raise ValueError(f"auth.mode={settings.mode} lacks its secret or key set")
+        # A client sends the same token with every request; checking its signature once per
+        # process is enough, its expiry is checked on every use.
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     def verify(self, token: str) -> Principal:
         """The principal of a valid token; `AuthError` (401) with the reason otherwise."""
         if not token:
             raise AuthError("missing_token", 401, "send Authorization: Bearer <token>")
+        remembered = self._verified.get(token)
+        if remembered is not None and time.time() < remembered[1] + self._settings.leeway_seconds:
+            return remembered[0]
+        principal, expires_at = self._verify_signed(token)
+        self._verified[token] = (principal, expires_at)
+        if len(self._verified) > _VERIFIED_TOKENS:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _verify_signed(self, token: str) -> tuple[Principal, float]:
         key, algorithm = self._key_for(token)
         settings = self._settings
         try:
@@ -106,7 +124,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as error:
             raise _auth_error(error) from error
-        return principal_from_claims(claims)
+        return principal_from_claims(claims), float(claims["exp"])
 
     def _key_for(self, token: str) -> tuple[str | jwt.PyJWK, str]:
         """The key and algorithm that must have signed `token`."""

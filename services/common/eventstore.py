@@ -162,14 +162,17 @@ class JetStreamEventStore:
 
     async def load(self, subject: str) -> Loaded:
         """The whole history of one subject."""
-        loaded = self._cache.pop(subject, None) or Loaded(subject)
-        fresh = list(loaded.events)
-        version = loaded.version
+        cached = self._cache.get(subject) or Loaded(subject)
+        fresh: list[StoredEvent] = []
+        version = cached.version
         while (stored := await self._next(subject, after=version.seq)) is not None:
             fresh.append(stored)
             version = Version(stored.seq, stored.hash)
-        loaded = Loaded(subject, tuple(fresh), version)
-        self._remember(loaded)
+        loaded = Loaded(subject, cached.events + tuple(fresh), version) if fresh else cached
+        # Concurrent loads of one subject each read only what the cache lacks; the newest wins.
+        current = self._cache.get(subject)
+        if current is None or current.version.seq <= loaded.version.seq:
+            self._remember(loaded)
         return loaded
 
     async def append(
@@ -227,9 +230,9 @@ class JetStreamEventStore:
         seq: int,
         msg_id: str,
     ) -> None:
-        cached = self._cache.pop(subject, None)
+        cached = self._cache.get(subject)
         if cached is None or cached.version != expected:
-            return
+            return  # the cache moved meanwhile; the next load catches up
         stored = StoredEvent(
             subject=subject,
             seq=seq,
@@ -243,6 +246,7 @@ class JetStreamEventStore:
 
     def _remember(self, loaded: Loaded) -> None:
         self._cache[loaded.subject] = loaded
+        self._cache.move_to_end(loaded.subject)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 

@@ -120,6 +120,7 @@ async def _attempts(
     shared: bool,
 ) -> Recorded:
     msg_id = msg_id_for(meta, subject, shared=shared)
+    conflict = ConcurrencyConflict(subject, 0)
     for attempt in range(MAX_ATTEMPTS):
         if attempt:  # another process wrote first: back off a little, with jitter
             await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
@@ -133,10 +134,11 @@ async def _attempts(
             appended = await deps.store.append(
                 subject, envelope, expected=history.version, msg_id=msg_id
             )
-        except ConcurrencyConflict:
+        except ConcurrencyConflict as error:
+            conflict = error
             continue
         return Recorded(subject, appended.seq, event.event_type, duplicate=appended.duplicate)
-    raise ConcurrencyConflict(subject, -1)
+    raise conflict
 
 
 class _SubjectLocks:

@@ -19,7 +19,7 @@ from services.journal.application.ports import Deps
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
-def get_deps(request: Request) -> Deps:
+async def get_deps(request: Request) -> Deps:
     """The Deps built by the app's lifespan."""
     deps: Deps = request.app.state.deps
     return deps

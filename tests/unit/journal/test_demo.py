@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 import pytest
 
@@ -265,6 +266,17 @@ def _state(module, initial, commands, **context):
 # ---------------------------------------------------------------- loading
 
 
+def _in_memory_deps() -> Deps:
+    """Handlers over the in-memory store, on a day after the term (views are never read)."""
+    return Deps(
+        store=InMemoryEventStore(),
+        clock=FakeClock(AFTER_TERM),
+        files=InMemoryFiles(),
+        views=NoViews(),
+        file_limits=FileLimits(1024, DEFAULT_MEDIA_TYPES),
+    )
+
+
 async def test_a_small_demo_loads_through_the_handlers_and_again_as_duplicates(small):
     demo = small
     counts = summary(demo)
@@ -277,13 +289,7 @@ async def test_a_small_demo_loads_through_the_handlers_and_again_as_duplicates(s
         counts.moves,
     )
     assert all(every_kind)  # so that each kind of step goes through its handler
-    deps = Deps(
-        store=InMemoryEventStore(),
-        clock=FakeClock(AFTER_TERM),
-        files=InMemoryFiles(),
-        views=NoViews(),
-        file_limits=FileLimits(1024, DEFAULT_MEDIA_TYPES),
-    )
+    deps = _in_memory_deps()
     seen: list[tuple[int, int]] = []
     first = await demo_loader.load(deps, demo, progress=lambda d, t: seen.append((d, t)))
     again = await demo_loader.load(deps, demo)
@@ -291,3 +297,15 @@ async def test_a_small_demo_loads_through_the_handlers_and_again_as_duplicates(s
     assert (again.recorded, again.duplicates) == (0, len(demo.steps))
     assert len(deps.store.events) == len(demo.steps)
     assert seen[-1] == (len(demo.steps), len(demo.steps))
+
+
+async def test_a_step_the_journal_refuses_is_reported_after_the_rest_is_loaded(small):
+    first_lesson = next(i for i, s in enumerate(small.steps) if s.target == "lesson")
+    setup = small.steps[: first_lesson + 1]
+    again = replace(setup[-1], command_id="demo-s1-2026-again")  # schedules the lesson twice
+    demo = DemoSchool(small.school, small.year, (*setup, again))
+    deps = _in_memory_deps()
+    with pytest.raises(demo_loader.DemoRefused, match="AlreadyExists") as refused:
+        await demo_loader.load(deps, demo)
+    assert [step for step, _ in refused.value.failures] == [again]
+    assert len(deps.store.events) == len(setup)
