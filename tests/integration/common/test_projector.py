@@ -117,23 +117,23 @@ def table(name: str, schema: str | None) -> str:
 
 
 async def counts(pool, schema: str | None = None) -> dict[str, tuple[int, int]]:
-    sql = f"SELECT subject, n, last_seq FROM {table('counts', schema)} ORDER BY subject"  # noqa: S608
+    sql = f"SELECT subject, n, last_seq FROM {table('counts', schema)} ORDER BY subject"
     return {r["subject"]: (r["n"], r["last_seq"]) for r in await pool.fetch(sql)}
 
 
 async def checkpoint(pool, schema: str | None = None) -> int:
-    sql = f"SELECT last_seq FROM {table('projection_checkpoints', schema)} WHERE name = $1"  # noqa: S608
+    sql = f"SELECT last_seq FROM {table('projection_checkpoints', schema)} WHERE name = $1"
     return await pool.fetchval(sql, CountPerSubject.name)
 
 
 async def dead_letters(pool, schema: str | None = None) -> list[dict]:
     columns = "projection, stream_seq, subject, event_type, reason, body, headers"
-    sql = f"SELECT {columns} FROM {table('dead_letters', schema)} ORDER BY stream_seq"  # noqa: S608
+    sql = f"SELECT {columns} FROM {table('dead_letters', schema)} ORDER BY stream_seq"
     return [dict(r) for r in await pool.fetch(sql)]
 
 
 async def table_rows(pool, schema: str, name: str, order: str) -> list[tuple]:
-    sql = f"SELECT * FROM {table(name, schema)} ORDER BY {order}"  # noqa: S608
+    sql = f"SELECT * FROM {table(name, schema)} ORDER BY {order}"
     return [tuple(r) for r in await pool.fetch(sql)]
 
 
@@ -270,7 +270,7 @@ async def test_cancelling_the_runner_at_random_points_loses_and_repeats_nothing(
     js, pg_pool, schema, migrations
 ):
     seqs = await publish_many(js, 400, subjects=13)
-    rng = random.Random(7)  # noqa: S311 - crash points, not secrets
+    rng = random.Random(7)
     for target in sorted(rng.sample(range(1, 390), 6)):
         projector = make_projector(js, pg_pool, batch_size=rng.randint(3, 40))
         task = asyncio.create_task(projector.run())
