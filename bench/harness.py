@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -29,7 +29,7 @@ from services.journal.application.handling import Meta
 from services.journal.application.ports import Deps
 from services.journal.domain import commands as c
 from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
-from services.journal.testing import FakeClock, in_memory_deps
+from services.journal.testing import AFTER_TERM, FakeClock, in_memory_deps
 
 SCHOOL, YEAR, CLASS_ID = "s1", 2026, "9a"
 TEACHER = Actor(id="t-bench", role="teacher")
@@ -110,9 +110,10 @@ async def seed_class(nats_url: str, *, start: dt.date, end: dt.date) -> list[str
 
         js = nc.jetstream()
         await ensure_stream(js, JOURNAL)
-        deps = replace(
-            in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles()),
-            clock=FakeClock(dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)),
+        deps = in_memory_deps(
+            JetStreamEventStore(js, JOURNAL.name),
+            files=InMemoryFiles(),
+            clock=FakeClock(AFTER_TERM),
         )
         await _seed_roster(deps)
         report = await lessons.schedule_from_timetable(deps, _meta(ADMIN), CLASS_ID, start, end)

@@ -33,7 +33,7 @@ from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import demo, demo_loader
 from services.journal.bootstrap import MIGRATIONS
-from services.journal.testing import in_memory_deps
+from services.journal.testing import AFTER_TERM, FakeClock, in_memory_deps
 
 
 def _peak_rss_mib() -> float:
@@ -45,7 +45,9 @@ async def load(nats_url: str, weeks: int) -> dict[str, Any]:
     nc = await connect(nats_url, name="bench-load")
     js = nc.jetstream()
     await ensure_stream(js, JOURNAL)
-    deps = in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles())
+    deps = in_memory_deps(
+        JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles(), clock=FakeClock(AFTER_TERM)
+    )
     started = time.perf_counter()
     report = await demo_loader.load(deps, demo.generate(2026, term_weeks=weeks))
     seconds = time.perf_counter() - started

@@ -18,7 +18,7 @@ from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import lessons, roster
 from services.journal.application.files import DEFAULT_MEDIA_TYPES
 from services.journal.application.handling import Meta
-from services.journal.application.ports import Deps, FileLimits, FileStore
+from services.journal.application.ports import Clock, Deps, FileLimits, FileStore
 from services.journal.domain import commands as c
 from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
 
@@ -31,6 +31,7 @@ CLASS_ID = "5a"
 PUPILS = tuple(f"p{i:02d}" for i in range(1, 11))
 NEWCOMER = "p99"  # joins the class on 2026-09-14
 FIRST_MONDAY = dt.date(2026, 9, 7)
+AFTER_TERM = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)  # every demo lesson lies before
 _ids = itertools.count(1)
 
 
@@ -58,12 +59,16 @@ class NoViews:
 
 
 def in_memory_deps(
-    store: EventStore | None = None, *, files: FileStore | None = None, max_bytes: int = 1024
+    store: EventStore | None = None,
+    *,
+    files: FileStore | None = None,
+    max_bytes: int = 1024,
+    clock: Clock | None = None,
 ) -> Deps:
-    """Deps over in-memory adapters."""
+    """Deps over in-memory adapters (or the given store, files and clock)."""
     return Deps(
         store=store or InMemoryEventStore(),
-        clock=FakeClock(),
+        clock=clock or FakeClock(),
         files=files or InMemoryFiles(),
         views=NoViews(),
         file_limits=FileLimits(max_bytes, DEFAULT_MEDIA_TYPES),

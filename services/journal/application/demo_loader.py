@@ -6,11 +6,6 @@ order, lessons side by side). Class facts are dated (membership from/until a day
 from a day), so recording them all before the lessons accepts exactly what recording them day
 by day would. Every step carries its generated command id, so loading the demo again records
 nothing new: each step answers as a duplicate.
-
-Within a phase, the aggregates no step of that phase writes (the school's configuration while
-classes are set up; it and the classes while lessons are recorded) are read once and shared:
-every lesson command reads both, and thousands of identical concurrent reads would otherwise
-dominate the load.
 """
 
 from __future__ import annotations
@@ -18,11 +13,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from contracts import subjects
-from contracts.envelope import Envelope
-from services.common.eventstore import Appended, EventStore, Loaded, Version
 from services.journal.application import lessons, roster
 from services.journal.application.demo import DemoSchool, Step
 from services.journal.application.handling import Meta, Recorded
@@ -89,9 +81,8 @@ async def load(
     journal refused any (other errors stop the load at once)."""
     started = time.perf_counter()
     tally = _Tally(len(demo.steps), progress)
-    for number, chains in enumerate(phases(demo.steps)):
-        shared = _SharedReads(deps.store, _unchanging(demo, number))
-        await _run(replace(deps, store=shared), demo, chains, concurrency, tally)
+    for chains in phases(demo.steps):
+        await _run(deps, demo, chains, concurrency, tally)
     if tally.failures:
         raise DemoRefused(tally.failures)
     seconds = time.perf_counter() - started
@@ -105,50 +96,6 @@ def phases(steps: Sequence[Step]) -> list[list[Chain]]:
         key = (_PHASES[step.target], _aggregate(step))
         chains.setdefault(key, []).append(step)
     return [[chain for (p, _), chain in chains.items() if p == phase] for phase in range(4)]
-
-
-def _unchanging(demo: DemoSchool, phase: int) -> frozenset[str]:
-    """The subjects no step of the phase writes, though its handlers read them."""
-    year, school = demo.year, demo.school
-    if phase == _PHASES["class"]:
-        return frozenset({subjects.school_config(year, school)})
-    if phase == _PHASES["lesson"]:
-        classes = {s.class_id for s in demo.steps if s.target == "class" and s.class_id}
-        return frozenset(
-            {
-                subjects.school_config(year, school),
-                *(subjects.school_class(year, school, class_id) for class_id in classes),
-            }
-        )
-    return frozenset()
-
-
-class _SharedReads:
-    """An event store that reads each of the given subjects once and shares that history.
-
-    Only for subjects nobody writes meanwhile; an append to one of them drops what was read.
-    """
-
-    def __init__(self, store: EventStore, subjects: frozenset[str]) -> None:
-        self._store = store
-        self._subjects = subjects
-        self._reads: dict[str, asyncio.Task[Loaded]] = {}
-
-    async def load(self, subject: str) -> Loaded:
-        """The subject's history: read once if it is shared, else every time."""
-        if subject not in self._subjects:
-            return await self._store.load(subject)
-        read = self._reads.get(subject)
-        if read is None:
-            read = self._reads[subject] = asyncio.ensure_future(self._store.load(subject))
-        return await asyncio.shield(read)
-
-    async def append(
-        self, subject: str, envelope: Envelope, *, expected: Version, msg_id: str
-    ) -> Appended:
-        """Append through the store underneath."""
-        self._reads.pop(subject, None)
-        return await self._store.append(subject, envelope, expected=expected, msg_id=msg_id)
 
 
 def _aggregate(step: Step) -> str:
