@@ -4,8 +4,6 @@ topic and homework. Marks, attendance and the whole-page save are in test_lesson
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from functools import reduce
 
 import pytest
 
@@ -17,22 +15,11 @@ from contracts.journal import (
     HomeworkSet,
     LessonCancelled,
     LessonHeld,
-    LessonScheduled,
-    MarkEntry,
-    MarkRecorded,
-    MarkScaleConfigured,
-    Period,
-    PupilJoinedClass,
-    PupilLeftClass,
-    SchoolYearOpened,
-    SubjectDefined,
     TeacherSubstituted,
-    TeachingAssigned,
     TopicSet,
-    WorkKindsConfigured,
 )
 from services.journal.domain import commands as c
-from services.journal.domain import klass, lesson, school
+from services.journal.domain import klass, lesson
 from services.journal.domain.errors import (
     AlreadyExists,
     ClassNotFound,
@@ -47,75 +34,31 @@ from services.journal.domain.errors import (
     TeacherNotAssigned,
     UnknownSubject,
 )
-from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
+from services.journal.domain_givens import (
+    ADMIN,
+    CLASS,
+    DEPUTY,
+    END,
+    MONDAY,
+    OTHER_TEACHER,
+    SCHEDULED,
+    SCHOOL,
+    TEACHER,
+    TODAY,
+    new_mark,
+    recorded,
+)
+from services.journal.domain_givens import lesson_after as given
 
-START, END = dt.date(2026, 9, 1), dt.date(2027, 5, 31)
-MONDAY, TODAY = dt.date(2026, 9, 7), dt.date(2026, 10, 1)
-TEACHER = Actor(id="t-math", role="teacher")
-OTHER_TEACHER = Actor(id="t-other", role="teacher")
-CLASS_TEACHER = Actor(id="t-rus", role="teacher")
-ADMIN = Actor(id="adm1", role="admin")
-DEPUTY = Actor(id="dep1", role="deputy")
-SCHOOL = reduce(
-    school.evolve,
-    [
-        SchoolYearOpened(
-            school_name="Школа № 1",
-            starts_on=START,
-            ends_on=END,
-            periods=(Period(period_id="q1", name="1 четверть", starts_on=START, ends_on=END),),
-        ),
-        MarkScaleConfigured(scale_id="five", values=DEFAULT_SCALE),
-        WorkKindsConfigured(kinds=DEFAULT_WORK_KINDS),
-        SubjectDefined(subject_id="math", name="Математика"),
-    ],
-    school.INITIAL,
-)
-CLASS = reduce(
-    klass.evolve,
-    [
-        ClassOpened(class_id="5a", grade=5, label="5А", class_teacher_id="t-rus"),
-        PupilJoinedClass(pupil_id="p01", since=START),
-        PupilJoinedClass(pupil_id="p02", since=START),
-        PupilJoinedClass(pupil_id="p03", since=START),
-        PupilLeftClass(pupil_id="p03", last_day=dt.date(2026, 9, 4), reason="переезд"),
-        PupilJoinedClass(pupil_id="p99", since=dt.date(2026, 9, 14)),
-        TeachingAssigned(teacher_id="t-math", subject_id="math"),
-    ],
-    klass.INITIAL,
-)
-SCHEDULED = LessonScheduled(
-    lesson_id="5a-20260907-1",
-    class_id="5a",
-    subject_id="math",
-    date=MONDAY,
-    slot=1,
-    teacher_id="t-math",
-)
 HELD, CANCELLED = LessonHeld(), LessonCancelled(reason="карантин")
 ATTACHMENT = Attachment(
     attachment_id="f1", name="task.pdf", size=10, media_type="application/pdf", sha256="a" * 64
 )
 
 
-def given(*events):
-    return reduce(lesson.evolve, events, lesson.INITIAL)
-
-
 def when(cmd, *history, actor=TEACHER, today=TODAY, class_state=CLASS):
     state = given(*history)
     return lesson.decide(cmd, state, actor=actor, today=today, school=SCHOOL, klass=class_state)
-
-
-def new_mark(mark_id="m1", pupil="p01", value="5", kind="classwork"):
-    return c.NewMark(mark_id, pupil, value, kind)
-
-
-def recorded(mark_id="m1", pupil="p01", value="5", kind="classwork", weight=1):
-    entry = MarkEntry(
-        mark_id=mark_id, pupil_id=pupil, value=value, work_kind_id=kind, weight=Decimal(weight)
-    )
-    return MarkRecorded(mark=entry)
 
 
 SCHEDULE = c.ScheduleLesson("5a-20260907-1", "5a", "math", MONDAY, 1, "t-math")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import reduce
 
 import pytest
 
@@ -14,26 +13,16 @@ from contracts.journal import (
     AbsenceEntry,
     AbsenceReasonSet,
     AttendanceTaken,
-    ClassOpened,
     HomeworkSet,
     LessonCancelled,
     LessonEntriesSaved,
     LessonHeld,
-    LessonScheduled,
     MarkCancelled,
     MarkCorrected,
-    MarkEntry,
-    MarkRecorded,
-    MarkScaleConfigured,
-    Period,
-    PupilJoinedClass,
-    PupilLeftClass,
-    SchoolYearOpened,
     TopicSet,
-    WorkKindsConfigured,
 )
 from services.journal.domain import commands as c
-from services.journal.domain import klass, lesson, school
+from services.journal.domain import lesson
 from services.journal.domain.errors import (
     AlreadyExists,
     DuplicatePupil,
@@ -50,70 +39,29 @@ from services.journal.domain.errors import (
     UnknownWorkKind,
 )
 from services.journal.domain.letters import journal_letter
-from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
-
-START, END = dt.date(2026, 9, 1), dt.date(2027, 5, 31)
-MONDAY, TODAY = dt.date(2026, 9, 7), dt.date(2026, 10, 1)
-TEACHER = Actor(id="t-math", role="teacher")
-OTHER_TEACHER = Actor(id="t-other", role="teacher")
-CLASS_TEACHER = Actor(id="t-rus", role="teacher")
-SCHOOL = reduce(
-    school.evolve,
-    [
-        SchoolYearOpened(
-            school_name="Школа № 1",
-            starts_on=START,
-            ends_on=END,
-            periods=(Period(period_id="q1", name="1 четверть", starts_on=START, ends_on=END),),
-        ),
-        MarkScaleConfigured(scale_id="five", values=DEFAULT_SCALE),
-        WorkKindsConfigured(kinds=DEFAULT_WORK_KINDS),
-    ],
-    school.INITIAL,
+from services.journal.domain_givens import (
+    CLASS_ROLL,
+    CLASS_TEACHER,
+    OTHER_TEACHER,
+    SCHEDULED,
+    SCHOOL_YEAR,
+    TEACHER,
+    TODAY,
+    class_after,
+    new_mark,
+    recorded,
+    school_after,
 )
-CLASS = reduce(
-    klass.evolve,
-    [
-        ClassOpened(class_id="5a", grade=5, label="5А", class_teacher_id="t-rus"),
-        PupilJoinedClass(pupil_id="p01", since=START),
-        PupilJoinedClass(pupil_id="p02", since=START),
-        PupilJoinedClass(pupil_id="p03", since=START),
-        PupilLeftClass(pupil_id="p03", last_day=dt.date(2026, 9, 4), reason="переезд"),
-        PupilJoinedClass(pupil_id="p99", since=dt.date(2026, 9, 14)),
-    ],
-    klass.INITIAL,
-)
-SCHEDULED = LessonScheduled(
-    lesson_id="5a-20260907-1",
-    class_id="5a",
-    subject_id="math",
-    date=MONDAY,
-    slot=1,
-    teacher_id="t-math",
-)
+from services.journal.domain_givens import lesson_after as given
 
-
-def given(*events):
-    return reduce(lesson.evolve, events, lesson.INITIAL)
+# Entering about pupils needs neither the subject defined nor the teaching assigned.
+SCHOOL = school_after(*SCHOOL_YEAR)
+CLASS = class_after(*CLASS_ROLL)
 
 
 def when(cmd, *history, actor=TEACHER, today=TODAY):
     state = given(SCHEDULED, *history)
     return lesson.decide(cmd, state, actor=actor, today=today, school=SCHOOL, klass=CLASS)
-
-
-def new_mark(mark_id="m1", pupil="p01", value="5", kind="classwork"):
-    return c.NewMark(mark_id, pupil, value, kind)
-
-
-def entry(mark_id="m1", pupil="p01", value="5", kind="classwork", weight=1):
-    return MarkEntry(
-        mark_id=mark_id, pupil_id=pupil, value=value, work_kind_id=kind, weight=Decimal(weight)
-    )
-
-
-def recorded(*args, **kwargs):
-    return MarkRecorded(mark=entry(*args, **kwargs))
 
 
 def absent(pupil, kind="absent", minutes=None):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from functools import reduce
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +14,6 @@ from contracts.journal import (
     AbsenceReasonSet,
     Attachment,
     AttendanceTaken,
-    ClassOpened,
     HomeworkAttachmentAdded,
     HomeworkSet,
     LessonCancelled,
@@ -26,54 +24,28 @@ from contracts.journal import (
     MarkCorrected,
     MarkEntry,
     MarkRecorded,
-    MarkScaleConfigured,
-    Period,
-    PupilJoinedClass,
-    PupilLeftClass,
-    SchoolYearOpened,
-    SubjectDefined,
     TeacherSubstituted,
-    TeachingAssigned,
     TopicSet,
-    WorkKindsConfigured,
 )
 from services.journal.domain import commands as c
-from services.journal.domain import klass, lesson, school
+from services.journal.domain import klass, lesson
 from services.journal.domain.average import weighted_average
 from services.journal.domain.errors import DomainError
 from services.journal.domain.lesson import MarkState
-from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
+from services.journal.domain.school import DEFAULT_SCALE
+from services.journal.domain_givens import (
+    ADMIN,
+    CLASS,
+    END,
+    MONDAY,
+    SCHOOL,
+    START,
+    TEACHER,
+    TODAY,
+    lesson_after,
+)
 
-START, END, MONDAY = dt.date(2026, 9, 1), dt.date(2027, 5, 31), dt.date(2026, 9, 7)
 SCALE = {v.value: v.numeric for v in DEFAULT_SCALE}
-SCHOOL = reduce(
-    school.evolve,
-    [
-        SchoolYearOpened(
-            school_name="Школа № 1",
-            starts_on=START,
-            ends_on=END,
-            periods=(Period(period_id="q1", name="1 четверть", starts_on=START, ends_on=END),),
-        ),
-        MarkScaleConfigured(scale_id="five", values=DEFAULT_SCALE),
-        WorkKindsConfigured(kinds=DEFAULT_WORK_KINDS),
-        SubjectDefined(subject_id="math", name="Математика"),
-    ],
-    school.INITIAL,
-)
-CLASS = reduce(
-    klass.evolve,
-    [
-        ClassOpened(class_id="5a", grade=5, label="5А", class_teacher_id="t-rus"),
-        PupilJoinedClass(pupil_id="p01", since=START),
-        PupilJoinedClass(pupil_id="p02", since=START),
-        PupilJoinedClass(pupil_id="p03", since=START),
-        PupilLeftClass(pupil_id="p03", last_day=dt.date(2026, 9, 4), reason="переезд"),
-        PupilJoinedClass(pupil_id="p99", since=dt.date(2026, 9, 14)),
-        TeachingAssigned(teacher_id="t-math", subject_id="math"),
-    ],
-    klass.INITIAL,
-)
 
 pupils = st.sampled_from(["p01", "p02", "p01", "p02", "p03", "p99"])
 mark_ids = st.sampled_from(["m1", "m2", "m3", "m4", "m5", "m6"])
@@ -140,16 +112,12 @@ lesson_events = st.one_of(
 )
 
 
-def fold(events):
-    return reduce(lesson.evolve, events, lesson.INITIAL)
-
-
 # ---------------------------------------------------------------- (a) the fold
 
 
 @given(st.lists(lesson_events, max_size=25))
 def test_folding_any_sequence_of_lesson_events_never_fails_and_is_deterministic(events):
-    assert fold(events) == fold(list(events))
+    assert lesson_after(*events) == lesson_after(*list(events))
 
 
 # ---------------------------------------------------------------- (b) the decider
@@ -203,7 +171,6 @@ commands = weighted(
         ),
     ),
 )
-TEACHER = Actor(id="t-math", role="teacher")
 actors = weighted(
     (4, st.just(TEACHER)),  # mostly the teacher of record, so that commands get accepted
     (
@@ -215,10 +182,10 @@ actors = weighted(
         ),
     ),
 )
-todays = st.sampled_from([MONDAY - dt.timedelta(days=1), MONDAY, MONDAY, dt.date(2026, 10, 1)])
+todays = st.sampled_from([MONDAY - dt.timedelta(days=1), MONDAY, MONDAY, TODAY])
 SCHEDULE = (
     c.ScheduleLesson("l1", "5a", "math", MONDAY, 1, "t-math"),
-    Actor(id="adm1", role="admin"),
+    ADMIN,
 )
 
 
