@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from contracts.base import Contract, SchoolId
+from contracts.base import Contract, Event, SchoolId
 
 Role = Literal["admin", "head", "deputy", "teacher", "auditor", "system", "parent", "pupil"]
 
@@ -19,8 +19,8 @@ class Actor(Contract):
     role: Role
 
 
-class Envelope(Contract):
-    """Stream-level metadata around a payload (`data`), serialised as the message body."""
+class EnvelopeMeta(Contract):
+    """The envelope without its payload: what every event carries whatever its type."""
 
     event_id: UUID
     event_type: str
@@ -31,7 +31,23 @@ class Envelope(Contract):
     year: int = Field(ge=2000, le=2100)
     correlation_id: str = Field(min_length=1, max_length=128)
     causation_id: str = Field(min_length=1, max_length=128)
+
+
+class Envelope(EnvelopeMeta):
+    """Stream-level metadata around a payload (`data`), serialised as the message body."""
+
     data: dict[str, Any]
+
+
+class TypedEnvelope(EnvelopeMeta):
+    """An envelope read with its payload validated straight into an event model.
+
+    The base of the models `contracts.registry.Registry` makes for each of its event types,
+    each narrowing `data` to that type's current model, so that a message body is validated
+    once, from JSON, instead of into a dict first and into the model after.
+    """
+
+    data: Event
 
 
 # NATS headers written beside the body.

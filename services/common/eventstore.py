@@ -259,11 +259,7 @@ def decode_stored(
     recorded_at: dt.datetime | None,
 ) -> StoredEvent:
     """Read a stream message back into a `StoredEvent`, recomputing its chain hash."""
-    try:
-        envelope = Envelope.model_validate_json(body)
-    except ValueError as error:
-        msg = f"{subject}#{seq} is not an envelope: {error}"
-        raise CorruptEvent(msg) from error
+    envelope = read_envelope(subject, seq, body)
     prev_hash = headers.get(hdr.HEADER_PREV_HASH, GENESIS_HASH)
     return StoredEvent(
         subject=subject,
@@ -274,3 +270,12 @@ def decode_stored(
         msg_id=headers.get(hdr.HEADER_MSG_ID, ""),
         recorded_at=recorded_at or dt.datetime.now(dt.UTC),
     )
+
+
+def read_envelope(subject: str, seq: int, body: bytes) -> Envelope:
+    """The envelope of a stream message's body; `CorruptEvent` if it is not one."""
+    try:
+        return Envelope.model_validate_json(body)
+    except ValueError as error:
+        msg = f"{subject}#{seq} is not an envelope: {error}"
+        raise CorruptEvent(msg) from error

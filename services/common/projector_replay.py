@@ -7,6 +7,7 @@ projection equals the live one row for row.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -15,7 +16,7 @@ from services.common.db import Connection
 from services.common.projector_batch import (
     Batch,
     Written,
-    decode_batch,
+    decode_batch_interleaved,
     raise_if_cancelled,
     relaxed_gc,
     seq_of,
@@ -50,19 +51,47 @@ class Replay:
     async def _batches(
         self, conn: Connection, writer: BatchWriter, feed: PullFeed, *, until: int, pending: int
     ) -> int:
+        """Write each batch while the next one is read and decoded.
+
+        The batch being written runs as a task; decoding the next one gives it a turn every few
+        dozen messages, so Python decodes while PostgreSQL writes. Batches are still written one
+        at a time, in order, on the one connection.
+        """
         events = 0
-        while pending and writer.committed < until:
+        batch = await self._next(feed, until) if pending and writer.committed < until else None
+        while batch is not None:
             raise_if_cancelled()
-            msgs = await feed.take(self._source.batch_size, self._source.fetch_timeout)
             started = time.perf_counter()
-            batch = _cut(decode_batch(msgs, self._registry), until) if msgs else None
-            if batch is None:
-                break
-            written = await write_batch(conn, writer, batch)
+            writing = asyncio.ensure_future(write_batch(conn, writer, batch))
+            try:
+                following = await self._next(feed, until) if _more(batch, until) else None
+            except BaseException:
+                await _abandon(writing)
+                raise
+            written = await writing
             events += written.applied
             self._on_batch(batch, written, started, "projection.rebuild_batch")
-            pending = batch.pending
+            batch = following
         return events
+
+    async def _next(self, feed: PullFeed, until: int) -> Batch | None:
+        msgs = await feed.take(self._source.batch_size, self._source.fetch_timeout)
+        if not msgs:
+            return None
+        return _cut(await decode_batch_interleaved(msgs, self._registry), until)
+
+
+async def _abandon(writing: asyncio.Future[Written]) -> None:
+    """Cancel a write in flight and wait until it has let go of the connection."""
+    writing.cancel()
+    await asyncio.wait([writing])
+    if not writing.cancelled():
+        writing.exception()  # retrieved: the error that stops the replay is the other one
+
+
+def _more(batch: Batch, until: int) -> bool:
+    """Whether anything up to `until` may follow `batch`."""
+    return batch.pending > 0 and batch.last_seq < until
 
 
 def _cut(batch: Batch, until: int) -> Batch | None:

@@ -51,8 +51,12 @@ def position(reply: str) -> tuple[int, dt.datetime, int]:
     """
     tokens = reply.split(".")
     base = 2 if len(tokens) == _V1_TOKENS else 4
-    stamp = dt.datetime.fromtimestamp(int(tokens[base + 5]) / 1e9, dt.UTC)
+    stamp = _from_timestamp(int(tokens[base + 5]) / 1e9, _UTC)
     return int(tokens[base + 3]), stamp, int(tokens[base + 6])
+
+
+_from_timestamp = dt.datetime.fromtimestamp
+_UTC = dt.UTC
 
 
 class PullFeed:

@@ -64,17 +64,17 @@ _DELETE = {
 
 def fact_of(projected: Projected) -> Fact:
     """The view's input from a decoded event: the aggregate id is the subject's last token."""
-    stored = projected.stored
+    stored, event = projected
     envelope = stored.envelope
     return Fact(
-        seq=stored.seq,
-        school=envelope.school,
-        year=envelope.year,
-        aggregate_id=stored.subject.rpartition(".")[2],
-        actor_id=envelope.actor.id,
-        recorded_at=stored.recorded_at,
-        event=projected.event,
-    )
+        stored.seq,
+        envelope.school,
+        envelope.year,
+        stored.subject.rpartition(".")[2],
+        envelope.actor.id,
+        stored.recorded_at,
+        event,
+    )  # positional: this runs for every event of a replay
 
 
 class JournalViewProjection:

@@ -117,14 +117,14 @@ def encoded(table: Table, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[An
     """Rows with their non-plain columns encoded (the rows themselves when there are none)."""
     if not table.encoders:
         return rows
-    codecs = [table.encoders.get(name) for name in table.names]
-    return [
-        tuple(
-            value if codec is None else codec(value)
-            for codec, value in zip(codecs, row, strict=True)
-        )
-        for row in rows
-    ]
+    codecs = [(table.names.index(name), codec) for name, codec in table.encoders.items()]
+    result: list[list[Any]] = []
+    for row in rows:
+        values = list(row)
+        for index, codec in codecs:
+            values[index] = codec(values[index])
+        result.append(values)
+    return result
 
 
 def decoded(table: Table, record: asyncpg.Record) -> list[Any]:
@@ -137,7 +137,9 @@ def decoded(table: Table, record: asyncpg.Record) -> list[Any]:
     return values
 
 
-def _models_json(models: Iterable[BaseModel]) -> str:
+def _models_json(models: Sequence[BaseModel]) -> str:
+    if not models:
+        return "[]"  # most rows: no attachments
     return json.dumps([model.model_dump(mode="json") for model in models], ensure_ascii=False)
 
 

@@ -316,6 +316,40 @@ async def test_rebuild_into_equals_the_live_tables_row_for_row(js, pg_pool, sche
     await projector.close()
 
 
+async def test_a_rebuild_cancelled_at_random_points_resumes_where_it_stopped(
+    js, pg_pool, schema, migrations
+):
+    seqs = await publish_many(js, 400, subjects=11)
+    copy = f"{schema}_copy"
+    await migrate(pg_pool, copy, migrations)  # so that its checkpoint can be watched
+    rng = random.Random(11)
+    applied = 0
+    for target in sorted(rng.sample(range(1, 390), 5)):
+        projector = make_projector(js, pg_pool, batch_size=rng.randint(5, 30))
+        rebuilding = asyncio.create_task(projector.rebuild_into(copy, migrations))
+
+        async def past_target(target: int = target) -> None:
+            assert (await checkpoint(pg_pool, copy) or 0) >= seqs[target]
+
+        # Batches are written while the next ones are read: cancel wherever the rebuild is.
+        await eventually(past_target, timeout=15, interval=rng.uniform(0.001, 0.01))
+        rebuilding.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await rebuilding
+        applied = sum(n for n, _ in (await counts(pg_pool, copy)).values())
+        assert applied == len([s for s in seqs if s <= await checkpoint(pg_pool, copy)])
+
+    result = await make_projector(js, pg_pool).rebuild_into(copy, migrations)
+
+    assert (result.last_seq, result.events_applied + applied) == (seqs[-1], 400)
+    reference = f"{schema}_reference"
+    await make_projector(js, pg_pool).rebuild_into(reference, migrations)
+    for name, order in [("counts", "subject"), ("applied", "seq")]:
+        assert await table_rows(pg_pool, copy, name, order) == await table_rows(
+            pg_pool, reference, name, order
+        )
+
+
 async def test_rebuild_swaps_in_while_the_runner_keeps_going(js, pg_pool, schema, migrations):
     await publish_many(js, 200)
     live = make_projector(js, pg_pool, batch_size=30)

@@ -6,16 +6,23 @@ import datetime as dt
 import gc
 import json
 import uuid
+from typing import ClassVar
 
 import pytest
 from nats.aio.msg import Msg
 
+from contracts.base import Event
 from contracts.envelope import Actor, Envelope
 from contracts.journal import TopicSet
-from contracts.registry import JOURNAL_REGISTRY
+from contracts.registry import JOURNAL_REGISTRY, Registry
 from services.common.eventstore import Version, encode, headers_for
 from services.common.projector import DeadLetter, Projected
-from services.common.projector_batch import decode, decode_batch, relaxed_gc
+from services.common.projector_batch import (
+    decode,
+    decode_batch,
+    decode_batch_interleaved,
+    relaxed_gc,
+)
 from services.common.pullfeed import position
 
 STAMP_NS = 1_795_918_110_657_766_920
@@ -87,6 +94,47 @@ def test_an_undecodable_message_becomes_a_dead_letter_with_the_reason(body, reas
     assert json.loads(item.headers) == {"Event-Type": "journal.TopicSet"}
 
 
+def test_the_body_decides_when_the_headers_disagree_or_are_missing():
+    body, headers = topic_set("Fractions")
+    wrong = {**headers, "Event-Type": "journal.LessonHeld"}
+    old = {**headers, "Schema-Version": "7"}
+
+    for claimed in (wrong, old, {}, None):
+        item = decode(message(3, body, claimed), JOURNAL_REGISTRY)
+
+        assert isinstance(item, Projected)
+        assert item.event == TopicSet(topic="Fractions")
+        assert item.stored.envelope.event_type == "journal.TopicSet"
+
+
+def test_a_bad_payload_claimed_as_current_still_becomes_a_dead_letter():
+    body, headers = topic_set("x")
+
+    item = decode(
+        message(9, body.replace(b'"topic":"x"', b'"topic":""'), headers), JOURNAL_REGISTRY
+    )
+
+    assert isinstance(item, DeadLetter)
+    assert item.reason.startswith("ValidationError")
+
+
+class _TopicSetV2(Event):
+    event_type: ClassVar[str] = "journal.TopicSet"
+    schema_version: ClassVar[int] = 2
+    title: str
+
+
+def test_an_old_version_is_upcast_whatever_its_headers_claim():
+    registry = Registry([_TopicSetV2], {("journal.TopicSet", 1): lambda d: {"title": d["topic"]}})
+    body, headers = topic_set("Fractions")
+
+    for claimed in (headers, {**headers, "Schema-Version": "2"}):
+        item = decode(message(3, body, claimed), registry)
+
+        assert isinstance(item, Projected)
+        assert item.event == _TopicSetV2(title="Fractions")
+
+
 def test_a_batch_drops_redelivered_copies_out_of_order():
     body, headers = topic_set("a")
     msgs = [message(seq, body, headers) for seq in (5, 6, 6, 4, 7)]
@@ -95,6 +143,15 @@ def test_a_batch_drops_redelivered_copies_out_of_order():
 
     assert [item.stored.seq for item in batch.items] == [5, 6, 7]
     assert (batch.first_seq, batch.last_seq, batch.pending) == (5, 7, 0)
+
+
+async def test_interleaved_decoding_gives_the_same_batch():
+    body, headers = topic_set("a")
+    msgs = [message(seq, body, headers) for seq in (*range(1, 60), 30, 61)]
+
+    assert await decode_batch_interleaved(msgs, JOURNAL_REGISTRY) == decode_batch(
+        msgs, JOURNAL_REGISTRY
+    )
 
 
 def test_relaxed_gc_restores_the_thresholds_after_nested_use():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import ClassVar
 
@@ -12,6 +13,7 @@ from contracts.journal import (
     JOURNAL_EVENTS,
     AbsenceEntry,
     LessonEntriesSaved,
+    LessonHeld,
     MarkEntry,
     MarkRecorded,
 )
@@ -82,3 +84,50 @@ def test_a_gap_in_the_upcaster_chain_is_reported():
     registry = Registry([_Renamed], {("test.Renamed", 2): lambda d: d})
     with pytest.raises(UnsupportedVersion, match="no upcaster"):
         registry.decode("test.Renamed", 1, {})
+
+
+def _body(event: Event, **envelope: object) -> bytes:
+    fields = {
+        "event_id": "6632205f-4db1-56ce-9c1c-f4f664c47f38",
+        "event_type": event.event_type,
+        "schema_version": event.schema_version,
+        "occurred_at": "2026-09-01T08:00:00Z",
+        "actor": {"id": "t1", "role": "teacher"},
+        "school": "s1",
+        "year": 2026,
+        "correlation_id": "c1",
+        "causation_id": "c1",
+        "data": event.model_dump(mode="json"),
+        **envelope,
+    }
+    return json.dumps(fields).encode()
+
+
+def test_a_current_message_is_validated_in_one_pass_into_its_model():
+    event = MarkRecorded(
+        mark=MarkEntry(mark_id="m1", pupil_id="p1", value="5", work_kind_id="oral", weight=1)
+    )
+
+    envelope = JOURNAL_REGISTRY.decode_current(_body(event), event.event_type, 1)
+
+    assert envelope is not None
+    assert envelope.data == event
+    assert (envelope.event_type, envelope.school, envelope.actor.id) == (
+        event.event_type,
+        "s1",
+        "t1",
+    )
+
+
+def test_one_pass_decoding_declines_what_the_general_path_must_decide():
+    event = LessonHeld()
+    body = _body(event)
+    registry = JOURNAL_REGISTRY
+
+    assert registry.decode_current(body, "journal.TopicSet", 1) is None  # the claim is wrong
+    assert registry.decode_current(body, event.event_type, 0) is None  # no or odd version
+    assert registry.decode_current(body, event.event_type, 2) is None  # not the current one
+    assert registry.decode_current(body, "journal.Nope", 1) is None
+    assert registry.decode_current(_body(event, schema_version=2), event.event_type, 1) is None
+    assert registry.decode_current(_body(event, data={"x": 1}), event.event_type, 1) is None
+    assert registry.decode_current(b"not json", event.event_type, 1) is None

@@ -21,8 +21,8 @@ from contracts.journal import (
     TeacherSubstituted,
     TopicSet,
 )
-from services.journal.domain.projection.attendance import apply_attendance, take_attendance
-from services.journal.domain.projection.marks import apply_mark, record_marks
+from services.journal.domain.projection.attendance import Absences, set_reason, take_attendance
+from services.journal.domain.projection.marks import Marks, apply_mark, record_marks
 from services.journal.domain.projection.rows import Fact, LessonDoc, LessonRow
 
 ENTRY_EVENTS: frozenset[type[Event]] = frozenset(
@@ -52,19 +52,25 @@ def apply_lesson(
     event = fact.event
     if doc is None:
         return _schedule(fact, event) if type(event) is LessonScheduled else None
-    if fact.seq <= doc.row.last_event_seq:
+    row = doc.row
+    if fact.seq <= row.last_event_seq:
         return doc
+    marks, absences = doc.marks, doc.absences
+    changed: dict[str, Any] = {}
+    # The most frequent events first: every case passed over costs an isinstance check.
     match event:
-        case MarkRecorded() | MarkCorrected() | MarkCancelled():
-            doc = apply_mark(doc, fact, scale)
-        case AttendanceTaken() | AbsenceReasonSet():
-            doc = apply_attendance(doc, fact)
+        case AbsenceReasonSet():
+            absences = set_reason(absences, event, fact.actor_id)
         case LessonEntriesSaved():
-            doc = _save_entries(doc, event, fact, scale)
+            changed, marks, absences = _save_entries(doc, event, fact, scale)
+        case AttendanceTaken(absences=entries):
+            absences = take_attendance(row, absences, entries, fact.actor_id)
+            changed["attendance_taken"] = True
+        case MarkRecorded() | MarkCorrected() | MarkCancelled():
+            marks = apply_mark(doc, fact, scale)
         case _:
-            row = _advance(apply_lesson_row(doc.row, fact), fact)
-            return LessonDoc(row, doc.marks, doc.absences)
-    return LessonDoc(_advance(doc.row, fact), doc.marks, doc.absences)
+            row = apply_lesson_row(row, fact)
+    return LessonDoc(_advance(row, fact, changed), marks, absences)
 
 
 def _schedule(fact: Fact, event: LessonScheduled) -> LessonDoc:
@@ -119,8 +125,11 @@ def _homework(row: LessonRow, homework: HomeworkSet) -> LessonRow:
 
 def _save_entries(
     doc: LessonDoc, saved: LessonEntriesSaved, fact: Fact, scale: Mapping[str, int | None]
-) -> LessonDoc:
-    """A whole-class save: held, topic, homework, new marks and the attendance at once."""
+) -> tuple[dict[str, Any], Marks, Absences]:
+    """A whole-class save: held, topic, homework, new marks and the attendance at once.
+
+    Returns the changed columns of the lesson's row, and its marks and absences.
+    """
     changed: dict[str, Any] = {}
     if saved.held:
         changed["status"] = "held"
@@ -129,20 +138,22 @@ def _save_entries(
     if saved.homework is not None:
         changed["homework_text"] = saved.homework.text
         changed["homework_due"] = saved.homework.due_on
-    if changed:
-        doc = doc._replace(row=doc.row._replace(**changed))
-    if saved.marks:
-        doc = record_marks(doc, saved.marks, fact, scale)
+    marks = record_marks(doc, saved.marks, fact, scale) if saved.marks else doc.marks
+    absences = doc.absences
     if saved.attendance is not None:
-        doc = take_attendance(doc, saved.attendance, fact.actor_id)
-    return doc
+        absences = take_attendance(doc.row, absences, saved.attendance, fact.actor_id)
+        changed["attendance_taken"] = True
+    return changed, marks, absences
 
 
-def _advance(row: LessonRow, fact: Fact) -> LessonRow:
-    """Move the row's sequence on; an entry also moves its first/last entry times."""
+def _advance(row: LessonRow, fact: Fact, changed: dict[str, Any]) -> LessonRow:
+    """The row with `changed` columns and its sequence moved on, in one copy; an entry also
+    moves its first/last entry times."""
     if type(fact.event) not in ENTRY_EVENTS:
-        return row._replace(last_event_seq=fact.seq)
+        return row._replace(last_event_seq=fact.seq, **changed)
     at = fact.recorded_at
     first = at if row.first_entry_at is None else min(row.first_entry_at, at)
     last = at if row.last_entry_at is None else max(row.last_entry_at, at)
-    return row._replace(last_event_seq=fact.seq, first_entry_at=first, last_entry_at=last)
+    return row._replace(
+        last_event_seq=fact.seq, first_entry_at=first, last_entry_at=last, **changed
+    )
