@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from contracts import subjects
+from contracts.base import Event
 from services.journal.application import roster
 from services.journal.application.files import check_file, describe
 from services.journal.application.handling import Aggregate, Meta, Recorded, execute
@@ -20,21 +21,51 @@ LESSON = Aggregate(lesson.INITIAL, lesson.evolve)
 SCHEDULING_CONCURRENCY = 16
 
 
-async def run(
-    deps: Deps, meta: Meta, class_id: str, lesson_id: str, cmd: LessonCommand
-) -> Recorded:
-    """Decide one lesson command against the lesson, the class and the school's configuration."""
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """The reference data a lesson command is decided against, read once per request."""
+
+    school: roster.SchoolConfig
+    klass: roster.ClassState
+    today: dt.date
+
+    def decide(self, cmd: LessonCommand, meta: Meta, state: lesson.LessonState) -> list[Event]:
+        return lesson.decide(
+            cmd, state, actor=meta.actor, today=self.today, school=self.school, klass=self.klass
+        )
+
+
+async def _context(deps: Deps, meta: Meta, class_id: str) -> _Context:
     school_state, class_state = await roster.context(deps, meta, class_id)
-    today = deps.clock.today()
+    return _Context(school_state, class_state, deps.clock.today())
+
+
+async def _record(  # noqa: PLR0913 - one lesson command with what it is decided against
+    deps: Deps,
+    meta: Meta,
+    context: _Context,
+    class_id: str,
+    lesson_id: str,
+    cmd: LessonCommand,
+    *,
+    shared: bool = False,
+) -> Recorded:
     return await execute(
         deps,
         meta,
         subjects.lesson(meta.year, meta.school, class_id, lesson_id),
         LESSON,
-        lambda state: lesson.decide(
-            cmd, state, actor=meta.actor, today=today, school=school_state, klass=class_state
-        ),
+        lambda state: context.decide(cmd, meta, state),
+        shared=shared,
     )
+
+
+async def run(
+    deps: Deps, meta: Meta, class_id: str, lesson_id: str, cmd: LessonCommand
+) -> Recorded:
+    """Decide one lesson command against the lesson, the class and the school's configuration."""
+    context = await _context(deps, meta, class_id)
+    return await _record(deps, meta, context, class_id, lesson_id, cmd)
 
 
 async def attach_file(  # noqa: PLR0913 - one upload, described in full
@@ -54,19 +85,12 @@ async def attach_file(  # noqa: PLR0913 - one upload, described in full
     check_file(deps.file_limits, media_type, data)
     attachment = describe(meta.command_id, name, media_type, data)
     cmd = AddHomeworkAttachment(attachment)
-    school_state, class_state = await roster.context(deps, meta, class_id)
+    context = await _context(deps, meta, class_id)
     subject = subjects.lesson(meta.year, meta.school, class_id, lesson_id)
-    current = LESSON.fold(await deps.store.load(subject))
-    lesson.decide(
-        cmd,
-        current,
-        actor=meta.actor,
-        today=deps.clock.today(),
-        school=school_state,
-        klass=class_state,
-    )
+    context.decide(cmd, meta, LESSON.fold(await deps.store.load(subject)))
     await deps.files.put(attachment, data)
-    return await run(deps, meta, class_id, lesson_id, cmd), attachment.attachment_id
+    recorded = await _record(deps, meta, context, class_id, lesson_id, cmd)
+    return recorded, attachment.attachment_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +105,14 @@ async def schedule_from_timetable(
     deps: Deps, meta: Meta, class_id: str, start: dt.date, end: dt.date
 ) -> ScheduleReport:
     """Schedule every timetabled lesson of the class in [start, end]; existing ones are kept."""
-    school_state, class_state = await roster.context(deps, meta, class_id)
-    planned = lessons_from_timetable(class_state, school_state, class_id, start, end)
+    context = await _context(deps, meta, class_id)
+    planned = lessons_from_timetable(context.klass, context.school, class_id, start, end)
     gate = asyncio.Semaphore(SCHEDULING_CONCURRENCY)
 
     async def schedule(cmd: ScheduleLesson) -> bool:
         async with gate:
             try:
-                await _schedule_one(deps, meta, cmd, school_state, class_state)
+                await _record(deps, meta, context, cmd.class_id, cmd.lesson_id, cmd, shared=True)
             except AlreadyExists:
                 return False
             return True
@@ -97,27 +121,3 @@ async def schedule_from_timetable(
     created = tuple(c.lesson_id for c, ok in zip(planned, outcomes, strict=True) if ok)
     existing = tuple(c.lesson_id for c, ok in zip(planned, outcomes, strict=True) if not ok)
     return ScheduleReport(created, existing)
-
-
-async def _schedule_one(
-    deps: Deps,
-    meta: Meta,
-    cmd: ScheduleLesson,
-    school_state: roster.SchoolConfig,
-    class_state: roster.ClassState,
-) -> Recorded:
-    return await execute(
-        deps,
-        meta,
-        subjects.lesson(meta.year, meta.school, cmd.class_id, cmd.lesson_id),
-        LESSON,
-        lambda state: lesson.decide(
-            cmd,
-            state,
-            actor=meta.actor,
-            today=deps.clock.today(),
-            school=school_state,
-            klass=class_state,
-        ),
-        shared=True,
-    )
