@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.base import Event
+from contracts.diary import DIARY_EVENTS
 from contracts.envelope import Envelope
 from contracts.journal import JOURNAL_EVENTS
+
+ALL_EVENTS = JOURNAL_EVENTS + DIARY_EVENTS
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """File name -> JSON Schema, for the envelope and every event at its current version."""
     documents: dict[str, dict[str, Any]] = {"envelope.json": Envelope.model_json_schema()}
-    for model in JOURNAL_EVENTS:
+    for model in ALL_EVENTS:
         schema = model.model_json_schema()
         schema["x-event-type"] = model.event_type
         schema["x-schema-version"] = model.schema_version
@@ -34,10 +38,10 @@ def asyncapi() -> dict[str, Any]:
             "payload": {"$ref": f"#/components/schemas/{model.__name__}"},
             "x-schema-version": model.schema_version,
         }
-        for model in JOURNAL_EVENTS
+        for model in ALL_EVENTS
     }
     schemas: dict[str, Any] = {"Headers": _HEADERS, "Envelope": Envelope.model_json_schema()}
-    for model in JOURNAL_EVENTS:
+    for model in ALL_EVENTS:
         schemas[model.__name__] = model.model_json_schema(
             ref_template="#/components/schemas/{model}"
         )
@@ -50,18 +54,34 @@ def asyncapi() -> dict[str, Any]:
         },
         "defaultContentType": "application/json",
         "channels": {
-            "jrn.{year}.{school}.{class}.{kind}.{id}": {
-                "description": "Stream JOURNAL: one aggregate per subject; the body is an "
-                "Envelope whose `data` is the payload named by the Event-Type header.",
-                "parameters": _PARAMETERS,
-                "subscribe": {
-                    "message": {
-                        "oneOf": [{"$ref": f"#/components/messages/{name}"} for name in messages]
-                    }
-                },
-            }
+            "jrn.{year}.{school}.{class}.{kind}.{id}": _channel(
+                "Stream JOURNAL: one aggregate per subject; the body is an Envelope whose "
+                "`data` is the payload named by the Event-Type header.",
+                _PARAMETERS,
+                JOURNAL_EVENTS,
+            ),
+            "dry.{year}.{school}.{kind}.{id}": _channel(
+                "Stream DIARY (written by the exporter only, no personal data): records "
+                "(kind school | class | lesson) of a batch, then the batch's manifest (kind "
+                "batch), and access grants (kind grant, id = the portal UID).",
+                _DIARY_PARAMETERS,
+                DIARY_EVENTS,
+            ),
         },
         "components": {"messages": messages, "schemas": _hoist_defs(schemas)},
+    }
+
+
+def _channel(
+    description: str, parameters: dict[str, Any], models: tuple[type[Event], ...]
+) -> dict[str, Any]:
+    """One channel of the document, carrying `models`."""
+    return {
+        "description": description,
+        "parameters": parameters,
+        "subscribe": {
+            "message": {"oneOf": [{"$ref": f"#/components/messages/{m.__name__}"} for m in models]}
+        },
     }
 
 
@@ -87,6 +107,12 @@ _PARAMETERS = {
     "class": {"description": "class id, or `school` for school-wide aggregates", "schema": _TOKEN},
     "kind": {"description": "school | staff | pupil | class | lesson", "schema": _TOKEN},
     "id": {"description": "aggregate id", "schema": _TOKEN},
+}
+_DIARY_PARAMETERS = {
+    "year": _PARAMETERS["year"],
+    "school": _PARAMETERS["school"],
+    "kind": {"description": "school | class | lesson | batch | grant", "schema": _TOKEN},
+    "id": {"description": "record, batch or grant id", "schema": _TOKEN},
 }
 _HEADERS = {
     "type": "object",

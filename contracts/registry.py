@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError, create_model
 
 from contracts.base import Event
+from contracts.diary import DIARY_EVENTS
 from contracts.envelope import TypedEnvelope
 from contracts.journal import JOURNAL_EVENTS
 from contracts.upcasters import UPCASTERS, Upcaster
@@ -95,3 +96,4 @@ def _typed_envelope(model: type[Event]) -> type[TypedEnvelope]:
 
 
 JOURNAL_REGISTRY = Registry(JOURNAL_EVENTS)
+DIARY_REGISTRY = Registry(DIARY_EVENTS)

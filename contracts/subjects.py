@@ -87,3 +87,27 @@ def parse_journal(subject: str) -> tuple[int, str, str, str, str]:
         msg = f"not a journal subject: {subject!r}"
         raise ValueError(msg)
     return int(parts[1]), parts[2], parts[3], parts[4], parts[5]
+
+
+def diary_record(year: int, school: str, kind: str, record_id: str) -> str:
+    """One exported aggregate (`school`, `class` or `lesson`) in the depersonalised feed."""
+    return diary(year, school, kind, record_id)
+
+
+def diary_manifest(year: int, school: str, batch_id: str) -> str:
+    """The manifest that closes a batch of the depersonalised feed."""
+    return diary(year, school, "batch", batch_id)
+
+
+def diary_grant(year: int, school: str, uid: int) -> str:
+    """A portal user's access grants (and their revocations)."""
+    return diary(year, school, "grant", str(uid))
+
+
+def diary_filter(year: int | None = None, school: str | None = None) -> str:
+    """A wildcard filter over the depersonalised feed, optionally narrowed to a year and school."""
+    if year is None:
+        return "dry.>"
+    if school is None:
+        return f"dry.{year}.>"
+    return f"dry.{year}.{school}.>"

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import asyncpg
 
+from contracts.grading import weighted_average
 from services.journal.application.read_models import (
     AbsenceDetail,
     AttachmentInfo,
@@ -27,7 +28,6 @@ from services.journal.application.read_models import (
     PupilRef,
     StaffRef,
 )
-from services.journal.domain.average import weighted_average
 
 
 class _Scored(NamedTuple):

@@ -21,6 +21,7 @@ from contracts.journal import (
     MarkCorrected,
     TopicSet,
 )
+from contracts.letters import journal_letter
 from services.journal.domain import commands as c
 from services.journal.domain import lesson
 from services.journal.domain.errors import (
@@ -38,7 +39,6 @@ from services.journal.domain.errors import (
     ReasonRequired,
     UnknownWorkKind,
 )
-from services.journal.domain.letters import journal_letter
 from services.journal.domain_givens import (
     CLASS_ROLL,
     CLASS_TEACHER,

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.envelope import Actor
+from contracts.grading import weighted_average
 from contracts.journal import (
     AbsenceEntry,
     AbsenceReasonSet,
@@ -29,7 +30,6 @@ from contracts.journal import (
 )
 from services.journal.domain import commands as c
 from services.journal.domain import klass, lesson
-from services.journal.domain.average import weighted_average
 from services.journal.domain.errors import DomainError
 from services.journal.domain.lesson import MarkState
 from services.journal.domain.school import DEFAULT_SCALE

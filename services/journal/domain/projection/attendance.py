@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from contracts.journal import AbsenceEntry, AbsenceReason, AbsenceReasonSet
-from services.journal.domain.letters import journal_letter
+from contracts.letters import journal_letter
 from services.journal.domain.projection.rows import AbsenceRow, LessonRow
 
 Absences = Mapping[str, AbsenceRow]

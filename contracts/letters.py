@@ -1,4 +1,4 @@
-"""The letters the journal shows for absences and lateness."""
+"""The letters the journal and the diary show for absences and lateness (the regulation's)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Weighted averages of marks and the school's rounding of an average to a mark."""
+"""Weighted averages of marks and the rounding of an average to a mark: the regulation's rule,
+shared by the journal (school side) and the diary (portal side) so both show the same number."""
 
 from __future__ import annotations
 

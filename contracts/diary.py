@@ -1,0 +1,303 @@
+"""The depersonalised feed (stream `DIARY`): records, batch manifests and access grants.
+
+Written by the exporter only, read by the diary (the portal side). Nothing here names a person:
+a pupil is a `Pseudonym` (keyed HMAC of the pupil id, computed on the school side), staff are
+their opaque ids, and free texts that may describe a person (reasons of substitutions,
+cancellations, corrections, evidence of absences) are not exported at all.
+
+A batch is a run of records followed by its manifest. Each record is the complete state of one
+journal aggregate (a lesson, a class, the school's configuration) as of journal sequence `seq`,
+so applying a record twice, or an older one after a newer one, changes nothing: the diary keeps
+the record with the highest `seq`. The manifest says how many records the batch has and their
+checksum; the diary applies a batch only when it holds exactly those records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field, StringConstraints
+
+from contracts.base import ClassId, Contract, Event, LessonId, MarkId, StaffId, SubjectId, Token
+from contracts.journal import (
+    AbsenceKind,
+    AbsenceReason,
+    Attachment,
+    MarkValue,
+    Period,
+    ScaleValue,
+    Slot,
+    WorkKind,
+)
+
+Pseudonym = Annotated[str, StringConstraints(pattern=r"^p[0-9a-f]{32}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Uid = Annotated[int, Field(gt=0, lt=2**53)]
+BatchKind = Literal["delta", "full"]
+LessonStatus = Literal["scheduled", "held", "cancelled"]
+RecordKind = Literal["school", "class", "lesson"]
+
+# Fields of a record that say where it travelled, not what it says.
+_TRANSPORT_FIELDS = frozenset({"batch_id", "index", "seq"})
+
+
+# ---------------------------------------------------------------- records
+
+
+class Record(Event):
+    """One aggregate's complete exported state, as the `index`-th record of batch `batch_id`."""
+
+    batch_id: Token
+    index: int = Field(ge=0)
+    seq: int = Field(ge=1, description="journal stream sequence of the last event folded in")
+
+    record_kind: ClassVar[RecordKind]
+
+    @property
+    def record_id(self) -> str:
+        """The aggregate's id within its kind."""
+        raise NotImplementedError
+
+    def content(self) -> dict[str, Any]:
+        """What the record says, without where it travelled (batch, index, seq)."""
+        return self.model_dump(mode="json", exclude=set(_TRANSPORT_FIELDS))
+
+
+class DiarySubject(Contract):
+    """A subject the school teaches."""
+
+    subject_id: SubjectId
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class SchoolRecord(Record):
+    """The school's year: calendar, periods, scale, kinds of work, subjects."""
+
+    event_type = "diary.SchoolRecord"
+    record_kind: ClassVar[RecordKind] = "school"
+    school_id: Token
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    periods: tuple[Period, ...] = ()
+    scale: tuple[ScaleValue, ...] = ()
+    work_kinds: tuple[WorkKind, ...] = ()
+    subjects: tuple[DiarySubject, ...] = ()
+
+    @property
+    def record_id(self) -> str:
+        """The school id."""
+        return self.school_id
+
+
+class Membership(Contract):
+    """A pupil's time in a class: from `since` to `last_day` (None while still in it)."""
+
+    pupil: Pseudonym
+    since: dt.date
+    last_day: dt.date | None = None
+
+
+class Teaching(Contract):
+    """A teacher teaches a subject to the class (or one of its groups)."""
+
+    teacher_id: StaffId
+    subject_id: SubjectId
+    group: Token | None = None
+
+
+class ClassRecord(Record):
+    """A class: its label, class teacher, members (by pseudonym) and teaching assignments."""
+
+    event_type = "diary.ClassRecord"
+    record_kind: ClassVar[RecordKind] = "class"
+    class_id: ClassId
+    grade: int = Field(ge=1, le=11)
+    label: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    class_teacher_id: StaffId
+    members: tuple[Membership, ...] = ()
+    teaching: tuple[Teaching, ...] = ()
+
+    @property
+    def record_id(self) -> str:
+        """The class id."""
+        return self.class_id
+
+
+class DiaryMark(Contract):
+    """A mark in force (cancelled marks are not exported); `corrected` once it was corrected."""
+
+    mark_id: MarkId
+    pupil: Pseudonym
+    value: MarkValue
+    work_kind_id: Token
+    weight: Annotated[Decimal, Field(gt=0, le=10, max_digits=4, decimal_places=2)]
+    comment: Annotated[str, StringConstraints(max_length=500)] | None = None
+    counts: bool = True
+    corrected: bool = False
+
+
+class DiaryAbsence(Contract):
+    """An absence or lateness with its reason and the school's letter (Н, Б, У, П, ОП)."""
+
+    pupil: Pseudonym
+    kind: AbsenceKind
+    minutes_late: int | None = Field(default=None, ge=1, le=90)
+    reason: AbsenceReason
+    letter: Annotated[str, StringConstraints(min_length=1, max_length=4)]
+
+
+class LessonRecord(Record):
+    """A lesson as a parent sees it: when, what, who taught it, homework, marks, absences."""
+
+    event_type = "diary.LessonRecord"
+    record_kind: ClassVar[RecordKind] = "lesson"
+    lesson_id: LessonId
+    class_id: ClassId
+    subject_id: SubjectId
+    date: dt.date
+    slot: Slot
+    group: Token | None = None
+    teacher_id: StaffId = Field(description="the teacher of record (the substitute, if any)")
+    status: LessonStatus
+    topic: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    homework: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    homework_due_on: dt.date | None = None
+    files: tuple[Attachment, ...] = ()
+    marks: tuple[DiaryMark, ...] = ()
+    absences: tuple[DiaryAbsence, ...] = ()
+
+    @property
+    def record_id(self) -> str:
+        """The lesson id."""
+        return self.lesson_id
+
+
+AnyRecord = SchoolRecord | ClassRecord | LessonRecord
+RECORD_TYPES: tuple[type[Record], ...] = (SchoolRecord, ClassRecord, LessonRecord)
+
+
+# ---------------------------------------------------------------- batches
+
+
+class BatchManifest(Event):
+    """The end of a batch: the diary applies the batch once it holds exactly these records.
+
+    The school and year are the envelope's. `from_seq` (exclusive) and `to_seq` (inclusive) are
+    the journal sequences the batch covers; a full batch covers everything up to `to_seq`.
+    """
+
+    event_type = "diary.BatchManifest"
+    batch_id: Token
+    kind: BatchKind
+    from_seq: int = Field(ge=0)
+    to_seq: int = Field(ge=0)
+    records: int = Field(ge=0)
+    checksum: Sha256
+    cut_at: dt.datetime = Field(description="when the exporter cut the journal")
+
+
+# ---------------------------------------------------------------- access grants
+
+
+class PupilScope(Contract):
+    """A parent's or the pupil's own access to one pupil's diary."""
+
+    kind: Literal["pupil"] = "pupil"
+    pupil: Pseudonym
+    relation: Literal["parent", "pupil"]
+
+
+class ClassScope(Contract):
+    """A member of staff's access to a class: one subject, or every subject (`subject_id` None)."""
+
+    kind: Literal["class"] = "class"
+    class_id: ClassId
+    subject_id: SubjectId | None = None
+
+
+Scope = Annotated[PupilScope | ClassScope, Field(discriminator="kind")]
+
+
+class AccessGranted(Event):
+    """Portal user `uid` may read what `scope` covers, from now until revoked."""
+
+    event_type = "diary.AccessGranted"
+    grant_id: Token
+    uid: Uid
+    scope: Scope
+
+
+class AccessRevoked(Event):
+    """A grant ends (the parent withdrew, the pupil left, the assignment ended)."""
+
+    event_type = "diary.AccessRevoked"
+    grant_id: Token
+    uid: Uid
+    reason: Token
+
+
+DIARY_EVENTS: tuple[type[Event], ...] = (
+    SchoolRecord,
+    ClassRecord,
+    LessonRecord,
+    BatchManifest,
+    AccessGranted,
+    AccessRevoked,
+)
+
+
+# ---------------------------------------------------------------- checksums
+
+
+def canonical_json(value: object) -> bytes:
+    """The one byte form both sides hash: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def record_digest(record: Record) -> str:
+    """SHA-256 of what a record says (the same state in any batch has the same digest)."""
+    return hashlib.sha256(canonical_json(record.content())).hexdigest()
+
+
+def checksum_line(index: int, kind: str, record_id: str, seq: int, digest: str) -> bytes:
+    """One record's contribution to its batch's checksum."""
+    return f"{index}:{kind}:{record_id}:{seq}:{digest}\n".encode()
+
+
+class BatchChecksum:
+    """The running checksum of a batch: fed each record in index order."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.count = 0
+
+    def add(self, index: int, kind: str, record_id: str, seq: int, digest: str) -> None:
+        """Account for the `index`-th record (indexes must come in order, from 0)."""
+        if index != self.count:
+            msg = f"record {index} out of order (expected {self.count})"
+            raise ValueError(msg)
+        self._hash.update(checksum_line(index, kind, record_id, seq, digest))
+        self.count += 1
+
+    def add_record(self, record: Record) -> None:
+        """Account for a whole record."""
+        self.add(
+            record.index, record.record_kind, record.record_id, record.seq, record_digest(record)
+        )
+
+    def hexdigest(self) -> str:
+        """The checksum so far."""
+        return self._hash.hexdigest()
+
+
+def batch_checksum(records: Iterable[Record]) -> str:
+    """The checksum of a whole batch, records in index order."""
+    running = BatchChecksum()
+    for record in records:
+        running.add_record(record)
+    return running.hexdigest()
