@@ -7,10 +7,12 @@ other even while the projector commits batches.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 
 from asyncpg.transaction import Transaction
 
 from services.common.db import Connection, Pool
+from services.journal.adapters.journal_facts import record_facts
 from services.journal.adapters.journal_view_rows import grid_rows, lesson_detail, missing_entries
 from services.journal.application.read_models import (
     ClassGrid,
@@ -167,6 +169,10 @@ class PgJournalViews:
         async with self._pool.acquire() as conn:
             teacher: str | None = await conn.fetchval(_CLASS_TEACHER, school, year, class_id)
         return teacher
+
+    def record_facts(self, school: str, year: int) -> AsyncIterator[bytes]:
+        """NDJSON lines, one per class and lesson of the year, shaped like the diary's records."""
+        return record_facts(self._pool, school, year)
 
 
 def _snapshot(conn: Connection) -> Transaction:

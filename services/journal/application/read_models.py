@@ -7,6 +7,7 @@ implemented over PostgreSQL by `services.journal.adapters.journal_view.PgJournal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Literal, Protocol
 
@@ -246,4 +247,9 @@ class JournalViews(Protocol):
 
     async def class_teacher_of(self, school: str, year: int, class_id: str) -> str | None:
         """The class teacher of a class, or None for an unknown class."""
+        ...
+
+    def record_facts(self, school: str, year: int) -> AsyncIterator[bytes]:
+        """NDJSON lines, one per class and lesson of the year, shaped like the diary's records
+        (school-side pupil ids in place of pseudonyms), ordered by kind and id."""
         ...

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
 
 from contracts.base import Token
 from services.common.auth import AuthError, Principal
@@ -127,6 +128,25 @@ async def download(
     disposition = f"attachment; filename*=UTF-8''{_quote(attachment.name)}"
     return Response(
         data, media_type=attachment.media_type, headers={"Content-Disposition": disposition}
+    )
+
+
+@router.get(
+    "/record-facts",
+    summary="Every class and lesson as the diary should show it (for the diary check)",
+    description="NDJSON, one line per class and lesson ordered by kind and id, shaped like the "
+    "diary's records with school-side pupil ids; the exporter substitutes pseudonyms and "
+    "compares. Head, deputy, administrator and the exporter's service token.",
+    response_class=StreamingResponse,
+)
+async def record_facts(
+    school: SchoolPath, year: YearPath, principal: PrincipalDep, deps: DepsDep
+) -> StreamingResponse:
+    check_school(principal, school)
+    if not principal.has(*READ_ALL, "system"):
+        raise AuthError("role_not_allowed", 403, "the diary check reads the whole journal")
+    return StreamingResponse(
+        deps.views.record_facts(school, year), media_type="application/x-ndjson"
     )
 
 
