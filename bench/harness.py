@@ -3,9 +3,11 @@ and statistics. Every benchmark prints one JSON line."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import os
+import resource
 import secrets
 import statistics
 import subprocess
@@ -15,8 +17,11 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+from nats.aio.msg import Msg
+from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contracts.envelope import Actor
 from contracts.journal import Period, TimetableSlot
@@ -167,6 +172,48 @@ async def _seed_roster(deps: Deps) -> None:
     ]
     for step in steps:
         await roster.run_class(deps, _meta(ADMIN), CLASS_ID, step)
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set size so far, in MiB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+async def raw_read(nats_url: str, filter_subject: str, start_seq: int = 1) -> dict[str, Any]:
+    """Read a stream's messages matching `filter_subject` from `start_seq` to its current end
+    with an ordered consumer, touching each message's bytes: the baseline of every replay."""
+    nc = await connect(nats_url, name="bench-raw")
+    js = nc.jetstream()
+    done = asyncio.Event()
+    count = 0
+    size = 0
+
+    async def on_message(msg: Msg) -> None:
+        nonlocal count, size
+        count += 1
+        size += len(msg.data)
+        if msg.metadata.num_pending == 0:
+            done.set()
+
+    started = time.perf_counter()
+    sub = await js.subscribe(
+        filter_subject,
+        cb=on_message,
+        ordered_consumer=True,
+        config=ConsumerConfig(
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq
+        ),
+    )
+    await done.wait()
+    seconds = time.perf_counter() - started
+    await sub.unsubscribe()
+    await nc.close()
+    return {
+        "events": count,
+        "seconds": seconds,
+        "per_s": count / seconds,
+        "rss_mib": peak_rss_mib(),
+    }
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -13,16 +13,13 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import secrets
 import subprocess
 import sys
 import time
 from typing import Any
 
-from nats.aio.msg import Msg
-
-from bench.harness import median, private_infra
+from bench.harness import median, peak_rss_mib, private_infra, raw_read
 from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool
@@ -34,10 +31,6 @@ from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import demo, demo_loader
 from services.journal.bootstrap import MIGRATIONS
 from services.journal.testing import AFTER_TERM, FakeClock, in_memory_deps
-
-
-def _peak_rss_mib() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 async def load(nats_url: str, weeks: int) -> dict[str, Any]:
@@ -54,36 +47,6 @@ async def load(nats_url: str, weeks: int) -> dict[str, Any]:
     last_seq = (await js.stream_info(JOURNAL.name)).state.last_seq
     await nc.close()
     return {"events": last_seq, "load_seconds": round(seconds, 1), "report": str(report)}
-
-
-async def raw_read(nats_url: str) -> dict[str, Any]:
-    """Read the whole stream with an ordered consumer, touching each message's bytes."""
-    nc = await connect(nats_url, name="bench-raw")
-    js = nc.jetstream()
-    last = (await js.stream_info(JOURNAL.name)).state.last_seq
-    done = asyncio.Event()
-    count = 0
-    size = 0
-
-    async def on_message(msg: Msg) -> None:
-        nonlocal count, size
-        count += 1
-        size += len(msg.data)
-        if msg.metadata.sequence.stream >= last:
-            done.set()
-
-    started = time.perf_counter()
-    sub = await js.subscribe(JOURNAL.subjects[0], cb=on_message, ordered_consumer=True)
-    await done.wait()
-    seconds = time.perf_counter() - started
-    await sub.unsubscribe()
-    await nc.close()
-    return {
-        "events": count,
-        "seconds": seconds,
-        "per_s": count / seconds,
-        "rss_mib": _peak_rss_mib(),
-    }
 
 
 async def rebuild(nats_url: str, database_url: str) -> dict[str, Any]:
@@ -111,7 +74,7 @@ async def rebuild(nats_url: str, database_url: str) -> dict[str, Any]:
         "seconds": result.seconds,
         "per_s": result.events_applied / result.seconds,
         "dead_letters": result.dead_letters,
-        "rss_mib": _peak_rss_mib(),
+        "rss_mib": peak_rss_mib(),
     }
 
 
@@ -159,7 +122,7 @@ def main() -> None:
         if step == "load":
             result = asyncio.run(load(rest[0], int(rest[1])))
         elif step == "raw":
-            result = asyncio.run(raw_read(rest[0]))
+            result = asyncio.run(raw_read(rest[0], JOURNAL.subjects[0]))
         else:
             result = asyncio.run(rebuild(rest[0], rest[1]))
         print(json.dumps(result))

@@ -27,6 +27,7 @@ ALL_STREAMS = (JOURNAL, ENROLLMENT, DIARY, PORTAL)
 
 # Object Store bucket for homework attachments (school side).
 HOMEWORK_FILES_BUCKET = "homework-files"
+DIARY_FILES_BUCKET = "diary-files"
 
 
 def stream_config(spec: StreamSpec) -> dict[str, object]:

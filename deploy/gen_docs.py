@@ -21,13 +21,19 @@ def render(document: object) -> str:
 
 def openapi_documents() -> dict[str, object]:
     """Each service's OpenAPI document, from its app built with placeholder settings (no I/O)."""
-    from services.journal.entrypoints.http import create_app  # noqa: PLC0415
-    from services.journal.testing_http import settings_for  # noqa: PLC0415 - builds the app
+    from services.diary.entrypoints.http import create_app as diary_app  # noqa: PLC0415
+    from services.diary.testing_http import settings_for as diary_settings  # noqa: PLC0415
+    from services.exporter.entrypoints.http import create_app as exporter_app  # noqa: PLC0415
+    from services.exporter.testing_http import settings_for as exporter_settings  # noqa: PLC0415
+    from services.journal.entrypoints.http import create_app as journal_app  # noqa: PLC0415
+    from services.journal.testing_http import settings_for as journal_settings  # noqa: PLC0415
 
-    placeholder = settings_for(
-        "nats://127.0.0.1:4222", "postgresql://localhost/x", "journal", "x" * 32
-    )
-    return {"journal": create_app(placeholder).openapi()}
+    placeholders = ("nats://127.0.0.1:4222", "postgresql://localhost/x", "x", "x" * 32)
+    return {
+        "journal": journal_app(journal_settings(*placeholders)).openapi(),
+        "diary": diary_app(diary_settings(*placeholders)).openapi(),
+        "exporter": exporter_app(exporter_settings(*placeholders)).openapi(),
+    }
 
 
 def expected_files() -> dict[Path, str]:

@@ -15,6 +15,7 @@ from services.common.db import Pool
 # Cancelled marks are not in the diary; the fields are those of `contracts.diary.ClassRecord`
 # and `LessonRecord`, with `pupil_id` where the diary has a pseudonym.
 _FACTS = """
+SELECT kind, id, content FROM (
 SELECT 'class' AS kind, c.class_id AS id, json_build_object(
     'class_id', c.class_id, 'grade', c.grade, 'label', c.label,
     'class_teacher_id', c.class_teacher_id,
@@ -50,7 +51,8 @@ SELECT 'lesson', l.lesson_id, json_build_object(
                  WHERE a.school = l.school AND a.year = l.year AND a.lesson_id = l.lesson_id)
 )::text
 FROM lessons l WHERE l.school = $1 AND l.year = $2
-ORDER BY 1, 2"""
+) facts
+ORDER BY kind COLLATE "C", id COLLATE "C"  -- byte order, as the check's merge expects"""
 
 _PREFETCH = 500
 

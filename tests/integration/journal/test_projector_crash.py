@@ -70,7 +70,7 @@ async def _checkpoint(pool, schema: str) -> int:
 async def test_sigkill_mid_batch_then_restart_equals_an_uninterrupted_rebuild(
     js, nats_url, database_url, pg_pool, pg_schema
 ):
-    school = demo.generate(7, pupils_target=150, term_weeks=2)
+    school = demo.generate(7, pupils_target=300, term_weeks=3)
     await demo_loader.load(
         in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles()), school
     )
@@ -78,7 +78,8 @@ async def test_sigkill_mid_batch_then_restart_equals_an_uninterrupted_rebuild(
     env = _worker_env(nats_url, database_url, pg_schema)
     rng = random.Random(11)
     kills = 0
-    while await _checkpoint(pg_pool, pg_schema) < last_seq and kills < 6:
+    checkpoint = 0
+    while checkpoint < last_seq and kills < 6:
         worker = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -88,10 +89,19 @@ async def test_sigkill_mid_batch_then_restart_equals_an_uninterrupted_rebuild(
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
-        await asyncio.sleep(rng.uniform(1.0, 3.0))
+        before = checkpoint
+
+        async def progressed(before=before):
+            assert await _checkpoint(pg_pool, pg_schema) > before
+
+        # Kill at a random moment once the worker has committed something: mid-stream, not
+        # before it started (the timing of a start varies with the machine's load).
+        await eventually(progressed, timeout=60)
+        await asyncio.sleep(rng.uniform(0.0, 0.2))
         worker.kill()  # SIGKILL: no chance to finish the batch or ack it
         await worker.wait()
         kills += 1
+        checkpoint = await _checkpoint(pg_pool, pg_schema)
     assert kills >= 2, "the worker finished before it could be killed twice"
     final = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -1,0 +1,157 @@
+"""The relational rows the views read, exploded from current records in SQL.
+
+`diary_touched` (a temporary table of the session) holds the (kind, record_id) of every aggregate
+a batch changed or removed within one (school, year). Exploding deletes those aggregates' rows
+from every read table, then inserts them again from `records` (a removed aggregate has no record
+any more, so it gets no rows). Everything is one statement per table, whatever the batch size.
+"""
+
+from __future__ import annotations
+
+from services.common.db import Connection
+
+CREATE_TOUCHED = (
+    "CREATE TEMP TABLE IF NOT EXISTS diary_touched (kind text NOT NULL, record_id text NOT NULL)"
+    " ON COMMIT DELETE ROWS"
+)
+CLEAR_TOUCHED = "TRUNCATE diary_touched"
+ANALYZE_TOUCHED = "ANALYZE diary_touched"
+# Above this many touched aggregates the planner gets real statistics for the joins.
+_ANALYZE_FROM = 1000
+
+_TABLES_BY_KIND: dict[str, tuple[tuple[str, str], ...]] = {
+    "lesson": (
+        ("lessons", "lesson_id"),
+        ("lesson_files", "lesson_id"),
+        ("marks", "lesson_id"),
+        ("absences", "lesson_id"),
+    ),
+    "class": (
+        ("classes", "class_id"),
+        ("class_members", "class_id"),
+        ("class_teaching", "class_id"),
+    ),
+}
+_SCHOOL_TABLES = ("school_config", "periods", "scale", "work_kinds", "subjects")
+
+
+def _deletes() -> list[str]:
+    statements = [
+        f"DELETE FROM {table} x USING diary_touched t "  # noqa: S608 - constant names
+        f"WHERE t.kind = '{kind}' AND x.school = $1 AND x.year = $2 AND x.{key} = t.record_id"
+        for kind, tables in _TABLES_BY_KIND.items()
+        for table, key in tables
+    ]
+    statements.extend(
+        f"DELETE FROM {table} WHERE school = $1 AND year = $2 "  # noqa: S608 - constant names
+        "AND EXISTS (SELECT 1 FROM diary_touched WHERE kind = 'school')"
+        for table in _SCHOOL_TABLES
+    )
+    return statements
+
+
+def _source(kind: str) -> str:
+    """The touched aggregates of `kind` that still have a record, as `r`."""
+    return (
+        "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+        f"AND r.kind = t.kind AND r.record_id = t.record_id WHERE t.kind = '{kind}'"
+    )
+
+
+_INSERTS = (
+    # school record
+    "INSERT INTO school_config (school, year, starts_on, ends_on) "
+    "SELECT r.school, r.year, (r.content->>'starts_on')::date, (r.content->>'ends_on')::date "
+    + _source("school")
+    + " ON CONFLICT (school, year) DO UPDATE SET starts_on = excluded.starts_on,"
+    " ends_on = excluded.ends_on",
+    "INSERT INTO periods (school, year, period_id, name, starts_on, ends_on) "
+    "SELECT r.school, r.year, e->>'period_id', e->>'name', (e->>'starts_on')::date, "
+    "(e->>'ends_on')::date FROM diary_touched t JOIN records r ON r.school = $1 "
+    "AND r.year = $2 AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'periods') AS e "
+    "WHERE t.kind = 'school' ON CONFLICT DO NOTHING",
+    "INSERT INTO scale (school, year, value, numeric, label) "
+    "SELECT r.school, r.year, e->>'value', (e->>'numeric')::integer, e->>'label' "
+    "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+    "AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'scale') AS e "
+    "WHERE t.kind = 'school' ON CONFLICT DO NOTHING",
+    "INSERT INTO work_kinds (school, year, work_kind_id, name, weight) "
+    "SELECT r.school, r.year, e->>'work_kind_id', e->>'name', (e->>'weight')::numeric "
+    "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+    "AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'work_kinds') AS e "
+    "WHERE t.kind = 'school' ON CONFLICT DO NOTHING",
+    "INSERT INTO subjects (school, year, subject_id, name) "
+    "SELECT r.school, r.year, e->>'subject_id', e->>'name' "
+    "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+    "AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'subjects') AS e "
+    "WHERE t.kind = 'school' ON CONFLICT DO NOTHING",
+    # class records
+    "INSERT INTO classes (school, year, class_id, grade, label, class_teacher_id) "
+    "SELECT r.school, r.year, r.record_id, (r.content->>'grade')::integer, "
+    "r.content->>'label', r.content->>'class_teacher_id' " + _source("class"),
+    "INSERT INTO class_members (school, year, class_id, pupil, since, last_day) "
+    "SELECT r.school, r.year, r.record_id, e->>'pupil', (e->>'since')::date, "
+    "(e->>'last_day')::date FROM diary_touched t JOIN records r ON r.school = $1 "
+    "AND r.year = $2 AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'members') AS e "
+    "WHERE t.kind = 'class' ON CONFLICT DO NOTHING",
+    "INSERT INTO class_teaching (school, year, class_id, position, teacher_id, subject_id, grp) "
+    "SELECT r.school, r.year, r.record_id, e.pos, e.v->>'teacher_id', e.v->>'subject_id', "
+    "e.v->>'group' FROM diary_touched t JOIN records r ON r.school = $1 "
+    "AND r.year = $2 AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'teaching') WITH ORDINALITY AS e(v, pos) "
+    "WHERE t.kind = 'class'",
+    # lesson records
+    "INSERT INTO lessons (school, year, lesson_id, class_id, subject_id, date, slot, grp, "
+    "teacher_id, status, topic, homework, homework_due_on) "
+    "SELECT r.school, r.year, r.record_id, r.content->>'class_id', r.content->>'subject_id', "
+    "(r.content->>'date')::date, (r.content->>'slot')::integer, r.content->>'group', "
+    "r.content->>'teacher_id', r.content->>'status', r.content->>'topic', "
+    "r.content->>'homework', (r.content->>'homework_due_on')::date " + _source("lesson"),
+    "INSERT INTO lesson_files (school, year, lesson_id, position, attachment_id, name, size, "
+    "media_type, sha256) "
+    "SELECT r.school, r.year, r.record_id, e.pos, e.v->>'attachment_id', e.v->>'name', "
+    "(e.v->>'size')::bigint, e.v->>'media_type', e.v->>'sha256' "
+    "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+    "AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'files') WITH ORDINALITY AS e(v, pos) "
+    "WHERE t.kind = 'lesson'",
+    "INSERT INTO marks (school, year, lesson_id, position, mark_id, pupil, value, work_kind_id, "
+    "weight, comment, counts, corrected) "
+    "SELECT r.school, r.year, r.record_id, e.pos, e.v->>'mark_id', e.v->>'pupil', "
+    "e.v->>'value', e.v->>'work_kind_id', (e.v->>'weight')::numeric, e.v->>'comment', "
+    "(e.v->>'counts')::boolean, (e.v->>'corrected')::boolean "
+    "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+    "AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'marks') WITH ORDINALITY AS e(v, pos) "
+    "WHERE t.kind = 'lesson'",
+    "INSERT INTO absences (school, year, lesson_id, position, pupil, kind, minutes_late, "
+    "reason, letter) "
+    "SELECT r.school, r.year, r.record_id, e.pos, e.v->>'pupil', e.v->>'kind', "
+    "(e.v->>'minutes_late')::integer, e.v->>'reason', e.v->>'letter' "
+    "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+    "AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'absences') WITH ORDINALITY AS e(v, pos) "
+    "WHERE t.kind = 'lesson'",
+)
+_DELETES = tuple(_deletes())
+
+
+async def prepare_touched(conn: Connection) -> None:
+    """An empty `diary_touched` for this transaction."""
+    await conn.execute(CREATE_TOUCHED)
+    await conn.execute(CLEAR_TOUCHED)
+
+
+async def explode(conn: Connection, school: str, year: int, touched: int) -> None:
+    """Rewrite the read rows of the `touched` aggregates in `diary_touched` from `records`."""
+    if touched == 0:
+        return
+    if touched >= _ANALYZE_FROM:
+        await conn.execute(ANALYZE_TOUCHED)
+    for statement in (*_DELETES, *_INSERTS):
+        await conn.execute(statement, school, year)

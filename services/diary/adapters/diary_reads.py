@@ -1,0 +1,268 @@
+"""The diary's read models on PostgreSQL: the rows the views and the operators read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncIterator, Collection
+from typing import Any
+
+from services.common.db import Pool
+from services.diary.application.ports import BatchInfo, FeedStatus, PendingBatch
+from services.diary.domain.access import Grant
+from services.diary.domain.calendar import MemberRow, PeriodRow
+from services.diary.domain.views import (
+    AbsenceRow,
+    FileRow,
+    LessonRow,
+    LessonSet,
+    MarkRow,
+    SchoolConfig,
+)
+
+_LESSON_COLUMNS = (
+    "l.lesson_id, l.class_id, l.subject_id, l.date, l.slot, l.grp, l.teacher_id, l.status, "
+    "l.topic, l.homework, l.homework_due_on"
+)
+_LESSONS = (
+    f"SELECT {_LESSON_COLUMNS} FROM lessons l WHERE l.school = $1 AND l.year = $2 "  # noqa: S608
+    "AND l.class_id = ANY($3::text[]) AND l.date BETWEEN $4 AND $5 "
+    "AND ($6::text IS NULL OR l.subject_id = $6)"
+)
+# Child rows of the lessons `_LESSONS` selects (same parameters).
+_OF_LESSONS = (
+    "JOIN lessons l ON l.school = x.school AND l.year = x.year AND l.lesson_id = x.lesson_id "
+    "WHERE l.school = $1 AND l.year = $2 AND l.class_id = ANY($3::text[]) "
+    "AND l.date BETWEEN $4 AND $5 AND ($6::text IS NULL OR l.subject_id = $6)"
+)
+_FILES = (
+    "SELECT x.lesson_id, x.attachment_id, x.name, x.size, x.media_type FROM lesson_files x "  # noqa: S608 - constant fragments
+    + _OF_LESSONS
+    + " ORDER BY x.lesson_id, x.position"
+)
+_MARKS = (
+    "SELECT x.lesson_id, x.mark_id, x.pupil, x.value, x.work_kind_id, x.weight, x.comment, "  # noqa: S608 - constant fragments
+    "x.counts, x.corrected FROM marks x " + _OF_LESSONS + " ORDER BY x.lesson_id, x.position"
+)
+_ABSENCES = (
+    "SELECT x.lesson_id, x.pupil, x.kind, x.minutes_late, x.reason, x.letter FROM absences x "  # noqa: S608 - constant fragments
+    + _OF_LESSONS
+    + " ORDER BY x.lesson_id, x.position"
+)
+_BY_ATTACHMENT = (
+    f"SELECT {_LESSON_COLUMNS}, f.attachment_id, f.name, f.size, f.media_type "  # noqa: S608
+    "FROM lesson_files f JOIN lessons l ON l.school = f.school AND l.year = f.year "
+    "AND l.lesson_id = f.lesson_id WHERE f.school = $1 AND f.year = $2 AND f.attachment_id = $3 "
+    "ORDER BY l.date, l.slot, l.lesson_id"
+)
+_GRANTS = (
+    "SELECT grant_id, uid, scope_kind, pupil, relation, class_id, subject_id FROM grants "
+    "WHERE school = $1 AND year = $2 AND uid = $3 AND revoked_at IS NULL ORDER BY grant_id"
+)
+_MEMBERSHIPS = (
+    "SELECT class_id, pupil, since, last_day FROM class_members "
+    "WHERE school = $1 AND year = $2 AND pupil = ANY($3::text[]) ORDER BY class_id, since"
+)
+_MEMBERS = (
+    "SELECT class_id, pupil, since, last_day FROM class_members "
+    "WHERE school = $1 AND year = $2 AND class_id = $3 ORDER BY pupil, since"
+)
+_RECORDS = (
+    "SELECT kind, record_id, seq, digest, content::text AS content FROM records "
+    "WHERE school = $1 AND year = $2 AND ($3::text IS NULL OR kind = $3) "
+    'ORDER BY kind COLLATE "C", record_id COLLATE "C"'
+)
+_CURSOR_PREFETCH = 500
+
+
+def _lesson(row: Any) -> LessonRow:  # noqa: ANN401 - an asyncpg Record
+    return LessonRow(
+        row["lesson_id"],
+        row["class_id"],
+        row["subject_id"],
+        row["date"],
+        row["slot"],
+        row["grp"],
+        row["teacher_id"],
+        row["status"],
+        row["topic"],
+        row["homework"],
+        row["homework_due_on"],
+    )
+
+
+class PgDiaryReads:
+    """The `DiaryReads` port on the diary's schema."""
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    async def grants_of(self, school: str, year: int, uid: int) -> list[Grant]:
+        """The live grants of a portal user."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_GRANTS, school, year, uid)
+        return [
+            Grant(
+                grant_id=r["grant_id"],
+                uid=r["uid"],
+                scope_kind=r["scope_kind"],
+                pupil=r["pupil"],
+                relation=r["relation"],
+                class_id=r["class_id"],
+                subject_id=r["subject_id"],
+            )
+            for r in rows
+        ]
+
+    async def school_config(self, school: str, year: int) -> SchoolConfig:
+        """The school's year (empty when no school record arrived yet)."""
+        args = (school, year)
+        async with self._pool.acquire() as conn:
+            head = await conn.fetchrow(
+                "SELECT starts_on, ends_on FROM school_config WHERE school = $1 AND year = $2",
+                *args,
+            )
+            periods = await conn.fetch(
+                "SELECT period_id, name, starts_on, ends_on FROM periods "
+                "WHERE school = $1 AND year = $2 ORDER BY starts_on",
+                *args,
+            )
+            scale = await conn.fetch(
+                "SELECT value, numeric FROM scale WHERE school = $1 AND year = $2", *args
+            )
+            kinds = await conn.fetch(
+                "SELECT work_kind_id, name FROM work_kinds WHERE school = $1 AND year = $2", *args
+            )
+            names = await conn.fetch(
+                "SELECT subject_id, name FROM subjects WHERE school = $1 AND year = $2", *args
+            )
+        return SchoolConfig(
+            starts_on=head["starts_on"] if head else None,
+            ends_on=head["ends_on"] if head else None,
+            periods=tuple(PeriodRow(*p.values()) for p in periods),
+            scale={r["value"]: r["numeric"] for r in scale},
+            work_kinds={r["work_kind_id"]: r["name"] for r in kinds},
+            subjects={r["subject_id"]: r["name"] for r in names},
+        )
+
+    async def memberships(self, school: str, year: int, pupils: Collection[str]) -> list[MemberRow]:
+        """Every membership of the given pupils."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_MEMBERSHIPS, school, year, list(pupils))
+        return [MemberRow(*r.values()) for r in rows]
+
+    async def members(self, school: str, year: int, class_id: str) -> list[MemberRow]:
+        """Every membership of a class."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_MEMBERS, school, year, class_id)
+        return [MemberRow(*r.values()) for r in rows]
+
+    async def lessons(
+        self,
+        school: str,
+        year: int,
+        class_ids: Collection[str],
+        days: tuple[dt.date, dt.date],
+        subject_id: str | None = None,
+    ) -> LessonSet:
+        """Lessons of the classes between two days (included), with files, marks, absences."""
+        args = (school, year, list(class_ids), days[0], days[1], subject_id)
+        async with self._pool.acquire() as conn:
+            lessons = await conn.fetch(_LESSONS, *args)
+            if not lessons:
+                return LessonSet()
+            files = await conn.fetch(_FILES, *args)
+            marks = await conn.fetch(_MARKS, *args)
+            absences = await conn.fetch(_ABSENCES, *args)
+        return LessonSet(
+            tuple(_lesson(r) for r in lessons),
+            tuple(FileRow(*r.values()) for r in files),
+            tuple(MarkRow(*r.values()) for r in marks),
+            tuple(AbsenceRow(*r.values()) for r in absences),
+        )
+
+    async def files_by_attachment(
+        self, school: str, year: int, attachment_id: str
+    ) -> list[tuple[LessonRow, FileRow]]:
+        """The lessons whose homework references an attachment, with the file's row."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_BY_ATTACHMENT, school, year, attachment_id)
+        return [
+            (
+                _lesson(r),
+                FileRow(r["lesson_id"], r["attachment_id"], r["name"], r["size"], r["media_type"]),
+            )
+            for r in rows
+        ]
+
+
+class PgDiaryOperations:
+    """The `DiaryOperations` port: batches, the feed's status, the current records."""
+
+    def __init__(self, pool: Pool, projection: str) -> None:
+        self._pool = pool
+        self._projection = projection
+
+    async def batches(self, school: str, year: int, limit: int) -> list[BatchInfo]:
+        """The most recent decided batches of a school year."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT batch_id, school, year, kind, status, reason, from_seq, to_seq, records, "
+                "received_at, applied_at, drift_missing, drift_extra, drift_different, drift_same "
+                "FROM batches WHERE school = $1 AND year = $2 ORDER BY stream_seq DESC LIMIT $3",
+                school,
+                year,
+                limit,
+            )
+        return [BatchInfo(**dict(r)) for r in rows]
+
+    async def status(self, school: str, year: int) -> FeedStatus:
+        """Checkpoint, dead letters, batches staged but not applied."""
+        async with self._pool.acquire() as conn:
+            checkpoint = await conn.fetchval(
+                "SELECT last_seq FROM projection_checkpoints WHERE name = $1", self._projection
+            )
+            dead = await conn.fetchval(
+                "SELECT count(*) FROM dead_letters WHERE projection = $1", self._projection
+            )
+            pending = await conn.fetch(
+                "SELECT batch_id, count(*) AS records, min(staged_at) AS first_staged_at "
+                "FROM staged_records WHERE school = $1 AND year = $2 "
+                "GROUP BY batch_id ORDER BY min(staged_at)",
+                school,
+                year,
+            )
+            decided = await conn.fetch(
+                "SELECT status, count(*) AS n FROM batches WHERE school = $1 AND year = $2 "
+                "GROUP BY status",
+                school,
+                year,
+            )
+        counts = {r["status"]: int(r["n"]) for r in decided}
+        return FeedStatus(
+            projection=self._projection,
+            checkpoint=int(checkpoint or 0),
+            dead_letters=int(dead or 0),
+            staged_records=sum(int(r["records"]) for r in pending),
+            pending_batches=tuple(
+                PendingBatch(r["batch_id"], int(r["records"]), r["first_staged_at"])
+                for r in pending
+            ),
+            applied_batches=counts.get("applied", 0),
+            rejected_batches=counts.get("rejected", 0),
+        )
+
+    async def records(
+        self, school: str, year: int, kind: str | None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Current records ordered by kind and id (byte order), read through a cursor."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            cursor = conn.cursor(_RECORDS, school, year, kind, prefetch=_CURSOR_PREFETCH)
+            async for row in cursor:
+                yield {
+                    "kind": row["kind"],
+                    "id": row["record_id"],
+                    "seq": row["seq"],
+                    "digest": row["digest"],
+                    "content": json.loads(row["content"]),
+                }

@@ -1,0 +1,38 @@
+"""The diary's own bucket of homework files (the exporter copies them there)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nats.js import api
+from nats.js.errors import BucketNotFoundError, ObjectNotFoundError
+
+if TYPE_CHECKING:
+    from nats.js import JetStreamContext
+    from nats.js.object_store import ObjectStore
+
+
+async def open_bucket(js: JetStreamContext, bucket: str) -> ObjectStore:
+    """The bucket, created on first use (file storage, never expiring)."""
+    try:
+        return await js.object_store(bucket)
+    except BucketNotFoundError:
+        config = api.ObjectStoreConfig(
+            description="homework files of the e-diary", storage=api.StorageType.FILE
+        )
+        return await js.create_object_store(bucket, config=config)
+
+
+class ObjectStoreFiles:
+    """The FileStore port on an Object Store bucket; objects are named by attachment id."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self._store = store
+
+    async def get(self, attachment_id: str) -> bytes | None:
+        """The stored bytes, or None."""
+        try:
+            result = await self._store.get(attachment_id)
+        except ObjectNotFoundError:
+            return None
+        return bytes(result.data or b"")

@@ -1,0 +1,236 @@
+"""The diary's use cases: decide access from live grants, read the rows, assemble the view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from services.diary.application.ports import DiaryReads, FileStore
+from services.diary.domain import access
+from services.diary.domain import views as v
+from services.diary.domain.access import Caller, Denied, Grant, Visibility
+from services.diary.domain.calendar import (
+    DateRange,
+    MemberRow,
+    Selected,
+    UnknownPeriod,
+    classes_on,
+    member_on,
+    school_year,
+    select_period,
+    week_of,
+)
+
+
+class NotFound(Exception):
+    """Nothing of that id within what the caller may see."""
+
+
+def file_url(school: str, year: int) -> v.FileUrl:
+    """Download URLs of the diary's own file route."""
+    return lambda attachment_id: f"/diary/v1/schools/{school}/years/{year}/files/{attachment_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A request's school year and caller."""
+
+    school: str
+    year: int
+    caller: Caller
+
+
+async def my_grants(reads: DiaryReads, scope: Scope) -> list[Grant]:
+    """The caller's live grants."""
+    access.check_portal_caller(scope.caller, scope.school)
+    uid = scope.caller.uid
+    assert uid is not None  # noqa: S101 - checked by check_portal_caller
+    return access.live_grants(scope.caller, await reads.grants_of(scope.school, scope.year, uid))
+
+
+async def _pupil_access(
+    reads: DiaryReads, scope: Scope, pupil: str
+) -> tuple[Visibility, list[MemberRow]]:
+    """What the caller sees of `pupil`, and the pupil's memberships."""
+    grants = await my_grants(reads, scope)
+    memberships = await reads.memberships(scope.school, scope.year, [pupil])
+    visibility = access.pupil_visibility(
+        scope.caller, grants, pupil, {m.class_id for m in memberships}
+    )
+    return visibility, memberships
+
+
+def _visible(found: v.LessonSet, keep: set[str]) -> v.LessonSet:
+    lessons = tuple(lesson for lesson in found.lessons if lesson.lesson_id in keep)
+    return v.LessonSet(
+        lessons,
+        tuple(f for f in found.files if f.lesson_id in keep),
+        tuple(m for m in found.marks if m.lesson_id in keep),
+        tuple(a for a in found.absences if a.lesson_id in keep),
+    )
+
+
+async def _pupil_lessons(
+    reads: DiaryReads,
+    scope: Scope,
+    days: DateRange,
+    visibility: Visibility,
+    memberships: list[MemberRow],
+    subject_id: str | None = None,
+) -> v.LessonSet:
+    """The lessons of the pupil's classes on the days they were members, as far as visible."""
+    classes = {m.class_id for m in memberships if days.overlaps(m.since, m.last_day)}
+    if not classes:
+        return v.LessonSet()
+    found = await reads.lessons(
+        scope.school, scope.year, classes, (days.start, days.end), subject_id
+    )
+    keep = {
+        lesson.lesson_id
+        for lesson in found.lessons
+        if member_on(memberships, lesson.class_id, lesson.date)
+        and visibility.sees(lesson.class_id, lesson.subject_id)
+    }
+    return _visible(found, keep)
+
+
+async def pupil_days(reads: DiaryReads, scope: Scope, pupil: str, days: DateRange) -> v.PupilDays:
+    """A pupil's lessons day by day (a day, or the week of `week_of`)."""
+    visibility, memberships = await _pupil_access(reads, scope, pupil)
+    config = await reads.school_config(scope.school, scope.year)
+    found = await _pupil_lessons(reads, scope, days, visibility, memberships)
+    lessons = v.pupil_lessons(pupil, found, config, file_url(scope.school, scope.year))
+    return v.PupilDays(pupil, days.start, days.end, lessons)
+
+
+async def pupil_day(reads: DiaryReads, scope: Scope, pupil: str, day: dt.date) -> v.PupilDays:
+    """A pupil's lessons of one day."""
+    return await pupil_days(reads, scope, pupil, DateRange(day, day))
+
+
+async def pupil_week(reads: DiaryReads, scope: Scope, pupil: str, day: dt.date) -> v.PupilDays:
+    """A pupil's lessons of the Monday-to-Sunday week containing `day`."""
+    return await pupil_days(reads, scope, pupil, week_of(day))
+
+
+def _period(config: v.SchoolConfig, year: int, period_id: str | None, today: dt.date) -> Selected:
+    whole = school_year(year, config.starts_on, config.ends_on)
+    try:
+        return select_period(config.periods, period_id, today, whole)
+    except UnknownPeriod as error:
+        raise NotFound(f"no period {period_id!r}") from error
+
+
+async def pupil_subject(
+    reads: DiaryReads,
+    scope: Scope,
+    pupil: str,
+    subject_id: str,
+    period_id: str | None,
+    today: dt.date,
+) -> v.PupilSubject:
+    """A pupil's marks in a subject over a period, with the weighted average."""
+    visibility, memberships = await _pupil_access(reads, scope, pupil)
+    if not visibility.everything and not any(
+        visibility.sees(m.class_id, subject_id) for m in memberships
+    ):
+        raise Denied("no_grant", "you have no live grant for this subject")
+    config = await reads.school_config(scope.school, scope.year)
+    selected = _period(config, scope.year, period_id, today)
+    found = await _pupil_lessons(reads, scope, selected.days, visibility, memberships, subject_id)
+    marks, avg = v.pupil_marks(pupil, found, config)
+    return v.PupilSubject(
+        pupil=pupil,
+        subject_id=subject_id,
+        subject_name=config.subjects.get(subject_id),
+        period_id=selected.period_id,
+        starts_on=selected.days.start,
+        ends_on=selected.days.end,
+        marks=marks,
+        average=avg,
+    )
+
+
+async def _class_access(reads: DiaryReads, scope: Scope, class_id: str) -> Visibility:
+    grants = await my_grants(reads, scope)
+    return access.class_access(scope.caller, grants, class_id)
+
+
+async def class_grid(
+    reads: DiaryReads,
+    scope: Scope,
+    class_id: str,
+    subject_id: str,
+    period_id: str | None,
+    today: dt.date,
+) -> v.ClassGrid:
+    """The staff grid of a subject in a class: pupils × lessons, marks, absences, averages."""
+    visibility = await _class_access(reads, scope, class_id)
+    access.check_subject(visibility, class_id, subject_id)
+    config = await reads.school_config(scope.school, scope.year)
+    selected = _period(config, scope.year, period_id, today)
+    days = selected.days
+    members = [
+        m
+        for m in await reads.members(scope.school, scope.year, class_id)
+        if days.overlaps(m.since, m.last_day)
+    ]
+    found = await reads.lessons(
+        scope.school, scope.year, [class_id], (days.start, days.end), subject_id
+    )
+    return v.ClassGrid(
+        class_id=class_id,
+        subject_id=subject_id,
+        subject_name=config.subjects.get(subject_id),
+        period_id=selected.period_id,
+        starts_on=days.start,
+        ends_on=days.end,
+        lessons=v.grid_lessons(found),
+        pupils=v.grid_rows(members, found, config),
+    )
+
+
+async def class_day(reads: DiaryReads, scope: Scope, class_id: str, day: dt.date) -> v.ClassDay:
+    """A class's lessons of a day, in the subjects the caller sees."""
+    visibility = await _class_access(reads, scope, class_id)
+    config = await reads.school_config(scope.school, scope.year)
+    found = await reads.lessons(scope.school, scope.year, [class_id], (day, day))
+    keep = {
+        lesson.lesson_id
+        for lesson in found.lessons
+        if visibility.sees(lesson.class_id, lesson.subject_id)
+    }
+    lessons = v.class_lessons(_visible(found, keep), config, file_url(scope.school, scope.year))
+    return v.ClassDay(class_id, day, lessons)
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file the caller may download."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
+async def download(
+    reads: DiaryReads, files: FileStore, scope: Scope, attachment_id: str
+) -> Download:
+    """The bytes of a homework file referenced by a lesson the caller sees; NotFound else."""
+    grants = await my_grants(reads, scope)
+    found = await reads.files_by_attachment(scope.school, scope.year, attachment_id)
+    pupils = access.own_pupils(scope.caller, grants)
+    memberships = await reads.memberships(scope.school, scope.year, pupils) if pupils else []
+    teaching = access.class_visibility(scope.caller, grants, {x.class_id for x, _ in found})
+    visible = [
+        meta
+        for lesson, meta in found
+        if teaching.sees(lesson.class_id, lesson.subject_id)
+        or lesson.class_id in classes_on(memberships, lesson.date)
+    ]
+    if not visible:
+        raise NotFound(f"no file {attachment_id!r} in your diary")
+    data = await files.get(attachment_id)
+    if data is None:
+        raise NotFound(f"the file {attachment_id!r} is not available")
+    return Download(visible[0].name, visible[0].media_type, data)

@@ -1,0 +1,177 @@
+"""The export state in PostgreSQL: catching up with the journal, cutting deltas and fulls."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import secrets
+from collections.abc import AsyncGenerator, AsyncIterator
+from pathlib import Path
+
+from nats.js import JetStreamContext
+
+from contracts.registry import JOURNAL_REGISTRY
+from contracts.streams import JOURNAL
+from contracts.subjects import journal_filter
+from services.common.db import PROJECTOR_MIGRATIONS, Connection, Pool, quote_ident
+from services.common.projector import Projector, RebuildResult
+from services.exporter.adapters.export_projection import NAME, ExportDocsProjection
+from services.exporter.application.ports import Cut
+from services.exporter.domain.docs import Doc
+from services.exporter.domain.pseudonym import Pseudonymiser
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+FETCH = 500  # rows per round trip of the cursor: memory stays bounded whatever the year's size
+
+_CHECKPOINT = "SELECT last_seq FROM projection_checkpoints WHERE name = $1"
+_CHANGED = (
+    "SELECT kind, record_id, seq, content::text FROM docs "
+    "WHERE school = $1 AND year = $2 AND seq > $3 AND seq <= $4 ORDER BY kind, record_id"
+)
+_ALL = (
+    "SELECT kind, record_id, seq, content::text FROM docs "
+    "WHERE school = $1 AND year = $2 AND seq <= $3 ORDER BY kind, record_id"
+)
+_YEARS = "SELECT school, year FROM docs WHERE kind = 'school' ORDER BY school, year"
+
+
+def export_projector(
+    js: JetStreamContext, pool: Pool, pseudonymiser: Pseudonymiser, filter_subject: str
+) -> Projector:
+    """The export state's projector over the JOURNAL stream (or part of it)."""
+    return Projector(
+        js,
+        pool,
+        stream=JOURNAL.name,
+        filter_subject=filter_subject,
+        registry=JOURNAL_REGISTRY,
+        projection=ExportDocsProjection(pseudonymiser),
+    )
+
+
+class PgExportState:
+    """`ExportState` on the exporter's schema, folded by a projector that runs on demand.
+
+    The projector is drained before each cut rather than run continuously, under an advisory
+    lock (processes) and an asyncio lock (tasks), and its feed is closed after each drain, so
+    that two processes never pull from the durable consumer at once.
+    """
+
+    def __init__(
+        self, js: JetStreamContext, pool: Pool, schema: str, pseudonymiser: Pseudonymiser
+    ) -> None:
+        self._js = js
+        self._pool = pool
+        self._schema = schema
+        self._pseudonymiser = pseudonymiser
+        self.projector = export_projector(js, pool, pseudonymiser, journal_filter())
+        self._draining = asyncio.Lock()
+
+    async def catch_up(self) -> int:
+        """Fold the journal up to its current end; answer the checkpoint."""
+        async with self._draining, self._pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock(hashtext('exporter:drain'))")
+            try:
+                return await self.projector.drain()
+            finally:
+                await self.projector.close()
+                await conn.execute("SELECT pg_advisory_unlock(hashtext('exporter:drain'))")
+
+    async def journal_last_seq(self) -> int:
+        """The JOURNAL stream's last sequence now."""
+        info = await self._js.stream_info(JOURNAL.name)
+        return int(info.state.last_seq)
+
+    @contextlib.asynccontextmanager
+    async def changed(self, school: str, year: int, after: int) -> AsyncIterator[Cut]:
+        """Documents changed in (after, checkpoint], from one REPEATABLE READ snapshot."""
+        async with self._pool.acquire() as conn, _snapshot(conn):
+            checkpoint = int(await conn.fetchval(_CHECKPOINT, NAME) or 0)
+            docs = _stream(conn, _CHANGED, school, year, after, checkpoint)
+            try:
+                yield Cut(checkpoint, docs)
+            finally:
+                await docs.aclose()  # before the snapshot ends, also when a publish failed
+
+    @contextlib.asynccontextmanager
+    async def full(self, school: str, year: int, until: int) -> AsyncIterator[Cut]:
+        """Replay (school, year) up to `until` into a scratch schema; read it; drop it."""
+        scratch = f"{self._schema}_full_{secrets.token_hex(4)}"
+        projector = export_projector(
+            self._js, self._pool, self._pseudonymiser, journal_filter(year, school)
+        )
+        try:
+            await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS, until=until)
+            async with self._pool.acquire() as conn, _snapshot(conn):
+                await conn.execute(f"SET LOCAL search_path TO {quote_ident(scratch)}")
+                docs = _stream(conn, _ALL, school, year, until)
+                try:
+                    yield Cut(until, docs)
+                finally:
+                    await docs.aclose()
+        finally:
+            async with self._pool.acquire() as conn:
+                await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(scratch)} CASCADE")
+
+    async def rebuild(self) -> RebuildResult:
+        """Replay the whole journal into a scratch schema and copy the documents in.
+
+        Not a schema swap: the runs table shares the schema and must survive. Documents,
+        checkpoint and dead letters are replaced in one transaction under the drain lock.
+        """
+        scratch = f"{self._schema}_rebuild_{secrets.token_hex(4)}"
+        projector = export_projector(self._js, self._pool, self._pseudonymiser, journal_filter())
+        async with self._draining, self._pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock(hashtext('exporter:drain'))")
+            try:
+                result = await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS)
+                async with conn.transaction():
+                    for statement, by_name in _replace_from(quote_ident(scratch)):
+                        await conn.execute(statement, *([NAME] if by_name else []))
+            finally:
+                await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(scratch)} CASCADE")
+                await conn.execute("SELECT pg_advisory_unlock(hashtext('exporter:drain'))")
+        return dataclasses.replace(result, schema=self._schema)
+
+    async def exported_years(self) -> list[tuple[str, int]]:
+        """Every (school, year) that has a school document."""
+        rows = await self._pool.fetch(_YEARS)
+        return [(row[0], row[1]) for row in rows]
+
+
+def _replace_from(scratch: str) -> list[tuple[str, bool]]:
+    """Statements that copy a rebuild in, each with whether it takes the projection name."""
+    dead = "projection, stream_seq, subject, event_type, reason, body, headers"
+    return [
+        ("LOCK TABLE projection_checkpoints IN ACCESS EXCLUSIVE MODE", False),
+        ("TRUNCATE docs", False),
+        (f"INSERT INTO docs SELECT * FROM {scratch}.docs", False),  # noqa: S608 - quoted
+        ("DELETE FROM dead_letters WHERE projection = $1", True),
+        (
+            f"INSERT INTO dead_letters ({dead}) SELECT {dead} "  # noqa: S608 - quoted
+            f"FROM {scratch}.dead_letters WHERE projection = $1",
+            True,
+        ),
+        (
+            "INSERT INTO projection_checkpoints (name, last_seq) SELECT name, last_seq "  # noqa: S608
+            f"FROM {scratch}.projection_checkpoints WHERE name = $1 ON CONFLICT (name) "
+            "DO UPDATE SET last_seq = excluded.last_seq, updated_at = now()",
+            True,
+        ),
+    ]
+
+
+@contextlib.asynccontextmanager
+async def _snapshot(conn: Connection) -> AsyncIterator[None]:
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        # Planned for this school and range, not from a generic plan cached on the connection.
+        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        yield
+
+
+async def _stream(conn: Connection, query: str, *args: object) -> AsyncGenerator[Doc, None]:
+    """Documents through a server-side cursor, a bounded number of rows at a time."""
+    async for row in conn.cursor(query, *args, prefetch=FETCH):
+        yield Doc(row[0], row[1], row[2], json.loads(row[3]))

@@ -1,0 +1,117 @@
+"""The runs table and the run lock, in PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from services.common.db import Pool
+from services.exporter.application.ports import RunRecord
+
+_COLUMNS = (
+    "run_id, school, year, kind, trigger, from_seq, started_at, status, batch_id, to_seq, "
+    "finished_at, records, files_copied, checksum, duration_ms, error"
+)
+_SAVE = (
+    f"INSERT INTO runs ({_COLUMNS}) VALUES "  # noqa: S608 - constant column list
+    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+    "ON CONFLICT (run_id) DO UPDATE SET from_seq = excluded.from_seq, "
+    "status = excluded.status, batch_id = excluded.batch_id, to_seq = excluded.to_seq, "
+    "finished_at = excluded.finished_at, records = excluded.records, "
+    "files_copied = excluded.files_copied, checksum = excluded.checksum, "
+    "duration_ms = excluded.duration_ms, error = excluded.error"
+)
+_SELECT = f"SELECT {_COLUMNS} FROM runs"  # noqa: S608 - constant column list
+_INTERRUPT = (
+    "UPDATE runs SET status = 'failed', finished_at = now(), "
+    "error = 'interrupted: the process running it stopped' "
+    "WHERE school = $1 AND year = $2 AND status = 'running'"
+)
+
+
+def _run(row: Any) -> RunRecord:  # noqa: ANN401 - an asyncpg record
+    return RunRecord(*row)
+
+
+class PgRuns:
+    """`Runs` on the exporter's schema; the lock is a session advisory lock per (school, year)."""
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    @contextlib.asynccontextmanager
+    async def lock(self, school: str, year: int) -> AsyncIterator[None]:
+        """Hold `pg_advisory_lock` on a connection of its own for the run's whole duration.
+
+        If the process dies, PostgreSQL ends the session and the lock with it.
+        """
+        key = f"exporter:run:{school}:{year}"
+        async with self._pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock(hashtext($1))", key)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
+
+    async def interrupt_stale(self, school: str, year: int) -> int:
+        """Mark runs left 'running' by a dead process as failed (call under the lock)."""
+        status = await self._pool.execute(_INTERRUPT, school, year)
+        return int(status.rsplit(" ", 1)[-1])
+
+    async def last_delta(self, school: str, year: int) -> RunRecord | None:
+        """The last 'published' or 'empty' delta of the school year."""
+        row = await self._pool.fetchrow(
+            f"{_SELECT} WHERE school = $1 AND year = $2 AND kind = 'delta' "
+            "AND status IN ('published', 'empty') ORDER BY to_seq DESC, started_at DESC LIMIT 1",
+            school,
+            year,
+        )
+        return None if row is None else _run(row)
+
+    async def find_done(self, batch_id: str) -> RunRecord | None:
+        """A run that published (or found empty) this batch."""
+        row = await self._pool.fetchrow(
+            f"{_SELECT} WHERE batch_id = $1 AND status IN ('published', 'empty') "
+            "ORDER BY started_at LIMIT 1",
+            batch_id,
+        )
+        return None if row is None else _run(row)
+
+    async def save(self, run: RunRecord) -> None:
+        """Insert or update a run."""
+        await self._pool.execute(
+            _SAVE,
+            run.run_id,
+            run.school,
+            run.year,
+            run.kind,
+            run.trigger,
+            run.from_seq,
+            run.started_at,
+            run.status,
+            run.batch_id,
+            run.to_seq,
+            run.finished_at,
+            run.records,
+            run.files_copied,
+            run.checksum,
+            run.duration_ms,
+            run.error,
+        )
+
+    async def get(self, run_id: uuid.UUID) -> RunRecord | None:
+        """One run."""
+        row = await self._pool.fetchrow(f"{_SELECT} WHERE run_id = $1", run_id)
+        return None if row is None else _run(row)
+
+    async def recent(self, school: str, year: int, limit: int) -> list[RunRecord]:
+        """The latest runs, newest first."""
+        rows = await self._pool.fetch(
+            f"{_SELECT} WHERE school = $1 AND year = $2 ORDER BY started_at DESC LIMIT $3",
+            school,
+            year,
+            limit,
+        )
+        return [_run(row) for row in rows]

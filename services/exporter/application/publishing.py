@@ -1,0 +1,145 @@
+"""Publishing one batch: records in index order, then the homework files, then the manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from contracts import envelope as hdr
+from contracts import subjects
+from contracts.base import Event
+from contracts.diary import BatchChecksum, BatchKind, BatchManifest, LessonRecord, canonical_json
+from contracts.envelope import Actor, Envelope
+from contracts.journal import Attachment
+from services.exporter.application.ports import Deps
+from services.exporter.application.window import Window
+from services.exporter.domain import batches
+from services.exporter.domain.docs import Doc
+from services.exporter.domain.records import to_record
+
+EXPORTER = Actor(id="exporter", role="system")
+_TRANSPORT = ("batch_id", "index", "seq")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchInfo:
+    """Where a batch goes and what it covers."""
+
+    batch_id: str
+    kind: BatchKind
+    school: str
+    year: int
+    from_seq: int
+    to_seq: int
+    cut_at: dt.datetime
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What a batch held: its records, their checksum, the files copied for it."""
+
+    records: int
+    checksum: str | None
+    files_copied: int
+
+
+def envelope_body(
+    info: BatchInfo, event_id: uuid.UUID, event: Event, data: dict[str, Any]
+) -> bytes:
+    """The message body: the envelope around `data` (the event's JSON form)."""
+    return (
+        Envelope(
+            event_id=event_id,
+            event_type=event.event_type,
+            schema_version=event.schema_version,
+            occurred_at=info.cut_at,
+            actor=EXPORTER,
+            school=info.school,
+            year=info.year,
+            correlation_id=info.correlation_id,
+            causation_id=info.batch_id,
+            data=data,
+        )
+        .model_dump_json()
+        .encode()
+    )
+
+
+def headers_for(event: Event, msg_id: str, correlation_id: str) -> dict[str, str]:
+    """The NATS headers of an exported message."""
+    return {
+        hdr.HEADER_EVENT_TYPE: event.event_type,
+        hdr.HEADER_SCHEMA_VERSION: str(event.schema_version),
+        hdr.HEADER_MSG_ID: msg_id,
+        hdr.HEADER_CORRELATION_ID: correlation_id,
+    }
+
+
+async def publish_batch(deps: Deps, info: BatchInfo, docs: AsyncIterator[Doc]) -> Published:
+    """Publish the documents as records 0..n-1, copy their files, then publish the manifest.
+
+    Nothing at all is published when there are no documents (the run is 'empty').
+    """
+    checksum = BatchChecksum()
+    files: dict[str, Attachment] = {}
+    window = Window(deps.publish_window)
+    try:
+        async for doc in docs:
+            await window.submit(_publish_record(deps, info, doc, checksum, files))
+        await window.drain()
+    except BaseException:
+        await window.cancel()
+        raise
+    if checksum.count == 0:
+        return Published(0, None, 0)
+    copied = 0
+    for attachment in files.values():
+        copied += await deps.files.copy(attachment)
+    manifest = BatchManifest(
+        batch_id=info.batch_id,
+        kind=info.kind,
+        from_seq=info.from_seq,
+        to_seq=info.to_seq,
+        records=checksum.count,
+        checksum=checksum.hexdigest(),
+        cut_at=info.cut_at,
+    )
+    body = envelope_body(
+        info, batches.manifest_event_id(info.batch_id), manifest, manifest.model_dump(mode="json")
+    )
+    await deps.publisher.publish(
+        subjects.diary_manifest(info.year, info.school, info.batch_id),
+        body,
+        headers_for(manifest, batches.manifest_msg_id(info.batch_id), info.correlation_id),
+    )
+    return Published(checksum.count, manifest.checksum, copied)
+
+
+def _publish_record(
+    deps: Deps,
+    info: BatchInfo,
+    doc: Doc,
+    checksum: BatchChecksum,
+    files: dict[str, Attachment],
+) -> Coroutine[Any, Any, None]:
+    """Account for the next record (in index order, now) and answer its publish coroutine."""
+    index = checksum.count
+    record = to_record(doc, info.batch_id, index)
+    data = record.model_dump(mode="json")
+    content = {k: v for k, v in data.items() if k not in _TRANSPORT}
+    digest = hashlib.sha256(canonical_json(content)).hexdigest()
+    checksum.add(index, doc.kind, doc.record_id, doc.seq, digest)
+    if isinstance(record, LessonRecord):
+        for attachment in record.files:
+            files.setdefault(attachment.attachment_id, attachment)
+    event_id = batches.record_event_id(info.batch_id, index)
+    return deps.publisher.publish(
+        subjects.diary_record(info.year, info.school, doc.kind, doc.record_id),
+        envelope_body(info, event_id, record, data),
+        headers_for(record, batches.record_msg_id(info.batch_id, index), info.correlation_id),
+    )

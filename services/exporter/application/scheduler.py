@@ -1,0 +1,82 @@
+"""The schedule: a daily delta and a monthly full for every school year in the export state.
+
+A failed scheduled run is retried with growing delays a bounded number of times, then left
+'failed' in the runs table for the operator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import structlog
+
+from contracts.diary import BatchKind
+from services.exporter.application.exporting import ExportFailed, Outcome, export
+from services.exporter.application.ports import Deps
+from services.exporter.domain.schedule import Schedule, next_due
+
+logger = structlog.get_logger()
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """How often and after how long a failed scheduled run is tried again."""
+
+    attempts: int = 3
+    first_delay: float = 60.0
+
+
+async def export_with_retries(
+    deps: Deps, school: str, year: int, kind: BatchKind, retry: Retry
+) -> Outcome | None:
+    """One scheduled export, retried after failures; None when every attempt failed."""
+    delay = retry.first_delay
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            return await export(deps, school, year, kind, "schedule")
+        except ExportFailed as failure:
+            logger.warning(
+                "export.schedule_attempt_failed",
+                school=school,
+                year=year,
+                kind=kind,
+                attempt=attempt,
+                error=failure.run.error,
+            )
+            if attempt < retry.attempts:
+                await asyncio.sleep(delay)
+                delay *= 2
+    return None
+
+
+async def run_due(deps: Deps, kinds: tuple[BatchKind, ...], retry: Retry) -> int:
+    """Run the due kinds for every school year that has a school document; answer the failures."""
+    await deps.state.catch_up()
+    failures = 0
+    for school, year in await deps.state.exported_years():
+        for kind in kinds:
+            if await export_with_retries(deps, school, year, kind, retry) is None:
+                failures += 1
+    return failures
+
+
+async def run_schedule(deps: Deps, schedule: Schedule, retry: Retry, stop: asyncio.Event) -> None:
+    """Wait for each due moment and run what is due, until `stop` is set."""
+    after = deps.clock.now()
+    while not stop.is_set():
+        due, kinds = next_due(after, schedule)
+        wait = max((due - deps.clock.now()).total_seconds(), 0.0)
+        logger.info("export.schedule_next", due=due.isoformat(), kinds=list(kinds))
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=wait)
+        except TimeoutError:
+            pass
+        else:
+            return
+        try:
+            await run_due(deps, kinds, retry)
+        except Exception:  # the schedule must outlive any single failure
+            logger.exception("export.schedule_failed", due=due.isoformat())
+        # Counting from `due`, not the clock: a timer that fires early never runs a slot twice.
+        after = max(due, deps.clock.now())

@@ -1,0 +1,94 @@
+"""The composition root: real adapters for the exporter, built and closed in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from asyncpg import Pool
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts.streams import DIARY, HOMEWORK_FILES_BUCKET, JOURNAL
+from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
+from services.common.jetstream import connect, ensure_stream
+from services.common.projector import RebuildResult
+from services.exporter.adapters.clock import SystemClock
+from services.exporter.adapters.diary_publisher import JetStreamPublisher
+from services.exporter.adapters.export_state import MIGRATIONS, PgExportState
+from services.exporter.adapters.files import ObjectStoreCopier, open_bucket
+from services.exporter.adapters.runs_pg import PgRuns
+from services.exporter.application.ports import Deps
+from services.exporter.application.scheduler import Retry, run_schedule
+from services.exporter.domain.pseudonym import Pseudonymiser
+from services.exporter.domain.schedule import Schedule, parse_time
+from services.exporter.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The running service: its Deps and the resources behind them."""
+
+    deps: Deps
+    nats: Client
+    js: JetStreamContext
+    pool: Pool
+    state: PgExportState
+    pseudonymiser: Pseudonymiser
+    scheduling: bool
+
+
+def schedule_of(settings: Settings) -> Schedule:
+    """The export schedule the settings describe."""
+    return Schedule(
+        daily_at=parse_time(settings.daily_at),
+        monthly_day=settings.monthly_day,
+        monthly_at=parse_time(settings.monthly_at),
+        timezone=settings.timezone,
+    )
+
+
+@contextlib.asynccontextmanager
+async def build(settings: Settings) -> AsyncIterator[Runtime]:
+    """Connect, provision streams, buckets and schema; run the schedule (unless disabled)."""
+    nc = await connect(settings.nats.url, name="exporter")
+    js = nc.jetstream()
+    await ensure_stream(js, JOURNAL)
+    await ensure_stream(js, DIARY)
+    source = await open_bucket(js, HOMEWORK_FILES_BUCKET, "homework attachments")
+    target = await open_bucket(js, settings.files_bucket, "homework files for the e-diary")
+    pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
+    await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    pseudonymiser = Pseudonymiser(settings.pseudonym_key.get_secret_value().encode())
+    state = PgExportState(js, pool, settings.pg.schema_name, pseudonymiser)
+    deps = Deps(
+        runs=PgRuns(pool),
+        state=state,
+        publisher=JetStreamPublisher(js),
+        files=ObjectStoreCopier(source, target),
+        clock=SystemClock(),
+        publish_window=settings.publish_window,
+    )
+    stop = asyncio.Event()
+    task = None
+    if settings.schedule_enabled:
+        retry = Retry(settings.retry_attempts, settings.retry_delay_seconds)
+        task = asyncio.create_task(run_schedule(deps, schedule_of(settings), retry, stop))
+    try:
+        yield Runtime(deps, nc, js, pool, state, pseudonymiser, task is not None)
+    finally:
+        stop.set()
+        if task is not None:
+            task.cancel()  # a run in progress stops; its record says 'running' until the next
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await state.projector.close()
+        await pool.close()
+        await nc.drain()
+
+
+async def rebuild_state(runtime: Runtime) -> RebuildResult:
+    """Rebuild the export state from sequence 1 and copy it in (the runs table stays)."""
+    return await runtime.state.rebuild()

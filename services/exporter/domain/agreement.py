@@ -1,0 +1,144 @@
+"""Does the diary show what the journal says? The automated form of the monthly diary check.
+
+Both sides arrive as records ordered by (kind, id) in byte order: the journal's record facts
+(school-side pupil ids, substituted here with pseudonyms) and the diary's current records. The
+application merges the two (`services.exporter.application.agreement`); this module says what a
+difference between two records is, down to the field, the mark or the pupil.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from contracts.diary import ClassRecord, LessonRecord
+
+Kind = Literal["class", "lesson"]
+Problem = Literal["missing_in_diary", "extra_in_diary", "different"]
+Pseudonymise = Callable[[str], str]
+COMPARED_KINDS: tuple[Kind, ...] = ("class", "lesson")
+
+# Lists inside a record, and what identifies one of their items.
+_ITEM_KEYS: Mapping[str, tuple[str, ...]] = {
+    "members": ("pupil", "since"),
+    "teaching": ("teacher_id", "subject_id", "group"),
+    "files": ("attachment_id",),
+    "marks": ("mark_id",),
+    "absences": ("pupil",),
+}
+# Stand-ins for where a record travelled: the check compares what records say.
+_TRANSPORT = {"batch_id": "check", "index": 0, "seq": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One disagreement: `where` is e.g. `marks[m-17].value`, empty for a whole record."""
+
+    kind: str
+    record_id: str
+    problem: Problem
+    where: str = ""
+    journal: Any = None
+    diary: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One record of either side: its kind, id and content (the record's fields)."""
+
+    kind: str
+    record_id: str
+    content: Mapping[str, Any]
+
+
+def from_journal(line: Line, pseudonym: Pseudonymise) -> BaseModel:
+    """The journal's facts as the record the diary should hold (pupils by pseudonym)."""
+    content = dict(line.content)
+    for name in ("members", "marks", "absences"):
+        if name in content:
+            content[name] = [_pseudonymised(item, pseudonym) for item in content[name]]
+    return _record(line.kind, content)
+
+
+def from_diary(line: Line) -> BaseModel:
+    """The diary's record, read back into its contract model."""
+    return _record(line.kind, dict(line.content))
+
+
+def differences(journal: BaseModel, diary: BaseModel) -> list[Difference]:
+    """Field by field, and item by item inside lists, what the diary shows differently."""
+    kind = "class" if isinstance(journal, ClassRecord) else "lesson"
+    record_id = journal.record_id if isinstance(journal, ClassRecord | LessonRecord) else ""
+    found: list[Difference] = []
+    ours, theirs = dict(journal), dict(diary)
+    for name, value in ours.items():
+        other = theirs.get(name)
+        if name in _ITEM_KEYS:
+            found.extend(_list_differences(kind, record_id, name, value, other))
+        elif value != other:
+            found.append(
+                Difference(kind, record_id, "different", name, _plain(value), _plain(other))
+            )
+    return found
+
+
+def order_key(line: Line) -> tuple[bytes, bytes]:
+    """Where a line sorts: (kind, id) in byte order, as both sides send them."""
+    return line.kind.encode(), line.record_id.encode()
+
+
+def _record(kind: str, content: dict[str, Any]) -> BaseModel:
+    model = ClassRecord if kind == "class" else LessonRecord
+    return model.model_validate({**content, **_TRANSPORT})
+
+
+def _pseudonymised(item: Mapping[str, Any], pseudonym: Pseudonymise) -> dict[str, Any]:
+    rest = {k: v for k, v in item.items() if k != "pupil_id"}
+    return {**rest, "pupil": pseudonym(str(item["pupil_id"]))}
+
+
+def _list_differences(
+    kind: str,
+    record_id: str,
+    name: str,
+    ours: Iterable[BaseModel],
+    theirs: Iterable[BaseModel] | None,
+) -> Iterator[Difference]:
+    key_fields = _ITEM_KEYS[name]
+
+    def keyed(items: Iterable[BaseModel] | None) -> dict[str, BaseModel]:
+        return {"/".join(str(getattr(item, f)) for f in key_fields): item for item in items or ()}
+
+    mine, other = keyed(ours), keyed(theirs)
+    for key in sorted(mine.keys() | other.keys()):
+        where = f"{name}[{key}]"
+        if key not in other:
+            yield Difference(kind, record_id, "missing_in_diary", where, _plain(mine[key]))
+        elif key not in mine:
+            yield Difference(kind, record_id, "extra_in_diary", where, None, _plain(other[key]))
+        else:
+            a, b = dict(mine[key]), dict(other[key])
+            for field, value in a.items():
+                if value != b.get(field):
+                    yield Difference(
+                        kind,
+                        record_id,
+                        "different",
+                        f"{where}.{field}",
+                        _plain(value),
+                        _plain(b.get(field)),
+                    )
+
+
+def _plain(value: object) -> object:
+    """A JSON-friendly form of a compared value, for the report."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)

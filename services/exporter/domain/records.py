@@ -1,0 +1,18 @@
+"""From documents to contract records (built only when publishing: validation costs)."""
+
+from __future__ import annotations
+
+from contracts.diary import ClassRecord, LessonRecord, Record, SchoolRecord
+from services.exporter.domain.docs import Doc
+
+RECORD_MODELS: dict[str, type[Record]] = {
+    "school": SchoolRecord,
+    "class": ClassRecord,
+    "lesson": LessonRecord,
+}
+
+
+def to_record(doc: Doc, batch: str, index: int) -> Record:
+    """The document as the `index`-th record of `batch` (validated as its contract model)."""
+    model = RECORD_MODELS[doc.kind]
+    return model.model_validate({**doc.content, "batch_id": batch, "index": index, "seq": doc.seq})

@@ -1,0 +1,138 @@
+"""`python -m services.exporter <command>`: the exporter's operator commands.
+
+run --kind delta|full --school S --year Y    export now
+runs --school S --year Y [--limit N]         recent runs
+grant --school S --year Y --uid N --pupil P [--relation parent|pupil]
+grant --school S --year Y --uid N --class C [--subject X]
+revoke ... (the same scope) [--reason R]     end a grant
+projection status|rebuild                    the export state (documents folded from the journal)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from contracts.diary import ClassScope, PupilScope
+from services.exporter import bootstrap
+from services.exporter.application import grants
+from services.exporter.application.exporting import ExportFailed, export
+from services.exporter.entrypoints.dto import RunOut
+from services.exporter.settings import Settings
+
+_console = Console(stderr=True)
+
+
+def _offline(settings: Settings) -> Settings:
+    """A one-shot command never runs the schedule."""
+    return settings.model_copy(update={"schedule_enabled": False})
+
+
+def _show(run: RunOut) -> None:
+    print(json.dumps(run.model_dump(mode="json"), ensure_ascii=False))
+
+
+async def run_export(settings: Settings, kind: Any, school: str, year: int) -> int:  # noqa: ANN401
+    """Run one export and print its record (exit 1 when it failed)."""
+    async with bootstrap.build(_offline(settings)) as runtime:
+        with _console.status(f"exporting {kind} of {school} {year}…"):
+            try:
+                outcome = await export(runtime.deps, school, year, kind, "cli")
+            except ExportFailed as failure:
+                _show(RunOut.of(failure.run))
+                return 1
+    _show(RunOut.of(outcome.run, already=outcome.already))
+    return 0
+
+
+async def list_runs(settings: Settings, school: str, year: int, limit: int) -> int:
+    """Print the recent runs, newest first, one JSON object a line."""
+    async with bootstrap.build(_offline(settings)) as runtime:
+        for run in await runtime.deps.runs.recent(school, year, limit):
+            _show(RunOut.of(run))
+    return 0
+
+
+def _scope(args: argparse.Namespace, runtime: bootstrap.Runtime) -> PupilScope | ClassScope:
+    if args.pupil is not None:
+        pupil = runtime.pseudonymiser.of(args.pupil)
+        return PupilScope(pupil=pupil, relation=args.relation)
+    return ClassScope(class_id=args.class_id, subject_id=args.subject)
+
+
+async def change_access(settings: Settings, args: argparse.Namespace) -> int:
+    """Publish a grant or its revocation and print it."""
+    async with bootstrap.build(_offline(settings)) as runtime:
+        publisher, clock = runtime.deps.publisher, runtime.deps.clock
+        scope = _scope(args, runtime)
+        where = {"school": args.school, "year": args.year, "uid": args.uid, "scope": scope}
+        if args.command == "grant":
+            event: Any = await grants.grant(publisher, clock, **where)
+        else:
+            event = await grants.revoke(publisher, clock, **where, reason=args.reason)
+    print(event.model_dump_json())
+    return 0
+
+
+async def projection(settings: Settings, command: str) -> int:
+    """Print where the export state stands, or rebuild it from sequence 1."""
+    async with bootstrap.build(_offline(settings)) as runtime:
+        if command == "rebuild":
+            with _console.status("replaying the journal into the export state…"):
+                result = await bootstrap.rebuild_state(runtime)
+            print(f"export state rebuilt: {result}")
+        else:
+            print(await runtime.state.projector.describe())
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exporter", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="export now")
+    run.add_argument("--kind", choices=("delta", "full"), default="delta")
+    runs = commands.add_parser("runs", help="recent runs")
+    runs.add_argument("--limit", type=int, default=20)
+    for sub in (run, runs):
+        sub.add_argument("--school", required=True)
+        sub.add_argument("--year", type=int, required=True)
+    for name in ("grant", "revoke"):
+        access = commands.add_parser(name, help=f"{name} a portal user's access")
+        access.add_argument("--school", required=True)
+        access.add_argument("--year", type=int, required=True)
+        access.add_argument("--uid", type=int, required=True)
+        scope = access.add_mutually_exclusive_group(required=True)
+        scope.add_argument("--pupil", help="pupil id (exported as its pseudonym)")
+        scope.add_argument("--class", dest="class_id", help="class id")
+        access.add_argument("--relation", choices=("parent", "pupil"), default="parent")
+        access.add_argument("--subject", default=None, help="with --class: one subject only")
+        access.add_argument("--reason", default="revoked", help="revoke: a reason token")
+    state = commands.add_parser("projection", help="the export state")
+    state.add_argument("action", choices=("status", "rebuild"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    args = _parser().parse_args(argv)
+    settings = Settings()  # required fields come from the environment
+    match args.command:
+        case "run":
+            return asyncio.run(run_export(settings, args.kind, args.school, args.year))
+        case "runs":
+            return asyncio.run(list_runs(settings, args.school, args.year, args.limit))
+        case "grant" | "revoke":
+            return asyncio.run(change_access(settings, args))
+        case _:
+            return asyncio.run(projection(settings, args.action))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""FastAPI dependencies of the exporter: its Deps and the administrator acting on a school."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from contracts.base import Token
+from services.common.auth import AuthError, Principal, current_principal, require_school
+from services.exporter.application.ports import Deps
+
+SchoolPath = Annotated[Token, Path(description="school id")]
+YearPath = Annotated[int, Path(ge=2000, le=2100, description="first calendar year of the year")]
+
+
+async def get_deps(request: Request) -> Deps:
+    """The Deps built by the app's lifespan."""
+    deps: Deps = request.app.state.deps
+    return deps
+
+
+async def admin_of(
+    principal: Annotated[Principal, Depends(current_principal)], school: SchoolPath
+) -> Principal:
+    """The caller, who must be an administrator of the path's school (403 otherwise)."""
+    require_school(principal, school)
+    if not principal.has("admin"):
+        raise AuthError("role_not_allowed", 403, "exports are for the administrator ('admin')")
+    return principal
+
+
+DepsDep = Annotated[Deps, Depends(get_deps)]
+AdminDep = Annotated[Principal, Depends(admin_of)]

@@ -1,0 +1,64 @@
+"""What the exporter's HTTP API accepts and answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict
+
+from contracts.diary import BatchKind
+from services.exporter.application.ports import RunRecord, RunStatus, Trigger
+
+
+class RunRequest(BaseModel):
+    """`POST /runs`: which kind of export to run now."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: BatchKind
+
+
+class RunOut(BaseModel):
+    """One export run."""
+
+    run_id: uuid.UUID
+    batch_id: str | None
+    school: str
+    year: int
+    kind: BatchKind
+    trigger: Trigger
+    from_seq: int
+    to_seq: int | None
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: RunStatus
+    records: int
+    files_copied: int
+    checksum: str | None
+    duration_ms: int | None
+    error: str | None
+    already_exported: bool = False
+
+    @classmethod
+    def of(cls, run: RunRecord, *, already: bool = False) -> RunOut:
+        """The API form of a run record."""
+        return cls(
+            run_id=run.run_id,
+            batch_id=run.batch_id,
+            school=run.school,
+            year=run.year,
+            kind=run.kind,
+            trigger=run.trigger,
+            from_seq=run.from_seq,
+            to_seq=run.to_seq,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            status=run.status,
+            records=run.records,
+            files_copied=run.files_copied,
+            checksum=run.checksum,
+            duration_ms=run.duration_ms,
+            error=run.error,
+            already_exported=already,
+        )

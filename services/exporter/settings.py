@@ -1,0 +1,55 @@
+"""The exporter's configuration, from environment variables prefixed `EXPORTER_`."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contracts.streams import DIARY_FILES_BUCKET
+from services.common.settings import AuthSettings, HttpSettings, NatsSettings, PostgresSettings
+from services.exporter.domain.pseudonym import MIN_KEY_BYTES
+
+_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class ExporterPostgres(PostgresSettings):
+    """PostgreSQL: the DSN is required; the exporter owns the schema `exporter`."""
+
+    schema_name: str = "exporter"
+
+
+class Settings(BaseSettings):
+    """Everything the exporter process reads from its environment.
+
+    The schedule is read flat, as `EXPORTER_DAILY_AT`, `EXPORTER_MONTHLY_DAY`, ...
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="EXPORTER_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    nats: NatsSettings = NatsSettings()
+    pg: ExporterPostgres
+    auth: AuthSettings
+    http: HttpSettings = HttpSettings(port=8003)
+    log_json: bool = True
+    pseudonym_key: SecretStr = Field(
+        description=f"HMAC key of pupil pseudonyms (at least {MIN_KEY_BYTES} bytes); never change"
+    )
+    schedule_enabled: bool = True
+    daily_at: str = Field(default="19:00", pattern=_TIME)
+    monthly_day: int = Field(default=1, ge=1, le=31)
+    monthly_at: str = Field(default="20:00", pattern=_TIME)
+    timezone: str = "Europe/Moscow"
+    retry_attempts: int = Field(default=3, ge=1, le=20)
+    retry_delay_seconds: float = Field(default=60.0, ge=0)
+    publish_window: int = Field(default=256, ge=1, le=10_000)
+    files_bucket: str = DIARY_FILES_BUCKET
+
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr) -> SecretStr:
+        if len(key.get_secret_value().encode()) < MIN_KEY_BYTES:
+            msg = f"pseudonym_key must be at least {MIN_KEY_BYTES} bytes long"
+            raise ValueError(msg)
+        return key

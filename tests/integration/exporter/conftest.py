@@ -1,0 +1,32 @@
+"""Fixtures of the exporter's integration tests: a journal on JetStream, an exporter runtime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL
+from services.common.eventstore import JetStreamEventStore
+from services.exporter import bootstrap
+from services.exporter.testing_http import settings_for
+from services.journal.adapters.object_store import ObjectStoreFiles, open_bucket
+from services.journal.application.ports import Deps
+from services.journal.testing import in_memory_deps, seed_small_school
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def journal(js) -> Deps:
+    """The journal's handlers on the real JOURNAL stream and homework bucket, a school seeded."""
+    files = ObjectStoreFiles(await open_bucket(js, HOMEWORK_FILES_BUCKET))
+    deps = in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=files, max_bytes=10**6)
+    await seed_small_school(deps)
+    return deps
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def exporter(js, nats_url, database_url, pg_schema) -> AsyncIterator[bootstrap.Runtime]:
+    """The exporter's runtime (no schedule) on the test's schema."""
+    settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+    async with bootstrap.build(settings) as runtime:
+        yield runtime

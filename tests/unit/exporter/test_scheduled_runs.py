@@ -1,0 +1,133 @@
+"""Scheduled runs with in-memory adapters: retries with backoff, bounded, then left failed."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+
+from services.exporter.application.ports import Cut, Deps, RunRecord
+from services.exporter.application.scheduler import Retry, export_with_retries, run_due
+from services.exporter.domain.docs import Doc
+
+NOW = dt.datetime(2026, 10, 1, 16, 0, tzinfo=dt.UTC)
+SCHOOL_DOC = Doc(
+    "school",
+    "s1",
+    3,
+    {
+        "school_id": "s1",
+        "starts_on": None,
+        "ends_on": None,
+        "periods": [],
+        "scale": [],
+        "work_kinds": [],
+        "subjects": [],
+    },
+)
+
+
+class Runs:
+    def __init__(self) -> None:
+        self.runs: dict[uuid.UUID, RunRecord] = {}
+
+    @contextlib.asynccontextmanager
+    async def lock(self, school: str, year: int) -> AsyncIterator[None]:
+        yield
+
+    async def interrupt_stale(self, school: str, year: int) -> int:
+        return 0
+
+    async def last_delta(self, school: str, year: int) -> RunRecord | None:
+        done = [r for r in self.runs.values() if r.kind == "delta" and r.status != "failed"]
+        return max(done, key=lambda r: r.to_seq or 0, default=None)
+
+    async def find_done(self, batch_id: str) -> RunRecord | None:
+        return next(
+            (r for r in self.runs.values() if r.batch_id == batch_id and r.status != "failed"),
+            None,
+        )
+
+    async def save(self, run: RunRecord) -> None:
+        self.runs[run.run_id] = run
+
+    async def get(self, run_id: uuid.UUID) -> RunRecord | None:
+        return self.runs.get(run_id)
+
+    async def recent(self, school: str, year: int, limit: int) -> list[RunRecord]:
+        return list(self.runs.values())[-limit:]
+
+
+class State:
+    async def catch_up(self) -> int:
+        return 3
+
+    async def journal_last_seq(self) -> int:
+        return 3
+
+    @contextlib.asynccontextmanager
+    async def changed(self, school: str, year: int, after: int) -> AsyncIterator[Cut]:
+        async def docs() -> AsyncIterator[Doc]:
+            if after < SCHOOL_DOC.seq:
+                yield SCHOOL_DOC
+
+        yield Cut(3, docs())
+
+    def full(self, school: str, year: int, until: int):
+        return self.changed(school, year, 0)
+
+    async def exported_years(self) -> list[tuple[str, int]]:
+        return [("s1", 2026)]
+
+
+class FlakyPublisher:
+    def __init__(self, failures: int) -> None:
+        self.failures, self.sent = failures, []
+
+    async def publish(self, subject, body, headers) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("no ack")
+        self.sent.append(subject)
+
+
+class Files:
+    async def copy(self, attachment) -> bool:
+        return True
+
+
+class Clock:
+    def now(self) -> dt.datetime:
+        return NOW
+
+
+def deps(failures: int) -> Deps:
+    return Deps(Runs(), State(), FlakyPublisher(failures), Files(), Clock())
+
+
+async def test_a_failed_scheduled_run_is_retried_until_it_succeeds():
+    d = deps(failures=2)
+    outcome = await export_with_retries(d, "s1", 2026, "delta", Retry(3, 0.0))
+    assert outcome is not None
+    assert outcome.run.status == "published"
+    assert outcome.run.trigger == "schedule"
+    statuses = sorted(r.status for r in d.runs.runs.values())
+    assert statuses == ["failed", "failed", "published"]
+    assert d.publisher.sent == [
+        "dry.2026.s1.school.s1",
+        "dry.2026.s1.batch." + outcome.run.batch_id,
+    ]
+
+
+async def test_retries_are_bounded_and_the_run_is_left_failed():
+    d = deps(failures=10)
+    assert await export_with_retries(d, "s1", 2026, "delta", Retry(2, 0.0)) is None
+    assert [r.status for r in d.runs.runs.values()] == ["failed", "failed"]
+    assert all("no ack" in r.error for r in d.runs.runs.values())
+
+
+async def test_run_due_runs_every_kind_for_every_exported_school_year():
+    d = deps(failures=0)
+    assert await run_due(d, ("full", "delta"), Retry(1, 0.0)) == 0
+    assert sorted(r.kind for r in d.runs.runs.values()) == ["delta", "full"]
