@@ -7,11 +7,13 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import httpx
 from asyncpg import Pool
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.streams import DIARY, HOMEWORK_FILES_BUCKET, JOURNAL
+from services.common.auth import DevTokenIssuer
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.jetstream import connect, ensure_stream
 from services.common.projector import RebuildResult
@@ -19,7 +21,14 @@ from services.exporter.adapters.clock import SystemClock
 from services.exporter.adapters.diary_publisher import JetStreamPublisher
 from services.exporter.adapters.export_state import MIGRATIONS, PgExportState
 from services.exporter.adapters.files import ObjectStoreCopier, open_bucket
+from services.exporter.adapters.record_feeds import (
+    DIARY_RECORDS_PATH,
+    JOURNAL_FACTS_PATH,
+    HttpRecordFeed,
+    service_tokens,
+)
 from services.exporter.adapters.runs_pg import PgRuns
+from services.exporter.application.agreement import DiaryCheck
 from services.exporter.application.ports import Deps
 from services.exporter.application.scheduler import Retry, run_schedule
 from services.exporter.domain.pseudonym import Pseudonymiser
@@ -37,6 +46,7 @@ class Runtime:
     pool: Pool
     state: PgExportState
     pseudonymiser: Pseudonymiser
+    check: DiaryCheck
     scheduling: bool
 
 
@@ -71,13 +81,15 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         clock=SystemClock(),
         publish_window=settings.publish_window,
     )
+    client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=300.0))
+    check = diary_check(settings, client, pseudonymiser)
     stop = asyncio.Event()
     task = None
     if settings.schedule_enabled:
         retry = Retry(settings.retry_attempts, settings.retry_delay_seconds)
         task = asyncio.create_task(run_schedule(deps, schedule_of(settings), retry, stop))
     try:
-        yield Runtime(deps, nc, js, pool, state, pseudonymiser, task is not None)
+        yield Runtime(deps, nc, js, pool, state, pseudonymiser, check, task is not None)
     finally:
         stop.set()
         if task is not None:
@@ -85,8 +97,23 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await state.projector.close()
+        await client.aclose()
         await pool.close()
         await nc.drain()
+
+
+def diary_check(
+    settings: Settings, client: httpx.AsyncClient, pseudonymiser: Pseudonymiser
+) -> DiaryCheck:
+    """The diary check over the journal's and the diary's HTTP APIs."""
+    fixed = settings.service_token.get_secret_value() if settings.service_token else None
+    issuer = DevTokenIssuer.from_settings(settings.auth) if settings.auth.mode == "dev" else None
+    tokens = service_tokens(fixed, issuer)
+    return DiaryCheck(
+        journal=HttpRecordFeed(client, settings.journal_url, JOURNAL_FACTS_PATH, tokens),
+        diary=HttpRecordFeed(client, settings.diary_url, DIARY_RECORDS_PATH, tokens),
+        pseudonym=pseudonymiser,
+    )
 
 
 async def rebuild_state(runtime: Runtime) -> RebuildResult:

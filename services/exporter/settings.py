@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     retry_delay_seconds: float = Field(default=60.0, ge=0)
     publish_window: int = Field(default=256, ge=1, le=10_000)
     files_bucket: str = DIARY_FILES_BUCKET
+    journal_url: str = Field(
+        default="http://127.0.0.1:8001", description="the journal's API, for the diary check"
+    )
+    diary_url: str = Field(
+        default="http://127.0.0.1:8002", description="the diary's API, for the diary check"
+    )
+    service_token: SecretStr | None = Field(
+        default=None,
+        description="bearer token (role system) for the diary check's calls; minted by the "
+        "development issuer when unset in auth mode dev",
+    )
 
     @field_validator("pseudonym_key")
     @classmethod

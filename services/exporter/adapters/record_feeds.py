@@ -6,11 +6,13 @@ is never held in memory. The exporter calls both services with a service token o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import AsyncIterator, Callable
 
 import httpx
 
+from services.common.auth import DevTokenIssuer
 from services.exporter.domain.agreement import Line
 
 TokenFor = Callable[[str], str]
@@ -46,6 +48,23 @@ class HttpRecordFeed:
                         yield _line(json.loads(text))
         except httpx.HTTPError as error:
             raise FeedUnavailable(f"GET {url}: {error}") from error
+
+
+def service_tokens(fixed: str | None, issuer: DevTokenIssuer | None) -> TokenFor:
+    """Bearer tokens (role `system`) for the check's calls: the configured one, or minted by
+    the development issuer; without either the check answers that it cannot call."""
+    if fixed is not None:
+        return lambda _school: fixed
+    if issuer is not None:
+        return lambda school: issuer.mint("exporter", ["system"], school, ttl=_TOKEN_TTL)
+
+    def refuse(_school: str) -> str:
+        raise FeedUnavailable("the diary check needs EXPORTER_SERVICE_TOKEN (auth mode jwks)")
+
+    return refuse
+
+
+_TOKEN_TTL = dt.timedelta(minutes=10)
 
 
 def _line(document: dict[str, object]) -> Line:

@@ -87,6 +87,29 @@ async def _merge(
             mine, other = await ours.next(), await theirs.next()
 
 
+@dataclass(frozen=True, slots=True)
+class DiaryCheck:
+    """The check wired to its two feeds and the pseudonym key."""
+
+    journal: RecordFeed
+    diary: RecordFeed
+    pseudonym: Pseudonymise
+
+    async def run(
+        self, school: str, year: int, now: dt.datetime, keep: int = REPORTED_DIFFERENCES
+    ) -> CheckReport:
+        """Compare the journal with the diary for a school year."""
+        return await check(
+            journal=self.journal,
+            diary=self.diary,
+            pseudonym=self.pseudonym,
+            school=school,
+            year=year,
+            now=now,
+            keep=keep,
+        )
+
+
 async def check(  # noqa: PLR0913 - both feeds, the key and the school year, keyword-only
     *,
     journal: RecordFeed,

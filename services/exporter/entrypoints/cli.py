@@ -5,6 +5,7 @@ runs --school S --year Y [--limit N]         recent runs
 grant --school S --year Y --uid N --pupil P [--relation parent|pupil]
 grant --school S --year Y --uid N --class C [--subject X]
 revoke ... (the same scope) [--reason R]     end a grant
+check --school S --year Y [--limit N]        compare the journal with the diary (exit 1: differ)
 projection status|rebuild                    the export state (documents folded from the journal)
 """
 
@@ -22,6 +23,7 @@ from contracts.diary import ClassScope, PupilScope
 from services.exporter import bootstrap
 from services.exporter.application import grants
 from services.exporter.application.exporting import ExportFailed, export
+from services.exporter.entrypoints.check_routes import CheckOut
 from services.exporter.entrypoints.dto import RunOut
 from services.exporter.settings import Settings
 
@@ -79,6 +81,15 @@ async def change_access(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def diary_check(settings: Settings, school: str, year: int, limit: int) -> int:
+    """Print the diary check's report as JSON; exit 1 when the diary differs from the journal."""
+    async with bootstrap.build(_offline(settings)) as runtime:
+        with _console.status(f"comparing the journal with the diary for {school} {year}…"):
+            report = await runtime.check.run(school, year, runtime.deps.clock.now(), keep=limit)
+    print(CheckOut.of(report).model_dump_json(indent=2))
+    return 0 if report.agrees else 1
+
+
 async def projection(settings: Settings, command: str) -> int:
     """Print where the export state stands, or rebuild it from sequence 1."""
     async with bootstrap.build(_offline(settings)) as runtime:
@@ -100,7 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--kind", choices=("delta", "full"), default="delta")
     runs = commands.add_parser("runs", help="recent runs")
     runs.add_argument("--limit", type=int, default=20)
-    for sub in (run, runs):
+    check = commands.add_parser("check", help="compare the journal with the diary")
+    check.add_argument("--limit", type=int, default=100, help="differences to list")
+    for sub in (run, runs, check):
         sub.add_argument("--school", required=True)
         sub.add_argument("--year", type=int, required=True)
     for name in ("grant", "revoke"):
@@ -128,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(run_export(settings, args.kind, args.school, args.year))
         case "runs":
             return asyncio.run(list_runs(settings, args.school, args.year, args.limit))
+        case "check":
+            return asyncio.run(diary_check(settings, args.school, args.year, args.limit))
         case "grant" | "revoke":
             return asyncio.run(change_access(settings, args))
         case _:

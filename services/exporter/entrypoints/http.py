@@ -17,8 +17,9 @@ from services.common.http import (
 )
 from services.common.logging import configure_logging
 from services.exporter import bootstrap
+from services.exporter.adapters.record_feeds import FeedUnavailable
 from services.exporter.application.exporting import ExportFailed
-from services.exporter.entrypoints import run_routes
+from services.exporter.entrypoints import check_routes, run_routes
 from services.exporter.entrypoints.dto import RunOut
 from services.exporter.settings import Settings
 
@@ -50,6 +51,8 @@ def create_app(
     install_error_handlers(app, {})
     app.add_exception_handler(ExportFailed, _export_failed)
     app.include_router(run_routes.router)
+    app.include_router(check_routes.router)
+    app.add_exception_handler(FeedUnavailable, _check_unavailable)
     app.include_router(health_router(lambda: readiness(app)))
     return app
 
@@ -59,6 +62,11 @@ async def _export_failed(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ExportFailed)  # noqa: S101 - registered for this type only
     run = RunOut.of(exc.run).model_dump(mode="json")
     return problem(502, "export_failed", exc.run.error or "the export failed", run=run)
+
+
+async def _check_unavailable(_request: Request, exc: Exception) -> Response:
+    """502: a side of the diary check did not answer."""
+    return problem(502, "check_unavailable", str(exc))
 
 
 async def readiness(app: FastAPI) -> dict[str, bool | str]:

@@ -1,0 +1,213 @@
+"""The journal, the exporter and the diary together: what a teacher records reaches a parent,
+depersonalised, and the diary check finds every place where the two sides disagree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import pytest_asyncio
+
+from contracts.diary import ClassScope, PupilScope
+from services.common.testing import eventually
+from services.diary.testing_http import running_diary
+from services.exporter.adapters.record_feeds import (
+    DIARY_RECORDS_PATH,
+    JOURNAL_FACTS_PATH,
+    HttpRecordFeed,
+)
+from services.exporter.application import grants
+from services.exporter.application.agreement import DiaryCheck
+from services.exporter.application.exporting import export
+from services.exporter.testing_http import running_exporter
+from services.journal.testing import (
+    CLASS_ID,
+    FIRST_MONDAY,
+    MATH_TEACHER,
+    PUPILS,
+    math_lesson_id,
+    seed_small_school,
+)
+from services.journal.testing_http import running_journal
+
+pytestmark = pytest.mark.e2e
+
+SCHOOL, YEAR = "s1", 2026
+LESSON = math_lesson_id(FIRST_MONDAY)
+JOURNAL_BASE = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
+DIARY_BASE = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
+PARENT_UID = 100001
+
+
+class Platform:
+    """The three services of one test, and the diary check wired to the first two."""
+
+    def __init__(self, journal, diary, exporter) -> None:
+        self.journal, self.diary, self.exporter = journal, diary, exporter
+        runtime = exporter.runtime
+        self.pseudonym = runtime.pseudonymiser.of
+
+        def tokens(service):  # each app here trusts its own development issuer
+            return lambda school: service.issuer.mint("exporter", ["system"], school)
+
+        # The check's feeds over the in-process apps (the same HTTP calls as in production).
+        self.check = DiaryCheck(
+            journal=HttpRecordFeed(
+                journal.http, "http://journal", JOURNAL_FACTS_PATH, tokens(journal)
+            ),
+            diary=HttpRecordFeed(diary.http, "http://diary", DIARY_RECORDS_PATH, tokens(diary)),
+            pseudonym=self.pseudonym,
+        )
+
+    def teacher(self) -> dict[str, str]:
+        return self.journal.headers(MATH_TEACHER.id, "teacher")
+
+    def system(self) -> dict[str, str]:
+        return self.diary.headers("exporter", "system")
+
+    async def export(self, kind: str = "delta") -> str:
+        """Run an export and wait until the diary has applied its batch; the batch id."""
+        await self._journal_view_caught_up()
+        outcome = await export(self.exporter.runtime.deps, SCHOOL, YEAR, kind, "api")
+        batch_id = outcome.run.batch_id
+        assert batch_id is not None
+
+        async def applied():
+            response = await self.diary.http.get(f"{DIARY_BASE}/batches", headers=self.system())
+            batch = {b["batch_id"]: b for b in response.json()}.get(batch_id)
+            assert batch is not None
+            assert batch["status"] == "applied", batch
+            return batch
+
+        return (await eventually(applied))["batch_id"]
+
+    async def _journal_view_caught_up(self) -> None:
+        # The journal's own view feeds the check; exports read the stream itself.
+        await self.journal.runtime.projector.drain()
+
+    async def run_check(self):
+        await self._journal_view_caught_up()
+        return await self.check.run(SCHOOL, YEAR, dt.datetime.now(dt.UTC))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def platform(nats_url, database_url, pg_schema, js):
+    async with (
+        running_journal(nats_url, database_url, pg_schema) as journal,
+        running_diary(nats_url, database_url, f"{pg_schema}_diary") as diary,
+        running_exporter(nats_url, database_url, f"{pg_schema}_exporter") as exporter,
+    ):
+        await seed_small_school(journal.runtime.deps)
+        yield Platform(journal, diary, exporter)
+
+
+async def _record_lesson(platform: Platform) -> list[str]:
+    body = {
+        "topic": "Сложение дробей",
+        "homework": {"text": "§12, упр. 3-5", "due_on": "2026-09-09"},
+        "marks": [
+            {"pupil_id": PUPILS[0], "value": "5", "work_kind_id": "test"},
+            {"pupil_id": PUPILS[0], "value": "3", "work_kind_id": "classwork"},
+            {"pupil_id": PUPILS[1], "value": "4", "work_kind_id": "oral"},
+        ],
+        "attendance": [{"pupil_id": PUPILS[2], "kind": "absent"}],
+    }
+    response = await platform.journal.http.post(
+        f"{JOURNAL_BASE}/entries", json=body, headers=platform.teacher()
+    )
+    assert response.status_code == 200, response.text
+    mark_ids: list[str] = response.json()["mark_ids"]
+    return mark_ids
+
+
+async def test_a_parent_sees_what_the_teacher_recorded_and_the_check_agrees(platform):
+    await _record_lesson(platform)
+    await platform.export()
+    child = platform.pseudonym(PUPILS[0])
+    deps = platform.exporter.runtime.deps
+    scope = PupilScope(pupil=child, relation="parent")
+    await grants.grant(
+        deps.publisher, deps.clock, school=SCHOOL, year=YEAR, uid=PARENT_UID, scope=scope
+    )
+    parent = platform.diary.headers("parent-1", "parent", uid=PARENT_UID)
+
+    async def day_is_visible():
+        response = await platform.diary.http.get(
+            f"{DIARY_BASE}/pupils/{child}/days/{FIRST_MONDAY}", headers=parent
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    day = await eventually(day_is_visible)
+    text = str(day)
+    assert "Сложение дробей" in text
+    assert "§12, упр. 3-5" in text
+    subject = await platform.diary.http.get(
+        f"{DIARY_BASE}/pupils/{child}/subjects/math", params={"period": "q1"}, headers=parent
+    )
+    assert subject.status_code == 200, subject.text
+    assert subject.json()["average"] == "4.33"  # (5·2 + 3·1) / 3, as the journal computes it
+    other = platform.pseudonym(PUPILS[1])
+    refused = await platform.diary.http.get(
+        f"{DIARY_BASE}/pupils/{other}/days/{FIRST_MONDAY}", headers=parent
+    )
+    assert refused.status_code == 403
+
+    report = await platform.run_check()
+    assert report.agrees, report.differences
+    assert report.journal_records == report.diary_records > 1
+
+
+async def test_the_check_names_what_the_diary_has_not_received_yet(platform):
+    mark_ids = await _record_lesson(platform)
+    await platform.export()
+    correction = {"value": "4", "work_kind_id": "test", "reason": "пересчитано"}
+    response = await platform.journal.http.post(
+        f"{JOURNAL_BASE}/marks/{mark_ids[0]}/correct", json=correction, headers=platform.teacher()
+    )
+    assert response.status_code == 200, response.text
+    reason = {"reason": "illness"}
+    response = await platform.journal.http.put(
+        f"{JOURNAL_BASE}/absences/{PUPILS[2]}/reason",
+        json=reason,
+        headers=platform.journal.headers("t-rus", "teacher"),
+    )
+    assert response.status_code == 200, response.text
+
+    report = await platform.run_check()
+    found = {(d.record_id, d.problem, d.where, d.journal, d.diary) for d in report.differences}
+    child, absent = platform.pseudonym(PUPILS[0]), platform.pseudonym(PUPILS[2])
+    assert (LESSON, "different", f"marks[{mark_ids[0]}].value", "4", "5") in found
+    assert (LESSON, "different", f"marks[{mark_ids[0]}].corrected", True, False) in found
+    assert (LESSON, "different", f"absences[{absent}].reason", "illness", "unknown") in found
+    assert (LESSON, "different", f"absences[{absent}].letter", "Б", "Н") in found
+    assert report.total_differences == len(found) == 4
+    assert child not in {d.record_id for d in report.differences}
+
+    await platform.export()
+    assert (await platform.run_check()).agrees
+
+
+async def test_a_teacher_uid_sees_the_class_subject_grid(platform):
+    await _record_lesson(platform)
+    await platform.export()
+    deps = platform.exporter.runtime.deps
+    scope = ClassScope(class_id=CLASS_ID, subject_id="math")
+    await grants.grant(
+        deps.publisher, deps.clock, school=SCHOOL, year=YEAR, uid=200001, scope=scope
+    )
+    teacher = platform.diary.headers(MATH_TEACHER.id, "teacher", uid=200001)
+
+    async def grid():
+        response = await platform.diary.http.get(
+            f"{DIARY_BASE}/classes/{CLASS_ID}/subjects/math", headers=teacher
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    body = await eventually(grid)
+    assert platform.pseudonym(PUPILS[0]) in str(body)
+    russian = await platform.diary.http.get(
+        f"{DIARY_BASE}/classes/{CLASS_ID}/subjects/russian", headers=teacher
+    )
+    assert russian.status_code == 403
