@@ -15,11 +15,10 @@ import argparse
 import asyncio
 import json
 import sys
-from typing import Any
 
 from rich.console import Console
 
-from contracts.diary import ClassScope, PupilScope
+from contracts.diary import AccessGranted, AccessRevoked, BatchKind, ClassScope, PupilScope
 from services.exporter import bootstrap
 from services.exporter.application import grants
 from services.exporter.application.exporting import ExportFailed, export
@@ -39,7 +38,7 @@ def _show(run: RunOut) -> None:
     print(json.dumps(run.model_dump(mode="json"), ensure_ascii=False))
 
 
-async def run_export(settings: Settings, kind: Any, school: str, year: int) -> int:  # noqa: ANN401
+async def run_export(settings: Settings, kind: BatchKind, school: str, year: int) -> int:
     """Run one export and print its record (exit 1 when it failed)."""
     async with bootstrap.build(_offline(settings)) as runtime:
         with _console.status(f"exporting {kind} of {school} {year}…"):
@@ -74,7 +73,7 @@ async def change_access(settings: Settings, args: argparse.Namespace) -> int:
         scope = _scope(args, runtime)
         where = {"school": args.school, "year": args.year, "uid": args.uid, "scope": scope}
         if args.command == "grant":
-            event: Any = await grants.grant(publisher, clock, **where)
+            event: AccessGranted | AccessRevoked = await grants.grant(publisher, clock, **where)
         else:
             event = await grants.revoke(publisher, clock, **where, reason=args.reason)
     print(event.model_dump_json())
