@@ -20,13 +20,16 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from nats.aio.client import Client
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common import metrics
 from services.common.auth import AuthError
+from services.common.db import Pool
 from services.common.eventstore import ConcurrencyConflict
+from services.common.projector import Projector
 
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
 CORRELATION_HEADER: Final = "X-Correlation-Id"
@@ -259,6 +262,22 @@ def _finish(scope: Scope, exchange: _Exchange, started_at: float, exc: Exception
         _log.error("http_request", **fields)
     else:
         _log.info("http_request", **fields)
+
+
+async def service_checks(
+    nats: Client, pool: Pool, projector: Projector | None = None
+) -> dict[str, bool | str]:
+    """What `/readyz` checks in every service: NATS connected, PostgreSQL answering and, where
+    the process runs one, its projector healthy."""
+    checks: dict[str, bool | str] = {"nats": nats.is_connected}
+    try:
+        async with pool.acquire() as conn:
+            checks["postgres"] = await conn.fetchval("SELECT true") is True
+    except OSError as error:
+        checks["postgres"] = str(error)
+    if projector is not None:
+        checks["projector"] = projector.status().healthy
+    return checks
 
 
 def health_router(

@@ -14,6 +14,7 @@ from services.common.http import (
     health_router,
     install_error_handlers,
     problem,
+    service_checks,
 )
 from services.common.logging import configure_logging
 from services.diary import bootstrap
@@ -66,14 +67,7 @@ def create_app(
 
 
 async def readiness(app: FastAPI) -> dict[str, bool | str]:
-    """NATS and PostgreSQL reachable, the projector running and healthy."""
+    """NATS and PostgreSQL reachable, the projector (when this process runs it) healthy."""
     runtime: bootstrap.Runtime = app.state.runtime
-    checks: dict[str, bool | str] = {"nats": runtime.nats.is_connected}
-    try:
-        async with runtime.pool.acquire() as conn:
-            checks["postgres"] = await conn.fetchval("SELECT true") is True
-    except OSError as error:
-        checks["postgres"] = str(error)
-    if runtime.projector_running:
-        checks["projector"] = runtime.projector.status().healthy
-    return checks
+    projector = runtime.projector if runtime.projector_running else None
+    return await service_checks(runtime.nats, runtime.pool, projector)

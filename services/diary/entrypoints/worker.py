@@ -7,9 +7,9 @@ For deployments that run the projector apart from the API replicas (set
 from __future__ import annotations
 
 import asyncio
-import signal
 
 from services.common.logging import configure_logging
+from services.common.worker import run_until_signalled
 from services.diary import bootstrap
 from services.diary.settings import Settings
 
@@ -17,12 +17,7 @@ from services.diary.settings import Settings
 async def run(settings: Settings) -> None:
     """Apply the DIARY feed until SIGTERM or SIGINT."""
     configure_logging(json=settings.log_json)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    async with bootstrap.build(settings.model_copy(update={"run_projector": True})):
-        await stop.wait()
+    await run_until_signalled(bootstrap.build(settings.model_copy(update={"run_projector": True})))
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from services.common.http import (
     health_router,
     install_error_handlers,
     problem,
+    service_checks,
 )
 from services.common.logging import configure_logging
 from services.exporter import bootstrap
@@ -72,10 +73,4 @@ async def _check_unavailable(_request: Request, exc: Exception) -> Response:
 async def readiness(app: FastAPI) -> dict[str, bool | str]:
     """NATS and PostgreSQL reachable."""
     runtime: bootstrap.Runtime = app.state.runtime
-    checks: dict[str, bool | str] = {"nats": runtime.nats.is_connected}
-    try:
-        async with runtime.pool.acquire() as conn:
-            checks["postgres"] = await conn.fetchval("SELECT true") is True
-    except OSError as error:
-        checks["postgres"] = str(error)
-    return checks
+    return await service_checks(runtime.nats, runtime.pool)

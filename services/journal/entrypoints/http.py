@@ -9,7 +9,12 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 
 from services.common.auth import TokenVerifier
-from services.common.http import CorrelationIdMiddleware, health_router, install_error_handlers
+from services.common.http import (
+    CorrelationIdMiddleware,
+    health_router,
+    install_error_handlers,
+    service_checks,
+)
 from services.common.logging import configure_logging
 from services.journal import bootstrap
 from services.journal.application.files import EmptyFile, FileTooLarge, UnsupportedFileType
@@ -63,14 +68,7 @@ def create_app(
 
 
 async def readiness(app: FastAPI) -> dict[str, bool | str]:
-    """NATS and PostgreSQL reachable, the projector running."""
+    """NATS and PostgreSQL reachable, the projector (when this process runs it) healthy."""
     runtime: bootstrap.Runtime = app.state.runtime
-    checks: dict[str, bool | str] = {"nats": runtime.nats.is_connected}
-    try:
-        async with runtime.pool.acquire() as conn:
-            checks["postgres"] = await conn.fetchval("SELECT true") is True
-    except OSError as error:
-        checks["postgres"] = str(error)
-    if runtime.projector_running:
-        checks["projector"] = runtime.projector.status().healthy
-    return checks
+    projector = runtime.projector if runtime.projector_running else None
+    return await service_checks(runtime.nats, runtime.pool, projector)
