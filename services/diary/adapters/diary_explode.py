@@ -139,6 +139,9 @@ _INSERTS = (
     "WHERE t.kind = 'lesson'",
 )
 _DELETES = tuple(_deletes())
+_ANALYZE_READ_TABLES = "ANALYZE records, " + ", ".join(
+    table for tables in _TABLES_BY_KIND.values() for table, _ in tables
+)
 
 
 async def prepare_touched(conn: Connection) -> None:
@@ -155,3 +158,7 @@ async def explode(conn: Connection, school: str, year: int, touched: int) -> Non
         await conn.execute(ANALYZE_TOUCHED)
     for statement in (*_DELETES, *_INSERTS):
         await conn.execute(statement, school, year)
+    if touched >= _ANALYZE_FROM:
+        # After a big batch (a first full reconciliation above all) the views' plans need the
+        # tables' new statistics now, not when autovacuum gets round to them a minute later.
+        await conn.execute(_ANALYZE_READ_TABLES)

@@ -60,10 +60,11 @@ class PgRuns:
         status = await self._pool.execute(_INTERRUPT, school, year)
         return int(status.rsplit(" ", 1)[-1])
 
-    async def last_delta(self, school: str, year: int) -> RunRecord | None:
-        """The last 'published' or 'empty' delta of the school year."""
+    async def last_cut(self, school: str, year: int) -> RunRecord | None:
+        """The 'published' or 'empty' run (delta or full) of the school year that reached
+        furthest into the journal."""
         row = await self._pool.fetchrow(
-            f"{_SELECT} WHERE school = $1 AND year = $2 AND kind = 'delta' "
+            f"{_SELECT} WHERE school = $1 AND year = $2 "
             "AND status IN ('published', 'empty') ORDER BY to_seq DESC, started_at DESC LIMIT 1",
             school,
             year,

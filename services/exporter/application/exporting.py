@@ -1,8 +1,10 @@
-"""Export runs: a delta (what changed since the last delta) or a full (the whole year).
+"""Export runs: a delta (what changed since the last run's cut) or a full (the whole year).
 
 A run holds the (school, year) lock for its whole duration, records itself in the runs table,
-and publishes one batch. A failed run leaves the delta cursor where it was: the next delta
-covers a superset, and since records are complete states the diary loses and doubles nothing.
+and publishes one batch. The delta cursor is the cut of the furthest successful run, delta or
+full (a full batch brings the diary up to its cut too). A failed run leaves the cursor where it
+was: the next delta covers a superset, and since records are complete states the diary loses
+and doubles nothing.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ async def export(deps: Deps, school: str, year: int, kind: BatchKind, trigger: T
 async def _export(deps: Deps, attempt: _Attempt) -> Outcome:
     run = attempt.run
     if run.kind == "delta":
-        last = await deps.runs.last_delta(run.school, run.year)
+        last = await deps.runs.last_cut(run.school, run.year)
         start = 0 if last is None or last.to_seq is None else last.to_seq
         await deps.state.catch_up()
         async with deps.state.changed(run.school, run.year, start) as cut:

@@ -62,8 +62,9 @@ class Runs(Protocol):
         """Mark runs left 'running' by a dead process as failed (call under the lock)."""
         ...
 
-    async def last_delta(self, school: str, year: int) -> RunRecord | None:
-        """The last 'published' or 'empty' delta: its `to_seq` is the delta cursor."""
+    async def last_cut(self, school: str, year: int) -> RunRecord | None:
+        """The furthest 'published' or 'empty' run, delta or full: its `to_seq` is the delta
+        cursor (a full batch brought the diary up to its cut as well)."""
         ...
 
     async def find_done(self, batch_id: str) -> RunRecord | None:

@@ -39,8 +39,8 @@ class Runs:
     async def interrupt_stale(self, school: str, year: int) -> int:
         return 0
 
-    async def last_delta(self, school: str, year: int) -> RunRecord | None:
-        done = [r for r in self.runs.values() if r.kind == "delta" and r.status != "failed"]
+    async def last_cut(self, school: str, year: int) -> RunRecord | None:
+        done = [r for r in self.runs.values() if r.status != "failed"]
         return max(done, key=lambda r: r.to_seq or 0, default=None)
 
     async def find_done(self, batch_id: str) -> RunRecord | None:
@@ -129,5 +129,8 @@ async def test_retries_are_bounded_and_the_run_is_left_failed():
 
 async def test_run_due_runs_every_kind_for_every_exported_school_year():
     d = deps(failures=0)
+    assert await run_due(d, ("delta", "full"), Retry(1, 0.0)) == 0
+    assert sorted(r.kind for r in d.runs.runs.values()) == ["delta", "full"]
+    # A full brings the diary up to its cut: a delta right after it has nothing to send.
     assert await run_due(d, ("full", "delta"), Retry(1, 0.0)) == 0
     assert sorted(r.kind for r in d.runs.runs.values()) == ["delta", "full"]
