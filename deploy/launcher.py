@@ -2,9 +2,11 @@
 
 1. NATS (JetStream) and PostgreSQL: `NATS_URL` / `DATABASE_URL` when set, else private servers
    whose data stays in the state folder (`.local/`), so the next run starts where this one ended.
-2. The services of `SERVICES`, each `python -m <module>` on its own port, its output prefixed
-   with its name, each waited for until `GET /readyz` answers 200.
-3. The demo school, on the first run only (`--no-demo` skips it).
+2. The services of `SERVICES` (journal, e-diary, exporter), each `python -m <module>` on its own
+   port with its own database, its output prefixed with its name, each waited for until
+   `GET /readyz` answers 200.
+3. On the first run only (`--no-demo` skips it): the demo school into the journal, then a full
+   export into the e-diary and access for four demo portal users (see `launcher_demo`).
 4. A summary with the URLs and development tokens; then it runs until Ctrl-C or SIGTERM, and
    stops the services, then the servers it started. `--once` stops right after the summary.
 """
@@ -18,12 +20,12 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from contracts.streams import JOURNAL
+from deploy import launcher_demo as demo
 from deploy import launcher_summary as summary
 from deploy.launcher_infra import (
     Infra,
@@ -37,7 +39,6 @@ from deploy.launcher_procs import (
     Child,
     LaunchError,
     prefix_for,
-    run_foreground,
     say,
     use_color,
     wait_ready,
@@ -49,6 +50,31 @@ READY_TIMEOUT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
+class Context:
+    """What a service's environment is made of: the servers, the state folder, the secret and
+    the URLs of the services started so far."""
+
+    infra: Infra
+    state: Path
+    secret: str
+    urls: dict[str, str] = field(default_factory=dict)
+
+
+def _no_extras(_context: Context) -> dict[str, str]:
+    return {}
+
+
+def _exporter_extras(context: Context) -> dict[str, str]:
+    """The pseudonym key (kept in the state folder, the same on every run) and the two APIs
+    its diary check compares (started before it)."""
+    return {
+        "EXPORTER_PSEUDONYM_KEY": summary.pseudonym_key(context.state),
+        "EXPORTER_JOURNAL_URL": context.urls["journal"],
+        "EXPORTER_DIARY_URL": context.urls["diary"],
+    }
+
+
+@dataclass(frozen=True)
 class Service:
     """One line of the service table: how to start a service and where it listens."""
 
@@ -57,6 +83,8 @@ class Service:
     env_prefix: str
     default_port: int
     database: str
+    extras: Callable[[Context], Mapping[str, str]] = _no_extras
+    """Settings of this service only, beyond those every service gets."""
 
     @property
     def port_var(self) -> str:
@@ -64,11 +92,11 @@ class Service:
         return f"{self.env_prefix}_HTTP__PORT"
 
 
-SERVICES: tuple[Service, ...] = (
+SERVICES: tuple[Service, ...] = (  # started in this order
     Service("journal", "services.journal", "JOURNAL", 8001, "journal"),
+    Service("diary", "services.diary", "DIARY", 8002, "diary"),
+    Service("exporter", "services.exporter", "EXPORTER", 8003, "exporter", _exporter_extras),
 )
-DEMO_COMMAND = ("services.journal.entrypoints.cli", "demo", "load")
-DEMO_SERVICE = "journal"
 NAME_WIDTH = max(8, *(len(s.name) for s in SERVICES))
 
 
@@ -80,7 +108,7 @@ class Interrupted(BaseException):
 class Running:
     """What `start_all` started: the watched processes, the summary's endpoints, the ports."""
 
-    infra: Infra
+    context: Context
     ports: Ports
     children: list[Child]
     endpoints: list[summary.Endpoint]
@@ -134,8 +162,8 @@ def run(args: argparse.Namespace) -> int:
         stack.callback(lock.close)  # the last thing released
         try:
             running = start_all(args, state, stack)
-            failed = not args.infra_only and not load_demo(args, state, running, stack)
-            show_summary(state, running.endpoints, time.monotonic() - started, once=args.once)
+            failed = not args.infra_only and not load_demo(args, running, stack)
+            show_summary(running, time.monotonic() - started, once=args.once)
             if not args.once:
                 supervise(running.children)
         except Interrupted:
@@ -164,6 +192,7 @@ def start_all(args: argparse.Namespace, state: Path, stack: contextlib.ExitStack
     """Infrastructure, then every service; each registers its stop on `stack`."""
     ports = Ports(state / "ports.json")
     infra, children = start_infrastructure(state, ports, stack)
+    context = Context(infra, state, summary.dev_secret(state))
     endpoints = [
         summary.Endpoint("NATS", infra.nats_url, _where(infra.private_nats, state / "nats")),
         summary.Endpoint(
@@ -171,32 +200,33 @@ def start_all(args: argparse.Namespace, state: Path, stack: contextlib.ExitStack
         ),
     ]
     if not args.infra_only:
-        secret = summary.dev_secret(state)
         for index, service in enumerate(SERVICES):
-            child, url = start_service(service, index, infra, ports, secret)
+            child = start_service(service, index, context, ports)
             stack.callback(_stop_child, child)
+            url = context.urls[service.name]
             wait_ready(child, f"{url}/readyz", READY_TIMEOUT_SECONDS)
             say(f"{service.name} is ready at {url}")
             children.append(child)
             endpoints.append(summary.Endpoint(service.name, url, f"python -m {service.module}"))
-    return Running(infra, ports, children, endpoints)
+    return Running(context, ports, children, endpoints)
 
 
 def _where(private: bool, folder: Path) -> str:
     return f"private, data in {folder}" if private else "from the environment"
 
 
-def service_env(service: Service, infra: Infra, secret: str, port: int) -> dict[str, str]:
+def service_env(service: Service, context: Context, port: int) -> dict[str, str]:
     """The environment of a service process (and of its command-line tools)."""
     prefix = service.env_prefix
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.update(
         {
-            f"{prefix}_NATS__URL": infra.nats_url,
-            f"{prefix}_PG__DSN": infra.dsn_for(service.database),
-            f"{prefix}_AUTH__DEV_SECRET": secret,
+            f"{prefix}_NATS__URL": context.infra.nats_url,
+            f"{prefix}_PG__DSN": context.infra.dsn_for(service.database),
+            f"{prefix}_AUTH__DEV_SECRET": context.secret,
             service.port_var: str(port),
             f"{prefix}_LOG_JSON": "false",
+            **service.extras(context),
         }
     )
     if use_color():
@@ -205,19 +235,20 @@ def service_env(service: Service, infra: Infra, secret: str, port: int) -> dict[
     return env
 
 
-def start_service(
-    service: Service, index: int, infra: Infra, ports: Ports, secret: str
-) -> tuple[Child, str]:
-    """Create the service's database if missing and start its process; return it and its URL."""
+def start_service(service: Service, index: int, context: Context, ports: Ports) -> Child:
+    """Create the service's database if missing and start its process (its URL goes into
+    `context.urls`)."""
+    infra = context.infra
     ensure_database(infra.admin_dsn, infra.fixed_database or service.database)
     port = ports.choose(service.name, [service.default_port])
     if port != service.default_port:
         say(f"port {service.default_port} is taken: {service.name} listens on {port}")
+    context.urls[service.name] = f"http://127.0.0.1:{port}"
     args = [sys.executable, "-m", service.module]
-    env = service_env(service, infra, secret, port)
+    env = service_env(service, context, port)
     prefix = prefix_for(service.name, index + 1, NAME_WIDTH)
     say(f"starting {service.name}: python -m {service.module} on port {port}")
-    return Child(service.name, args, env, prefix, cwd=PROJECT_ROOT), f"http://127.0.0.1:{port}"
+    return Child(service.name, args, env, prefix, cwd=PROJECT_ROOT)
 
 
 def _stop_child(child: Child) -> None:
@@ -225,46 +256,40 @@ def _stop_child(child: Child) -> None:
     say(f"{child.name} stopped ({child.describe_exit()})")
 
 
-def load_demo(
-    args: argparse.Namespace, state: Path, running: Running, stack: contextlib.ExitStack
-) -> bool:
-    """Load the demo school on the first run; False when the loader failed."""
+def load_demo(args: argparse.Namespace, running: Running, stack: contextlib.ExitStack) -> bool:
+    """The demo school into the journal, then into the e-diary with the demo grants (each once);
+    False when a step failed."""
     if args.no_demo:
         say("demo school not loaded (--no-demo)")
         return True
-    infra = running.infra
-    if summary.demo_already_loaded(state, infra.nats_url, JOURNAL.name):
-        say("demo school already loaded (an earlier run did it; --reset starts afresh)")
-        return True
-    service = next(s for s in SERVICES if s.name == DEMO_SERVICE)
-    port = running.ports.known[service.name]
-    env = service_env(service, infra, summary.dev_secret(state), port)
-    say("loading the demo school (first run only)")
-    child = Child(
-        "demo",
-        [sys.executable, "-m", *DEMO_COMMAND],
-        env,
-        prefix_for("demo", len(SERVICES) + 1, NAME_WIDTH),
-        cwd=PROJECT_ROOT,
-    )
-    stack.callback(child.stop)
-    code = run_foreground(child)
-    if code != 0:
-        say(f"the demo loader failed (exit code {code}); the services keep running", loud=True)
+    context = running.context
+    services = {s.name: s for s in SERVICES}
+
+    def env_for(name: str) -> dict[str, str]:
+        return service_env(services[name], context, running.ports.known[name])
+
+    one_off = demo.OneOff(stack, env_for, NAME_WIDTH, len(SERVICES) + 1)
+    nats_url = context.infra.nats_url
+    if not demo.load_demo(context.state, nats_url, one_off):
         return False
-    summary.mark_demo_loaded(state, infra.nats_url)
+    if not demo.export_demo(context.state, nats_url, one_off):
+        return False
+    demo.wait_for_diary(context.urls["diary"], context.state)
     return True
 
 
-def show_summary(
-    state: Path, endpoints: list[summary.Endpoint], seconds: float, *, once: bool
-) -> None:
-    """Print the URLs, tokens and a curl example (tokens also go to <state>/tokens.env)."""
-    journal = next((e.url for e in endpoints if e.name == DEMO_SERVICE), None)
-    if journal is None:
-        write_out("\n".join(f"  {e.name:<11} {e.url}  ({e.note})" for e in endpoints) + "\n")
+def show_summary(running: Running, seconds: float, *, once: bool) -> None:
+    """Print the URLs, tokens and curl examples (tokens also go to <state>/tokens.env)."""
+    context = running.context
+    if set(context.urls) != {s.name for s in SERVICES}:  # --infra-only
+        write_out("\n".join(f"  {e.name:<11} {e.url}  ({e.note})" for e in running.endpoints))
+        write_out("\n")
     else:
-        write_out(summary.summary(journal, endpoints, state, summary.dev_secret(state)))
+        diary = summary.diary_demo_of(context.state)
+        text = summary.summary(
+            context.urls, running.endpoints, context.state, context.secret, diary
+        )
+        write_out(text)
     then = "stopping now (--once)" if once else "Ctrl-C stops it"
     say(f"everything is up after {seconds:.1f} s; {then}")
 

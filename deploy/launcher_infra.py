@@ -122,12 +122,14 @@ STATE_ENTRIES = frozenset(
     {
         "ports.json",
         "dev-secret",
+        "pseudonym-key",
         "pg",
         "pg-socket",
         "pg.log",
         "nats",
         "nats.pid",
         "demo-loaded",
+        "demo-exported",
         "tokens.env",
         LOCK_FILE,
     }

@@ -1,17 +1,20 @@
-"""What the launcher tells the user once everything runs: URLs, development tokens, a curl line.
+"""What the launcher tells the user once everything runs: URLs, development tokens, curl lines.
 
-Also the development secret (generated once, kept in `<state>/dev-secret`) and the demo marker
-(`<state>/demo-loaded`, trusted only while the journal's stream still holds messages).
+Also the secrets kept in the state folder (`dev-secret`, `pseudonym-key`: generated once, 0600)
+and the demo markers: `demo-loaded` (the journal has the demo school) and `demo-exported` (the
+e-diary has it, with the grants given), each trusted only while its stream still holds messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import json
 import secrets
 import shlex
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from typing import Any
 import nats
 from nats.js.errors import NotFoundError
 
+from contracts.streams import DIARY, JOURNAL
 from services.common.auth import DevTokenIssuer
 
 SCHOOL = "s1"
@@ -30,12 +34,54 @@ FALLBACK_TEACHER = "t1"
 STAFF_USERS = (("admin", "adm1"), ("deputy", "dep1"), ("head", "head1"))
 GRID_PATH = f"/schools/{SCHOOL}/years/{YEAR}/classes/{GRID_CLASS}/subjects/math/grid"
 GRID_QUERY = "?from=2026-09-01&to=2026-10-26"
+DIARY_PATH = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
+RUNS_PATH = f"/exporter/v1/schools/{SCHOOL}/years/{YEAR}/runs"
+DIARY_WEEK = "2026-09-15"
+DIARY_PERIOD = "q1"  # the demo's lessons are in the first term; the default is today's period
 MARKER = "demo-loaded"
+EXPORT_MARKER = "demo-exported"
 
 
-def dev_secret(state: Path) -> str:
-    """The development signing secret: read from `<state>/dev-secret`, created on first use."""
-    path = state / "dev-secret"
+@dataclass(frozen=True)
+class PortalUser:
+    """A portal user of the demo: a UID with one role, given access by the demo grants."""
+
+    key: str
+    role: str
+    uid: int
+    title: str
+
+    @property
+    def user(self) -> str:
+        """The token's subject."""
+        return f"uid{self.uid}"
+
+    @property
+    def env_name(self) -> str:
+        """Its variable in tokens.env, e.g. PARENT_TOKEN."""
+        return f"{self.key.upper()}_TOKEN"
+
+
+PORTAL_USERS = (
+    PortalUser("parent", "parent", 100001, "a parent"),
+    PortalUser("pupil", "pupil", 100002, "the pupil"),
+    PortalUser("teacher_uid", "teacher", 200001, "a subject teacher"),
+    PortalUser("class_teacher_uid", "teacher", 200002, "the class teacher"),
+)
+
+
+@dataclass(frozen=True)
+class DiaryDemo:
+    """What the first run exported and granted: the pupil (and pseudonym), class and subject."""
+
+    class_id: str
+    pupil: str
+    pseudonym: str
+    subject: str
+
+
+def _secret_file(path: Path) -> str:
+    """A random secret kept in `path` (0600): read when present, created on first use."""
     with contextlib.suppress(OSError):
         if len(secret := path.read_text().strip()) >= 32:
             return secret
@@ -43,6 +89,17 @@ def dev_secret(state: Path) -> str:
     path.write_text(secret + "\n")
     path.chmod(0o600)
     return secret
+
+
+def dev_secret(state: Path) -> str:
+    """The development signing secret: read from `<state>/dev-secret`, created on first use."""
+    return _secret_file(state / "dev-secret")
+
+
+def pseudonym_key(state: Path) -> str:
+    """The exporter's pseudonym key, `<state>/pseudonym-key`: created once and then never
+    changed, since every pupil's pseudonym in the e-diary derives from it."""
+    return _secret_file(state / "pseudonym-key")
 
 
 async def _stream_messages(url: str, stream: str) -> int:
@@ -56,24 +113,74 @@ async def _stream_messages(url: str, stream: str) -> int:
     return int(info.state.messages or 0)
 
 
-def demo_already_loaded(state: Path, nats_url: str, stream: str) -> bool:
-    """True when an earlier run loaded the demo and its events are still in `stream`."""
-    if not (state / MARKER).exists():
-        return False
-    return asyncio.run(_stream_messages(nats_url, stream)) > 0
+def _marker(state: Path, name: str, nats_url: str, stream: str) -> dict[str, Any] | None:
+    """The marker's content when it exists and `stream` still holds messages, else None."""
+    try:
+        content = json.loads((state / name).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(content, dict) or asyncio.run(_stream_messages(nats_url, stream)) == 0:
+        return None
+    return content
+
+
+def _write_marker(state: Path, name: str, content: Mapping[str, Any]) -> None:
+    (state / name).write_text(json.dumps(content, ensure_ascii=False) + "\n")
+
+
+def demo_already_loaded(state: Path, nats_url: str) -> bool:
+    """True when an earlier run loaded the demo and its events are still in the journal."""
+    return _marker(state, MARKER, nats_url, JOURNAL.name) is not None
 
 
 def mark_demo_loaded(state: Path, nats_url: str) -> None:
     """Remember that the demo school is in the stream of `nats_url`, and one of its teachers."""
-    marker = {"nats_url": nats_url, "teacher": find_demo_teacher()}
-    (state / MARKER).write_text(json.dumps(marker) + "\n")
+    _write_marker(state, MARKER, {"nats_url": nats_url, "teacher": find_demo_teacher()})
+
+
+def diary_demo(state: Path, nats_url: str) -> DiaryDemo | None:
+    """What an earlier run exported and granted, when the DIARY stream still holds it."""
+    if _marker(state, EXPORT_MARKER, nats_url, DIARY.name) is None:
+        return None
+    return diary_demo_of(state)
+
+
+def diary_demo_of(state: Path) -> DiaryDemo | None:
+    """The exported demo as the marker remembers it (no check of the stream)."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        content = json.loads((state / EXPORT_MARKER).read_text())
+        return DiaryDemo(
+            content["class"], content["pupil"], content["pseudonym"], content["subject"]
+        )
+    return None
+
+
+def mark_diary_demo(
+    state: Path, nats_url: str, demo: DiaryDemo, grants: Sequence[tuple[int, Sequence[str]]]
+) -> None:
+    """Remember the full export and the grants given (UID and `exporter grant` scope)."""
+    content = {
+        "nats_url": nats_url,
+        "class": demo.class_id,
+        "pupil": demo.pupil,
+        "pseudonym": demo.pseudonym,
+        "subject": demo.subject,
+        "grants": [{"uid": uid, "scope": list(scope)} for uid, scope in grants],
+    }
+    _write_marker(state, EXPORT_MARKER, content)
+
+
+@functools.cache
+def demo_steps() -> tuple[Any, ...]:
+    """The steps of the generated demo school (the journal's generator; raises if it fails)."""
+    demo: Any = importlib.import_module("services.journal.application.demo")
+    return tuple(demo.generate(DEMO_SEED).steps)
 
 
 def find_demo_teacher() -> str | None:
     """A teacher who teaches in class 5a in the generated demo school (no I/O), if any."""
     try:  # the generator is the journal's; it is only read here, never required
-        demo: Any = importlib.import_module("services.journal.application.demo")
-        steps = demo.generate(DEMO_SEED).steps
+        steps = demo_steps()
     except Exception:  # a placeholder id then
         return None
     teachers = [s for s in steps if s.actor.role == "teacher"]
@@ -91,6 +198,11 @@ def demo_teacher(state: Path) -> str:
     return FALLBACK_TEACHER
 
 
+def week_path(demo: DiaryDemo) -> str:
+    """The diary path of the demo pupil's week (a parent's first view)."""
+    return f"{DIARY_PATH}/pupils/{demo.pseudonym}/weeks/{DIARY_WEEK}"
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """A running service or server, for the summary."""
@@ -100,43 +212,107 @@ class Endpoint:
     note: str = ""
 
 
-def mint_tokens(secret: str, state: Path, teacher: str) -> dict[str, tuple[str, str]]:
-    """role -> (user, 12-hour token) for the demo's staff, also in `<state>/tokens.env` (600)."""
+@dataclass(frozen=True)
+class Token:
+    """A development token as the summary lists it."""
+
+    env_name: str
+    who: str
+    value: str
+
+
+def mint_tokens(secret: str, state: Path, teacher: str) -> tuple[list[Token], list[Token]]:
+    """Staff and portal tokens (12 hours), also written to `<state>/tokens.env` (0600)."""
     issuer = DevTokenIssuer(secret)
-    users = (*STAFF_USERS, ("teacher", teacher))
-    tokens = {role: (user, issuer.mint(user, [role], SCHOOL)) for role, user in users}
-    lines = [f"export {role.upper()}_TOKEN={token}" for role, (_, token) in tokens.items()]
+    staff = [
+        Token(f"{role.upper()}_TOKEN", f"{role} {user}", issuer.mint(user, [role], SCHOOL))
+        for role, user in (*STAFF_USERS, ("teacher", teacher))
+    ]
+    portal = [
+        Token(
+            u.env_name,
+            f"{u.role} UID {u.uid}",
+            issuer.mint(u.user, [u.role], SCHOOL, uid=u.uid),
+        )
+        for u in PORTAL_USERS
+    ]
     path = state / "tokens.env"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text("".join(f"export {t.env_name}={t.value}\n" for t in (*staff, *portal)))
     path.chmod(0o600)
-    return tokens
+    return staff, portal
 
 
-def summary(journal_url: str, endpoints: list[Endpoint], state: Path, secret: str) -> str:
+def _curl(token: str, url: str, *options: str) -> str:
+    return " ".join(["  curl", *options, f'-H "Authorization: Bearer ${token}"', f'"{url}"'])
+
+
+def _diary_lines(diary: str, demo: DiaryDemo | None) -> list[str]:
+    """What the e-diary shows the demo's portal users, or how to give access without it."""
+    if demo is None:
+        return [
+            "  (no demo in the e-diary: export with `python -m services.exporter run --kind full"
+            f" --school {SCHOOL} --year {YEAR}`, give access with `... grant`)"
+        ]
+    pupil = f"{diary}{DIARY_PATH}/pupils/{demo.pseudonym}"
+    grid = f"{diary}{DIARY_PATH}/classes/{demo.class_id}/subjects/{demo.subject}"
+    parent, pupil_uid, teacher, class_teacher = (u.uid for u in PORTAL_USERS)
+    return [
+        f"  # pupil {demo.pupil} of {demo.class_id} is {demo.pseudonym} in the e-diary; UIDs"
+        f" {parent} (parent), {pupil_uid} (pupil), {teacher} ({demo.subject} in {demo.class_id}),"
+        f" {class_teacher} (all of {demo.class_id})",
+        _curl("PARENT_TOKEN", f"{diary}{week_path(demo)}"),
+        _curl("PUPIL_TOKEN", f"{pupil}/subjects/{demo.subject}?period={DIARY_PERIOD}"),
+        _curl("TEACHER_UID_TOKEN", f"{grid}?period={DIARY_PERIOD}"),
+        _curl(
+            "CLASS_TEACHER_UID_TOKEN",
+            f"{diary}{DIARY_PATH}/classes/{demo.class_id}/days/{DIARY_WEEK}",
+        ),
+        _curl("PARENT_TOKEN", f"{diary}{DIARY_PATH}/me"),
+    ]
+
+
+def summary(
+    urls: Mapping[str, str],
+    endpoints: Sequence[Endpoint],
+    state: Path,
+    secret: str,
+    demo: DiaryDemo | None,
+) -> str:
     """The text printed once everything is up (minting the tokens it shows)."""
+    journal, diary, exporter = urls["journal"], urls["diary"], urls["exporter"]
     teacher = demo_teacher(state)
-    tokens = mint_tokens(secret, state, teacher)
+    staff, portal = mint_tokens(secret, state, teacher)
     rows = [f"  {e.name:<11} {e.url}{f'  ({e.note})' if e.note else ''}" for e in endpoints]
-    token_rows = [f"  {role:<8} {user:<10} {token}" for role, (user, token) in tokens.items()]
-    grid = f"{journal_url}{GRID_PATH}{GRID_QUERY}"
-    day = f"{journal_url}/schools/{SCHOOL}/years/{YEAR}/teachers/{teacher}/day?date=2026-09-15"
+    docs = [f"  {name:<11} {url}/docs" for name, url in urls.items()]
+    grid = f"{journal}{GRID_PATH}{GRID_QUERY}"
+    day = f"{journal}/schools/{SCHOOL}/years/{YEAR}/teachers/{teacher}/day?date=2026-09-15"
+    runs = f"{exporter}{RUNS_PATH}"
+    delta = ("-X POST", "-H 'Content-Type: application/json'", """-d '{"kind":"delta"}'""")
+    rule = "=" * 72
     return "\n".join(
         [
             "",
-            "=" * 72,
-            "School journal is running",
+            rule,
+            "School journal, e-diary and exporter are running",
             *rows,
-            f"  OpenAPI UI  {journal_url}/docs",
-            "Examples (GET, with a bearer token):",
-            f"  class journal grid  {grid}",
-            f"  a teacher's day     {day}",
-            f"Development tokens (valid 12 h; also in {state / 'tokens.env'}):",
-            *token_rows,
+            "OpenAPI UIs:",
+            *docs,
+            f"Development tokens (valid 12 h; all in {state / 'tokens.env'}):",
+            "  staff, for the journal (ADMIN also for the exporter and the diary's operator views)",
+            *(f"    {t.env_name:<24} {t.who:<19} {t.value}" for t in staff),
+            "  portal users, for the e-diary (what they see follows the grants)",
+            *(f"    {t.env_name:<24} {t.who:<19} {t.value}" for t in portal),
             "Try:",
             f"  source {shlex.quote(str(state / 'tokens.env'))}",
-            f'  curl -H "Authorization: Bearer $DEPUTY_TOKEN" "{grid}"',
-            f'  curl -H "Authorization: Bearer $TEACHER_TOKEN" "{day}"',
-            "=" * 72,
+            "  # the journal: a class's math grid, a teacher's day",
+            _curl("DEPUTY_TOKEN", grid),
+            _curl("TEACHER_TOKEN", day),
+            "  # the e-diary",
+            *_diary_lines(diary, demo),
+            "  # the exporter: recent runs, export the changes now",
+            _curl("ADMIN_TOKEN", runs),
+            _curl("ADMIN_TOKEN", runs, *delta),
+            rule,
             "",
         ]
     )

@@ -2,10 +2,14 @@
 
 The launcher runs as a subprocess with its own state folder and without NATS_URL / DATABASE_URL,
 so it never touches the machine's shared servers; every test checks that nothing is left running.
+One test loads the demo school (the full one: the launcher has no smaller size), exports it to
+the e-diary and reads it back as the demo parent.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import queue
@@ -19,16 +23,22 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from deploy.launcher_infra import Ports, port_is_free
 from deploy.launcher_pg import PrivatePostgres
+from services.common.testing import eventually
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[3]
 RUN_TIMEOUT = 180.0
-SUMMARY = "School journal is running"
+DEMO_TIMEOUT = 300.0  # the demo load, a full export, the diary applying it
+SUMMARY = "School journal, e-diary and exporter are running"
+SERVICES = ("journal", "diary", "exporter")
+DIARY = "/diary/v1/schools/s1/years/2026"
+RUNS = "/exporter/v1/schools/s1/years/2026/runs"
 
 
 @pytest.fixture
@@ -45,14 +55,15 @@ def state_dir() -> Iterator[Path]:
 
 def launcher_env() -> dict[str, str]:
     """The caller's environment without any server URL or service setting, and without colors."""
-    drop = ("NATS_URL", "DATABASE_URL", "JOURNAL_")
+    drop = ("NATS_URL", "DATABASE_URL", "JOURNAL_", "DIARY_", "EXPORTER_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     return {**env, "NO_COLOR": "1"}
 
 
-def launcher_args(state: Path, *extra: str) -> list[str]:
-    """The launcher's command line."""
-    return [sys.executable, "-m", "deploy.launcher", "--no-demo", "--state-dir", str(state), *extra]
+def launcher_args(state: Path, *extra: str, demo: bool = False) -> list[str]:
+    """The launcher's command line (without the demo unless `demo`)."""
+    args = [sys.executable, "-m", "deploy.launcher", "--state-dir", str(state), *extra]
+    return args if demo else [*args, "--no-demo"]
 
 
 def run_once(state: Path) -> subprocess.CompletedProcess[str]:
@@ -93,10 +104,16 @@ def test_once_starts_everything_prints_the_summary_and_stops(state_dir: Path) ->
     assert SUMMARY in result.stdout
     assert "/docs" in result.stdout
     assert "Authorization: Bearer" in result.stdout
-    assert "journal  | " in result.stdout  # the service's own output, prefixed
+    for service in SERVICES:
+        assert f"{service} is ready at http://127.0.0.1:" in result.stdout
+        assert f"{service:<8} | " in result.stdout  # the service's own output, prefixed
     tokens = (state_dir / "tokens.env").read_text()
-    assert all(f"{role}_TOKEN=" in tokens for role in ("ADMIN", "DEPUTY", "HEAD", "TEACHER"))
-    assert {"nats", "postgres", "journal"} <= json.loads(
+    staff = ("ADMIN", "DEPUTY", "HEAD", "TEACHER")
+    portal = ("PARENT", "PUPIL", "TEACHER_UID", "CLASS_TEACHER_UID")
+    assert all(f"export {name}_TOKEN=" in tokens for name in (*staff, *portal))
+    assert (state_dir / "tokens.env").stat().st_mode & 0o777 == 0o600
+    assert (state_dir / "pseudonym-key").stat().st_mode & 0o777 == 0o600
+    assert {"nats", "postgres", *SERVICES} <= json.loads(
         (state_dir / "ports.json").read_text()
     ).keys()
     assert_nothing_left(state_dir)
@@ -117,10 +134,12 @@ def wait_for_line(lines: queue.Queue[str], text: str, seen: list[str], timeout: 
             pytest.fail(f"no {text!r} after {timeout} s:\n{''.join(seen)[-4000:]}")
 
 
-def run_until_sigterm(state: Path) -> tuple[int, str]:
-    """Run without --once, send SIGTERM once everything is up; the exit code and the output."""
+@contextlib.contextmanager
+def running_launcher(state: Path, *, demo: bool = False) -> Iterator[list[str]]:
+    """Run without --once until everything is up; yield its output lines so far (the list
+    grows with the rest), then SIGTERM and check that it stopped cleanly with exit code 0."""
     with subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        launcher_args(state),
+        launcher_args(state, demo=demo),
         cwd=ROOT,
         env=launcher_env(),
         stdout=subprocess.PIPE,
@@ -133,16 +152,28 @@ def run_until_sigterm(state: Path) -> tuple[int, str]:
         reader.start()
         seen: list[str] = []
         try:
-            wait_for_line(lines, "everything is up", seen, RUN_TIMEOUT)
+            wait_for_line(lines, "everything is up", seen, DEMO_TIMEOUT if demo else RUN_TIMEOUT)
+            yield seen
+        finally:  # SIGTERM even when a check failed, so that the launcher stops its servers
             process.send_signal(signal.SIGTERM)
-            code = process.wait(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
+            try:
+                code = process.wait(timeout=60)
+            finally:
+                if process.poll() is None:
+                    process.kill()
         reader.join(timeout=10)
     while not lines.empty():
         seen.append(lines.get())
-    return code, "".join(seen)
+    output = "".join(seen)
+    assert code == 0, output[-4000:]
+    assert "launcher | stopped" in output
+
+
+def run_until_sigterm(state: Path) -> str:
+    """Run without --once, send SIGTERM once everything is up; the output."""
+    with running_launcher(state) as seen:
+        pass
+    return "".join(seen)
 
 
 @pytest.mark.timeout(2 * RUN_TIMEOUT + 30)
@@ -154,12 +185,75 @@ def test_a_second_run_reuses_the_servers_and_stops_on_sigterm(state_dir: Path) -
         k: v for k, v in json.loads((state_dir / "ports.json").read_text()).items() if k in servers
     }
 
-    code, output = run_until_sigterm(state_dir)
+    output = run_until_sigterm(state_dir)
 
-    assert code == 0, output[-4000:]
-    assert "launcher | stopped" in output
     assert "creating a PostgreSQL cluster" not in output
     assert "created database" not in output
     ports_after = json.loads((state_dir / "ports.json").read_text())
     assert {k: v for k, v in ports_after.items() if k in servers} == ports_before
+    assert_nothing_left(state_dir)
+
+
+def _service_url(state: Path, name: str) -> str:
+    return f"http://127.0.0.1:{json.loads((state / 'ports.json').read_text())[name]}"
+
+
+def _tokens(state: Path) -> dict[str, str]:
+    lines = (state / "tokens.env").read_text().splitlines()
+    return dict(line.removeprefix("export ").split("=", 1) for line in lines if "=" in line)
+
+
+def _get(url: str, token: str) -> httpx.Response:
+    return httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30.0)
+
+
+def assert_parent_sees_the_week(state: Path, timeout: float = 60.0) -> None:
+    """The demo parent's week view answers 200 with lessons (waiting for the diary to apply)."""
+    pseudonym = json.loads((state / "demo-exported").read_text())["pseudonym"]
+    url = f"{_service_url(state, 'diary')}{DIARY}/pupils/{pseudonym}/weeks/2026-09-15"
+    token = _tokens(state)["PARENT_TOKEN"]
+
+    def week() -> None:
+        try:
+            response = _get(url, token)
+        except httpx.TimeoutException as error:  # a busy diary: ask again until the deadline
+            raise AssertionError(f"no answer: {error!r}") from error
+        assert response.status_code == 200, response.text[:500]
+        assert response.json()["lessons"]
+
+    asyncio.run(eventually(week, timeout=timeout, interval=0.5))
+
+
+def assert_exported_and_granted_once(state: Path) -> None:
+    """One export run (full), and the parent holds exactly one live grant."""
+    tokens = _tokens(state)
+    runs = _get(f"{_service_url(state, 'exporter')}{RUNS}", tokens["ADMIN_TOKEN"])
+    assert runs.status_code == 200, runs.text[:500]
+    assert [(r["kind"], r["status"]) for r in runs.json()] == [("full", "published")]
+    grants = _get(f"{_service_url(state, 'diary')}{DIARY}/me", tokens["PARENT_TOKEN"])
+    assert grants.status_code == 200, grants.text[:500]
+    assert len(grants.json()) == 1
+
+
+@pytest.mark.timeout(2 * DEMO_TIMEOUT + 60)
+def test_the_first_run_exports_the_demo_to_the_diary_and_the_next_does_not(
+    state_dir: Path,
+) -> None:
+    with running_launcher(state_dir, demo=True) as seen:
+        assert_parent_sees_the_week(state_dir)
+        assert_exported_and_granted_once(state_dir)
+    first = "".join(seen)
+    assert "loading the demo school (first run only)" in first
+    assert "exporting the demo school to the e-diary" in first
+    assert first.count("launcher | granting UID") == 4
+    assert len(json.loads((state_dir / "demo-exported").read_text())["grants"]) == 4
+
+    with running_launcher(state_dir, demo=True) as seen:
+        assert_parent_sees_the_week(state_dir, timeout=30.0)
+        assert_exported_and_granted_once(state_dir)
+    second = "".join(seen)
+    assert "demo school already loaded" in second
+    assert "already exported to the e-diary" in second
+    assert "export   | " not in second
+    assert "granting UID" not in second
     assert_nothing_left(state_dir)
