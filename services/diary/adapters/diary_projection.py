@@ -97,12 +97,14 @@ _DECIDE = (
 _GRANT = (
     "INSERT INTO grants (grant_id, school, year, uid, scope_kind, pupil, relation, class_id, "
     "subject_id, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-    # Grant ids are unique: a repeated grant never revives a revoked one.
-    "ON CONFLICT (grant_id) DO NOTHING"
+    # The same user and scope name the same grant: given again after a revocation (an
+    # assignment restored, a link renewed) it is live again; a repeated live grant is a no-op.
+    "ON CONFLICT (school, year, grant_id) DO UPDATE SET granted_at = excluded.granted_at, "
+    "revoked_at = NULL, revoke_reason = NULL WHERE grants.revoked_at IS NOT NULL"
 )
 _REVOKE = (
     "UPDATE grants SET revoked_at = $2, revoke_reason = $3 "
-    "WHERE grant_id = $1 AND uid = $4 AND revoked_at IS NULL"
+    "WHERE grant_id = $1 AND uid = $4 AND school = $5 AND year = $6 AND revoked_at IS NULL"
 )
 
 
@@ -176,6 +178,8 @@ class DiaryProjection:
                     item.stored.envelope.occurred_at,
                     event.reason,
                     event.uid,
+                    item.stored.envelope.school,
+                    item.stored.envelope.year,
                 )
         await staging.flush(conn)
 

@@ -56,9 +56,10 @@ CREATE TABLE batches (
 );
 CREATE INDEX batches_recent ON batches (stream_seq DESC);
 
--- Access grants of portal users; a revoked grant keeps its row with revoked_at set.
+-- Access grants of portal users, per school year; a revoked grant keeps its row with revoked_at
+-- set until the same grant (same user and scope) is given again.
 CREATE TABLE grants (
-    grant_id      text PRIMARY KEY,
+    grant_id      text NOT NULL,
     school        text NOT NULL,
     year          integer NOT NULL,
     uid           bigint NOT NULL,
@@ -69,7 +70,8 @@ CREATE TABLE grants (
     subject_id    text,
     granted_at    timestamptz NOT NULL,
     revoked_at    timestamptz,
-    revoke_reason text
+    revoke_reason text,
+    PRIMARY KEY (school, year, grant_id)
 );
 CREATE INDEX grants_live ON grants (school, year, uid) WHERE revoked_at IS NULL;
 

@@ -9,10 +9,7 @@ from nats.js.errors import BucketNotFoundError, ObjectNotFoundError
 from nats.js.object_store import ObjectStore
 
 from contracts.journal import Attachment
-
-
-class MissingFile(Exception):
-    """A lesson names a homework file the school's bucket does not hold."""
+from services.exporter.application.ports import FileCopy
 
 
 async def open_bucket(js: JetStreamContext, bucket: str, description: str) -> ObjectStore:
@@ -36,19 +33,18 @@ class ObjectStoreCopier:
         self._source = source
         self._target = target
 
-    async def copy(self, attachment: Attachment) -> bool:
+    async def copy(self, attachment: Attachment) -> FileCopy:
         """Copy one file unless the diary's bucket holds the same bytes already."""
         name = attachment.attachment_id
         if await self._holds(name, attachment):
-            return False
+            return "present"
         try:
             found = await self._source.get(name)
         except ObjectNotFoundError:
-            msg = f"homework file {name!r} is missing from the school's bucket"
-            raise MissingFile(msg) from None
+            return "missing"
         meta = api.ObjectMeta(name=name, description=attachment.media_type)
         await self._target.put(name, bytes(found.data or b""), meta=meta)
-        return True
+        return "copied"
 
     async def _holds(self, name: str, attachment: Attachment) -> bool:
         try:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,15 +14,16 @@ from services.exporter.application.ports import RunRecord
 
 _COLUMNS = (
     "run_id, school, year, kind, trigger, from_seq, started_at, status, batch_id, to_seq, "
-    "finished_at, records, files_copied, checksum, duration_ms, error"
+    "finished_at, records, files_copied, files_missing, checksum, duration_ms, error"
 )
 _SAVE = (
     f"INSERT INTO runs ({_COLUMNS}) VALUES "  # noqa: S608 - constant column list
-    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
     "ON CONFLICT (run_id) DO UPDATE SET from_seq = excluded.from_seq, "
     "status = excluded.status, batch_id = excluded.batch_id, to_seq = excluded.to_seq, "
     "finished_at = excluded.finished_at, records = excluded.records, "
-    "files_copied = excluded.files_copied, checksum = excluded.checksum, "
+    "files_copied = excluded.files_copied, files_missing = excluded.files_missing, "
+    "checksum = excluded.checksum, "
     "duration_ms = excluded.duration_ms, error = excluded.error"
 )
 _SELECT = f"SELECT {_COLUMNS} FROM runs"  # noqa: S608 - constant column list
@@ -38,17 +41,23 @@ def _run(row: Any) -> RunRecord:  # noqa: ANN401 - an asyncpg record
 class PgRuns:
     """`Runs` on the exporter's schema; the lock is a session advisory lock per (school, year)."""
 
-    def __init__(self, pool: Pool) -> None:
+    def __init__(self, pool: Pool, concurrent_runs: int = 2) -> None:
         self._pool = pool
+        # Waiters queue here, not on pooled connections: a run needs up to three connections
+        # besides the one holding its lock, and blocked waiters must not take them all.
+        self._local: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._running = asyncio.Semaphore(concurrent_runs)
 
     @contextlib.asynccontextmanager
     async def lock(self, school: str, year: int) -> AsyncIterator[None]:
         """Hold `pg_advisory_lock` on a connection of its own for the run's whole duration.
 
-        If the process dies, PostgreSQL ends the session and the lock with it.
+        Runs of this process queue in memory first (one per school year, at most
+        `concurrent_runs` at once); the PostgreSQL lock then keeps other processes out. If the
+        process dies, PostgreSQL ends the session and the lock with it.
         """
         key = f"exporter:run:{school}:{year}"
-        async with self._pool.acquire() as conn:
+        async with self._local[key], self._running, self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock(hashtext($1))", key)
             try:
                 yield
@@ -97,6 +106,7 @@ class PgRuns:
             run.finished_at,
             run.records,
             run.files_copied,
+            run.files_missing,
             run.checksum,
             run.duration_ms,
             run.error,

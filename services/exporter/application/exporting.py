@@ -120,6 +120,7 @@ async def _run(deps: Deps, attempt: _Attempt, cut: Cut) -> Outcome:
         finished_at=deps.clock.now(),
         records=published.records,
         files_copied=published.files_copied,
+        files_missing=published.files_missing,
         checksum=published.checksum,
         duration_ms=_ms(attempt.clock),
     )

@@ -34,6 +34,7 @@ class RunRecord:
     finished_at: dt.datetime | None = None
     records: int = 0
     files_copied: int = 0
+    files_missing: int = 0
     checksum: str | None = None
     duration_ms: int | None = None
     error: str | None = None
@@ -117,11 +118,15 @@ class Publisher(Protocol):
         ...
 
 
+FileCopy = Literal["copied", "present", "missing"]
+
+
 class FileCopier(Protocol):
     """Copies homework files from the school's bucket to the diary's."""
 
-    async def copy(self, attachment: Attachment) -> bool:
-        """Copy one file; False when the diary holds it already. Raises if the source lacks it."""
+    async def copy(self, attachment: Attachment) -> FileCopy:
+        """Copy one file: 'copied', 'present' (the diary holds these bytes already) or
+        'missing' (the school's bucket lacks it)."""
         ...
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
 from typing import Any
+
+import structlog
 
 from contracts import envelope as hdr
 from contracts import subjects
@@ -23,6 +26,9 @@ from services.exporter.domain.records import to_record
 
 EXPORTER = Actor(id="exporter", role="system")
 _TRANSPORT = ("batch_id", "index", "seq")
+
+
+logger = structlog.get_logger()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +47,13 @@ class BatchInfo:
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """What a batch held: its records, their checksum, the files copied for it."""
+    """What a batch held: its records, their checksum, the files copied for it and the files
+    its lessons name that the school's bucket lacks (published without their bytes)."""
 
     records: int
     checksum: str | None
     files_copied: int
+    files_missing: int = 0
 
 
 def envelope_body(
@@ -97,9 +105,11 @@ async def publish_batch(deps: Deps, info: BatchInfo, docs: AsyncIterator[Doc]) -
         raise
     if checksum.count == 0:
         return Published(0, None, 0)
-    copied = 0
-    for attachment in files.values():
-        copied += await deps.files.copy(attachment)
+    copies = Counter([await deps.files.copy(attachment) for attachment in files.values()])
+    if copies["missing"]:
+        # One lost file must not hold back every later export of the school: the lesson goes
+        # out, the diary answers 404 for that file, and the run reports the count.
+        logger.warning("export.files_missing", batch_id=info.batch_id, count=copies["missing"])
     manifest = BatchManifest(
         batch_id=info.batch_id,
         kind=info.kind,
@@ -117,7 +127,7 @@ async def publish_batch(deps: Deps, info: BatchInfo, docs: AsyncIterator[Doc]) -
         body,
         headers_for(manifest, batches.manifest_msg_id(info.batch_id), info.correlation_id),
     )
-    return Published(checksum.count, manifest.checksum, copied)
+    return Published(checksum.count, manifest.checksum, copies["copied"], copies["missing"])
 
 
 def _publish_record(

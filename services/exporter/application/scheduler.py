@@ -35,14 +35,17 @@ async def export_with_retries(
     for attempt in range(1, retry.attempts + 1):
         try:
             return await export(deps, school, year, kind, "schedule")
-        except ExportFailed as failure:
+        except Exception as failure:
+            # ExportFailed carries the run's own record; anything else (the database gone while
+            # taking the lock, say) failed before the run could record itself.
+            error = failure.run.error if isinstance(failure, ExportFailed) else repr(failure)
             logger.warning(
                 "export.schedule_attempt_failed",
                 school=school,
                 year=year,
                 kind=kind,
                 attempt=attempt,
-                error=failure.run.error,
+                error=error,
             )
             if attempt < retry.attempts:
                 await asyncio.sleep(delay)

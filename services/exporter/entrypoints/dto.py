@@ -35,6 +35,7 @@ class RunOut(BaseModel):
     status: RunStatus
     records: int
     files_copied: int
+    files_missing: int
     checksum: str | None
     duration_ms: int | None
     error: str | None
@@ -57,6 +58,7 @@ class RunOut(BaseModel):
             status=run.status,
             records=run.records,
             files_copied=run.files_copied,
+            files_missing=run.files_missing,
             checksum=run.checksum,
             duration_ms=run.duration_ms,
             error=run.error,

@@ -34,6 +34,7 @@ CREATE TABLE runs (
     status       text NOT NULL CHECK (status IN ('running', 'published', 'empty', 'failed')),
     records      integer NOT NULL DEFAULT 0,
     files_copied integer NOT NULL DEFAULT 0,
+    files_missing integer NOT NULL DEFAULT 0,  -- named by lessons, absent from the school's bucket
     checksum     text,
     duration_ms  integer,
     error        text

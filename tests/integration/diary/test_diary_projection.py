@@ -382,6 +382,23 @@ async def test_grants_apply_and_revoke(js, pg_pool, diary):
     ]
 
 
+async def test_a_grant_given_again_after_its_revocation_is_live_again_per_school_year(
+    js, pg_pool, diary
+):
+    scope = ClassScope(class_id="5a", subject_id="math")
+    feed, next_year = FeedWriter(js), FeedWriter(js, year=2027)
+    await feed.grant("g2", 202, scope)
+    await feed.revoke("g2", 202, "unassigned")
+    await feed.grant("g2", 202, scope)  # the assignment is given back
+    await next_year.grant("g2", 202, scope)  # the same teacher and scope the next year
+    await next_year.revoke("g2", 202, "unassigned")  # ends the next year's grant only
+    await diary.drain()
+
+    assert sorted(
+        await rows(pg_pool, "SELECT year, grant_id, revoked_at IS NULL, revoke_reason FROM grants")
+    ) == [(2026, "g2", True, None), (2027, "g2", False, "unassigned")]
+
+
 def _assert(condition: bool) -> None:
     assert condition
 
