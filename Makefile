@@ -52,5 +52,6 @@ test: install ## The whole test suite (what CI runs): unit, integration and end-
 bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.write_path
 	$(UV) run python -m bench.projection_rebuild
+	$(UV) run python -m bench.export --runs 3
 
 check: lint typecheck lint-imports docs-check test ## Everything CI checks

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import os
 import resource
 import secrets
@@ -175,7 +176,15 @@ async def _seed_roster(deps: Deps) -> None:
 
 
 def peak_rss_mib() -> float:
-    """This process's peak resident set size so far, in MiB."""
+    """This process's peak resident set size so far, in MiB.
+
+    `VmHWM` of /proc/self/status where there is one: `getrusage`'s `ru_maxrss` survives
+    `exec`, so a child would report at least what its parent held when it forked.
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
@@ -214,6 +223,36 @@ async def raw_read(nats_url: str, filter_subject: str, start_seq: int = 1) -> di
         "per_s": count / seconds,
         "rss_mib": peak_rss_mib(),
     }
+
+
+async def stream_last_seq(nats_url: str, stream: str) -> int:
+    """A stream's last sequence now."""
+    nc = await connect(nats_url, name="bench-info")
+    try:
+        return int((await nc.jetstream().stream_info(stream)).state.last_seq)
+    finally:
+        await nc.close()
+
+
+def child_json(
+    module: str, *args: str, timeout: float = 3600, cprofile: str | None = None
+) -> dict[str, Any]:
+    """Run `python -m module args...` in a fresh process (its own peak RSS) and answer the JSON
+    object on the last line of its output; with `cprofile`, under cProfile writing there."""
+    profiling = ["-m", "cProfile", "-o", cprofile] if cprofile else []
+    out = subprocess.run(  # noqa: S603 - our own modules
+        [sys.executable, *profiling, "-m", module, *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=timeout,
+    )
+    if out.returncode != 0:
+        msg = f"{module} {' '.join(args[:1])} exited {out.returncode}: {out.stderr[-3000:]}"
+        raise RuntimeError(msg)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def percentile(values: Sequence[float], q: float) -> float:

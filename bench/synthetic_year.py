@@ -20,7 +20,7 @@ import random
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,6 +96,8 @@ class SyntheticYear:
     seed: int = 2026
     chains: dict[str, _Subject] = field(default_factory=dict)
     pupil_names: list[str] = field(default_factory=list)
+    _rng: random.Random | None = field(default=None, repr=False)
+    _next_day: dt.date = field(default=dt.date.min, repr=False)
 
     def envelope(
         self, subject: str, event: Event, occurred_at: dt.datetime
@@ -129,19 +131,41 @@ class SyntheticYear:
         return body, headers
 
     def events(self, target: int) -> Iterator[tuple[str, Event, dt.datetime]]:
-        """(subject, event, time) in publication order, stopping after about `target` events."""
-        rng = random.Random(self.seed)
+        """(subject, event, time) in publication order, stopping after about `target` events.
+
+        Stops at the end of a school day; `next_days` continues with the following ones.
+        """
+        self._rng = random.Random(self.seed)
         start, end = year_span(self.year)
         at = dt.datetime.combine(start, dt.time(8), tzinfo=dt.UTC) - dt.timedelta(days=7)
-        yield from self._roster(rng, start, end, at)
+        yield from self._roster(self._rng, start, end, at)
         count = 0
-        day = start
-        while day <= end and count < target:
-            if is_school_day(self.year, day):
-                for subject, event in self._day(rng, day):
-                    count += 1
-                    yield subject, event, dt.datetime.combine(day, dt.time(15), tzinfo=dt.UTC)
-            day += dt.timedelta(days=1)
+        self._next_day = start
+        while self._next_day <= end and count < target:
+            for item in self._school_day():
+                count += 1
+                yield item
+
+    def next_days(self, days: int = 1) -> Iterator[tuple[str, Event, dt.datetime]]:
+        """The next `days` school days after those `events` (or earlier calls) generated."""
+        if self._rng is None:
+            msg = "next_days continues a year: generate it with events() first"
+            raise RuntimeError(msg)
+        _, end = year_span(self.year)
+        done = 0
+        while self._next_day <= end and done < days:
+            school_day = is_school_day(self.year, self._next_day)
+            yield from self._school_day()
+            done += school_day
+
+    def _school_day(self) -> Iterator[tuple[str, Event, dt.datetime]]:
+        """The events of `_next_day` (none on a day off); moves `_next_day` on by one day."""
+        day, self._next_day = self._next_day, self._next_day + dt.timedelta(days=1)
+        if self._rng is None or not is_school_day(self.year, day):
+            return
+        at = dt.datetime.combine(day, dt.time(15), tzinfo=dt.UTC)
+        for subject, event in self._day(self._rng, day):
+            yield subject, event, at
 
     def _roster(
         self, rng: random.Random, start: dt.date, end: dt.date, at: dt.datetime
@@ -216,7 +240,14 @@ class SyntheticYear:
                 lesson_id = f"{class_id}-{day:%Y%m%d}-{slot}"
                 subject = subjects.lesson(self.year, self.school, class_id, lesson_id)
                 yield from self._lesson(
-                    rng, subject, lesson_id, class_no, subject_id, day, slot, pupils
+                    rng,
+                    subject,
+                    lesson_id=lesson_id,
+                    class_no=class_no,
+                    subject_id=subject_id,
+                    day=day,
+                    slot=slot,
+                    pupils=pupils,
                 )
 
     def _lesson(  # noqa: PLR0913 - one lesson's coordinates
@@ -302,10 +333,24 @@ class SyntheticYear:
 
 async def publish(js: JetStreamContext, year: SyntheticYear, target: int) -> int:
     """Publish about `target` events (plus the roster) with many acknowledgements in flight."""
+    return await publish_events(js, year, year.events(target))
+
+
+async def publish_days(js: JetStreamContext, year: SyntheticYear, days: int = 1) -> int:
+    """Publish the next `days` school days of a year already published with `publish`."""
+    return await publish_events(js, year, year.next_days(days))
+
+
+async def publish_events(
+    js: JetStreamContext,
+    year: SyntheticYear,
+    events: Iterable[tuple[str, Event, dt.datetime]],
+) -> int:
+    """Publish `events` in order (chained by `year`), many acknowledgements in flight."""
     await ensure_stream(js, JOURNAL)
     pending: set[asyncio.Future[object]] = set()
     count = 0
-    for subject, event, at in year.events(target):
+    for subject, event, at in events:
         body, headers = year.envelope(subject, event, at)
         pending.add(asyncio.ensure_future(js.publish(subject, body, headers=headers)))
         count += 1
