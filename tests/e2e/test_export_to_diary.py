@@ -3,6 +3,7 @@ depersonalised, and the diary check finds every place where the two sides disagr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -211,3 +212,52 @@ async def test_a_teacher_uid_sees_the_class_subject_grid(platform):
         f"{DIARY_BASE}/classes/{CLASS_ID}/subjects/russian", headers=teacher
     )
     assert russian.status_code == 403
+
+
+class CorruptingPublisher:
+    """The exporter's publisher, with one lesson record garbled on the way to the feed."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.garbled = 0
+
+    async def publish(self, subject, body, headers):
+        if ".lesson." in subject and not self.garbled:
+            self.garbled += 1
+            body = body.replace(b'"status":', b'"status":"nonsense","x":', 1)
+        await self.inner.publish(subject, body, headers)
+
+
+async def test_a_rejected_batch_is_repaired_by_a_forced_full_reconciliation(platform):
+    await _record_lesson(platform)
+    deps = platform.exporter.runtime.deps
+    corrupting = dataclasses.replace(deps, publisher=CorruptingPublisher(deps.publisher))
+    await platform.journal.runtime.projector.drain()
+    full = (await export(corrupting, SCHOOL, YEAR, "full", "api")).run
+
+    async def rejected():
+        response = await platform.diary.http.get(f"{DIARY_BASE}/batches", headers=platform.system())
+        batch = {b["batch_id"]: b for b in response.json()}.get(full.batch_id)
+        assert batch is not None
+        assert batch["status"] == "rejected"
+        return batch
+
+    assert (await eventually(rejected))["reason"].startswith("missing_records")
+    status = await platform.diary.http.get(f"{DIARY_BASE}/status", headers=platform.system())
+    assert status.json()["feed"]["dead_letters"] >= 1
+    assert not (await platform.run_check()).agrees
+
+    again = await export(deps, SCHOOL, YEAR, "full", "api")
+    assert again.already  # the same range: nothing new without force
+    forced = await export(deps, SCHOOL, YEAR, "full", "api", force=True)
+    assert not forced.already
+    assert forced.run.batch_id != full.batch_id
+
+    async def applied():
+        response = await platform.diary.http.get(f"{DIARY_BASE}/batches", headers=platform.system())
+        batch = {b["batch_id"]: b for b in response.json()}.get(forced.run.batch_id)
+        assert batch is not None
+        assert batch["status"] == "applied"
+
+    await eventually(applied)
+    assert (await platform.run_check()).agrees

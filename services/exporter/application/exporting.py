@@ -49,14 +49,23 @@ class ExportFailed(Exception):
         self.run = run
 
 
-async def export(deps: Deps, school: str, year: int, kind: BatchKind, trigger: Trigger) -> Outcome:
-    """Run one export now (waiting for a run of the same school and year to finish first)."""
+async def export(
+    deps: Deps, school: str, year: int, kind: BatchKind, trigger: Trigger, *, force: bool = False
+) -> Outcome:
+    """Run one export now (waiting for a run of the same school and year to finish first).
+
+    `force` (full runs only) publishes a new batch even when the journal has not changed since
+    the last full one: the operator's way to repair a batch the diary rejected.
+    """
+    if force and kind != "full":
+        msg = "only a full export can be forced"
+        raise ValueError(msg)
     async with deps.runs.lock(school, year):
         await deps.runs.interrupt_stale(school, year)
         started, clock = deps.clock.now(), time.perf_counter()
         attempt = _Attempt(RunRecord(uuid.uuid4(), school, year, kind, trigger, 0, started), clock)
         try:
-            return await _export(deps, attempt)
+            return await _export(deps, attempt, force=force)
         except Exception as error:
             run = attempt.run
             failed = replace(
@@ -71,7 +80,7 @@ async def export(deps: Deps, school: str, year: int, kind: BatchKind, trigger: T
             raise ExportFailed(failed) from error
 
 
-async def _export(deps: Deps, attempt: _Attempt) -> Outcome:
+async def _export(deps: Deps, attempt: _Attempt, *, force: bool) -> Outcome:
     run = attempt.run
     if run.kind == "delta":
         last = await deps.runs.last_cut(run.school, run.year)
@@ -83,13 +92,13 @@ async def _export(deps: Deps, attempt: _Attempt) -> Outcome:
             attempt.run = replace(run, from_seq=start)
             return await _run(deps, attempt, cut)
     until = await deps.state.journal_last_seq()
-    done = await deps.runs.find_done(batch_id("full", run.school, run.year, 0, until))
+    forced_by = str(run.run_id) if force else ""
+    batch = batch_id("full", run.school, run.year, 0, until, forced_by)
+    done = await deps.runs.find_done(batch)
     if done is not None:
         return Outcome(done, already=True)
     cutting: AbstractAsyncContextManager[Cut] = deps.state.full(run.school, run.year, until)
-    attempt.run = replace(
-        run, to_seq=until, batch_id=batch_id("full", run.school, run.year, 0, until)
-    )
+    attempt.run = replace(run, to_seq=until, batch_id=batch)
     await deps.runs.save(attempt.run)  # visible as 'running' during the replay
     async with cutting as cut:
         return await _run(deps, attempt, cut)
@@ -97,7 +106,8 @@ async def _export(deps: Deps, attempt: _Attempt) -> Outcome:
 
 async def _run(deps: Deps, attempt: _Attempt, cut: Cut) -> Outcome:
     run = attempt.run
-    batch = batch_id(run.kind, run.school, run.year, run.from_seq, cut.to_seq)
+    # A full run named its batch before the replay (a forced one names it after itself).
+    batch = run.batch_id or batch_id(run.kind, run.school, run.year, run.from_seq, cut.to_seq)
     done = await deps.runs.find_done(batch)
     if done is not None:
         return Outcome(done, already=True)

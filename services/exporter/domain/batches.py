@@ -8,9 +8,17 @@ import uuid
 from contracts.diary import BatchKind
 
 
-def batch_id(kind: BatchKind, school: str, year: int, from_seq: int, to_seq: int) -> str:
-    """`b` + 24 hex digits of SHA-256 over the batch's kind, school, year and range."""
+def batch_id(
+    kind: BatchKind, school: str, year: int, from_seq: int, to_seq: int, forced_by: str = ""
+) -> str:
+    """`b` + 24 hex digits of SHA-256 over the batch's kind, school, year and range.
+
+    A forced run (`forced_by` = its run id) gets a batch of its own even for a range exported
+    before: the way to send again what the diary rejected.
+    """
     key = f"{kind}|{school}|{year}|{from_seq}|{to_seq}"
+    if forced_by:
+        key += f"|forced:{forced_by}"
     return "b" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 

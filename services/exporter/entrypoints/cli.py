@@ -1,6 +1,6 @@
 """`python -m services.exporter <command>`: the exporter's operator commands.
 
-run --kind delta|full --school S --year Y    export now
+run --kind delta|full --school S --year Y    export now (full --force: a new batch anyway)
 runs --school S --year Y [--limit N]         recent runs
 grant --school S --year Y --uid N --pupil P [--relation parent|pupil]
 grant --school S --year Y --uid N --class C [--subject X]
@@ -38,12 +38,14 @@ def _show(run: RunOut) -> None:
     print(json.dumps(run.model_dump(mode="json"), ensure_ascii=False))
 
 
-async def run_export(settings: Settings, kind: BatchKind, school: str, year: int) -> int:
+async def run_export(
+    settings: Settings, kind: BatchKind, school: str, year: int, *, force: bool = False
+) -> int:
     """Run one export and print its record (exit 1 when it failed)."""
     async with bootstrap.build(_offline(settings)) as runtime:
         with _console.status(f"exporting {kind} of {school} {year}…"):
             try:
-                outcome = await export(runtime.deps, school, year, kind, "cli")
+                outcome = await export(runtime.deps, school, year, kind, "cli", force=force)
             except ExportFailed as failure:
                 _show(RunOut.of(failure.run))
                 return 1
@@ -108,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="export now")
     run.add_argument("--kind", choices=("delta", "full"), default="delta")
+    run.add_argument(
+        "--force", action="store_true", help="full only: a new batch even if nothing changed"
+    )
     runs = commands.add_parser("runs", help="recent runs")
     runs.add_argument("--limit", type=int, default=20)
     check = commands.add_parser("check", help="compare the journal with the diary")
@@ -137,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()  # required fields come from the environment
     match args.command:
         case "run":
-            return asyncio.run(run_export(settings, args.kind, args.school, args.year))
+            if args.force and args.kind != "full":
+                _console.print("--force is for --kind full only")
+                return 2
+            run = run_export(settings, args.kind, args.school, args.year, force=args.force)
+            return asyncio.run(run)
         case "runs":
             return asyncio.run(list_runs(settings, args.school, args.year, args.limit))
         case "check":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.diary import BatchKind
 from services.exporter.application.ports import RunRecord, RunStatus, Trigger
@@ -17,6 +17,18 @@ class RunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: BatchKind
+    force: bool = Field(
+        default=False,
+        description="full only: publish a new batch even if nothing changed since the last "
+        "full one (to repair a batch the diary rejected)",
+    )
+
+    @model_validator(mode="after")
+    def _force_is_for_full(self) -> RunRequest:
+        if self.force and self.kind != "full":
+            msg = "only a full export can be forced"
+            raise ValueError(msg)
+        return self
 
 
 class RunOut(BaseModel):

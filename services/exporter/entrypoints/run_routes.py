@@ -30,7 +30,7 @@ async def run_now(
     _admin: AdminDep,
 ) -> RunOut:
     """Export now (waiting for a run of the same school year in progress); the run's record."""
-    outcome = await export(deps, school, year, body.kind, "api")
+    outcome = await export(deps, school, year, body.kind, "api", force=body.force)
     if outcome.already:
         response.status_code = 200
     return RunOut.of(outcome.run, already=outcome.already)

@@ -42,6 +42,13 @@ async def test_an_admin_runs_exports_and_reads_their_records(
 
         bad = await app.http.post(RUNS, json={"kind": "weekly"}, headers=admin)
         assert bad.status_code == 422
+        forced_delta = await app.http.post(
+            RUNS, json={"kind": "delta", "force": True}, headers=admin
+        )
+        assert (forced_delta.status_code, forced_delta.json()["reason"]) == (422, "invalid_request")
+        forced = await app.http.post(RUNS, json={"kind": "full", "force": True}, headers=admin)
+        assert forced.status_code == 201, forced.text
+        assert not forced.json()["already_exported"]
         assert (await app.http.get("/healthz")).status_code == 200
         assert (await app.http.get("/readyz")).json()["status"] == "ready"
 
