@@ -178,7 +178,6 @@ class LessonRecord(Record):
 
 
 AnyRecord = SchoolRecord | ClassRecord | LessonRecord
-RECORD_TYPES: tuple[type[Record], ...] = (SchoolRecord, ClassRecord, LessonRecord)
 
 
 # ---------------------------------------------------------------- batches

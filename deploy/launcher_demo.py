@@ -37,14 +37,12 @@ class DemoCast:
 
     class_id: str
     pupil: str
-    class_teacher: str
-    subject_teacher: str
-    subject: str
+    subject: str  # the demo teacher's subject in the class
 
 
 def find_demo_cast(class_id: str = summary.GRID_CLASS) -> DemoCast | None:
-    """A pupil who stays in `class_id` all term, its class teacher, and the demo teacher with
-    their subject there, from the deterministic generator (no I/O); None when there is none."""
+    """A pupil who stays in `class_id` all term and the demo teacher's subject there, from the
+    deterministic generator (no I/O); None when there is none."""
     try:
         steps: Sequence[Any] = summary.demo_steps()
     except Exception:  # the generator is the journal's: read here, never required
@@ -57,12 +55,11 @@ def find_demo_cast(class_id: str = summary.GRID_CLASS) -> DemoCast | None:
 
     removed = {c.pupil_id for c in commands("RemovePupilFromClass")}
     pupils = [c.pupil_id for c in commands("AddPupilToClass") if c.pupil_id not in removed]
-    class_teachers = [c.class_teacher_id for c in commands("OpenClass", "AssignClassTeacher")]
     teacher = summary.find_demo_teacher()
     subjects = [c.subject_id for c in commands("ScheduleLesson") if c.teacher_id == teacher]
-    if not (pupils and class_teachers and teacher and subjects):
+    if not (pupils and teacher and subjects):
         return None
-    return DemoCast(class_id, pupils[0], class_teachers[-1], teacher, subjects[0])
+    return DemoCast(class_id, pupils[0], subjects[0])
 
 
 def grant_arguments(cast: DemoCast) -> list[tuple[summary.PortalUser, list[str]]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from contracts import envelope as hdr
 from contracts.chain import GENESIS_HASH, event_hash
 from contracts.envelope import Envelope
+from services.common import metrics
 
 if TYPE_CHECKING:
     from nats.js import JetStreamContext
@@ -197,6 +198,7 @@ class JetStreamEventStore:
             self._cache.pop(subject, None)
             return Appended(subject, ack.seq, duplicate=True)
         self._extend_cache(subject, envelope, body, expected=expected, seq=ack.seq, msg_id=msg_id)
+        metrics.instruments().events_appended.labels(self._stream, envelope.event_type).inc()
         return Appended(subject, ack.seq)
 
     async def _next(self, subject: str, *, after: int) -> StoredEvent | None:

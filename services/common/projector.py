@@ -27,6 +27,7 @@ import nats.js.errors
 import structlog
 
 from contracts.registry import Registry
+from services.common import metrics
 from services.common.db import Pool, migrate, quote_ident, swap_schema
 from services.common.projector_batch import (
     SCHEMA_CHANGED_ERRORS,
@@ -356,6 +357,11 @@ class Projector:
         progress.dead_letters += written.dead_letters
         progress.pending = batch.pending
         progress.last_batch_at = dt.datetime.now(dt.UTC)
+        measured = metrics.instruments()
+        measured.projection_applied.labels(self.name).inc(written.applied)
+        measured.projection_lag.labels(self.name).set(batch.pending)
+        if written.dead_letters:
+            measured.dead_letters.labels(self.name).inc(written.dead_letters)
         logger.info(
             event,
             projection=self.name,

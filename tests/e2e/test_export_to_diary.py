@@ -261,3 +261,18 @@ async def test_a_rejected_batch_is_repaired_by_a_forced_full_reconciliation(plat
 
     await eventually(applied)
     assert (await platform.run_check()).agrees
+
+
+async def test_metrics_count_appends_projections_and_export_runs(platform):
+    await _record_lesson(platform)
+    await platform.export()
+    journal = (await platform.journal.http.get("/metrics")).text
+    assert (
+        'events_appended_total{event_type="journal.LessonEntriesSaved",stream="JOURNAL"}' in journal
+    )
+    diary = (await platform.diary.http.get("/metrics")).text
+    assert 'projection_applied_total{projection="diary_v1"}' in diary
+    assert 'projection_lag_events{projection="diary_v1"}' in diary
+    exporter = (await platform.exporter.http.get("/metrics")).text
+    assert 'export_runs_total{kind="delta",outcome="published"}' in exporter
+    assert 'export_duration_seconds_count{kind="delta"}' in exporter

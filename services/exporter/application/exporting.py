@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import structlog
 
 from contracts.diary import BatchKind
+from services.common import metrics
 from services.exporter.application.ports import Cut, Deps, RunRecord, Trigger
 from services.exporter.application.publishing import BatchInfo, publish_batch
 from services.exporter.domain.batches import batch_id
@@ -65,7 +66,7 @@ async def export(
         started, clock = deps.clock.now(), time.perf_counter()
         attempt = _Attempt(RunRecord(uuid.uuid4(), school, year, kind, trigger, 0, started), clock)
         try:
-            return await _export(deps, attempt, force=force)
+            outcome = await _export(deps, attempt, force=force)
         except Exception as error:
             run = attempt.run
             failed = replace(
@@ -77,7 +78,17 @@ async def export(
             )
             await deps.runs.save(failed)
             logger.warning("export.failed", run_id=str(run.run_id), error=failed.error)
+            _measure(kind, "failed", attempt.clock)
             raise ExportFailed(failed) from error
+    _measure(kind, "already" if outcome.already else outcome.run.status, attempt.clock)
+    return outcome
+
+
+def _measure(kind: BatchKind, outcome: str, clock: float) -> None:
+    """Count the run by kind and outcome (published, empty, already, failed), time it."""
+    measured = metrics.instruments()
+    measured.export_runs.labels(kind, outcome).inc()
+    measured.export_duration.labels(kind).observe(time.perf_counter() - clock)
 
 
 async def _export(deps: Deps, attempt: _Attempt, *, force: bool) -> Outcome:
