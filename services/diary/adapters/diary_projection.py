@@ -88,6 +88,13 @@ _REMOVE_EXTRA = (
     "INSERT INTO diary_touched SELECT kind, record_id FROM gone"
 )
 _UNSTAGE = "DELETE FROM staged_records WHERE batch_id = $1"
+# Runs of one school year never overlap: once a later batch is decided, the records of a batch
+# whose manifest never came (its run was killed) wait for nothing. An hour's grace keeps any
+# doubt about "later" out of it.
+_ABANDONED = (
+    "DELETE FROM staged_records WHERE school = $1 AND year = $2 AND batch_id <> $3 "
+    "AND staged_at < now() - interval '1 hour'"
+)
 _DECIDE = (
     "INSERT INTO batches (batch_id, school, year, kind, from_seq, to_seq, records, checksum, "
     "status, reason, cut_at, received_at, stream_seq, drift_missing, drift_extra, "
@@ -221,6 +228,9 @@ async def _close_batch(conn: Connection, item: Projected, manifest: BatchManifes
     if reason is None:
         drift = await _apply_batch(conn, manifest, school, year)
     await conn.execute(_UNSTAGE, manifest.batch_id)
+    abandoned = _count(await conn.execute(_ABANDONED, school, year, manifest.batch_id))
+    if abandoned:
+        logger.info("diary.abandoned_records_removed", records=abandoned, school=school)
     await conn.execute(
         _DECIDE,
         manifest.batch_id,

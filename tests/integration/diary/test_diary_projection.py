@@ -119,6 +119,21 @@ async def test_a_batch_without_its_manifest_is_never_visible(js, pg_pool, diary)
     assert await rows(pg_pool, "SELECT count(*) FROM staged_records") == [(3,)]
 
 
+async def test_records_of_an_abandoned_batch_go_once_a_later_batch_is_decided(js, pg_pool, diary):
+    feed = FeedWriter(js)
+    abandoned = feed.batch(starter())
+    for record in abandoned.records:  # the run was killed before its manifest
+        await feed.publish_record(record)
+    await diary.drain()
+    async with pg_pool.acquire() as conn:  # as if staged two hours ago
+        await conn.execute("UPDATE staged_records SET staged_at = now() - interval '2 hours'")
+    await feed.publish(feed.batch(starter()))  # the next run's batch
+    await diary.drain()
+
+    assert await rows(pg_pool, "SELECT count(*) FROM staged_records") == [(0,)]
+    assert len(await current(pg_pool)) == 3
+
+
 @pytest.mark.parametrize("fault", ["count", "checksum"])
 async def test_a_manifest_that_does_not_match_is_rejected_and_changes_nothing(
     js, pg_pool, diary, fault
