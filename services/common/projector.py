@@ -86,6 +86,10 @@ _RETRYABLE: tuple[type[BaseException], ...] = (
 )
 
 
+STUCK_AFTER = dt.timedelta(minutes=5)
+"""A projector with events waiting and no batch for this long is reported unhealthy."""
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectorStatus:
     """What health checks and metrics show about a projector."""
@@ -104,8 +108,15 @@ class ProjectorStatus:
 
     @property
     def healthy(self) -> bool:
-        """Running, and the last batch (or retry) did not fail."""
-        return self.running and self.last_error is None
+        """Running, the last batch (or retry) did not fail, and not stuck."""
+        return self.running and self.last_error is None and not self.stuck
+
+    @property
+    def stuck(self) -> bool:
+        """Events were waiting at the last batch, and no batch came for `STUCK_AFTER` since."""
+        if not self.pending or self.last_batch_at is None:
+            return False
+        return dt.datetime.now(dt.UTC) - self.last_batch_at > STUCK_AFTER
 
 
 @dataclass(frozen=True, slots=True)
