@@ -3,7 +3,7 @@
 UV ?= uv
 PYTEST := $(UV) run pytest
 
-.PHONY: help install run demo fmt lint typecheck lint-imports docs docs-check test test-unit test-integration test-e2e bench check
+.PHONY: help install run demo fmt lint typecheck lint-imports docs docs-check test test-unit test-integration test-e2e bench compose-smoke check
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -53,5 +53,8 @@ bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.write_path
 	$(UV) run python -m bench.projection_rebuild
 	$(UV) run python -m bench.export --runs 3
+
+compose-smoke: ## docker-compose.yml end to end with podman (builds images on first use)
+	deploy/compose-smoke
 
 check: lint typecheck lint-imports docs-check test ## Everything CI checks

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Like the official image: options alone mean "nats-server <options>".
+set -e
+case "${1:-}" in
+  -*) set -- /usr/sbin/nats-server "$@" ;;
+esac
+exec "$@"

@@ -1,0 +1,214 @@
+"""`python -m deploy.compose_smoke_check`: the HTTP half of `deploy/compose-smoke`.
+
+Against the running compose deployment, from the host, with development tokens signed by the
+deployment's `DEV_SECRET`: a minimal school through the journal's API (year, mark scale, work
+kinds, a subject, a teacher, a pupil, a class with the pupil and the teaching assignment, one
+lesson), a mark recorded by the teacher and read back from the journal's lesson view, a delta
+export through the exporter's API, a portal grant for a parent (`python -m services.exporter
+grant` inside the exporter container) and, finally, the mark in the diary's day view of the
+pupil as that parent sees it. Exit 0 when every step passed; 1 with what failed otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from services.common.auth import DevTokenIssuer
+from services.exporter.domain.pseudonym import Pseudonymiser
+from services.journal.application.ids import lesson_id
+from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
+
+SCHOOL, YEAR = "s1", 2026
+CLASS_ID, SUBJECT, TEACHER, PUPIL = "5a", "math", "t-math", "p01"
+LESSON_DAY = "2026-09-07"
+LESSON = lesson_id(CLASS_ID, LESSON_DAY.replace("-", ""), 1, None)
+PARENT_UID = 100001
+MARK = {"pupil_id": PUPIL, "value": "5", "work_kind_id": "test"}
+WAIT_SECONDS = 60.0
+
+
+class CheckFailed(Exception):
+    """A step of the smoke check did not give what it should."""
+
+
+def say(message: str) -> None:
+    """One progress line."""
+    print(f"check: {message}", flush=True)
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where the three services answer (from the host)."""
+
+    journal: str
+    diary: str
+    exporter: str
+
+
+class Api:
+    """HTTP calls with one role's token; any unexpected status is a `CheckFailed`."""
+
+    def __init__(self, client: httpx.Client, token: str) -> None:
+        self._client = client
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    def call(self, method: str, url: str, body: object = None, *, expect: Sequence[int]) -> Any:  # noqa: ANN401 - JSON
+        """Send one request; its JSON answer (or None for an empty one)."""
+        response = self._client.request(method, url, json=body, headers=self._headers)
+        if response.status_code not in expect:
+            msg = f"{method} {url} answered {response.status_code}: {response.text[:500]}"
+            raise CheckFailed(msg)
+        return response.json() if response.content else None
+
+
+def eventually(what: str, probe: Callable[[], Any], timeout: float = WAIT_SECONDS) -> Any:  # noqa: ANN401 - whatever the probe returns
+    """Call `probe` until it returns something truthy (a `CheckFailed` counts as not yet)."""
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        try:
+            if result := probe():
+                return result
+        except (CheckFailed, httpx.HTTPError) as error:
+            last = str(error)
+        time.sleep(0.5)
+    msg = f"{what}: not within {timeout:.0f} s (last: {last})"
+    raise CheckFailed(msg)
+
+
+def create_school(admin: Api, journal: str) -> None:
+    """The smallest school a mark can be recorded in, through the administrator's API."""
+    base = f"{journal}/schools/{SCHOOL}/years/{YEAR}"
+    period = {"period_id": "q1", "name": "1 четверть", "starts_on": "2026-09-01"}
+    year = {
+        "school_name": "Школа smoke",
+        "starts_on": "2026-09-01",
+        "ends_on": "2027-05-31",
+        "periods": [{**period, "ends_on": "2026-10-26"}],
+    }
+    scale = {"scale_id": "five", "values": [v.model_dump(mode="json") for v in DEFAULT_SCALE]}
+    kinds = {"kinds": [k.model_dump(mode="json") for k in DEFAULT_WORK_KINDS]}
+    klass = f"{base}/classes/{CLASS_ID}"
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        ("PUT", base, year),
+        ("PUT", f"{base}/config/mark-scale", scale),
+        ("PUT", f"{base}/config/work-kinds", kinds),
+        ("PUT", f"{base}/subjects/{SUBJECT}", {"name": "Математика"}),
+        ("PUT", f"{base}/staff/{TEACHER}", {"full_name": "Иванова Анна", "position": "учитель"}),
+        ("PUT", f"{base}/pupils/{PUPIL}", {"full_name": "Ученик Один", "birth_date": "2015-03-01"}),
+        ("PUT", klass, {"grade": 5, "label": "5А", "class_teacher_id": TEACHER}),
+        ("POST", f"{klass}/members", {"pupil_id": PUPIL, "since": "2026-09-01"}),
+        ("POST", f"{klass}/assignments", {"teacher_id": TEACHER, "subject_id": SUBJECT}),
+        (
+            "POST",
+            f"{klass}/lessons",
+            {"subject_id": SUBJECT, "date": LESSON_DAY, "slot": 1, "teacher_id": TEACHER},
+        ),
+    ]
+    for method, url, body in steps:
+        admin.call(method, url, body, expect=(200, 201))
+    say(f"school {SCHOOL} {YEAR}: class {CLASS_ID}, pupil {PUPIL}, lesson {LESSON} created")
+
+
+def record_mark(teacher: Api, admin: Api, journal: str) -> str:
+    """The teacher records a mark; the journal's lesson view shows it. The mark's id."""
+    lesson = f"{journal}/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
+    mark_id = str(teacher.call("POST", f"{lesson}/marks", MARK, expect=(201,))["mark_id"])
+    say(f"mark {MARK['value']} recorded for {PUPIL} ({mark_id})")
+
+    def shown() -> bool:
+        return mark_id in str(admin.call("GET", lesson, expect=(200,)))
+
+    eventually("the mark in the journal's lesson view", shown)
+    say("the journal's lesson view shows the mark")
+    return mark_id
+
+
+def export_delta(admin: Api, exporter: str) -> None:
+    """A delta export through the exporter's API, which must succeed."""
+    runs = f"{exporter}/exporter/v1/schools/{SCHOOL}/years/{YEAR}/runs"
+    run = admin.call("POST", runs, {"kind": "delta"}, expect=(200, 201))
+    if run.get("status") != "published":
+        msg = f"the delta export did not succeed: {run}"
+        raise CheckFailed(msg)
+    say(f"delta export {run['status']}: batch {run['batch_id']}, {run['records']} records")
+
+
+def grant_parent(container: str) -> None:
+    """The parent's portal UID gets access to the pupil (the exporter's operator command)."""
+    command = [
+        *("podman", "exec", container, "python", "-m", "services.exporter", "grant"),
+        *("--school", SCHOOL, "--year", str(YEAR), "--uid", str(PARENT_UID)),
+        *("--pupil", PUPIL, "--relation", "parent"),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    if done.returncode != 0:
+        msg = f"grant failed ({done.returncode}): {done.stdout[-500:]} {done.stderr[-1500:]}"
+        raise CheckFailed(msg)
+    say(f"UID {PARENT_UID} granted access to {PUPIL} as parent")
+
+
+def parent_sees_mark(parent: Api, diary: str, pseudonym: str, mark_id: str) -> None:
+    """The diary's day view of the pupil, as the parent, shows the mark."""
+    url = f"{diary}/diary/v1/schools/{SCHOOL}/years/{YEAR}/pupils/{pseudonym}/days/{LESSON_DAY}"
+
+    def shown() -> Any:  # noqa: ANN401 - JSON
+        day = parent.call("GET", url, expect=(200,))
+        return day if mark_id in str(day) else None
+
+    day = eventually("the mark in the diary's day view (parent)", shown)
+    say(f"the diary shows the parent the mark: {str(day)[:160]}...")
+
+
+def run(urls: Urls, secret: str, pseudonym_key: str, container: str) -> None:
+    """Every step in order."""
+    issuer = DevTokenIssuer(secret)
+    with httpx.Client(timeout=30.0) as client:
+        admin = Api(client, issuer.mint("adm1", ["admin"], SCHOOL))
+        teacher = Api(client, issuer.mint(TEACHER, ["teacher"], SCHOOL))
+        parent = Api(client, issuer.mint("parent-1", ["parent"], SCHOOL, uid=PARENT_UID))
+        create_school(admin, urls.journal)
+        mark_id = record_mark(teacher, admin, urls.journal)
+        export_delta(admin, urls.exporter)
+        grant_parent(container)
+        pseudonym = Pseudonymiser(pseudonym_key.encode()).of(PUPIL)
+        parent_sees_mark(parent, urls.diary, pseudonym, mark_id)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the check; 0 when it passed."""
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.compose_smoke_check", description=__doc__
+    )
+    parser.add_argument("--journal", default="http://127.0.0.1:8001")
+    parser.add_argument("--diary", default="http://127.0.0.1:8002")
+    parser.add_argument("--exporter", default="http://127.0.0.1:8003")
+    parser.add_argument("--secret", required=True, help="the deployment's DEV_SECRET")
+    parser.add_argument("--pseudonym-key", required=True, help="its EXPORTER_PSEUDONYM_KEY")
+    parser.add_argument("--exporter-container", required=True, help="for podman exec")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        run(
+            Urls(args.journal, args.diary, args.exporter),
+            args.secret,
+            args.pseudonym_key,
+            args.exporter_container,
+        )
+    except (CheckFailed, httpx.HTTPError, subprocess.SubprocessError) as error:
+        say(f"FAILED: {error}")
+        return 1
+    say(f"passed in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
