@@ -7,8 +7,10 @@
    `GET /readyz` answers 200.
 3. On the first run only (`--no-demo` skips it): the demo school into the journal, then a full
    export into the e-diary and access for four demo portal users (see `launcher_demo`).
-4. A summary with the URLs and development tokens; then it runs until Ctrl-C or SIGTERM, and
-   stops the services, then the servers it started. `--once` stops right after the summary.
+4. A summary with the URLs and development tokens; then it runs until Ctrl-C or SIGTERM
+   (restarting a service that dies: with backoff, at most 5 times in 10 minutes, see
+   `launcher_procs.RestartPolicy`), and stops the services, then the servers it started.
+   `--once` stops right after the summary.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+import httpx
+
 from deploy import launcher_demo as demo
 from deploy import launcher_summary as summary
 from deploy.launcher_infra import (
@@ -32,12 +36,14 @@ from deploy.launcher_infra import (
     Ports,
     mask_password,
     prepare_state,
+    recorded_infra,
     start_infrastructure,
 )
 from deploy.launcher_pg import ensure_database
 from deploy.launcher_procs import (
     Child,
     LaunchError,
+    Restarter,
     prefix_for,
     say,
     use_color,
@@ -165,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
             failed = not args.infra_only and not load_demo(args, running, stack)
             show_summary(running, time.monotonic() - started, once=args.once)
             if not args.once:
-                supervise(running.children)
+                supervise(running.children, running.context.urls)
         except Interrupted:
             say("signal received: stopping")
         finally:
@@ -235,6 +241,20 @@ def service_env(service: Service, context: Context, port: int) -> dict[str, str]
     return env
 
 
+def tool_env(name: str, state: Path) -> dict[str, str] | None:
+    """The environment the launcher gives service `name`'s processes and command-line tools,
+    rebuilt from the state folder of a launcher (running or not) without starting anything;
+    None when the folder does not say where the servers and services are."""
+    ports = Ports(state / "ports.json")
+    services = {s.name: s for s in SERVICES}
+    infra = recorded_infra(ports) if (state / "ports.json").is_file() else None
+    if infra is None or name not in services or not set(services) <= ports.known.keys():
+        return None
+    urls = {s: f"http://127.0.0.1:{ports.known[s]}" for s in services}
+    context = Context(infra, state, summary.dev_secret(state), urls)
+    return service_env(services[name], context, ports.known[name])
+
+
 def start_service(service: Service, index: int, context: Context, ports: Ports) -> Child:
     """Create the service's database if missing and start its process (its URL goes into
     `context.urls`)."""
@@ -294,19 +314,26 @@ def show_summary(running: Running, seconds: float, *, once: bool) -> None:
     say(f"everything is up after {seconds:.1f} s; {then}")
 
 
-def supervise(children: list[Child]) -> None:
-    """Run until a signal; report loudly (once) any child that dies, keep the others running."""
-    while True:
-        for child in children:
-            if not child.reported_dead and child.process.poll() is not None:
-                child.reported_dead = True
-                child.wait_output()
-                message = f"{child.name} DIED ({child.describe_exit()})"
-                say(
-                    f"{message}; the others keep running. Its last lines:\n{child.tail()}",
-                    loud=True,
-                )
-        time.sleep(0.5)
+def supervise(children: list[Child], urls: Mapping[str, str]) -> None:
+    """Run until a signal. A service (a child with a URL in `urls`) that dies is restarted with
+    backoff, at most `RestartPolicy.limit` times within its window, and reported ready again;
+    any other child (the private nats-server) is reported loudly, once. The others keep running."""
+    restarters = [Restarter(c, f"{urls[c.name]}/readyz") for c in children if c.name in urls]
+    others = [c for c in children if c.name not in urls]
+    with httpx.Client(timeout=2.0) as client:
+        while True:
+            for restarter in restarters:
+                restarter.tick(client)
+            for child in others:
+                if not child.reported_dead and child.process.poll() is not None:
+                    child.reported_dead = True
+                    child.wait_output()
+                    message = f"{child.name} DIED ({child.describe_exit()})"
+                    say(
+                        f"{message}; the others keep running. Its last lines:\n{child.tail()}",
+                        loud=True,
+                    )
+            time.sleep(0.5)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
-from deploy.launcher_pg import PrivatePostgres, with_database
+from deploy.launcher_pg import PrivatePostgres, private_admin_dsn, with_database
 from deploy.launcher_procs import Child, LaunchError, kill_pid_file, prefix_for, say
 
 WAIT_SECONDS = 30.0
@@ -222,11 +222,33 @@ def _postgres(
     """The server's DSN, the database every service must use (if DATABASE_URL names one other
     than `postgres`; else each service gets its own), and whether the server is private."""
     if url := os.environ.get("DATABASE_URL"):
-        name = urlsplit(url).path.lstrip("/")
-        return url, name if name not in ("", "postgres") else None, False
+        return url, _fixed_database(url), False
     postgres = PrivatePostgres(state, ports)
     stack.callback(postgres.stop)
     return postgres.start(), None, True
+
+
+def _fixed_database(url: str) -> str | None:
+    """The database DATABASE_URL names, unless it is the server's default one."""
+    name = urlsplit(url).path.lstrip("/")
+    return name if name not in ("", "postgres") else None
+
+
+def recorded_infra(ports: Ports) -> Infra | None:
+    """Where a launcher's servers are (NATS_URL / DATABASE_URL, else the private servers'
+    ports remembered in `ports.json`), without starting anything; None when unknown."""
+    nats_url = os.environ.get("NATS_URL")
+    if nats_url is None and isinstance(port := ports.known.get("nats"), int):
+        nats_url = f"nats://127.0.0.1:{port}"
+    admin_dsn, fixed = os.environ.get("DATABASE_URL"), None
+    if admin_dsn is not None:
+        fixed = _fixed_database(admin_dsn)
+    elif isinstance(port := ports.known.get("postgres"), int):
+        admin_dsn = private_admin_dsn(port)
+    if nats_url is None or admin_dsn is None:
+        return None
+    private_nats, private_pg = "NATS_URL" not in os.environ, "DATABASE_URL" not in os.environ
+    return Infra(nats_url, admin_dsn, fixed, private_nats, private_pg)
 
 
 def mask_password(dsn: str) -> str:

@@ -87,6 +87,11 @@ def _run_logged(name: str, args: Sequence[str], *, check: bool = True) -> int:
     return result.returncode
 
 
+def private_admin_dsn(port: int) -> str:
+    """The superuser's DSN of the private cluster listening on `port`."""
+    return f"postgresql://{PG_SUPERUSER}@127.0.0.1:{port}/postgres"
+
+
 class PrivatePostgres:
     """A PostgreSQL cluster in `<state>/pg`, run as the `postgres` OS user when we are root."""
 
@@ -112,7 +117,7 @@ class PrivatePostgres:
             self.stop()
         port = self.ports.choose("postgres")
         self._pg_ctl_start(port)
-        return f"postgresql://{PG_SUPERUSER}@127.0.0.1:{port}/postgres"
+        return private_admin_dsn(port)
 
     def running(self) -> bool:
         """True when `pg_ctl status` finds the cluster's server running."""

@@ -1,0 +1,193 @@
+"""`python -m deploy.ops`: one command line for the operator, over the services' own commands.
+
+  demo load                                   the demo school into the journal
+  export run|runs|check --school S --year Y   the exporter's runs and the diary check
+  projection rebuild journal|diary|exporter   replay a projection from sequence 1
+  projection status                           every projection's checkpoint and lag
+  status                                      streams, consumers, dead letters, last runs
+  audit verify [--stream S] [--subject F]     recompute the Prev-Hash chains (exit 1: broken)
+  token mint --sub U --role R --school S      a development token
+
+Configuration: the services' variables (JOURNAL_*, DIARY_*, EXPORTER_*); those not set are
+taken from the launcher's state folder (--state-dir, default .local) when it exists, exactly as
+the launcher sets them for its services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from deploy import ops_env
+from services.common.auth import ROLES
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _demo_load(args: argparse.Namespace) -> int:
+    from services.journal.entrypoints import cli  # noqa: PLC0415 - heavy, imported when used
+
+    return cli.main(["demo", "load", "--seed", str(args.seed), "--weeks", str(args.weeks)])
+
+
+def _export(args: argparse.Namespace) -> int:
+    from services.exporter.entrypoints import cli  # noqa: PLC0415 - heavy, imported when used
+
+    argv = [args.command, "--school", args.school, "--year", str(args.year)]
+    if args.command == "run":
+        argv += ["--kind", args.kind, *(["--force"] if args.force else [])]
+    else:
+        argv += ["--limit", str(args.limit)]
+    return cli.main(argv)
+
+
+def _projection(args: argparse.Namespace) -> int:
+    from deploy import ops_projection  # noqa: PLC0415 - imports the services
+
+    if args.command == "rebuild":
+        return ops_projection.rebuild(args.service)
+    return ops_projection.status()
+
+
+def _status(_args: argparse.Namespace) -> int:
+    from deploy import ops_status  # noqa: PLC0415
+
+    return ops_status.show(ops_env.nats_url(), ops_env.service_databases())
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from deploy import ops_audit  # noqa: PLC0415
+
+    return ops_audit.verify(ops_env.nats_url(), args.stream, args.subject)
+
+
+def _token(args: argparse.Namespace) -> int:
+    from services.common import tokens  # noqa: PLC0415
+
+    argv = ["mint", "--sub", args.sub, "--school", args.school]
+    argv += [item for role in args.role for item in ("--role", role)]
+    argv += ["--ttl-hours", str(args.ttl_hours)]
+    return tokens.main([*argv, *(["--uid", str(args.uid)] if args.uid is not None else [])])
+
+
+def _group(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    group = commands.add_parser(name, help=help_text, description=help_text)
+    return group.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def _school_year(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--school", required=True, help="school id, e.g. s1")
+    parser.add_argument("--year", type=int, required=True, help="the school year's first year")
+
+
+def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    load = _group(commands, "demo", "the demo school").add_parser(
+        "load", help="load the demo school through the journal's handlers (idempotent)"
+    )
+    load.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
+    load.add_argument("--weeks", type=int, default=8, help="weeks of lessons from 1 September")
+    load.set_defaults(handler=_demo_load)
+
+
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = _group(commands, "export", "the exporter: runs and the diary check")
+    run = export.add_parser("run", help="export now (delta: the changes; full: the whole year)")
+    run.add_argument("--kind", choices=("delta", "full"), default="delta", help="default delta")
+    run.add_argument("--force", action="store_true", help="full only: a new batch anyway")
+    runs = export.add_parser("runs", help="recent runs, newest first")
+    check = export.add_parser("check", help="compare the journal with the diary (exit 1: differ)")
+    for parser, limit in ((runs, 20), (check, 100)):
+        parser.add_argument("--limit", type=int, default=limit, help=f"default {limit}")
+    for parser in (run, runs, check):
+        _school_year(parser)
+        parser.set_defaults(handler=_export)
+
+
+def _add_projection(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from deploy.ops_projection import PROJECTIONS  # noqa: PLC0415 - light, local to the parser
+
+    projection = _group(commands, "projection", "the services' projections")
+    rebuild = projection.add_parser(
+        "rebuild", help="replay a projection from sequence 1 into a fresh schema and swap it in"
+    )
+    rebuild.add_argument("service", choices=PROJECTIONS, help="whose projection")
+    status = projection.add_parser("status", help="checkpoint, stream position, dead letters")
+    for parser in (rebuild, status):
+        parser.set_defaults(handler=_projection)
+
+
+def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    verify = _group(commands, "audit", "the event streams' integrity").add_parser(
+        "verify",
+        help="recompute every subject's Prev-Hash chain; list broken links (exit 1 if any)",
+        description=(
+            "Walk the stream from sequence 1 with an ordered consumer and check that every"
+            " event's Prev-Hash is the hash of the previous event on its subject. Lists every"
+            " broken link (subject, seq, expected prev, found); exit 1 if any. The last hash of"
+            " every subject is kept in memory during the walk."
+        ),
+    )
+    verify.add_argument("--stream", default="JOURNAL", help="default JOURNAL")
+    verify.add_argument("--subject", default=None, help="subject filter, e.g. jrn.2026.s1.>")
+    verify.set_defaults(handler=_audit)
+
+
+def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mint = _group(commands, "token", "development tokens").add_parser(
+        "mint", help="print a development token signed with JOURNAL_AUTH__DEV_SECRET"
+    )
+    mint.add_argument("--sub", required=True, help="user id (the token's subject)")
+    mint.add_argument(
+        "--role", action="append", required=True, choices=sorted(ROLES), help="repeat for more"
+    )
+    mint.add_argument("--school", required=True, help="school id")
+    mint.add_argument("--uid", type=int, default=None, help="portal UID (portal users)")
+    mint.add_argument("--ttl-hours", type=float, default=12.0, help="lifetime (default 12)")
+    mint.set_defaults(handler=_token)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.ops",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=ops_env.DEFAULT_STATE_DIR,
+        help="the launcher's state folder, for settings not in the environment (default .local)",
+    )
+    commands = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+    _add_demo(commands)
+    _add_export(commands)
+    _add_projection(commands)
+    status = commands.add_parser(
+        "status",
+        help="streams, consumers and their lag, dead letters, last export runs",
+        description=(
+            "Streams (messages, bytes, first/last seq), consumers with their lag, dead letters"
+            " per service schema and the last export runs per school and year, as tables."
+        ),
+    )
+    status.set_defaults(handler=_status)
+    _add_audit(commands)
+    _add_token(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, complete the configuration, run one command; its exit code."""
+    args = build_parser().parse_args(argv)
+    ops_env.complete_environment(args.state_dir)
+    handler: Handler = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

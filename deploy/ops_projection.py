@@ -1,0 +1,118 @@
+"""`ops projection rebuild|status`: the services' projections.
+
+`rebuild` runs the service's own command (`projection rebuild` of its CLI: replay from sequence 1
+into a fresh schema, swap it in). `status` asks each service's projector (`Projector.describe()`,
+built as the service's CLI builds it, projector not running) and shows one table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import TypeVar
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from services.common.projector import ProjectorStatus
+
+PROJECTIONS = ("journal", "diary", "exporter")
+R = TypeVar("R")
+
+
+def rebuild(service: str) -> int:
+    """Rebuild one service's projection with its own CLI; its exit code."""
+    console = Console(stderr=True)
+    with console.status(f"rebuilding the {service} projection from sequence 1…"):
+        if service == "journal":
+            from services.journal.entrypoints import cli as journal  # noqa: PLC0415
+
+            return journal.main(["projection", "rebuild"])
+        if service == "diary":
+            from services.diary.entrypoints import cli as diary  # noqa: PLC0415
+
+            return diary.main(["projection", "rebuild"])
+        from services.exporter.entrypoints import cli as exporter  # noqa: PLC0415
+
+        return exporter.main(["projection", "rebuild"])
+
+
+async def _describe(
+    build: Callable[[], AbstractAsyncContextManager[R]],
+    status: Callable[[R], Awaitable[ProjectorStatus]],
+) -> ProjectorStatus:
+    async with build() as runtime:
+        return await status(runtime)
+
+
+async def _journal() -> ProjectorStatus:
+    from services.journal import bootstrap  # noqa: PLC0415
+    from services.journal.settings import Settings  # noqa: PLC0415
+
+    settings = Settings().model_copy(update={"run_projector": False})
+    return await _describe(lambda: bootstrap.build(settings), lambda r: r.projector.describe())
+
+
+async def _diary() -> ProjectorStatus:
+    from services.diary import bootstrap  # noqa: PLC0415
+    from services.diary.settings import Settings  # noqa: PLC0415
+
+    settings = Settings().model_copy(update={"run_projector": False})
+    return await _describe(lambda: bootstrap.build(settings), lambda r: r.projector.describe())
+
+
+async def _exporter() -> ProjectorStatus:
+    from services.exporter import bootstrap  # noqa: PLC0415
+    from services.exporter.settings import Settings  # noqa: PLC0415
+
+    settings = Settings().model_copy(update={"schedule_enabled": False})
+    return await _describe(
+        lambda: bootstrap.build(settings), lambda r: r.state.projector.describe()
+    )
+
+
+_STATUS: dict[str, Callable[[], Awaitable[ProjectorStatus]]] = {
+    "journal": _journal,
+    "diary": _diary,
+    "exporter": _exporter,
+}
+
+
+async def _statuses() -> list[tuple[str, ProjectorStatus | str]]:
+    rows: list[tuple[str, ProjectorStatus | str]] = []
+    for service, describe in _STATUS.items():
+        try:
+            rows.append((service, await describe()))
+        except ValidationError as error:
+            missing = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
+            rows.append((service, f"not configured ({missing})"))
+        except OSError as error:
+            rows.append((service, f"unreachable ({error})"))
+    return rows
+
+
+def status() -> int:
+    """`projection status`: one row per service; 0."""
+    table = Table(title="projections")
+    columns = ("service", "projection", "checkpoint", "stream last seq", "behind", "dead letters")
+    for column in columns:
+        table.add_column(column, justify="left" if column in columns[:2] else "right")
+    for service, row in asyncio.run(_statuses()):
+        if isinstance(row, str):
+            table.add_row(service, row, "", "", "", "")
+            continue
+        last = row.stream_last_seq
+        behind = "" if last is None else str(max(last - row.last_seq, 0))
+        table.add_row(
+            service,
+            row.projection,
+            str(row.last_seq),
+            "" if last is None else str(last),
+            behind,
+            str(row.dead_letters),
+        )
+    Console(file=sys.stdout).print(table)
+    return 0

@@ -1,0 +1,194 @@
+"""`python -m deploy.ops` against the test session's NATS and PostgreSQL.
+
+The commands run in a worker thread (each runs its own event loop, as on the command line) with
+the services' variables pointing at the test servers and a state folder that does not exist, so
+nothing is derived from a launcher's `.local/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+import pytest_asyncio
+
+from contracts import subjects
+from contracts.chain import GENESIS_HASH
+from deploy import ops
+from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
+from services.common.eventstore import JetStreamEventStore
+from services.journal.testing import (
+    CLASS_ID,
+    FIRST_MONDAY,
+    SCHOOL,
+    YEAR,
+    in_memory_deps,
+    math_lesson_id,
+    seed_small_school,
+)
+
+if TYPE_CHECKING:
+    from nats.js import JetStreamContext
+
+    from services.common.db import Pool
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[3]
+COMMANDS = (
+    (),
+    ("demo",),
+    ("demo", "load"),
+    ("export",),
+    ("export", "run"),
+    ("export", "runs"),
+    ("export", "check"),
+    ("projection",),
+    ("projection", "rebuild"),
+    ("projection", "status"),
+    ("status",),
+    ("audit",),
+    ("audit", "verify"),
+    ("token",),
+    ("token", "mint"),
+)
+TAMPERED_PREV = "f" * 64
+
+
+@pytest.fixture
+def no_state(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    nats_url: str,
+    database_url: str,
+    pg_schema: str,
+) -> Path:
+    """Only the journal configured (on the test servers); a state folder that does not exist."""
+    for name in list(os.environ):
+        if name.startswith(("JOURNAL_", "DIARY_", "EXPORTER_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("JOURNAL_NATS__URL", nats_url)
+    monkeypatch.setenv("JOURNAL_PG__DSN", database_url)
+    monkeypatch.setenv("JOURNAL_PG__SCHEMA_NAME", pg_schema)
+    monkeypatch.setenv("COLUMNS", "240")  # rich tables: no wrapped or cut cells
+    return tmp_path / "no-launcher-state"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def journal_stream(js: JetStreamContext) -> JetStreamContext:
+    """The JOURNAL stream as the journal's handlers write it: the small test school."""
+    await seed_small_school(in_memory_deps(JetStreamEventStore(js, "JOURNAL")))
+    return js
+
+
+async def run_ops(state: Path, *argv: str) -> int:
+    """`python -m deploy.ops --state-dir <state> <argv>` in a worker thread; its exit code."""
+    return await asyncio.to_thread(ops.main, ["--state-dir", str(state), *argv])
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "ops")
+def test_every_command_has_help(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        ops.main([*command, "--help"])
+
+    assert exited.value.code == 0
+    assert "usage: python -m deploy.ops" in capsys.readouterr().out
+
+
+def test_the_module_runs_from_the_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "deploy.ops", "audit", "verify", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "--subject" in result.stdout
+
+
+async def test_audit_verify_passes_on_the_journals_own_events(
+    journal_stream: JetStreamContext, no_state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = (await journal_stream.stream_info("JOURNAL")).state.messages
+
+    code = await run_ops(no_state, "audit", "verify")
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"JOURNAL: {events} events on" in out
+    assert "every chain links" in out
+
+
+async def test_audit_verify_reports_a_tampered_message_and_exits_1(
+    journal_stream: JetStreamContext, no_state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lesson = subjects.lesson(YEAR, SCHOOL, CLASS_ID, math_lesson_id(FIRST_MONDAY))
+    expected = (await JetStreamEventStore(journal_stream, "JOURNAL").load(lesson)).version.hash
+    assert expected != GENESIS_HASH
+    headers = {"Prev-Hash": TAMPERED_PREV, "Event-Type": "journal.LessonTopicSet"}
+    ack = await journal_stream.publish(lesson, b"{}", stream="JOURNAL", headers=headers)
+
+    code = await run_ops(no_state, "audit", "verify")
+
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "1 broken link(s)" in out
+    row = next(line for line in out.splitlines() if lesson in line)
+    assert str(ack.seq) in row
+    assert expected in row
+    assert TAMPERED_PREV in row
+
+
+async def test_audit_verify_checks_only_the_filtered_subjects(
+    journal_stream: JetStreamContext, no_state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lesson = subjects.lesson(YEAR, SCHOOL, CLASS_ID, math_lesson_id(FIRST_MONDAY))
+    headers = {"Prev-Hash": TAMPERED_PREV, "Event-Type": "journal.LessonTopicSet"}
+    await journal_stream.publish(lesson, b"{}", stream="JOURNAL", headers=headers)
+    pupils = subjects.pupil(YEAR, SCHOOL, "p00").removesuffix("p00") + "*"
+
+    code = await run_ops(no_state, "audit", "verify", "--subject", pupils)
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "JOURNAL: 11 events on 11 subjects, every chain links" in out  # the registrations
+
+
+async def test_status_lists_streams_consumers_dead_letters_and_runs(
+    journal_stream: JetStreamContext,
+    pg_pool: Pool,
+    pg_schema: str,
+    no_state: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    events = (await journal_stream.stream_info("JOURNAL")).state.messages
+    await journal_stream.pull_subscribe("jrn.>", durable="ops-test-reader", stream="JOURNAL")
+    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS)
+    await pg_pool.execute(
+        f"INSERT INTO {quote_ident(pg_schema)}.dead_letters"
+        " (projection, stream_seq, subject, reason, body, headers)"
+        " VALUES ('journal_view', 3, 'jrn.x', 'test', '{}', '{}')"
+    )
+
+    code = await run_ops(no_state, "status")
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    journal_row = next(line for line in out.splitlines() if "│ JOURNAL " in line)
+    assert f" {events} " in journal_row
+    reader_row = next(line for line in out.splitlines() if "ops-test-reader" in line)
+    assert f" {events} " in reader_row  # nothing delivered yet: every message pending
+    dead_row = next(line for line in out.splitlines() if "journal_view" in line)
+    assert pg_schema in dead_row
+    assert dead_row.rstrip(" │").endswith("1")
+    assert "not configured" in out  # the diary and the exporter have no settings here
