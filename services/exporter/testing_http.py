@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
-import httpx
+from fastapi import FastAPI
 from pydantic import SecretStr
 
-from services.common.auth import DevTokenIssuer
 from services.common.settings import AuthSettings, NatsSettings
+from services.common.testing.http import RunningApp, running_app
 from services.exporter.bootstrap import Runtime
 from services.exporter.entrypoints.http import create_app
 from services.exporter.settings import ExporterPostgres, Settings
@@ -20,19 +18,8 @@ TEST_PSEUDONYM_KEY = "exporter-test-pseudonym-key-0123456789abcdef"
 """A fixed key, so tests and e2e runs can compute the pseudonyms the exporter publishes."""
 
 
-@dataclass(frozen=True)
-class RunningExporter:
-    """The app's HTTP client, its runtime and a token issuer its verifier trusts."""
-
-    http: httpx.AsyncClient
-    runtime: Runtime
-    issuer: DevTokenIssuer
-    school: str = "s1"
-
-    def headers(self, user_id: str, *roles: str, school: str | None = None) -> dict[str, str]:
-        """Authorization for a user of the school (or of another school)."""
-        token = self.issuer.mint(user_id, roles, school or self.school)
-        return {"Authorization": f"Bearer {token}"}
+RunningExporter = RunningApp[Runtime]
+"""The exporter app in-process: HTTP client, runtime and a trusted token issuer."""
 
 
 def settings_for(nats_url: str, database_url: str, schema: str, secret: str) -> Settings:
@@ -52,9 +39,9 @@ async def running_exporter(
     nats_url: str, database_url: str, schema: str
 ) -> AsyncIterator[RunningExporter]:
     """The exporter app with its lifespan entered, served through an in-process transport."""
-    secret = secrets.token_hex(32)
-    app = create_app(settings_for(nats_url, database_url, schema, secret))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://exporter") as http:
-            yield RunningExporter(http, app.state.runtime, DevTokenIssuer(secret))
+
+    def make_app(secret: str) -> FastAPI:
+        return create_app(settings_for(nats_url, database_url, schema, secret))
+
+    async with running_app(make_app, "http://exporter") as running:
+        yield running
