@@ -8,10 +8,12 @@ where `reason` is machine-readable snake_case; extra members (e.g. `errors`) may
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Final
@@ -26,10 +28,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common import metrics
-from services.common.auth import AuthError
+from services.common.auth import AuthError, TokenVerifier
 from services.common.db import Pool
 from services.common.eventstore import ConcurrencyConflict
 from services.common.projector import Projector
+from services.common.settings import AuthSettings
 
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
 CORRELATION_HEADER: Final = "X-Correlation-Id"
@@ -317,3 +320,38 @@ async def _run_checks(
     except Exception as exc:
         _log.warning("readiness_check_failed", exc_info=exc)
         return {"readiness": f"failed: {type(exc).__name__}"}
+
+
+def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-only
+    *,
+    title: str,
+    description: str,
+    auth: AuthSettings,
+    open_runtime: Callable[[], AbstractAsyncContextManager[Any]],
+    readiness: Callable[[Any], Awaitable[dict[str, bool | str]]],
+    routers: Sequence[APIRouter],
+    domain_statuses: Mapping[type[Exception], int] | None = None,
+) -> FastAPI:
+    """The FastAPI app every service builds the same way: the runtime opened in the lifespan
+    (never at import; `app.state.runtime`, and its `deps` as `app.state.deps`), bearer tokens,
+    correlation ids, problem+json errors, the service's routers, health and metrics.
+
+    `readiness(runtime)` gives `/readyz` its checks. Service-specific exception handlers are
+    added by the caller on the returned app.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime() as runtime:
+            app.state.runtime = runtime
+            app.state.deps = runtime.deps
+            yield
+
+    app = FastAPI(title=title, version="1.0.0", description=description, lifespan=lifespan)
+    app.state.token_verifier = TokenVerifier(auth)
+    app.add_middleware(CorrelationIdMiddleware)
+    install_error_handlers(app, domain_statuses or {})
+    for router in routers:
+        app.include_router(router)
+    app.include_router(health_router(lambda: readiness(app.state.runtime)))
+    return app

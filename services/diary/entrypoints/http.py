@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI, Request, Response
 
-from services.common.auth import TokenVerifier
 from services.common.http import (
-    CorrelationIdMiddleware,
-    health_router,
-    install_error_handlers,
     problem,
+    service_app,
     service_checks,
 )
 from services.common.logging import configure_logging
@@ -39,35 +35,25 @@ def create_app(
     settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
 ) -> FastAPI:
     """The FastAPI app; resources are opened in its lifespan, never at import time."""
-    settings = settings or Settings()  # required fields come from the environment
-    configure_logging(json=settings.log_json)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with runtime_factory(settings) as runtime:
-            app.state.runtime = runtime
-            app.state.deps = runtime.deps
-            yield
-
-    app = FastAPI(
+    config = settings or Settings()  # required fields come from the environment
+    configure_logging(json=config.log_json)
+    app = service_app(
         title="E-diary",
-        version="1.0.0",
-        description="The portal's e-diary for parents, pupils and staff UIDs: depersonalised "
-        "lessons, homework, marks and attendance from the exporter's feed.",
-        lifespan=lifespan,
+        description=(
+            "The portal's e-diary for parents, pupils and staff UIDs: depersonalised lessons, "
+            "homework, marks and attendance from the exporter's feed."
+        ),
+        auth=config.auth,
+        open_runtime=lambda: runtime_factory(config),
+        readiness=readiness,
+        routers=(view_routes.router, admin_routes.router),
+        domain_statuses=DOMAIN_STATUSES,
     )
-    app.state.token_verifier = TokenVerifier(settings.auth)
-    app.add_middleware(CorrelationIdMiddleware)
-    install_error_handlers(app, DOMAIN_STATUSES)
     app.add_exception_handler(Denied, _denied)
-    app.include_router(view_routes.router)
-    app.include_router(admin_routes.router)
-    app.include_router(health_router(lambda: readiness(app)))
     return app
 
 
-async def readiness(app: FastAPI) -> dict[str, bool | str]:
+async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
     """NATS and PostgreSQL reachable, the projector (when this process runs it) healthy."""
-    runtime: bootstrap.Runtime = app.state.runtime
     projector = runtime.projector if runtime.projector_running else None
     return await service_checks(runtime.nats, runtime.pool, projector)

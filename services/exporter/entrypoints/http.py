@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI, Request, Response
 
-from services.common.auth import TokenVerifier
 from services.common.http import (
-    CorrelationIdMiddleware,
-    health_router,
-    install_error_handlers,
     problem,
+    service_app,
     service_checks,
 )
 from services.common.logging import configure_logging
@@ -31,30 +27,19 @@ def create_app(
     settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
 ) -> FastAPI:
     """The FastAPI app; resources (and the schedule) start in its lifespan, never at import."""
-    settings = settings or Settings()  # required fields come from the environment
-    configure_logging(json=settings.log_json)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with runtime_factory(settings) as runtime:
-            app.state.runtime = runtime
-            app.state.deps = runtime.deps
-            yield
-
-    app = FastAPI(
+    config = settings or Settings()  # required fields come from the environment
+    configure_logging(json=config.log_json)
+    app = service_app(
         title="Exporter",
-        version="1.0.0",
         description="Exports the journal, depersonalised, to the e-diary feed (stream DIARY).",
-        lifespan=lifespan,
+        auth=config.auth,
+        open_runtime=lambda: runtime_factory(config),
+        readiness=readiness,
+        routers=(run_routes.router, check_routes.router),
+        domain_statuses=None,
     )
-    app.state.token_verifier = TokenVerifier(settings.auth)
-    app.add_middleware(CorrelationIdMiddleware)
-    install_error_handlers(app, {})
     app.add_exception_handler(ExportFailed, _export_failed)
-    app.include_router(run_routes.router)
-    app.include_router(check_routes.router)
     app.add_exception_handler(FeedUnavailable, _check_unavailable)
-    app.include_router(health_router(lambda: readiness(app)))
     return app
 
 
@@ -70,7 +55,6 @@ async def _check_unavailable(_request: Request, exc: Exception) -> Response:
     return problem(502, "check_unavailable", str(exc))
 
 
-async def readiness(app: FastAPI) -> dict[str, bool | str]:
+async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
     """NATS and PostgreSQL reachable."""
-    runtime: bootstrap.Runtime = app.state.runtime
     return await service_checks(runtime.nats, runtime.pool)

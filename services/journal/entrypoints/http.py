@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
-from services.common.auth import TokenVerifier
-from services.common.http import (
-    CorrelationIdMiddleware,
-    health_router,
-    install_error_handlers,
-    service_checks,
-)
+from services.common.http import service_app, service_checks
 from services.common.logging import configure_logging
 from services.journal import bootstrap
 from services.journal.application.files import EmptyFile, FileTooLarge, UnsupportedFileType
@@ -41,34 +34,20 @@ def create_app(
     settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
 ) -> FastAPI:
     """The FastAPI app; resources are opened in its lifespan, never at import time."""
-    settings = settings or Settings()  # required fields come from the environment
-    configure_logging(json=settings.log_json)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with runtime_factory(settings) as runtime:
-            app.state.runtime = runtime
-            app.state.deps = runtime.deps
-            yield
-
-    app = FastAPI(
+    config = settings or Settings()  # required fields come from the environment
+    configure_logging(json=config.log_json)
+    return service_app(
         title="School journal",
-        version="1.0.0",
         description="The school's electronic class journal: roster, lessons, marks, attendance.",
-        lifespan=lifespan,
+        auth=config.auth,
+        open_runtime=lambda: runtime_factory(config),
+        readiness=readiness,
+        routers=(admin_routes.router, lesson_routes.router, view_routes.router),
+        domain_statuses=DOMAIN_STATUSES,
     )
-    app.state.token_verifier = TokenVerifier(settings.auth)
-    app.add_middleware(CorrelationIdMiddleware)
-    install_error_handlers(app, DOMAIN_STATUSES)
-    app.include_router(admin_routes.router)
-    app.include_router(lesson_routes.router)
-    app.include_router(view_routes.router)
-    app.include_router(health_router(lambda: readiness(app)))
-    return app
 
 
-async def readiness(app: FastAPI) -> dict[str, bool | str]:
+async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
     """NATS and PostgreSQL reachable, the projector (when this process runs it) healthy."""
-    runtime: bootstrap.Runtime = app.state.runtime
     projector = runtime.projector if runtime.projector_running else None
     return await service_checks(runtime.nats, runtime.pool, projector)
