@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from contracts.grading import weighted_average
 from services.diary.domain.calendar import MemberRow, PeriodRow
@@ -320,6 +320,25 @@ def _files(rows: Sequence[FileRow], url: FileUrl) -> tuple[FileView, ...]:
     )
 
 
+def _shown(
+    lesson: LessonRow, config: SchoolConfig, files: Sequence[FileRow], url: FileUrl
+) -> dict[str, Any]:
+    """What every view shows of a lesson, whoever's marks it shows beside."""
+    return {
+        "lesson_id": lesson.lesson_id,
+        "date": lesson.date,
+        "slot": lesson.slot,
+        "subject_id": lesson.subject_id,
+        "subject_name": config.subjects.get(lesson.subject_id),
+        "teacher_id": lesson.teacher_id,
+        "status": lesson.status,
+        "topic": lesson.topic,
+        "homework": lesson.homework,
+        "homework_due_on": lesson.homework_due_on,
+        "files": _files(files, url),
+    }
+
+
 def _ordered(lessons: Iterable[LessonRow]) -> list[LessonRow]:
     return sorted(lessons, key=lambda row: (row.date, row.slot, row.subject_id, row.lesson_id))
 
@@ -333,18 +352,8 @@ def pupil_lessons(
     absences = {a.lesson_id: a for a in found.absences if a.pupil == pupil}
     return tuple(
         PupilLesson(
-            lesson_id=lesson.lesson_id,
+            **_shown(lesson, config, files.get(lesson.lesson_id, []), url),
             class_id=lesson.class_id,
-            date=lesson.date,
-            slot=lesson.slot,
-            subject_id=lesson.subject_id,
-            subject_name=config.subjects.get(lesson.subject_id),
-            teacher_id=lesson.teacher_id,
-            status=lesson.status,
-            topic=lesson.topic,
-            homework=lesson.homework,
-            homework_due_on=lesson.homework_due_on,
-            files=_files(files.get(lesson.lesson_id, []), url),
             marks=tuple(mark_view(m, config) for m in marks.get(lesson.lesson_id, [])),
             absence=(
                 absence_view(absences[lesson.lesson_id]) if lesson.lesson_id in absences else None
@@ -374,17 +383,7 @@ def class_lessons(found: LessonSet, config: SchoolConfig, url: FileUrl) -> tuple
     absences = _by_lesson(found.absences, lambda r: r.lesson_id)
     return tuple(
         ClassLesson(
-            lesson_id=lesson.lesson_id,
-            date=lesson.date,
-            slot=lesson.slot,
-            subject_id=lesson.subject_id,
-            subject_name=config.subjects.get(lesson.subject_id),
-            teacher_id=lesson.teacher_id,
-            status=lesson.status,
-            topic=lesson.topic,
-            homework=lesson.homework,
-            homework_due_on=lesson.homework_due_on,
-            files=_files(files.get(lesson.lesson_id, []), url),
+            **_shown(lesson, config, files.get(lesson.lesson_id, []), url),
             marks=tuple(
                 PupilMark(m.pupil, mark_view(m, config)) for m in marks.get(lesson.lesson_id, [])
             ),
