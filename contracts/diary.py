@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -43,7 +43,7 @@ LessonStatus = Literal["scheduled", "held", "cancelled"]
 RecordKind = Literal["school", "class", "lesson"]
 
 # Fields of a record that say where it travelled, not what it says.
-_TRANSPORT_FIELDS = frozenset({"batch_id", "index", "seq"})
+TRANSPORT_FIELDS = frozenset({"batch_id", "index", "seq"})
 
 
 # ---------------------------------------------------------------- records
@@ -65,7 +65,7 @@ class Record(Event):
 
     def content(self) -> dict[str, Any]:
         """What the record says, without where it travelled (batch, index, seq)."""
-        return self.model_dump(mode="json", exclude=set(_TRANSPORT_FIELDS))
+        return self.model_dump(mode="json", exclude=set(TRANSPORT_FIELDS))
 
 
 class DiarySubject(Contract):
@@ -258,9 +258,14 @@ def canonical_json(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def content_digest(content: Mapping[str, Any]) -> str:
+    """SHA-256 of a record's content (its JSON form without `TRANSPORT_FIELDS`)."""
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
 def record_digest(record: Record) -> str:
     """SHA-256 of what a record says (the same state in any batch has the same digest)."""
-    return hashlib.sha256(canonical_json(record.content())).hexdigest()
+    return content_digest(record.content())
 
 
 def checksum_line(index: int, kind: str, record_id: str, seq: int, digest: str) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Coroutine
@@ -15,7 +14,14 @@ import structlog
 from contracts import envelope as hdr
 from contracts import subjects
 from contracts.base import Event
-from contracts.diary import BatchChecksum, BatchKind, BatchManifest, LessonRecord, canonical_json
+from contracts.diary import (
+    TRANSPORT_FIELDS,
+    BatchChecksum,
+    BatchKind,
+    BatchManifest,
+    LessonRecord,
+    content_digest,
+)
 from contracts.envelope import Actor, Envelope
 from contracts.journal import Attachment
 from services.exporter.application.ports import Deps
@@ -25,7 +31,6 @@ from services.exporter.domain.docs import Doc
 from services.exporter.domain.records import to_record
 
 EXPORTER = Actor(id="exporter", role="system")
-_TRANSPORT = ("batch_id", "index", "seq")
 
 
 logger = structlog.get_logger()
@@ -141,8 +146,7 @@ def _publish_record(
     index = checksum.count
     record = to_record(doc, info.batch_id, index)
     data = record.model_dump(mode="json")
-    content = {k: v for k, v in data.items() if k not in _TRANSPORT}
-    digest = hashlib.sha256(canonical_json(content)).hexdigest()
+    digest = content_digest({k: v for k, v in data.items() if k not in TRANSPORT_FIELDS})
     checksum.add(index, doc.kind, doc.record_id, doc.seq, digest)
     if isinstance(record, LessonRecord):
         for attachment in record.files:

@@ -7,11 +7,10 @@ are never changed in place: the fold copies what it changes.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.diary import RecordKind, canonical_json
+from contracts.diary import RecordKind
 
 Content = dict[str, Any]
 
@@ -24,8 +23,3 @@ class Doc:
     record_id: str
     seq: int
     content: Content
-
-
-def digest(content: Content) -> str:
-    """SHA-256 of a document's content: equal to `contracts.diary.record_digest` of its record."""
-    return hashlib.sha256(canonical_json(content)).hexdigest()

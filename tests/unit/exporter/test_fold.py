@@ -10,7 +10,7 @@ import pytest
 
 from contracts import subjects
 from contracts.base import Event
-from contracts.diary import record_digest
+from contracts.diary import content_digest, record_digest
 from contracts.journal import (
     AbsenceEntry,
     AbsenceReasonSet,
@@ -45,7 +45,7 @@ from contracts.journal import (
     WorkKind,
     WorkKindsConfigured,
 )
-from services.exporter.domain.docs import Doc, digest
+from services.exporter.domain.docs import Doc
 from services.exporter.domain.fold import evolve
 from services.exporter.domain.pseudonym import Pseudonymiser
 from services.exporter.domain.records import to_record
@@ -74,7 +74,7 @@ def valid(doc: Doc | None) -> Doc:
     assert doc is not None
     record = to_record(doc, "b1", 0)
     assert record.content() == doc.content
-    assert record_digest(record) == digest(doc.content)
+    assert record_digest(record) == content_digest(doc.content)
     return doc
 
 
