@@ -32,12 +32,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import nats
-from nats.js import JetStreamContext, api
-from nats.js.errors import BucketNotFoundError
 
-from contracts.streams import ALL_STREAMS, DIARY_FILES_BUCKET, HOMEWORK_FILES_BUCKET
+from contracts.streams import ALL_STREAMS, BUCKETS
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
-from services.common.jetstream import ensure_stream
+from services.common.jetstream import ensure_stream, open_bucket
 
 T = TypeVar("T")
 DEFAULT_WAIT_SECONDS = 120.0
@@ -63,10 +61,6 @@ SERVICE_DATABASES: tuple[ServiceDatabase, ...] = (
     ServiceDatabase("journal", "journal", "services.journal"),
     ServiceDatabase("diary", "diary", "services.diary"),
     ServiceDatabase("exporter", "exporter", "services.exporter"),
-)
-BUCKETS: tuple[tuple[str, str], ...] = (
-    (HOMEWORK_FILES_BUCKET, "homework attachments"),
-    (DIARY_FILES_BUCKET, "homework files of the e-diary"),
 )
 
 
@@ -101,16 +95,6 @@ async def retrying(what: str, attempt: Callable[[], Awaitable[T]], deadline: flo
             await asyncio.sleep(RETRY_PAUSE_SECONDS)
 
 
-async def open_bucket(js: JetStreamContext, bucket: str, description: str) -> None:
-    """Create the Object Store bucket unless it exists (file storage, never expiring)."""
-    try:
-        await js.object_store(bucket)
-    except BucketNotFoundError:
-        config = api.ObjectStoreConfig(description=description, storage=api.StorageType.FILE)
-        await js.create_object_store(bucket, config=config)
-        say(f"created Object Store bucket {bucket}")
-
-
 async def provision_nats(url: str, deadline: float) -> None:
     """Every stream and bucket, once NATS (with JetStream) answers."""
 
@@ -121,8 +105,9 @@ async def provision_nats(url: str, deadline: float) -> None:
             for spec in ALL_STREAMS:
                 info = await ensure_stream(js, spec)
                 say(f"stream {spec.name} ready ({info.state.messages} messages)")
-            for bucket, description in BUCKETS:
-                await open_bucket(js, bucket, description)
+            for bucket in BUCKETS:
+                await open_bucket(js, bucket)
+                say(f"Object Store bucket {bucket} ready")
         finally:
             await nc.close()
 

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import nats
 from nats.js import api
-from nats.js.errors import NotFoundError
+from nats.js.errors import BucketNotFoundError, NotFoundError
 
-from contracts.streams import StreamSpec, stream_config
+from contracts.streams import BUCKETS, StreamSpec, stream_config
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
     from nats.js import JetStreamContext
+    from nats.js.object_store import ObjectStore
 
 # Fields we set; the server fills in the rest, so only these are compared on start-up.
 _MANAGED = (
@@ -53,3 +54,14 @@ async def ensure_stream(js: JetStreamContext, spec: StreamSpec) -> api.StreamInf
     if any(getattr(current, f) != getattr(wanted, f) for f in _MANAGED):
         return await js.update_stream(wanted)
     return info
+
+
+async def open_bucket(js: JetStreamContext, bucket: str) -> ObjectStore:
+    """The Object Store bucket, created on first use (file storage, never expiring)."""
+    try:
+        return await js.object_store(bucket)
+    except BucketNotFoundError:
+        config = api.ObjectStoreConfig(
+            description=BUCKETS.get(bucket, ""), storage=api.StorageType.FILE
+        )
+        return await js.create_object_store(bucket, config=config)

@@ -15,12 +15,12 @@ from nats.js import JetStreamContext
 from contracts.registry import DIARY_REGISTRY
 from contracts.streams import DIARY, DIARY_FILES_BUCKET
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
-from services.common.jetstream import connect, ensure_stream
+from services.common.jetstream import connect, ensure_stream, open_bucket
 from services.common.projector import Projector, RebuildResult
 from services.diary.adapters.clock import SchoolClock
 from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.adapters.diary_reads import PgDiaryOperations, PgDiaryReads
-from services.diary.adapters.files import ObjectStoreFiles, open_bucket
+from services.diary.adapters.files import ObjectStoreFiles
 from services.diary.application.ports import Deps
 from services.diary.settings import Settings
 

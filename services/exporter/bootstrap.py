@@ -15,12 +15,12 @@ from nats.js import JetStreamContext
 from contracts.streams import DIARY, HOMEWORK_FILES_BUCKET, JOURNAL
 from services.common.auth import DevTokenIssuer
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
-from services.common.jetstream import connect, ensure_stream
+from services.common.jetstream import connect, ensure_stream, open_bucket
 from services.common.projector import RebuildResult
 from services.exporter.adapters.clock import SystemClock
 from services.exporter.adapters.diary_publisher import JetStreamPublisher
 from services.exporter.adapters.export_state import MIGRATIONS, PgExportState
-from services.exporter.adapters.files import ObjectStoreCopier, open_bucket
+from services.exporter.adapters.files import ObjectStoreCopier
 from services.exporter.adapters.record_feeds import (
     DIARY_RECORDS_PATH,
     JOURNAL_FACTS_PATH,
@@ -67,8 +67,8 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     js = nc.jetstream()
     await ensure_stream(js, JOURNAL)
     await ensure_stream(js, DIARY)
-    source = await open_bucket(js, HOMEWORK_FILES_BUCKET, "homework attachments")
-    target = await open_bucket(js, settings.files_bucket, "homework files for the e-diary")
+    source = await open_bucket(js, HOMEWORK_FILES_BUCKET)
+    target = await open_bucket(js, settings.files_bucket)
     pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
     await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
     pseudonymiser = Pseudonymiser(settings.pseudonym_key.get_secret_value().encode())

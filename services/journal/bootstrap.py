@@ -16,12 +16,12 @@ from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.eventstore import JetStreamEventStore
-from services.common.jetstream import connect, ensure_stream
+from services.common.jetstream import connect, ensure_stream, open_bucket
 from services.common.projector import Projector, RebuildResult
 from services.journal.adapters.clock import SchoolClock
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews
-from services.journal.adapters.object_store import ObjectStoreFiles, open_bucket
+from services.journal.adapters.object_store import ObjectStoreFiles
 from services.journal.application.ports import Deps, FileLimits
 from services.journal.settings import Settings
 

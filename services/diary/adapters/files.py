@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nats.js import api
-from nats.js.errors import BucketNotFoundError, ObjectNotFoundError
+from nats.js.errors import ObjectNotFoundError
 
 if TYPE_CHECKING:
-    from nats.js import JetStreamContext
     from nats.js.object_store import ObjectStore
-
-
-async def open_bucket(js: JetStreamContext, bucket: str) -> ObjectStore:
-    """The bucket, created on first use (file storage, never expiring)."""
-    try:
-        return await js.object_store(bucket)
-    except BucketNotFoundError:
-        config = api.ObjectStoreConfig(
-            description="homework files of the e-diary", storage=api.StorageType.FILE
-        )
-        return await js.create_object_store(bucket, config=config)
 
 
 class ObjectStoreFiles:

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import base64
 
-from nats.js import JetStreamContext, api
-from nats.js.errors import BucketNotFoundError, ObjectNotFoundError
+from nats.js import api
+from nats.js.errors import ObjectNotFoundError
 from nats.js.object_store import ObjectStore
 
 from contracts.journal import Attachment
 from services.exporter.application.ports import FileCopy
-
-
-async def open_bucket(js: JetStreamContext, bucket: str, description: str) -> ObjectStore:
-    """The bucket, created on first use (file storage, never expiring)."""
-    try:
-        return await js.object_store(bucket)
-    except BucketNotFoundError:
-        config = api.ObjectStoreConfig(description=description, storage=api.StorageType.FILE)
-        return await js.create_object_store(bucket, config=config)
 
 
 def object_digest(sha256_hex: str) -> str:

@@ -5,24 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nats.js import api
-from nats.js.errors import BucketNotFoundError, ObjectNotFoundError
+from nats.js.errors import ObjectNotFoundError
 
 from contracts.journal import Attachment
 
 if TYPE_CHECKING:
-    from nats.js import JetStreamContext
     from nats.js.object_store import ObjectStore
-
-
-async def open_bucket(js: JetStreamContext, bucket: str, *, max_bytes: int = -1) -> ObjectStore:
-    """The bucket, created on first use (file storage, never expiring)."""
-    try:
-        return await js.object_store(bucket)
-    except BucketNotFoundError:
-        config = api.ObjectStoreConfig(
-            description="homework attachments", storage=api.StorageType.FILE, max_bytes=max_bytes
-        )
-        return await js.create_object_store(bucket, config=config)
 
 
 class ObjectStoreFiles:

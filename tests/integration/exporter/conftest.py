@@ -8,9 +8,10 @@ import pytest_asyncio
 
 from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL
 from services.common.eventstore import JetStreamEventStore
+from services.common.jetstream import open_bucket
 from services.exporter import bootstrap
 from services.exporter.testing_http import settings_for
-from services.journal.adapters.object_store import ObjectStoreFiles, open_bucket
+from services.journal.adapters.object_store import ObjectStoreFiles
 from services.journal.application.ports import Deps
 from services.journal.testing import in_memory_deps, seed_small_school
 
