@@ -15,10 +15,12 @@ one projection (or the caller rebuilds all of its projections into it before swa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import secrets
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -209,6 +211,18 @@ class Projector:
         finally:
             self._running = False
             await self.close()
+
+    @contextlib.asynccontextmanager
+    async def running(self, enabled: bool = True) -> AsyncIterator[bool]:
+        """Run the projector in the background for the block (when `enabled`); on leaving,
+        stop it after the batch in hand. Yields whether it runs."""
+        task = asyncio.create_task(self.run()) if enabled else None
+        try:
+            yield task is not None
+        finally:
+            self.stop()
+            if task is not None:
+                await task
 
     def stop(self) -> None:
         """Ask `run()` to return after the batch in hand (at most one fetch timeout later)."""

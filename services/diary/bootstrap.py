@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -68,13 +67,10 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         clock=SchoolClock(settings.timezone),
     )
     projector = projector_for(js, pool)
-    task = asyncio.create_task(projector.run()) if settings.run_projector else None
     try:
-        yield Runtime(deps, nc, js, pool, projector, task is not None)
+        async with projector.running(settings.run_projector) as running:
+            yield Runtime(deps, nc, js, pool, projector, running)
     finally:
-        projector.stop()
-        if task is not None:
-            await task
         await pool.close()
         await nc.drain()
 
