@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 # Identifiers that may appear in NATS subjects: lowercase tokens, never personal data.
 Token = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -16,6 +16,8 @@ SubjectId = Token
 LessonId = Token
 MarkId = Token
 Year = Annotated[int, "first calendar year of the school year"]
+# A portal user's numeric id (the city e-diary issues it; below 2**53 so JSON readers keep it).
+Uid = Annotated[int, Field(gt=0, lt=2**53)]
 
 
 class Contract(BaseModel):

@@ -23,7 +23,17 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
-from contracts.base import ClassId, Contract, Event, LessonId, MarkId, StaffId, SubjectId, Token
+from contracts.base import (
+    ClassId,
+    Contract,
+    Event,
+    LessonId,
+    MarkId,
+    StaffId,
+    SubjectId,
+    Token,
+    Uid,
+)
 from contracts.journal import (
     AbsenceKind,
     AbsenceReason,
@@ -37,7 +47,6 @@ from contracts.journal import (
 
 Pseudonym = Annotated[str, StringConstraints(pattern=r"^p[0-9a-f]{32}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Uid = Annotated[int, Field(gt=0, lt=2**53)]
 BatchKind = Literal["delta", "full"]
 LessonStatus = Literal["scheduled", "held", "cancelled"]
 RecordKind = Literal["school", "class", "lesson"]

@@ -10,10 +10,11 @@ from typing import Any
 
 from contracts.base import Event
 from contracts.diary import DIARY_EVENTS
+from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import Envelope
 from contracts.journal import JOURNAL_EVENTS
 
-ALL_EVENTS = JOURNAL_EVENTS + DIARY_EVENTS
+ALL_EVENTS = JOURNAL_EVENTS + ENROLLMENT_EVENTS + DIARY_EVENTS
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
@@ -59,6 +60,13 @@ def asyncapi() -> dict[str, Any]:
                 "`data` is the payload named by the Event-Type header.",
                 _PARAMETERS,
                 JOURNAL_EVENTS,
+            ),
+            "enr.{school}.{kind}.{id}": _channel(
+                "Stream ENROLLMENT (school side): kind pupil = the portal access to one pupil's "
+                "diary (applications, their check and decision, links and their end); kind "
+                "staff = a member of staff's portal UID.",
+                _ENROLLMENT_PARAMETERS,
+                ENROLLMENT_EVENTS,
             ),
             "dry.{year}.{school}.{kind}.{id}": _channel(
                 "Stream DIARY (written by the exporter only, no personal data): records "
@@ -107,6 +115,11 @@ _PARAMETERS = {
     "class": {"description": "class id, or `school` for school-wide aggregates", "schema": _TOKEN},
     "kind": {"description": "school | staff | pupil | class | lesson", "schema": _TOKEN},
     "id": {"description": "aggregate id", "schema": _TOKEN},
+}
+_ENROLLMENT_PARAMETERS = {
+    "school": _PARAMETERS["school"],
+    "kind": {"description": "pupil | staff", "schema": _TOKEN},
+    "id": {"description": "pupil id or staff id", "schema": _TOKEN},
 }
 _DIARY_PARAMETERS = {
     "year": _PARAMETERS["year"],

@@ -9,6 +9,7 @@ from pydantic import ValidationError, create_model
 
 from contracts.base import Event
 from contracts.diary import DIARY_EVENTS
+from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import TypedEnvelope
 from contracts.journal import JOURNAL_EVENTS
 from contracts.upcasters import UPCASTERS, Upcaster
@@ -97,3 +98,4 @@ def _typed_envelope(model: type[Event]) -> type[TypedEnvelope]:
 
 JOURNAL_REGISTRY = Registry(JOURNAL_EVENTS)
 DIARY_REGISTRY = Registry(DIARY_EVENTS)
+ENROLLMENT_REGISTRY = Registry(ENROLLMENT_EVENTS)

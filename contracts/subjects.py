@@ -68,6 +68,21 @@ def enrollment(school: str, kind: str, aggregate_id: str) -> str:
     return f"enr.{school}.{kind}.{aggregate_id}"
 
 
+def enrollment_pupil(school: str, pupil_id: str) -> str:
+    """The portal access to one pupil's diary: applications and links."""
+    return enrollment(school, "pupil", pupil_id)
+
+
+def enrollment_staff(school: str, staff_id: str) -> str:
+    """A member of staff's portal UID."""
+    return enrollment(school, "staff", staff_id)
+
+
+def enrollment_filter(school: str | None = None) -> str:
+    """A wildcard filter over the enrollment stream, optionally narrowed to a school."""
+    return "enr.>" if school is None else f"enr.{school}.>"
+
+
 def diary(year: int, school: str, kind: str, aggregate_id: str) -> str:
     """`dry.<year>.<school>.<kind>.<id>`."""
     _check(str(year), school, kind, aggregate_id)
