@@ -18,11 +18,12 @@ RuntimeT = TypeVar("RuntimeT")
 
 @dataclass(frozen=True)
 class RunningApp(Generic[RuntimeT]):
-    """The app's HTTP client, its runtime and a token issuer its verifier trusts."""
+    """The app's HTTP client, its runtime, a token issuer its verifier trusts and the app."""
 
     http: httpx.AsyncClient
     runtime: RuntimeT
     issuer: DevTokenIssuer
+    app: FastAPI
     school: str = "s1"
 
     def headers(
@@ -43,4 +44,4 @@ async def running_app(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
-            yield RunningApp(http, app.state.runtime, DevTokenIssuer(secret))
+            yield RunningApp(http, app.state.runtime, DevTokenIssuer(secret), app)

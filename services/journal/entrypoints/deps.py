@@ -37,6 +37,29 @@ def check_school(principal: Principal, school: str) -> None:
         raise AuthError("wrong_school", 403, f"the token is for school {principal.school!r}")
 
 
+READ_ALL: tuple[Role, ...] = ("head", "deputy", "admin")
+"""Roles that read the whole journal."""
+
+
+def reading(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """A dependency giving the caller when the token is of the path's school and holds one of
+    `roles`: refused before anything else of the request is looked at or looked up."""
+
+    async def reader(principal: PrincipalDep, school: SchoolPath) -> Principal:
+        check_school(principal, school)
+        if not principal.has(*roles):
+            raise AuthError("role_not_allowed", 403, f"this needs one of the roles {list(roles)}")
+        return principal
+
+    return reader
+
+
+JournalReader = Annotated[Principal, Depends(reading(*READ_ALL, "teacher"))]
+"""Staff who read the journal (a teacher only what they teach: checked by each view)."""
+FactsReader = Annotated[Principal, Depends(reading(*READ_ALL, "system"))]
+"""Who reads every record at once: the diary check (the exporter's service token)."""
+
+
 def acting(*roles: Role) -> Callable[..., Awaitable[Meta]]:
     """A dependency giving the command metadata when the user holds one of `roles`."""
 

@@ -1,0 +1,372 @@
+"""DESIGN.md §6 as a table: every role × every endpoint group of every service, over HTTP.
+
+Each service's table names its endpoint groups (method and path) and the personas a group lets
+through. The test walks the app's own routes, so a route that no group names fails the test
+(a new endpoint must take its place in the matrix). For every route and persona it sends a
+request with an empty body: a persona the group lets through must not be refused (any answer but
+401/403; an empty body is then a 422, an unknown id a 404), every other persona gets a 403 with
+a machine-readable reason. Then every route refuses a request without a token, with a forged
+token, with an expired one (401) and with a token of another school (403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pytest
+import pytest_asyncio
+
+from contracts.diary import ClassScope, PupilScope
+from services.common.auth import DevTokenIssuer
+from services.common.testing import eventually
+from services.common.testing.http import RunningApp
+from services.diary.testing import FeedWriter, class_record, lesson_record, pseudonym, school_record
+from services.diary.testing_http import running_diary
+from services.exporter.testing_http import running_exporter
+from services.journal.testing import seed_small_school
+from services.journal.testing_http import running_journal
+
+pytestmark = pytest.mark.e2e
+
+SCHOOL, YEAR = "s1", 2026
+ANNA = pseudonym("anna")
+PARENT_UID, PUPIL_UID, TEACHER_UID = 101, 401, 301
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Who calls: the token's user, roles and portal UID."""
+
+    user: str
+    roles: tuple[str, ...]
+    uid: int | None = None
+
+
+PERSONAS: Mapping[str, Persona] = {
+    "admin": Persona("admin-1", ("admin",)),
+    "head": Persona("head-1", ("head",)),
+    "deputy": Persona("deputy-1", ("deputy",)),
+    "teacher": Persona("t-math", ("teacher",)),  # teaches maths in 5a
+    "auditor": Persona("auditor-1", ("auditor",)),
+    "system": Persona("exporter", ("system",)),
+    "parent": Persona("parent-1", ("parent",), PARENT_UID),  # Anna's parent
+    "pupil": Persona("pupil-1", ("pupil",), PUPIL_UID),  # Anna
+    "teacher-uid": Persona("t-math", ("teacher",), TEACHER_UID),  # maths in 5a, on the portal
+}
+SCHOOL_STAFF = frozenset({"admin", "head", "deputy", "teacher", "teacher-uid"})
+READ_ALL = frozenset({"admin", "head", "deputy"})
+PORTAL = frozenset({"parent", "pupil", "teacher-uid"})
+# Why a persona is refused: the role, or (with the right role) no right to this data.
+REFUSALS = frozenset(
+    {"role_not_allowed", "wrong_role", "not_your_class", "not_your_day", "no_grant", "no_uid"}
+)
+
+# Path parameters: the ids of the data each service holds in this test.
+PATH_VALUES: Mapping[str, str] = {
+    "school": SCHOOL,
+    "year": str(YEAR),
+    "class_id": "5a",
+    "subject_id": "math",
+    "lesson_id": "l1",
+    "pupil_id": "p01",
+    "pupil": ANNA,
+    "teacher_id": "t-math",
+    "staff_id": "t-math",
+    "mark_id": "m1",
+    "attachment_id": "att1",
+    "date": "2026-09-07",
+    "run_id": "r1",
+}
+# Query parameters some routes require, so that a persona let through reaches the handler.
+QUERY: Mapping[str, Mapping[str, str]] = {
+    "grid": {"from": "2026-09-01", "to": "2026-09-30"},
+    "day": {"date": "2026-09-07"},
+}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Routes (method, path pattern after the service's prefix) and who they let through."""
+
+    name: str
+    routes: tuple[tuple[str, str], ...]
+    allowed: frozenset[str]
+
+
+def _routes(*spec: str) -> tuple[tuple[str, str], ...]:
+    return tuple((s.split(" ", 1)[0], s.split(" ", 1)[1]) for s in spec)
+
+
+JOURNAL = (
+    Group(
+        "roster and configuration",
+        _routes(
+            "PUT ",
+            "PUT /config/mark-scale",
+            "PUT /config/work-kinds",
+            "PUT /subjects/{subject_id}",
+            "PUT /staff/{staff_id}",
+            "PUT /pupils/{pupil_id}",
+            "PUT /classes/{class_id}",
+            "PUT /classes/{class_id}/class-teacher",
+            "POST /classes/{class_id}/members",
+            "POST /classes/{class_id}/members/{pupil_id}/leave",
+            "POST /classes/{class_id}/assignments",
+            "POST /classes/{class_id}/assignments/remove",
+            "PUT /classes/{class_id}/timetable",
+            "POST /classes/{class_id}/lessons/schedule",
+            "POST /classes/{class_id}/lessons",
+        ),
+        frozenset({"admin", "system"}),
+    ),
+    Group(
+        "lesson entries",
+        _routes(
+            "POST /classes/{class_id}/lessons/{lesson_id}/held",
+            "PUT /classes/{class_id}/lessons/{lesson_id}/topic",
+            "PUT /classes/{class_id}/lessons/{lesson_id}/homework",
+            "POST /classes/{class_id}/lessons/{lesson_id}/homework/attachments",
+            "POST /classes/{class_id}/lessons/{lesson_id}/marks",
+            "POST /classes/{class_id}/lessons/{lesson_id}/marks/{mark_id}/correct",
+            "POST /classes/{class_id}/lessons/{lesson_id}/marks/{mark_id}/cancel",
+            "PUT /classes/{class_id}/lessons/{lesson_id}/attendance",
+            "PUT /classes/{class_id}/lessons/{lesson_id}/absences/{pupil_id}/reason",
+            "POST /classes/{class_id}/lessons/{lesson_id}/entries",
+        ),
+        frozenset({"teacher", "teacher-uid"}),
+    ),
+    Group(
+        "cancel a lesson",
+        _routes("POST /classes/{class_id}/lessons/{lesson_id}/cancel"),
+        frozenset({"teacher", "teacher-uid", "admin", "deputy"}),
+    ),
+    Group(
+        "substitution",
+        _routes("POST /classes/{class_id}/lessons/{lesson_id}/substitute"),
+        frozenset({"admin", "deputy"}),
+    ),
+    Group(
+        "journal view",
+        _routes(
+            "GET /classes/{class_id}/subjects/{subject_id}/grid",
+            "GET /classes/{class_id}/lessons/{lesson_id}",
+            "GET /classes/{class_id}/lessons/{lesson_id}/homework/attachments/{attachment_id}",
+            "GET /teachers/{teacher_id}/day",
+        ),
+        READ_ALL | {"teacher", "teacher-uid"},
+    ),
+    Group("record facts", _routes("GET /record-facts"), READ_ALL | {"system"}),
+)
+
+DIARY = (
+    Group(
+        "a pupil's diary",
+        _routes(
+            "GET /pupils/{pupil}/days/{date}",
+            "GET /pupils/{pupil}/weeks/{date}",
+            "GET /pupils/{pupil}/subjects/{subject_id}",
+            "GET /files/{attachment_id}",
+        ),
+        PORTAL,
+    ),
+    Group("who am I", _routes("GET /me"), PORTAL),
+    Group(
+        "a class's diary",
+        _routes(
+            "GET /classes/{class_id}/days/{date}", "GET /classes/{class_id}/subjects/{subject_id}"
+        ),
+        frozenset({"teacher-uid"}),
+    ),
+    Group(
+        "operations",
+        _routes("GET /batches", "GET /status", "GET /records"),
+        frozenset({"admin", "system"}),
+    ),
+)
+
+EXPORTER = (
+    Group(
+        "export runs",
+        _routes("GET /runs", "POST /runs", "GET /runs/{run_id}"),
+        frozenset({"admin"}),
+    ),
+    Group("the diary check", _routes("GET /check"), READ_ALL),
+)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """One service's table and where its routes live."""
+
+    prefix: str
+    groups: tuple[Group, ...]
+
+
+class Checker:
+    """Sends the requests of a service's matrix and collects every disagreement."""
+
+    def __init__(self, app: RunningApp[object], matrix: Matrix) -> None:
+        self.app = app
+        self.matrix = matrix
+        self.problems: list[str] = []
+
+    def routes(self) -> list[tuple[Group, str, str]]:
+        """(group, method, concrete path) of every operation in the app's OpenAPI document,
+        each of which must be in exactly one group."""
+        found: list[tuple[Group, str, str]] = []
+        for path, operations in self.app.app.openapi()["paths"].items():
+            if path in {"/healthz", "/readyz", "/metrics"}:
+                continue
+            for method in (m.upper() for m in operations):
+                suffix = path.removeprefix(self.matrix.prefix)
+                groups = [g for g in self.matrix.groups if (method, suffix) in g.routes]
+                if len(groups) != 1:
+                    self.problems.append(f"{method} {path}: in {len(groups)} groups")
+                    continue
+                found.append((groups[0], method, _fill(path)))
+        return found
+
+    async def check_roles(self) -> int:
+        """Every persona on every route; the number of requests sent."""
+        sent = 0
+        for group, method, path in self.routes():
+            for name, persona in PERSONAS.items():
+                headers = self.app.headers(persona.user, *persona.roles, uid=persona.uid)
+                response = await self._send(method, path, headers)
+                sent += 1
+                self._expect(group, name, method, path, response, name in group.allowed)
+        return sent
+
+    async def check_tokens(self) -> int:
+        """Missing, forged, expired and other-school tokens on every route."""
+        forged = DevTokenIssuer("f" * 32).mint("admin-1", ["admin"], SCHOOL)
+        expired = self.app.issuer.mint(
+            "admin-1", ["admin"], SCHOOL, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+        )
+        cases = {
+            "no token": ({}, 401, "missing_token"),
+            "forged": ({"Authorization": f"Bearer {forged}"}, 401, "invalid_signature"),
+            "expired": ({"Authorization": f"Bearer {expired}"}, 401, "expired_token"),
+        }
+        sent = 0
+        for group, method, path in self.routes():
+            for case, (headers, status, reason) in cases.items():
+                response = await self._send(method, path, headers)
+                sent += 1
+                if response.status_code != status or _reason(response) != reason:
+                    self.problems.append(
+                        f"{case} on {method} {path} ({group.name}): "
+                        f"{response.status_code} {_reason(response)}, want {status} {reason}"
+                    )
+            elsewhere = {
+                name: self.app.headers(p.user, *p.roles, uid=p.uid, school="s2")
+                for name, p in PERSONAS.items()
+                if name in group.allowed
+            }
+            for name, headers in elsewhere.items():
+                response = await self._send(method, path, headers)
+                sent += 1
+                if response.status_code != 403 or _reason(response) != "wrong_school":
+                    self.problems.append(
+                        f"{name} of school s2 on {method} {path}: "
+                        f"{response.status_code} {_reason(response)}"
+                    )
+        return sent
+
+    async def _send(self, method: str, path: str, headers: Mapping[str, str]):  # noqa: ANN202
+        body = {} if method in {"POST", "PUT"} else None
+        query = QUERY.get(path.rsplit("/", 1)[-1], {})
+        return await self.app.http.request(
+            method, path, json=body, params=query, headers=dict(headers)
+        )
+
+    def _expect(  # noqa: PLR0913 - one cell of the matrix and its answer
+        self, group: Group, persona: str, method: str, path: str, response, allowed: bool
+    ) -> None:
+        status, reason = response.status_code, _reason(response)
+        if allowed and status in {401, 403}:
+            self.problems.append(
+                f"{persona} refused on {method} {path} ({group.name}): {status} {reason}"
+            )
+        elif not allowed and (status != 403 or reason not in REFUSALS):
+            self.problems.append(
+                f"{persona} let through on {method} {path} ({group.name}): {status} {reason}"
+            )
+
+    def assert_clean(self, sent: int) -> None:
+        """Fail with every disagreement at once."""
+        assert not self.problems, "\n".join(self.problems)
+        assert sent > 0
+
+
+def _fill(path: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES[m.group(1)], path)
+
+
+def _reason(response) -> str | None:  # noqa: ANN001
+    media_type = response.headers.get("content-type", "").split(";")[0]
+    if media_type not in {"application/json", "application/problem+json"}:
+        return None
+    body = response.json()
+    return body.get("reason") if isinstance(body, dict) else None
+
+
+async def _check(app: RunningApp[object], matrix: Matrix) -> None:
+    checker = Checker(app, matrix)
+    sent = await checker.check_roles()
+    sent += await checker.check_tokens()
+    checker.assert_clean(sent)
+
+
+# ---------------------------------------------------------------- the services
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def journal(nats_url, database_url, pg_schema, js):
+    async with running_journal(nats_url, database_url, pg_schema) as running:
+        await seed_small_school(running.runtime.deps)
+        yield running
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def diary(nats_url, database_url, pg_schema, js):
+    async with running_diary(nats_url, database_url, pg_schema) as running:
+        feed = FeedWriter(js)
+        since = dt.date(2026, 9, 1)
+        records = [
+            school_record(),
+            class_record("5a", members=[(ANNA, since, None)]),
+            lesson_record("l1", dt.date(2026, 9, 7), seq=11),
+        ]
+        await feed.publish(feed.batch(records))
+        await feed.grant("g-parent", PARENT_UID, PupilScope(pupil=ANNA, relation="parent"))
+        await feed.grant("g-pupil", PUPIL_UID, PupilScope(pupil=ANNA, relation="pupil"))
+        await feed.grant("g-math", TEACHER_UID, ClassScope(class_id="5a", subject_id="math"))
+        last = (await js.stream_info("DIARY")).state.last_seq
+
+        def caught_up() -> None:
+            assert running.runtime.projector.status().last_seq >= last
+
+        await eventually(caught_up, timeout=10)
+        yield running
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def exporter(nats_url, database_url, pg_schema, js):
+    async with running_exporter(nats_url, database_url, pg_schema) as running:
+        yield running
+
+
+async def test_journal_matrix(journal):
+    await _check(journal, Matrix("/schools/{school}/years/{year}", JOURNAL))
+
+
+async def test_diary_matrix(diary):
+    await _check(diary, Matrix("/diary/v1/schools/{school}/years/{year}", DIARY))
+
+
+async def test_exporter_matrix(exporter):
+    await _check(exporter, Matrix("/exporter/v1/schools/{school}/years/{year}", EXPORTER))
