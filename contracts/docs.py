@@ -13,8 +13,9 @@ from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import Envelope
 from contracts.journal import JOURNAL_EVENTS
+from contracts.portal import PORTAL_EVENTS
 
-ALL_EVENTS = JOURNAL_EVENTS + ENROLLMENT_EVENTS + DIARY_EVENTS
+ALL_EVENTS = JOURNAL_EVENTS + ENROLLMENT_EVENTS + DIARY_EVENTS + PORTAL_EVENTS
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
@@ -75,6 +76,13 @@ def asyncapi() -> dict[str, Any]:
                 _DIARY_PARAMETERS,
                 DIARY_EVENTS,
             ),
+            "prt.{school}.{kind}.{id}": _channel(
+                "Stream PORTAL (written by the diary, portal side, no names): kind thread = "
+                "one message thread (its start with the participants by portal UID and pupil "
+                "pseudonym, its messages with their recipients, read positions).",
+                _PORTAL_PARAMETERS,
+                PORTAL_EVENTS,
+            ),
         },
         "components": {"messages": messages, "schemas": _hoist_defs(schemas)},
     }
@@ -126,6 +134,11 @@ _DIARY_PARAMETERS = {
     "school": _PARAMETERS["school"],
     "kind": {"description": "school | class | lesson | batch | grant", "schema": _TOKEN},
     "id": {"description": "record, batch or grant id", "schema": _TOKEN},
+}
+_PORTAL_PARAMETERS = {
+    "school": _PARAMETERS["school"],
+    "kind": {"description": "thread", "schema": _TOKEN},
+    "id": {"description": "thread id", "schema": _TOKEN},
 }
 _HEADERS = {
     "type": "object",

@@ -12,6 +12,7 @@ from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import TypedEnvelope
 from contracts.journal import JOURNAL_EVENTS
+from contracts.portal import PORTAL_EVENTS
 from contracts.upcasters import UPCASTERS, Upcaster
 
 
@@ -99,3 +100,4 @@ def _typed_envelope(model: type[Event]) -> type[TypedEnvelope]:
 JOURNAL_REGISTRY = Registry(JOURNAL_EVENTS)
 DIARY_REGISTRY = Registry(DIARY_EVENTS)
 ENROLLMENT_REGISTRY = Registry(ENROLLMENT_EVENTS)
+PORTAL_REGISTRY = Registry(PORTAL_EVENTS)

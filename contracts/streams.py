@@ -28,10 +28,12 @@ ALL_STREAMS = (JOURNAL, ENROLLMENT, DIARY, PORTAL)
 # Object Store bucket for homework attachments (school side).
 HOMEWORK_FILES_BUCKET = "homework-files"
 DIARY_FILES_BUCKET = "diary-files"
+PORTAL_FILES_BUCKET = "portal-files"
 # Object Store buckets and what they hold (created like the streams, idempotently).
 BUCKETS: dict[str, str] = {
     HOMEWORK_FILES_BUCKET: "homework attachments (school side)",
     DIARY_FILES_BUCKET: "homework files of the e-diary (copied by the exporter)",
+    PORTAL_FILES_BUCKET: "attachments of messages in the e-diary (portal side)",
 }
 
 

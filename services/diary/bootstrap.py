@@ -1,8 +1,13 @@
-"""The composition root: real adapters for the diary, built and closed in one place."""
+"""The composition root: real adapters for the diary, built and closed in one place.
+
+Two projections, each in its own schema so that each rebuilds on its own: the DIARY feed into
+`settings.pg.schema_name`, the PORTAL messages into `settings.pg.messages_schema`.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,19 +16,25 @@ from asyncpg import Pool
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from contracts.registry import DIARY_REGISTRY
-from contracts.streams import DIARY, DIARY_FILES_BUCKET
+from contracts.registry import DIARY_REGISTRY, PORTAL_REGISTRY
+from contracts.streams import DIARY, DIARY_FILES_BUCKET, PORTAL, PORTAL_FILES_BUCKET
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
+from services.common.eventstore import JetStreamEventStore
 from services.common.jetstream import connect, ensure_stream, open_bucket
 from services.common.projector import Projector, RebuildResult
 from services.diary.adapters.clock import SchoolClock
 from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.adapters.diary_reads import PgDiaryOperations, PgDiaryReads
 from services.diary.adapters.files import ObjectStoreFiles
-from services.diary.application.ports import Deps
+from services.diary.adapters.grant_directory import PgGrantDirectory
+from services.diary.adapters.messages_projection import MessagesProjection, PgThreadReads
+from services.diary.adapters.portal_files import ObjectStoreAttachments
+from services.diary.application.ports import Deps, MessageDeps
+from services.diary.domain.attachments import AttachmentLimits
 from services.diary.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MESSAGES_MIGRATIONS = Path(__file__).parent / "messages_migrations"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +47,8 @@ class Runtime:
     pool: Pool
     projector: Projector
     projector_running: bool
+    messages_pool: Pool
+    messages_projector: Projector
 
 
 def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
@@ -50,27 +63,66 @@ def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
     )
 
 
+def messages_projector_for(js: JetStreamContext, pool: Pool) -> Projector:
+    """The messages' projector on the PORTAL stream (`pool` on the messages schema)."""
+    return Projector(
+        js,
+        pool,
+        stream=PORTAL.name,
+        filter_subject=PORTAL.subjects[0],
+        registry=PORTAL_REGISTRY,
+        projection=MessagesProjection(),
+    )
+
+
+def attachment_limits(settings: Settings) -> AttachmentLimits:
+    """The limits on messages' files, from the settings."""
+    limits = settings.messages
+    return AttachmentLimits(limits.max_files, limits.max_file_bytes, limits.media_types)
+
+
 @contextlib.asynccontextmanager
 async def build(settings: Settings) -> AsyncIterator[Runtime]:
-    """Connect, provision the stream, bucket and schema, start the projector; close on exit."""
+    """Connect, provision streams, buckets and schemas, start the projectors; close on exit."""
     nc = await connect(settings.nats.url, name="diary")
     js = nc.jetstream()
     await ensure_stream(js, DIARY)
+    await ensure_stream(js, PORTAL)  # the diary writes the messages there
     bucket = await open_bucket(js, DIARY_FILES_BUCKET)
+    portal_bucket = await open_bucket(js, PORTAL_FILES_BUCKET)
     pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
-    await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    projection = DiaryProjection()
-    deps = Deps(
-        reads=PgDiaryReads(pool),
-        operations=PgDiaryOperations(pool, projection.name),
-        files=ObjectStoreFiles(bucket),
-        clock=SchoolClock(settings.timezone),
-    )
-    projector = projector_for(js, pool)
+    messages_pool = await create_pool(settings.pg.dsn, settings.pg.messages_schema)
     try:
-        async with projector.running(settings.run_projector) as running:
-            yield Runtime(deps, nc, js, pool, projector, running)
+        await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+        await migrate(
+            messages_pool, settings.pg.messages_schema, PROJECTOR_MIGRATIONS, MESSAGES_MIGRATIONS
+        )
+        projection = DiaryProjection()
+        messages = MessageDeps(
+            store=JetStreamEventStore(js, PORTAL.name),
+            directory=PgGrantDirectory(pool),
+            threads=PgThreadReads(messages_pool),
+            attachments=ObjectStoreAttachments(portal_bucket),
+            limits=attachment_limits(settings),
+            now=lambda: dt.datetime.now(dt.UTC),
+        )
+        deps = Deps(
+            reads=PgDiaryReads(pool),
+            operations=PgDiaryOperations(pool, projection.name),
+            files=ObjectStoreFiles(bucket),
+            clock=SchoolClock(settings.timezone),
+            messages=messages,
+        )
+        projector = projector_for(js, pool)
+        messages_projector = messages_projector_for(js, messages_pool)
+        enabled = settings.run_projector
+        async with (
+            projector.running(enabled) as running,
+            messages_projector.running(enabled),
+        ):
+            yield Runtime(deps, nc, js, pool, projector, running, messages_pool, messages_projector)
     finally:
+        await messages_pool.close()
         await pool.close()
         await nc.drain()
 
@@ -79,4 +131,11 @@ async def rebuild_view(runtime: Runtime, settings: Settings) -> RebuildResult:
     """Rebuild the diary from sequence 1 into a fresh schema and swap it in."""
     return await runtime.projector.rebuild(
         settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS
+    )
+
+
+async def rebuild_messages(runtime: Runtime, settings: Settings) -> RebuildResult:
+    """Rebuild the messages' read model from sequence 1 of PORTAL and swap it in."""
+    return await runtime.messages_projector.rebuild(
+        settings.pg.messages_schema, PROJECTOR_MIGRATIONS, MESSAGES_MIGRATIONS
     )

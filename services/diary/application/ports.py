@@ -1,13 +1,16 @@
-"""What the diary's use cases need from the outside: read models, files, the clock."""
+"""What the diary's use cases need from the outside: read models, files, the clock, and for
+messages the PORTAL event store, the grants, the threads' read model and the files' bucket."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from services.common.eventstore import EventStore
 from services.diary.domain.access import Grant
+from services.diary.domain.attachments import AttachmentLimits
 from services.diary.domain.calendar import MemberRow
 from services.diary.domain.views import FileRow, LessonRow, LessonSet, SchoolConfig
 
@@ -124,6 +127,71 @@ class Clock(Protocol):
         ...
 
 
+class GrantDirectory(Protocol):
+    """Live grants of other portal users, to address and to keep addressing them."""
+
+    async def live_grants(self, school: str, year: int, uids: Collection[int]) -> list[Grant]:
+        """The live grants of the given UIDs."""
+        ...
+
+    async def pupil_grants(self, school: str, year: int, pupils: Collection[str]) -> list[Grant]:
+        """The live pupil grants (parents' and pupils' own) naming the given pupils."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadSummary:
+    """A thread in a participant's list, with what is new for them."""
+
+    thread_id: str
+    year: int
+    class_id: str
+    subject_id: str | None
+    title: str
+    role: str
+    started_by: int
+    started_at: dt.datetime
+    last_message_at: dt.datetime
+    messages: int
+    unread: int
+
+
+class ThreadReads(Protocol):
+    """The messages' read model (the PORTAL stream projected into the messages schema)."""
+
+    async def threads_of(self, school: str, uid: int, limit: int) -> list[ThreadSummary]:
+        """The threads `uid` takes part in, the latest message first."""
+        ...
+
+    async def unread_total(self, school: str, uid: int) -> int:
+        """Messages sent to `uid` that they have not read yet, over all their threads."""
+        ...
+
+
+class AttachmentStore(Protocol):
+    """The portal bucket of message files, objects named by attachment id."""
+
+    async def put(self, attachment_id: str, media_type: str, data: bytes) -> None:
+        """Store the bytes (a retry rewrites the same bytes)."""
+        ...
+
+    async def get(self, attachment_id: str) -> bytes | None:
+        """The bytes, or None when the object is absent."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDeps:
+    """What the messages use: the PORTAL store, grants, threads, files, limits, the time."""
+
+    store: EventStore
+    directory: GrantDirectory
+    threads: ThreadReads
+    attachments: AttachmentStore
+    limits: AttachmentLimits
+    now: Callable[[], dt.datetime]
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     """Everything the diary's use cases use."""
@@ -132,3 +200,4 @@ class Deps:
     operations: DiaryOperations
     files: FileStore
     clock: Clock
+    messages: MessageDeps

@@ -1,4 +1,4 @@
-"""The diary's HTTP application: the portal's views of the depersonalised feed."""
+"""The diary's HTTP application: the portal's views of the depersonalised feed, and messages."""
 
 from __future__ import annotations
 
@@ -14,12 +14,26 @@ from services.common.http import (
 )
 from services.common.logging import configure_logging
 from services.diary import bootstrap
+from services.diary.application.threads import AttachmentNotFound
 from services.diary.application.views import NotFound
+from services.diary.domain import attachments, recipients, thread
 from services.diary.domain.access import Denied
-from services.diary.entrypoints import admin_routes, view_routes
+from services.diary.entrypoints import admin_routes, message_routes, view_routes
+from services.diary.entrypoints.message_dto import NOTICE
 from services.diary.settings import Settings
 
-DOMAIN_STATUSES: dict[type[Exception], int] = {NotFound: 404}
+DOMAIN_STATUSES: dict[type[Exception], int] = {
+    NotFound: 404,
+    thread.ThreadNotFound: 404,
+    AttachmentNotFound: 404,
+    thread.ThreadAlreadyStarted: 409,
+    thread.ReadBeyondEnd: 422,
+    recipients.NoRecipients: 422,
+    attachments.AttachmentTooLarge: 413,
+    attachments.TooManyAttachments: 413,
+    attachments.UnsupportedAttachmentType: 415,
+    attachments.EmptyAttachment: 422,
+}
 
 RuntimeFactory = Callable[[Settings], AbstractAsyncContextManager[bootstrap.Runtime]]
 
@@ -41,12 +55,14 @@ def create_app(
         title="E-diary",
         description=(
             "The portal's e-diary for parents, pupils and staff UIDs: depersonalised lessons, "
-            "homework, marks and attendance from the exporter's feed."
+            "homework, marks and attendance from the exporter's feed; messages between "
+            "teachers and the parents and pupils of their classes.\n\n"
+            f"{NOTICE}"
         ),
         auth=config.auth,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
-        routers=(view_routes.router, admin_routes.router),
+        routers=(view_routes.router, admin_routes.router, message_routes.router),
         domain_statuses=DOMAIN_STATUSES,
     )
     app.add_exception_handler(Denied, _denied)
@@ -54,6 +70,10 @@ def create_app(
 
 
 async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
-    """NATS and PostgreSQL reachable, the projector (when this process runs it) healthy."""
+    """NATS and PostgreSQL reachable, the projectors (when this process runs them) healthy."""
     projector = runtime.projector if runtime.projector_running else None
-    return await service_checks(runtime.nats, runtime.pool, projector)
+    checks = await service_checks(runtime.nats, runtime.pool, projector)
+    if runtime.projector_running:  # one check for both: the feed's and the messages' projector
+        messages = runtime.messages_projector.status().healthy
+        checks["projector"] = checks["projector"] is True and messages
+    return checks

@@ -1,0 +1,90 @@
+"""Portal-side facts (stream `PORTAL`, written by the diary): message threads.
+
+A thread is one aggregate on `prt.<school>.thread.<thread_id>` (`contracts.subjects.portal`).
+Teachers (portal UIDs with class grants) write to the parents or pupils of their classes; they
+and the recipients reply. The messages are informal, not the school's official correspondence.
+
+Nothing here names a person: participants are portal UIDs, and the pupils they are there for
+are pseudonyms. The texts and file names are what portal users typed on the portal side; the
+diary itself never puts a name into them. The school year of the thread is the envelope's.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from contracts.base import ClassId, Contract, Event, SubjectId, Token, Uid
+from contracts.diary import Pseudonym
+from contracts.journal import Attachment
+
+ThreadId = Token
+MessageId = Token
+ParticipantRole = Literal["teacher", "parent", "pupil"]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MessageText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+]
+MAX_ATTACHMENTS = 5
+"""The most files one message may carry (the diary's settings may allow fewer)."""
+
+
+class Participant(Contract):
+    """A portal user in a thread, in the role they were added as, and the pupils they are there
+    for (none for the teacher; a parent of two pupils of the class is one participant)."""
+
+    uid: Uid
+    role: ParticipantRole
+    pupils: tuple[Pseudonym, ...] = ()
+
+
+class Message(Contract):
+    """One message: its author, text and the files it carries (bytes in the portal bucket)."""
+
+    message_id: MessageId
+    author: Uid
+    text: MessageText
+    attachments: tuple[Attachment, ...] = Field(default=(), max_length=MAX_ATTACHMENTS)
+
+
+class ThreadStarted(Event):
+    """A teacher starts a thread about a class (and subject) with its first message (index 1).
+
+    Every participant but the teacher receives the first message.
+    """
+
+    event_type = "portal.ThreadStarted"
+    thread_id: ThreadId
+    class_id: ClassId
+    subject_id: SubjectId | None = None
+    title: Title
+    started_by: Uid
+    participants: tuple[Participant, ...] = Field(min_length=2)
+    message: Message
+
+
+class MessagePosted(Event):
+    """A participant posts the `index`-th message of a thread (the first is the start's).
+
+    `recipients` are the participants who still had access when it was posted (the author
+    excluded): a participant whose grant ended keeps what was sent before, not what follows.
+    """
+
+    event_type = "portal.MessagePosted"
+    thread_id: ThreadId
+    index: int = Field(ge=2)
+    message: Message
+    recipients: tuple[Uid, ...] = ()
+
+
+class ThreadRead(Event):
+    """Participant `uid` has read the thread's messages up to index `up_to` (included)."""
+
+    event_type = "portal.ThreadRead"
+    thread_id: ThreadId
+    uid: Uid
+    up_to: int = Field(ge=1)
+
+
+PORTAL_EVENTS: tuple[type[Event], ...] = (ThreadStarted, MessagePosted, ThreadRead)

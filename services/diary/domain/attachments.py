@@ -1,0 +1,110 @@
+"""Checks on the files of a message before anything is stored: how many, how big, what type.
+
+The declared media type must be allowed and the bytes must start as that type does, so a
+renamed executable cannot pass as a PDF. Pure: the limits come from the settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from contracts.journal import Attachment
+from services.diary.domain.thread import MessagingError
+
+_ATTACHMENT_IDS = uuid.UUID("5d0c9a8e-47b1-4c55-9a43-1f3e6a2d7c90")
+_ZIP = b"PK\x03\x04"
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (_ZIP,),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (_ZIP,),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (_ZIP,),
+    "application/vnd.oasis.opendocument.text": (_ZIP,),
+}
+DEFAULT_MEDIA_TYPES = frozenset({*SIGNATURES, "text/plain"})
+
+
+class AttachmentRejected(MessagingError):
+    """A file the diary does not accept with a message."""
+
+
+class AttachmentTooLarge(AttachmentRejected):
+    """A file is larger than allowed."""
+
+
+class TooManyAttachments(AttachmentRejected):
+    """More files than a message may carry."""
+
+
+class UnsupportedAttachmentType(AttachmentRejected):
+    """A file's type is not allowed, or its bytes are not of the declared type."""
+
+
+class EmptyAttachment(AttachmentRejected):
+    """A file without content."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentLimits:
+    """How many files a message may carry, how big each may be, and of which types."""
+
+    max_files: int = 5
+    max_bytes: int = 5 * 1024 * 1024
+    media_types: frozenset[str] = DEFAULT_MEDIA_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file as received: the name the user gave it, its declared type and its bytes."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
+def check_uploads(limits: AttachmentLimits, uploads: tuple[Upload, ...]) -> None:
+    """Refuse the whole message when any file is not acceptable (nothing is stored then)."""
+    if len(uploads) > limits.max_files:
+        msg = f"{len(uploads)} files; a message carries at most {limits.max_files}"
+        raise TooManyAttachments(msg)
+    for upload in uploads:
+        _check(limits, upload)
+
+
+def _check(limits: AttachmentLimits, upload: Upload) -> None:
+    if not upload.data:
+        raise EmptyAttachment("a file is empty")
+    if len(upload.data) > limits.max_bytes:
+        msg = f"a file has more than {limits.max_bytes} bytes, the most allowed"
+        raise AttachmentTooLarge(msg)
+    if upload.media_type not in limits.media_types:
+        allowed = ", ".join(sorted(limits.media_types))
+        msg = f"files of type {upload.media_type!r} are not accepted (allowed: {allowed})"
+        raise UnsupportedAttachmentType(msg)
+    if not _bytes_match(upload.media_type, upload.data):
+        raise UnsupportedAttachmentType(f"a file's content is not {upload.media_type}")
+
+
+def _bytes_match(media_type: str, data: bytes) -> bool:
+    if media_type == "text/plain":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return b"\x00" not in data
+    signatures = SIGNATURES.get(media_type)
+    return signatures is not None and data.startswith(signatures)
+
+
+def describe(command_id: str, position: int, upload: Upload) -> Attachment:
+    """The attachment record of a file; its id comes from the command, so a retry agrees."""
+    return Attachment(
+        attachment_id=f"att-{uuid.uuid5(_ATTACHMENT_IDS, f'{command_id}:{position}').hex}",
+        name=upload.name,
+        size=len(upload.data),
+        media_type=upload.media_type,
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+    )

@@ -1,0 +1,202 @@
+"""Messages in the e-diary: teachers write to the parents or pupils of their classes; they reply.
+
+Every answer about threads carries `notice`: the messages are informal, not the school's
+official correspondence. Someone who is not a participant gets 404 `thread_not_found` whether or
+not the thread exists, so thread ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+
+from contracts.base import Token
+from contracts.journal import Attachment
+from contracts.portal import MessagePosted, ThreadStarted
+from services.diary.application import messaging, threads
+from services.diary.domain.attachments import Upload
+from services.diary.domain.recipients import Addressed
+from services.diary.entrypoints.deps import DepsDep, MessageRequestDep, TeacherMessageRequestDep
+from services.diary.entrypoints.message_dto import (
+    NOTICE,
+    AttachmentOut,
+    MessageOut,
+    ReadBody,
+    ReadOut,
+    RecordedOut,
+    StartBody,
+    ThreadItem,
+    ThreadOut,
+    ThreadsOut,
+    UnreadOut,
+)
+
+PREFIX = "/diary/v1/schools/{school}/messages"
+router = APIRouter(prefix=PREFIX, tags=["messages"])
+_REFUSALS = (
+    "403 `wrong_role` | `no_uid` | `wrong_school` | `no_grant` | `subject_required` | "
+    "`not_in_class` | `access_revoked`; 404 `thread_not_found` (not a participant, or no such "
+    "thread)."
+)
+
+
+def _files(school: str, thread_id: str, files: tuple[Attachment, ...]) -> list[AttachmentOut]:
+    base = f"/diary/v1/schools/{school}/messages/threads/{thread_id}/attachments"
+    return [
+        AttachmentOut(**a.model_dump(exclude={"sha256"}), url=f"{base}/{a.attachment_id}")
+        for a in files
+    ]
+
+
+def _recorded(school: str, recorded: messaging.Recorded) -> RecordedOut:
+    event = recorded.event
+    if isinstance(event, ThreadStarted):
+        index, message, count = 1, event.message, len(event.participants) - 1
+    elif isinstance(event, MessagePosted):
+        index, message, count = event.index, event.message, len(event.recipients)
+    else:  # pragma: no cover - starts and posts record one of those two
+        raise TypeError(f"unexpected {event!r}")
+    return RecordedOut(
+        thread_id=recorded.thread_id,
+        index=index,
+        message_id=message.message_id,
+        recipients=count,
+        attachments=_files(school, recorded.thread_id, message.attachments),
+        duplicate=recorded.duplicate,
+    )
+
+
+@router.get("/threads", summary="My threads with their unread counts", description=NOTICE)
+async def my_threads(
+    req: MessageRequestDep, deps: DepsDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> ThreadsOut:
+    """Threads the caller takes part in (teacher, parent or pupil), latest message first."""
+    found = await threads.my_threads(deps, req, limit)
+    return ThreadsOut(
+        unread=await threads.unread_total(deps, req),
+        threads=[ThreadItem.model_validate(t, from_attributes=True) for t in found],
+    )
+
+
+@router.get("/unread", summary="How many messages I have not read", description=NOTICE)
+async def unread(req: MessageRequestDep, deps: DepsDep) -> UnreadOut:
+    """Over all the caller's threads."""
+    return UnreadOut(unread=await threads.unread_total(deps, req))
+
+
+@router.post(
+    "/threads",
+    status_code=201,
+    summary="Start a thread (teacher UID) to pupils and/or parents of a class",
+    description=f"{NOTICE}\n\nRefusals: {_REFUSALS} 422 `no_recipients`.",
+)
+async def start(body: StartBody, req: TeacherMessageRequestDep, deps: DepsDep) -> RecordedOut:
+    """Recipients are resolved now, from live grants, and recorded as the participants."""
+    pupils = None if body.to.pupils == "all" else frozenset(body.to.pupils)
+    cmd = messaging.StartThread(
+        class_id=body.class_id,
+        subject_id=body.subject_id,
+        addressed=Addressed(pupils, body.to.audience),
+        title=body.title,
+        text=body.text,
+        year=body.year,
+    )
+    return _recorded(req.school, await messaging.start_thread(deps, req, cmd))
+
+
+@router.get(
+    "/threads/{thread_id}",
+    summary="A thread: the messages I wrote or received",
+    description=f"{NOTICE}\n\nReading does not mark read: POST .../read does. {_REFUSALS}",
+)
+async def read_thread(thread_id: Token, req: MessageRequestDep, deps: DepsDep) -> ThreadOut:
+    """After the caller's grant ended, what was sent before stays readable."""
+    view = await threads.read_thread(deps, req, thread_id)
+    return ThreadOut(
+        thread_id=view.thread_id,
+        year=view.year,
+        class_id=view.class_id,
+        subject_id=view.subject_id,
+        title=view.title,
+        started_by=view.started_by,
+        participants=list(view.participants),
+        messages=[
+            MessageOut(
+                index=m.index,
+                message_id=m.message_id,
+                author=m.author,
+                text=m.text,
+                posted_at=m.posted_at,
+                unread=m.unread,
+                attachments=_files(req.school, view.thread_id, m.attachments),
+            )
+            for m in view.messages
+        ],
+        read_up_to=view.read_up_to,
+        unread=view.unread,
+        can_post=view.can_post,
+    )
+
+
+@router.post(
+    "/threads/{thread_id}/read",
+    summary="Mark the thread read (up to a message)",
+    description=f"{NOTICE}\n\n422 `read_beyond_end`; {_REFUSALS}",
+)
+async def mark_read(
+    thread_id: Token, req: MessageRequestDep, deps: DepsDep, body: ReadBody | None = None
+) -> ReadOut:
+    """Read positions only move forward; marking again records nothing."""
+    await messaging.mark_read(deps, req, thread_id, body.up_to if body else None)
+    view = await threads.read_thread(deps, req, thread_id)
+    return ReadOut(thread_id=thread_id, read_up_to=view.read_up_to, unread=view.unread)
+
+
+@router.post(
+    "/threads/{thread_id}/messages",
+    status_code=201,
+    summary="Post a message (multipart: text and up to 5 files)",
+    description=(
+        f"{NOTICE}\n\n413 `attachment_too_large` | `too_many_attachments`; 415 "
+        f"`unsupported_attachment_type`; 422 `empty_attachment`: nothing is recorded then. "
+        f"{_REFUSALS}"
+    ),
+)
+async def post_message(
+    thread_id: Token,
+    req: MessageRequestDep,
+    deps: DepsDep,
+    text: Annotated[str, Form(min_length=1, max_length=4000)],
+    files: Annotated[list[UploadFile] | None, File(description="attachments")] = None,
+) -> RecordedOut:
+    """The participants whose grants still hold receive it."""
+    limits = deps.messages.limits
+    uploads: list[Upload] = []
+    for file in (files or [])[: limits.max_files + 1]:  # one more is enough to refuse
+        data = await file.read(limits.max_bytes + 1)  # never more than enough to refuse
+        name = (file.filename or "").strip()[:200] or "file"
+        media_type = (file.content_type or "application/octet-stream").split(";")[0]
+        uploads.append(Upload(name, media_type.strip().lower(), data))
+    recorded = await messaging.post_message(deps, req, thread_id, text, tuple(uploads))
+    return _recorded(req.school, recorded)
+
+
+@router.get(
+    "/threads/{thread_id}/attachments/{attachment_id}",
+    summary="A file of a message I wrote or received",
+    description=f"{NOTICE}\n\n404 `attachment_not_found`; {_REFUSALS}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+async def download(
+    thread_id: Token, attachment_id: Token, req: MessageRequestDep, deps: DepsDep
+) -> Response:
+    """The bytes, named."""
+    found = await threads.download(deps, req, thread_id, attachment_id)
+    return Response(
+        content=found.data,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.name)}"},
+    )
