@@ -23,6 +23,8 @@ def openapi_documents() -> dict[str, object]:
     """Each service's OpenAPI document, from its app built with placeholder settings (no I/O)."""
     from services.diary.entrypoints.http import create_app as diary_app  # noqa: PLC0415
     from services.diary.testing_http import settings_for as diary_settings  # noqa: PLC0415
+    from services.enrollment.entrypoints.http import create_app as enrollment_app  # noqa: PLC0415
+    from services.enrollment.testing_http import settings_for as enrollment_settings  # noqa: PLC0415
     from services.exporter.entrypoints.http import create_app as exporter_app  # noqa: PLC0415
     from services.exporter.testing_http import settings_for as exporter_settings  # noqa: PLC0415
     from services.journal.entrypoints.http import create_app as journal_app  # noqa: PLC0415
@@ -33,6 +35,7 @@ def openapi_documents() -> dict[str, object]:
         "journal": journal_app(journal_settings(*placeholders)).openapi(),
         "diary": diary_app(diary_settings(*placeholders)).openapi(),
         "exporter": exporter_app(exporter_settings(*placeholders)).openapi(),
+        "enrollment": enrollment_app(enrollment_settings(*placeholders)).openapi(),
     }
 
 

@@ -2,7 +2,8 @@
 
   demo load                                   the demo school into the journal
   export run|runs|check --school S --year Y   the exporter's runs and the diary check
-  projection rebuild journal|diary|exporter   replay a projection from sequence 1
+  projection rebuild journal|diary|exporter|enrollment
+                                              replay a service's projections from sequence 1
   projection status                           every projection's checkpoint and lag
   status                                      streams, consumers, dead letters, last runs
   audit verify [--stream S] [--subject F]     recompute the Prev-Hash chains (exit 1: broken)

@@ -1,15 +1,16 @@
 """`ops projection rebuild|status`: the services' projections.
 
-`rebuild` runs the service's own command (`projection rebuild` of its CLI: replay from sequence 1
-into a fresh schema, swap it in). `status` asks each service's projector (`Projector.describe()`,
-built as the service's CLI builds it, projector not running) and shows one table.
+`rebuild` runs the service's own command (`projection rebuild` of its CLI: replay every
+projection of the service from sequence 1 into a fresh schema, swap it in). `status` asks each
+service's projectors (`Projector.describe()`, built as the service's CLI builds them, not
+running) and shows one table.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
@@ -17,9 +18,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from services.common.projector import ProjectorStatus
+from services.common.projector import Projector, ProjectorStatus
 
-PROJECTIONS = ("journal", "diary", "exporter")
+PROJECTIONS = ("journal", "diary", "exporter", "enrollment")
 R = TypeVar("R")
 
 
@@ -35,6 +36,10 @@ def rebuild(service: str) -> int:
             from services.diary.entrypoints import cli as diary  # noqa: PLC0415
 
             return diary.main(["projection", "rebuild"])
+        if service == "enrollment":
+            from services.enrollment.entrypoints import cli as enrollment  # noqa: PLC0415
+
+            return enrollment.main(["projection", "rebuild"])
         from services.exporter.entrypoints import cli as exporter  # noqa: PLC0415
 
         return exporter.main(["projection", "rebuild"])
@@ -42,42 +47,53 @@ def rebuild(service: str) -> int:
 
 async def _describe(
     build: Callable[[], AbstractAsyncContextManager[R]],
-    status: Callable[[R], Awaitable[ProjectorStatus]],
-) -> ProjectorStatus:
+    projectors: Callable[[R], Sequence[Projector]],
+) -> list[ProjectorStatus]:
     async with build() as runtime:
-        return await status(runtime)
+        return [await projector.describe() for projector in projectors(runtime)]
 
 
-async def _journal() -> ProjectorStatus:
+async def _journal() -> list[ProjectorStatus]:
     from services.journal import bootstrap  # noqa: PLC0415
     from services.journal.settings import Settings  # noqa: PLC0415
 
     settings = Settings().model_copy(update={"run_projector": False})
-    return await _describe(lambda: bootstrap.build(settings), lambda r: r.projector.describe())
+    return await _describe(lambda: bootstrap.build(settings), lambda r: [r.projector])
 
 
-async def _diary() -> ProjectorStatus:
+async def _diary() -> list[ProjectorStatus]:
     from services.diary import bootstrap  # noqa: PLC0415
     from services.diary.settings import Settings  # noqa: PLC0415
 
     settings = Settings().model_copy(update={"run_projector": False})
-    return await _describe(lambda: bootstrap.build(settings), lambda r: r.projector.describe())
+    return await _describe(
+        lambda: bootstrap.build(settings), lambda r: [r.projector, r.messages_projector]
+    )
 
 
-async def _exporter() -> ProjectorStatus:
+async def _exporter() -> list[ProjectorStatus]:
     from services.exporter import bootstrap  # noqa: PLC0415
     from services.exporter.settings import Settings  # noqa: PLC0415
 
     settings = Settings().model_copy(update={"schedule_enabled": False})
+    return await _describe(lambda: bootstrap.build(settings), lambda r: [r.state.projector])
+
+
+async def _enrollment() -> list[ProjectorStatus]:
+    from services.enrollment import bootstrap  # noqa: PLC0415
+    from services.enrollment.settings import Settings  # noqa: PLC0415
+
+    settings = Settings().model_copy(update={"run_projector": False})
     return await _describe(
-        lambda: bootstrap.build(settings), lambda r: r.state.projector.describe()
+        lambda: bootstrap.build(settings), lambda r: [r.projector, r.roster_projector]
     )
 
 
-_STATUS: dict[str, Callable[[], Awaitable[ProjectorStatus]]] = {
+_STATUS: dict[str, Callable[[], Awaitable[list[ProjectorStatus]]]] = {
     "journal": _journal,
     "diary": _diary,
     "exporter": _exporter,
+    "enrollment": _enrollment,
 }
 
 
@@ -85,7 +101,7 @@ async def _statuses() -> list[tuple[str, ProjectorStatus | str]]:
     rows: list[tuple[str, ProjectorStatus | str]] = []
     for service, describe in _STATUS.items():
         try:
-            rows.append((service, await describe()))
+            rows.extend((service, status) for status in await describe())
         except ValidationError as error:
             missing = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
             rows.append((service, f"not configured ({missing})"))
@@ -95,7 +111,7 @@ async def _statuses() -> list[tuple[str, ProjectorStatus | str]]:
 
 
 def status() -> int:
-    """`projection status`: one row per service; 0."""
+    """`projection status`: one row per projection; 0."""
     table = Table(title="projections")
     columns = ("service", "projection", "checkpoint", "stream last seq", "behind", "dead letters")
     for column in columns:

@@ -61,6 +61,7 @@ SERVICE_DATABASES: tuple[ServiceDatabase, ...] = (
     ServiceDatabase("journal", "journal", "services.journal"),
     ServiceDatabase("diary", "diary", "services.diary"),
     ServiceDatabase("exporter", "exporter", "services.exporter"),
+    ServiceDatabase("enrollment", "enrollment", "services.enrollment"),
 )
 
 

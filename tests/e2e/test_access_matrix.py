@@ -25,6 +25,7 @@ from services.common.testing import eventually
 from services.common.testing.http import RunningApp
 from services.diary.testing import FeedWriter, class_record, lesson_record, pseudonym, school_record
 from services.diary.testing_http import running_diary
+from services.enrollment.testing_http import running_enrollment
 from services.exporter.testing_http import running_exporter
 from services.journal.testing import seed_small_school
 from services.journal.testing_http import running_journal
@@ -80,6 +81,7 @@ PATH_VALUES: Mapping[str, str] = {
     "date": "2026-09-07",
     "run_id": "r1",
     "thread_id": "t1",
+    "application_id": "p01-0123456789",
 }
 # Query parameters some routes require, so that a persona let through reaches the handler.
 QUERY: Mapping[str, Mapping[str, str]] = {
@@ -213,6 +215,35 @@ EXPORTER = (
     ),
     Group("the diary check", _routes("GET /check"), READ_ALL),
     Group("access grants", _routes("GET /grants", "POST /grants/sync"), frozenset({"admin"})),
+)
+
+ENROLLMENT = (
+    Group(
+        "applications, departures and staff UIDs",
+        _routes(
+            "POST /applications",
+            "POST /applications/{application_id}/passport-check",
+            "POST /applications/{application_id}/approve",
+            "POST /applications/{application_id}/reject",
+            "POST /applications/{application_id}/withdraw",
+            "POST /pupils/{pupil_id}/departure",
+            "PUT /staff/{staff_id}/uid",
+            "DELETE /staff/{staff_id}/uid",
+        ),
+        frozenset({"admin", "system"}),
+    ),
+    Group(
+        "applications, forms, staff and access history (read)",
+        _routes(
+            "GET /applications",
+            "GET /applications/{application_id}",
+            "GET /applications/{application_id}/form",
+            "GET /applications/{application_id}/form.pdf",
+            "GET /pupils/{pupil_id}/access",
+            "GET /staff",
+        ),
+        READ_ALL,
+    ),
 )
 
 
@@ -389,3 +420,13 @@ async def test_diary_matrix(diary):
 
 async def test_exporter_matrix(exporter):
     await _check(exporter, Matrix("/exporter/v1/schools/{school}/years/{year}", EXPORTER))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def enrollment(nats_url, database_url, pg_schema, js):
+    async with running_enrollment(nats_url, database_url, pg_schema) as running:
+        yield running
+
+
+async def test_enrollment_matrix(enrollment):
+    await _check(enrollment, Matrix("/enrollment/v1/schools/{school}", ENROLLMENT))

@@ -1,7 +1,8 @@
 """`python -m services.diary.entrypoints.cli`: the diary's operator commands.
 
-projection rebuild   rebuild the diary from sequence 1 of the DIARY stream and swap it in
-projection status    the projection's checkpoint, the stream's last sequence, dead letters
+projection rebuild   rebuild the diary (DIARY stream) and the messages (PORTAL stream) from
+                     sequence 1 and swap them in
+projection status    the projections' checkpoints, the streams' last sequences, dead letters
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ from services.diary.settings import Settings
 
 
 async def rebuild_view(settings: Settings) -> int:
-    """Rebuild the diary into a fresh schema and swap it in."""
+    """Rebuild the diary and the messages into fresh schemas and swap them in."""
     async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        result = await bootstrap.rebuild_view(runtime, settings)
-    print(f"diary rebuilt: {result}")
+        diary = await bootstrap.rebuild_view(runtime, settings)
+        messages = await bootstrap.rebuild_messages(runtime, settings)
+    print(f"diary rebuilt: {diary}")
+    print(f"messages rebuilt: {messages}")
     return 0
 
 
 async def view_status(settings: Settings) -> int:
-    """Print where the diary's projection stands."""
+    """Print where the diary's projections stand."""
     async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
         print(await runtime.projector.describe())
+        print(await runtime.messages_projector.describe())
     return 0
 
 
@@ -35,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="diary", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     groups = parser.add_subparsers(dest="group", required=True)
-    view = groups.add_parser("projection", help="the diary's projection")
+    view = groups.add_parser("projection", help="the diary's projections")
     view_cmd = view.add_subparsers(dest="cmd", required=True)
     view_cmd.add_parser("rebuild", help="rebuild from sequence 1 and swap in")
     view_cmd.add_parser("status", help="checkpoint, stream position, dead letters")

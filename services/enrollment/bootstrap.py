@@ -1,0 +1,111 @@
+"""The composition root: real adapters for the enrollment, built and closed in one place."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
+from contracts.streams import ENROLLMENT, JOURNAL
+from services.common.db import PROJECTOR_MIGRATIONS, Pool, create_pool, migrate
+from services.common.eventstore import JetStreamEventStore
+from services.common.jetstream import connect, ensure_stream
+from services.common.projector import Projector, RebuildResult
+from services.enrollment.adapters.clock import SchoolClock
+from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
+from services.enrollment.adapters.enrollment_reads import PgEnrollmentReads
+from services.enrollment.adapters.roster_projection import RosterProjection
+from services.enrollment.adapters.roster_reads import PgRoster
+from services.enrollment.application.ports import Clock, Deps
+from services.enrollment.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+ROSTER_MIGRATIONS = Path(__file__).parent / "roster_migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The running service: its Deps and the resources behind them."""
+
+    deps: Deps
+    nats: Client
+    pool: Pool
+    roster_pool: Pool
+    projector: Projector
+    roster_projector: Projector
+    projectors_running: bool
+
+
+def projectors_for(
+    js: JetStreamContext, pool: Pool, roster_pool: Pool
+) -> tuple[Projector, Projector]:
+    """The read model's projector on ENROLLMENT and the roster's on JOURNAL."""
+    view = Projector(
+        js,
+        pool,
+        stream=ENROLLMENT.name,
+        filter_subject=ENROLLMENT.subjects[0],
+        registry=ENROLLMENT_REGISTRY,
+        projection=EnrollmentProjection(),
+    )
+    roster = Projector(
+        js,
+        roster_pool,
+        stream=JOURNAL.name,
+        filter_subject=JOURNAL.subjects[0],
+        registry=JOURNAL_REGISTRY,
+        projection=RosterProjection(),
+    )
+    return view, roster
+
+
+@contextlib.asynccontextmanager
+async def build(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[Runtime]:
+    """Connect, provision the streams and schemas, start the projectors; close on exit.
+
+    `clock` replaces the school's real clock (tests that need known dates pass a fake one).
+    """
+    nc = await connect(settings.nats.url, name="enrollment")
+    js = nc.jetstream()
+    await ensure_stream(js, ENROLLMENT)
+    await ensure_stream(js, JOURNAL)  # read only; provisioned here too so a fresh start works
+    pg = settings.pg
+    pool = await create_pool(pg.dsn, pg.schema_name)
+    roster_pool = await create_pool(pg.dsn, pg.roster_schema, max_size=5)
+    try:
+        await migrate(pool, pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+        await migrate(roster_pool, pg.roster_schema, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS)
+        deps = Deps(
+            store=JetStreamEventStore(js, ENROLLMENT.name),
+            clock=clock or SchoolClock(settings.timezone),
+            roster=PgRoster(roster_pool),
+            reads=PgEnrollmentReads(pool),
+        )
+        view, roster = projectors_for(js, pool, roster_pool)
+        async with (
+            view.running(settings.run_projector) as running,
+            roster.running(settings.run_projector),
+        ):
+            yield Runtime(deps, nc, pool, roster_pool, view, roster, running)
+    finally:
+        await roster_pool.close()
+        await pool.close()
+        await nc.drain()
+
+
+async def rebuild_views(
+    runtime: Runtime, settings: Settings
+) -> tuple[RebuildResult, RebuildResult]:
+    """Rebuild the read model and the roster from sequence 1 into fresh schemas, swap them in."""
+    view = await runtime.projector.rebuild(
+        settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS
+    )
+    roster = await runtime.roster_projector.rebuild(
+        settings.pg.roster_schema, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS
+    )
+    return view, roster

@@ -1,0 +1,52 @@
+"""`python -m services.enrollment.entrypoints.cli`: the enrollment's operator commands.
+
+projection rebuild   rebuild the read model and the roster from sequence 1 and swap them in
+projection status    checkpoints, the streams' last sequences, dead letters
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from services.enrollment import bootstrap
+from services.enrollment.settings import Settings
+
+
+async def rebuild_views(settings: Settings) -> int:
+    """Rebuild both projections into fresh schemas and swap them in."""
+    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
+        view, roster = await bootstrap.rebuild_views(runtime, settings)
+    print(f"read model rebuilt: {view}")
+    print(f"roster rebuilt: {roster}")
+    return 0
+
+
+async def view_status(settings: Settings) -> int:
+    """Print where both projections stand."""
+    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
+        print(await runtime.projector.describe())
+        print(await runtime.roster_projector.describe())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(
+        prog="enrollment", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    groups = parser.add_subparsers(dest="group", required=True)
+    view = groups.add_parser("projection", help="the read model and the roster copy")
+    view_cmd = view.add_subparsers(dest="cmd", required=True)
+    view_cmd.add_parser("rebuild", help="rebuild from sequence 1 and swap in")
+    view_cmd.add_parser("status", help="checkpoints, stream positions, dead letters")
+    args = parser.parse_args(argv)
+    settings = Settings()  # required fields come from the environment
+    if args.cmd == "rebuild":
+        return asyncio.run(rebuild_views(settings))
+    return asyncio.run(view_status(settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""FastAPI dependencies of the enrollment: the service's Deps and the acting user of a request.
+
+Every route needs a bearer token of the path's school (403 `wrong_school` otherwise). Commands
+need the role admin (or system); reads admin, head or deputy; anyone else gets 403
+`role_not_allowed`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+
+from contracts.base import Token
+from contracts.envelope import Actor, Role
+from services.common.auth import AuthError, Principal, current_principal, require_school
+from services.common.http import ApiError, correlation_id
+from services.enrollment.application.handling import Meta
+from services.enrollment.application.ports import Deps
+
+WRITE_ROLES: tuple[Role, ...] = ("admin", "system")
+READ_ROLES: tuple[Role, ...] = ("admin", "head", "deputy")
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+
+async def get_deps(request: Request) -> Deps:
+    """The Deps built by the app's lifespan."""
+    deps: Deps = request.app.state.deps
+    return deps
+
+
+DepsDep = Annotated[Deps, Depends(get_deps)]
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+SchoolPath = Annotated[Token, Path(description="school id")]
+
+
+def _role(principal: Principal, roles: tuple[Role, ...]) -> Role:
+    role = next((r for r in roles if principal.has(r)), None)
+    if role is None:
+        raise AuthError("role_not_allowed", 403, f"this needs one of the roles {list(roles)}")
+    return role
+
+
+async def acting(
+    principal: PrincipalDep,
+    school: SchoolPath,
+    idempotency_key: Annotated[
+        str | None,
+        Header(description="request id: a retried request with the same id records once"),
+    ] = None,
+) -> Meta:
+    """The command's metadata, when the user may change the school's enrollment."""
+    require_school(principal, school)
+    role = _role(principal, WRITE_ROLES)
+    if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
+        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key: 1-100 of [A-Za-z0-9._:-]")
+    return Meta(
+        command_id=idempotency_key or uuid.uuid4().hex,
+        correlation_id=correlation_id(),
+        actor=Actor(id=principal.user_id, role=role),
+        school=school,
+    )
+
+
+async def reading(principal: PrincipalDep, school: SchoolPath) -> str:
+    """The school, when the user may read its enrollment."""
+    require_school(principal, school)
+    _role(principal, READ_ROLES)
+    return school
+
+
+WriteMeta = Annotated[Meta, Depends(acting)]
+ReadSchool = Annotated[str, Depends(reading)]

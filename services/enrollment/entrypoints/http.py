@@ -1,0 +1,54 @@
+"""The enrollment's HTTP application: applications, links, departures and staff UIDs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import FastAPI, Request, Response
+
+from services.common.http import problem, service_app, service_checks
+from services.common.logging import configure_logging
+from services.enrollment import bootstrap
+from services.enrollment.domain.errors import Conflict, DomainError, Invalid, NotFound
+from services.enrollment.entrypoints import application_routes, pupil_routes, staff_routes
+from services.enrollment.settings import Settings
+
+DOMAIN_STATUSES: dict[type[DomainError], int] = {NotFound: 404, Conflict: 409, Invalid: 422}
+
+RuntimeFactory = Callable[[Settings], AbstractAsyncContextManager[bootstrap.Runtime]]
+
+
+def create_app(
+    settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
+) -> FastAPI:
+    """The FastAPI app; resources are opened in its lifespan, never at import time."""
+    config = settings or Settings()  # required fields come from the environment
+    configure_logging(json=config.log_json)
+    app = service_app(
+        title="Enrollment",
+        description="Applications for e-diary access, parent and pupil links, staff portal UIDs.",
+        auth=config.auth,
+        open_runtime=lambda: runtime_factory(config),
+        readiness=readiness,
+        routers=(application_routes.router, pupil_routes.router, staff_routes.router),
+    )
+    app.add_exception_handler(DomainError, domain_error)
+    return app
+
+
+async def domain_error(_request: Request, exc: Exception) -> Response:
+    """A refused command as problem+json: the error's own reason, its category's status."""
+    if not isinstance(exc, DomainError):  # pragma: no cover - registered for DomainError only
+        raise exc
+    status = next((s for kind, s in DOMAIN_STATUSES.items() if isinstance(exc, kind)), 422)
+    return problem(status, exc.reason, str(exc))
+
+
+async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
+    """NATS and PostgreSQL reachable, the projectors (when this process runs them) healthy."""
+    checks = await service_checks(runtime.nats, runtime.pool, None)
+    if runtime.projectors_running:
+        checks["projector"] = runtime.projector.status().healthy
+        checks["roster_projector"] = runtime.roster_projector.status().healthy
+    return checks
