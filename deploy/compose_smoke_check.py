@@ -4,15 +4,15 @@ Against the running compose deployment, from the host, with development tokens s
 deployment's `DEV_SECRET`: a minimal school through the journal's API (year, mark scale, work
 kinds, a subject, a teacher, a pupil, a class with the pupil and the teaching assignment, one
 lesson), a mark recorded by the teacher and read back from the journal's lesson view, a delta
-export through the exporter's API, a portal grant for a parent (`python -m services.exporter
-grant` inside the exporter container) and, finally, the mark in the diary's day view of the
-pupil as that parent sees it. Exit 0 when every step passed; 1 with what failed otherwise.
+export through the exporter's API, a parent's application through the enrollment API (recorded,
+printed as PDF, passport checked, approved: the exporter turns the link into the diary's grant)
+and, finally, the mark in the diary's day view of the pupil as that parent sees it. Exit 0 when
+every step passed; 1 with what failed otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -46,11 +46,12 @@ def say(message: str) -> None:
 
 @dataclass(frozen=True)
 class Urls:
-    """Where the three services answer (from the host)."""
+    """Where the services answer (from the host)."""
 
     journal: str
     diary: str
     exporter: str
+    enrollment: str
 
 
 class Api:
@@ -62,11 +63,18 @@ class Api:
 
     def call(self, method: str, url: str, body: object = None, *, expect: Sequence[int]) -> Any:  # noqa: ANN401 - JSON
         """Send one request; its JSON answer (or None for an empty one)."""
+        response = self.send(method, url, body, expect=expect)
+        return response.json() if response.content else None
+
+    def send(
+        self, method: str, url: str, body: object = None, *, expect: Sequence[int]
+    ) -> httpx.Response:
+        """Send one request; the response, when its status is expected."""
         response = self._client.request(method, url, json=body, headers=self._headers)
         if response.status_code not in expect:
             msg = f"{method} {url} answered {response.status_code}: {response.text[:500]}"
             raise CheckFailed(msg)
-        return response.json() if response.content else None
+        return response
 
 
 def eventually(what: str, probe: Callable[[], Any], timeout: float = WAIT_SECONDS) -> Any:  # noqa: ANN401 - whatever the probe returns
@@ -142,18 +150,29 @@ def export_delta(admin: Api, exporter: str) -> None:
     say(f"delta export {run['status']}: batch {run['batch_id']}, {run['records']} records")
 
 
-def grant_parent(container: str) -> None:
-    """The parent's portal UID gets access to the pupil (the exporter's operator command)."""
-    command = [
-        *("podman", "exec", container, "python", "-m", "services.exporter", "grant"),
-        *("--school", SCHOOL, "--year", str(YEAR), "--uid", str(PARENT_UID)),
-        *("--pupil", PUPIL, "--relation", "parent"),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
-    if done.returncode != 0:
-        msg = f"grant failed ({done.returncode}): {done.stdout[-500:]} {done.stderr[-1500:]}"
+def enroll_parent(admin: Api, enrollment: str) -> None:
+    """The parent's application through the enrollment API: recorded (once the enrollment's
+    roster knows the pupil), printed, checked and approved."""
+    base = f"{enrollment}/enrollment/v1/schools/{SCHOOL}/applications"
+    body = {
+        "pupil_id": PUPIL,
+        "uid": PARENT_UID,
+        "relation": "parent",
+        "applicant_name": "Ученица Ольга Петровна",
+        "kinship": "mother",
+    }
+    submitted = eventually(
+        "the application (the enrollment's roster has the pupil)",
+        lambda: admin.call("POST", base, body, expect=(201,)),
+    )
+    application = f"{base}/{submitted['application_id']}"
+    pdf = admin.send("GET", f"{application}/form.pdf", expect=(200,)).content
+    if not pdf.startswith(b"%PDF-"):
+        msg = f"the printed application is not a PDF: {pdf[:40]!r}"
         raise CheckFailed(msg)
-    say(f"UID {PARENT_UID} granted access to {PUPIL} as parent")
+    admin.call("POST", f"{application}/passport-check", {"checked_by": TEACHER}, expect=(200,))
+    admin.call("POST", f"{application}/approve", {}, expect=(200,))
+    say(f"UID {PARENT_UID} linked to {PUPIL} as parent (application printed, checked, approved)")
 
 
 def parent_sees_mark(parent: Api, diary: str, pseudonym: str, mark_id: str) -> None:
@@ -168,7 +187,7 @@ def parent_sees_mark(parent: Api, diary: str, pseudonym: str, mark_id: str) -> N
     say(f"the diary shows the parent the mark: {str(day)[:160]}...")
 
 
-def run(urls: Urls, secret: str, pseudonym_key: str, container: str) -> None:
+def run(urls: Urls, secret: str, pseudonym_key: str) -> None:
     """Every step in order."""
     issuer = DevTokenIssuer(secret)
     with httpx.Client(timeout=30.0) as client:
@@ -178,7 +197,7 @@ def run(urls: Urls, secret: str, pseudonym_key: str, container: str) -> None:
         create_school(admin, urls.journal)
         mark_id = record_mark(teacher, admin, urls.journal)
         export_delta(admin, urls.exporter)
-        grant_parent(container)
+        enroll_parent(admin, urls.enrollment)
         pseudonym = Pseudonymiser(pseudonym_key.encode()).of(PUPIL)
         parent_sees_mark(parent, urls.diary, pseudonym, mark_id)
 
@@ -191,19 +210,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--journal", default="http://127.0.0.1:8001")
     parser.add_argument("--diary", default="http://127.0.0.1:8002")
     parser.add_argument("--exporter", default="http://127.0.0.1:8003")
+    parser.add_argument("--enrollment", default="http://127.0.0.1:8004")
     parser.add_argument("--secret", required=True, help="the deployment's DEV_SECRET")
     parser.add_argument("--pseudonym-key", required=True, help="its EXPORTER_PSEUDONYM_KEY")
-    parser.add_argument("--exporter-container", required=True, help="for podman exec")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
         run(
-            Urls(args.journal, args.diary, args.exporter),
+            Urls(args.journal, args.diary, args.exporter, args.enrollment),
             args.secret,
             args.pseudonym_key,
-            args.exporter_container,
         )
-    except (CheckFailed, httpx.HTTPError, subprocess.SubprocessError) as error:
+    except (CheckFailed, httpx.HTTPError) as error:
         say(f"FAILED: {error}")
         return 1
     say(f"passed in {time.monotonic() - started:.1f} s")

@@ -2,11 +2,11 @@
 
 1. NATS (JetStream) and PostgreSQL: `NATS_URL` / `DATABASE_URL` when set, else private servers
    whose data stays in the state folder (`.local/`), so the next run starts where this one ended.
-2. The services of `SERVICES` (journal, e-diary, exporter), each `python -m <module>` on its own
-   port with its own database, its output prefixed with its name, each waited for until
-   `GET /readyz` answers 200.
+2. The services of `SERVICES` (journal, e-diary, exporter, enrollment), each
+   `python -m <module>` on its own port with its own database, its output prefixed with its
+   name, each waited for until `GET /readyz` answers 200.
 3. On the first run only (`--no-demo` skips it): the demo school into the journal, then a full
-   export into the e-diary and access for four demo portal users (see `launcher_demo`).
+   export into the e-diary and four demo portal users enrolled (see `launcher_demo`).
 4. A summary with the URLs and development tokens; then it runs until Ctrl-C or SIGTERM
    (restarting a service that dies: with backoff, at most 5 times in 10 minutes, see
    `launcher_procs.RestartPolicy`), and stops the services, then the servers it started.
@@ -102,6 +102,7 @@ SERVICES: tuple[Service, ...] = (  # started in this order
     Service("journal", "services.journal", "JOURNAL", 8001, "journal"),
     Service("diary", "services.diary", "DIARY", 8002, "diary"),
     Service("exporter", "services.exporter", "EXPORTER", 8003, "exporter", _exporter_extras),
+    Service("enrollment", "services.enrollment", "ENROLLMENT", 8004, "enrollment"),
 )
 NAME_WIDTH = max(8, *(len(s.name) for s in SERVICES))
 
@@ -277,7 +278,7 @@ def _stop_child(child: Child) -> None:
 
 
 def load_demo(args: argparse.Namespace, running: Running, stack: contextlib.ExitStack) -> bool:
-    """The demo school into the journal, then into the e-diary with the demo grants (each once);
+    """The demo school into the journal, then into the e-diary with its portal users (each once);
     False when a step failed."""
     if args.no_demo:
         say("demo school not loaded (--no-demo)")
@@ -292,7 +293,7 @@ def load_demo(args: argparse.Namespace, running: Running, stack: contextlib.Exit
     nats_url = context.infra.nats_url
     if not demo.load_demo(context.state, nats_url, one_off):
         return False
-    if not demo.export_demo(context.state, nats_url, one_off):
+    if not demo.export_demo(context.state, nats_url, one_off, context.urls["enrollment"]):
         return False
     demo.wait_for_diary(context.urls["diary"], context.state)
     return True

@@ -1,9 +1,11 @@
 """The launcher's demo steps: the demo school into the journal, then into the e-diary.
 
 On the first run the journal's demo loader sends the generated school through the real handlers.
-Then the exporter runs a full export and grants four portal UIDs access (a parent, the pupil, a
-subject teacher and the class teacher of class 5a), so the diary answers at once. Both steps
-leave a marker in the state folder and are skipped while their stream still holds messages.
+Then the exporter runs a full export, and the administrator enrolls four portal UIDs through the
+enrollment API (a parent's and the pupil's applications, checked and approved; the staff UIDs of
+a subject teacher and the class teacher of class 5a), which the exporter turns into the diary's
+grants. Both steps leave a marker in the state folder and are skipped while their stream still
+holds messages.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import httpx
 
 from deploy import launcher_summary as summary
-from deploy.launcher_procs import Child, prefix_for, run_foreground, say
+from deploy.launcher_procs import Child, LaunchError, prefix_for, run_foreground, say
 from services.common.auth import DevTokenIssuer
 from services.exporter.domain.pseudonym import Pseudonymiser
 
@@ -27,50 +29,148 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_COMMAND = ("services.journal.entrypoints.cli", "demo", "load")
 EXPORTER_MODULE = "services.exporter"
 DIARY_WAIT_SECONDS = 120.0
+ENROLLMENT_WAIT_SECONDS = 120.0
 EnvFor = Callable[[str], dict[str, str]]
 """The environment of a service's command-line tools, by service name."""
 
 
 @dataclass(frozen=True)
 class DemoCast:
-    """Who of the generated demo school the portal grants are about (class 5a)."""
+    """Who of the generated demo school the portal users are about (class 5a)."""
 
     class_id: str
     pupil: str
-    subject: str  # the demo teacher's subject in the class
+    pupil_name: str
+    subject: str  # the subject teacher's subject in the class
+    teacher: str  # teaches `subject` in the class; not the class teacher
+    class_teacher: str
 
 
 def find_demo_cast(class_id: str = summary.GRID_CLASS) -> DemoCast | None:
-    """A pupil who stays in `class_id` all term and the demo teacher's subject there, from the
-    deterministic generator (no I/O); None when there is none."""
+    """A pupil who stays in `class_id` all term, the class teacher and another teacher of the
+    class with their subject, from the deterministic generator (no I/O); None when there is none."""
     try:
         steps: Sequence[Any] = summary.demo_steps()
     except Exception:  # the generator is the journal's: read here, never required
         return None
 
     def commands(*kinds: str) -> list[Any]:
-        return [
-            s.command for s in steps if s.class_id == class_id and type(s.command).__name__ in kinds
-        ]
+        return [s.command for s in steps if type(s.command).__name__ in kinds]
 
-    removed = {c.pupil_id for c in commands("RemovePupilFromClass")}
-    pupils = [c.pupil_id for c in commands("AddPupilToClass") if c.pupil_id not in removed]
-    teacher = summary.find_demo_teacher()
-    subjects = [c.subject_id for c in commands("ScheduleLesson") if c.teacher_id == teacher]
-    if not (pupils and teacher and subjects):
-        return None
-    return DemoCast(class_id, pupils[0], subjects[0])
-
-
-def grant_arguments(cast: DemoCast) -> list[tuple[summary.PortalUser, list[str]]]:
-    """The portal users and the `exporter grant` scope arguments that give them their access."""
-    users = {user.key: user for user in summary.PORTAL_USERS}
-    return [
-        (users["parent"], ["--pupil", cast.pupil, "--relation", "parent"]),
-        (users["pupil"], ["--pupil", cast.pupil, "--relation", "pupil"]),
-        (users["teacher_uid"], ["--class", cast.class_id, "--subject", cast.subject]),
-        (users["class_teacher_uid"], ["--class", cast.class_id]),
+    in_class = [s.command for s in steps if s.class_id == class_id]
+    removed = {c.pupil_id for c in in_class if type(c).__name__ == "RemovePupilFromClass"}
+    pupils = [
+        c.pupil_id
+        for c in in_class
+        if type(c).__name__ == "AddPupilToClass" and c.pupil_id not in removed
     ]
+    opened = [c for c in in_class if type(c).__name__ == "OpenClass"]
+    lessons = [c for c in in_class if type(c).__name__ == "ScheduleLesson"]
+    if not (pupils and opened and lessons):
+        return None
+    class_teacher = opened[0].class_teacher_id
+    others = [c for c in lessons if c.teacher_id != class_teacher]
+    if not others:
+        return None
+    names = {c.pupil_id: c.full_name for c in commands("RegisterPupil")}
+    return DemoCast(
+        class_id,
+        pupils[0],
+        names.get(pupils[0], pupils[0]),
+        others[0].subject_id,
+        others[0].teacher_id,
+        class_teacher,
+    )
+
+
+def mother_of(pupil_name: str) -> str:
+    """A plausible full name for the demo pupil's mother (the surname in its feminine form)."""
+    surname = pupil_name.split(" ", 1)[0]
+    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
+        surname += "а"
+    elif surname.endswith("ий"):
+        surname = surname[:-2] + "ая"
+    return f"{surname} Елена Сергеевна"
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """The enrollment API as the administrator uses it for the demo's portal users."""
+
+    client: httpx.Client
+    base: str
+
+    def send(self, method: str, path: str, key: str, body: dict[str, Any]) -> httpx.Response:
+        """One request, retried while the enrollment's roster has not caught up with the demo
+        (`unknown_pupil`, `unknown_staff`) or a connection fails; the idempotency key makes a
+        retry record once."""
+        deadline = time.monotonic() + ENROLLMENT_WAIT_SECONDS
+        while True:
+            try:
+                response = self.client.request(
+                    method, f"{self.base}{path}", json=body, headers={"Idempotency-Key": key}
+                )
+            except httpx.HTTPError:
+                response = None
+            waiting = response is None or _reason(response) in {"unknown_pupil", "unknown_staff"}
+            if not waiting or time.monotonic() > deadline:
+                if response is None:
+                    raise LaunchError(f"the enrollment service did not answer {method} {path}")
+                return response
+            time.sleep(0.5)
+
+    def link(self, cast: DemoCast, user: summary.PortalUser, relation: str) -> None:
+        """An application for `user` (the pupil's mother, or the pupil), checked and approved."""
+        body: dict[str, Any] = {"pupil_id": cast.pupil, "uid": user.uid, "relation": relation}
+        if relation == "parent":
+            body |= {"applicant_name": mother_of(cast.pupil_name), "kinship": "mother"}
+        else:
+            body |= {"applicant_name": cast.pupil_name}
+        submitted = self.send("POST", "/applications", f"demo-{user.key}-application", body)
+        if _reason(submitted) in {"uid_already_linked", "duplicate_application"}:
+            return  # an earlier, interrupted first run got this far
+        application = f"/applications/{_json(submitted)['application_id']}"
+        self.send(
+            "POST",
+            f"{application}/passport-check",
+            f"demo-{user.key}-check",
+            {"checked_by": cast.class_teacher},
+        )
+        _json(self.send("POST", f"{application}/approve", f"demo-{user.key}-approve", {}))
+
+    def staff_uid(self, staff_id: str, user: summary.PortalUser) -> None:
+        """Record the UID a member of staff registered on the portal."""
+        _json(self.send("PUT", f"/staff/{staff_id}/uid", f"demo-{user.key}", {"uid": user.uid}))
+
+
+def _reason(response: httpx.Response) -> str | None:
+    if response.is_success or "json" not in response.headers.get("content-type", ""):
+        return None
+    body = response.json()
+    return body.get("reason") if isinstance(body, dict) else None
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    if not response.is_success:
+        msg = f"{response.request.method} {response.request.url}: {response.status_code} "
+        raise LaunchError(msg + response.text[:300])
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def enroll_demo(enrollment_url: str, state: Path, cast: DemoCast) -> None:
+    """The demo's four portal users through the enrollment API, as the administrator would:
+    the parent's and the pupil's applications (checked, approved) and the staff UIDs of a
+    subject teacher and the class teacher. The exporter turns them into the diary's grants."""
+    users = {user.key: user for user in summary.PORTAL_USERS}
+    token = DevTokenIssuer(summary.dev_secret(state)).mint("adm1", ["admin"], summary.SCHOOL)
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(timeout=10.0, headers=headers) as client:
+        api = Enrollment(client, f"{enrollment_url}/enrollment/v1/schools/{summary.SCHOOL}")
+        api.link(cast, users["parent"], "parent")
+        api.link(cast, users["pupil"], "pupil")
+        api.staff_uid(cast.teacher, users["teacher_uid"])
+        api.staff_uid(cast.class_teacher, users["class_teacher_uid"])
 
 
 @dataclass(frozen=True)
@@ -109,14 +209,18 @@ def load_demo(state: Path, nats_url: str, one_off: OneOff) -> bool:
     return True
 
 
-def export_demo(state: Path, nats_url: str, one_off: OneOff) -> bool:
-    """After the demo load: a full export and the demo grants, once; False when one failed."""
+def export_demo(state: Path, nats_url: str, one_off: OneOff, enrollment_url: str) -> bool:
+    """After the demo load: a full export and the demo's portal users, once; False when one
+    failed."""
     if summary.diary_demo(state, nats_url) is not None:
-        say("demo school already exported to the e-diary, grants given (an earlier run did it)")
+        say("demo school already exported to the e-diary, portal users enrolled (an earlier run)")
         return True
     cast = find_demo_cast()
     if cast is None:
-        say("no pupil, class teacher or subject teacher found in the demo: no grants", loud=True)
+        say(
+            "no pupil, class teacher or subject teacher found in the demo: no portal users",
+            loud=True,
+        )
         return False
     say("exporting the demo school to the e-diary (full export, first run only)")
     where = ["--school", summary.SCHOOL, "--year", str(summary.YEAR)]
@@ -124,15 +228,23 @@ def export_demo(state: Path, nats_url: str, one_off: OneOff) -> bool:
     if code != 0:
         say(f"the full export failed (exit code {code}); the services keep running", loud=True)
         return False
-    for user, scope in grant_arguments(cast):
-        uid = ["--uid", str(user.uid)]
-        say(f"granting UID {user.uid} ({user.title}) access to {' '.join(scope)}")
-        if one_off.run("grant", "exporter", [EXPORTER_MODULE, "grant", *where, *uid, *scope]):
-            say(f"the grant for UID {user.uid} failed; the services keep running", loud=True)
-            return False
+    uids = ", ".join(str(u.uid) for u in summary.PORTAL_USERS)
+    say(
+        f"enrolling the demo's portal users: UIDs {uids} (the parent and pupil {cast.pupil},"
+        f" {cast.teacher} for {cast.subject}, class teacher {cast.class_teacher} of"
+        f" {cast.class_id})"
+    )
+    try:
+        enroll_demo(enrollment_url, state, cast)
+    except LaunchError as error:
+        say(
+            f"enrolling the demo's portal users failed: {error}; the services keep running",
+            loud=True,
+        )
+        return False
     pseudonym = Pseudonymiser(summary.pseudonym_key(state).encode()).of(cast.pupil)  # as bootstrap
     demo = summary.DiaryDemo(cast.class_id, cast.pupil, pseudonym, cast.subject)
-    summary.mark_diary_demo(state, nats_url, demo, [(u.uid, s) for u, s in grant_arguments(cast)])
+    summary.mark_diary_demo(state, nats_url, demo)
     return True
 
 

@@ -2,7 +2,8 @@
 
 Also the secrets kept in the state folder (`dev-secret`, `pseudonym-key`: generated once, 0600)
 and the demo markers: `demo-loaded` (the journal has the demo school) and `demo-exported` (the
-e-diary has it, with the grants given), each trusted only while its stream still holds messages.
+e-diary has it, with its portal users enrolled), each trusted only while its stream still holds
+messages.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ GRID_PATH = f"/schools/{SCHOOL}/years/{YEAR}/classes/{GRID_CLASS}/subjects/math/
 GRID_QUERY = "?from=2026-09-01&to=2026-10-26"
 DIARY_PATH = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
 RUNS_PATH = f"/exporter/v1/schools/{SCHOOL}/years/{YEAR}/runs"
+MESSAGES_PATH = f"/diary/v1/schools/{SCHOOL}/messages"
+ENROLLMENT_PATH = f"/enrollment/v1/schools/{SCHOOL}"
 DIARY_WEEK = "2026-09-15"
 DIARY_PERIOD = "q1"  # the demo's lessons are in the first term; the default is today's period
 MARKER = "demo-loaded"
@@ -44,7 +47,7 @@ EXPORT_MARKER = "demo-exported"
 
 @dataclass(frozen=True)
 class PortalUser:
-    """A portal user of the demo: a UID with one role, given access by the demo grants."""
+    """A portal user of the demo: a UID with one role, enrolled on the first run."""
 
     key: str
     role: str
@@ -72,7 +75,7 @@ PORTAL_USERS = (
 
 @dataclass(frozen=True)
 class DiaryDemo:
-    """What the first run exported and granted: the pupil (and pseudonym), class and subject."""
+    """What the first run exported and enrolled: the pupil (and pseudonym), class and subject."""
 
     class_id: str
     pupil: str
@@ -139,7 +142,7 @@ def mark_demo_loaded(state: Path, nats_url: str) -> None:
 
 
 def diary_demo(state: Path, nats_url: str) -> DiaryDemo | None:
-    """What an earlier run exported and granted, when the DIARY stream still holds it."""
+    """What an earlier run exported and enrolled, when the DIARY stream still holds it."""
     if _marker(state, EXPORT_MARKER, nats_url, DIARY.name) is None:
         return None
     return diary_demo_of(state)
@@ -155,17 +158,15 @@ def diary_demo_of(state: Path) -> DiaryDemo | None:
     return None
 
 
-def mark_diary_demo(
-    state: Path, nats_url: str, demo: DiaryDemo, grants: Sequence[tuple[int, Sequence[str]]]
-) -> None:
-    """Remember the full export and the grants given (UID and `exporter grant` scope)."""
+def mark_diary_demo(state: Path, nats_url: str, demo: DiaryDemo) -> None:
+    """Remember the full export and the demo's enrolled portal users."""
     content = {
         "nats_url": nats_url,
         "class": demo.class_id,
         "pupil": demo.pupil,
         "pseudonym": demo.pseudonym,
         "subject": demo.subject,
-        "grants": [{"uid": uid, "scope": list(scope)} for uid, scope in grants],
+        "uids": [u.uid for u in PORTAL_USERS],
     }
     _write_marker(state, EXPORT_MARKER, content)
 
@@ -251,7 +252,7 @@ def _diary_lines(diary: str, demo: DiaryDemo | None) -> list[str]:
     if demo is None:
         return [
             "  (no demo in the e-diary: export with `python -m services.exporter run --kind full"
-            f" --school {SCHOOL} --year {YEAR}`, give access with `... grant`)"
+            f" --school {SCHOOL} --year {YEAR}`, enroll portal users through the enrollment API)"
         ]
     pupil = f"{diary}{DIARY_PATH}/pupils/{demo.pseudonym}"
     grid = f"{diary}{DIARY_PATH}/classes/{demo.class_id}/subjects/{demo.subject}"
@@ -268,7 +269,18 @@ def _diary_lines(diary: str, demo: DiaryDemo | None) -> list[str]:
             f"{diary}{DIARY_PATH}/classes/{demo.class_id}/days/{DIARY_WEEK}",
         ),
         _curl("PARENT_TOKEN", f"{diary}{DIARY_PATH}/me"),
+        "  # messages in the e-diary: a teacher writes to the class's parents, they reply",
+        _curl("PARENT_TOKEN", f"{diary}{MESSAGES_PATH}/threads"),
     ]
+
+
+def _enrollment_lines(enrollment: str, demo: DiaryDemo | None) -> list[str]:
+    """The applications, a printed form, who could see the demo pupil's diary."""
+    base = f"{enrollment}{ENROLLMENT_PATH}"
+    lines = [_curl("ADMIN_TOKEN", f"{base}/applications"), _curl("ADMIN_TOKEN", f"{base}/staff")]
+    if demo is not None:
+        lines.append(_curl("DEPUTY_TOKEN", f"{base}/pupils/{demo.pupil}/access"))
+    return lines
 
 
 def summary(
@@ -280,6 +292,7 @@ def summary(
 ) -> str:
     """The text printed once everything is up (minting the tokens it shows)."""
     journal, diary, exporter = urls["journal"], urls["diary"], urls["exporter"]
+    enrollment = urls["enrollment"]
     teacher = demo_teacher(state)
     staff, portal = mint_tokens(secret, state, teacher)
     rows = [f"  {e.name:<11} {e.url}{f'  ({e.note})' if e.note else ''}" for e in endpoints]
@@ -293,14 +306,15 @@ def summary(
         [
             "",
             rule,
-            "School journal, e-diary and exporter are running",
+            "School journal, e-diary, exporter and enrollment are running",
             *rows,
             "OpenAPI UIs:",
             *docs,
             f"Development tokens (valid 12 h; all in {state / 'tokens.env'}):",
-            "  staff, for the journal (ADMIN also for the exporter and the diary's operator views)",
+            "  staff, for the journal (ADMIN also for the exporter, enrollment and the diary's"
+            " operator views)",
             *(f"    {t.env_name:<24} {t.who:<19} {t.value}" for t in staff),
-            "  portal users, for the e-diary (what they see follows the grants)",
+            "  portal users, for the e-diary (what they see follows their enrollment)",
             *(f"    {t.env_name:<24} {t.who:<19} {t.value}" for t in portal),
             "Try:",
             f"  source {shlex.quote(str(state / 'tokens.env'))}",
@@ -312,6 +326,9 @@ def summary(
             "  # the exporter: recent runs, export the changes now",
             _curl("ADMIN_TOKEN", runs),
             _curl("ADMIN_TOKEN", runs, *delta),
+            "  # enrollment: applications (GET .../applications/<id>/form.pdf prints one), staff"
+            " UIDs, who could see the pupil's diary",
+            *_enrollment_lines(enrollment, demo),
             rule,
             "",
         ]

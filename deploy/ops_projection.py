@@ -42,7 +42,9 @@ def rebuild(service: str) -> int:
             return enrollment.main(["projection", "rebuild"])
         from services.exporter.entrypoints import cli as exporter  # noqa: PLC0415
 
-        return exporter.main(["projection", "rebuild"])
+        return exporter.main(["projection", "rebuild"]) or exporter.main(
+            ["projection", "rebuild", "--access"]
+        )
 
 
 async def _describe(
@@ -75,8 +77,10 @@ async def _exporter() -> list[ProjectorStatus]:
     from services.exporter import bootstrap  # noqa: PLC0415
     from services.exporter.settings import Settings  # noqa: PLC0415
 
-    settings = Settings().model_copy(update={"schedule_enabled": False})
-    return await _describe(lambda: bootstrap.build(settings), lambda r: [r.state.projector])
+    settings = Settings().model_copy(update={"schedule_enabled": False, "grants_follow": False})
+    return await _describe(
+        lambda: bootstrap.build(settings), lambda r: [r.state.projector, r.access.projector]
+    )
 
 
 async def _enrollment() -> list[ProjectorStatus]:

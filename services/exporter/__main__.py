@@ -1,4 +1,4 @@
-"""`python -m services.exporter [api|run|runs|grant|revoke|projection ...]`: the HTTP API with
+"""`python -m services.exporter [api|run|runs|grants|check|projection ...]`: the HTTP API with
 the export schedule (the default), or one operator command (see `entrypoints/cli.py`)."""
 
 from __future__ import annotations

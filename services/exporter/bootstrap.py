@@ -12,15 +12,18 @@ from asyncpg import Pool
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from contracts.streams import DIARY, HOMEWORK_FILES_BUCKET, JOURNAL
+from contracts.streams import DIARY, ENROLLMENT, HOMEWORK_FILES_BUCKET, JOURNAL
+from contracts.subjects import enrollment_filter
 from services.common.auth import DevTokenIssuer
-from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
+from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
 from services.common.jetstream import connect, ensure_stream, open_bucket
 from services.common.projector import RebuildResult
+from services.exporter.adapters.access_state import ACCESS_MIGRATIONS, PgAccess
 from services.exporter.adapters.clock import SystemClock
 from services.exporter.adapters.diary_publisher import JetStreamPublisher
 from services.exporter.adapters.export_state import MIGRATIONS, PgExportState
 from services.exporter.adapters.files import ObjectStoreCopier
+from services.exporter.adapters.grants_pg import PgGrantBook
 from services.exporter.adapters.record_feeds import (
     DIARY_RECORDS_PATH,
     JOURNAL_FACTS_PATH,
@@ -29,11 +32,15 @@ from services.exporter.adapters.record_feeds import (
 )
 from services.exporter.adapters.runs_pg import PgRuns
 from services.exporter.application.agreement import DiaryCheck
-from services.exporter.application.ports import Deps
+from services.exporter.application.grant_follow import follow
+from services.exporter.application.ports import Deps, GrantDeps
 from services.exporter.application.scheduler import Retry, run_schedule
 from services.exporter.domain.pseudonym import Pseudonymiser
 from services.exporter.domain.schedule import Schedule, parse_time
 from services.exporter.settings import Settings
+
+STOP_GRACE_SECONDS = 10.0
+"""How long the grant sync may take to finish the step in hand when the service stops."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,9 @@ class Runtime:
     pseudonymiser: Pseudonymiser
     check: DiaryCheck
     scheduling: bool
+    grants: GrantDeps
+    access: PgAccess
+    following: bool = False
 
 
 def schedule_of(settings: Settings) -> Schedule:
@@ -62,17 +72,21 @@ def schedule_of(settings: Settings) -> Schedule:
 
 @contextlib.asynccontextmanager
 async def build(settings: Settings) -> AsyncIterator[Runtime]:
-    """Connect, provision streams, buckets and schema; run the schedule (unless disabled)."""
+    """Connect, provision streams, buckets and schemas; run the schedule and the grant sync
+    (unless disabled)."""
     nc = await connect(settings.nats.url, name="exporter")
     js = nc.jetstream()
-    await ensure_stream(js, JOURNAL)
-    await ensure_stream(js, DIARY)
+    for spec in (JOURNAL, ENROLLMENT, DIARY):
+        await ensure_stream(js, spec)
     source = await open_bucket(js, HOMEWORK_FILES_BUCKET)
     target = await open_bucket(js, settings.files_bucket)
-    pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
-    await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    schema = settings.pg.schema_name
+    pool = await create_pool(settings.pg.dsn, schema)
+    await migrate(pool, schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    access_pool = await create_pool(settings.pg.dsn, settings.access_schema, max_size=4)
+    await migrate(access_pool, settings.access_schema, PROJECTOR_MIGRATIONS, ACCESS_MIGRATIONS)
     pseudonymiser = Pseudonymiser(settings.pseudonym_key.get_secret_value().encode())
-    state = PgExportState(js, pool, settings.pg.schema_name, pseudonymiser)
+    state = PgExportState(js, pool, schema, pseudonymiser)
     deps = Deps(
         runs=PgRuns(pool),
         state=state,
@@ -81,25 +95,89 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         clock=SystemClock(),
         publish_window=settings.publish_window,
     )
+    due_table = f"{quote_ident(schema)}.grant_syncs_due"
+    access = PgAccess(js, access_pool, settings.access_schema, due_table)
+    grants = GrantDeps(
+        enrollment=access,
+        roster=state,
+        book=PgGrantBook(pool),
+        publisher=deps.publisher,
+        clock=deps.clock,
+        pseudonym=pseudonymiser.of,
+        publish_window=settings.publish_window,
+    )
     client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=300.0))
     check = diary_check(settings, client, pseudonymiser)
-    stop = asyncio.Event()
-    task = None
-    if settings.schedule_enabled:
-        retry = Retry(settings.retry_attempts, settings.retry_delay_seconds)
-        task = asyncio.create_task(run_schedule(deps, schedule_of(settings), retry, stop))
     try:
-        yield Runtime(deps, nc, js, pool, state, pseudonymiser, check, task is not None)
+        async with (
+            _scheduled(settings, deps) as scheduling,
+            _grant_sync(settings, nc, grants) as following,
+        ):
+            yield Runtime(
+                deps,
+                nc,
+                js,
+                pool,
+                state,
+                pseudonymiser,
+                check,
+                scheduling,
+                grants,
+                access,
+                following,
+            )
     finally:
-        stop.set()
-        if task is not None:
-            task.cancel()  # a run in progress stops; its record says 'running' until the next
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         await state.projector.close()
+        await access.projector.close()
         await client.aclose()
+        await access_pool.close()
         await pool.close()
         await nc.drain()
+
+
+@contextlib.asynccontextmanager
+async def _scheduled(settings: Settings, deps: Deps) -> AsyncIterator[bool]:
+    """The export schedule in the background (when enabled); yields whether it runs."""
+    if not settings.schedule_enabled:
+        yield False
+        return
+    stop = asyncio.Event()
+    retry = Retry(settings.retry_attempts, settings.retry_delay_seconds)
+    task = asyncio.create_task(run_schedule(deps, schedule_of(settings), retry, stop))
+    try:
+        yield True
+    finally:
+        stop.set()
+        task.cancel()  # a run in progress stops; its record says 'running' until the next
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@contextlib.asynccontextmanager
+async def _grant_sync(settings: Settings, nc: Client, grants: GrantDeps) -> AsyncIterator[bool]:
+    """The grant sync's loops in the background (when enabled); yields whether they run."""
+    if not settings.grants_follow:
+        yield False
+        return
+    stop, wake = asyncio.Event(), asyncio.Event()
+
+    async def woken(_msg: object) -> None:
+        wake.set()
+
+    # Told at once when the enrollment stream grows (a core subscription sees every message
+    # stored under its subjects), so that a withdrawn link is revoked at once.
+    subscription = await nc.subscribe(enrollment_filter(), cb=woken)
+    task = asyncio.create_task(follow(grants, wake, stop, settings.grants_poll_seconds))
+    try:
+        yield True
+    finally:
+        stop.set()
+        # The loops end after the step in hand; a sync cut short would only be redone.
+        await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await subscription.unsubscribe()
 
 
 def diary_check(
@@ -119,3 +197,8 @@ def diary_check(
 async def rebuild_state(runtime: Runtime) -> RebuildResult:
     """Rebuild the export state from sequence 1 and copy it in (the runs table stays)."""
     return await runtime.state.rebuild()
+
+
+async def rebuild_access(runtime: Runtime) -> RebuildResult:
+    """Rebuild the links and staff UIDs from sequence 1 and swap them in (grants stay)."""
+    return await runtime.access.rebuild()

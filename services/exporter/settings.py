@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     retry_attempts: int = Field(default=3, ge=1, le=20)
     retry_delay_seconds: float = Field(default=60.0, ge=0)
     publish_window: int = Field(default=256, ge=1, le=10_000)
+    grants_follow: bool = Field(
+        default=True,
+        description="keep the portal's access grants in step with the enrollment and the "
+        "journal while the service runs (one-shot commands turn it off)",
+    )
+    grants_poll_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        le=60,
+        description="how often the grant sync looks for news it was not told about",
+    )
     files_bucket: str = DIARY_FILES_BUCKET
     journal_url: str = Field(
         default="http://127.0.0.1:8001", description="the journal's API, for the diary check"
@@ -56,6 +67,12 @@ class Settings(BaseSettings):
         description="bearer token (role system) for the diary check's calls; minted by the "
         "development issuer when unset in auth mode dev",
     )
+
+    @property
+    def access_schema(self) -> str:
+        """The schema of the projection of links and staff UIDs (rebuilt by a schema swap, so
+        apart from the export state's)."""
+        return f"{self.pg.schema_name}_access"
 
     @field_validator("pseudonym_key")
     @classmethod

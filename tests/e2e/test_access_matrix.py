@@ -164,6 +164,7 @@ JOURNAL = (
     Group("record facts", _routes("GET /record-facts"), READ_ALL | {"system"}),
 )
 
+MESSAGES = "/diary/v1/schools/{school}/messages"
 DIARY = (
     Group(
         "a pupil's diary",
@@ -190,18 +191,18 @@ DIARY = (
     ),
     Group(
         "start a message thread",
-        _routes("POST /diary/v1/schools/{school}/messages/threads"),
+        _routes(f"POST {MESSAGES}/threads"),
         frozenset({"teacher-uid"}),
     ),
     Group(
         "messages",
         _routes(
-            "GET /diary/v1/schools/{school}/messages/threads",
-            "GET /diary/v1/schools/{school}/messages/unread",
-            "GET /diary/v1/schools/{school}/messages/threads/{thread_id}",
-            "POST /diary/v1/schools/{school}/messages/threads/{thread_id}/read",
-            "POST /diary/v1/schools/{school}/messages/threads/{thread_id}/messages",
-            "GET /diary/v1/schools/{school}/messages/threads/{thread_id}/attachments/{attachment_id}",
+            f"GET {MESSAGES}/threads",
+            f"GET {MESSAGES}/unread",
+            f"GET {MESSAGES}/threads/{{thread_id}}",
+            f"POST {MESSAGES}/threads/{{thread_id}}/read",
+            f"POST {MESSAGES}/threads/{{thread_id}}/messages",
+            f"GET {MESSAGES}/threads/{{thread_id}}/attachments/{{attachment_id}}",
         ),
         PORTAL,
     ),

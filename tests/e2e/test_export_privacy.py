@@ -8,14 +8,13 @@ import datetime as dt
 
 import pytest
 
-from contracts.diary import ClassScope, PupilScope
-from contracts.streams import DIARY, JOURNAL
+from contracts.streams import DIARY, ENROLLMENT, JOURNAL
 from services.common.db import quote_ident
 from services.common.eventstore import JetStreamEventStore
 from services.common.testing import eventually
 from services.diary.testing_http import running_diary
-from services.exporter.application import grants
 from services.exporter.application.exporting import export
+from services.exporter.testing_enrollment import EnrollmentWriter
 from services.exporter.testing_http import running_exporter
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import demo, demo_loader
@@ -95,27 +94,29 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
 
         await eventually(applied, timeout=60)
 
-        # A parent and a teacher UID read their views, as on the portal.
-        first_pupil = sorted(pupil_ids)[0]
-        child = exporter.runtime.pseudonymiser.of(first_pupil)
-        records = (await diary.http.get(f"{base}/records?kind=class", headers=system)).text
-        class_id = next(
-            line.split('"id":"')[1].split('"')[0] for line in records.splitlines() if child in line
+        # A parent and the class teacher's UID read their views, as on the portal: their
+        # grants follow from the enrollment (a link, a staff UID) and the journal's classes.
+        classes = await exporter.runtime.state.classes(school.school, school.year)
+        current = {m["pupil"]: c for c in classes for m in c["members"] if m["last_day"] is None}
+        pseudonym = exporter.runtime.pseudonymiser.of
+        first_pupil = next(p for p in sorted(pupil_ids) if pseudonym(p) in current)
+        child = pseudonym(first_pupil)
+        class_id, class_teacher = current[child]["class_id"], current[child]["class_teacher_id"]
+        writer = EnrollmentWriter(
+            JetStreamEventStore(js, ENROLLMENT.name), school.school, school.year
         )
-        where = {"school": school.school, "year": school.year}
-        parent_scope = PupilScope(pupil=child, relation="parent")
-        await grants.grant(deps.publisher, deps.clock, **where, uid=PARENT_UID, scope=parent_scope)
-        class_scope = ClassScope(class_id=class_id)
-        await grants.grant(deps.publisher, deps.clock, **where, uid=TEACHER_UID, scope=class_scope)
+        await writer.link(first_pupil, PARENT_UID)
+        await writer.staff_uid(class_teacher, TEACHER_UID)
         parent = diary.headers("parent-1", "parent", uid=PARENT_UID, school=school.school)
         teacher = diary.headers("teacher-1", "teacher", uid=TEACHER_UID, school=school.school)
 
         async def granted():
-            me = await diary.http.get(f"{base}/me", headers=parent)
-            assert me.status_code == 200
-            assert me.json(), me.text
+            for headers in (parent, teacher):
+                me = await diary.http.get(f"{base}/me", headers=headers)
+                assert me.status_code == 200
+                assert me.json(), me.text
 
-        await eventually(granted)
+        await eventually(granted, timeout=15)
         first_day = dt.date(school.year, 9, 7)
         answers = []
         for path, headers in (

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import time
 
 import pytest
 import pytest_asyncio
 
-from contracts.diary import ClassScope, PupilScope
+from contracts.streams import ENROLLMENT
+from services.common.eventstore import JetStreamEventStore
 from services.common.testing import eventually
 from services.diary.testing_http import running_diary
 from services.exporter.adapters.record_feeds import (
@@ -17,9 +20,9 @@ from services.exporter.adapters.record_feeds import (
     JOURNAL_FACTS_PATH,
     HttpRecordFeed,
 )
-from services.exporter.application import grants
 from services.exporter.application.agreement import DiaryCheck
 from services.exporter.application.exporting import export
+from services.exporter.testing_enrollment import EnrollmentWriter
 from services.exporter.testing_http import running_exporter
 from services.journal.testing import (
     CLASS_ID,
@@ -38,13 +41,16 @@ LESSON = math_lesson_id(FIRST_MONDAY)
 JOURNAL_BASE = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
 DIARY_BASE = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
 PARENT_UID = 100001
+WITHDRAWAL_BUDGET = 2.0  # seconds from the enrollment's withdrawal to the diary's refusal
+logger = logging.getLogger(__name__)
 
 
 class Platform:
     """The three services of one test, and the diary check wired to the first two."""
 
-    def __init__(self, journal, diary, exporter) -> None:
+    def __init__(self, journal, diary, exporter, enrollment) -> None:
         self.journal, self.diary, self.exporter = journal, diary, exporter
+        self.enrollment = enrollment
         runtime = exporter.runtime
         self.pseudonym = runtime.pseudonymiser.of
 
@@ -99,7 +105,8 @@ async def platform(nats_url, database_url, pg_schema, js):
         running_exporter(nats_url, database_url, f"{pg_schema}_exporter") as exporter,
     ):
         await seed_small_school(journal.runtime.deps)
-        yield Platform(journal, diary, exporter)
+        enrollment = EnrollmentWriter(JetStreamEventStore(js, ENROLLMENT.name), SCHOOL, YEAR)
+        yield Platform(journal, diary, exporter, enrollment)
 
 
 async def _record_lesson(platform: Platform) -> list[str]:
@@ -125,11 +132,7 @@ async def test_a_parent_sees_what_the_teacher_recorded_and_the_check_agrees(plat
     await _record_lesson(platform)
     await platform.export()
     child = platform.pseudonym(PUPILS[0])
-    deps = platform.exporter.runtime.deps
-    scope = PupilScope(pupil=child, relation="parent")
-    await grants.grant(
-        deps.publisher, deps.clock, school=SCHOOL, year=YEAR, uid=PARENT_UID, scope=scope
-    )
+    await platform.enrollment.link(PUPILS[0], PARENT_UID)  # the exporter grants it
     parent = platform.diary.headers("parent-1", "parent", uid=PARENT_UID)
 
     async def day_is_visible():
@@ -157,6 +160,33 @@ async def test_a_parent_sees_what_the_teacher_recorded_and_the_check_agrees(plat
     report = await platform.run_check()
     assert report.agrees, report.differences
     assert report.journal_records == report.diary_records > 1
+
+
+async def test_a_withdrawn_link_is_refused_by_the_diary_within_two_seconds(platform):
+    await _record_lesson(platform)
+    await platform.export()
+    child = platform.pseudonym(PUPILS[0])
+    await platform.enrollment.link(PUPILS[0], PARENT_UID, application="a1")
+    parent = platform.diary.headers("parent-1", "parent", uid=PARENT_UID)
+    day = f"{DIARY_BASE}/pupils/{child}/days/{FIRST_MONDAY}"
+
+    async def visible():
+        response = await platform.diary.http.get(day, headers=parent)
+        assert response.status_code == 200, response.text
+
+    await eventually(visible, timeout=10)
+    started = time.perf_counter()
+    await platform.enrollment.withdraw(PUPILS[0], PARENT_UID, application="a1")
+
+    async def refused():
+        response = await platform.diary.http.get(day, headers=parent)
+        assert response.status_code == 403, response.text
+        assert response.json()["reason"] == "no_grant"
+
+    await eventually(refused, timeout=WITHDRAWAL_BUDGET, interval=0.01)
+    elapsed = time.perf_counter() - started
+    logger.info("withdrawal refused by the diary after %.3f s", elapsed)
+    assert elapsed < WITHDRAWAL_BUDGET
 
 
 async def test_the_check_names_what_the_diary_has_not_received_yet(platform):
@@ -192,11 +222,8 @@ async def test_the_check_names_what_the_diary_has_not_received_yet(platform):
 async def test_a_teacher_uid_sees_the_class_subject_grid(platform):
     await _record_lesson(platform)
     await platform.export()
-    deps = platform.exporter.runtime.deps
-    scope = ClassScope(class_id=CLASS_ID, subject_id="math")
-    await grants.grant(
-        deps.publisher, deps.clock, school=SCHOOL, year=YEAR, uid=200001, scope=scope
-    )
+    # The maths teacher's UID: the exporter grants the subject they teach in the class.
+    await platform.enrollment.staff_uid(MATH_TEACHER.id, 200001)
     teacher = platform.diary.headers(MATH_TEACHER.id, "teacher", uid=200001)
 
     async def grid():

@@ -15,6 +15,7 @@ from contracts.diary import canonical_json
 from contracts.subjects import parse_journal
 from services.common.db import Connection
 from services.common.projector import Projected
+from services.exporter.adapters.grants_pg import mark_due_statement
 from services.exporter.domain.docs import Doc
 from services.exporter.domain.fold import evolve, exported_kind
 from services.exporter.domain.pseudonym import Pseudonymiser
@@ -43,12 +44,18 @@ _UPSERT = (
 
 
 class ExportDocsProjection:
-    """Folds journal events into the documents the exporter publishes."""
+    """Folds journal events into the documents the exporter publishes.
+
+    With `due_table`, the live projection also marks the school years whose class documents
+    changed due for a grant sync there (a class says who is in it and who teaches it), in the
+    batch's transaction.
+    """
 
     name: str = NAME
 
-    def __init__(self, pseudonymiser: Pseudonymiser) -> None:
+    def __init__(self, pseudonymiser: Pseudonymiser, due_table: str | None = None) -> None:
         self._pseudonym = pseudonymiser.of
+        self._mark = None if due_table is None else mark_due_statement(due_table)
 
     async def apply(self, conn: Connection, batch: Sequence[Projected]) -> None:
         """Fold `batch` (in stream order) into `docs` inside the caller's transaction."""
@@ -71,6 +78,9 @@ class ExportDocsProjection:
                 docs[key] = changed[key] = after
         await save(conn, {k: d for k, d in changed.items() if k in stored})
         await insert(conn, {k: d for k, d in changed.items() if k not in stored})
+        years = sorted({(k[0], k[1]) for k in changed if k[2] == "class"})
+        if self._mark is not None and years:
+            await conn.execute(self._mark, [y[0] for y in years], [y[1] for y in years])
 
 
 def _keyed(batch: Sequence[Projected]) -> list[tuple[DocKey, Projected]]:

@@ -19,7 +19,7 @@ from services.common.db import PROJECTOR_MIGRATIONS, Connection, Pool, quote_ide
 from services.common.projector import Projector, RebuildResult
 from services.exporter.adapters.export_projection import NAME, ExportDocsProjection
 from services.exporter.application.ports import Cut
-from services.exporter.domain.docs import Doc
+from services.exporter.domain.docs import Content, Doc
 from services.exporter.domain.pseudonym import Pseudonymiser
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -35,28 +35,55 @@ _ALL = (
     "WHERE school = $1 AND year = $2 AND seq <= $3 ORDER BY kind, record_id"
 )
 _YEARS = "SELECT school, year FROM docs WHERE kind = 'school' ORDER BY school, year"
+_CLASSES = (
+    "SELECT content::text FROM docs WHERE school = $1 AND year = $2 AND kind = 'class' "
+    "ORDER BY record_id"
+)
+# Every (school, year) with documents, one primary-key probe per pair (a loose index scan:
+# the docs of a year are mostly lessons, and DISTINCT would read every one of them).
+_KNOWN = """
+WITH RECURSIVE k AS (
+    (SELECT school, year FROM docs WHERE {where} ORDER BY school, year LIMIT 1)
+    UNION ALL
+    SELECT n.school, n.year FROM k CROSS JOIN LATERAL (
+        SELECT school, year FROM docs
+        WHERE {where} AND (docs.school, docs.year) > (k.school, k.year)
+        ORDER BY school, year LIMIT 1
+    ) AS n
+)
+SELECT school, year FROM k
+"""
+_KNOWN_ALL = _KNOWN.format(where="true")
+_KNOWN_OF_SCHOOL = _KNOWN.format(where="docs.school = $1")
 
 
 def export_projector(
-    js: JetStreamContext, pool: Pool, pseudonymiser: Pseudonymiser, filter_subject: str
+    js: JetStreamContext,
+    pool: Pool,
+    pseudonymiser: Pseudonymiser,
+    filter_subject: str,
+    due_table: str | None = None,
 ) -> Projector:
-    """The export state's projector over the JOURNAL stream (or part of it)."""
+    """The export state's projector over the JOURNAL stream (or part of it); the live one
+    marks grant syncs due in `due_table`."""
     return Projector(
         js,
         pool,
         stream=JOURNAL.name,
         filter_subject=filter_subject,
         registry=JOURNAL_REGISTRY,
-        projection=ExportDocsProjection(pseudonymiser),
+        projection=ExportDocsProjection(pseudonymiser, due_table),
     )
 
 
 class PgExportState:
     """`ExportState` on the exporter's schema, folded by a projector that runs on demand.
 
-    The projector is drained before each cut rather than run continuously, under an advisory
-    lock (processes) and an asyncio lock (tasks), and its feed is closed after each drain, so
-    that two processes never pull from the durable consumer at once.
+    The projector is drained before each cut (and, while the service runs, by the grant sync
+    whenever the journal grows) rather than run continuously, under an advisory lock
+    (processes) and an asyncio lock (tasks), and its feed is closed after each drain, so that
+    two processes never pull from the durable consumer at once. Its batches mark the school
+    years whose classes changed due for a grant sync.
     """
 
     def __init__(
@@ -66,8 +93,15 @@ class PgExportState:
         self._pool = pool
         self._schema = schema
         self._pseudonymiser = pseudonymiser
-        self.projector = export_projector(js, pool, pseudonymiser, journal_filter())
+        self.projector = export_projector(
+            js, pool, pseudonymiser, journal_filter(), due_table="grant_syncs_due"
+        )
         self._draining = asyncio.Lock()
+
+    async def behind(self) -> bool:
+        """Whether JOURNAL holds events past the checkpoint."""
+        checkpoint = await self._pool.fetchval(_CHECKPOINT, NAME)
+        return await self.journal_last_seq() > int(checkpoint or 0)
 
     async def catch_up(self) -> int:
         """Fold the journal up to its current end; answer the checkpoint."""
@@ -140,6 +174,19 @@ class PgExportState:
         rows = await self._pool.fetch(_YEARS)
         return [(row[0], row[1]) for row in rows]
 
+    async def classes(self, school: str, year: int) -> list[Content]:
+        """The class documents of a school year."""
+        rows = await self._pool.fetch(_CLASSES, school, year)
+        return [json.loads(row[0]) for row in rows]
+
+    async def years(self, school: str | None = None) -> list[tuple[str, int]]:
+        """Every (school, year) with documents (of one school, if given)."""
+        if school is None:
+            rows = await self._pool.fetch(_KNOWN_ALL)
+        else:
+            rows = await self._pool.fetch(_KNOWN_OF_SCHOOL, school)
+        return [(row[0], row[1]) for row in rows]
+
 
 def _replace_from(scratch: str) -> list[tuple[str, bool]]:
     """Statements that copy a rebuild in, each with whether it takes the projection name."""
@@ -159,6 +206,12 @@ def _replace_from(scratch: str) -> list[tuple[str, bool]]:
             f"FROM {scratch}.projection_checkpoints WHERE name = $1 ON CONFLICT (name) "
             "DO UPDATE SET last_seq = excluded.last_seq, updated_at = now()",
             True,
+        ),
+        # The classes may differ from before (that is why one rebuilds): sync every school.
+        (
+            "INSERT INTO grant_syncs_due AS d (school, year) SELECT DISTINCT school, 0 "
+            "FROM docs ON CONFLICT (school, year) DO UPDATE SET version = d.version + 1",
+            False,
         ),
     ]
 

@@ -2,11 +2,16 @@
 
 run --kind delta|full --school S --year Y    export now (full --force: a new batch anyway)
 runs --school S --year Y [--limit N]         recent runs
-grant --school S --year Y --uid N --pupil P [--relation parent|pupil]
-grant --school S --year Y --uid N --class C [--subject X]
-revoke ... (the same scope) [--reason R]     end a grant
+grants sync [--school S [--year Y]]          bring the portal's access grants in step now (every
+                                             known school year, or those given; exit 1: failed)
+grants list --school S --year Y              the grants published, one JSON object a line
 check --school S --year Y [--limit N]        compare the journal with the diary (exit 1: differ)
-projection status|rebuild                    the export state (documents folded from the journal)
+projection status|rebuild [--access]         the export state (documents folded from the
+                                             journal), or with --access the links and staff
+                                             UIDs folded from the enrollment
+
+Grants are not given by hand: they follow from the enrollment's links and staff UIDs and from
+the journal's classes, and the running service keeps them in step.
 """
 
 from __future__ import annotations
@@ -18,20 +23,21 @@ import sys
 
 from rich.console import Console
 
-from contracts.diary import AccessGranted, AccessRevoked, BatchKind, ClassScope, PupilScope
+from contracts.diary import BatchKind
 from services.exporter import bootstrap
 from services.exporter.application import grants
 from services.exporter.application.exporting import ExportFailed, export
 from services.exporter.entrypoints.check_routes import CheckOut
 from services.exporter.entrypoints.dto import RunOut
+from services.exporter.entrypoints.grant_routes import GrantOut, SyncOut
 from services.exporter.settings import Settings
 
 _console = Console(stderr=True)
 
 
 def _offline(settings: Settings) -> Settings:
-    """A one-shot command never runs the schedule."""
-    return settings.model_copy(update={"schedule_enabled": False})
+    """A one-shot command never runs the schedule or the grant sync's loops."""
+    return settings.model_copy(update={"schedule_enabled": False, "grants_follow": False})
 
 
 def _show(run: RunOut) -> None:
@@ -61,24 +67,34 @@ async def list_runs(settings: Settings, school: str, year: int, limit: int) -> i
     return 0
 
 
-def _scope(args: argparse.Namespace, runtime: bootstrap.Runtime) -> PupilScope | ClassScope:
-    if args.pupil is not None:
-        pupil = runtime.pseudonymiser.of(args.pupil)
-        return PupilScope(pupil=pupil, relation=args.relation)
-    return ClassScope(class_id=args.class_id, subject_id=args.subject)
-
-
-async def change_access(settings: Settings, args: argparse.Namespace) -> int:
-    """Publish a grant or its revocation and print it."""
+async def sync_grants(settings: Settings, school: str | None, year: int | None) -> int:
+    """Fold both streams, sync the school years asked for (every known one by default) and
+    print each outcome; exit 1 when one failed."""
     async with bootstrap.build(_offline(settings)) as runtime:
-        publisher, clock = runtime.deps.publisher, runtime.deps.clock
-        scope = _scope(args, runtime)
-        where = {"school": args.school, "year": args.year, "uid": args.uid, "scope": scope}
-        if args.command == "grant":
-            event: AccessGranted | AccessRevoked = await grants.grant(publisher, clock, **where)
+        deps = runtime.grants
+        with _console.status("folding the enrollment and the journal…"):
+            await grants.catch_up(deps)
+        failed = 0
+        if year is not None and school is not None:
+            keys = [(school, year)]
         else:
-            event = await grants.revoke(publisher, clock, **where, reason=args.reason)
-    print(event.model_dump_json())
+            keys = await grants.known_years(deps, school)
+        for key in keys:
+            try:
+                outcome = await grants.sync(deps, *key)
+            except Exception as error:  # report and go on with the next school year
+                _console.print(f"sync of {key[0]} {key[1]} failed: {error!r}")
+                failed += 1
+                continue
+            print(SyncOut.of(outcome).model_dump_json())
+    return 1 if failed else 0
+
+
+async def list_grants(settings: Settings, school: str, year: int) -> int:
+    """Print the published grants of a school year, one JSON object a line."""
+    async with bootstrap.build(_offline(settings)) as runtime:
+        for row in await runtime.grants.book.rows(school, year):
+            print(GrantOut.of(row).model_dump_json())
     return 0
 
 
@@ -91,15 +107,21 @@ async def diary_check(settings: Settings, school: str, year: int, limit: int) ->
     return 0 if report.agrees else 1
 
 
-async def projection(settings: Settings, command: str) -> int:
-    """Print where the export state stands, or rebuild it from sequence 1."""
+async def projection(settings: Settings, command: str, *, access: bool = False) -> int:
+    """Print where the export state (or the access projection) stands, or rebuild it from
+    sequence 1."""
     async with bootstrap.build(_offline(settings)) as runtime:
-        if command == "rebuild":
+        if command == "rebuild" and access:
+            with _console.status("replaying the enrollment into the links and staff UIDs…"):
+                result = await bootstrap.rebuild_access(runtime)
+            print(f"access projection rebuilt: {result}")
+        elif command == "rebuild":
             with _console.status("replaying the journal into the export state…"):
                 result = await bootstrap.rebuild_state(runtime)
             print(f"export state rebuilt: {result}")
         else:
-            print(await runtime.state.projector.describe())
+            projector = runtime.access.projector if access else runtime.state.projector
+            print(await projector.describe())
     return 0
 
 
@@ -120,20 +142,29 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (run, runs, check):
         sub.add_argument("--school", required=True)
         sub.add_argument("--year", type=int, required=True)
-    for name in ("grant", "revoke"):
-        access = commands.add_parser(name, help=f"{name} a portal user's access")
-        access.add_argument("--school", required=True)
-        access.add_argument("--year", type=int, required=True)
-        access.add_argument("--uid", type=int, required=True)
-        scope = access.add_mutually_exclusive_group(required=True)
-        scope.add_argument("--pupil", help="pupil id (exported as its pseudonym)")
-        scope.add_argument("--class", dest="class_id", help="class id")
-        access.add_argument("--relation", choices=("parent", "pupil"), default="parent")
-        access.add_argument("--subject", default=None, help="with --class: one subject only")
-        access.add_argument("--reason", default="revoked", help="revoke: a reason token")
+    access = commands.add_parser("grants", help="the portal's access grants")
+    access.add_argument("action", choices=("sync", "list"))
+    access.add_argument("--school", help="sync: this school only (list: required)")
+    access.add_argument("--year", type=int, help="with --school: this school year only")
     state = commands.add_parser("projection", help="the export state")
     state.add_argument("action", choices=("status", "rebuild"))
+    state.add_argument(
+        "--access", action="store_true", help="the links and staff UIDs, not the export state"
+    )
     return parser
+
+
+def _grants(settings: Settings, args: argparse.Namespace) -> int:
+    """`grants sync|list`, with their arguments checked."""
+    if args.year is not None and args.school is None:
+        _console.print("--year needs --school")
+        return 2
+    if args.action == "sync":
+        return asyncio.run(sync_grants(settings, args.school, args.year))
+    if args.school is None or args.year is None:
+        _console.print("grants list needs --school and --year")
+        return 2
+    return asyncio.run(list_grants(settings, args.school, args.year))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,10 +182,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(list_runs(settings, args.school, args.year, args.limit))
         case "check":
             return asyncio.run(diary_check(settings, args.school, args.year, args.limit))
-        case "grant" | "revoke":
-            return asyncio.run(change_access(settings, args))
+        case "grants":
+            return _grants(settings, args)
         case _:
-            return asyncio.run(projection(settings, args.action))
+            return asyncio.run(projection(settings, args.action, access=args.access))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The exporter's HTTP application: export runs, health and metrics (and the schedule)."""
+"""The exporter's HTTP application: export runs, access grants, health and metrics (and the
+schedule and the grant sync)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from services.common.logging import configure_logging
 from services.exporter import bootstrap
 from services.exporter.adapters.record_feeds import FeedUnavailable
 from services.exporter.application.exporting import ExportFailed
-from services.exporter.entrypoints import check_routes, run_routes
+from services.exporter.entrypoints import check_routes, grant_routes, run_routes
 from services.exporter.entrypoints.dto import RunOut
 from services.exporter.settings import Settings
 
@@ -31,11 +32,12 @@ def create_app(
     configure_logging(json=config.log_json)
     app = service_app(
         title="Exporter",
-        description="Exports the journal, depersonalised, to the e-diary feed (stream DIARY).",
+        description="Exports the journal, depersonalised, to the e-diary feed (stream DIARY), "
+        "with the portal users' access grants that follow from the enrollment.",
         auth=config.auth,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
-        routers=(run_routes.router, check_routes.router),
+        routers=(run_routes.router, check_routes.router, grant_routes.router),
         domain_statuses=None,
     )
     app.add_exception_handler(ExportFailed, _export_failed)

@@ -35,8 +35,8 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 RUN_TIMEOUT = 180.0
 DEMO_TIMEOUT = 300.0  # the demo load, a full export, the diary applying it
-SUMMARY = "School journal, e-diary and exporter are running"
-SERVICES = ("journal", "diary", "exporter")
+SUMMARY = "School journal, e-diary, exporter and enrollment are running"
+SERVICES = ("journal", "diary", "exporter", "enrollment")
 DIARY = "/diary/v1/schools/s1/years/2026"
 RUNS = "/exporter/v1/schools/s1/years/2026/runs"
 
@@ -106,7 +106,7 @@ def test_once_starts_everything_prints_the_summary_and_stops(state_dir: Path) ->
     assert "Authorization: Bearer" in result.stdout
     for service in SERVICES:
         assert f"{service} is ready at http://127.0.0.1:" in result.stdout
-        assert f"{service:<8} | " in result.stdout  # the service's own output, prefixed
+        assert f"{service:<10} | " in result.stdout  # the service's own output, prefixed
     tokens = (state_dir / "tokens.env").read_text()
     staff = ("ADMIN", "DEPUTY", "HEAD", "TEACHER")
     portal = ("PARENT", "PUPIL", "TEACHER_UID", "CLASS_TEACHER_UID")
@@ -225,7 +225,8 @@ def assert_parent_sees_the_week(state: Path, timeout: float = 60.0) -> None:
 
 
 def assert_exported_and_granted_once(state: Path) -> None:
-    """One export run (full), and the parent holds exactly one live grant."""
+    """One export run (full), and the parent holds exactly one live grant (from the enrollment:
+    their approved application)."""
     tokens = _tokens(state)
     runs = _get(f"{_service_url(state, 'exporter')}{RUNS}", tokens["ADMIN_TOKEN"])
     assert runs.status_code == 200, runs.text[:500]
@@ -245,8 +246,8 @@ def test_the_first_run_exports_the_demo_to_the_diary_and_the_next_does_not(
     first = "".join(seen)
     assert "loading the demo school (first run only)" in first
     assert "exporting the demo school to the e-diary" in first
-    assert first.count("launcher | granting UID") == 4
-    assert len(json.loads((state_dir / "demo-exported").read_text())["grants"]) == 4
+    assert "enrolling the demo's portal users" in first
+    assert len(json.loads((state_dir / "demo-exported").read_text())["uids"]) == 4
 
     with running_launcher(state_dir, demo=True) as seen:
         assert_parent_sees_the_week(state_dir, timeout=30.0)
@@ -255,5 +256,5 @@ def test_the_first_run_exports_the_demo_to_the_diary_and_the_next_does_not(
     assert "demo school already loaded" in second
     assert "already exported to the e-diary" in second
     assert "export   | " not in second
-    assert "granting UID" not in second
+    assert "enrolling the demo's portal users" not in second
     assert_nothing_left(state_dir)

@@ -1,5 +1,5 @@
-"""Operating the exporter: a SIGKILLed run completed by the next one, access grants, rebuilding
-the export state."""
+"""Operating the exporter: a SIGKILLed run completed by the next one, rebuilding the export
+state, the command line."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from contracts import subjects
-from contracts.diary import AccessGranted, AccessRevoked, BatchManifest, ClassScope, PupilScope
+from contracts.diary import BatchManifest
 from contracts.envelope import (
     HEADER_EVENT_TYPE,
     HEADER_MSG_ID,
@@ -26,7 +26,6 @@ from contracts.journal import LessonScheduled
 from contracts.streams import DIARY, JOURNAL
 from services.common.testing import eventually
 from services.exporter import bootstrap
-from services.exporter.application import grants
 from services.exporter.application.exporting import export
 from services.exporter.testing_http import TEST_PSEUDONYM_KEY
 from services.journal.testing import SCHOOL, YEAR
@@ -149,32 +148,6 @@ async def test_a_sigkilled_run_is_completed_by_the_next_with_one_manifest(
     assert indexes == list(range(LESSONS))  # every index once: the duplicates were dropped
 
 
-async def test_grants_and_revocations_name_the_same_grant(js, exporter):
-    deps = exporter.deps
-    pupil = PupilScope(pupil=exporter.pseudonymiser.of("p01"), relation="parent")
-    granted = await grants.grant(
-        deps.publisher, deps.clock, school=SCHOOL, year=YEAR, uid=42, scope=pupil
-    )
-    klass = ClassScope(class_id="5a", subject_id="math")
-    other = await grants.grant(
-        deps.publisher, deps.clock, school=SCHOOL, year=YEAR, uid=42, scope=klass
-    )
-    revoked = await grants.revoke(
-        deps.publisher, deps.clock, school=SCHOOL, year=YEAR, uid=42, scope=pupil, reason="left"
-    )
-    assert revoked.grant_id == granted.grant_id != other.grant_id
-    assert granted.grant_id == grants.grant_id(42, pupil)
-    bodies = await diary_bodies(js)
-    assert [b["event_type"] for b in bodies] == [
-        AccessGranted.event_type,
-        AccessGranted.event_type,
-        AccessRevoked.event_type,
-    ]
-    msg = await js.get_msg(DIARY.name, 1)
-    assert msg.subject == subjects.diary_grant(YEAR, SCHOOL, 42)
-    assert AccessGranted.model_validate(bodies[0]["data"]) == granted
-
-
 async def test_rebuilding_the_export_state_keeps_the_runs_and_equals_the_live_state(
     js, journal, exporter
 ):
@@ -205,7 +178,7 @@ async def cli(env: dict[str, str], *args: str) -> tuple[int, str]:
     return process.returncode, out.decode()
 
 
-async def test_the_command_line_runs_lists_grants_and_shows_the_state(
+async def test_the_command_line_runs_syncs_grants_and_shows_the_state(
     js, journal, nats_url, database_url, pg_schema
 ):
     env = exporter_env(nats_url, database_url, pg_schema)
@@ -216,9 +189,18 @@ async def test_the_command_line_runs_lists_grants_and_shows_the_state(
     assert (run["status"], run["trigger"], run["kind"]) == ("published", "cli", "full")
     code, out = await cli(env, "runs", *where)
     assert [json.loads(line)["run_id"] for line in out.splitlines()] == [run["run_id"]]
-    code, out = await cli(env, "grant", *where, "--uid", "7", "--class", "5a")
+    code, out = await cli(env, "grants", "sync", *where)
+    assert code == 0, out
+    synced = json.loads(out.splitlines()[-1])  # after the log lines of the catch-up
+    assert (synced["school"], synced["year"], synced["granted"]) == (SCHOOL, YEAR, 0)
+    code, out = await cli(env, "grants", "list", *where)
     assert code == 0
-    assert json.loads(out)["scope"] == {"kind": "class", "class_id": "5a", "subject_id": None}
+    assert "{" not in out  # no link and no staff UID in the enrollment: no grant listed
+    code, out = await cli(env, "grant", *where, "--uid", "7", "--class", "5a")
+    assert code == 2  # gone: grants follow from the enrollment
     code, out = await cli(env, "projection", "status")
     assert code == 0
     assert "export_docs_v1" in out
+    code, out = await cli(env, "projection", "status", "--access")
+    assert code == 0
+    assert "exporter_access_v1" in out
