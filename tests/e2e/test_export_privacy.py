@@ -1,6 +1,7 @@
-"""The PII scan: after exporting the demo school, no name and no pupil id of the roster appears
-in any message of the DIARY stream, in any row of the diary's schema, or in any answer of the
-diary's API (DESIGN.md §2: the portal side holds no personal data)."""
+"""The PII scan: after exporting the demo school and exchanging messages on the portal, no name
+and no pupil id of the roster appears in any message of the DIARY and PORTAL streams, in any row
+of the diary's schemas (views and messages), or in any answer of the diary's API (DESIGN.md §2:
+the portal side holds no personal data)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,11 @@ def leaks(text: str, names: set[str], pupil_ids: set[str]) -> list[str]:
     return found
 
 
-async def _diary_messages(js) -> list[str]:
-    last = (await js.stream_info(DIARY.name)).state.last_seq
+async def _stream_messages(js, stream: str) -> list[str]:
+    last = (await js.stream_info(stream)).state.last_seq
     texts = []
     for seq in range(1, last + 1):
-        msg = await js.get_msg(DIARY.name, seq)
+        msg = await js.get_msg(stream, seq)
         headers = " ".join(f"{k}={v}" for k, v in (msg.headers or {}).items())
         texts.append(f"{msg.subject} {headers} {msg.data.decode()}")
     return texts
@@ -135,8 +136,35 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
             answers.append(f"{path}: {response.text}")
         assert any(child in answer for answer in answers)
 
-        messages = await _diary_messages(js)
+        # The class teacher writes to the parents of the class; the parent reads and replies.
+        threads = f"/diary/v1/schools/{school.school}/messages/threads"
+        start = {
+            "class_id": class_id,
+            "year": school.year,
+            "to": {"pupils": "all", "audience": "parents"},
+            "title": "Родительское собрание",
+            "text": "Собрание в четверг в 18:00.",
+        }
+        started = await diary.http.post(threads, json=start, headers=teacher)
+        assert started.status_code == 201, started.text
+        thread = f"{threads}/{started.json()['thread_id']}"
+        reply = await diary.http.post(
+            f"{thread}/messages", data={"text": "Спасибо, придём."}, headers=parent
+        )
+        assert reply.status_code == 201, reply.text
+        for path, headers in ((threads, parent), (thread, parent), (thread, teacher)):
+            response = await diary.http.get(path, headers=headers)
+            assert response.status_code == 200, (path, response.text)
+            answers.append(f"{path}: {response.text}")
+
+        async def read_model_has_the_reply():
+            listed = (await diary.http.get(threads, headers=teacher)).json()
+            assert listed["unread"] == 1, listed
+
+        await eventually(read_model_has_the_reply, timeout=15)
+        messages = await _stream_messages(js, DIARY.name) + await _stream_messages(js, "PORTAL")
         rows = await _diary_rows(diary.runtime.pool, f"{pg_schema}_diary")
+        rows += await _diary_rows(diary.runtime.pool, f"{pg_schema}_diary_messages")
 
     assert len(messages) > outcome.run.records
     assert len(rows) > outcome.run.records
