@@ -5,6 +5,9 @@ a pupil is a `Pseudonym` (keyed HMAC of the pupil id, computed on the school sid
 their opaque ids, and free texts that may describe a person (reasons of substitutions,
 cancellations, corrections, evidence of absences) are not exported at all.
 
+A lesson or a mark changed by a correction after its period closed (or its year was sealed) is
+flagged `corrected_after_close`; the correction's reason, free text, stays on the school side.
+
 A batch is a run of records followed by its manifest. Each record is the complete state of one
 journal aggregate (a lesson, a class, the school's configuration) as of journal sequence `seq`,
 so applying a record twice, or an older one after a newer one, changes nothing: the diary keeps
@@ -49,7 +52,7 @@ Pseudonym = Annotated[str, StringConstraints(pattern=r"^p[0-9a-f]{32}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 BatchKind = Literal["delta", "full"]
 LessonStatus = Literal["scheduled", "held", "cancelled"]
-RecordKind = Literal["school", "class", "lesson"]
+RecordKind = Literal["school", "class", "lesson", "period-marks"]
 
 # Fields of a record that say where it travelled, not what it says.
 TRANSPORT_FIELDS = frozenset({"batch_id", "index", "seq"})
@@ -138,7 +141,8 @@ class ClassRecord(Record):
 
 
 class DiaryMark(Contract):
-    """A mark in force (cancelled marks are not exported); `corrected` once it was corrected."""
+    """A mark in force (cancelled marks are not exported); `corrected` once it was corrected,
+    `corrected_after_close` once it was recorded or corrected by a correction after close."""
 
     mark_id: MarkId
     pupil: Pseudonym
@@ -148,6 +152,7 @@ class DiaryMark(Contract):
     comment: Annotated[str, StringConstraints(max_length=500)] | None = None
     counts: bool = True
     corrected: bool = False
+    corrected_after_close: bool = False
 
 
 class DiaryAbsence(Contract):
@@ -179,6 +184,9 @@ class LessonRecord(Record):
     files: tuple[Attachment, ...] = ()
     marks: tuple[DiaryMark, ...] = ()
     absences: tuple[DiaryAbsence, ...] = ()
+    corrected_after_close: bool = Field(
+        default=False, description="some edit of the lesson was a correction after close"
+    )
 
     @property
     def record_id(self) -> str:
@@ -186,7 +194,43 @@ class LessonRecord(Record):
         return self.lesson_id
 
 
-AnyRecord = SchoolRecord | ClassRecord | LessonRecord
+class DiaryPeriodMark(Contract):
+    """A pupil's mark for a period (a term, or year, exam, final) and the average beside it.
+
+    Not exported: the marks that went into the average, the grading rules, who set it and the
+    reason of a correction after close (free text).
+    """
+
+    pupil: Pseudonym
+    period_id: Token
+    value: MarkValue
+    average: Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)] | None = None
+    corrected_after_close: bool = False
+
+
+def period_marks_record_id(class_id: str, subject_id: str) -> str:
+    """The record id of a class's period marks in a subject (a subject id alone is not unique
+    across classes)."""
+    return f"{class_id}--{subject_id}"
+
+
+class PeriodMarksRecord(Record):
+    """The period marks of one class in one subject: the mark last set for each pupil and period,
+    ordered by period and pupil."""
+
+    event_type = "diary.PeriodMarksRecord"
+    record_kind: ClassVar[RecordKind] = "period-marks"
+    class_id: ClassId
+    subject_id: SubjectId
+    marks: tuple[DiaryPeriodMark, ...] = ()
+
+    @property
+    def record_id(self) -> str:
+        """`<class_id>--<subject_id>`."""
+        return period_marks_record_id(self.class_id, self.subject_id)
+
+
+AnyRecord = SchoolRecord | ClassRecord | LessonRecord | PeriodMarksRecord
 
 
 # ---------------------------------------------------------------- batches
@@ -253,6 +297,7 @@ DIARY_EVENTS: tuple[type[Event], ...] = (
     SchoolRecord,
     ClassRecord,
     LessonRecord,
+    PeriodMarksRecord,
     BatchManifest,
     AccessGranted,
     AccessRevoked,

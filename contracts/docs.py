@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.audit import AUDIT_EVENTS
 from contracts.base import Event
 from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
@@ -15,7 +16,7 @@ from contracts.envelope import Envelope
 from contracts.journal import JOURNAL_EVENTS
 from contracts.portal import PORTAL_EVENTS
 
-ALL_EVENTS = JOURNAL_EVENTS + ENROLLMENT_EVENTS + DIARY_EVENTS + PORTAL_EVENTS
+ALL_EVENTS = JOURNAL_EVENTS + ENROLLMENT_EVENTS + DIARY_EVENTS + PORTAL_EVENTS + AUDIT_EVENTS
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
@@ -71,8 +72,9 @@ def asyncapi() -> dict[str, Any]:
             ),
             "dry.{year}.{school}.{kind}.{id}": _channel(
                 "Stream DIARY (written by the exporter only, no personal data): records "
-                "(kind school | class | lesson) of a batch, then the batch's manifest (kind "
-                "batch), and access grants (kind grant, id = the portal UID).",
+                "(kind school | class | lesson | period-marks, the last with id "
+                "`<class>--<subject>`) of a batch, then the batch's manifest (kind batch), and "
+                "access grants (kind grant, id = the portal UID).",
                 _DIARY_PARAMETERS,
                 DIARY_EVENTS,
             ),
@@ -82,6 +84,14 @@ def asyncapi() -> dict[str, Any]:
                 "pseudonym, its messages with their recipients, read positions).",
                 _PORTAL_PARAMETERS,
                 PORTAL_EVENTS,
+            ),
+            "aud.{school}.anchor.{day}": _channel(
+                "Stream AUDIT (written by the audit service): one signed DailyAnchor per "
+                "school, audited stream and local day (Europe/Moscow); `day` is "
+                "`<stream-lowercase>-<yyyymmdd>`. Published once: Nats-Msg-Id is the subject "
+                "and the expected last subject sequence is 0.",
+                _AUDIT_PARAMETERS,
+                AUDIT_EVENTS,
             ),
         },
         "components": {"messages": messages, "schemas": _hoist_defs(schemas)},
@@ -132,13 +142,20 @@ _ENROLLMENT_PARAMETERS = {
 _DIARY_PARAMETERS = {
     "year": _PARAMETERS["year"],
     "school": _PARAMETERS["school"],
-    "kind": {"description": "school | class | lesson | batch | grant", "schema": _TOKEN},
+    "kind": {
+        "description": "school | class | lesson | period-marks | batch | grant",
+        "schema": _TOKEN,
+    },
     "id": {"description": "record, batch or grant id", "schema": _TOKEN},
 }
 _PORTAL_PARAMETERS = {
     "school": _PARAMETERS["school"],
     "kind": {"description": "thread", "schema": _TOKEN},
     "id": {"description": "thread id", "schema": _TOKEN},
+}
+_AUDIT_PARAMETERS = {
+    "school": _PARAMETERS["school"],
+    "day": {"description": "audited stream and day, e.g. journal-20260901", "schema": _TOKEN},
 }
 _HEADERS = {
     "type": "object",

@@ -28,6 +28,11 @@ AbsenceKind = Literal["absent", "late"]
 AbsenceReason = Literal["illness", "valid", "unexcused", "unknown"]
 Weekday = Annotated[int, Field(ge=1, le=7)]
 Slot = Annotated[int, Field(ge=1, le=12)]
+# Set on an edit made after its period (or its school year) was closed: such an edit is an
+# explicit correction by an authorised role, flagged in the journal view and in the export.
+CorrectionReason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)
+]
 
 
 # ---------------------------------------------------------------- school configuration
@@ -243,6 +248,7 @@ class LessonHeld(Event):
     """The teacher of record confirms the lesson took place."""
 
     event_type = "journal.LessonHeld"
+    correction_reason: CorrectionReason | None = None
 
 
 class LessonCancelled(Event):
@@ -250,6 +256,7 @@ class LessonCancelled(Event):
 
     event_type = "journal.LessonCancelled"
     reason: Text
+    correction_reason: CorrectionReason | None = None
 
 
 class TopicSet(Event):
@@ -257,6 +264,7 @@ class TopicSet(Event):
 
     event_type = "journal.TopicSet"
     topic: Text
+    correction_reason: CorrectionReason | None = None
 
 
 class HomeworkSet(Event):
@@ -265,6 +273,7 @@ class HomeworkSet(Event):
     event_type = "journal.HomeworkSet"
     text: Text
     due_on: dt.date | None = None
+    correction_reason: CorrectionReason | None = None
 
 
 class HomeworkAttachmentAdded(Event):
@@ -272,6 +281,7 @@ class HomeworkAttachmentAdded(Event):
 
     event_type = "journal.HomeworkAttachmentAdded"
     attachment: Attachment
+    correction_reason: CorrectionReason | None = None
 
 
 class MarkRecorded(Event):
@@ -279,6 +289,7 @@ class MarkRecorded(Event):
 
     event_type = "journal.MarkRecorded"
     mark: MarkEntry
+    correction_reason: CorrectionReason | None = None
 
 
 class MarkCorrected(Event):
@@ -292,6 +303,7 @@ class MarkCorrected(Event):
     comment: Annotated[str, StringConstraints(max_length=500)] | None = None
     counts: bool = True
     reason: Text
+    correction_reason: CorrectionReason | None = None
 
 
 class MarkCancelled(Event):
@@ -300,6 +312,7 @@ class MarkCancelled(Event):
     event_type = "journal.MarkCancelled"
     mark_id: MarkId
     reason: Text
+    correction_reason: CorrectionReason | None = None
 
 
 class AttendanceTaken(Event):
@@ -307,6 +320,7 @@ class AttendanceTaken(Event):
 
     event_type = "journal.AttendanceTaken"
     absences: tuple[AbsenceEntry, ...]
+    correction_reason: CorrectionReason | None = None
 
 
 class AbsenceReasonSet(Event):
@@ -316,6 +330,7 @@ class AbsenceReasonSet(Event):
     pupil_id: PupilId
     reason: AbsenceReason
     evidence: Annotated[str, StringConstraints(max_length=500)] | None = None
+    correction_reason: CorrectionReason | None = None
 
 
 class LessonEntriesSaved(Event):
@@ -327,9 +342,224 @@ class LessonEntriesSaved(Event):
     homework: HomeworkSet | None = None
     marks: tuple[MarkEntry, ...] = ()
     attendance: tuple[AbsenceEntry, ...] | None = None
+    correction_reason: CorrectionReason | None = None
 
 
-SchoolEvent = SchoolYearOpened | MarkScaleConfigured | WorkKindsConfigured | SubjectDefined
+# ---------------------------------------------------------------- grading rules, closed periods
+
+
+RoundingRule = Literal["half_up", "half_even", "down", "up"]
+# A period mark is set for a term of the year (a `Period.period_id`: q1..q4, h1, h2 or the
+# school's own) or for one of these.
+YEAR_PERIODS = ("year", "exam", "final")
+
+
+class GradingRulesSet(Event):
+    """The school's rules for period marks, as a new version: how an average rounds to a mark
+    and how many marks a pupil needs in a period. Marks already set keep the version they were
+    set under."""
+
+    event_type = "journal.GradingRulesSet"
+    version: int = Field(ge=1)
+    rounding: RoundingRule = "half_up"
+    min_marks: int = Field(default=3, ge=0, le=50)
+
+
+class PeriodClosed(Event):
+    """The administrator closed a period: its lessons and marks change only by correction."""
+
+    event_type = "journal.PeriodClosed"
+    period_id: Token
+
+
+class PeriodReopened(Event):
+    """A closed period opened again (a mistake in closing it), with the reason."""
+
+    event_type = "journal.PeriodReopened"
+    period_id: Token
+    reason: Text
+
+
+class SchoolYearClosed(Event):
+    """The year is sealed (rollover): nothing changes any more except flagged corrections."""
+
+    event_type = "journal.SchoolYearClosed"
+    next_year: int = Field(ge=2000, le=2101)
+
+
+# ---------------------------------------------------------------- period marks
+
+
+class PeriodMarkInput(Contract):
+    """One lesson mark that entered a computed average, as it stood then."""
+
+    mark_id: MarkId
+    lesson_id: LessonId
+    date: dt.date
+    value: MarkValue
+    weight: Weight
+    counts: bool = True
+
+
+class PeriodMarkSet(Event):
+    """The mark a teacher set for a pupil, subject and period, beside the computed average and
+    everything that produced it (the marks, their weights, the rules' version). Aggregate: one
+    per class and subject (`jrn.<year>.<school>.<class>.period-marks.<subject>`)."""
+
+    event_type = "journal.PeriodMarkSet"
+    pupil_id: PupilId
+    subject_id: SubjectId
+    period_id: Token
+    value: MarkValue  # on the scale, or "н/а" (not assessed), or "осв" (exempt)
+    average: Decimal | None = None
+    suggested: MarkValue | None = None  # the average rounded under the rules, when enough marks
+    inputs: tuple[PeriodMarkInput, ...] = ()
+    rules_version: int = Field(ge=0)  # 0: the defaults, before any GradingRulesSet
+    rounding: RoundingRule = "half_up"
+    min_marks: int = Field(default=3, ge=0, le=50)
+    correction_reason: CorrectionReason | None = None
+
+
+# ---------------------------------------------------------------- monthly check
+
+
+CheckScope = Literal["school", "class", "teacher"]
+FindingKind = Literal[
+    "no_topic",
+    "not_marked_held",
+    "no_attendance",
+    "absence_without_reason",
+    "no_homework",
+    "late_entry",
+]
+RemarkAbout = Literal["lesson", "class_subject", "teacher"]
+
+
+class Finding(Contract):
+    """One automated finding of a monthly check: what is missing or late, and where."""
+
+    finding_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    kind: FindingKind
+    class_id: ClassId
+    teacher_id: StaffId
+    date: dt.date
+    lesson_id: LessonId | None = None
+    subject_id: SubjectId | None = None
+    pupil_id: PupilId | None = None
+    detail: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class MonthlyCheckOpened(Event):
+    """The deputy director opened the check of a month for the school, a class or a teacher,
+    with the automated findings as they stood. Aggregate: `contracts.subjects.monthly_check`."""
+
+    event_type = "journal.MonthlyCheckOpened"
+    check_id: Token
+    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    scope: CheckScope
+    target_id: Token | None = None
+    findings: tuple[Finding, ...] = ()
+
+
+class RemarkIssued(Event):
+    """A remark of the check addressed to a teacher: about a lesson, a class-subject, or the
+    teacher in general (optionally about an automated finding)."""
+
+    event_type = "journal.RemarkIssued"
+    remark_id: Token
+    teacher_id: StaffId
+    about: RemarkAbout
+    text: Text
+    lesson_id: LessonId | None = None
+    class_id: ClassId | None = None
+    subject_id: SubjectId | None = None
+    finding_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+
+
+class RemarkResolved(Event):
+    """The teacher fixed the journal and marked the remark done."""
+
+    event_type = "journal.RemarkResolved"
+    remark_id: Token
+    note: Text | None = None
+
+
+class RemarkConfirmed(Event):
+    """The deputy director confirmed that the remark is dealt with."""
+
+    event_type = "journal.RemarkConfirmed"
+    remark_id: Token
+
+
+class RemarkReopened(Event):
+    """The deputy director found the remark not dealt with and reopened it."""
+
+    event_type = "journal.RemarkReopened"
+    remark_id: Token
+    reason: Text
+
+
+class MonthlyCheckClosed(Event):
+    """The check is over; its remarks stay as they are."""
+
+    event_type = "journal.MonthlyCheckClosed"
+
+
+# ---------------------------------------------------------------- school-year rollover
+
+
+PromotionOutcome = Literal["promoted", "promoted_conditionally", "repeating", "graduated"]
+
+
+class PupilOutcomeRecorded(Event):
+    """How a pupil ends the year (on the pupil's aggregate of the closing year): promoted,
+    promoted conditionally with academic debts, repeating, or graduated; and the class of the
+    next year they move into (None when graduated)."""
+
+    event_type = "journal.PupilOutcomeRecorded"
+    pupil_id: PupilId
+    outcome: PromotionOutcome
+    to_class_id: ClassId | None = None
+    debts: tuple[SubjectId, ...] = ()
+
+
+class PupilOutcomeUndone(Event):
+    """A compensating event: the outcome recorded earlier was a mistake."""
+
+    event_type = "journal.PupilOutcomeUndone"
+    pupil_id: PupilId
+    reason: Text
+
+
+class AcademicDebtCleared(Event):
+    """A conditionally promoted pupil cleared the debt in a subject (on the closing year's
+    pupil aggregate, where the debt was recorded)."""
+
+    event_type = "journal.AcademicDebtCleared"
+    pupil_id: PupilId
+    subject_id: SubjectId
+    cleared_on: dt.date
+
+
+SchoolEvent = (
+    SchoolYearOpened
+    | MarkScaleConfigured
+    | WorkKindsConfigured
+    | SubjectDefined
+    | GradingRulesSet
+    | PeriodClosed
+    | PeriodReopened
+    | SchoolYearClosed
+)
+PupilEvent = PupilRegistered | PupilOutcomeRecorded | PupilOutcomeUndone | AcademicDebtCleared
+CheckEvent = (
+    MonthlyCheckOpened
+    | RemarkIssued
+    | RemarkResolved
+    | RemarkConfirmed
+    | RemarkReopened
+    | MonthlyCheckClosed
+)
 ClassEvent = (
     ClassOpened
     | ClassTeacherAssigned
@@ -354,7 +584,15 @@ LessonEvent = (
     | AbsenceReasonSet
     | LessonEntriesSaved
 )
-JournalEvent = SchoolEvent | StaffMemberRegistered | PupilRegistered | ClassEvent | LessonEvent
+JournalEvent = (
+    SchoolEvent
+    | StaffMemberRegistered
+    | PupilEvent
+    | ClassEvent
+    | LessonEvent
+    | PeriodMarkSet
+    | CheckEvent
+)
 
 JOURNAL_EVENTS: tuple[type[Event], ...] = (
     SchoolYearOpened,
@@ -383,4 +621,18 @@ JOURNAL_EVENTS: tuple[type[Event], ...] = (
     AttendanceTaken,
     AbsenceReasonSet,
     LessonEntriesSaved,
+    GradingRulesSet,
+    PeriodClosed,
+    PeriodReopened,
+    SchoolYearClosed,
+    PeriodMarkSet,
+    MonthlyCheckOpened,
+    RemarkIssued,
+    RemarkResolved,
+    RemarkConfirmed,
+    RemarkReopened,
+    MonthlyCheckClosed,
+    PupilOutcomeRecorded,
+    PupilOutcomeUndone,
+    AcademicDebtCleared,
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError, create_model
 
+from contracts.audit import AUDIT_EVENTS
 from contracts.base import Event
 from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
@@ -101,3 +102,4 @@ JOURNAL_REGISTRY = Registry(JOURNAL_EVENTS)
 DIARY_REGISTRY = Registry(DIARY_EVENTS)
 ENROLLMENT_REGISTRY = Registry(ENROLLMENT_EVENTS)
 PORTAL_REGISTRY = Registry(PORTAL_EVENTS)
+AUDIT_REGISTRY = Registry(AUDIT_EVENTS)

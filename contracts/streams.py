@@ -22,8 +22,11 @@ JOURNAL = StreamSpec(
 ENROLLMENT = StreamSpec("ENROLLMENT", ("enr.>",), "Parents' applications, portal UIDs, grants")
 DIARY = StreamSpec("DIARY", ("dry.>",), "Depersonalised feed for the e-diary (exporter only)")
 PORTAL = StreamSpec("PORTAL", ("prt.>",), "Portal-side facts: messages")
+AUDIT = StreamSpec("AUDIT", ("aud.>",), "The audit service's signed daily anchors of the streams")
 
-ALL_STREAMS = (JOURNAL, ENROLLMENT, DIARY, PORTAL)
+ALL_STREAMS = (JOURNAL, ENROLLMENT, DIARY, PORTAL, AUDIT)
+# The streams the audit service seals and verifies (its own AUDIT stream is checked apart).
+AUDITED_STREAMS = (JOURNAL, ENROLLMENT, DIARY, PORTAL)
 
 # Object Store bucket for homework attachments (school side).
 HOMEWORK_FILES_BUCKET = "homework-files"

@@ -95,6 +95,42 @@ def portal(school: str, kind: str, aggregate_id: str) -> str:
     return f"prt.{school}.{kind}.{aggregate_id}"
 
 
+def audit_anchor(school: str, stream: str, day: str) -> str:
+    """`aud.<school>.anchor.<stream-lowercase>-<yyyymmdd>`: one day's anchor of one stream.
+
+    `day` is the ISO date (`2026-09-01`); one subject per anchor, so it is written once.
+    """
+    token = f"{stream.lower()}-{day.replace('-', '')}"
+    _check(school, token)
+    return f"aud.{school}.anchor.{token}"
+
+
+def audit_filter(school: str | None = None) -> str:
+    """A wildcard filter over the audit stream's anchors, optionally narrowed to a school."""
+    return "aud.*.anchor.*" if school is None else f"aud.{school}.anchor.*"
+
+
+# Which token of a subject names the school, by the subject's first token.
+_SCHOOL_TOKEN = {"jrn": 2, "enr": 1, "dry": 2, "prt": 1, "aud": 1}
+
+
+def school_of(subject: str) -> str | None:
+    """The school a subject of any stream belongs to; None when its shape is not known."""
+    parts = subject.split(".")
+    index = _SCHOOL_TOKEN.get(parts[0])
+    return parts[index] if index is not None and len(parts) > index else None
+
+
+def period_marks(year: int, school: str, class_id: str, subject_id: str) -> str:
+    """The period marks of one class in one subject (every pupil, every period)."""
+    return journal(year, school, class_id, "period-marks", subject_id)
+
+
+def monthly_check(year: int, school: str, check_id: str) -> str:
+    """One monthly check of the journal: its findings, remarks and their resolution."""
+    return journal(year, school, SCHOOL_WIDE, "check", check_id)
+
+
 def parse_journal(subject: str) -> tuple[int, str, str, str, str]:
     """Split a journal subject into (year, school, class, kind, id)."""
     parts = subject.split(".")

@@ -25,9 +25,11 @@ from contracts.diary import (
     ClassScope,
     DiaryAbsence,
     DiaryMark,
+    DiaryPeriodMark,
     DiarySubject,
     LessonRecord,
     Membership,
+    PeriodMarksRecord,
     PupilScope,
     SchoolRecord,
     Teaching,
@@ -128,8 +130,9 @@ def mark(  # noqa: PLR0913 - a mark's fields, all keyword-only with defaults
     weight: str = "1",
     counts: bool = True,
     comment: str | None = None,
+    corrected_after_close: bool = False,
 ) -> DiaryMark:
-    """A mark in force."""
+    """A mark in force (flagged when recorded or corrected by a correction after close)."""
     return DiaryMark(
         mark_id=mark_id or f"m-{uuid.uuid4().hex[:12]}",
         pupil=pupil,
@@ -138,6 +141,7 @@ def mark(  # noqa: PLR0913 - a mark's fields, all keyword-only with defaults
         weight=Decimal(weight),
         counts=counts,
         comment=comment,
+        corrected_after_close=corrected_after_close,
     )
 
 
@@ -178,8 +182,9 @@ def lesson_record(  # noqa: PLR0913 - a lesson's fields, keyword-only with defau
     files: Sequence[Attachment] = (),
     marks: Sequence[DiaryMark] = (),
     absences: Sequence[DiaryAbsence] = (),
+    corrected_after_close: bool = False,
 ) -> LessonRecord:
-    """A held lesson."""
+    """A held lesson (flagged when some edit of it was a correction after close)."""
     return LessonRecord(
         batch_id=DRAFT,
         index=0,
@@ -197,6 +202,43 @@ def lesson_record(  # noqa: PLR0913 - a lesson's fields, keyword-only with defau
         files=tuple(files),
         marks=tuple(marks),
         absences=tuple(absences),
+        corrected_after_close=corrected_after_close,
+    )
+
+
+def period_mark(
+    pupil: str,
+    period_id: str,
+    value: str,
+    average: str | None = None,
+    *,
+    corrected_after_close: bool = False,
+) -> DiaryPeriodMark:
+    """A period mark set for a pupil, with the average beside it."""
+    return DiaryPeriodMark(
+        pupil=pupil,
+        period_id=period_id,
+        value=value,
+        average=None if average is None else Decimal(average),
+        corrected_after_close=corrected_after_close,
+    )
+
+
+def period_marks_record(
+    marks: Sequence[DiaryPeriodMark],
+    *,
+    class_id: str = "5a",
+    subject_id: str = "math",
+    seq: int = 20,
+) -> PeriodMarksRecord:
+    """The period marks of a class in a subject (ordered by period and pupil, as exported)."""
+    return PeriodMarksRecord(
+        batch_id=DRAFT,
+        index=0,
+        seq=seq,
+        class_id=class_id,
+        subject_id=subject_id,
+        marks=tuple(sorted(marks, key=lambda m: (m.period_id, m.pupil))),
     )
 
 

@@ -22,6 +22,7 @@ from services.diary.application.ports import (
 from services.diary.domain.access import Grant
 from services.diary.domain.attachments import AttachmentLimits
 from services.diary.domain.calendar import MemberRow
+from services.diary.domain.period_marks import PeriodMarkRow
 from services.diary.domain.views import FileRow, LessonRow, LessonSet, SchoolConfig
 
 NOW = dt.datetime(2026, 10, 5, 9, 30, tzinfo=dt.UTC)
@@ -81,6 +82,12 @@ class FakeDirectory:
         days: tuple[dt.date, dt.date],
         subject_id: str | None = None,
     ) -> LessonSet:
+        """Not used by the messages."""
+        raise NotImplementedError
+
+    async def period_marks(
+        self, school: str, year: int, pupil: str, subject_id: str
+    ) -> list[PeriodMarkRow]:
         """Not used by the messages."""
         raise NotImplementedError
 

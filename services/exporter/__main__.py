@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import sys
 
-import uvicorn
-
+from services.common.entry import run_service
 from services.exporter.entrypoints import cli
 from services.exporter.entrypoints.http import create_app
 from services.exporter.settings import Settings
 
 
 def main(argv: list[str]) -> int:
-    """Run the chosen process until it is stopped or the command is done."""
-    role = argv[0] if argv else "api"
-    if role != "api":
-        return cli.main(argv)
-    settings = Settings()  # required fields come from the environment
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.http.host, port=settings.http.port, log_config=None)
-    return 0
+    """Run the chosen process until it is stopped, or the command until it is done."""
+    return run_service(
+        "exporter",
+        argv,
+        settings=Settings,
+        create_app=create_app,
+        commands=dict.fromkeys(("run", "runs", "grants", "check", "projection"), cli.main),
+    )
 
 
 if __name__ == "__main__":

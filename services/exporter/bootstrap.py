@@ -30,10 +30,12 @@ from services.exporter.adapters.record_feeds import (
     HttpRecordFeed,
     service_tokens,
 )
+from services.exporter.adapters.rollovers_pg import PgRollovers
 from services.exporter.adapters.runs_pg import PgRuns
 from services.exporter.application.agreement import DiaryCheck
 from services.exporter.application.grant_follow import follow
 from services.exporter.application.ports import Deps, GrantDeps
+from services.exporter.application.rollover_exports import follow_rollovers
 from services.exporter.application.scheduler import Retry, run_schedule
 from services.exporter.domain.pseudonym import Pseudonymiser
 from services.exporter.domain.schedule import Schedule, parse_time
@@ -112,6 +114,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         async with (
             _scheduled(settings, deps) as scheduling,
             _grant_sync(settings, nc, grants) as following,
+            _rollover_exports(settings, deps, state, PgRollovers(pool)),
         ):
             yield Runtime(
                 deps,
@@ -178,6 +181,28 @@ async def _grant_sync(settings: Settings, nc: Client, grants: GrantDeps) -> Asyn
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await subscription.unsubscribe()
+
+
+@contextlib.asynccontextmanager
+async def _rollover_exports(
+    settings: Settings, deps: Deps, state: PgExportState, book: PgRollovers
+) -> AsyncIterator[None]:
+    """The full exports after a rollover, in the background while the service follows the
+    streams (`grants_follow`: one-shot commands turn it off)."""
+    if not settings.grants_follow:
+        yield
+        return
+    stop = asyncio.Event()
+    interval = max(settings.grants_poll_seconds, 1.0)
+    task = asyncio.create_task(follow_rollovers(deps, state, book, stop, interval))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def diary_check(

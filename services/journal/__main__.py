@@ -1,29 +1,27 @@
-"""`python -m services.journal [api|worker]`: the HTTP API (with the projector unless
-`JOURNAL_RUN_PROJECTOR=false`), or the projector alone."""
+"""`python -m services.journal [api|worker|cli ...]`: the HTTP API (with the projector unless
+`JOURNAL_RUN_PROJECTOR=false`), the projector alone, or an operator command (`entrypoints/cli`)."""
 
 from __future__ import annotations
 
 import sys
 
-import uvicorn
-
-from services.journal.entrypoints import worker
+from services.common.entry import run_service
+from services.journal.entrypoints import cli, worker
 from services.journal.entrypoints.http import create_app
 from services.journal.settings import Settings
 
 
-def main(argv: list[str]) -> None:
-    """Run the chosen process until it is stopped."""
-    role = argv[0] if argv else "api"
-    if role == "worker":
-        worker.main()
-        return
-    if role != "api":
-        sys.exit(f"usage: python -m services.journal [api|worker], not {role!r}")
-    settings = Settings()  # required fields come from the environment
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.http.host, port=settings.http.port, log_config=None)
+def main(argv: list[str]) -> int:
+    """Run the chosen process until it is stopped, or the command until it is done."""
+    return run_service(
+        "journal",
+        argv,
+        settings=Settings,
+        create_app=create_app,
+        worker=worker.main,
+        commands={"cli": cli.main},
+    )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))

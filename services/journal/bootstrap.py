@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from asyncpg import Pool
 from nats.aio.client import Client
@@ -17,11 +18,13 @@ from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.eventstore import JetStreamEventStore
 from services.common.jetstream import connect, ensure_stream, open_bucket
 from services.common.projector import Projector, RebuildResult
+from services.journal.adapters.check_view import PgCheckViews
 from services.journal.adapters.clock import SchoolClock
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews
 from services.journal.adapters.object_store import ObjectStoreFiles
 from services.journal.application.ports import Deps, FileLimits
+from services.journal.domain.findings import CheckRules
 from services.journal.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -65,6 +68,12 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         files=ObjectStoreFiles(bucket),
         views=PgJournalViews(pool),
         file_limits=FileLimits(settings.files.max_bytes, settings.files.media_types),
+        check_views=PgCheckViews(pool),
+        check_rules=CheckRules(
+            absence_reason_days=settings.check.absence_reason_days,
+            homework_from_grade=settings.check.homework_from_grade,
+            zone=ZoneInfo(settings.timezone),
+        ),
     )
     projector = projector_for(js, pool)
     try:

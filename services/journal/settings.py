@@ -22,6 +22,20 @@ class FileSettings(BaseModel):
     media_types: frozenset[str] = DEFAULT_MEDIA_TYPES
 
 
+class CheckSettings(BaseModel):
+    """The school's rules for the monthly check (`JOURNAL_CHECK__...`)."""
+
+    absence_reason_days: int = Field(
+        default=3, ge=0, le=60, description="days an absence may stay without a reason"
+    )
+    homework_from_grade: int | None = Field(
+        default=None,
+        ge=1,
+        le=11,
+        description="homework is required at every lesson of this grade and above (None: never)",
+    )
+
+
 class Settings(BaseSettings):
     """Everything the journal process reads from its environment."""
 
@@ -34,6 +48,7 @@ class Settings(BaseSettings):
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8001)
     files: FileSettings = FileSettings()
+    check: CheckSettings = CheckSettings()
     log_json: bool = True
     timezone: str = "Europe/Moscow"
     run_projector: bool = Field(

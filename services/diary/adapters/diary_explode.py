@@ -31,6 +31,7 @@ _TABLES_BY_KIND: dict[str, tuple[tuple[str, str], ...]] = {
         ("class_members", "class_id"),
         ("class_teaching", "class_id"),
     ),
+    "period-marks": (("period_marks", "record_id"),),
 }
 _SCHOOL_TABLES = ("school_config", "periods", "scale", "work_kinds", "subjects")
 
@@ -107,11 +108,13 @@ _INSERTS = (
     "WHERE t.kind = 'class'",
     # lesson records
     "INSERT INTO lessons (school, year, lesson_id, class_id, subject_id, date, slot, grp, "
-    "teacher_id, status, topic, homework, homework_due_on) "
+    "teacher_id, status, topic, homework, homework_due_on, corrected_after_close) "
     "SELECT r.school, r.year, r.record_id, r.content->>'class_id', r.content->>'subject_id', "
     "(r.content->>'date')::date, (r.content->>'slot')::integer, r.content->>'group', "
     "r.content->>'teacher_id', r.content->>'status', r.content->>'topic', "
-    "r.content->>'homework', (r.content->>'homework_due_on')::date " + _source("lesson"),
+    "r.content->>'homework', (r.content->>'homework_due_on')::date, "
+    # coalesce: a record stored before the flags existed has no such key (and was no correction).
+    "coalesce((r.content->>'corrected_after_close')::boolean, false) " + _source("lesson"),
     "INSERT INTO lesson_files (school, year, lesson_id, position, attachment_id, name, size, "
     "media_type, sha256) "
     "SELECT r.school, r.year, r.record_id, e.pos, e.v->>'attachment_id', e.v->>'name', "
@@ -121,10 +124,11 @@ _INSERTS = (
     "CROSS JOIN LATERAL jsonb_array_elements(r.content->'files') WITH ORDINALITY AS e(v, pos) "
     "WHERE t.kind = 'lesson'",
     "INSERT INTO marks (school, year, lesson_id, position, mark_id, pupil, value, work_kind_id, "
-    "weight, comment, counts, corrected) "
+    "weight, comment, counts, corrected, corrected_after_close) "
     "SELECT r.school, r.year, r.record_id, e.pos, e.v->>'mark_id', e.v->>'pupil', "
     "e.v->>'value', e.v->>'work_kind_id', (e.v->>'weight')::numeric, e.v->>'comment', "
-    "(e.v->>'counts')::boolean, (e.v->>'corrected')::boolean "
+    "(e.v->>'counts')::boolean, (e.v->>'corrected')::boolean, "
+    "coalesce((e.v->>'corrected_after_close')::boolean, false) "
     "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
     "AND r.kind = t.kind AND r.record_id = t.record_id "
     "CROSS JOIN LATERAL jsonb_array_elements(r.content->'marks') WITH ORDINALITY AS e(v, pos) "
@@ -137,6 +141,16 @@ _INSERTS = (
     "AND r.kind = t.kind AND r.record_id = t.record_id "
     "CROSS JOIN LATERAL jsonb_array_elements(r.content->'absences') WITH ORDINALITY AS e(v, pos) "
     "WHERE t.kind = 'lesson'",
+    # period-marks records
+    "INSERT INTO period_marks (school, year, record_id, class_id, subject_id, period_id, pupil, "
+    "value, average, corrected_after_close) "
+    "SELECT r.school, r.year, r.record_id, r.content->>'class_id', r.content->>'subject_id', "
+    "e->>'period_id', e->>'pupil', e->>'value', (e->>'average')::numeric, "
+    "(e->>'corrected_after_close')::boolean "
+    "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+    "AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'marks') AS e "
+    "WHERE t.kind = 'period-marks' ON CONFLICT DO NOTHING",
 )
 _DELETES = tuple(_deletes())
 _ANALYZE_READ_TABLES = "ANALYZE records, " + ", ".join(

@@ -11,6 +11,7 @@ from services.common.db import Pool
 from services.diary.application.ports import BatchInfo, FeedStatus, PendingBatch
 from services.diary.domain.access import Grant
 from services.diary.domain.calendar import MemberRow, PeriodRow
+from services.diary.domain.period_marks import PeriodMarkRow
 from services.diary.domain.views import (
     AbsenceRow,
     FileRow,
@@ -22,7 +23,7 @@ from services.diary.domain.views import (
 
 _LESSON_COLUMNS = (
     "l.lesson_id, l.class_id, l.subject_id, l.date, l.slot, l.grp, l.teacher_id, l.status, "
-    "l.topic, l.homework, l.homework_due_on"
+    "l.topic, l.homework, l.homework_due_on, l.corrected_after_close"
 )
 _LESSONS = (
     f"SELECT {_LESSON_COLUMNS} FROM lessons l WHERE l.school = $1 AND l.year = $2 "  # noqa: S608
@@ -42,7 +43,9 @@ _FILES = (
 )
 _MARKS = (
     "SELECT x.lesson_id, x.mark_id, x.pupil, x.value, x.work_kind_id, x.weight, x.comment, "  # noqa: S608 - constant fragments
-    "x.counts, x.corrected FROM marks x " + _OF_LESSONS + " ORDER BY x.lesson_id, x.position"
+    "x.counts, x.corrected, x.corrected_after_close FROM marks x "
+    + _OF_LESSONS
+    + " ORDER BY x.lesson_id, x.position"
 )
 _ABSENCES = (
     "SELECT x.lesson_id, x.pupil, x.kind, x.minutes_late, x.reason, x.letter FROM absences x "  # noqa: S608 - constant fragments
@@ -72,6 +75,11 @@ _RECORDS = (
     "WHERE school = $1 AND year = $2 AND ($3::text IS NULL OR kind = $3) "
     'ORDER BY kind COLLATE "C", record_id COLLATE "C"'
 )
+_PERIOD_MARKS = (
+    "SELECT class_id, subject_id, period_id, pupil, value, average, corrected_after_close "
+    "FROM period_marks WHERE school = $1 AND year = $2 AND pupil = $3 AND subject_id = $4 "
+    "ORDER BY class_id, period_id"
+)
 _CURSOR_PREFETCH = 500
 
 
@@ -88,6 +96,7 @@ def _lesson(row: Any) -> LessonRow:  # noqa: ANN401 - an asyncpg Record
         row["topic"],
         row["homework"],
         row["homework_due_on"],
+        row["corrected_after_close"],
     )
 
 
@@ -180,6 +189,14 @@ class PgDiaryReads:
             tuple(MarkRow(*r.values()) for r in marks),
             tuple(AbsenceRow(*r.values()) for r in absences),
         )
+
+    async def period_marks(
+        self, school: str, year: int, pupil: str, subject_id: str
+    ) -> list[PeriodMarkRow]:
+        """A pupil's period marks in a subject, in every class."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_PERIOD_MARKS, school, year, pupil, subject_id)
+        return [PeriodMarkRow(*r.values()) for r in rows]
 
     async def files_by_attachment(
         self, school: str, year: int, attachment_id: str

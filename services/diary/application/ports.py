@@ -12,6 +12,7 @@ from services.common.eventstore import EventStore
 from services.diary.domain.access import Grant
 from services.diary.domain.attachments import AttachmentLimits
 from services.diary.domain.calendar import MemberRow
+from services.diary.domain.period_marks import PeriodMarkRow
 from services.diary.domain.views import FileRow, LessonRow, LessonSet, SchoolConfig
 
 
@@ -43,6 +44,12 @@ class DiaryReads(Protocol):
         subject_id: str | None = None,
     ) -> LessonSet:
         """Lessons of the classes between two days (included), with files, marks, absences."""
+        ...
+
+    async def period_marks(
+        self, school: str, year: int, pupil: str, subject_id: str
+    ) -> list[PeriodMarkRow]:
+        """A pupil's period marks in a subject, in every class."""
         ...
 
     async def files_by_attachment(

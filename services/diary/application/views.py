@@ -20,6 +20,7 @@ from services.diary.domain.calendar import (
     select_period,
     week_of,
 )
+from services.diary.domain.period_marks import AFTER_TERMS, pupil_period_marks
 
 
 class NotFound(Exception):
@@ -115,6 +116,8 @@ async def pupil_week(reads: DiaryReads, scope: Scope, pupil: str, day: dt.date) 
 
 def _period(config: v.SchoolConfig, year: int, period_id: str | None, today: dt.date) -> Selected:
     whole = school_year(year, config.starts_on, config.ends_on)
+    if period_id in AFTER_TERMS:  # the year's (or exam's, final) mark: over the whole year
+        return Selected(whole, period_id)
     try:
         return select_period(config.periods, period_id, today, whole)
     except UnknownPeriod as error:
@@ -129,7 +132,8 @@ async def pupil_subject(
     period_id: str | None,
     today: dt.date,
 ) -> v.PupilSubject:
-    """A pupil's marks in a subject over a period, with the weighted average."""
+    """A pupil's marks in a subject over a period, with the weighted average, the period mark
+    of the period and every period mark of the year (of the classes the caller sees)."""
     visibility, memberships = await _pupil_access(reads, scope, pupil)
     if not visibility.everything and not any(
         visibility.sees(m.class_id, subject_id) for m in memberships
@@ -139,6 +143,12 @@ async def pupil_subject(
     selected = _period(config, scope.year, period_id, today)
     found = await _pupil_lessons(reads, scope, selected.days, visibility, memberships, subject_id)
     marks, avg = v.pupil_marks(pupil, found, config)
+    rows = await reads.period_marks(scope.school, scope.year, pupil, subject_id)
+    current, period_marks = pupil_period_marks(
+        (r for r in rows if visibility.sees(r.class_id, subject_id)),
+        config.periods,
+        selected.period_id,
+    )
     return v.PupilSubject(
         pupil=pupil,
         subject_id=subject_id,
@@ -148,6 +158,8 @@ async def pupil_subject(
         ends_on=selected.days.end,
         marks=marks,
         average=avg,
+        period_mark=current,
+        period_marks=period_marks,
     )
 
 

@@ -1,7 +1,9 @@
 """The diary's views, assembled from read rows: a pupil's day, week and subject, a class grid.
 
 Rows come in as values (the application reads them through its ports); averages are the
-regulation's (`contracts.grading.weighted_average`) over the school's scale.
+regulation's (`contracts.grading.weighted_average`) over the school's scale. Lessons and marks
+changed by a correction after their period closed show `corrected_after_close` (DESIGN.md §5:
+such corrections are flagged everywhere); why they were corrected is not known here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, TypeVar
 
 from contracts.grading import weighted_average
 from services.diary.domain.calendar import MemberRow, PeriodRow
+from services.diary.domain.period_marks import PeriodMarkView
 
 T = TypeVar("T")
 FileUrl = Callable[[str], str]
@@ -51,6 +54,7 @@ class LessonRow:
     topic: str | None
     homework: str | None
     homework_due_on: dt.date | None
+    corrected_after_close: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,7 @@ class MarkRow:
     comment: str | None
     counts: bool
     corrected: bool
+    corrected_after_close: bool = False
 
     @property
     def cancelled(self) -> bool:
@@ -132,6 +137,7 @@ class MarkView:
     comment: str | None
     counts: bool
     corrected: bool
+    corrected_after_close: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +168,7 @@ class PupilLesson:
     files: tuple[FileView, ...]
     marks: tuple[MarkView, ...]
     absence: AbsenceView | None
+    corrected_after_close: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +192,8 @@ class DatedMark:
 
 @dataclass(frozen=True, slots=True)
 class PupilSubject:
-    """A pupil's marks in a subject over a period, and their weighted average."""
+    """A pupil's marks in a subject over a period, their weighted average, the period mark of
+    the period (the year's when the whole year is shown) and every period mark of the year."""
 
     pupil: str
     subject_id: str
@@ -195,7 +203,8 @@ class PupilSubject:
     ends_on: dt.date
     marks: tuple[DatedMark, ...]
     average: str | None
-    period_mark: str | None = None
+    period_mark: PeriodMarkView | None = None
+    period_marks: tuple[PeriodMarkView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +240,7 @@ class ClassLesson:
     files: tuple[FileView, ...]
     marks: tuple[PupilMark, ...]
     absences: tuple[PupilAbsence, ...]
+    corrected_after_close: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +271,7 @@ class GridLesson:
     slot: int
     status: str
     topic: str | None
+    corrected_after_close: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +308,7 @@ def mark_view(row: MarkRow, config: SchoolConfig) -> MarkView:
         comment=row.comment,
         counts=row.counts,
         corrected=row.corrected,
+        corrected_after_close=row.corrected_after_close,
     )
 
 
@@ -336,6 +348,7 @@ def _shown(
         "homework": lesson.homework,
         "homework_due_on": lesson.homework_due_on,
         "files": _files(files, url),
+        "corrected_after_close": lesson.corrected_after_close,
     }
 
 
@@ -413,6 +426,13 @@ def grid_rows(
 def grid_lessons(found: LessonSet) -> tuple[GridLesson, ...]:
     """The grid's columns in date and slot order."""
     return tuple(
-        GridLesson(lesson.lesson_id, lesson.date, lesson.slot, lesson.status, lesson.topic)
+        GridLesson(
+            lesson.lesson_id,
+            lesson.date,
+            lesson.slot,
+            lesson.status,
+            lesson.topic,
+            lesson.corrected_after_close,
+        )
         for lesson in _ordered(found.lessons)
     )

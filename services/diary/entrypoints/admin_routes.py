@@ -53,7 +53,7 @@ async def status(scope: ScopeDep, deps: DepsDep, request: Request) -> dict[str, 
 async def records(
     scope: ScopeDep,
     deps: DepsDep,
-    kind: Annotated[Literal["lesson", "class", "school"] | None, Query()] = None,
+    kind: Annotated[Literal["lesson", "class", "school", "period-marks"] | None, Query()] = None,
 ) -> StreamingResponse:
     """One line per record: `{"kind", "id", "seq", "digest", "content"}`, streamed."""
     check_operator(scope.caller, scope.school)

@@ -12,12 +12,13 @@ import json
 from collections.abc import Sequence
 
 from contracts.diary import canonical_json
+from contracts.journal import SchoolYearClosed
 from contracts.subjects import parse_journal
 from services.common.db import Connection
 from services.common.projector import Projected
 from services.exporter.adapters.grants_pg import mark_due_statement
 from services.exporter.domain.docs import Doc
-from services.exporter.domain.fold import evolve, exported_kind
+from services.exporter.domain.fold import doc_key, evolve
 from services.exporter.domain.pseudonym import Pseudonymiser
 
 NAME = "export_docs_v1"
@@ -48,14 +49,21 @@ class ExportDocsProjection:
 
     With `due_table`, the live projection also marks the school years whose class documents
     changed due for a grant sync there (a class says who is in it and who teaches it), in the
-    batch's transaction.
+    batch's transaction; with `rollovers_table`, the school years a rollover closed (their full
+    exports follow).
     """
 
     name: str = NAME
 
-    def __init__(self, pseudonymiser: Pseudonymiser, due_table: str | None = None) -> None:
+    def __init__(
+        self,
+        pseudonymiser: Pseudonymiser,
+        due_table: str | None = None,
+        rollovers_table: str | None = None,
+    ) -> None:
         self._pseudonym = pseudonymiser.of
         self._mark = None if due_table is None else mark_due_statement(due_table)
+        self._rollovers = None if rollovers_table is None else _closed_statement(rollovers_table)
 
     async def apply(self, conn: Connection, batch: Sequence[Projected]) -> None:
         """Fold `batch` (in stream order) into `docs` inside the caller's transaction."""
@@ -81,16 +89,32 @@ class ExportDocsProjection:
         years = sorted({(k[0], k[1]) for k in changed if k[2] == "class"})
         if self._mark is not None and years:
             await conn.execute(self._mark, [y[0] for y in years], [y[1] for y in years])
+        closed = [
+            (k[0], k[1], p.event.next_year)
+            for k, p in keyed
+            if isinstance(p.event, SchoolYearClosed)
+        ]
+        if self._rollovers is not None and closed:
+            await conn.executemany(self._rollovers, closed)
+
+
+def _closed_statement(table: str) -> str:
+    """Marks a closed school year once (a later batch never marks it again)."""
+    return (
+        f"INSERT INTO {table} (school, year, next_year) VALUES ($1, $2, $3) "  # noqa: S608
+        "ON CONFLICT (school, year) DO NOTHING"
+    )
 
 
 def _keyed(batch: Sequence[Projected]) -> list[tuple[DocKey, Projected]]:
     """The events of exported aggregates, each with its document's key."""
     keyed: list[tuple[DocKey, Projected]] = []
     for projected in batch:
-        year, school, _, aggregate_kind, aggregate_id = parse_journal(projected.stored.subject)
-        kind = exported_kind(aggregate_kind)
-        if kind is not None:
-            keyed.append(((school, year, kind, aggregate_id), projected))
+        found = doc_key(projected.stored.subject)
+        if found is not None:
+            year, school, *_ = parse_journal(projected.stored.subject)
+            kind, record_id = found
+            keyed.append(((school, year, kind, record_id), projected))
     return keyed
 
 

@@ -63,16 +63,17 @@ def export_projector(
     pseudonymiser: Pseudonymiser,
     filter_subject: str,
     due_table: str | None = None,
+    rollovers_table: str | None = None,
 ) -> Projector:
     """The export state's projector over the JOURNAL stream (or part of it); the live one
-    marks grant syncs due in `due_table`."""
+    marks grant syncs due in `due_table` and closed school years in `rollovers_table`."""
     return Projector(
         js,
         pool,
         stream=JOURNAL.name,
         filter_subject=filter_subject,
         registry=JOURNAL_REGISTRY,
-        projection=ExportDocsProjection(pseudonymiser, due_table),
+        projection=ExportDocsProjection(pseudonymiser, due_table, rollovers_table),
     )
 
 
@@ -94,7 +95,12 @@ class PgExportState:
         self._schema = schema
         self._pseudonymiser = pseudonymiser
         self.projector = export_projector(
-            js, pool, pseudonymiser, journal_filter(), due_table="grant_syncs_due"
+            js,
+            pool,
+            pseudonymiser,
+            journal_filter(),
+            due_table="grant_syncs_due",
+            rollovers_table="rollovers",
         )
         self._draining = asyncio.Lock()
 

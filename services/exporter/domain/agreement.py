@@ -3,7 +3,9 @@
 Both sides arrive as records ordered by (kind, id) in byte order: the journal's record facts
 (school-side pupil ids, substituted here with pseudonyms) and the diary's current records. The
 application merges the two (`services.exporter.application.agreement`); this module says what a
-difference between two records is, down to the field, the mark or the pupil.
+difference between two records is, down to the field, the mark or the pupil. Compared: classes,
+lessons (with their flags of corrections after close) and the period marks of each class and
+subject (a period mark is known by its period and pupil); the school's configuration is not.
 """
 
 from __future__ import annotations
@@ -14,12 +16,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from contracts.diary import ClassRecord, LessonRecord
+from contracts.diary import ClassRecord, LessonRecord, PeriodMarksRecord, Record
 
-Kind = Literal["class", "lesson"]
+Kind = Literal["class", "lesson", "period-marks"]
 Problem = Literal["missing_in_diary", "extra_in_diary", "different"]
 Pseudonymise = Callable[[str], str]
-COMPARED_KINDS: tuple[Kind, ...] = ("class", "lesson")
+COMPARED_KINDS: tuple[Kind, ...] = ("class", "lesson", "period-marks")
+_MODELS: Mapping[str, type[Record]] = {
+    "class": ClassRecord,
+    "lesson": LessonRecord,
+    "period-marks": PeriodMarksRecord,
+}
 
 # Lists inside a record, and what identifies one of their items.
 _ITEM_KEYS: Mapping[str, tuple[str, ...]] = {
@@ -29,6 +36,8 @@ _ITEM_KEYS: Mapping[str, tuple[str, ...]] = {
     "marks": ("mark_id",),
     "absences": ("pupil",),
 }
+# A period mark is one per pupil and period (the lists of a `PeriodMarksRecord`).
+_PERIOD_MARK_KEYS: Mapping[str, tuple[str, ...]] = {"marks": ("period_id", "pupil")}
 # Stand-ins for where a record travelled: the check compares what records say.
 _TRANSPORT = {"batch_id": "check", "index": 0, "seq": 1}
 
@@ -70,14 +79,15 @@ def from_diary(line: Line) -> BaseModel:
 
 def differences(journal: BaseModel, diary: BaseModel) -> list[Difference]:
     """Field by field, and item by item inside lists, what the diary shows differently."""
-    kind = "class" if isinstance(journal, ClassRecord) else "lesson"
-    record_id = journal.record_id if isinstance(journal, ClassRecord | LessonRecord) else ""
+    kind = journal.record_kind if isinstance(journal, Record) else ""
+    record_id = journal.record_id if isinstance(journal, Record) else ""
+    item_keys = _PERIOD_MARK_KEYS if isinstance(journal, PeriodMarksRecord) else _ITEM_KEYS
     found: list[Difference] = []
     ours, theirs = dict(journal), dict(diary)
     for name, value in ours.items():
         other = theirs.get(name)
-        if name in _ITEM_KEYS:
-            found.extend(_list_differences(kind, record_id, name, value, other))
+        if name in item_keys:
+            found.extend(_list_differences(kind, record_id, name, item_keys[name], value, other))
         elif value != other:
             found.append(
                 Difference(kind, record_id, "different", name, _plain(value), _plain(other))
@@ -91,8 +101,7 @@ def order_key(line: Line) -> tuple[bytes, bytes]:
 
 
 def _record(kind: str, content: dict[str, Any]) -> BaseModel:
-    model = ClassRecord if kind == "class" else LessonRecord
-    return model.model_validate({**content, **_TRANSPORT})
+    return _MODELS[kind].model_validate({**content, **_TRANSPORT})
 
 
 def _pseudonymised(item: Mapping[str, Any], pseudonym: Pseudonymise) -> dict[str, Any]:
@@ -104,10 +113,10 @@ def _list_differences(
     kind: str,
     record_id: str,
     name: str,
+    key_fields: tuple[str, ...],
     ours: Iterable[BaseModel],
     theirs: Iterable[BaseModel] | None,
 ) -> Iterator[Difference]:
-    key_fields = _ITEM_KEYS[name]
 
     def keyed(items: Iterable[BaseModel] | None) -> dict[str, BaseModel]:
         return {"/".join(str(getattr(item, f)) for f in key_fields): item for item in items or ()}

@@ -1,9 +1,9 @@
 """The exporter's pure fold: journal events in, diary documents out.
 
 One document per exported journal aggregate: the `school` configuration, each `class`, each
-`lesson`. Staff and pupil aggregates produce nothing: names and birth dates never leave the
-school side. An event at or below a document's `seq` was folded already and changes nothing,
-so redeliveries and re-runs are harmless.
+`lesson`, the `period-marks` of each class and subject. Staff and pupil aggregates produce
+nothing: names and birth dates never leave the school side. An event at or below a document's
+`seq` was folded already and changes nothing, so redeliveries and re-runs are harmless.
 """
 
 from __future__ import annotations
@@ -11,28 +11,47 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from contracts.base import Event
-from contracts.diary import RecordKind
+from contracts.diary import RecordKind, period_marks_record_id
 from contracts.subjects import parse_journal
 from services.exporter.domain.docs import Content, Doc
 from services.exporter.domain.fold_class import fold_class
 from services.exporter.domain.fold_lesson import fold_lesson
+from services.exporter.domain.fold_period_marks import fold_period_marks
 from services.exporter.domain.fold_school import fold_school
 
 Pseudonym = Callable[[str], str]
 _Fold = Callable[[Content | None, Event, str, Pseudonym], Content | None]
+_RecordId = Callable[[str, str], str]
+"""(the subject's class token, the aggregate id) -> the record id."""
 
-FOLDS: dict[str, tuple[RecordKind, _Fold]] = {
-    "school": ("school", fold_school),
-    "class": ("class", fold_class),
-    "lesson": ("lesson", fold_lesson),
+
+def _aggregate_id(_class_token: str, aggregate_id: str) -> str:
+    return aggregate_id
+
+
+def _class_token(class_token: str, _aggregate_id: str) -> str:
+    return class_token
+
+
+FOLDS: dict[str, tuple[RecordKind, _Fold, _RecordId, _RecordId]] = {
+    "school": ("school", fold_school, _aggregate_id, _aggregate_id),
+    "class": ("class", fold_class, _aggregate_id, _aggregate_id),
+    "lesson": ("lesson", fold_lesson, _aggregate_id, _aggregate_id),
+    # A subject id is not unique across classes: the record id joins the class token to it,
+    # and the fold is given the class (a period mark event does not name it).
+    "period-marks": ("period-marks", fold_period_marks, period_marks_record_id, _class_token),
 }
-"""Journal aggregate kind -> the record kind it exports as, and its fold."""
+"""Journal aggregate kind -> the record kind it exports as, its fold, the record id, and what
+the fold is given as its id argument."""
 
 
-def exported_kind(aggregate_kind: str) -> RecordKind | None:
-    """The record kind a journal aggregate kind exports as (None: never exported)."""
+def doc_key(subject: str) -> tuple[RecordKind, str] | None:
+    """The (record kind, record id) a journal subject's aggregate exports as (None: never)."""
+    _, _, class_token, aggregate_kind, aggregate_id = parse_journal(subject)
     found = FOLDS.get(aggregate_kind)
-    return None if found is None else found[0]
+    if found is None:
+        return None
+    return found[0], found[2](class_token, aggregate_id)
 
 
 def evolve(
@@ -45,12 +64,14 @@ def evolve(
     """
     if doc is not None and seq <= doc.seq:
         return doc
-    _, _, _, aggregate_kind, aggregate_id = parse_journal(subject)
+    _, _, class_token, aggregate_kind, aggregate_id = parse_journal(subject)
     found = FOLDS.get(aggregate_kind)
     if found is None:
         return doc
-    kind, fold = found
-    content = fold(None if doc is None else doc.content, event, aggregate_id, pseudonym)
+    kind, fold, record_id, fold_id = found
+    content = fold(
+        None if doc is None else doc.content, event, fold_id(class_token, aggregate_id), pseudonym
+    )
     if content is None:
         return doc
-    return Doc(kind, aggregate_id, seq, content)
+    return Doc(kind, record_id(class_token, aggregate_id), seq, content)

@@ -3,6 +3,12 @@
 Not exported: the timetabled teacher (only the teacher of record), reasons of substitutions,
 cancellations and corrections, evidence of absences, cancelled marks. Pupils are pseudonyms.
 Events before the lesson is scheduled are ignored: there is nothing to show yet.
+
+An event carrying a `correction_reason` (an edit after its period closed, or its year was
+sealed) flags the lesson `corrected_after_close`, even when it changes nothing else exported:
+the same meaning as a row of the journal view's `lesson_corrections`, so the diary check agrees.
+The marks such an event records or corrects are flagged too, for good. The reason is not
+exported (free text).
 """
 
 from __future__ import annotations
@@ -43,7 +49,16 @@ def fold_lesson(
     if content is None:
         return None
     step = _STEPS.get(type(event))
-    return None if step is None else step(content, event, pseudonym)
+    changed = None if step is None else step(content, event, pseudonym)
+    if _correction(event) is None or content.get("corrected_after_close", False):
+        return changed
+    return {**(content if changed is None else changed), "corrected_after_close": True}
+
+
+def _correction(event: Event) -> str | None:
+    """The event's `correction_reason` (lesson events after close carry one; others do not)."""
+    reason: str | None = getattr(event, "correction_reason", None)
+    return reason
 
 
 def _scheduled(content: Content | None, event: LessonScheduled) -> Content:
@@ -55,6 +70,7 @@ def _scheduled(content: Content | None, event: LessonScheduled) -> Content:
         "files": [],
         "marks": [],
         "absences": [],
+        "corrected_after_close": False,
     }
     return {
         **base,
@@ -93,7 +109,7 @@ def _attachment(content: Content, event: HomeworkAttachmentAdded, _p: Pseudonym)
     return {**content, "files": [*content["files"], event.attachment.model_dump(mode="json")]}
 
 
-def _mark(entry: MarkEntry, pseudonym: Pseudonym) -> Content:
+def _mark(entry: MarkEntry, pseudonym: Pseudonym, flagged: bool) -> Content:
     return {
         "mark_id": entry.mark_id,
         "pupil": pseudonym(entry.pupil_id),
@@ -103,27 +119,31 @@ def _mark(entry: MarkEntry, pseudonym: Pseudonym) -> Content:
         "comment": entry.comment,
         "counts": entry.counts,
         "corrected": False,
+        "corrected_after_close": flagged,
     }
 
 
 def _with_marks(
-    marks: list[Content], entries: tuple[MarkEntry, ...], p: Pseudonym
+    marks: list[Content], entries: tuple[MarkEntry, ...], p: Pseudonym, flagged: bool
 ) -> list[Content]:
-    """Marks recorded; a mark id recorded again replaces its mark in place (as a dict would)."""
+    """Marks recorded; a mark id recorded again replaces its mark in place (as a dict would),
+    keeping its flag of a correction after close (once set, it stays)."""
     result = list(marks)
     where = {m["mark_id"]: i for i, m in enumerate(result)}
     for entry in entries:
         at = where.get(entry.mark_id)
         if at is None:
             where[entry.mark_id] = len(result)
-            result.append(_mark(entry, p))
+            result.append(_mark(entry, p, flagged))
         else:
-            result[at] = _mark(entry, p)
+            kept = flagged or result[at].get("corrected_after_close", False)
+            result[at] = _mark(entry, p, kept)
     return result
 
 
 def _recorded(content: Content, event: MarkRecorded, p: Pseudonym) -> Content | None:
-    return {**content, "marks": _with_marks(content["marks"], (event.mark,), p)}
+    flagged = _correction(event) is not None
+    return {**content, "marks": _with_marks(content["marks"], (event.mark,), p, flagged)}
 
 
 def _corrected(content: Content, event: MarkCorrected, _p: Pseudonym) -> Content | None:
@@ -139,6 +159,9 @@ def _corrected(content: Content, event: MarkCorrected, _p: Pseudonym) -> Content
         "comment": event.comment,
         "counts": event.counts,
         "corrected": True,
+        "corrected_after_close": (
+            _correction(event) is not None or marks[at].get("corrected_after_close", False)
+        ),
     }
     return {**content, "marks": [*marks[:at], fixed, *marks[at + 1 :]]}
 
@@ -202,7 +225,8 @@ def _entries(content: Content, event: LessonEntriesSaved, p: Pseudonym) -> Conte
         due = event.homework.due_on
         result["homework_due_on"] = None if due is None else due.isoformat()
     if event.marks:
-        result["marks"] = _with_marks(content["marks"], event.marks, p)
+        flagged = _correction(event) is not None
+        result["marks"] = _with_marks(content["marks"], event.marks, p, flagged)
     if event.attendance is not None:
         result["absences"] = _absences(content["absences"], event.attendance, p)
     return result

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from contracts.diary import ClassRecord, LessonRecord, Record, SchoolRecord
+from contracts.diary import ClassRecord, LessonRecord, PeriodMarksRecord, Record, SchoolRecord
 from services.exporter.domain.docs import Doc
 
 RECORD_MODELS: dict[str, type[Record]] = {
     "school": SchoolRecord,
     "class": ClassRecord,
     "lesson": LessonRecord,
+    "period-marks": PeriodMarksRecord,
 }
 
 

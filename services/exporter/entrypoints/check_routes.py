@@ -89,5 +89,6 @@ async def diary_check(
     _checker: Annotated[Principal, Depends(checker_of)],
     limit: Annotated[int, Query(ge=0, le=10_000)] = REPORTED_DIFFERENCES,
 ) -> CheckOut:
-    """Every class and lesson of the journal, pseudonymised, against the diary's records."""
+    """Every class, lesson and class-and-subject of period marks of the journal,
+    pseudonymised, against the diary's records."""
     return CheckOut.of(await check.run(school, year, deps.clock.now(), keep=limit))

@@ -17,6 +17,8 @@ from typing import Any
 from services.common.db import Connection
 from services.common.projector import Projected
 from services.journal.adapters import journal_tables as t
+from services.journal.adapters.check_projection import apply_checks
+from services.journal.adapters.closing_projection import apply_closing
 from services.journal.domain.projection import (
     AbsenceRow,
     Assignment,
@@ -74,6 +76,7 @@ def fact_of(projected: Projected) -> Fact:
         envelope.actor.id,
         stored.recorded_at,
         event,
+        envelope.occurred_at,
     )  # positional: this runs for every event of a replay
 
 
@@ -87,6 +90,8 @@ class JournalViewProjection:
         facts = [fact_of(projected) for projected in batch]
         before = await load(conn, touched(facts))
         await write(conn, changes(before, project(before, facts)))
+        await apply_checks(conn, facts)  # the monthly checks (migration 0003)
+        await apply_closing(conn, batch, facts)  # period marks, corrections (migration 0002)
 
 
 async def load(conn: Connection, keys: Touched) -> ViewState:

@@ -33,7 +33,14 @@ from services.journal.domain.projection import (
 Codec = Callable[[Any], Any]
 
 
-_TIMES = ("recorded_at", "first_entry_at", "last_entry_at")
+_TIMES = (
+    "recorded_at",
+    "first_entry_at",
+    "last_entry_at",
+    "topic_entered_at",
+    "attendance_entered_at",
+    "last_mark_entered_at",
+)
 _DATES = ("date", "since", "last_day", "birth_date", "starts_on", "ends_on", "homework_due")
 _TYPES: dict[str, str] = {
     "year": "int4",

@@ -12,17 +12,22 @@ from collections.abc import AsyncIterator
 from asyncpg.transaction import Transaction
 
 from services.common.db import Connection, Pool
+from services.journal.adapters.correction_flags import fetch_corrections, flag_detail, flag_grid
 from services.journal.adapters.journal_facts import record_facts
 from services.journal.adapters.journal_view_rows import grid_rows, lesson_detail, missing_entries
+from services.journal.adapters.period_marks_view import PgPeriodMarkViews
 from services.journal.application.read_models import (
     ClassGrid,
     GridLesson,
     LessonDetail,
+    RosterIds,
     TeacherDay,
     TeacherLesson,
     ViewNotFound,
 )
 
+_CLASS_IDS = "SELECT class_id FROM classes WHERE school = $1 AND year = $2 ORDER BY class_id"
+_STAFF_IDS = "SELECT staff_id FROM staff WHERE school = $1 AND year = $2 ORDER BY staff_id"
 _CLASS_TEACHER = """
 SELECT class_teacher_id FROM classes WHERE school = $1 AND year = $2 AND class_id = $3"""
 _TEACHES = """
@@ -92,7 +97,7 @@ WHERE l.school = $1 AND l.year = $2 AND l.teacher_id = $3 AND l.date = $4
 ORDER BY l.slot, l.lesson_id"""
 
 
-class PgJournalViews:
+class PgJournalViews(PgPeriodMarkViews):
     """`JournalViews` over the view tables of the pool's schema."""
 
     def __init__(self, pool: Pool) -> None:
@@ -116,8 +121,10 @@ class PgJournalViews:
             members = await conn.fetch(_GRID_MEMBERS, school, year, class_id, date_from, date_to)
             marks = await conn.fetch(_GRID_MARKS, *key)
             absences = await conn.fetch(_GRID_ABSENCES, *key)
+            ids = [lesson.lesson_id for lesson in lessons]
+            corrections = await fetch_corrections(conn, school, year, ids)
         rows = grid_rows(lessons, members, marks, absences)
-        return ClassGrid(
+        grid = ClassGrid(
             school=school,
             year=year,
             class_id=class_id,
@@ -127,6 +134,7 @@ class PgJournalViews:
             lessons=lessons,
             rows=rows,
         )
+        return flag_grid(grid, corrections)
 
     async def lesson_detail(self, school: str, year: int, lesson_id: str) -> LessonDetail:
         """Everything recorded for a lesson; ViewNotFound if unknown."""
@@ -139,7 +147,9 @@ class PgJournalViews:
             pupils = await conn.fetch(
                 _LESSON_PUPILS, school, year, lesson["class_id"], lesson["date"]
             )
-        return lesson_detail(school, year, lesson, marks, absences, pupils)
+            corrections = await fetch_corrections(conn, school, year, [lesson_id])
+        detail = lesson_detail(school, year, lesson, marks, absences, pupils)
+        return flag_detail(detail, corrections.get(lesson_id, []))
 
     async def teacher_day(
         self, school: str, year: int, teacher_id: str, day: dt.date
@@ -173,6 +183,13 @@ class PgJournalViews:
     def record_facts(self, school: str, year: int) -> AsyncIterator[bytes]:
         """NDJSON lines, one per class and lesson of the year, shaped like the diary's records."""
         return record_facts(self._pool, school, year)
+
+    async def roster_ids(self, school: str, year: int) -> RosterIds:
+        """The ids of the year's classes and members of staff, in id order."""
+        async with self._pool.acquire() as conn, _snapshot(conn):
+            classes = await conn.fetch(_CLASS_IDS, school, year)
+            staff = await conn.fetch(_STAFF_IDS, school, year)
+        return RosterIds(classes=[r[0] for r in classes], staff=[r[0] for r in staff])
 
 
 def _snapshot(conn: Connection) -> Transaction:

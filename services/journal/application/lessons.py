@@ -77,6 +77,7 @@ async def attach_file(  # noqa: PLR0913 - one upload, described in full
     name: str,
     media_type: str,
     data: bytes,
+    correction_reason: str | None = None,
 ) -> tuple[Recorded, str]:
     """Store a homework file and record it on the lesson; answers the attachment id too.
 
@@ -84,7 +85,7 @@ async def attach_file(  # noqa: PLR0913 - one upload, described in full
     """
     check_file(deps.file_limits, media_type, data)
     attachment = describe(meta.command_id, name, media_type, data)
-    cmd = AddHomeworkAttachment(attachment)
+    cmd = AddHomeworkAttachment(attachment, correction_reason)
     context = await _context(deps, meta, class_id)
     subject = subjects.lesson(meta.year, meta.school, class_id, lesson_id)
     context.decide(cmd, meta, LESSON.fold(await deps.store.load(subject)))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from contracts.journal import Attachment
 from services.common.eventstore import EventStore
+from services.journal.application.check_models import CheckViews, NoCheckViews
 from services.journal.application.read_models import JournalViews
+from services.journal.domain.findings import CheckRules
 
 
 class Clock(Protocol):
@@ -52,3 +54,5 @@ class Deps:
     files: FileStore
     views: JournalViews
     file_limits: FileLimits
+    check_views: CheckViews = field(default_factory=NoCheckViews)
+    check_rules: CheckRules = field(default_factory=CheckRules)

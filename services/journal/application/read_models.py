@@ -13,6 +13,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from services.journal.application.period_mark_views import PeriodMarkViews
+
 LessonStatus = Literal["scheduled", "held", "cancelled"]
 Missing = Literal["topic", "held", "attendance"]
 
@@ -44,6 +46,7 @@ class GridLesson(ReadModel):
     status: LessonStatus
     topic: str | None
     teacher_id: str
+    corrected_after_close: bool = False  # something of the lesson was corrected after closing
 
 
 class GridMark(ReadModel):
@@ -54,6 +57,7 @@ class GridMark(ReadModel):
     work_kind_id: str
     weight: Decimal
     corrected: bool
+    corrected_after_close: bool = False
 
 
 class GridCell(ReadModel):
@@ -62,6 +66,7 @@ class GridCell(ReadModel):
     lesson_id: str
     marks: list[GridMark]
     absence: str | None = None
+    corrected_after_close: bool = False  # a mark or the absence changed by a correction
 
 
 class GridRow(ReadModel):
@@ -135,6 +140,8 @@ class MarkDetail(ReadModel):
     last_reason: str | None
     recorded_by: str
     recorded_at: dt.datetime
+    corrected_after_close: bool = False
+    correction_reason: str | None = None  # of the last correction after closing
 
 
 class AbsenceDetail(ReadModel):
@@ -149,6 +156,20 @@ class AbsenceDetail(ReadModel):
     letter: str
     observed_by: str
     reason_set_by: str | None
+    corrected_after_close: bool = False
+    correction_reason: str | None = None  # of the last correction after closing
+
+
+class LessonCorrection(ReadModel):
+    """An edit of the lesson made as a correction after its period (or year) closed."""
+
+    seq: int
+    event_type: str
+    reason: str
+    actor_id: str
+    recorded_at: dt.datetime
+    mark_ids: list[str]
+    pupil_ids: list[str]
 
 
 class PupilRef(ReadModel):
@@ -184,6 +205,7 @@ class LessonDetail(ReadModel):
     marks: list[MarkDetail]
     absences: list[AbsenceDetail]
     pupils: list[PupilRef]
+    corrections: list[LessonCorrection] = []
 
 
 # ---------------------------------------------------------------- teacher's day
@@ -214,8 +236,16 @@ class TeacherDay(ReadModel):
     lessons: list[TeacherLesson]
 
 
-class JournalViews(Protocol):
-    """Queries over the journal view."""
+class RosterIds(ReadModel):
+    """The ids of a year's classes and staff, as the view knows them (the rollover reads each
+    one's state from the event store)."""
+
+    classes: list[str]
+    staff: list[str]
+
+
+class JournalViews(PeriodMarkViews, Protocol):
+    """Queries over the journal view (the period marks' among them)."""
 
     async def class_grid(
         self,
@@ -252,4 +282,8 @@ class JournalViews(Protocol):
     def record_facts(self, school: str, year: int) -> AsyncIterator[bytes]:
         """NDJSON lines, one per class and lesson of the year, shaped like the diary's records
         (school-side pupil ids in place of pseudonyms), ordered by kind and id."""
+        ...
+
+    async def roster_ids(self, school: str, year: int) -> RosterIds:
+        """The ids of the year's classes and members of staff, in id order."""
         ...

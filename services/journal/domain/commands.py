@@ -9,7 +9,11 @@ from contracts.journal import (
     AbsenceEntry,
     AbsenceReason,
     Attachment,
+    CheckScope,
     Period,
+    PromotionOutcome,
+    RemarkAbout,
+    RoundingRule,
     ScaleValue,
     TimetableSlot,
     WorkKind,
@@ -43,6 +47,39 @@ class DefineSubject:
 
 
 SchoolCommand = OpenSchoolYear | ConfigureMarkScale | ConfigureWorkKinds | DefineSubject
+
+
+# ---------------------------------------------------------------- grading rules, closing periods
+@dataclass(frozen=True, slots=True)
+class SetGradingRules:
+    rounding: RoundingRule
+    min_marks: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClosePeriod:
+    period_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReopenPeriod:
+    period_id: str
+    reason: str
+
+
+ClosingCommand = SetGradingRules | ClosePeriod | ReopenPeriod
+
+
+# ---------------------------------------------------------------- period marks
+@dataclass(frozen=True, slots=True)
+class SetPeriodMark:
+    """The mark a teacher sets for a pupil, subject and period (a term, year, exam or final)."""
+
+    pupil_id: str
+    subject_id: str
+    period_id: str
+    value: str
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 # ---------------------------------------------------------------- people
@@ -85,6 +122,9 @@ class RemovePupilFromClass:
     pupil_id: str
     last_day: dt.date
     reason: str
+    # The rollover's undo of a move: the membership is withdrawn before it began (its last day
+    # is the day before its first), as if the pupil had never belonged to the class.
+    withdraw: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,33 +190,38 @@ class SubstituteTeacher:
 
 @dataclass(frozen=True, slots=True)
 class MarkLessonHeld:
-    pass
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
 class CancelLesson:
     reason: str
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
 class SetTopic:
     topic: str
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
 class SetHomework:
     text: str
     due_on: dt.date | None = None
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
 class AddHomeworkAttachment:
     attachment: Attachment
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
 class RecordMark:
     mark: NewMark
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,17 +232,20 @@ class CorrectMark:
     reason: str
     comment: str | None = None
     counts: bool = True
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
 class CancelMark:
     mark_id: str
     reason: str
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
 class TakeAttendance:
     absences: tuple[AbsenceEntry, ...]
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +253,7 @@ class SetAbsenceReason:
     pupil_id: str
     reason: AbsenceReason
     evidence: str | None = None
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +265,7 @@ class SaveLessonEntries:
     homework: SetHomework | None = None
     marks: tuple[NewMark, ...] = ()
     attendance: tuple[AbsenceEntry, ...] | None = None
+    correction_reason: str | None = None  # set only to correct a closed period
 
 
 LessonCommand = (
@@ -233,3 +283,94 @@ LessonCommand = (
     | SetAbsenceReason
     | SaveLessonEntries
 )
+
+
+# ---------------------------------------------------------------- monthly check
+@dataclass(frozen=True, slots=True)
+class OpenMonthlyCheck:
+    """The deputy director opens the check of a month (`YYYY-MM`)."""
+
+    check_id: str
+    month: str
+    scope: CheckScope
+    target_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRemark:
+    """A remark of the check; teacher, lesson, class and subject default from the finding."""
+
+    remark_id: str
+    about: RemarkAbout
+    text: str
+    teacher_id: str | None = None
+    lesson_id: str | None = None
+    class_id: str | None = None
+    subject_id: str | None = None
+    finding_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveRemark:
+    remark_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmRemark:
+    remark_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReopenRemark:
+    remark_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseMonthlyCheck:
+    pass
+
+
+CheckCommand = (
+    OpenMonthlyCheck
+    | IssueRemark
+    | ResolveRemark
+    | ConfirmRemark
+    | ReopenRemark
+    | CloseMonthlyCheck
+)
+
+
+# ---------------------------------------------------------------- school-year rollover
+@dataclass(frozen=True, slots=True)
+class CloseSchoolYear:
+    """Seal the school year (the last step of the rollover into `next_year`)."""
+
+    next_year: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPupilOutcome:
+    """How the pupil ends the year and the next year's class they join (None: graduates)."""
+
+    pupil_id: str
+    outcome: PromotionOutcome
+    to_class_id: str | None
+    debts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UndoPupilOutcome:
+    pupil_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClearAcademicDebt:
+    pupil_id: str
+    subject_id: str
+    cleared_on: dt.date
+
+
+OutcomeCommand = RecordPupilOutcome | UndoPupilOutcome | ClearAcademicDebt

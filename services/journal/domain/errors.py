@@ -44,6 +44,10 @@ class AssignmentNotFound(NotFound):
     """No such teaching assignment in the class."""
 
 
+class PeriodNotFound(NotFound):
+    """No such period in the school year (nor year, exam or final)."""
+
+
 # --- forbidden
 class NotLessonTeacher(Forbidden):
     """Only the lesson's teacher of record may record this."""
@@ -51,6 +55,14 @@ class NotLessonTeacher(Forbidden):
 
 class RoleNotAllowed(Forbidden):
     """The actor's role does not allow this command."""
+
+
+class NotSubjectTeacher(Forbidden):
+    """Only a teacher of the subject in the class sets its period marks."""
+
+
+class CorrectionNotAllowed(Forbidden):
+    """Only the administrator or the deputy director corrects a closed period."""
 
 
 # --- conflicts
@@ -72,6 +84,22 @@ class MarkAlreadyCancelled(Conflict):
 
 class NothingToChange(Conflict):
     """The command would change nothing."""
+
+
+class PeriodClosed(Conflict):
+    """The period is closed: its lessons and marks change only by a correction with a reason."""
+
+
+class YearClosed(Conflict):
+    """The school year is sealed: it changes only by a correction with a reason."""
+
+
+class PeriodAlreadyClosed(Conflict):
+    """The period was closed already."""
+
+
+class PeriodNotClosed(Conflict):
+    """The period is open, so it cannot be reopened (nor corrected)."""
 
 
 # --- invalid content
@@ -135,5 +163,67 @@ class ReasonRequired(Invalid):
     """A correction, cancellation or substitution needs a reason."""
 
 
+class InvalidGradingRules(Invalid):
+    """The grading rules are not usable (unknown rounding, a minimum out of range)."""
+
+
+class CorrectionNotNeeded(Invalid):
+    """A correction reason was given for an edit of an open period."""
+
+
 class InvalidAttendance(Invalid):
     """An attendance entry does not make sense (minutes late for an absent pupil)."""
+
+
+# --- monthly check (services.journal.domain.monthly_check)
+class CheckNotFound(NotFound):
+    """No such monthly check."""
+
+
+class RemarkNotFound(NotFound):
+    """No such remark in the check."""
+
+
+class NotRemarkTeacher(Forbidden):
+    """Only the teacher a remark is addressed to marks it done."""
+
+
+class CheckClosed(Conflict):
+    """The check is closed: its remarks stay as they are."""
+
+
+class RemarkNotAwaitingConfirmation(Conflict):
+    """Only a resolved (or automatically fixed) remark is confirmed or reopened."""
+
+
+class RemarkAlreadyResolved(Conflict):
+    """The remark is resolved or confirmed already."""
+
+
+class InvalidCheck(Invalid):
+    """The check's month, scope or target is not usable."""
+
+
+class InvalidRemark(Invalid):
+    """The remark's subject, teacher or finding does not fit the check."""
+
+
+# --- school-year rollover (services.journal.domain.rollover, rollover_outcome)
+class PupilNotFound(NotFound):
+    """No such pupil registered in the school year."""
+
+
+class OutcomeAlreadyRecorded(Conflict):
+    """The pupil's outcome of the year is recorded already: undo it first to change it."""
+
+
+class NoOutcome(Conflict):
+    """The pupil has no (current) outcome of the year."""
+
+
+class DebtNotOpen(Conflict):
+    """The pupil has no open academic debt in the subject."""
+
+
+class InvalidOutcome(Invalid):
+    """The outcome does not fit (debts without a conditional promotion, no class to join)."""

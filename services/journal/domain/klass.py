@@ -19,6 +19,7 @@ from contracts.journal import (
     TimetableSet,
     TimetableSlot,
 )
+from services.journal.domain.closing import lesson_lock
 from services.journal.domain.commands import (
     AddPupilToClass,
     AssignClassTeacher,
@@ -43,6 +44,7 @@ from services.journal.domain.errors import (
     TeacherNotAssigned,
     TimetableClash,
     UnknownSubject,
+    YearClosed,
 )
 from services.journal.domain.school import SchoolConfig, require_admin, within_year
 
@@ -96,12 +98,13 @@ def lessons_from_timetable(
     """The lessons the timetable puts on every school-year day in [start, end].
 
     Lesson ids are deterministic (`<class>-<yyyymmdd>-<slot>[-<group>]`), so planning a range
-    twice names the same lessons. Slots whose assignment has ended are left out.
+    twice names the same lessons. Slots whose assignment has ended are left out, and so are
+    the days of a closed period (or a sealed year), which take no new lessons.
     """
     planned: list[ScheduleLesson] = []
     day = start
     while day <= end:
-        if within_year(school, day):
+        if within_year(school, day) and lesson_lock(school, day) is None:
             planned.extend(
                 _lesson_of(class_id, day, slot)
                 for slot in timetable_on(state, day)
@@ -117,9 +120,7 @@ def decide(
 ) -> list[Event]:
     """Decide a class command against the class and the school's configuration."""
     require_admin(actor, "managing classes")
-    if not school.opened:
-        msg = "classes need an opened school year"
-        raise SchoolYearNotOpen(msg)
+    _require_open_year(school)
     match cmd:
         case OpenClass():
             if state.opened:
@@ -213,6 +214,15 @@ def _lesson_of(class_id: str, day: dt.date, slot: TimetableSlot) -> ScheduleLess
     )
 
 
+def _require_open_year(school: SchoolConfig) -> None:
+    if not school.opened:
+        msg = "classes need an opened school year"
+        raise SchoolYearNotOpen(msg)
+    if school.sealed:  # closed by the rollover: the year's roster stays as it ended
+        msg = "the school year is closed: its classes no longer change"
+        raise YearClosed(msg)
+
+
 def _require_opened(state: ClassState) -> ClassState:
     if not state.opened:
         msg = "the class has not been opened"
@@ -246,12 +256,15 @@ def _join(cmd: AddPupilToClass, state: ClassState, school: SchoolConfig) -> Pupi
 
 
 def _leave(cmd: RemovePupilFromClass, state: ClassState, school: SchoolConfig) -> PupilLeftClass:
-    _require_in_year(school, cmd.last_day, "the last day")
+    """The pupil's open membership ends on the last day; a withdrawal (the rollover's undo of a
+    move) ends it the day before it began, as if the pupil never belonged to the class."""
     if not cmd.reason.strip():
         msg = f"removing pupil '{cmd.pupil_id}' from the class needs a reason"
         raise ReasonRequired(msg)
     current = [s for s, last in state.memberships.get(cmd.pupil_id, ()) if last is None]
-    if not current or current[0] > cmd.last_day:
+    withdrawn = cmd.withdraw and bool(current) and current[0] == cmd.last_day + dt.timedelta(1)
+    _require_in_year(school, current[0] if withdrawn else cmd.last_day, "the last day")
+    if not current or (current[0] > cmd.last_day and not withdrawn):
         msg = (
             f"pupil '{cmd.pupil_id}' is not a member of class '{state.class_id}' on {cmd.last_day}"
         )

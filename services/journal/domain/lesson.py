@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from contracts.base import Event
 from contracts.envelope import Actor
@@ -34,6 +34,7 @@ from contracts.journal import (
     TeacherSubstituted,
     TopicSet,
 )
+from services.journal.domain import closing
 from services.journal.domain import lesson_rules as rules
 from services.journal.domain.commands import (
     AddHomeworkAttachment,
@@ -57,6 +58,22 @@ from services.journal.domain.lesson_entries import Context
 from services.journal.domain.school import SchoolConfig
 
 Status = Literal["scheduled", "held", "cancelled"]
+EditCommand = (
+    CancelLesson
+    | SetAbsenceReason
+    | MarkLessonHeld
+    | SetTopic
+    | SetHomework
+    | AddHomeworkAttachment
+    | RecordMark
+    | CorrectMark
+    | CancelMark
+    | TakeAttendance
+    | SaveLessonEntries
+)
+"""Every lesson command but scheduling and substitution: an edit, closed with its period."""
+EDITS: tuple[type[EditCommand], ...] = get_args(EditCommand)
+Edited = LessonCancelled | AbsenceReasonSet | rules.Entered
 EntryCommand = (
     MarkLessonHeld
     | SetTopic
@@ -138,17 +155,37 @@ def decide(
     school: SchoolConfig,
     klass: ClassState,
 ) -> list[Event]:
-    """Decide a lesson command: exactly one event, or a DomainError saying why not."""
+    """Decide a lesson command: exactly one event, or a DomainError saying why not.
+
+    A lesson of a closed period (or a sealed year) is not scheduled or substituted any more,
+    and its edits are refused unless they are corrections (`closing.correction`), which the
+    event then carries.
+    """
     ctx = Context(actor=actor, today=today, school=school, klass=klass)
     match cmd:
         case ScheduleLesson():
+            _require_unlocked(school, cmd.date)
             return [rules.schedule(cmd, state, ctx)]
         case SubstituteTeacher():
-            return [rules.substitute(cmd, _existing(state), actor)]
+            _require_unlocked(school, _existing(state).date)
+            return [rules.substitute(cmd, state, actor)]
+        case _ if isinstance(cmd, EDITS):
+            existing = _existing(state)
+            what = f"lesson '{existing.lesson_id}' of {existing.date}"
+            lock = closing.lesson_lock(school, existing.date)
+            reason = closing.correction(lock, actor, cmd.correction_reason, what)
+            event = _edit(cmd, existing, replace(ctx, correction=reason))
+            return [closing.flagged(event, reason)]
+        case _:
+            raise TypeError(f"not a lesson command: {cmd!r}")
+
+
+def _edit(cmd: EditCommand, state: LessonState, ctx: Context) -> Edited:
+    match cmd:
         case CancelLesson():
-            return [rules.cancel(cmd, _existing(state), actor)]
+            return rules.cancel(cmd, state, ctx.actor)
         case SetAbsenceReason():
-            return [rules.absence_reason(cmd, _existing(state), ctx)]
+            return rules.absence_reason(cmd, state, ctx)
         case (
             MarkLessonHeld()
             | SetTopic()
@@ -160,9 +197,16 @@ def decide(
             | TakeAttendance()
             | SaveLessonEntries()
         ):
-            return [rules.enter(cmd, _existing(state), ctx)]
+            return rules.enter(cmd, state, ctx)
         case _:
             raise TypeError(f"not a lesson command: {cmd!r}")
+
+
+def _require_unlocked(school: SchoolConfig, date: dt.date) -> None:
+    """Scheduling and substitution have no correction path: their events carry no reason."""
+    lock = closing.lesson_lock(school, date)
+    if lock is not None:
+        raise lock.refusal(f"the lessons of {date}")
 
 
 def evolve(state: LessonState, event: Event) -> LessonState:

@@ -42,12 +42,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Who acts, the school's date today, and the reference data commands are checked on."""
+    """Who acts, the school's date today, and the reference data commands are checked on;
+    `correction` is the reason of an accepted correction of a closed period (see `closing`)."""
 
     actor: Actor
     today: dt.date
     school: SchoolConfig
     klass: ClassState
+    correction: str | None = None
 
 
 def require_reason(reason: str, what: str) -> None:

@@ -137,7 +137,9 @@ def absence_reason(cmd: SetAbsenceReason, state: LessonState, ctx: Context) -> A
     """Give the reason of an absence or lateness: the teacher of record or the class teacher."""
     actor, klass = ctx.actor, ctx.klass
     class_teacher = klass.class_teacher_id if klass.class_id == state.class_id else None
-    if actor.role != "teacher" or actor.id not in (state.teacher_of_record_id, class_teacher):
+    if ctx.correction is None and (
+        actor.role != "teacher" or actor.id not in (state.teacher_of_record_id, class_teacher)
+    ):
         msg = (
             f"only the teacher of record '{state.teacher_of_record_id}' or the class teacher "
             f"'{class_teacher}' may give absence reasons; '{actor.id}' ({actor.role}) may not"
@@ -155,8 +157,10 @@ def absence_reason(cmd: SetAbsenceReason, state: LessonState, ctx: Context) -> A
 
 
 def enter(cmd: EntryCommand, state: LessonState, ctx: Context) -> Entered:
-    """What the teacher of record enters on the lesson page (not on a cancelled lesson)."""
-    _require_teacher_of_record(state, ctx.actor)
+    """What the teacher of record enters on the lesson page (not on a cancelled lesson); a
+    correction of a closed period comes from the administration instead (see `closing`)."""
+    if ctx.correction is None:
+        _require_teacher_of_record(state, ctx.actor)
     _require_not_cancelled(state)
     if _needs_the_day(cmd) and state.date > ctx.today:
         msg = f"lesson '{state.lesson_id}' is on {state.date}; today is {ctx.today}"

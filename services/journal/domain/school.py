@@ -10,9 +10,14 @@ from decimal import Decimal
 from contracts.base import Event
 from contracts.envelope import Actor
 from contracts.journal import (
+    GradingRulesSet,
     MarkScaleConfigured,
     Period,
+    PeriodClosed,
+    PeriodReopened,
+    RoundingRule,
     ScaleValue,
+    SchoolYearClosed,
     SchoolYearOpened,
     SubjectDefined,
     WorkKind,
@@ -61,6 +66,19 @@ DEFAULT_WORK_KINDS: tuple[WorkKind, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class GradingRules:
+    """How period marks are suggested: the rounding of the average and the minimum number of
+    marks; `version` 0 is the defaults, before any `GradingRulesSet`."""
+
+    version: int = 0
+    rounding: RoundingRule = "half_up"
+    min_marks: int = 3
+
+
+DEFAULT_GRADING = GradingRules()
+
+
+@dataclass(frozen=True, slots=True)
 class SchoolConfig:
     """The configuration of one school year, as its events built it."""
 
@@ -73,6 +91,9 @@ class SchoolConfig:
     scale: Mapping[str, int | None] = field(default_factory=dict)
     work_kinds: Mapping[str, WorkKind] = field(default_factory=dict)
     subjects: Mapping[str, str] = field(default_factory=dict)
+    grading: GradingRules = DEFAULT_GRADING
+    closed_periods: frozenset[str] = frozenset()  # closed by the administrator (see `closing`)
+    sealed: bool = False  # the year is closed (rollover): every change is a correction
 
 
 INITIAL = SchoolConfig()
@@ -150,8 +171,25 @@ def evolve(state: SchoolConfig, event: Event) -> SchoolConfig:
             return replace(state, work_kinds={k.work_kind_id: k for k in event.kinds})
         case SubjectDefined():
             return replace(state, subjects={**state.subjects, event.subject_id: event.name})
+        case GradingRulesSet() | PeriodClosed() | PeriodReopened() | SchoolYearClosed():
+            return _evolve_closing(state, event)
         case _:
             return state
+
+
+def _evolve_closing(
+    state: SchoolConfig, event: GradingRulesSet | PeriodClosed | PeriodReopened | SchoolYearClosed
+) -> SchoolConfig:
+    """Grading rules, closed periods and the sealed year (decided in `closing`)."""
+    match event:
+        case GradingRulesSet(version=version, rounding=rounding, min_marks=min_marks):
+            return replace(state, grading=GradingRules(version, rounding, min_marks))
+        case PeriodClosed(period_id=period_id):
+            return replace(state, closed_periods=state.closed_periods | {period_id})
+        case PeriodReopened(period_id=period_id):
+            return replace(state, closed_periods=state.closed_periods - {period_id})
+        case SchoolYearClosed():
+            return replace(state, sealed=True)
 
 
 def _require_open(state: SchoolConfig, actor: Actor, action: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
@@ -91,6 +92,45 @@ def acting(*roles: Role) -> Callable[..., Awaitable[Meta]]:
     return meta
 
 
+@dataclass(frozen=True, slots=True)
+class Editor:
+    """Who edits a lesson or a period mark: a teacher (the domain checks it is theirs) or, as a
+    correction of a closed period, the administrator or the deputy director (DESIGN.md §5)."""
+
+    meta: Meta
+    roles: frozenset[str]
+
+    def acting(self, correction_reason: str | None) -> Meta:
+        """The command's metadata; a correction acts in the user's corrector role, if any.
+
+        Without a correction reason only a teacher edits: the administration is refused here,
+        as before corrections existed, with the way to go in the message.
+        """
+        if correction_reason is None:
+            if "teacher" not in self.roles:
+                msg = (
+                    "this needs the role 'teacher'; the administrator and the deputy director "
+                    "edit only as a correction of a closed period (with correction_reason)"
+                )
+                raise AuthError("role_not_allowed", 403, msg)
+            return self.meta
+        role = next((r for r in CORRECTOR_ROLES if r in self.roles), None)
+        if role is None or role == self.meta.actor.role:
+            return self.meta
+        return replace(self.meta, actor=Actor(id=self.meta.actor.id, role=role))
+
+
+CORRECTOR_ROLES: tuple[Role, ...] = ("admin", "deputy")
+
+
+async def _editor(
+    meta: Annotated[Meta, Depends(acting("teacher", *CORRECTOR_ROLES))], principal: PrincipalDep
+) -> Editor:
+    return Editor(meta, principal.roles)
+
+
+EditorDep = Annotated[Editor, Depends(_editor)]
+"""Lesson edits and period marks: teachers, and the administration for corrections only."""
 AdminMeta = Annotated[Meta, Depends(acting("admin", "system"))]
 ManagementMeta = Annotated[Meta, Depends(acting("admin", "deputy"))]
 TeacherMeta = Annotated[Meta, Depends(acting("teacher"))]

@@ -15,6 +15,14 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 MarkValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)]
+CorrectionText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)
+]
+CORRECTION = Field(
+    default=None,
+    description="only to correct a closed period (or a sealed year): why; the administrator "
+    "or the deputy director, never the teacher. The edit is then flagged as a correction.",
+)
 
 
 class Body(BaseModel):
@@ -102,17 +110,31 @@ class SubstituteBody(Body):
     reason: Reason
 
 
-class CancelBody(Body):
+class Correctable(Body):
+    """A lesson edit, which in a closed period is a correction with its reason."""
+
+    correction_reason: CorrectionText | None = CORRECTION
+
+
+class CancelBody(Correctable):
     reason: Reason
 
 
-class TopicBody(Body):
+class HeldBody(Correctable):
+    pass
+
+
+class TopicBody(Correctable):
     topic: Text
 
 
 class HomeworkBody(Body):
     text: Text
     due_on: dt.date | None = None
+
+
+class SetHomeworkBody(HomeworkBody, Correctable):
+    pass
 
 
 class MarkBody(Body):
@@ -123,7 +145,11 @@ class MarkBody(Body):
     counts: bool = True
 
 
-class CorrectMarkBody(Body):
+class RecordMarkBody(MarkBody, Correctable):
+    pass
+
+
+class CorrectMarkBody(Correctable):
     value: MarkValue
     work_kind_id: Token
     reason: Reason
@@ -131,16 +157,16 @@ class CorrectMarkBody(Body):
     counts: bool = True
 
 
-class AttendanceBody(Body):
+class AttendanceBody(Correctable):
     absences: list[AbsenceEntry]
 
 
-class AbsenceReasonBody(Body):
+class AbsenceReasonBody(Correctable):
     reason: Literal["illness", "valid", "unexcused", "unknown"]
     evidence: Comment | None = None
 
 
-class EntriesBody(Body):
+class EntriesBody(Correctable):
     """The lesson page saved at once: attendance (when given) is the whole class's."""
 
     held: bool = True
@@ -148,6 +174,24 @@ class EntriesBody(Body):
     homework: HomeworkBody | None = None
     marks: list[MarkBody] = Field(default_factory=list, max_length=400)
     attendance: list[AbsenceEntry] | None = None
+
+
+# ---------------------------------------------------------------- closing, period marks
+
+
+class GradingRulesBody(Body):
+    rounding: Literal["half_up", "half_even", "down", "up"] = Field(
+        description="how an average rounds to a mark (half_up: 4.5 -> 5)"
+    )
+    min_marks: int = Field(ge=0, le=50, description="marks a pupil needs for a suggestion")
+
+
+class ReopenBody(Body):
+    reason: Reason
+
+
+class PeriodMarkBody(Correctable):
+    value: MarkValue = Field(description="a value of the school's scale, 'н/а' or 'осв'")
 
 
 class RecordedOut(BaseModel):

@@ -13,7 +13,14 @@ from services.journal import bootstrap
 from services.journal.application.files import EmptyFile, FileTooLarge, UnsupportedFileType
 from services.journal.application.read_models import ViewNotFound
 from services.journal.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from services.journal.entrypoints import admin_routes, lesson_routes, view_routes
+from services.journal.entrypoints import (
+    admin_routes,
+    check_routes,
+    lesson_routes,
+    period_routes,
+    rollover_routes,
+    view_routes,
+)
 from services.journal.settings import Settings
 
 DOMAIN_STATUSES: dict[type[Exception], int] = {
@@ -42,7 +49,14 @@ def create_app(
         auth=config.auth,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
-        routers=(admin_routes.router, lesson_routes.router, view_routes.router),
+        routers=(
+            admin_routes.router,
+            lesson_routes.router,
+            view_routes.router,
+            rollover_routes.router,
+            period_routes.router,
+            check_routes.router,
+        ),
         domain_statuses=DOMAIN_STATUSES,
     )
 

@@ -17,8 +17,8 @@ from services.journal.entrypoints.deps import (
     AdminMeta,
     CancelMeta,
     DepsDep,
+    EditorDep,
     ManagementMeta,
-    TeacherMeta,
 )
 from services.journal.entrypoints.dto import (
     AbsenceReasonBody,
@@ -29,10 +29,12 @@ from services.journal.entrypoints.dto import (
     EntriesBody,
     EntriesOut,
     ExtraLessonBody,
-    HomeworkBody,
+    HeldBody,
     MarkBody,
     MarkRecordedOut,
     RecordedOut,
+    RecordMarkBody,
+    SetHomeworkBody,
     SubstituteBody,
     TopicBody,
 )
@@ -62,30 +64,40 @@ async def substitute(
 
 @router.post(LESSON + "/held", summary="Confirm the lesson took place")
 async def mark_held(
-    class_id: Token, lesson_id: Token, meta: TeacherMeta, deps: DepsDep
+    class_id: Token,
+    lesson_id: Token,
+    editor: EditorDep,
+    deps: DepsDep,
+    body: HeldBody | None = None,
 ) -> RecordedOut:
-    return out(await lessons.run(deps, meta, class_id, lesson_id, c.MarkLessonHeld()))
+    correction = None if body is None else body.correction_reason
+    meta = editor.acting(correction)
+    return out(await lessons.run(deps, meta, class_id, lesson_id, c.MarkLessonHeld(correction)))
 
 
 @router.post(LESSON + "/cancel", summary="The lesson did not take place")
 async def cancel(
     class_id: Token, lesson_id: Token, body: CancelBody, meta: CancelMeta, deps: DepsDep
 ) -> RecordedOut:
-    return out(await lessons.run(deps, meta, class_id, lesson_id, c.CancelLesson(body.reason)))
+    cmd = c.CancelLesson(body.reason, body.correction_reason)
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
 
 
 @router.put(LESSON + "/topic", summary="Set the lesson's topic")
 async def set_topic(
-    class_id: Token, lesson_id: Token, body: TopicBody, meta: TeacherMeta, deps: DepsDep
+    class_id: Token, lesson_id: Token, body: TopicBody, editor: EditorDep, deps: DepsDep
 ) -> RecordedOut:
-    return out(await lessons.run(deps, meta, class_id, lesson_id, c.SetTopic(body.topic)))
+    meta = editor.acting(body.correction_reason)
+    cmd = c.SetTopic(body.topic, body.correction_reason)
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
 
 
 @router.put(LESSON + "/homework", summary="Set the homework")
 async def set_homework(
-    class_id: Token, lesson_id: Token, body: HomeworkBody, meta: TeacherMeta, deps: DepsDep
+    class_id: Token, lesson_id: Token, body: SetHomeworkBody, editor: EditorDep, deps: DepsDep
 ) -> RecordedOut:
-    cmd = c.SetHomework(body.text, body.due_on)
+    meta = editor.acting(body.correction_reason)
+    cmd = c.SetHomework(body.text, body.due_on, body.correction_reason)
     return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
 
 
@@ -96,29 +108,35 @@ async def attach(
     class_id: Token,
     lesson_id: Token,
     file: Annotated[UploadFile, File(description="the file (size and type are limited)")],
-    meta: TeacherMeta,
+    editor: EditorDep,
     deps: DepsDep,
     name: Annotated[str | None, Form(max_length=200)] = None,
+    correction_reason: Annotated[
+        str | None, Form(min_length=3, max_length=2000, description="see Correctable")
+    ] = None,
 ) -> AttachmentOut:
     data = await file.read(deps.file_limits.max_bytes + 1)
     recorded, attachment_id = await lessons.attach_file(
         deps,
-        meta,
+        editor.acting(correction_reason),
         class_id,
         lesson_id,
         name=name or file.filename or "file",
         media_type=file.content_type or "application/octet-stream",
         data=data,
+        correction_reason=correction_reason,
     )
     return AttachmentOut(**out(recorded).model_dump(), attachment_id=attachment_id)
 
 
 @router.post(LESSON + "/marks", summary="Record a mark", status_code=201)
 async def record_mark(
-    class_id: Token, lesson_id: Token, body: MarkBody, meta: TeacherMeta, deps: DepsDep
+    class_id: Token, lesson_id: Token, body: RecordMarkBody, editor: EditorDep, deps: DepsDep
 ) -> MarkRecordedOut:
+    meta = editor.acting(body.correction_reason)
     new = _new_mark(meta, 0, body)
-    recorded = await lessons.run(deps, meta, class_id, lesson_id, c.RecordMark(new))
+    cmd = c.RecordMark(new, body.correction_reason)
+    recorded = await lessons.run(deps, meta, class_id, lesson_id, cmd)
     return MarkRecordedOut(**out(recorded).model_dump(), mark_id=new.mark_id)
 
 
@@ -128,12 +146,19 @@ async def correct_mark(
     lesson_id: Token,
     mark_id: Token,
     body: CorrectMarkBody,
-    meta: TeacherMeta,
+    editor: EditorDep,
     deps: DepsDep,
 ) -> RecordedOut:
     cmd = c.CorrectMark(
-        mark_id, body.value, body.work_kind_id, body.reason, body.comment, body.counts
+        mark_id,
+        body.value,
+        body.work_kind_id,
+        body.reason,
+        body.comment,
+        body.counts,
+        body.correction_reason,
     )
+    meta = editor.acting(body.correction_reason)
     return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
 
 
@@ -143,18 +168,20 @@ async def cancel_mark(
     lesson_id: Token,
     mark_id: Token,
     body: CancelBody,
-    meta: TeacherMeta,
+    editor: EditorDep,
     deps: DepsDep,
 ) -> RecordedOut:
-    cmd = c.CancelMark(mark_id, body.reason)
+    cmd = c.CancelMark(mark_id, body.reason, body.correction_reason)
+    meta = editor.acting(body.correction_reason)
     return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
 
 
 @router.put(LESSON + "/attendance", summary="Record who was absent or late (the whole class)")
 async def take_attendance(
-    class_id: Token, lesson_id: Token, body: AttendanceBody, meta: TeacherMeta, deps: DepsDep
+    class_id: Token, lesson_id: Token, body: AttendanceBody, editor: EditorDep, deps: DepsDep
 ) -> RecordedOut:
-    cmd = c.TakeAttendance(tuple(body.absences))
+    cmd = c.TakeAttendance(tuple(body.absences), body.correction_reason)
+    meta = editor.acting(body.correction_reason)
     return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
 
 
@@ -167,10 +194,11 @@ async def set_absence_reason(
     lesson_id: Token,
     pupil_id: Token,
     body: AbsenceReasonBody,
-    meta: TeacherMeta,
+    editor: EditorDep,
     deps: DepsDep,
 ) -> RecordedOut:
-    cmd = c.SetAbsenceReason(pupil_id, body.reason, body.evidence)
+    cmd = c.SetAbsenceReason(pupil_id, body.reason, body.evidence, body.correction_reason)
+    meta = editor.acting(body.correction_reason)
     return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
 
 
@@ -179,8 +207,9 @@ async def set_absence_reason(
     summary="Save the lesson page at once: held, topic, homework, marks and attendance",
 )
 async def save_entries(
-    class_id: Token, lesson_id: Token, body: EntriesBody, meta: TeacherMeta, deps: DepsDep
+    class_id: Token, lesson_id: Token, body: EntriesBody, editor: EditorDep, deps: DepsDep
 ) -> EntriesOut:
+    meta = editor.acting(body.correction_reason)
     marks = tuple(_new_mark(meta, i, m) for i, m in enumerate(body.marks))
     homework = c.SetHomework(body.homework.text, body.homework.due_on) if body.homework else None
     cmd = c.SaveLessonEntries(
@@ -189,6 +218,7 @@ async def save_entries(
         homework=homework,
         marks=marks,
         attendance=tuple(body.attendance) if body.attendance is not None else None,
+        correction_reason=body.correction_reason,
     )
     recorded = await lessons.run(deps, meta, class_id, lesson_id, cmd)
     return EntriesOut(**out(recorded).model_dump(), mark_ids=[m.mark_id for m in marks])

@@ -70,7 +70,34 @@ def apply_lesson(
             marks = apply_mark(doc, fact, scale)
         case _:
             row = apply_lesson_row(row, fact)
+    if type(event) in _TIMED_ENTRIES:
+        _entered(row, fact, changed, new_marks=marks is not doc.marks)
     return LessonDoc(_advance(row, fact, changed), marks, absences)
+
+
+_TIMED_ENTRIES: frozenset[type[Event]] = frozenset(
+    {TopicSet, AttendanceTaken, MarkRecorded, LessonEntriesSaved}
+)
+"""Entries whose recording time the monthly check compares with the lesson's day."""
+
+
+def _entered(row: LessonRow, fact: Fact, changed: dict[str, Any], *, new_marks: bool) -> None:
+    """Add to `changed` when the topic and the attendance were first entered and a mark last
+    recorded (by the envelope's time: when the server accepted the command)."""
+    at = fact.occurred_at or fact.recorded_at
+    event = fact.event
+    topic = isinstance(event, TopicSet) or (
+        isinstance(event, LessonEntriesSaved) and event.topic is not None
+    )
+    attendance = isinstance(event, AttendanceTaken) or (
+        isinstance(event, LessonEntriesSaved) and event.attendance is not None
+    )
+    if topic and row.topic_entered_at is None:
+        changed["topic_entered_at"] = at
+    if attendance and row.attendance_entered_at is None:
+        changed["attendance_entered_at"] = at
+    if new_marks:
+        changed["last_mark_entered_at"] = at
 
 
 def _schedule(fact: Fact, event: LessonScheduled) -> LessonDoc:

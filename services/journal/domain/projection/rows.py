@@ -37,6 +37,9 @@ class Fact(NamedTuple):
     actor_id: str
     recorded_at: dt.datetime
     event: Event
+    # The envelope's domain time: when the server accepted the command (the monthly check's
+    # late entries). None in hand-built facts, which then fall back to `recorded_at`.
+    occurred_at: dt.datetime | None = None
 
     def key(self, aggregate_id: str | None = None) -> RowKey:
         """The row key of this fact's aggregate (or of another id in the same school year)."""
@@ -150,6 +153,11 @@ class LessonRow(NamedTuple):
     attendance_taken: bool = False
     first_entry_at: dt.datetime | None = None
     last_entry_at: dt.datetime | None = None
+    # When the topic and the attendance were first entered and a mark last recorded, by the
+    # envelopes' `occurred_at` (migration 0003; the monthly check's late entries).
+    topic_entered_at: dt.datetime | None = None
+    attendance_entered_at: dt.datetime | None = None
+    last_mark_entered_at: dt.datetime | None = None
 
 
 class MarkRow(NamedTuple):

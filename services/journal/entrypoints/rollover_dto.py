@@ -1,0 +1,117 @@
+"""Request and response bodies of the rollover's HTTP API (never the contract classes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from contracts.base import Token
+from contracts.journal import PromotionOutcome
+from services.journal.domain.rollover import FINAL_GRADE
+from services.journal.entrypoints.dto import Body, RecordedOut
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Debts = Annotated[list[Token], Field(max_length=30)]
+
+
+class OutcomeBody(Body):
+    """The administrator's decision about one pupil (promoted is the default)."""
+
+    outcome: PromotionOutcome
+    debts: Debts = Field(default_factory=list, description="subjects, for a conditional one")
+
+
+class RolloverBody(Body):
+    # Required (`{}` for none), so that a stray empty request never closes a school year.
+    outcomes: dict[Token, OutcomeBody] = Field(
+        description="pupil id -> decision; everyone else is promoted "
+        "(graduates in the final grade)",
+    )
+    final_grade: int = Field(default=FINAL_GRADE, ge=2, le=11)
+    dry_run: bool = Field(default=False, description="answer the plan, record nothing")
+
+
+class NewOutcomeBody(Body):
+    outcome: PromotionOutcome
+    debts: Debts = Field(default_factory=list)
+    to_class_id: Token | None = Field(
+        default=None, description="next year's class; by default the one the rollover plans"
+    )
+
+
+class UndoBody(Body):
+    reason: Reason
+
+
+class ClearDebtBody(Body):
+    cleared_on: dt.date | None = Field(default=None, description="today by default")
+
+
+class NextClassOut(BaseModel):
+    class_id: str
+    grade: int
+    label: str
+    class_teacher_id: str
+    assignments: int
+    pupils: int
+    source: str = Field(description="the closing year's class it continues")
+
+
+class MoveOut(BaseModel):
+    pupil_id: str
+    from_class: str
+    outcome: PromotionOutcome
+    to_class_id: str | None
+    debts: list[str]
+
+
+class StepProblem(BaseModel):
+    step: str
+    message: str
+
+
+class RolloverOut(BaseModel):
+    """The plan and what recording it did (counts are of steps)."""
+
+    year: int
+    next_year: int
+    dry_run: bool
+    closed: bool = Field(description="the closing year is sealed")
+    seconds: float
+    steps: int
+    recorded: int
+    duplicates: int = Field(description="steps recorded by an earlier run")
+    already: int = Field(description="steps whose effect was there already")
+    outcomes: dict[str, int]
+    staff: int
+    pupils: int = Field(description="pupils registered in the next year")
+    classes: list[NextClassOut]
+    moves: list[MoveOut]
+    differs: list[StepProblem] = Field(
+        description="decisions that differ from outcomes recorded before: undo those first"
+    )
+    failures: list[StepProblem]
+
+
+class PupilStatusOut(BaseModel):
+    pupil_id: str
+    from_class: str
+    outcome: PromotionOutcome | None
+    to_class_id: str | None
+    debts: list[str]
+    open_debts: list[str]
+    undone: int = Field(description="how many outcomes of the pupil were undone")
+
+
+class RolloverStatusOut(BaseModel):
+    year: int
+    closed_into: int | None = Field(description="the next year, once the year is closed")
+    counts: dict[str, int] = Field(description="pupils by outcome ('none': not recorded)")
+    open_debts: int
+    pupils: list[PupilStatusOut]
+
+
+class StepsOut(BaseModel):
+    recorded: list[RecordedOut]
