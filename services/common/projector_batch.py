@@ -13,12 +13,18 @@ import gc
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 import asyncpg
 
 from contracts.base import Event
-from contracts.envelope import HEADER_EVENT_TYPE, HEADER_MSG_ID, HEADER_SCHEMA_VERSION, EnvelopeMeta
+from contracts.envelope import (
+    HEADER_EVENT_TYPE,
+    HEADER_MSG_ID,
+    HEADER_PREV_HASH,
+    HEADER_SCHEMA_VERSION,
+    EnvelopeMeta,
+)
 from contracts.registry import Registry
 from services.common.db import Connection
 from services.common.eventstore import read_envelope
@@ -80,12 +86,18 @@ class Stored(Protocol):
         """When the server stored it."""
         ...
 
+    @property
+    def prev_hash(self) -> str:
+        """The `Prev-Hash` header: the hash of the subject's previous event ("" when absent)."""
+        ...
+
 
 class Delivered(NamedTuple):
     """A stream message as the projector read it.
 
-    Unlike `StoredEvent` it has no chain hash: no projection needs one, and computing it for
-    every message of a replay is measurable; the audit checks the chains. A `NamedTuple`, like
+    Unlike `StoredEvent` it has no chain hash of its own: no projection needs one, and
+    computing it for every message of a replay is measurable; the audit checks the chains (and
+    logs `prev_hash`, the header as written, which costs nothing to pass on). A `NamedTuple`, like
     `Projected`, because one is built per message and is several times cheaper to build than a
     frozen dataclass.
     """
@@ -95,6 +107,7 @@ class Delivered(NamedTuple):
     envelope: EnvelopeMeta
     msg_id: str
     recorded_at: dt.datetime
+    prev_hash: str = ""
 
 
 class Projected(NamedTuple):
@@ -127,9 +140,24 @@ class DeadLetter:
     reason: str
     body: str
     headers: str
+    recorded_at: dt.datetime | None = None
+    """The server's timestamp of the message (None when the reply subject does not carry it)."""
 
 
 Item = Projected | DeadLetter
+
+
+@runtime_checkable
+class KeepsDeadLetters(Protocol):
+    """A projection that also records the dead letters of its batches in its own tables.
+
+    Optional: the projector calls it, in the batch's transaction, with the dead letters it has
+    just recorded (e.g. the audit log notes that an undecodable message exists).
+    """
+
+    async def apply_dead_letters(self, conn: Connection, letters: Sequence[DeadLetter]) -> None:
+        """Write what the projection keeps of `letters` inside the caller's transaction."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +212,10 @@ def _text(raw: str) -> str:
 def dead_letter(msg: Msg, seq: int, reason: str, event_type: str | None = None) -> DeadLetter:
     """A dead letter for a raw message, with its body and headers as readable text."""
     headers = {k: _text(v) for k, v in (msg.headers or {}).items()}
+    try:
+        recorded_at: dt.datetime | None = position(msg.reply)[1]
+    except (IndexError, ValueError):  # not a JetStream delivery (e.g. a hand-made message)
+        recorded_at = None
     return DeadLetter(
         seq=seq,
         subject=msg.subject,
@@ -191,6 +223,7 @@ def dead_letter(msg: Msg, seq: int, reason: str, event_type: str | None = None) 
         reason=_text(reason[:_REASON_LIMIT]),
         body=_text(msg.data.decode("utf-8", "backslashreplace")),
         headers=json.dumps(headers),
+        recorded_at=recorded_at,
     )
 
 
@@ -203,7 +236,8 @@ def decode(msg: Msg, registry: Registry) -> Item:
     except Exception as error:  # any decode failure is the message's fault
         return dead_letter(msg, seq, f"{type(error).__name__}: {error}")
     msg_id = headers.get(HEADER_MSG_ID, "")
-    return Projected(Delivered(msg.subject, seq, envelope, msg_id, recorded_at), event)
+    prev_hash = headers.get(HEADER_PREV_HASH, "")
+    return Projected(Delivered(msg.subject, seq, envelope, msg_id, recorded_at, prev_hash), event)
 
 
 def _read(

@@ -15,6 +15,7 @@ from services.common.projector_batch import (
     CheckpointMovedError,
     DeadLetter,
     Item,
+    KeepsDeadLetters,
     Projected,
     Projection,
     Written,
@@ -128,6 +129,8 @@ class BatchWriter:
             [d.body for d in dead],
             [d.headers for d in dead],
         )
+        if isinstance(self.projection, KeepsDeadLetters):
+            await self.projection.apply_dead_letters(conn, dead)
         return int(status.rsplit(" ", 1)[-1])  # "INSERT 0 <rows>"
 
 

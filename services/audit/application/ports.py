@@ -1,0 +1,72 @@
+"""What the audit's application layer needs from the outside world, as Protocols."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Collection, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.audit.application.verification import Integrity
+from services.audit.domain.log import LoggedEvent
+
+
+class EventLog(Protocol):
+    """Every message of every stream, as the audit projected it (one logical table)."""
+
+    def events(
+        self,
+        school: str,
+        *,
+        streams: Collection[str],
+        until: dt.datetime | None = None,
+        subjects_like: str | None = None,
+        include_undecodable: bool = False,
+    ) -> AsyncIterator[LoggedEvent]:
+        """The school's events of `streams` in stream order (stream, then sequence).
+
+        `until`: only those recorded (JetStream time) at or before it. `subjects_like`: a SQL
+        LIKE pattern on the subject (e.g. `jrn.2026.s1.%.lesson.%`). Undecodable messages only
+        when `include_undecodable`.
+        """
+        ...
+
+    async def by_subjects(
+        self, school: str, stream: str, subjects: Collection[str]
+    ) -> list[LoggedEvent]:
+        """Every decodable event on exactly these subjects of one stream, in stream order."""
+        ...
+
+    async def find(
+        self,
+        school: str,
+        stream: str,
+        *,
+        event_types: Collection[str] | None = None,
+        subjects_like: str | None = None,
+        data_contains: Mapping[str, object] | None = None,
+        actor_id: str | None = None,
+    ) -> list[LoggedEvent]:
+        """Every decodable event of one stream matching all the filters given, in stream order.
+
+        `data_contains`: the payload holds these fields with these values (JSON containment).
+        """
+        ...
+
+    async def roster(
+        self, school: str, *, year: int | None, ids: Collection[str] | None
+    ) -> list[LoggedEvent]:
+        """The roster events naming staff, pupils and subjects (of `year`, or of every year),
+        only those about `ids` when given: what histories show names from."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """The adapters the audit's use cases run with."""
+
+    log: EventLog
+    timezone: str = "Europe/Moscow"
+    """The school's time zone: report dates are its local days."""
+    integrity: Integrity | None = None
+    """Tamper evidence: the streams, the anchors and the keys (`application.verification`)."""

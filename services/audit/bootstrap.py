@@ -1,0 +1,151 @@
+"""The composition root: real adapters for the audit, built and closed in one place.
+
+The audit reads every stream and writes none of them. Its event log is one table in one schema
+fed by four projectors (one per stream, each with its own checkpoint and durable consumer);
+a rebuild replays all four into a fresh schema and swaps it in once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from contracts.registry import (
+    DIARY_REGISTRY,
+    ENROLLMENT_REGISTRY,
+    JOURNAL_REGISTRY,
+    PORTAL_REGISTRY,
+    Registry,
+)
+from contracts.streams import DIARY, ENROLLMENT, JOURNAL, PORTAL, StreamSpec
+from services.audit.adapters.event_log_pg import PgEventLog
+from services.audit.adapters.event_log_projection import EventLogProjection
+from services.audit.adapters.stream_walk import integrity_for
+from services.audit.application.anchoring import SigningSettings, run_anchoring
+from services.audit.application.ports import Deps
+from services.audit.application.verification import Integrity
+from services.audit.settings import Settings
+from services.common.db import PROJECTOR_MIGRATIONS, Pool, create_pool, migrate, quote_ident
+from services.common.db import swap_schema as swap
+from services.common.jetstream import connect
+from services.common.projector import Projector, RebuildResult
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+LOGGED_STREAMS: tuple[tuple[StreamSpec, Registry], ...] = (
+    (JOURNAL, JOURNAL_REGISTRY),
+    (ENROLLMENT, ENROLLMENT_REGISTRY),
+    (DIARY, DIARY_REGISTRY),
+    (PORTAL, PORTAL_REGISTRY),
+)
+"""Every stream the audit logs, with the registry that decodes it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The running service: its Deps and the resources behind them."""
+
+    deps: Deps
+    nats: Client
+    js: JetStreamContext
+    pool: Pool
+    projectors: tuple[Projector, ...]
+    projectors_running: bool
+
+
+def projectors_for(js: JetStreamContext, pool: Pool) -> tuple[Projector, ...]:
+    """One event-log projector per stream, all on the one pool (and so the one table)."""
+    return tuple(
+        Projector(
+            js,
+            pool,
+            stream=spec.name,
+            filter_subject=spec.subjects[0],
+            registry=registry,
+            projection=EventLogProjection(spec.name),
+        )
+        for spec, registry in LOGGED_STREAMS
+    )
+
+
+@contextlib.asynccontextmanager
+async def _all_running(projectors: tuple[Projector, ...], enabled: bool) -> AsyncIterator[bool]:
+    async with contextlib.AsyncExitStack() as stack:
+        for projector in projectors:
+            await stack.enter_async_context(projector.running(enabled))
+        yield enabled
+
+
+@contextlib.asynccontextmanager
+async def build(
+    settings: Settings, *, signing: SigningSettings | None = None
+) -> AsyncIterator[Runtime]:
+    """Connect, migrate the schema, start the projectors; close everything on exit.
+
+    The other services' streams are not provisioned here: the audit never writes to them, not
+    even their configuration. A projector whose stream does not exist yet retries until it does.
+    `signing` (default: read from the `AUDIT_*` environment) is the anchors' key.
+    """
+    nc = await connect(settings.nats.url, name="audit")
+    js = nc.jetstream()
+    pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
+    try:
+        await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+        signing = signing or SigningSettings()
+        integrity = integrity_for(js, signing.signer(), signing.trusted_keys)
+        deps = Deps(log=PgEventLog(pool), timezone=settings.timezone, integrity=integrity)
+        projectors = projectors_for(js, pool)
+        async with (
+            _all_running(projectors, settings.run_projector) as running,
+            _anchoring(integrity, signing, settings.run_anchoring),
+        ):
+            yield Runtime(deps, nc, js, pool, projectors, running)
+    finally:
+        await pool.close()
+        await nc.drain()
+
+
+@contextlib.asynccontextmanager
+async def _anchoring(
+    integrity: Integrity, signing: SigningSettings, enabled: bool
+) -> AsyncIterator[None]:
+    """The daily anchoring loop in the background for the block (when enabled)."""
+    task = asyncio.create_task(run_anchoring(integrity, at=signing.anchor_at)) if enabled else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def rebuild_log(runtime: Runtime, schema: str) -> list[RebuildResult]:
+    """Replay every stream from sequence 1 into a fresh schema, then swap it in as `schema`.
+
+    The four projections share one table, so the fresh schema is filled by all four before
+    the swap; the live runners notice the moved checkpoints and resync.
+    """
+    live = schema
+    fresh = f"{live}_rebuild_{secrets.token_hex(4)}"
+    try:
+        results = [
+            await projector.rebuild_into(fresh, PROJECTOR_MIGRATIONS, MIGRATIONS)
+            for projector in runtime.projectors
+        ]
+        await swap(runtime.pool, live=live, fresh=fresh)
+    except BaseException:
+        async with runtime.pool.acquire() as conn:
+            await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(fresh)} CASCADE")
+        raise
+    return [
+        RebuildResult(live, r.last_seq, r.events_applied, r.dead_letters, r.seconds)
+        for r in results
+    ]

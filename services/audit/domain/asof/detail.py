@@ -1,0 +1,238 @@
+"""A lesson's detail as of a moment, with the journal's meaning and shape (its `LessonDetail`).
+
+Every mark recorded for the lesson, cancelled or not, by recording time; the absences by the
+pupil's name; the pupils of the class on the lesson's date; names as recorded by the moment; the
+corrections made after its period closed, with the marks and absences they changed flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from contracts.journal import AbsenceKind, AbsenceReason
+from services.audit.domain.asof.grid import marks_in_order, pupil_order, weight
+from services.audit.domain.asof.state import (
+    AbsenceState,
+    JournalState,
+    LessonState,
+    LessonStatus,
+    MarkState,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRef:
+    """A member of staff with the name the journal shows (None if not registered)."""
+
+    staff_id: str
+    full_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PupilRef:
+    """A pupil with their name (None if not registered)."""
+
+    pupil_id: str
+    full_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    """A homework file; its bytes live in the journal's Object Store under `attachment_id`."""
+
+    attachment_id: str
+    name: str
+    size: int
+    media_type: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Homework:
+    """The homework of a lesson."""
+
+    text: str | None
+    due_on: dt.date | None
+    attachments: tuple[AttachmentInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkDetail:
+    """A mark with everything recorded about it, cancelled or not."""
+
+    mark_id: str
+    pupil_id: str
+    pupil_name: str | None
+    value: str
+    numeric: int | None
+    work_kind_id: str
+    weight: Decimal
+    comment: str | None
+    counts: bool
+    cancelled: bool
+    corrected: bool
+    last_reason: str | None
+    recorded_by: str
+    recorded_at: dt.datetime
+    corrected_after_close: bool = False
+    correction_reason: str | None = None  # of the last correction after closing
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceDetail:
+    """An absence or lateness: the observation, the reason, and who recorded each."""
+
+    pupil_id: str
+    pupil_name: str | None
+    kind: AbsenceKind
+    minutes_late: int | None
+    reason: AbsenceReason
+    evidence: str | None
+    letter: str
+    observed_by: str
+    reason_set_by: str | None
+    corrected_after_close: bool = False
+    correction_reason: str | None = None  # of the last correction after closing
+
+
+@dataclass(frozen=True, slots=True)
+class LessonCorrection:
+    """An edit of the lesson made as a correction after its period (or year) closed."""
+
+    seq: int
+    event_type: str
+    reason: str
+    actor_id: str
+    recorded_at: dt.datetime
+    mark_ids: tuple[str, ...]
+    pupil_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LessonDetail:
+    """Everything the journal held about one lesson at `at`."""
+
+    school: str
+    year: int
+    at: dt.datetime
+    last_seq: int
+    lesson_id: str
+    class_id: str
+    class_label: str | None
+    subject_id: str
+    subject_name: str | None
+    date: dt.date
+    slot: int
+    group: str | None
+    status: LessonStatus
+    cancel_reason: str | None
+    topic: str | None
+    timetabled_teacher: StaffRef
+    teacher: StaffRef
+    substituted: bool
+    homework: Homework
+    attendance_taken: bool
+    first_entry_at: dt.datetime | None
+    last_entry_at: dt.datetime | None
+    marks: tuple[MarkDetail, ...]
+    absences: tuple[AbsenceDetail, ...]
+    pupils: tuple[PupilRef, ...]
+    corrections: tuple[LessonCorrection, ...] = ()
+
+
+def lesson_detail(state: JournalState, lesson_id: str, at: dt.datetime) -> LessonDetail | None:
+    """The lesson as the state holds it; None when it was not scheduled yet."""
+    lesson = state.lessons.get(lesson_id)
+    if lesson is None:
+        return None
+    klass = state.classes.get(lesson.class_id)
+    members = () if klass is None else klass.memberships
+    pupils = sorted(
+        {m.pupil_id for m in members if m.covers(lesson.date)},
+        key=lambda p: pupil_order(state, p),
+    )
+    absences = sorted(lesson.absences.values(), key=lambda a: pupil_order(state, a.pupil_id))
+    # The reason of the last correction that changed each mark and each pupil's attendance.
+    by_mark = {m: c.reason for c in lesson.corrections for m in c.mark_ids}
+    by_pupil = {p: c.reason for c in lesson.corrections for p in c.pupil_ids}
+    return LessonDetail(
+        school=state.school,
+        year=state.year,
+        at=at,
+        last_seq=state.last_seq,
+        lesson_id=lesson.lesson_id,
+        class_id=lesson.class_id,
+        class_label=None if klass is None else klass.label,
+        subject_id=lesson.subject_id,
+        subject_name=state.subjects.get(lesson.subject_id),
+        date=lesson.date,
+        slot=lesson.slot,
+        group=lesson.group,
+        status=lesson.status,
+        cancel_reason=lesson.cancel_reason,
+        topic=lesson.topic,
+        timetabled_teacher=_staff(state, lesson.timetabled_teacher_id),
+        teacher=_staff(state, lesson.teacher_id),
+        substituted=lesson.substituted,
+        homework=_homework(lesson),
+        attendance_taken=lesson.attendance_taken,
+        first_entry_at=lesson.first_entry_at,
+        last_entry_at=lesson.last_entry_at,
+        marks=tuple(
+            _mark(state, m, by_mark.get(m.mark_id)) for m in marks_in_order(lesson.marks.values())
+        ),
+        absences=tuple(_absence(state, a, by_pupil.get(a.pupil_id)) for a in absences),
+        pupils=tuple(PupilRef(p, state.pupils.get(p)) for p in pupils),
+        corrections=tuple(LessonCorrection(*c) for c in lesson.corrections),
+    )
+
+
+def _staff(state: JournalState, staff_id: str) -> StaffRef:
+    return StaffRef(staff_id, state.staff.get(staff_id))
+
+
+def _homework(lesson: LessonState) -> Homework:
+    attachments = tuple(
+        AttachmentInfo(a.attachment_id, a.name, a.size, a.media_type, a.sha256)
+        for a in lesson.attachments
+    )
+    return Homework(lesson.homework_text, lesson.homework_due, attachments)
+
+
+def _mark(state: JournalState, mark: MarkState, correction: str | None) -> MarkDetail:
+    return MarkDetail(
+        mark_id=mark.mark_id,
+        pupil_id=mark.pupil_id,
+        pupil_name=state.pupils.get(mark.pupil_id),
+        value=mark.value,
+        numeric=mark.numeric,
+        work_kind_id=mark.work_kind_id,
+        weight=weight(mark),
+        comment=mark.comment,
+        counts=mark.counts,
+        cancelled=mark.cancelled,
+        corrected=mark.corrected,
+        last_reason=mark.last_reason,
+        recorded_by=mark.recorded_by,
+        recorded_at=mark.recorded_at,
+        corrected_after_close=correction is not None,
+        correction_reason=correction,
+    )
+
+
+def _absence(state: JournalState, absence: AbsenceState, correction: str | None) -> AbsenceDetail:
+    return AbsenceDetail(
+        pupil_id=absence.pupil_id,
+        pupil_name=state.pupils.get(absence.pupil_id),
+        kind=absence.kind,
+        minutes_late=absence.minutes_late,
+        reason=absence.reason,
+        evidence=absence.evidence,
+        letter=absence.letter,
+        observed_by=absence.observed_by,
+        reason_set_by=absence.reason_set_by,
+        corrected_after_close=correction is not None,
+        correction_reason=correction,
+    )

@@ -1,0 +1,276 @@
+"""The class-subject grid as of a moment, with the journal's meaning and shape (its `ClassGrid`).
+
+Columns: the class's lessons of the subject in the range, by date, slot and id, whatever their
+status. Rows: the pupils whose membership meets the range, by name (codepoint order, names
+missing last, as PostgreSQL orders them under the C collation), then id. A cell holds the
+pupil's marks in force (not cancelled) by recording time, and the absence letter. The average is
+the weighted average of the pupil's marks in force over the range's lessons
+(`contracts.grading.weighted_average`, with each mark's number as the scale gave it when it was
+recorded or corrected).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from contracts.grading import weighted_average
+from services.audit.domain.asof.state import (
+    JournalState,
+    LessonState,
+    LessonStatus,
+    MarkState,
+    Membership,
+)
+
+CENTS = Decimal("0.01")
+"""Weights are shown with two places, as the journal's numeric(4, 2) column holds them."""
+
+
+@dataclass(frozen=True, slots=True)
+class GridLesson:
+    """A column of the grid: one lesson of the class and subject."""
+
+    lesson_id: str
+    date: dt.date
+    slot: int
+    status: LessonStatus
+    topic: str | None
+    teacher_id: str
+    corrected_after_close: bool = False  # something of the lesson was corrected after closing
+
+
+@dataclass(frozen=True, slots=True)
+class GridMark:
+    """A mark in force as the grid shows it."""
+
+    mark_id: str
+    value: str
+    work_kind_id: str
+    weight: Decimal
+    corrected: bool
+    corrected_after_close: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """What a pupil got at one lesson: marks and the absence letter, if any."""
+
+    lesson_id: str
+    marks: tuple[GridMark, ...]
+    absence: str | None = None
+    corrected_after_close: bool = False  # a mark or the absence changed by a correction
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """A pupil of the class in the range, with one cell per column and their average."""
+
+    pupil_id: str
+    full_name: str | None
+    since: dt.date
+    last_day: dt.date | None
+    cells: tuple[GridCell, ...]
+    average: Decimal | None
+    absences: int
+    lates: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassGrid:
+    """A class's journal page for one subject over a range, as recorded by `at`."""
+
+    school: str
+    year: int
+    at: dt.datetime
+    last_seq: int
+    class_id: str
+    subject_id: str
+    date_from: dt.date
+    date_to: dt.date
+    lessons: tuple[GridLesson, ...]
+    rows: tuple[GridRow, ...]
+
+
+class GridQuery(NamedTuple):
+    """Which page of the journal: a class, a subject and a range of dates (both included)."""
+
+    class_id: str
+    subject_id: str
+    date_from: dt.date
+    date_to: dt.date
+
+
+class _Scored(NamedTuple):
+    """A mark as `weighted_average` reads it: `value` is its number as text ("" for none)."""
+
+    value: str
+    weight: Decimal
+    counts: bool
+    cancelled: bool
+
+
+def grid_lessons(state: JournalState, query: GridQuery) -> list[LessonState]:
+    """The lessons of the page, by date, slot and id."""
+    found = [
+        lesson
+        for lesson in state.lessons.values()
+        if lesson.class_id == query.class_id
+        and lesson.subject_id == query.subject_id
+        and query.date_from <= lesson.date <= query.date_to
+    ]
+    found.sort(key=lambda lesson: (lesson.date, lesson.slot, lesson.lesson_id))
+    return found
+
+
+def class_grid(state: JournalState, query: GridQuery, at: dt.datetime) -> ClassGrid | None:
+    """The page as the state holds it; None when the class was not opened yet."""
+    klass = state.classes.get(query.class_id)
+    if klass is None:
+        return None
+    lessons = grid_lessons(state, query)
+    members = [m for m in klass.memberships if m.overlaps(query.date_from, query.date_to)]
+    marks = _marks_by_cell(lessons)
+    return ClassGrid(
+        school=state.school,
+        year=state.year,
+        at=at,
+        last_seq=state.last_seq,
+        class_id=query.class_id,
+        subject_id=query.subject_id,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        lessons=tuple(grid_lesson(lesson) for lesson in lessons),
+        rows=tuple(
+            _row(state, pupil, intervals, lessons, marks)
+            for pupil, intervals in _by_pupil(state, members)
+        ),
+    )
+
+
+def grid_lesson(lesson: LessonState) -> GridLesson:
+    """A lesson as a column of the grid."""
+    return GridLesson(
+        lesson.lesson_id,
+        lesson.date,
+        lesson.slot,
+        lesson.status,
+        lesson.topic,
+        lesson.teacher_id,
+        corrected_after_close=bool(lesson.corrections),
+    )
+
+
+def pupil_order(state: JournalState, pupil_id: str) -> tuple[bool, str, str]:
+    """The journal's order of pupils: by name (names missing last), then by id."""
+    name = state.pupils.get(pupil_id)
+    return (name is None, name or "", pupil_id)
+
+
+_Cells = Mapping[tuple[str, str], list[MarkState]]
+
+
+def _marks_by_cell(lessons: Iterable[LessonState]) -> _Cells:
+    """The marks in force by (pupil, lesson), each list by recording time then id."""
+    cells: defaultdict[tuple[str, str], list[MarkState]] = defaultdict(list)
+    for lesson in lessons:
+        for mark in lesson.marks.values():
+            if not mark.cancelled:
+                cells[mark.pupil_id, lesson.lesson_id].append(mark)
+    for marks in cells.values():
+        marks.sort(key=_recording_order)
+    return cells
+
+
+def _by_pupil(
+    state: JournalState, members: Iterable[Membership]
+) -> list[tuple[str, list[Membership]]]:
+    grouped: defaultdict[str, list[Membership]] = defaultdict(list)
+    for member in members:
+        grouped[member.pupil_id].append(member)
+    return [
+        (pupil, sorted(grouped[pupil], key=lambda m: m.since))
+        for pupil in sorted(grouped, key=lambda p: pupil_order(state, p))
+    ]
+
+
+def _row(
+    state: JournalState,
+    pupil_id: str,
+    intervals: list[Membership],
+    lessons: list[LessonState],
+    marks: _Cells,
+) -> GridRow:
+    own: list[MarkState] = []
+    cells: list[GridCell] = []
+    absences = lates = 0
+    for lesson in lessons:
+        cell = marks.get((pupil_id, lesson.lesson_id), [])
+        own.extend(cell)
+        absence = lesson.absences.get(pupil_id)
+        if absence is not None:
+            absences += absence.kind == "absent"
+            lates += absence.kind == "late"
+        cells.append(_cell(lesson, pupil_id, cell))
+    return GridRow(
+        pupil_id=pupil_id,
+        full_name=state.pupils.get(pupil_id),
+        since=intervals[0].since,
+        last_day=intervals[-1].last_day,
+        cells=tuple(cells),
+        average=average(own),
+        absences=absences,
+        lates=lates,
+    )
+
+
+def _cell(lesson: LessonState, pupil_id: str, marks: list[MarkState]) -> GridCell:
+    """A pupil's cell of a lesson, flagged where a correction after closing changed it."""
+    absence = lesson.absences.get(pupil_id)
+    letter = None if absence is None else absence.letter
+    if not lesson.corrections:
+        return GridCell(lesson.lesson_id, tuple(grid_mark(m) for m in marks), letter)
+    corrected = {m for c in lesson.corrections for m in c.mark_ids}
+    shown = tuple(grid_mark(m, flagged=m.mark_id in corrected) for m in marks)
+    flagged = any(pupil_id in c.pupil_ids for c in lesson.corrections) or any(
+        m.corrected_after_close for m in shown
+    )
+    return GridCell(lesson.lesson_id, shown, letter, flagged)
+
+
+def marks_in_order(marks: Iterable[MarkState]) -> list[MarkState]:
+    """Marks by recording time, then id (the journal's order)."""
+    return sorted(marks, key=_recording_order)
+
+
+def _recording_order(mark: MarkState) -> tuple[dt.datetime, str]:
+    return (mark.recorded_at, mark.mark_id)
+
+
+def grid_mark(mark: MarkState, *, flagged: bool = False) -> GridMark:
+    """A mark as the grid shows it (`flagged`: changed by a correction after closing)."""
+    return GridMark(
+        mark.mark_id, mark.value, mark.work_kind_id, weight(mark), mark.corrected, flagged
+    )
+
+
+def weight(mark: MarkState) -> Decimal:
+    """The mark's weight with two places (2 -> 2.00), as the journal shows it."""
+    return mark.weight.quantize(CENTS)
+
+
+def average(marks: Iterable[MarkState]) -> Decimal | None:
+    """Σ(weight·number)/Σweight over the marks that count, are not cancelled and have a number."""
+    scored = (
+        _Scored("" if m.numeric is None else str(m.numeric), m.weight, m.counts, m.cancelled)
+        for m in marks
+    )
+    return weighted_average(scored, _number)
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value else None

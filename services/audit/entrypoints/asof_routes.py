@@ -1,0 +1,150 @@
+"""The journal as of a moment: a class-subject page, a lesson or a pupil's diary exactly as they
+stood at a date and time, and what changed on a page between two moments.
+
+A moment is "as recorded by then": every journal event JetStream stored at or before it, folded
+in stream order (`services.audit.application.asof`). A moment must carry its time zone; without
+one it is the present. The answers have the journal view's shape (`ClassGrid`, `LessonDetail`)
+plus `at` and `last_seq`, the stream sequence of the last event the answer includes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
+
+from contracts.base import Token
+from services.audit.application.asof import AsOfJournal, AsOfNotFound, PageChanges
+from services.audit.domain.asof import (
+    ClassGrid,
+    DiaryQuery,
+    GridQuery,
+    LessonDetail,
+    PupilDiary,
+)
+from services.audit.entrypoints.deps import AuditReader, DepsDep, SchoolPath, YearPath
+from services.common.http import ApiError
+
+router = APIRouter(
+    prefix="/audit/v1/schools/{school}/years/{year}", tags=["journal as of a moment"]
+)
+
+DateFrom = Annotated[dt.date, Query(alias="from", description="first day of the range")]
+DateTo = Annotated[dt.date, Query(alias="to", description="last day of the range (included)")]
+At = Annotated[
+    AwareDatetime | None,
+    Query(description="the moment (ISO 8601 with a time zone); the present when left out"),
+]
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "nothing under that key had been recorded by the moment"}
+}
+
+
+def _moment(at: dt.datetime | None) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) if at is None else at
+
+
+def _check_range(date_from: dt.date, date_to: dt.date) -> None:
+    if date_to < date_from:
+        raise ApiError(422, "invalid_range", "'to' is before 'from'")
+
+
+def _not_found(error: AsOfNotFound) -> ApiError:
+    return ApiError(404, f"{error.what}_not_found", str(error))
+
+
+@router.get(
+    "/classes/{class_id}/subjects/{subject_id}/grid",
+    summary="The class journal page of a subject as it stood at a moment",
+    responses=_NOT_FOUND,
+)
+async def grid_as_of(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    subject_id: Token,
+    _reader: AuditReader,
+    deps: DepsDep,
+    date_from: DateFrom,
+    date_to: DateTo,
+    at: At = None,
+) -> ClassGrid:
+    _check_range(date_from, date_to)
+    query = GridQuery(class_id, subject_id, date_from, date_to)
+    try:
+        return await AsOfJournal(deps.log).class_grid(school, year, query, _moment(at))
+    except AsOfNotFound as error:
+        raise _not_found(error) from None
+
+
+@router.get(
+    "/classes/{class_id}/lessons/{lesson_id}",
+    summary="Everything recorded for a lesson as it stood at a moment",
+    responses=_NOT_FOUND,
+)
+async def lesson_as_of(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    lesson_id: Token,
+    _reader: AuditReader,
+    deps: DepsDep,
+    at: At = None,
+) -> LessonDetail:
+    try:
+        return await AsOfJournal(deps.log).lesson(school, year, class_id, lesson_id, _moment(at))
+    except AsOfNotFound as error:
+        raise _not_found(error) from None
+
+
+@router.get(
+    "/pupils/{pupil_id}/diary",
+    summary="A pupil's lessons, marks and absences over a range as they stood at a moment",
+    responses=_NOT_FOUND,
+)
+async def diary_as_of(
+    school: SchoolPath,
+    year: YearPath,
+    pupil_id: Token,
+    _reader: AuditReader,
+    deps: DepsDep,
+    date_from: DateFrom,
+    date_to: DateTo,
+    at: At = None,
+) -> PupilDiary:
+    _check_range(date_from, date_to)
+    query = DiaryQuery(pupil_id, date_from, date_to)
+    try:
+        return await AsOfJournal(deps.log).diary(school, year, query, _moment(at))
+    except AsOfNotFound as error:
+        raise _not_found(error) from None
+
+
+@router.get(
+    "/classes/{class_id}/subjects/{subject_id}/changes",
+    summary="What changed on a class journal page between two moments",
+    responses=_NOT_FOUND,
+)
+async def changes_between(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    subject_id: Token,
+    _reader: AuditReader,
+    deps: DepsDep,
+    date_from: DateFrom,
+    date_to: DateTo,
+    since: Annotated[AwareDatetime, Query(description="the earlier moment (e.g. the check)")],
+    until: At = None,
+) -> PageChanges:
+    _check_range(date_from, date_to)
+    later = _moment(until)
+    if later < since:
+        raise ApiError(422, "invalid_moments", "'until' is before 'since'")
+    query = GridQuery(class_id, subject_id, date_from, date_to)
+    try:
+        return await AsOfJournal(deps.log).changes(school, year, query, since, later)
+    except AsOfNotFound as error:
+        raise _not_found(error) from None

@@ -1,0 +1,47 @@
+"""FastAPI dependencies of the audit: the service's Deps and the reader of a request.
+
+Every route is for the auditor, head and deputy director of the path's school only: a token of
+another school gets 403 `wrong_school`, any other role 403 `role_not_allowed`, both decided
+before anything else of the request is validated or looked up.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from contracts.base import Token
+from contracts.envelope import Role
+from services.audit.application.ports import Deps
+from services.common.auth import AuthError, Principal, current_principal
+
+AUDIT_ROLES: tuple[Role, ...] = ("auditor", "head", "deputy")
+"""Who reads the audit service (DESIGN.md §6)."""
+
+
+async def get_deps(request: Request) -> Deps:
+    """The Deps built by the app's lifespan."""
+    deps: Deps = request.app.state.deps
+    return deps
+
+
+DepsDep = Annotated[Deps, Depends(get_deps)]
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+SchoolPath = Annotated[Token, Path(description="school id")]
+YearPath = Annotated[int, Path(ge=2000, le=2100, description="first calendar year of the year")]
+
+
+async def audit_reader(principal: PrincipalDep, school: SchoolPath) -> Principal:
+    """The caller, when the token is of the path's school and holds an audit role."""
+    if principal.school != school:
+        raise AuthError("wrong_school", 403, f"the token is for school {principal.school!r}")
+    if not principal.has(*AUDIT_ROLES):
+        raise AuthError(
+            "role_not_allowed", 403, f"the audit is for the roles {list(AUDIT_ROLES)} only"
+        )
+    return principal
+
+
+AuditReader = Annotated[Principal, Depends(audit_reader)]
+"""The auditor, head or deputy director of the path's `{school}` (else 401/403)."""

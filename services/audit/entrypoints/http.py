@@ -1,0 +1,51 @@
+"""The audit's HTTP application: histories, reports, the journal as of a moment, verification.
+
+Every route is for the auditor, head and deputy director of the path's school only
+(`services.audit.entrypoints.deps.AuditReader`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import FastAPI
+
+from services.audit import bootstrap
+from services.audit.entrypoints import asof_routes, history_routes, report_routes, verify_routes
+from services.audit.settings import Settings
+from services.common.http import service_app, service_checks
+from services.common.logging import configure_logging
+
+# Histories and reports; the journal as of a moment; tamper evidence.
+ROUTERS = (history_routes.router, report_routes.router, asof_routes.router, verify_routes.router)
+
+RuntimeFactory = Callable[[Settings], AbstractAsyncContextManager[bootstrap.Runtime]]
+
+
+def create_app(
+    settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
+) -> FastAPI:
+    """The FastAPI app; resources are opened in its lifespan, never at import time."""
+    config = settings or Settings()  # required fields come from the environment
+    configure_logging(json=config.log_json)
+    return service_app(
+        title="Audit",
+        description=(
+            "What the journal said, when, and who changed it: histories, reports, the journal "
+            "as of a moment and tamper evidence. For the auditor, head and deputy director."
+        ),
+        auth=config.auth,
+        open_runtime=lambda: runtime_factory(config),
+        readiness=readiness,
+        routers=ROUTERS,
+    )
+
+
+async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
+    """NATS and PostgreSQL reachable, the event-log projectors (when run here) healthy."""
+    checks = await service_checks(runtime.nats, runtime.pool, None)
+    if runtime.projectors_running:
+        for projector in runtime.projectors:
+            checks[projector.name] = projector.status().healthy
+    return checks

@@ -1,0 +1,47 @@
+"""Test support for the audit: appending events of any stream as their services would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from contracts.base import Event
+from contracts.envelope import Actor, Envelope
+from services.common.eventstore import EventStore
+
+SCHOOL, YEAR = "s1", 2026
+ADMIN = Actor(id="adm1", role="admin")
+EXPORTER = Actor(id="exporter", role="system")
+
+
+async def append(  # noqa: PLR0913 - one event with its whole envelope
+    store: EventStore,
+    subject: str,
+    event: Event,
+    *,
+    actor: Actor = ADMIN,
+    at: dt.datetime | None = None,
+    school: str = SCHOOL,
+    year: int = YEAR,
+) -> int:
+    """Append `event` on `subject` after its last event (hash-chained); the stream sequence."""
+    loaded = await store.load(subject)
+    event_id = uuid.uuid4()
+    envelope = Envelope(
+        event_id=event_id,
+        event_type=event.event_type,
+        schema_version=event.schema_version,
+        occurred_at=at or dt.datetime.now(dt.UTC),
+        actor=actor,
+        school=school,
+        year=year,
+        correlation_id=event_id.hex,
+        causation_id=event_id.hex,
+        data=event.model_dump(mode="json"),
+    )
+    appended = await store.append(subject, envelope, expected=loaded.version, msg_id=event_id.hex)
+    return appended.seq
+
+
+PSEUDONYM = "p" + "ab" * 16
+"""A pupil pseudonym as the exporter would write it (the audit cannot compute one)."""

@@ -1,0 +1,61 @@
+"""`python -m services.<name> [api|serve|worker|cli ...|<command> ...]`: one dispatcher for every
+service's entry point, so that each starts, and names its commands, the same way."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol, TypeVar
+
+import uvicorn
+from fastapi import FastAPI
+
+
+class _Http(Protocol):
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+
+
+class ServiceSettings(Protocol):
+    """What the dispatcher reads of a service's settings."""
+
+    @property
+    def http(self) -> _Http: ...
+
+
+S = TypeVar("S", bound=ServiceSettings)
+Command = Callable[[list[str]], int]
+"""An operator command: its arguments in, an exit code out."""
+
+
+def run_service(
+    name: str,
+    argv: Sequence[str],
+    *,
+    settings: Callable[[], S],
+    create_app: Callable[[S], FastAPI],
+    worker: Callable[[], None] | None = None,
+    commands: Mapping[str, Command] | None = None,
+) -> int:
+    """Run what `argv` asks for: the HTTP API (`api`, `serve` or nothing), the consumers alone
+    (`worker`), or an operator command (each name of `commands` gets the whole `argv`; `cli`
+    hands what follows it to the command named `cli`). The exit code."""
+    commands = commands or {}
+    role = argv[0] if argv else "api"
+    if role in {"api", "serve"}:
+        chosen = settings()  # required fields come from the environment
+        app = create_app(chosen)
+        uvicorn.run(app, host=chosen.http.host, port=chosen.http.port, log_config=None)
+        return 0
+    if role == "worker" and worker is not None:
+        worker()
+        return 0
+    if role == "cli" and "cli" in commands:
+        return commands["cli"](list(argv[1:]))
+    if role in commands:
+        return commands[role](list(argv))
+    roles = ["api", "serve", *(["worker"] if worker else []), *commands]
+    sys.stderr.write(f"usage: python -m services.{name} [{'|'.join(roles)} ...], not {role!r}\n")
+    return 2
