@@ -21,6 +21,8 @@ def render(document: object) -> str:
 
 def openapi_documents() -> dict[str, object]:
     """Each service's OpenAPI document, from its app built with placeholder settings (no I/O)."""
+    from services.audit.entrypoints.http import create_app as audit_app  # noqa: PLC0415
+    from services.audit.testing_http import settings_for as audit_settings  # noqa: PLC0415
     from services.diary.entrypoints.http import create_app as diary_app  # noqa: PLC0415
     from services.diary.testing_http import settings_for as diary_settings  # noqa: PLC0415
     from services.enrollment.entrypoints.http import create_app as enrollment_app  # noqa: PLC0415
@@ -36,6 +38,7 @@ def openapi_documents() -> dict[str, object]:
         "diary": diary_app(diary_settings(*placeholders)).openapi(),
         "exporter": exporter_app(exporter_settings(*placeholders)).openapi(),
         "enrollment": enrollment_app(enrollment_settings(*placeholders)).openapi(),
+        "audit": audit_app(audit_settings(*placeholders)).openapi(),
     }
 
 

@@ -2,7 +2,7 @@
 
 1. NATS (JetStream) and PostgreSQL: `NATS_URL` / `DATABASE_URL` when set, else private servers
    whose data stays in the state folder (`.local/`), so the next run starts where this one ended.
-2. The services of `SERVICES` (journal, e-diary, exporter, enrollment), each
+2. The services of `SERVICES` (journal, e-diary, exporter, enrollment, audit), each
    `python -m <module>` on its own port with its own database, its output prefixed with its
    name, each waited for until `GET /readyz` answers 200.
 3. On the first run only (`--no-demo` skips it): the demo school into the journal, then a full
@@ -80,6 +80,11 @@ def _exporter_extras(context: Context) -> dict[str, str]:
     }
 
 
+def _audit_extras(context: Context) -> dict[str, str]:
+    """The key the audit signs its daily anchors with (kept in the state folder)."""
+    return {"AUDIT_SIGNING_KEY": summary.signing_key(context.state)}
+
+
 @dataclass(frozen=True)
 class Service:
     """One line of the service table: how to start a service and where it listens."""
@@ -103,6 +108,7 @@ SERVICES: tuple[Service, ...] = (  # started in this order
     Service("diary", "services.diary", "DIARY", 8002, "diary"),
     Service("exporter", "services.exporter", "EXPORTER", 8003, "exporter", _exporter_extras),
     Service("enrollment", "services.enrollment", "ENROLLMENT", 8004, "enrollment"),
+    Service("audit", "services.audit", "AUDIT", 8005, "audit", _audit_extras),
 )
 NAME_WIDTH = max(8, *(len(s.name) for s in SERVICES))
 

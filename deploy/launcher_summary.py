@@ -9,13 +9,14 @@ messages.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import functools
 import importlib
 import json
 import secrets
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,12 +84,12 @@ class DiaryDemo:
     subject: str
 
 
-def _secret_file(path: Path) -> str:
+def _secret_file(path: Path, make: Callable[[], str] = lambda: secrets.token_urlsafe(48)) -> str:
     """A random secret kept in `path` (0600): read when present, created on first use."""
     with contextlib.suppress(OSError):
         if len(secret := path.read_text().strip()) >= 32:
             return secret
-    secret = secrets.token_urlsafe(48)
+    secret = make()
     path.write_text(secret + "\n")
     path.chmod(0o600)
     return secret
@@ -97,6 +98,14 @@ def _secret_file(path: Path) -> str:
 def dev_secret(state: Path) -> str:
     """The development signing secret: read from `<state>/dev-secret`, created on first use."""
     return _secret_file(state / "dev-secret")
+
+
+def signing_key(state: Path) -> str:
+    """The audit's Ed25519 signing key (base64 of a 32-byte seed), `<state>/audit-signing-key`:
+    created once; the anchors it signed stay verifiable with its public key."""
+    return _secret_file(
+        state / "audit-signing-key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+    )
 
 
 def pseudonym_key(state: Path) -> str:
@@ -306,7 +315,7 @@ def summary(
         [
             "",
             rule,
-            "School journal, e-diary, exporter and enrollment are running",
+            "School journal, e-diary, exporter, enrollment and audit are running",
             *rows,
             "OpenAPI UIs:",
             *docs,

@@ -2,11 +2,12 @@
 
   demo load                                   the demo school into the journal
   export run|runs|check --school S --year Y   the exporter's runs and the diary check
-  projection rebuild journal|diary|exporter|enrollment
+  projection rebuild journal|diary|exporter|enrollment|audit
                                               replay a service's projections from sequence 1
   projection status                           every projection's checkpoint and lag
   status                                      streams, consumers, dead letters, last runs
-  audit verify [--stream S] [--subject F]     recompute the Prev-Hash chains (exit 1: broken)
+  audit verify [--stream S] [--subject F]     the streams' hash chains, gaps and signed daily
+                                              anchors (exit 1: anything wrong)
   token mint --sub U --role R --school S      a development token
 
 Configuration: the services' variables (JOURNAL_*, DIARY_*, EXPORTER_*); those not set are

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from services.common.projector import Projector, ProjectorStatus
 
-PROJECTIONS = ("journal", "diary", "exporter", "enrollment")
+PROJECTIONS = ("journal", "diary", "exporter", "enrollment", "audit")
 R = TypeVar("R")
 
 
@@ -40,6 +40,10 @@ def rebuild(service: str) -> int:
             from services.enrollment.entrypoints import cli as enrollment  # noqa: PLC0415
 
             return enrollment.main(["projection", "rebuild"])
+        if service == "audit":
+            from services.audit.entrypoints import cli as audit  # noqa: PLC0415
+
+            return audit.main(["projection", "rebuild"])
         from services.exporter.entrypoints import cli as exporter  # noqa: PLC0415
 
         return exporter.main(["projection", "rebuild"]) or exporter.main(
@@ -93,11 +97,20 @@ async def _enrollment() -> list[ProjectorStatus]:
     )
 
 
+async def _audit() -> list[ProjectorStatus]:
+    from services.audit import bootstrap  # noqa: PLC0415
+    from services.audit.settings import Settings  # noqa: PLC0415
+
+    settings = Settings().model_copy(update={"run_projector": False, "run_anchoring": False})
+    return await _describe(lambda: bootstrap.build(settings), lambda r: r.projectors)
+
+
 _STATUS: dict[str, Callable[[], Awaitable[list[ProjectorStatus]]]] = {
     "journal": _journal,
     "diary": _diary,
     "exporter": _exporter,
     "enrollment": _enrollment,
+    "audit": _audit,
 }
 
 

@@ -62,6 +62,7 @@ SERVICE_DATABASES: tuple[ServiceDatabase, ...] = (
     ServiceDatabase("diary", "diary", "services.diary"),
     ServiceDatabase("exporter", "exporter", "services.exporter"),
     ServiceDatabase("enrollment", "enrollment", "services.enrollment"),
+    ServiceDatabase("audit", "audit", "services.audit"),
 )
 
 

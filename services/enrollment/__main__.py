@@ -5,27 +5,23 @@ from __future__ import annotations
 
 import sys
 
-import uvicorn
-
+from services.common.entry import run_service
 from services.enrollment.entrypoints import cli, worker
 from services.enrollment.entrypoints.http import create_app
 from services.enrollment.settings import Settings
 
 
-def main(argv: list[str]) -> None:
-    """Run the chosen process until it is stopped."""
-    role = argv[0] if argv else "api"
-    if role in {"api", "serve"}:
-        settings = Settings()  # required fields come from the environment
-        app = create_app(settings)
-        uvicorn.run(app, host=settings.http.host, port=settings.http.port, log_config=None)
-    elif role == "worker":
-        worker.main()
-    elif role == "cli":
-        sys.exit(cli.main(argv[1:]))
-    else:
-        sys.exit(f"usage: python -m services.enrollment [api|serve|worker|cli ...], not {role!r}")
+def main(argv: list[str]) -> int:
+    """Run the chosen process until it is stopped, or the command until it is done."""
+    return run_service(
+        "enrollment",
+        argv,
+        settings=Settings,
+        create_app=create_app,
+        worker=worker.main,
+        commands={"cli": cli.main},
+    )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
