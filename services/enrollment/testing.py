@@ -106,6 +106,10 @@ class InMemoryReads:
         """One application, or None."""
         return self.by_id.get(application_id)
 
+    async def applied_up_to(self) -> int:
+        """Everything a test put here is applied."""
+        return 2**63 - 1
+
     async def applications(
         self, school: str, *, status: str | None = None, pupil_id: str | None = None
     ) -> list[ApplicationView]:

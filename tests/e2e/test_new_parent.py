@@ -97,11 +97,6 @@ async def test_a_new_parent_sees_their_child_and_nothing_else_until_they_withdra
     )
     assert created.status_code == 201, created.text
     path = f"{ENROLLMENT}/applications/{created.json()['application_id']}"
-
-    async def printable() -> None:  # the form reads the read model, a moment behind
-        assert (await enrollment.http.get(path, headers=_admin(enrollment))).status_code == 200
-
-    await eventually(printable, timeout=5)
     form = await enrollment.http.get(f"{path}/form", headers=_admin(enrollment))
     assert form.status_code == 200
     assert "Петрова Мария Ивановна" in form.text

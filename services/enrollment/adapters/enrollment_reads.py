@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from services.common.db import Pool
+from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
 from services.enrollment.application.views import ApplicationView, DepartureView, StaffUidView
 
 _COLUMNS = (
@@ -30,6 +31,9 @@ _STAFF_UIDS = (
 )
 
 
+_CHECKPOINT = "SELECT last_seq FROM projection_checkpoints WHERE name = $1"
+
+
 class PgEnrollmentReads:
     """The `EnrollmentReads` port on PostgreSQL (a pool whose search_path is `enrollment`)."""
 
@@ -40,6 +44,11 @@ class PgEnrollmentReads:
         """One application, or None."""
         row = await self._pool.fetchrow(_APPLICATION, school, application_id)
         return None if row is None else ApplicationView(**dict(row))
+
+    async def applied_up_to(self) -> int:
+        """The read model's checkpoint (its projection's last applied stream sequence)."""
+        value = await self._pool.fetchval(_CHECKPOINT, EnrollmentProjection.name)
+        return int(value or 0)
 
     async def applications(
         self, school: str, *, status: str | None = None, pupil_id: str | None = None

@@ -66,6 +66,10 @@ class EnrollmentReads(Protocol):
         """One application, or None."""
         ...
 
+    async def applied_up_to(self) -> int:
+        """The last ENROLLMENT stream sequence the read model has applied."""
+        ...
+
     async def applications(
         self, school: str, *, status: str | None = None, pupil_id: str | None = None
     ) -> list[ApplicationView]:

@@ -17,7 +17,6 @@ from services.enrollment.application import forms, pupils
 from services.enrollment.application.ids import application_id as new_application_id
 from services.enrollment.application.views import ApplicationView
 from services.enrollment.domain import commands as c
-from services.enrollment.domain import errors
 from services.enrollment.entrypoints.deps import DepsDep, ReadSchool, WriteMeta
 from services.enrollment.entrypoints.dto import (
     ApplicationBody,
@@ -63,10 +62,7 @@ async def list_applications(
 async def get_application(
     application_id: Token, school: ReadSchool, deps: DepsDep
 ) -> ApplicationView:
-    view = await deps.reads.application(school, application_id)
-    if view is None:
-        raise errors.ApplicationNotFound(f"no application {application_id!r}")
-    return view
+    return await forms.current_application(deps, school, application_id)
 
 
 @router.get(ONE + "/form", summary="The printed application (HTML)", response_class=Response)
