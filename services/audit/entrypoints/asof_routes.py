@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime
 
 from contracts.base import Token
@@ -25,7 +25,7 @@ from services.audit.domain.asof import (
     PupilDiary,
 )
 from services.audit.entrypoints.deps import AuditReader, DepsDep, SchoolPath, YearPath
-from services.common.http import ApiError
+from services.common.http import ApiError, problem
 
 router = APIRouter(
     prefix="/audit/v1/schools/{school}/years/{year}", tags=["journal as of a moment"]
@@ -51,8 +51,12 @@ def _check_range(date_from: dt.date, date_to: dt.date) -> None:
         raise ApiError(422, "invalid_range", "'to' is before 'from'")
 
 
-def _not_found(error: AsOfNotFound) -> ApiError:
-    return ApiError(404, f"{error.what}_not_found", str(error))
+async def not_found(_request: Request, exc: Exception) -> Response:
+    """404 naming what was not recorded by the moment (`class_not_found`, `lesson_not_found`,
+    `pupil_not_found`); registered on the app for `AsOfNotFound`."""
+    if not isinstance(exc, AsOfNotFound):  # pragma: no cover - registered for it only
+        raise exc
+    return problem(404, f"{exc.what}_not_found", str(exc))
 
 
 @router.get(
@@ -73,10 +77,7 @@ async def grid_as_of(
 ) -> ClassGrid:
     _check_range(date_from, date_to)
     query = GridQuery(class_id, subject_id, date_from, date_to)
-    try:
-        return await AsOfJournal(deps.log).class_grid(school, year, query, _moment(at))
-    except AsOfNotFound as error:
-        raise _not_found(error) from None
+    return await AsOfJournal(deps.log).class_grid(school, year, query, _moment(at))
 
 
 @router.get(
@@ -93,10 +94,7 @@ async def lesson_as_of(
     deps: DepsDep,
     at: At = None,
 ) -> LessonDetail:
-    try:
-        return await AsOfJournal(deps.log).lesson(school, year, class_id, lesson_id, _moment(at))
-    except AsOfNotFound as error:
-        raise _not_found(error) from None
+    return await AsOfJournal(deps.log).lesson(school, year, class_id, lesson_id, _moment(at))
 
 
 @router.get(
@@ -116,10 +114,7 @@ async def diary_as_of(
 ) -> PupilDiary:
     _check_range(date_from, date_to)
     query = DiaryQuery(pupil_id, date_from, date_to)
-    try:
-        return await AsOfJournal(deps.log).diary(school, year, query, _moment(at))
-    except AsOfNotFound as error:
-        raise _not_found(error) from None
+    return await AsOfJournal(deps.log).diary(school, year, query, _moment(at))
 
 
 @router.get(
@@ -144,7 +139,4 @@ async def changes_between(
     if later < since:
         raise ApiError(422, "invalid_moments", "'until' is before 'since'")
     query = GridQuery(class_id, subject_id, date_from, date_to)
-    try:
-        return await AsOfJournal(deps.log).changes(school, year, query, since, later)
-    except AsOfNotFound as error:
-        raise _not_found(error) from None
+    return await AsOfJournal(deps.log).changes(school, year, query, since, later)

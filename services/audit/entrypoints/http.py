@@ -12,6 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 
 from services.audit import bootstrap
+from services.audit.application.asof import AsOfNotFound
 from services.audit.entrypoints import asof_routes, history_routes, report_routes, verify_routes
 from services.audit.settings import Settings
 from services.common.http import service_app, service_checks
@@ -29,7 +30,7 @@ def create_app(
     """The FastAPI app; resources are opened in its lifespan, never at import time."""
     config = settings or Settings()  # required fields come from the environment
     configure_logging(json=config.log_json)
-    return service_app(
+    app = service_app(
         title="Audit",
         description=(
             "What the journal said, when, and who changed it: histories, reports, the journal "
@@ -40,6 +41,8 @@ def create_app(
         readiness=readiness,
         routers=ROUTERS,
     )
+    app.add_exception_handler(AsOfNotFound, asof_routes.not_found)
+    return app
 
 
 async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
