@@ -7,6 +7,7 @@ import datetime as dt
 
 from services.common.projector import STUCK_AFTER, ProjectorStatus
 
+
 def _fine() -> ProjectorStatus:
     """A caught-up projector whose last batch was long ago (as of the moment of the call: the
     status compares with the clock, so a time taken at import would age with the suite)."""
