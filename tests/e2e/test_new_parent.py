@@ -10,6 +10,7 @@ the journal changes what the teacher sees.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -37,6 +38,7 @@ CHILD, OTHER_CHILD = PUPILS[0], PUPILS[1]
 ENROLLMENT = f"/enrollment/v1/schools/{SCHOOL}"
 DIARY = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
 AT_ONCE = 2.0  # seconds from a change in enrollment or the journal to the diary's answer
+logger = logging.getLogger(__name__)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -120,7 +122,7 @@ async def test_a_new_parent_sees_their_child_and_nothing_else_until_they_withdra
     async def sees_the_day() -> None:
         assert await _diary_status(diary, day, parent) == 200
 
-    await _within(AT_ONCE, sees_the_day)
+    logger.info("approval -> diary shows the day: %.3f s", await _within(AT_ONCE, sees_the_day))
     me = (await diary.http.get(f"{DIARY}/me", headers=parent)).json()
     assert [g["pupil"] for g in me] == [child]
     week = await diary.http.get(f"{DIARY}/pupils/{child}/weeks/{FIRST_MONDAY}", headers=parent)
@@ -146,7 +148,7 @@ async def test_a_new_parent_sees_their_child_and_nothing_else_until_they_withdra
     async def refused() -> None:
         assert await _diary_status(diary, day, parent) == 403
 
-    await _within(AT_ONCE, refused)
+    logger.info("withdrawal -> diary refuses: %.3f s", await _within(AT_ONCE, refused))
 
     # Who could see the child's marks, and when: the history keeps the ended link.
     history = await enrollment.http.get(
@@ -187,5 +189,5 @@ async def test_staff_uids_see_their_subject_or_their_class_and_follow_assignment
     async def revoked() -> None:
         assert await _diary_status(diary, math_grid, math) == 403
 
-    await _within(AT_ONCE, revoked)
+    logger.info("assignment ended -> diary refuses: %.3f s", await _within(AT_ONCE, revoked))
     assert await _diary_status(diary, math_grid, class_teacher) == 200
