@@ -11,6 +11,8 @@ nothing new: each step answers as a duplicate.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -127,8 +129,27 @@ async def _run(
             group.create_task(worker())
 
 
+@dataclass(frozen=True, slots=True)
+class SchoolDay:
+    """The clock of a day of the term, at noon UTC (the afternoon in Russia's time zones): the
+    demo is recorded as if the school had entered each step on its day, so the monthly check
+    sees the entries on time and the gaps the generator left."""
+
+    day: dt.date
+
+    def now(self) -> dt.datetime:
+        """Noon (UTC) of the day."""
+        return dt.datetime.combine(self.day, dt.time(12), tzinfo=dt.UTC)
+
+    def today(self) -> dt.date:
+        """The day."""
+        return self.day
+
+
 async def _send(deps: Deps, demo: DemoSchool, step: Step, tally: _Tally) -> None:
     meta = Meta(step.command_id, CORRELATION_ID, step.actor, demo.school, demo.year)
+    if step.on is not None:
+        deps = dataclasses.replace(deps, clock=SchoolDay(step.on))
     try:
         outcome = await dispatch(deps, meta, step)
     except DomainError as error:

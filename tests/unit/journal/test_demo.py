@@ -309,3 +309,16 @@ async def test_a_step_the_journal_refuses_is_reported_after_the_rest_is_loaded(s
         await demo_loader.load(deps, demo)
     assert [step for step, _ in refused.value.failures] == [again]
     assert len(deps.store.events) == len(setup)
+
+
+def test_the_term_is_sent_day_by_day_as_a_school_would_enter_it():
+    school = generate(3, pupils_target=60, term_weeks=2)
+    dates = {
+        s.lesson_id: s.command.date for s in school.steps if isinstance(s.command, c.ScheduleLesson)
+    }
+    term = [s for s in school.steps if s.lesson_id and not isinstance(s.command, c.ScheduleLesson)]
+    assert term
+    assert all(s.on is not None and s.on >= dates[s.lesson_id] for s in term)
+    entries = [s for s in term if isinstance(s.command, c.SaveLessonEntries)]
+    assert all(s.on == dates[s.lesson_id] for s in entries)  # entered on the lesson's day
+    assert any(s.on > dates[s.lesson_id] for s in term)  # reasons and corrections come later

@@ -33,7 +33,9 @@ def teacher(staff_id: str) -> Actor:
 class Step:
     """One command as the school would send it: who, to which aggregate, under which id.
 
-    `class_id` is set for class and lesson steps, `lesson_id` for lesson steps.
+    `class_id` is set for class and lesson steps, `lesson_id` for lesson steps. `on` is the
+    school day the step is sent on (the term's steps: the day a teacher enters a lesson, or a
+    reason comes in), None for the set-up before the term.
     """
 
     command_id: str
@@ -42,6 +44,7 @@ class Step:
     command: DemoCommand
     class_id: str | None = None
     lesson_id: str | None = None
+    on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ class StepLog:
     def __init__(self, school: str, year: int) -> None:
         self._prefix = f"demo-{school}-{year}-"
         self.steps: list[Step] = []
+        self.day: dt.date | None = None
+        """The school day the steps added now are sent on (set by the term, day by day)."""
 
     def next_id(self) -> str:
         """The command id the next added step will carry (mark ids derive from it)."""
@@ -87,7 +92,7 @@ class StepLog:
     ) -> str:
         """Append a step under the next command id; answers that id."""
         command_id = self.next_id()
-        self.steps.append(Step(command_id, actor, target, command, class_id, lesson_id))
+        self.steps.append(Step(command_id, actor, target, command, class_id, lesson_id, self.day))
         return command_id
 
     def add_pending(self, pending: Pending) -> str:

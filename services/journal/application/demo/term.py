@@ -67,6 +67,7 @@ class Term:
         for lesson in self.plan.lessons:
             by_day.setdefault(lesson.date, []).append(lesson)
         for day in days:
+            self.log.day = day
             self.send_due(day)
             self._moves(day)
             classes = self.plan.classes
@@ -77,9 +78,13 @@ class Term:
                 self._reasons(day, episode)
 
     def send_due(self, day: dt.date) -> None:
-        """Write the steps decided earlier that are due by the day."""
+        """Write the steps decided earlier that are due by the day (each sent on the later of
+        its due day and the day being written)."""
         while self.later and self.later[0][0] <= day:
-            self.log.add_pending(heapq.heappop(self.later)[2])
+            pending = heapq.heappop(self.later)[2]
+            current = self.log.day
+            self.log.day = pending.due if current is None else max(current, pending.due)
+            self.log.add_pending(pending)
 
     def _defer(self, pending: Pending) -> None:
         heapq.heappush(self.later, (pending.due, next(self._order), pending))
