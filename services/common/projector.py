@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 logger = structlog.get_logger()
+_DRAIN_POLL_SECONDS = 0.01
 
 # NATS failures that pass: a lost or reconnecting connection, a server that did not answer.
 _NATS_TRANSIENT: tuple[type[BaseException], ...] = (
@@ -251,9 +252,21 @@ class Projector:
             ask_server = batch is None or batch.pending == 0
 
     async def drain(self) -> int:
-        """Apply everything up to the stream's last sequence as of now; return the checkpoint."""
-        self._progress.stream_last_seq = await self._source.last_seq()
-        return await self.run_until(self._progress.stream_last_seq)
+        """Apply everything up to the stream's last sequence as of now; return the checkpoint.
+
+        While `run()` goes on in the background, wait for it instead: two loops pulling from one
+        consumer would take batches from each other.
+        """
+        target = self._progress.stream_last_seq = await self._source.last_seq()
+        while self._running:
+            try:
+                # Caught up: nothing delivered to the running loop is still to commit.
+                if self._writer.committed >= target or await self._caught_up():
+                    return self._writer.committed
+            except _RETRYABLE:  # the loop is recreating its consumer: ask again
+                pass
+            await asyncio.sleep(_DRAIN_POLL_SECONDS)
+        return await self.run_until(target)
 
     def status(self) -> ProjectorStatus:
         """A snapshot for health and metrics (no I/O)."""

@@ -153,6 +153,18 @@ async def test_applies_events_in_order_and_moves_the_checkpoint(js, pg_pool, sch
     await projector.close()
 
 
+async def test_drain_while_running_waits_for_the_running_loop(js, pg_pool, schema):
+    projector = make_projector(js, pg_pool, batch_size=10)
+    async with projector.running():
+        for round_ in range(5):
+            seqs = await publish_many(js, 37)
+            # Whatever the background loop has in hand, drain answers once it is committed.
+            assert await projector.drain() == seqs[-1], round_
+            assert await checkpoint(pg_pool) == seqs[-1]
+            applied = await pg_pool.fetchval("SELECT count(*) FROM applied")
+            assert applied == 37 * (round_ + 1)
+
+
 async def test_a_new_runner_resumes_after_the_checkpoint(js, pg_pool, schema):
     await publish_many(js, 30)
     first = make_projector(js, pg_pool)
