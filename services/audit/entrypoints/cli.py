@@ -6,12 +6,11 @@ projection status    checkpoints, the streams' last sequences, dead letters
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import sys
 
 from services.audit import bootstrap
 from services.audit.settings import Settings
+from services.common.projection_cli import projection_main
 
 
 async def rebuild_log(settings: Settings) -> int:
@@ -33,19 +32,14 @@ async def log_status(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
-    parser = argparse.ArgumentParser(
-        prog="audit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    return projection_main(
+        "audit",
+        __doc__,
+        argv,
+        what="the event log of every stream",
+        rebuild=lambda: rebuild_log(Settings()),  # required fields come from the environment
+        status=lambda: log_status(Settings()),
     )
-    groups = parser.add_subparsers(dest="group", required=True)
-    log = groups.add_parser("projection", help="the event log of every stream")
-    log_cmd = log.add_subparsers(dest="cmd", required=True)
-    log_cmd.add_parser("rebuild", help="rebuild from sequence 1 and swap in")
-    log_cmd.add_parser("status", help="checkpoints, stream positions, dead letters")
-    args = parser.parse_args(argv)
-    settings = Settings()  # required fields come from the environment
-    if args.cmd == "rebuild":
-        return asyncio.run(rebuild_log(settings))
-    return asyncio.run(log_status(settings))
 
 
 if __name__ == "__main__":

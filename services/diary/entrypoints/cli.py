@@ -7,10 +7,9 @@ projection status    the projections' checkpoints, the streams' last sequences, 
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import sys
 
+from services.common.projection_cli import projection_main
 from services.diary import bootstrap
 from services.diary.settings import Settings
 
@@ -35,19 +34,14 @@ async def view_status(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
-    parser = argparse.ArgumentParser(
-        prog="diary", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    return projection_main(
+        "diary",
+        __doc__,
+        argv,
+        what="the diary's projections",
+        rebuild=lambda: rebuild_view(Settings()),  # required fields come from the environment
+        status=lambda: view_status(Settings()),
     )
-    groups = parser.add_subparsers(dest="group", required=True)
-    view = groups.add_parser("projection", help="the diary's projections")
-    view_cmd = view.add_subparsers(dest="cmd", required=True)
-    view_cmd.add_parser("rebuild", help="rebuild from sequence 1 and swap in")
-    view_cmd.add_parser("status", help="checkpoint, stream position, dead letters")
-    args = parser.parse_args(argv)
-    settings = Settings()  # required fields come from the environment
-    if args.cmd == "rebuild":
-        return asyncio.run(rebuild_view(settings))
-    return asyncio.run(view_status(settings))
 
 
 if __name__ == "__main__":

@@ -6,10 +6,9 @@ projection status    checkpoints, the streams' last sequences, dead letters
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import sys
 
+from services.common.projection_cli import projection_main
 from services.enrollment import bootstrap
 from services.enrollment.settings import Settings
 
@@ -33,19 +32,14 @@ async def view_status(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
-    parser = argparse.ArgumentParser(
-        prog="enrollment", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    return projection_main(
+        "enrollment",
+        __doc__,
+        argv,
+        what="the read model and the roster copy",
+        rebuild=lambda: rebuild_views(Settings()),  # required fields come from the environment
+        status=lambda: view_status(Settings()),
     )
-    groups = parser.add_subparsers(dest="group", required=True)
-    view = groups.add_parser("projection", help="the read model and the roster copy")
-    view_cmd = view.add_subparsers(dest="cmd", required=True)
-    view_cmd.add_parser("rebuild", help="rebuild from sequence 1 and swap in")
-    view_cmd.add_parser("status", help="checkpoints, stream positions, dead letters")
-    args = parser.parse_args(argv)
-    settings = Settings()  # required fields come from the environment
-    if args.cmd == "rebuild":
-        return asyncio.run(rebuild_views(settings))
-    return asyncio.run(view_status(settings))
 
 
 if __name__ == "__main__":
