@@ -1,11 +1,14 @@
 """The audit service's own facts (stream `AUDIT`): signed daily anchors of the other streams.
 
-A `DailyAnchor` seals one school's events of one stream for one day (the school's local day,
-Europe/Moscow, of each message's JetStream timestamp): how many there were, the first and last
-stream sequence, and a digest over them in stream order. It is signed with the school's Ed25519
-key and names the hash of the previous anchor of the same (school, stream), so the anchors form
-a chain of their own. An auditor holding the public key (`GET /audit/v1/keys`) can recompute
-every digest from a copy of the stream and check every signature with this module alone.
+A `DailyAnchor` seals one school's events of one stream on one day (the school's local day,
+Europe/Moscow, of each message's JetStream timestamp) that no earlier anchor sealed: how many
+there were, the first and last stream sequence, and a digest over them in stream order. Anchors
+are made hourly, so a day usually has several, each continuing the one before (its "day" in
+the field descriptions below is that run of the day's events). It is signed with the school's
+Ed25519 key and names the hash of the previous anchor of the same (school, stream), so the
+anchors form a chain of their own. An auditor holding the public key (`GET /audit/v1/keys`)
+can recompute every digest from a copy of the stream and check every signature with this
+module alone.
 
 What is hashed, exactly (`leaf`, `AnchorDigest`, `signed_bytes`):
 
@@ -40,6 +43,7 @@ ANCHOR_TIMEZONE = "Europe/Moscow"
 Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 StreamName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,31}$")]
 KeyId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200)]
 
 CHAINED_STREAMS = ("JOURNAL", "ENROLLMENT", "PORTAL")
 """Streams whose writers chain every event with `Prev-Hash` (the event store's writers).
@@ -66,8 +70,8 @@ class DailyAnchor(Event):
     )
     key_id: KeyId
     algorithm: Literal["ed25519"] = "ed25519"
-    signature: str = Field(
-        default="", max_length=200, description="base64 Ed25519 signature of the signed bytes"
+    signature: Base64 = Field(
+        default="", description="base64 Ed25519 signature of the signed bytes"
     )
 
 

@@ -41,15 +41,18 @@ from contracts.journal import (
     AbsenceKind,
     AbsenceReason,
     Attachment,
+    ClassLabel,
     MarkValue,
     Period,
     ScaleValue,
     Slot,
     WorkKind,
 )
+from contracts.text import PRINTABLE, Comment, TextRules
 
 Pseudonym = Annotated[str, StringConstraints(pattern=r"^p[0-9a-f]{32}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+LessonText = Annotated[str, TextRules(max_length=2000)]
 BatchKind = Literal["delta", "full"]
 LessonStatus = Literal["scheduled", "held", "cancelled"]
 RecordKind = Literal["school", "class", "lesson", "period-marks"]
@@ -84,7 +87,7 @@ class DiarySubject(Contract):
     """A subject the school teaches."""
 
     subject_id: SubjectId
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, TextRules(max_length=200, min_length=1)]
 
 
 class SchoolRecord(Record):
@@ -129,7 +132,7 @@ class ClassRecord(Record):
     record_kind: ClassVar[RecordKind] = "class"
     class_id: ClassId
     grade: int = Field(ge=1, le=11)
-    label: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    label: ClassLabel
     class_teacher_id: StaffId
     members: tuple[Membership, ...] = ()
     teaching: tuple[Teaching, ...] = ()
@@ -149,7 +152,7 @@ class DiaryMark(Contract):
     value: MarkValue
     work_kind_id: Token
     weight: Annotated[Decimal, Field(gt=0, le=10, max_digits=4, decimal_places=2)]
-    comment: Annotated[str, StringConstraints(max_length=500)] | None = None
+    comment: Comment | None = None
     counts: bool = True
     corrected: bool = False
     corrected_after_close: bool = False
@@ -162,7 +165,7 @@ class DiaryAbsence(Contract):
     kind: AbsenceKind
     minutes_late: int | None = Field(default=None, ge=1, le=90)
     reason: AbsenceReason
-    letter: Annotated[str, StringConstraints(min_length=1, max_length=4)]
+    letter: Annotated[str, StringConstraints(pattern=PRINTABLE, min_length=1, max_length=4)]
 
 
 class LessonRecord(Record):
@@ -178,8 +181,8 @@ class LessonRecord(Record):
     group: Token | None = None
     teacher_id: StaffId = Field(description="the teacher of record (the substitute, if any)")
     status: LessonStatus
-    topic: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    homework: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    topic: LessonText | None = None
+    homework: LessonText | None = None
     homework_due_on: dt.date | None = None
     files: tuple[Attachment, ...] = ()
     marks: tuple[DiaryMark, ...] = ()

@@ -19,10 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
-
 from contracts.base import Event, PupilId, StaffId, Token, Uid
-from contracts.journal import Name, Text
+from contracts.text import Name, Text, TextRules
 
 ApplicationId = Token
 # Who the portal user is to the pupil: a legal representative, or the pupil themselves.
@@ -30,7 +28,7 @@ Relation = Literal["parent", "pupil"]
 # A legal representative's standing (Russian law: a parent, an adoptive parent, a guardian or
 # a trustee); None when the pupil applies for their own UID.
 Kinship = Literal["mother", "father", "adoptive-parent", "guardian", "trustee"]
-Contact = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+Contact = Annotated[str, TextRules(max_length=200, min_length=3, strip=True)]
 # Who asked to end a link.
 Requester = Literal["parent", "pupil", "school"]
 

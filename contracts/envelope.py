@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from contracts.base import Contract, Event, SchoolId
+from contracts.text import PRINTABLE
+
+# The stable wire name of an event: `<bounded context>.<PastTenseName>`.
+EventType = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,31}\.[A-Za-z][A-Za-z0-9]{0,63}$")
+]
+# Ids of callers, requests and causes: opaque, never words, never a control character.
+OpaqueId = Annotated[str, StringConstraints(pattern=PRINTABLE, min_length=1, max_length=128)]
+# A payload's field names (snake_case identifiers of the contract models).
+FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
 
 Role = Literal["admin", "head", "deputy", "teacher", "auditor", "system", "parent", "pupil"]
 
@@ -15,7 +25,7 @@ Role = Literal["admin", "head", "deputy", "teacher", "auditor", "system", "paren
 class Actor(Contract):
     """Who caused an event: a user id and the role they acted in."""
 
-    id: str = Field(min_length=1, max_length=64)
+    id: Annotated[str, StringConstraints(pattern=PRINTABLE, min_length=1, max_length=64)]
     role: Role
 
 
@@ -23,20 +33,20 @@ class EnvelopeMeta(Contract):
     """The envelope without its payload: what every event carries whatever its type."""
 
     event_id: UUID
-    event_type: str
+    event_type: EventType
     schema_version: int = Field(ge=1)
     occurred_at: AwareDatetime
     actor: Actor
     school: SchoolId
     year: int = Field(ge=2000, le=2100)
-    correlation_id: str = Field(min_length=1, max_length=128)
-    causation_id: str = Field(min_length=1, max_length=128)
+    correlation_id: OpaqueId
+    causation_id: OpaqueId
 
 
 class Envelope(EnvelopeMeta):
     """Stream-level metadata around a payload (`data`), serialised as the message body."""
 
-    data: dict[str, Any]
+    data: dict[FieldName, Any]
 
 
 class TypedEnvelope(EnvelopeMeta):
@@ -57,3 +67,5 @@ HEADER_PREV_HASH = "Prev-Hash"
 HEADER_CORRELATION_ID = "Correlation-Id"
 HEADER_MSG_ID = "Nats-Msg-Id"
 HEADER_EXPECTED_LAST_SUBJECT_SEQ = "Nats-Expected-Last-Subject-Sequence"
+# SHA-256 of the request an Idempotency-Key was sent with: a retry must carry the same request.
+HEADER_REQUEST_FINGERPRINT = "Request-Fingerprint"

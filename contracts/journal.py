@@ -19,20 +19,20 @@ from contracts.base import (
     SubjectId,
     Token,
 )
+from contracts.text import PRINTABLE, Comment, FileName, Name, Text, TextRules
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Weight = Annotated[Decimal, Field(gt=0, le=10, max_digits=4, decimal_places=2)]
-MarkValue = Annotated[str, StringConstraints(min_length=1, max_length=8)]
+MarkValue = Annotated[str, StringConstraints(pattern=PRINTABLE, min_length=1, max_length=8)]
+ClassLabel = Annotated[str, TextRules(max_length=8, min_length=1)]
+MediaType = Annotated[str, TextRules(max_length=100, min_length=3)]
+FindingRef = Annotated[str, TextRules(max_length=200, min_length=1)]
 AbsenceKind = Literal["absent", "late"]
 AbsenceReason = Literal["illness", "valid", "unexcused", "unknown"]
 Weekday = Annotated[int, Field(ge=1, le=7)]
 Slot = Annotated[int, Field(ge=1, le=12)]
 # Set on an edit made after its period (or its school year) was closed: such an edit is an
 # explicit correction by an authorised role, flagged in the journal view and in the export.
-CorrectionReason = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)
-]
+CorrectionReason = Annotated[str, TextRules(max_length=2000, min_length=3, strip=True)]
 
 
 # ---------------------------------------------------------------- school configuration
@@ -126,7 +126,7 @@ class ClassOpened(Event):
     event_type = "journal.ClassOpened"
     class_id: ClassId
     grade: int = Field(ge=1, le=11)
-    label: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    label: ClassLabel
     class_teacher_id: StaffId
 
 
@@ -197,9 +197,9 @@ class Attachment(Contract):
     """A homework file: the bytes live in the Object Store under `attachment_id`."""
 
     attachment_id: Token
-    name: Name
+    name: FileName
     size: int = Field(ge=0)
-    media_type: Annotated[str, StringConstraints(min_length=3, max_length=100)]
+    media_type: MediaType
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -211,7 +211,7 @@ class MarkEntry(Contract):
     value: MarkValue
     work_kind_id: Token
     weight: Weight
-    comment: Annotated[str, StringConstraints(max_length=500)] | None = None
+    comment: Comment | None = None
     counts: bool = True
 
 
@@ -300,7 +300,7 @@ class MarkCorrected(Event):
     value: MarkValue
     work_kind_id: Token
     weight: Weight
-    comment: Annotated[str, StringConstraints(max_length=500)] | None = None
+    comment: Comment | None = None
     counts: bool = True
     reason: Text
     correction_reason: CorrectionReason | None = None
@@ -329,7 +329,7 @@ class AbsenceReasonSet(Event):
     event_type = "journal.AbsenceReasonSet"
     pupil_id: PupilId
     reason: AbsenceReason
-    evidence: Annotated[str, StringConstraints(max_length=500)] | None = None
+    evidence: Comment | None = None
     correction_reason: CorrectionReason | None = None
 
 
@@ -438,7 +438,7 @@ RemarkAbout = Literal["lesson", "class_subject", "teacher"]
 class Finding(Contract):
     """One automated finding of a monthly check: what is missing or late, and where."""
 
-    finding_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    finding_id: FindingRef
     kind: FindingKind
     class_id: ClassId
     teacher_id: StaffId
@@ -446,7 +446,7 @@ class Finding(Contract):
     lesson_id: LessonId | None = None
     subject_id: SubjectId | None = None
     pupil_id: PupilId | None = None
-    detail: Annotated[str, StringConstraints(max_length=500)] = ""
+    detail: Annotated[str, TextRules(max_length=500)] = ""
 
 
 class MonthlyCheckOpened(Event):
@@ -473,7 +473,7 @@ class RemarkIssued(Event):
     lesson_id: LessonId | None = None
     class_id: ClassId | None = None
     subject_id: SubjectId | None = None
-    finding_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    finding_id: FindingRef | None = None
 
 
 class RemarkResolved(Event):

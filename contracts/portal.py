@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from contracts.base import ClassId, Contract, Event, SubjectId, Token, Uid
 from contracts.diary import Pseudonym
 from contracts.journal import Attachment
+from contracts.text import TextRules
 
 ThreadId = Token
 MessageId = Token
 ParticipantRole = Literal["teacher", "parent", "pupil"]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-MessageText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
-]
+Title = Annotated[str, TextRules(max_length=200, min_length=1, strip=True)]
+MessageText = Annotated[str, TextRules(max_length=4000, min_length=1, strip=True)]
 MAX_ATTACHMENTS = 5
 """The most files one message may carry (the diary's settings may allow fewer)."""
 

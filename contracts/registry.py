@@ -14,6 +14,7 @@ from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import TypedEnvelope
 from contracts.journal import JOURNAL_EVENTS
 from contracts.portal import PORTAL_EVENTS
+from contracts.text import STORED
 from contracts.upcasters import UPCASTERS, Upcaster
 
 
@@ -61,9 +62,12 @@ class Registry:
         return data
 
     def decode(self, event_type: str, version: int, data: dict[str, Any]) -> Event:
-        """Validate a payload of any known version into the current model."""
+        """Validate a payload of any known version into the current model.
+
+        Under `contracts.text.STORED`: what was stored is read as it was written.
+        """
         model = self.model(event_type)
-        return model.model_validate(self.upcast(event_type, version, data))
+        return model.model_validate(self.upcast(event_type, version, data), context=STORED)
 
     def decode_current(self, body: bytes, event_type: str, version: int) -> TypedEnvelope | None:
         """A whole message body validated in one pass, when it is `event_type` at `version`.
@@ -80,7 +84,7 @@ class Registry:
         try:
             # The validator itself, not `model_validate_json`: this runs for every message.
             envelope: TypedEnvelope = self._typed[event_type].__pydantic_validator__.validate_json(
-                body
+                body, context=STORED
             )
         except ValidationError:
             return None

@@ -39,6 +39,17 @@ BUCKETS: dict[str, str] = {
     PORTAL_FILES_BUCKET: "attachments of messages in the e-diary (portal side)",
 }
 
+# Key-Value bucket of idempotency keys: command id -> fingerprint of the first request sent with
+# it (`services.common.idempotency_ledger`). The services' own history scan recognises a retry
+# only on the aggregate the path names, and JetStream's duplicate window lasts 10 minutes; this
+# bucket remembers every key (history 1) for `IDEMPOTENCY_KEYS_HOURS` (a service setting, at
+# least the 24 hours the API promises), whichever aggregate the body chose.
+IDEMPOTENCY_KEYS_BUCKET = "IDEMPOTENCY_KEYS"
+IDEMPOTENCY_KEYS_HOURS = 48.0
+KEY_VALUE_BUCKETS: dict[str, str] = {
+    IDEMPOTENCY_KEYS_BUCKET: "Idempotency-Key of each command -> its first request's fingerprint",
+}
+
 
 def stream_config(spec: StreamSpec) -> dict[str, object]:
     """The JetStream configuration for a stream, as plain fields for `add_stream`."""

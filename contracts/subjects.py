@@ -95,12 +95,16 @@ def portal(school: str, kind: str, aggregate_id: str) -> str:
     return f"prt.{school}.{kind}.{aggregate_id}"
 
 
-def audit_anchor(school: str, stream: str, day: str) -> str:
-    """`aud.<school>.anchor.<stream-lowercase>-<yyyymmdd>`: one day's anchor of one stream.
+def audit_anchor(school: str, stream: str, day: str, continues_at: int | None = None) -> str:
+    """`aud.<school>.anchor.<stream-lowercase>-<yyyymmdd>[-<seq>]`: an anchor of one stream.
 
-    `day` is the ISO date (`2026-09-01`); one subject per anchor, so it is written once.
+    `day` is the ISO date (`2026-09-01`). A day's first anchor has no `-<seq>`; an anchor that
+    continues a day already anchored (anchors are made hourly) ends with its first sequence,
+    `continues_at`. One subject per anchor, so it is written once.
     """
     token = f"{stream.lower()}-{day.replace('-', '')}"
+    if continues_at is not None:
+        token = f"{token}-{continues_at}"
     _check(school, token)
     return f"aud.{school}.anchor.{token}"
 

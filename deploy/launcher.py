@@ -8,8 +8,9 @@
 3. On the first run only (`--no-demo` skips it): the demo school into the journal, then a full
    export into the e-diary and four demo portal users enrolled (see `launcher_demo`).
 4. A summary with the URLs and development tokens; then it runs until Ctrl-C or SIGTERM
-   (restarting a service that dies: with backoff, at most 5 times in 10 minutes, see
-   `launcher_procs.RestartPolicy`), and stops the services, then the servers it started.
+   (restarting a service that dies or stays unready for 30 s: with backoff, at most 5 times in
+   10 minutes, see `launcher_restart.RestartPolicy`; each service also runs its own watchdog),
+   and stops the services, then the servers it started.
    `--once` stops right after the summary.
 """
 
@@ -43,13 +44,13 @@ from deploy.launcher_pg import ensure_database
 from deploy.launcher_procs import (
     Child,
     LaunchError,
-    Restarter,
     prefix_for,
     say,
     use_color,
     wait_ready,
     write_out,
 )
+from deploy.launcher_restart import Restarter, servers_down
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 60.0
@@ -178,7 +179,9 @@ def run(args: argparse.Namespace) -> int:
             failed = not args.infra_only and not load_demo(args, running, stack)
             show_summary(running, time.monotonic() - started, once=args.once)
             if not args.once:
-                supervise(running.children, running.context.urls)
+                infra = running.context.infra
+                servers = servers_down([("NATS", infra.nats_url), ("PostgreSQL", infra.admin_dsn)])
+                supervise(running.children, running.context.urls, servers)
         except Interrupted:
             say("signal received: stopping")
         finally:
@@ -239,6 +242,7 @@ def service_env(service: Service, context: Context, port: int) -> dict[str, str]
             f"{prefix}_AUTH__DEV_SECRET": context.secret,
             service.port_var: str(port),
             f"{prefix}_LOG_JSON": "false",
+            f"{prefix}_WATCHDOG__ENABLED": "true",  # a stuck or unready process exits
             **service.extras(context),
         }
     )
@@ -321,11 +325,16 @@ def show_summary(running: Running, seconds: float, *, once: bool) -> None:
     say(f"everything is up after {seconds:.1f} s; {then}")
 
 
-def supervise(children: list[Child], urls: Mapping[str, str]) -> None:
-    """Run until a signal. A service (a child with a URL in `urls`) that dies is restarted with
-    backoff, at most `RestartPolicy.limit` times within its window, and reported ready again;
-    any other child (the private nats-server) is reported loudly, once. The others keep running."""
-    restarters = [Restarter(c, f"{urls[c.name]}/readyz") for c in children if c.name in urls]
+def supervise(
+    children: list[Child], urls: Mapping[str, str], servers: Callable[[], str | None]
+) -> None:
+    """Run until a signal. A service (a child with a URL in `urls`) that dies or stays unready
+    is restarted with backoff, at most `RestartPolicy.limit` times within its window (not while
+    `servers` names one that is down), and reported ready again; any other child (the private
+    nats-server) is reported loudly, once. The others keep running."""
+    restarters = [
+        Restarter(c, f"{urls[c.name]}/readyz", servers=servers) for c in children if c.name in urls
+    ]
     others = [c for c in children if c.name not in urls]
     with httpx.Client(timeout=2.0) as client:
         while True:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
+from deploy import launcher_summary as summary
 from deploy.launcher_pg import PrivatePostgres, private_admin_dsn, with_database
 from deploy.launcher_procs import Child, LaunchError, kill_pid_file, prefix_for, say
 
@@ -121,19 +122,17 @@ LOCK_FILE = "launcher.lock"
 STATE_ENTRIES = frozenset(
     {
         "ports.json",
-        "dev-secret",
-        "pseudonym-key",
         "pg",
         "pg-socket",
         "pg.log",
         "nats",
         "nats.pid",
-        "demo-loaded",
-        "demo-exported",
-        "tokens.env",
         LOCK_FILE,
+        summary.TOKENS_FILE,
+        *summary.STATE_FILES,
     }
 )
+"""What the launcher itself writes into its state folder: all that `--reset` may delete."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +159,7 @@ def prepare_state(path: Path, *, reset: bool) -> tuple[Path, IO[str]]:
     if reset:
         unknown = sorted(p.name for p in path.iterdir() if p.name not in STATE_ENTRIES)
         if unknown:
+            lock.close()
             raise LaunchError(f"--reset refuses to delete {path}: it holds {unknown[:5]}")
         _stop_leftovers(path)
         for entry in path.iterdir():

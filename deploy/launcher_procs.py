@@ -19,7 +19,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -226,7 +225,7 @@ def wait_ready(child: Child, url: str, timeout: float) -> None:
                 child.wait_output()
                 msg = f"{child.name} exited with code {child.process.returncode} while starting"
                 raise LaunchError(f"{msg}; its last lines:\n{child.tail()}")
-            last = _probe(client, url) or "200"
+            last = probe(client, url) or "200"
             if last == "200":
                 return
             time.sleep(0.25)
@@ -234,7 +233,7 @@ def wait_ready(child: Child, url: str, timeout: float) -> None:
     raise LaunchError(f"{msg}\n{child.tail()}")
 
 
-def _probe(client: httpx.Client, url: str) -> str | None:
+def probe(client: httpx.Client, url: str) -> str | None:
     """None when `url` answers 200, else a short description of what happened."""
     try:
         response = client.get(url)
@@ -243,100 +242,6 @@ def _probe(client: httpx.Client, url: str) -> str | None:
     if response.status_code == 200:
         return None
     return f"HTTP {response.status_code}: {response.text[:200]}"
-
-
-@dataclass(frozen=True)
-class RestartPolicy:
-    """How often a dead service is restarted: at most `limit` restarts within `window` seconds,
-    the n-th recent one after `first_delay * 2**n` seconds (at most `max_delay`)."""
-
-    limit: int = 5
-    window: float = 600.0
-    first_delay: float = 1.0
-    max_delay: float = 30.0
-    ready_timeout: float = 60.0
-
-    def delay(self, recent: int) -> float:
-        """The wait before the next restart when `recent` restarts happened within the window."""
-        return min(self.first_delay * float(2**recent), self.max_delay)
-
-
-class Restarter:
-    """Watches one service child: when it dies, restarts it (bounded, with backoff) and reports
-    when it answers `GET /readyz` again. `tick` does one step and never blocks for long."""
-
-    def __init__(
-        self,
-        child: Child,
-        ready_url: str,
-        policy: RestartPolicy | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.child = child
-        self.ready_url = ready_url
-        self.policy = policy or RestartPolicy()
-        self.restarts: collections.deque[float] = collections.deque()
-        self.due: float | None = None
-        self.starting_since: float | None = None
-        self.gave_up = False
-        self._clock = clock
-
-    def tick(self, client: httpx.Client) -> None:
-        """Notice a death, restart when the backoff is over, or check readiness after a restart."""
-        now = self._clock()
-        if self.gave_up:
-            return
-        if self.due is not None:
-            if now >= self.due:
-                self._restart(now)
-            return
-        if self.child.process.poll() is not None:
-            self._died(now)
-        elif self.starting_since is not None:
-            self._check_ready(client, now)
-
-    def _recent(self, now: float) -> int:
-        while self.restarts and now - self.restarts[0] >= self.policy.window:
-            self.restarts.popleft()
-        return len(self.restarts)
-
-    def _died(self, now: float) -> None:
-        child, policy = self.child, self.policy
-        child.wait_output()
-        self.starting_since = None
-        recent = self._recent(now)
-        died = f"{child.name} DIED ({child.describe_exit()})"
-        window = f"{policy.window / 60:.0f} min"
-        if recent >= policy.limit:
-            self.gave_up = True
-            then = f"restarted {recent} times within {window}: giving up on it"
-        else:
-            delay = policy.delay(recent)
-            self.due = now + delay
-            nth = f"restart {recent + 1} of {policy.limit} within {window}"
-            then = f"restarting it in {delay:.0f} s ({nth})"
-        say(f"{died}; {then}; the others keep running. Its last lines:\n{child.tail()}", loud=True)
-
-    def _restart(self, now: float) -> None:
-        self.due = None
-        self.restarts.append(now)
-        self.child.restart()
-        self.starting_since = now
-        child = self.child
-        say(f"restarted {child.name} (pid {child.process.pid}); waiting for {self.ready_url}")
-
-    def _check_ready(self, client: httpx.Client, now: float) -> None:
-        assert self.starting_since is not None  # noqa: S101 - only called while starting
-        problem = _probe(client, self.ready_url)
-        if problem is None:
-            seconds = now - self.starting_since
-            self.starting_since = None
-            name = self.child.name
-            say(f"{name} is ready again after {seconds:.1f} s (catching up from its checkpoint)")
-        elif now - self.starting_since > self.policy.ready_timeout:
-            limit = f"{self.policy.ready_timeout:.0f} s"
-            say(f"{self.child.name} not ready after {limit} ({problem}): stopping it", loud=True)
-            self.child.stop()  # the next tick sees it dead and restarts it (bounded)
 
 
 def run_foreground(child: Child, timeout: float | None = None) -> int:

@@ -44,6 +44,13 @@ DIARY_WEEK = "2026-09-15"
 DIARY_PERIOD = "q1"  # the demo's lessons are in the first term; the default is today's period
 MARKER = "demo-loaded"
 EXPORT_MARKER = "demo-exported"
+DEV_SECRET_FILE = "dev-secret"  # noqa: S105 - a file name, not a secret
+SIGNING_KEY_FILE = "audit-signing-key"
+PSEUDONYM_KEY_FILE = "pseudonym-key"
+TOKENS_FILE = "tokens.env"
+STATE_FILES = (MARKER, EXPORT_MARKER, DEV_SECRET_FILE, SIGNING_KEY_FILE, PSEUDONYM_KEY_FILE)
+"""Every file this module writes into the state folder (`--reset` deletes exactly what the
+launcher wrote, so each one must be named here), besides `TOKENS_FILE`."""
 
 
 @dataclass(frozen=True)
@@ -97,21 +104,21 @@ def _secret_file(path: Path, make: Callable[[], str] = lambda: secrets.token_url
 
 def dev_secret(state: Path) -> str:
     """The development signing secret: read from `<state>/dev-secret`, created on first use."""
-    return _secret_file(state / "dev-secret")
+    return _secret_file(state / DEV_SECRET_FILE)
 
 
 def signing_key(state: Path) -> str:
     """The audit's Ed25519 signing key (base64 of a 32-byte seed), `<state>/audit-signing-key`:
     created once; the anchors it signed stay verifiable with its public key."""
     return _secret_file(
-        state / "audit-signing-key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+        state / SIGNING_KEY_FILE, lambda: base64.b64encode(secrets.token_bytes(32)).decode()
     )
 
 
 def pseudonym_key(state: Path) -> str:
     """The exporter's pseudonym key, `<state>/pseudonym-key`: created once and then never
     changed, since every pupil's pseudonym in the e-diary derives from it."""
-    return _secret_file(state / "pseudonym-key")
+    return _secret_file(state / PSEUDONYM_KEY_FILE)
 
 
 async def _stream_messages(url: str, stream: str) -> int:
@@ -246,7 +253,7 @@ def mint_tokens(secret: str, state: Path, teacher: str) -> tuple[list[Token], li
         )
         for u in PORTAL_USERS
     ]
-    path = state / "tokens.env"
+    path = state / TOKENS_FILE
     path.write_text("".join(f"export {t.env_name}={t.value}\n" for t in (*staff, *portal)))
     path.chmod(0o600)
     return staff, portal

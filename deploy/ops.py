@@ -6,8 +6,10 @@
                                               replay a service's projections from sequence 1
   projection status                           every projection's checkpoint and lag
   status                                      streams, consumers, dead letters, last runs
-  audit verify [--stream S] [--subject F]     the streams' hash chains, gaps and signed daily
+  audit verify [--stream S] [--subject F]     the streams' hash chains, gaps and signed
                                               anchors (exit 1: anything wrong)
+  audit anchor [--school S]                   sign and publish the anchors due now (the audit
+                                              service anchors hourly)
   token mint --sub U --role R --school S      a development token
 
 Configuration: the services' variables (JOURNAL_*, DIARY_*, EXPORTER_*); those not set are
@@ -56,12 +58,14 @@ def _projection(args: argparse.Namespace) -> int:
 def _status(_args: argparse.Namespace) -> int:
     from deploy import ops_status  # noqa: PLC0415
 
-    return ops_status.show(ops_env.nats_url(), ops_env.service_databases())
+    return ops_status.show(ops_env.nats_url(), ops_env.projection_databases())
 
 
 def _audit(args: argparse.Namespace) -> int:
     from deploy import ops_audit  # noqa: PLC0415
 
+    if args.command == "anchor":
+        return ops_audit.anchor(ops_env.nats_url(), args.school)
     return ops_audit.verify(ops_env.nats_url(), args.stream, args.subject)
 
 
@@ -123,7 +127,8 @@ def _add_projection(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    verify = _group(commands, "audit", "the event streams' integrity").add_parser(
+    audit = _group(commands, "audit", "the event streams' integrity")
+    verify = audit.add_parser(
         "verify",
         help="recompute every subject's Prev-Hash chain; list broken links (exit 1 if any)",
         description=(
@@ -136,6 +141,17 @@ def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     verify.add_argument("--stream", default="JOURNAL", help="default JOURNAL")
     verify.add_argument("--subject", default=None, help="subject filter, e.g. jrn.2026.s1.>")
     verify.set_defaults(handler=_audit)
+    anchor = audit.add_parser(
+        "anchor",
+        help="sign and publish the anchors of every event not anchored yet, now",
+        description=(
+            "Seal every school's events not anchored yet (today's so far included) in signed"
+            " anchors on the AUDIT stream, as the audit service does every hour. Needs"
+            " AUDIT_SIGNING_KEY. Idempotent: with nothing new, nothing is written."
+        ),
+    )
+    anchor.add_argument("--school", default=None, help="only this school (default: every one)")
+    anchor.set_defaults(handler=_audit)
 
 
 def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

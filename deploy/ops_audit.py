@@ -1,4 +1,5 @@
-"""`ops audit verify`: the audit service's verification of a stream, with a progress bar.
+"""`ops audit verify|anchor`: the audit service's verification of a stream (with a progress
+bar), and its anchoring run on demand.
 
 The work is the audit service's (`services.audit.application.verification.verify`): it walks
 the stream from sequence 1 with an ordered consumer, checks every subject's Prev-Hash chain
@@ -12,7 +13,8 @@ Prev-Hash it records, so the events after a tampered one are checked against it,
 store itself does when it loads an aggregate (`eventstore.decode_stored`). With `--subject`,
 only the chains of the matching subjects are checked (their sequences skip the others', so no
 gaps or anchors can be). Anchors' signatures are checked with the keys of `AUDIT_SIGNING_KEY`
-and `AUDIT_TRUSTED_KEYS` when set.
+and `AUDIT_TRUSTED_KEYS` when set. Events after their school's last anchor are counted: the
+service seals them hourly, `anchor` at once (it needs `AUDIT_SIGNING_KEY`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from services.audit.adapters.stream_walk import integrity_for
-from services.audit.application.anchoring import SigningSettings
+from services.audit.adapters.stream_walk import JetStreamAnchors, integrity_for
+from services.audit.application.anchoring import AnchorRun, SigningSettings, anchor_due
 from services.audit.application.verification import Report, Scope
 from services.audit.application.verification import verify as verify_stream
 from services.common.jetstream import connect
@@ -71,6 +73,7 @@ def report(result: Report, console: Console) -> int:
         console.print(
             f"{stream}: {result.events} events on {result.subjects} subjects, {holds}{anchors}"
         )
+        _not_anchored(result, console)
         return 0
     broken = sum(1 for p in result.problems if p.kind == "broken_link")
     others = result.problem_count - broken
@@ -86,7 +89,16 @@ def report(result: Report, console: Console) -> int:
     if result.problem_count > len(result.problems):
         console.print(f"  … and {result.problem_count - len(result.problems)} more")
     console.print(f"{result.events} events on {result.subjects} subjects checked")
+    _not_anchored(result, console)
     return 1
+
+
+def _not_anchored(result: Report, console: Console) -> None:
+    if result.not_anchored:
+        console.print(
+            f"{result.not_anchored} event(s) after their school's last anchor, sealed at the"
+            " next hourly run (`ops audit anchor` seals them now)"
+        )
 
 
 def verify(url: str, stream: str, subject: str | None) -> int:
@@ -94,3 +106,32 @@ def verify(url: str, stream: str, subject: str | None) -> int:
     console = Console(file=sys.stdout)
     result = asyncio.run(walk(url, stream, subject, Console(stderr=True)))
     return report(result, console)
+
+
+async def _anchor(url: str, school: str | None) -> AnchorRun | None:
+    signer = SigningSettings().signer()
+    if signer is None:
+        return None
+    nc = await connect(url, name="ops-audit-anchor")
+    try:
+        js = nc.jetstream()
+        await JetStreamAnchors(js).prepare()
+        return await anchor_due(integrity_for(js, signer), school=school)
+    finally:
+        await nc.close()
+
+
+def anchor(url: str, school: str | None) -> int:
+    """`audit anchor`: seal every event not anchored yet now; 2 without a signing key."""
+    console = Console(file=sys.stdout)
+    run = asyncio.run(_anchor(url, school))
+    if run is None:
+        Console(stderr=True).print("AUDIT_SIGNING_KEY is not set: nothing can be signed")
+        return 2
+    table = Table(title=f"anchors written: {sum(run.written.values())}")
+    for column in ("subject", "day", "seq", "events"):
+        table.add_column(column, justify="right" if column == "events" else "left")
+    for subject, a in run.anchors:
+        table.add_row(subject, a.day.isoformat(), f"{a.first_seq}..{a.last_seq}", str(a.count))
+    console.print(table)
+    return 0

@@ -74,3 +74,27 @@ def service_databases(environ: Mapping[str, str] | None = None) -> list[ServiceD
         )
         for s in SERVICES
     ]
+
+
+def projection_databases(environ: Mapping[str, str] | None = None) -> list[ServiceDb]:
+    """Every schema in which a service keeps projections, each with its own dead letters: the
+    service's schema (first), then the diary's messages, the exporter's access projection and
+    the enrollment's roster, named as the services' settings name them."""
+    env = os.environ if environ is None else environ
+    found: list[ServiceDb] = []
+    for db in service_databases(env):
+        found.append(db)
+        found.extend(ServiceDb(db.service, db.dsn, schema) for schema in _more_schemas(db, env))
+    return found
+
+
+def _more_schemas(db: ServiceDb, env: Mapping[str, str]) -> list[str]:
+    """The schemas of a service's projections beyond its own (`DiaryPostgres.messages_schema`,
+    exporter `Settings.access_schema`, `EnrollmentPostgres.roster_schema`)."""
+    if db.service == "diary":
+        return [f"{db.schema}_messages"]
+    if db.service == "exporter":
+        return [f"{db.schema}_access"]
+    if db.service == "enrollment":
+        return [env.get("ENROLLMENT_PG__ROSTER_SCHEMA", "enrollment_roster")]
+    return []

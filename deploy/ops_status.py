@@ -24,6 +24,7 @@ from rich.table import Table
 
 from deploy.ops_env import ServiceDb
 from services.common.db import quote_ident
+from services.common.projector_writer import TEXT_REPAIRS_BY_PROJECTION
 
 if TYPE_CHECKING:
     from nats.js import JetStreamContext
@@ -106,6 +107,24 @@ async def dead_letters_table(dbs: Sequence[ServiceDb]) -> Table:
     return table
 
 
+async def text_repairs_table(dbs: Sequence[ServiceDb]) -> Table:
+    """Events applied after their unstorable text (NUL, lone surrogates) became U+FFFD, per
+    service schema and projection (`<schema>.text_repairs`)."""
+    table = Table(title="text repairs")
+    for column in ("service", "schema", "projection", "text repairs"):
+        table.add_column(column, justify="right" if column == "text repairs" else "left")
+    for db in dbs:
+        rows = await _fetch(db, TEXT_REPAIRS_BY_PROJECTION)
+        if isinstance(rows, str):
+            table.add_row(db.service, db.schema, "", rows)
+            continue
+        if not rows:
+            table.add_row(db.service, db.schema, "(all)", "0")
+        for row in rows:
+            table.add_row(db.service, db.schema, str(row[0]), str(row[1]))
+    return table
+
+
 async def runs_table(exporter: ServiceDb) -> Table:
     """The last export run of each kind per school and year."""
     table = Table(title=f"last export runs ({exporter.schema}.runs, UTC)")
@@ -146,6 +165,7 @@ async def collect(url: str, dbs: Sequence[ServiceDb]) -> list[Table]:
         finally:
             await nc.close()
     tables.append(await dead_letters_table(dbs))
+    tables.append(await text_repairs_table(dbs))
     exporter = next(db for db in dbs if db.service == "exporter")
     tables.append(await runs_table(exporter))
     return tables

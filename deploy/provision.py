@@ -3,7 +3,9 @@
 The one-shot `provision` service of `docker-compose.yml` runs it before the services start:
 
 1. JetStream: every stream of `contracts.streams.ALL_STREAMS` (created, or brought back to the
-   configuration in code) and the Object Store buckets of homework files (school and diary side).
+   configuration in code), the Object Store buckets of homework files (school and diary side)
+   and the Key-Value bucket of idempotency keys (created with the default 48 hours; an existing
+   one keeps its max age, which the services own: `<PREFIX>_NATS__IDEMPOTENCY_KEY_HOURS`).
 2. PostgreSQL: one database per service (`journal`, `diary`, `exporter`) on the server of
    `PROVISION_PG__DSN` (an administrator's DSN), each migrated in its own schema exactly as the
    service does at start-up (`services.common.db.migrate`, projector tables first).
@@ -27,15 +29,19 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import nats
+from nats.js.errors import BucketNotFoundError
 
-from contracts.streams import ALL_STREAMS, BUCKETS
+from contracts.streams import ALL_STREAMS, BUCKETS, IDEMPOTENCY_KEYS_BUCKET, IDEMPOTENCY_KEYS_HOURS
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
-from services.common.jetstream import ensure_stream, open_bucket
+from services.common.jetstream import ensure_stream, open_bucket, open_key_value
+
+if TYPE_CHECKING:
+    from nats.js import JetStreamContext
 
 T = TypeVar("T")
 DEFAULT_WAIT_SECONDS = 120.0
@@ -97,6 +103,17 @@ async def retrying(what: str, attempt: Callable[[], Awaitable[T]], deadline: flo
             await asyncio.sleep(RETRY_PAUSE_SECONDS)
 
 
+async def ensure_key_ledger(js: JetStreamContext) -> None:
+    """The bucket of idempotency keys with the default max age, unless it exists: its max age
+    is the services' setting, which a deployment may have changed (resetting it here would
+    drop keys the services promise to keep)."""
+    try:
+        await js.key_value(IDEMPOTENCY_KEYS_BUCKET)
+    except BucketNotFoundError:
+        max_age = IDEMPOTENCY_KEYS_HOURS * 3600
+        await open_key_value(js, IDEMPOTENCY_KEYS_BUCKET, max_age_seconds=max_age)
+
+
 async def provision_nats(url: str, deadline: float) -> None:
     """Every stream and bucket, once NATS (with JetStream) answers."""
 
@@ -110,6 +127,8 @@ async def provision_nats(url: str, deadline: float) -> None:
             for bucket in BUCKETS:
                 await open_bucket(js, bucket)
                 say(f"Object Store bucket {bucket} ready")
+            await ensure_key_ledger(js)
+            say(f"Key-Value bucket {IDEMPOTENCY_KEYS_BUCKET} ready")
         finally:
             await nc.close()
 

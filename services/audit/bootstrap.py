@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +31,12 @@ from services.audit.application.anchoring import SigningSettings, run_anchoring
 from services.audit.application.ports import Deps
 from services.audit.application.verification import Integrity
 from services.audit.settings import Settings
-from services.common.db import PROJECTOR_MIGRATIONS, Pool, create_pool, migrate, quote_ident
+from services.common.db import PROJECTOR_MIGRATIONS, Pool, create_pool, migrate
 from services.common.db import swap_schema as swap
-from services.common.jetstream import connect
+from services.common.jetstream import close as close_nats
+from services.common.jetstream import connect, jetstream
 from services.common.projector import Projector, RebuildResult
+from services.common.scratch import drop_stale_schemas, scratch_schema
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -93,11 +94,16 @@ async def build(
     even their configuration. A projector whose stream does not exist yet retries until it does.
     `signing` (default: read from the `AUDIT_*` environment) is the anchors' key.
     """
-    nc = await connect(settings.nats.url, name="audit")
-    js = nc.jetstream()
-    pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
+    nc = await connect(settings.nats.url, name="audit", settings=settings.nats)
+    js = jetstream(nc, settings.nats)
+    pool = await create_pool(
+        settings.pg.dsn,
+        settings.pg.schema_name,
+        connect_timeout=settings.pg.connect_timeout_seconds,
+    )
     try:
         await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+        await drop_stale_schemas(pool, settings.pg.schema_name)  # an interrupted rebuild left
         signing = signing or SigningSettings()
         integrity = integrity_for(js, signing.signer(), signing.trusted_keys)
         deps = Deps(log=PgEventLog(pool), timezone=settings.timezone, integrity=integrity)
@@ -109,15 +115,16 @@ async def build(
             yield Runtime(deps, nc, js, pool, projectors, running)
     finally:
         await pool.close()
-        await nc.drain()
+        await close_nats(nc)
 
 
 @contextlib.asynccontextmanager
 async def _anchoring(
     integrity: Integrity, signing: SigningSettings, enabled: bool
 ) -> AsyncIterator[None]:
-    """The daily anchoring loop in the background for the block (when enabled)."""
-    task = asyncio.create_task(run_anchoring(integrity, at=signing.anchor_at)) if enabled else None
+    """The anchoring loop (hourly by default) in the background for the block (when enabled)."""
+    run = run_anchoring(integrity, every=signing.anchor_every) if enabled else None
+    task = asyncio.create_task(run) if run is not None else None
     try:
         yield
     finally:
@@ -134,17 +141,13 @@ async def rebuild_log(runtime: Runtime, schema: str) -> list[RebuildResult]:
     the swap; the live runners notice the moved checkpoints and resync.
     """
     live = schema
-    fresh = f"{live}_rebuild_{secrets.token_hex(4)}"
-    try:
+    await drop_stale_schemas(runtime.pool, live)  # what an interrupted rebuild left
+    async with scratch_schema(runtime.pool, live, "rebuild") as fresh:
         results = [
             await projector.rebuild_into(fresh, PROJECTOR_MIGRATIONS, MIGRATIONS)
             for projector in runtime.projectors
         ]
         await swap(runtime.pool, live=live, fresh=fresh)
-    except BaseException:
-        async with runtime.pool.acquire() as conn:
-            await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(fresh)} CASCADE")
-        raise
     return [
         RebuildResult(live, r.last_seq, r.events_applied, r.dead_letters, r.seconds)
         for r in results

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.common.settings import AuthSettings, HttpSettings, NatsSettings, PostgresSettings
+from services.common.settings import (
+    AuthSettings,
+    HttpSettings,
+    NatsSettings,
+    PostgresSettings,
+    WatchdogSettings,
+)
 
 
 class AuditPostgres(PostgresSettings):
@@ -27,6 +33,7 @@ class Settings(BaseSettings):
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8005)
     log_json: bool = True
+    watchdog: WatchdogSettings = WatchdogSettings()
     timezone: str = "Europe/Moscow"
     run_projector: bool = Field(
         default=True,

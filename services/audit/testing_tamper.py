@@ -122,6 +122,7 @@ class InMemoryAnchors:
 
     def __init__(self) -> None:
         self.written: list[DailyAnchor] = []
+        self.subjects: list[str] = []
         self.prepared = False
 
     async def prepare(self) -> None:
@@ -132,11 +133,11 @@ class InMemoryAnchors:
         """The anchors written (of the school)."""
         return [a for a in self.written if school in (None, a.school)]
 
-    async def publish(self, anchor: DailyAnchor) -> bool:
-        """Append unless an anchor of the same school, stream and day is there."""
-        key = (anchor.school, anchor.stream, anchor.day)
-        if any((a.school, a.stream, a.day) == key for a in self.written):
+    async def publish(self, anchor: DailyAnchor, subject: str) -> bool:
+        """Append unless an anchor was written on `subject` already."""
+        if subject in self.subjects:
             return False
+        self.subjects.append(subject)
         self.written.append(anchor)
         return True
 

@@ -1,9 +1,12 @@
 """Bearer-token authentication and the role and school checks every service enforces.
 
 Tokens are JWTs with the claims `sub` (user id), `roles`, `school`, optional `uid` (portal UID),
-`exp`, `iat`, `iss`, `aud` and `jti`. In development they are HS256-signed with a shared secret
-(`DevTokenIssuer` mints them); in production they are verified against the public keys of a JSON
-Web Key Set file (RS256 or ES256, chosen by the token's `kid`).
+`exp`, `iat`, `iss`, `aud` and `jti`. A token may live (`exp` - `iat`, or `exp` - now without
+`iat`) at most `AuthSettings.max_staff_token_hours`, or `max_portal_token_days` with a `uid`:
+a stolen token that never expires is refused however well it is signed. In development tokens
+are HS256-signed with a shared secret (`DevTokenIssuer` mints them); in production they are
+verified against the public keys of a JSON Web Key Set file (RS256 or ES256, chosen by the
+token's `kid`).
 
 A refusal is an `AuthError` with a machine-readable `reason`; `services.common.http` turns it into
 a problem+json response (401 for authentication, 403 for authorisation).
@@ -120,11 +123,25 @@ class TokenVerifier:
                 audience=settings.audience,
                 issuer=settings.issuer,
                 leeway=settings.leeway_seconds,
-                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+                options={"require": ["exp", "iss", "aud", "sub"]},
             )
         except jwt.PyJWTError as error:
             raise _auth_error(error) from error
+        self._check_lifetime(claims)
         return principal_from_claims(claims), float(claims["exp"])
+
+    def _check_lifetime(self, claims: Mapping[str, Any]) -> None:
+        """Refuse (401 `token_lifetime_too_long`) a token meant to live longer than allowed.
+        PyJWT has checked that `exp` and `iat` are numbers and `iat` is not in the future."""
+        settings = self._settings
+        portal = claims.get("uid") is not None
+        hours = settings.max_portal_token_days * 24 if portal else settings.max_staff_token_hours
+        issued = claims.get("iat")
+        start = float(issued) if isinstance(issued, int | float) else time.time()
+        if float(claims["exp"]) - start > hours * 3600 + settings.leeway_seconds:
+            who = "portal" if portal else "staff"
+            detail = f"{who} tokens may live at most {hours:g} hours"
+            raise AuthError("token_lifetime_too_long", 401, detail)
 
     def _key_for(self, token: str) -> tuple[str | jwt.PyJWK, str]:
         """The key and algorithm that must have signed `token`."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
 
@@ -27,6 +28,31 @@ Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProx
 """A connection of its own or one acquired from a pool: both are used the same way."""
 
 
+BACKGROUND_ACQUIRE_SECONDS = 30.0
+ACQUIRE_TIMEOUT: ContextVar[float] = ContextVar(
+    "acquire_timeout", default=BACKGROUND_ACQUIRE_SECONDS
+)
+"""How long `pool.acquire()` waits for a connection (when the caller names no timeout).
+
+Long for projectors and batch work, which would rather wait than fail; the HTTP middleware
+(`services.common.limits`) sets it short for the request it serves, so that a request meeting a
+PostgreSQL outage or an exhausted pool answers 503 at once instead of queueing."""
+
+
+class _BoundedPool(asyncpg.Pool):
+    """An asyncpg pool whose `acquire()` never waits without a bound (`ACQUIRE_TIMEOUT`).
+
+    asyncpg has no pool-wide acquire timeout, and every adapter calls `pool.acquire()`; the
+    pool's class is swapped for this one (same layout: no slots of its own) instead.
+    """
+
+    __slots__ = ()
+
+    def acquire(self, *, timeout: float | None = None) -> Any:  # noqa: ANN401 - asyncpg's type
+        """The connection context of asyncpg, with the default timeout filled in."""
+        return super().acquire(timeout=ACQUIRE_TIMEOUT.get() if timeout is None else timeout)
+
+
 def quote_ident(name: str) -> str:
     """A schema or table name checked against a conservative pattern and double-quoted."""
     if not _IDENTIFIER.match(name):
@@ -35,14 +61,28 @@ def quote_ident(name: str) -> str:
     return f'"{name}"'
 
 
-async def create_pool(dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10) -> Pool:
-    """A pool whose connections resolve unqualified names in `schema` (and nowhere else)."""
+async def create_pool(
+    dsn: str,
+    schema: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    connect_timeout: float = 5.0,
+) -> Pool:
+    """A pool whose connections resolve unqualified names in `schema` (and nowhere else).
+
+    Connections lost when PostgreSQL restarts are replaced on the next acquire (asyncpg opens
+    a new one for a closed holder); `connect_timeout` bounds how long that may take, and
+    acquiring waits at most `ACQUIRE_TIMEOUT`.
+    """
     pool = await asyncpg.create_pool(
         dsn,
         min_size=min_size,
         max_size=max_size,
+        timeout=connect_timeout,
         server_settings={"search_path": quote_ident(schema)},
     )
+    pool.__class__ = _BoundedPool
     return pool
 
 

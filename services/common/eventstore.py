@@ -18,6 +18,7 @@ from contracts import envelope as hdr
 from contracts.chain import GENESIS_HASH, event_hash
 from contracts.envelope import Envelope
 from services.common import metrics
+from services.common.text_repair import repair_body
 
 if TYPE_CHECKING:
     from nats.js import JetStreamContext
@@ -35,7 +36,8 @@ class Version:
 
 @dataclass(frozen=True, slots=True)
 class StoredEvent:
-    """One event as stored: its position, envelope, chain hash and command id."""
+    """One event as stored: its position, envelope, chain hash and command id, and the
+    fingerprint of the request that sent it under an Idempotency-Key ("" without one)."""
 
     subject: str
     seq: int
@@ -44,6 +46,7 @@ class StoredEvent:
     prev_hash: str
     msg_id: str
     recorded_at: dt.datetime
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +60,13 @@ class Loaded:
 
 @dataclass(frozen=True, slots=True)
 class Appended:
-    """The outcome of an append; `duplicate` when the command had been recorded already."""
+    """The outcome of an append; `duplicate` when the command had been recorded already, then
+    with the `fingerprint` the recorded event carries (the first request's)."""
 
     subject: str
     seq: int
     duplicate: bool = False
+    fingerprint: str = ""
 
 
 class ConcurrencyConflict(Exception):
@@ -85,9 +90,16 @@ class EventStore(Protocol):
         ...
 
     async def append(
-        self, subject: str, envelope: Envelope, *, expected: Version, msg_id: str
+        self,
+        subject: str,
+        envelope: Envelope,
+        *,
+        expected: Version,
+        msg_id: str,
+        fingerprint: str = "",
     ) -> Appended:
-        """Append one event if the subject is still at `expected`; idempotent per `msg_id`."""
+        """Append one event if the subject is still at `expected`; idempotent per `msg_id`.
+        `fingerprint` (of the request, see `services.common.idempotency`) is kept beside it."""
         ...
 
 
@@ -96,9 +108,11 @@ def encode(envelope: Envelope) -> bytes:
     return envelope.model_dump_json().encode()
 
 
-def headers_for(envelope: Envelope, *, expected: Version, msg_id: str) -> dict[str, str]:
+def headers_for(
+    envelope: Envelope, *, expected: Version, msg_id: str, fingerprint: str = ""
+) -> dict[str, str]:
     """Headers of an appended event; the concurrency check comes first."""
-    return {
+    headers = {
         hdr.HEADER_EXPECTED_LAST_SUBJECT_SEQ: str(expected.seq),
         hdr.HEADER_MSG_ID: msg_id,
         hdr.HEADER_EVENT_TYPE: envelope.event_type,
@@ -106,6 +120,9 @@ def headers_for(envelope: Envelope, *, expected: Version, msg_id: str) -> dict[s
         hdr.HEADER_PREV_HASH: expected.hash,
         hdr.HEADER_CORRELATION_ID: envelope.correlation_id,
     }
+    if fingerprint:
+        headers[hdr.HEADER_REQUEST_FINGERPRINT] = fingerprint
+    return headers
 
 
 class InMemoryEventStore:
@@ -122,11 +139,18 @@ class InMemoryEventStore:
         return Loaded(subject, events, version)
 
     async def append(
-        self, subject: str, envelope: Envelope, *, expected: Version, msg_id: str
+        self,
+        subject: str,
+        envelope: Envelope,
+        *,
+        expected: Version,
+        msg_id: str,
+        fingerprint: str = "",
     ) -> Appended:
         """Append one event if the subject is still at `expected`; idempotent per `msg_id`."""
         if msg_id in self._msg_ids:
-            return Appended(subject, self._msg_ids[msg_id], duplicate=True)
+            first = self.events[self._msg_ids[msg_id] - 1]
+            return Appended(subject, first.seq, duplicate=True, fingerprint=first.fingerprint)
         current = (await self.load(subject)).version
         if current.seq != expected.seq:
             raise ConcurrencyConflict(subject, expected.seq)
@@ -141,6 +165,7 @@ class InMemoryEventStore:
                 prev_hash=current.hash,
                 msg_id=msg_id,
                 recorded_at=dt.datetime.now(dt.UTC),
+                fingerprint=fingerprint,
             )
         )
         self._msg_ids[msg_id] = seq
@@ -177,13 +202,19 @@ class JetStreamEventStore:
         return loaded
 
     async def append(
-        self, subject: str, envelope: Envelope, *, expected: Version, msg_id: str
+        self,
+        subject: str,
+        envelope: Envelope,
+        *,
+        expected: Version,
+        msg_id: str,
+        fingerprint: str = "",
     ) -> Appended:
         """Append one event if the subject is still at `expected`; idempotent per `msg_id`."""
         from nats.js.errors import APIError  # noqa: PLC0415 - keeps the module importable bare
 
         body = encode(envelope)
-        headers = headers_for(envelope, expected=expected, msg_id=msg_id)
+        headers = headers_for(envelope, expected=expected, msg_id=msg_id, fingerprint=fingerprint)
         try:
             ack = await self._js.publish(subject, body, stream=self._stream, headers=headers)
         except APIError as error:
@@ -193,11 +224,13 @@ class JetStreamEventStore:
             recorded = await self._find_msg_id(subject, after=expected.seq, msg_id=msg_id)
             if recorded is None:
                 raise ConcurrencyConflict(subject, expected.seq) from error
-            return Appended(subject, recorded, duplicate=True)
-        if ack.duplicate:
+            return Appended(subject, recorded.seq, True, recorded.fingerprint)
+        if ack.duplicate:  # within the duplicate window, possibly on another subject
             self._cache.pop(subject, None)
-            return Appended(subject, ack.seq, duplicate=True)
-        self._extend_cache(subject, envelope, body, expected=expected, seq=ack.seq, msg_id=msg_id)
+            first = await self._js.get_msg(self._stream, seq=ack.seq, direct=True)
+            fingerprint = (first.headers or {}).get(hdr.HEADER_REQUEST_FINGERPRINT, "")
+            return Appended(subject, ack.seq, True, fingerprint)
+        self._extend_cache(subject, envelope, body, expected=expected, seq=ack.seq, headers=headers)
         metrics.instruments().events_appended.labels(self._stream, envelope.event_type).inc()
         return Appended(subject, ack.seq)
 
@@ -214,11 +247,11 @@ class JetStreamEventStore:
             raw.subject or subject, raw.seq or 0, raw.data or b"", raw.headers or {}, raw.time
         )
 
-    async def _find_msg_id(self, subject: str, *, after: int, msg_id: str) -> int | None:
+    async def _find_msg_id(self, subject: str, *, after: int, msg_id: str) -> StoredEvent | None:
         seq = after
         while (stored := await self._next(subject, after=seq)) is not None:
             if stored.msg_id == msg_id:
-                return stored.seq
+                return stored
             seq = stored.seq
         return None
 
@@ -230,7 +263,7 @@ class JetStreamEventStore:
         *,
         expected: Version,
         seq: int,
-        msg_id: str,
+        headers: dict[str, str],
     ) -> None:
         cached = self._cache.get(subject)
         if cached is None or cached.version != expected:
@@ -241,8 +274,9 @@ class JetStreamEventStore:
             envelope=envelope,
             hash=event_hash(expected.hash, subject, envelope.event_type, body),
             prev_hash=expected.hash,
-            msg_id=msg_id,
+            msg_id=headers[hdr.HEADER_MSG_ID],
             recorded_at=dt.datetime.now(dt.UTC),
+            fingerprint=headers.get(hdr.HEADER_REQUEST_FINGERPRINT, ""),
         )
         self._remember(Loaded(subject, (*cached.events, stored), Version(seq, stored.hash)))
 
@@ -271,13 +305,19 @@ def decode_stored(
         prev_hash=prev_hash,
         msg_id=headers.get(hdr.HEADER_MSG_ID, ""),
         recorded_at=recorded_at or dt.datetime.now(dt.UTC),
+        fingerprint=headers.get(hdr.HEADER_REQUEST_FINGERPRINT, ""),
     )
 
 
 def read_envelope(subject: str, seq: int, body: bytes) -> Envelope:
-    """The envelope of a stream message's body; `CorruptEvent` if it is not one."""
+    """The envelope of a stream message's body; `CorruptEvent` if it is not one.
+
+    Text PostgreSQL cannot store is replaced first (`text_repair`): such an event was accepted
+    before the contracts refused it, and must still load (an aggregate, a projection).
+    """
+    repaired = repair_body(body)
     try:
-        return Envelope.model_validate_json(body)
+        return Envelope.model_validate_json(body if repaired is None else repaired.body)
     except ValueError as error:
         msg = f"{subject}#{seq} is not an envelope: {error}"
         raise CorruptEvent(msg) from error

@@ -1,13 +1,15 @@
 """FastAPI pieces every service uses: problem+json errors, correlation ids, health and metrics.
 
-Errors are RFC 9457 problem details (`application/problem+json`):
+Errors are RFC 9457 problem details (`application/problem+json`, `services.common.problems`):
 `{"type": "urn:problem:<reason>", "title": ..., "status": ..., "reason": ..., "detail": ...}`
 where `reason` is machine-readable snake_case; extra members (e.g. `errors`) may follow.
+A dependency outage is a 503 with `Retry-After` (`services.common.outage`), request bodies and
+durations are bounded (`services.common.limits`), and a process that cannot serve exits
+(`services.common.watchdog`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 import time
@@ -21,22 +23,49 @@ from typing import Any, Final
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from nats.aio.client import Client
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common import metrics
+from services.common import metrics, text_problems
 from services.common.auth import AuthError, TokenVerifier
-from services.common.db import Pool
 from services.common.eventstore import ConcurrencyConflict
-from services.common.projector import Projector
-from services.common.settings import AuthSettings
+from services.common.health import (
+    READINESS_TIMEOUT_SECONDS,
+    ReadinessChecks,
+    health_router,
+    is_ready,
+    service_checks,
+)
+from services.common.limits import BodyTooLarge, RequestLimits, RequestLimitsMiddleware
+from services.common.outage import (
+    HANDLED,
+    RETRY_AFTER_SECONDS,
+    outage_of,
+    outage_response,
+    summary,
+)
+from services.common.outage import handle as _outage_error
+from services.common.problems import PROBLEM_MEDIA_TYPE, problem
+from services.common.settings import AuthSettings, WatchdogSettings
+from services.common.watchdog import watching
 
-PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
+__all__ = [
+    "PROBLEM_MEDIA_TYPE",
+    "READINESS_TIMEOUT_SECONDS",
+    "ApiError",
+    "CorrelationIdMiddleware",
+    "ReadinessChecks",
+    "correlation_id",
+    "health_router",
+    "install_error_handlers",
+    "problem",
+    "service_app",
+    "service_checks",
+    "snake_case",
+]
+
 CORRELATION_HEADER: Final = "X-Correlation-Id"
-READINESS_TIMEOUT_SECONDS: Final = 5.0
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -44,32 +73,10 @@ _UNMATCHED_ROUTE = "<unmatched>"
 
 _log = structlog.get_logger(__name__)
 
-ReadinessChecks = Callable[[], Awaitable[dict[str, bool | str]]]
-
 
 def snake_case(name: str) -> str:
     """`MarkNotOnScale` -> `mark_not_on_scale` (the machine-readable reason of an error class)."""
     return _CAMEL_BOUNDARY.sub("_", name).lower()
-
-
-def problem(
-    status: int,
-    reason: str,
-    detail: str,
-    *,
-    headers: Mapping[str, str] | None = None,
-    **extra: object,
-) -> JSONResponse:
-    """An RFC 9457 problem+json response; `extra` adds members (e.g. `errors`)."""
-    body = {
-        "type": f"urn:problem:{reason}",
-        "title": reason.replace("_", " ").capitalize(),
-        "status": status,
-        "reason": reason,
-        "detail": detail,
-        **extra,
-    }
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def correlation_id() -> str:
@@ -100,14 +107,18 @@ async def _api_error(_request: Request, exc: Exception) -> Response:
 
 
 def install_error_handlers(app: FastAPI, domain_statuses: Mapping[type[Exception], int]) -> None:
-    """Map errors to problem+json: auth, validation, HTTP, domain categories, conflicts, 500."""
+    """Map errors to problem+json: auth, validation, HTTP, domain categories, conflicts,
+    outages (503), unreadable histories, 500."""
     for exc_type, status in domain_statuses.items():
         app.add_exception_handler(exc_type, _domain_handler(status))
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(BodyTooLarge, _body_too_large)
     app.add_exception_handler(ConcurrencyConflict, _concurrency_conflict)
+    for exc_type in HANDLED:
+        app.add_exception_handler(exc_type, _outage_error)
     app.add_exception_handler(Exception, _internal_error)
 
 
@@ -132,12 +143,14 @@ async def _auth_error(_request: Request, exc: Exception) -> Response:
 
 
 async def _validation_error(_request: Request, exc: Exception) -> Response:
-    """422 `invalid_request` listing what is wrong, without echoing the submitted values."""
+    """422 `invalid_request` (or `invalid_text`: `services.common.text_problems`) listing what
+    is wrong, without echoing the submitted values."""
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    reason, detail = text_problems.reason_and_detail(errors)
     return problem(
         422,
-        "invalid_request",
-        f"the request does not match the API ({len(errors)} error(s))",
+        reason,
+        detail,
         errors=[_without_input(error) for error in errors],
     )
 
@@ -155,7 +168,10 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
     if not isinstance(exc, StarletteHTTPException):  # pragma: no cover - registered for it only
         raise exc
     reason = _status_reason(exc.status_code)
-    return problem(exc.status_code, reason, str(exc.detail), headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 503:  # every 503 tells the client when to try again
+        headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
+    return problem(exc.status_code, reason, str(exc.detail), headers=headers)
 
 
 def _status_reason(status: int) -> str:
@@ -167,13 +183,24 @@ def _status_reason(status: int) -> str:
     return re.sub(r"[^a-z0-9]+", "_", phrase.lower()).strip("_")
 
 
+async def _body_too_large(_request: Request, exc: Exception) -> Response:
+    """413 `body_too_large`: the streamed body passed the route's limit while being read."""
+    if not isinstance(exc, BodyTooLarge):  # pragma: no cover - registered for it only
+        raise exc
+    return problem(413, exc.reason, f"the request body is larger than {exc.limit} bytes")
+
+
 async def _concurrency_conflict(_request: Request, exc: Exception) -> Response:
     """409: another writer got there first; the client may retry."""
     return problem(409, "concurrency_conflict", str(exc))
 
 
 async def _internal_error(_request: Request, exc: Exception) -> Response:
-    """500 without internals in the body; the traceback goes to the log."""
+    """500 without internals in the body; the traceback goes to the log (503 for an outage
+    that reached here without the middleware)."""
+    outage = outage_of(exc)
+    if outage is not None:
+        return outage_response(outage, exc)
     _log.error("unhandled_exception", exc_info=exc)
     return _internal_error_response()
 
@@ -230,6 +257,11 @@ class CorrelationIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception as exc:
+            outage = None if exchange.started else outage_of(exc)
+            if outage is not None:  # an outage met outside the handlers: still a 503
+                await outage_response(outage, exc)(scope, receive, send_with_id)
+                _finish(scope, exchange, started_at, None)
+                return
             _finish(scope, exchange, started_at, exc)
             if exchange.started:
                 raise
@@ -257,69 +289,18 @@ def _finish(scope: Scope, exchange: _Exchange, started_at: float, exc: Exception
         method=scope["method"], route=route, status=str(status)
     ).observe(seconds)
     fields = {"route": route, "status": status, "duration_ms": round(seconds * 1000, 1)}
-    if exc is not None:
+    if exc is not None and exchange.started:  # cut mid-response: no traceback to chase
+        _log.error("http_request", **fields, error=summary(exc))
+    elif exc is not None:
         _log.error("http_request", **fields, exc_info=exc)
-    elif route in _QUIET_ROUTES and status < 400:
+    elif route in _QUIET_ROUTES and (status < 400 or status == 503):
         _log.debug("http_request", **fields)
+    elif status == 503:  # an outage: expected, one line per request (repeats are thinned)
+        _log.warning("http_request", **fields)
     elif status >= 500:
         _log.error("http_request", **fields)
     else:
         _log.info("http_request", **fields)
-
-
-async def service_checks(
-    nats: Client, pool: Pool, projector: Projector | None = None
-) -> dict[str, bool | str]:
-    """What `/readyz` checks in every service: NATS connected, PostgreSQL answering and, where
-    the process runs one, its projector healthy."""
-    checks: dict[str, bool | str] = {"nats": nats.is_connected}
-    try:
-        async with pool.acquire() as conn:
-            checks["postgres"] = await conn.fetchval("SELECT true") is True
-    except OSError as error:
-        checks["postgres"] = str(error)
-    if projector is not None:
-        checks["projector"] = projector.status().healthy
-    return checks
-
-
-def health_router(
-    readiness_checks: ReadinessChecks, *, timeout_seconds: float = READINESS_TIMEOUT_SECONDS
-) -> APIRouter:
-    """GET /healthz (alive), GET /readyz (every check True, else 503), GET /metrics."""
-    router = APIRouter(tags=["operations"])
-
-    @router.get("/healthz", summary="The process is alive")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @router.get("/readyz", summary="The process can serve: every dependency is reachable")
-    async def readyz() -> JSONResponse:
-        checks = await _run_checks(readiness_checks, timeout_seconds)
-        ready = all(value is True for value in checks.values())
-        body = {"status": "ready" if ready else "not_ready", "checks": checks}
-        return JSONResponse(body, status_code=200 if ready else 503)
-
-    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-    async def prometheus_metrics() -> Response:
-        payload, content_type = metrics.render()
-        return Response(content=payload, headers={"Content-Type": content_type})
-
-    return router
-
-
-async def _run_checks(
-    readiness_checks: ReadinessChecks, limit_seconds: float
-) -> dict[str, bool | str]:
-    """The readiness results; a check that raises or hangs makes the service not ready."""
-    try:
-        async with asyncio.timeout(limit_seconds):
-            return await readiness_checks()
-    except TimeoutError:
-        return {"readiness": f"timed out after {limit_seconds} s"}
-    except Exception as exc:
-        _log.warning("readiness_check_failed", exc_info=exc)
-        return {"readiness": f"failed: {type(exc).__name__}"}
 
 
 def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-only
@@ -331,10 +312,13 @@ def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-
     readiness: Callable[[Any], Awaitable[dict[str, bool | str]]],
     routers: Sequence[APIRouter],
     domain_statuses: Mapping[type[Exception], int] | None = None,
+    limits: RequestLimits | None = None,
+    watchdog: WatchdogSettings | None = None,
 ) -> FastAPI:
     """The FastAPI app every service builds the same way: the runtime opened in the lifespan
     (never at import; `app.state.runtime`, and its `deps` as `app.state.deps`), bearer tokens,
-    correlation ids, problem+json errors, the service's routers, health and metrics.
+    correlation ids, request limits, problem+json errors, the service's routers, health and
+    metrics, and (when enabled) the watchdog.
 
     `readiness(runtime)` gives `/readyz` its checks. Service-specific exception handlers are
     added by the caller on the returned app.
@@ -345,10 +329,16 @@ def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-
         async with open_runtime() as runtime:
             app.state.runtime = runtime
             app.state.deps = runtime.deps
-            yield
+            app.state.idempotency = getattr(runtime, "idempotency", None)  # key ledger
+            async with watching(watchdog, lambda: is_ready(lambda: readiness(runtime))):
+                yield
 
     app = FastAPI(title=title, version="1.0.0", description=description, lifespan=lifespan)
     app.state.token_verifier = TokenVerifier(auth)
+    # Added inside out: the correlation id (and its log line) wraps the limits' refusals too.
+    app.add_middleware(
+        RequestLimitsMiddleware, routes=lambda: app.router.routes, limits=limits or RequestLimits()
+    )
     app.add_middleware(CorrelationIdMiddleware)
     install_error_handlers(app, domain_statuses or {})
     for router in routers:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 import nats
+import nats.errors
+import structlog
 from nats.js import api
 from nats.js.errors import BucketNotFoundError, NotFoundError
 
-from contracts.streams import BUCKETS, StreamSpec, stream_config
+from contracts.streams import BUCKETS, KEY_VALUE_BUCKETS, StreamSpec, stream_config
+from services.common.settings import NatsSettings
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
     from nats.js import JetStreamContext
+    from nats.js.kv import KeyValue
     from nats.js.object_store import ObjectStore
 
 # Fields we set; the server fills in the rest, so only these are compared on start-up.
@@ -28,11 +33,51 @@ _MANAGED = (
 )
 
 
-async def connect(url: str, *, name: str) -> Client:
-    """A NATS connection that keeps reconnecting rather than giving up."""
+_log = structlog.get_logger(__name__)
+
+
+async def connect(url: str, *, name: str, settings: NatsSettings | None = None) -> Client:
+    """A NATS connection that keeps reconnecting (forever, with a short pause) rather than
+    giving up, buffers at most `pending_bytes` meanwhile (a publish beyond fails at once), and
+    logs a lost connection in one line per event instead of nats-py's traceback per attempt."""
+    config = settings or NatsSettings(url=url)
+
+    async def disconnected() -> None:
+        _log.warning("nats.disconnected", connection=name)
+
+    async def reconnected() -> None:
+        _log.info("nats.reconnected", connection=name)
+
+    async def failed(error: Exception) -> None:
+        _log.warning("nats.error", connection=name, error=f"{type(error).__name__}: {error}")
+
     return await nats.connect(
-        url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5, connect_timeout=5
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=config.reconnect_wait_seconds,
+        connect_timeout=5,
+        pending_size=config.pending_bytes,
+        error_cb=failed,
+        disconnected_cb=disconnected,
+        reconnected_cb=reconnected,
     )
+
+
+async def close(nc: Client) -> None:
+    """Drain the connection (in-flight work finishes); when the server is gone, just close it,
+    so a service stopping during an outage still stops cleanly."""
+    try:
+        await nc.drain()
+    except (nats.errors.Error, TimeoutError) as error:
+        _log.warning("nats.closed_without_drain", error=f"{type(error).__name__}: {error}")
+        with contextlib.suppress(nats.errors.Error, OSError):  # the socket may be gone already
+            await nc.close()
+
+
+def jetstream(nc: Client, settings: NatsSettings) -> JetStreamContext:
+    """JetStream whose calls wait at most `request_timeout_seconds` for their answer."""
+    return nc.jetstream(timeout=settings.request_timeout_seconds)
 
 
 def _as_nats_config(spec: StreamSpec) -> api.StreamConfig:
@@ -65,3 +110,25 @@ async def open_bucket(js: JetStreamContext, bucket: str) -> ObjectStore:
             description=BUCKETS.get(bucket, ""), storage=api.StorageType.FILE
         )
         return await js.create_object_store(bucket, config=config)
+
+
+async def open_key_value(js: JetStreamContext, bucket: str, *, max_age_seconds: float) -> KeyValue:
+    """The Key-Value bucket, created on first use: one value per key (history 1), file storage,
+    every value dropped `max_age_seconds` after it was written. An existing bucket gets the max
+    age given, since the setting may change between deployments (the rest is left alone)."""
+    try:
+        info = await js.stream_info(f"KV_{bucket}")
+    except NotFoundError:
+        config = api.KeyValueConfig(
+            bucket=bucket,
+            description=KEY_VALUE_BUCKETS.get(bucket, ""),
+            history=1,
+            ttl=max_age_seconds,
+            storage=api.StorageType.FILE,
+            direct=True,
+        )
+        return await js.create_key_value(config)
+    if round(info.config.max_age or 0.0, 3) != round(max_age_seconds, 3):
+        info.config.max_age = max_age_seconds
+        await js.update_stream(info.config)
+    return await js.key_value(bucket)

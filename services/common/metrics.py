@@ -36,7 +36,8 @@ class Instruments:
     events_appended: Counter
     projection_lag: Gauge
     projection_applied: Counter
-    dead_letters: Counter
+    dead_letters: Gauge
+    text_repairs: Counter
     export_runs: Counter
     export_duration: Histogram
 
@@ -92,9 +93,17 @@ def _create() -> Instruments:
         projection_applied=Counter(
             "projection_applied", "Events applied by a projection.", ("projection",), registry=reg
         ),
-        dead_letters=Counter(
+        # A gauge set from the dead-letter table, not a counter of what this process parked:
+        # a replay meeting the same poison again, or a restart, must not change the count.
+        dead_letters=Gauge(
             "dead_letters",
-            "Events a projection parked after failing.",
+            "Events in the projection's dead-letter table (each poison message once).",
+            ("projection",),
+            registry=reg,
+        ),
+        text_repairs=Counter(
+            "text_repairs",
+            "Events a projection applied after replacing text PostgreSQL cannot store.",
             ("projection",),
             registry=reg,
         ),

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-import secrets
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import structlog
 
 from contracts.registry import Registry
 from services.common import metrics
-from services.common.db import Pool, migrate, quote_ident, swap_schema
+from services.common.db import Pool, migrate, swap_schema
 from services.common.projector_batch import (
     SCHEMA_CHANGED_ERRORS,
     TRANSIENT_ERRORS,
@@ -44,10 +43,11 @@ from services.common.projector_batch import (
     raise_if_cancelled,
     relaxed_gc,
 )
-from services.common.projector_replay import Replay
+from services.common.projector_replay import STALL_LIMIT, Replay, StallWatch
 from services.common.projector_source import StreamSource
 from services.common.projector_writer import BatchWriter, write_batch
 from services.common.pullfeed import ConsumerGoneError, PullFeed
+from services.common.scratch import drop_stale_schemas, scratch_schema
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -146,7 +146,9 @@ class _Progress:
 
 
 class _Backoff:
-    def __init__(self, first: float = 0.1, limit: float = 5.0) -> None:
+    # A short cap: once NATS or PostgreSQL is back, the projector (and so /readyz) must follow
+    # within seconds; a retry per second against a server that is down costs nothing.
+    def __init__(self, first: float = 0.1, limit: float = 1.0) -> None:
         self._first, self._limit, self._delay = first, limit, first
 
     async def wait(self) -> None:
@@ -171,8 +173,10 @@ class Projector:
         projection: Projection,
         batch_size: int = 1000,
         fetch_timeout: float = 1.0,
+        stall_limit: float = STALL_LIMIT,
     ) -> None:
         self._pool = pool
+        self._stall_limit = stall_limit  # silence a read with a target waits out (logged)
         self._source = StreamSource(
             js,
             stream=stream,
@@ -232,10 +236,13 @@ class Projector:
     async def run_until(self, seq: int) -> int:
         """Apply batches until the checkpoint reaches `seq` or nothing more matches the filter.
 
-        Connection errors and swaps are retried as in `run()`; any other error propagates.
-        Returns the checkpoint.
+        Ends on the server's word (the consumer's pending count), never on a silent fetch: the
+        server may be skipping other subjects' messages; a silence past the stall limit raises
+        `ReplayStalledError`. Connection errors and swaps are retried as in `run()`; any other
+        error propagates. Returns the checkpoint.
         """
         backoff = _Backoff()
+        watch = StallWatch(self._source.stream, seq, self._stall_limit)
         ask_server = True  # whether anything is left at all, before waiting for messages
         while True:
             raise_if_cancelled()
@@ -247,8 +254,13 @@ class Projector:
                 backoff.reset()
             except _RETRYABLE as error:
                 await self._recover(error, backoff)
+                watch.delivered()  # an outage is retried as before; only a silence counts
                 ask_server = True
                 continue
+            if batch is None:
+                watch.silent()
+            else:
+                watch.delivered()
             ask_server = batch is None or batch.pending == 0
 
     async def drain(self) -> int:
@@ -289,7 +301,8 @@ class Projector:
         """`status()` with the stream's last sequence and the checkpoint read from the servers."""
         self._progress.stream_last_seq = await self._source.last_seq()
         async with self._pool.acquire() as conn:
-            checkpoint, self._progress.dead_letters = await BatchWriter(self._projection).load(conn)
+            checkpoint, dead_letters = await BatchWriter(self._projection).load(conn)
+        self._count_dead_letters(dead_letters)
         return dataclasses.replace(self.status(), last_seq=checkpoint)
 
     async def close(self) -> None:
@@ -313,9 +326,10 @@ class Projector:
         writer = BatchWriter(self._projection, search_path=schema)
         async with self._pool.acquire() as conn:
             _, dead_before = await writer.load(conn)
-            events = await Replay(self._source, self._registry, self._record).run(
-                conn, writer, until
+            replay = Replay(
+                self._source, self._registry, self._log_batch, stall_limit=self._stall_limit
             )
+            events = await replay.run(conn, writer, until)
             _, dead_after = await writer.load(conn)
         seconds = time.perf_counter() - started
         return RebuildResult(schema, writer.committed, events, dead_after - dead_before, seconds)
@@ -326,16 +340,13 @@ class Projector:
         """Rebuild from sequence 1 (up to `until` or the current end) and swap it in as `schema`.
 
         The old schema is dropped in the swap transaction. A runner on the same pool notices the
-        changed checkpoint at its next batch and resyncs from the rebuilt checkpoint.
+        changed checkpoint at its next batch and resyncs from the rebuilt checkpoint. What an
+        interrupted rebuild left behind is dropped first (`services.common.scratch`).
         """
-        fresh = f"{schema}_rebuild_{secrets.token_hex(4)}"
-        try:
+        await drop_stale_schemas(self._pool, schema)
+        async with scratch_schema(self._pool, schema, "rebuild") as fresh:
             result = await self.rebuild_into(fresh, *migrations, until=until)
             await swap_schema(self._pool, live=schema, fresh=fresh)
-        except BaseException:
-            async with self._pool.acquire() as conn:
-                await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(fresh)} CASCADE")
-            raise
         logger.info(
             "projection.rebuilt",
             projection=self.name,
@@ -364,8 +375,12 @@ class Projector:
     async def _ensure_feed(self) -> PullFeed:
         if self._feed is None:
             async with self._pool.acquire() as conn:
-                checkpoint, self._progress.dead_letters = await self._writer.load(conn)
+                checkpoint, dead_letters = await self._writer.load(conn)
+            self._count_dead_letters(dead_letters)
             self._feed = await self._source.open_durable(self.name, self._start_seq(checkpoint))
+            # Both servers answered again: healthy, though a backlog may take a while to apply
+            # (a projector that then stops moving is caught as stuck).
+            self._progress.last_error = None
         return self._feed
 
     def _start_seq(self, checkpoint: int) -> int:
@@ -386,29 +401,26 @@ class Projector:
         except (nats.errors.Error, TimeoutError) as error:
             logger.warning("projection.ack_failed", projection=self.name, error=repr(error))
 
-    def _record(
-        self, batch: Batch, written: Written, started: float, event: str = "projection.batch"
-    ) -> None:
+    def _record(self, batch: Batch, written: Written, started: float) -> None:
+        """Account for a live batch (a replay's batches go to other tables and are only logged)."""
         progress = self._progress
         progress.batches += 1
         progress.events += written.applied
-        progress.dead_letters += written.dead_letters
         progress.pending = batch.pending
         progress.last_batch_at = dt.datetime.now(dt.UTC)
         measured = metrics.instruments()
         measured.projection_applied.labels(self.name).inc(written.applied)
         measured.projection_lag.labels(self.name).set(batch.pending)
         if written.dead_letters:
-            measured.dead_letters.labels(self.name).inc(written.dead_letters)
-        logger.info(
-            event,
-            projection=self.name,
-            first_seq=batch.first_seq,
-            last_seq=batch.last_seq,
-            count=len(batch.items),
-            dead_letters=written.dead_letters,
-            ms=round((time.perf_counter() - started) * 1000, 1),
-        )
+            self._count_dead_letters(progress.dead_letters + written.dead_letters)
+        self._log_batch(batch, written, started, "projection.batch")
+
+    def _count_dead_letters(self, count: int) -> None:
+        """The live dead-letter table holds `count` rows of this projection. The metric is set
+        from the table, so each poison message counts once: not again when a replay (a
+        rebuild, a full export) meets it, and not from zero after a restart."""
+        self._progress.dead_letters = count
+        metrics.instruments().dead_letters.labels(self.name).set(count)
 
     async def _recover(self, error: BaseException, backoff: _Backoff) -> None:
         self._progress.last_error = repr(error)
@@ -425,3 +437,14 @@ class Projector:
             # The tables were swapped: cached statement plans may name the dropped ones.
             await self._pool.expire_connections()
         await self.close()  # the next step reads the checkpoint again and recreates the consumer
+
+    def _log_batch(self, batch: Batch, written: Written, started: float, event: str) -> None:
+        logger.info(
+            event,
+            projection=self.name,
+            first_seq=batch.first_seq,
+            last_seq=batch.last_seq,
+            count=len(batch.items),
+            dead_letters=written.dead_letters,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )

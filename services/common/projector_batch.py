@@ -29,6 +29,7 @@ from contracts.registry import Registry
 from services.common.db import Connection
 from services.common.eventstore import read_envelope
 from services.common.pullfeed import position
+from services.common.text_repair import repair_body
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -108,6 +109,8 @@ class Delivered(NamedTuple):
     msg_id: str
     recorded_at: dt.datetime
     prev_hash: str = ""
+    repaired: tuple[str, ...] = ()
+    """Fields whose NUL or lone surrogates were replaced before decoding (`text_repair`)."""
 
 
 class Projected(NamedTuple):
@@ -185,6 +188,8 @@ class Written:
 
     applied: int = 0
     dead_letters: int = 0
+    text_repairs: int = 0
+    """Events applied after their unstorable text was replaced (recorded in `text_repairs`)."""
 
 
 class CheckpointMovedError(Exception):
@@ -231,29 +236,35 @@ def decode(msg: Msg, registry: Registry) -> Item:
     """Decode one stream message into an event, or into a dead letter saying why not."""
     seq, recorded_at, _ = position(msg.reply)
     headers = msg.headers or {}
+    # Text PostgreSQL cannot store is replaced before validating (and the repair recorded by
+    # the writer); what still fails after that is a dead letter with the original body.
+    repaired = repair_body(msg.data)
+    body = msg.data if repaired is None else repaired.body
     try:
-        envelope, event = _read(msg, seq, headers, registry)
+        envelope, event = _read(msg.subject, body, seq, headers, registry)
     except Exception as error:  # any decode failure is the message's fault
         return dead_letter(msg, seq, f"{type(error).__name__}: {error}")
     msg_id = headers.get(HEADER_MSG_ID, "")
     prev_hash = headers.get(HEADER_PREV_HASH, "")
-    return Projected(Delivered(msg.subject, seq, envelope, msg_id, recorded_at, prev_hash), event)
+    fields = () if repaired is None else repaired.fields
+    stored = Delivered(msg.subject, seq, envelope, msg_id, recorded_at, prev_hash, fields)
+    return Projected(stored, event)
 
 
 def _read(
-    msg: Msg, seq: int, headers: dict[str, str], registry: Registry
+    subject: str, body: bytes, seq: int, headers: dict[str, str], registry: Registry
 ) -> tuple[EnvelopeMeta, Event]:
-    """The envelope and the event model of a message.
+    """The envelope and the event model of a message's body.
 
     In one pass when the headers name the current version of a known type and the body agrees
     (nearly always); otherwise the envelope first, then its payload upcast and validated.
     """
     version = headers.get(HEADER_SCHEMA_VERSION, "")
     claimed = headers.get(HEADER_EVENT_TYPE, "")
-    typed = registry.decode_current(msg.data, claimed, int(version) if version.isdecimal() else 0)
+    typed = registry.decode_current(body, claimed, int(version) if version.isdecimal() else 0)
     if typed is not None:
         return typed, typed.data
-    envelope = read_envelope(msg.subject, seq, msg.data)
+    envelope = read_envelope(subject, seq, body)
     return envelope, registry.decode(envelope.event_type, envelope.schema_version, envelope.data)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import structlog
 
+from services.common import metrics
 from services.common.db import Connection, quote_ident
 from services.common.projector_batch import (
     SCHEMA_CHANGED_ERRORS,
@@ -14,6 +16,7 @@ from services.common.projector_batch import (
     Batch,
     CheckpointMovedError,
     DeadLetter,
+    Delivered,
     Item,
     KeepsDeadLetters,
     Projected,
@@ -39,6 +42,19 @@ _INSERT_DEAD = (
     "SELECT $1, d.* FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], "
     "$7::jsonb[]) AS d ON CONFLICT (projection, stream_seq) DO NOTHING"
 )
+# `fields` travel as one JSON array per event: unnest cannot take an array of arrays of
+# different lengths.
+_INSERT_REPAIRS = (
+    "INSERT INTO text_repairs (projection, stream_seq, subject, event_type, fields) "
+    "SELECT $1, r.seq, r.subject, r.event_type, "
+    "ARRAY(SELECT jsonb_array_elements_text(r.fields::jsonb)) "
+    "FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) "
+    "AS r(seq, subject, event_type, fields) ON CONFLICT (projection, stream_seq) DO NOTHING"
+)
+TEXT_REPAIRS_BY_PROJECTION = (
+    "SELECT projection, count(*) FROM {schema}.text_repairs GROUP BY 1 ORDER BY 1"
+)
+"""Events applied after a text repair, per projection ({schema}: a quoted schema name)."""
 
 
 class BatchWriter:
@@ -76,16 +92,20 @@ class BatchWriter:
         async with conn.transaction():
             await self._enter(conn)
             await self._check(conn)
+            repaired = 0
             if good:
                 await self._apply(conn, good)
+                repaired = await self._insert_repairs(conn, good)
             dead = await self._insert_dead(conn, letters)
             await conn.execute(_SAVE_CHECKPOINT, self.projection.name, batch.last_seq)
         self.committed = batch.last_seq
-        return Written(applied=len(good), dead_letters=dead)
+        if repaired:
+            metrics.instruments().text_repairs.labels(self.projection.name).inc(repaired)
+        return Written(applied=len(good), dead_letters=dead, text_repairs=repaired)
 
     async def write_each(self, conn: Connection, batch: Batch) -> Written:
         """Commit a batch one event per transaction, dead-lettering events whose apply raises."""
-        applied = dead = 0
+        applied = dead = repaired = 0
         for item, msg in zip(batch.items, batch.msgs, strict=True):
             single = Batch((item,), (msg,), batch.pending)
             try:
@@ -96,7 +116,8 @@ class BatchWriter:
                 written = await self.write(conn, Batch((poisoned,), (msg,), batch.pending))
             applied += written.applied
             dead += written.dead_letters
-        return Written(applied=applied, dead_letters=dead)
+            repaired += written.text_repairs
+        return Written(applied=applied, dead_letters=dead, text_repairs=repaired)
 
     async def _enter(self, conn: Connection) -> None:
         if self._set_path:
@@ -115,6 +136,21 @@ class BatchWriter:
             raise
         except Exception as error:
             raise ApplyFailedError(f"{type(error).__name__}: {error}") from error
+
+    async def _insert_repairs(self, conn: Connection, good: list[Projected]) -> int:
+        """Record the events applied after a repair of their text (`text_repair`)."""
+        repaired = [p.stored for p in good if isinstance(p.stored, Delivered) and p.stored.repaired]
+        if not repaired:
+            return 0
+        status = await conn.execute(
+            _INSERT_REPAIRS,
+            self.projection.name,
+            [r.seq for r in repaired],
+            [r.subject for r in repaired],
+            [r.envelope.event_type for r in repaired],
+            [json.dumps(r.repaired) for r in repaired],
+        )
+        return int(status.rsplit(" ", 1)[-1])  # "INSERT 0 <rows>"
 
     async def _insert_dead(self, conn: Connection, dead: list[DeadLetter]) -> int:
         if not dead:

@@ -13,8 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from contracts.streams import IDEMPOTENCY_KEYS_HOURS
+
 MIN_SECRET_BYTES = 32
 """HS256 keys shorter than the hash (32 bytes) are insecure; PyJWT warns about them."""
+MIB = 1024 * 1024
 
 
 class NatsSettings(BaseModel):
@@ -23,6 +26,28 @@ class NatsSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     url: str = "nats://127.0.0.1:4222"
+    request_timeout_seconds: float = Field(
+        default=1.5,
+        gt=0,
+        le=60,
+        description="how long a JetStream call (publish, get, stream info) waits for its answer; "
+        "short, so that a request meeting a NATS outage answers 503 at once",
+    )
+    reconnect_wait_seconds: float = Field(
+        default=0.5, gt=0, le=30, description="pause between reconnection attempts (forever)"
+    )
+    pending_bytes: int = Field(
+        default=2 * MIB,
+        ge=0,
+        description="bytes buffered while reconnecting; beyond, a publish fails at once",
+    )
+    idempotency_key_hours: float = Field(
+        default=IDEMPOTENCY_KEYS_HOURS,
+        ge=24,
+        le=24 * 90,
+        description="how long an Idempotency-Key stays bound to its first request (bucket "
+        "IDEMPOTENCY_KEYS, shared: give every service the same value); the API promises 24 h",
+    )
 
 
 class PostgresSettings(BaseModel):
@@ -32,6 +57,12 @@ class PostgresSettings(BaseModel):
 
     dsn: str = Field(min_length=1, description="postgresql://user:password@host:port/database")
     schema_name: str = Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    connect_timeout_seconds: float = Field(
+        default=1.5,
+        gt=0,
+        le=60,
+        description="how long opening a connection may take (a pool reconnects on demand)",
+    )
 
 
 class AuthSettings(BaseModel):
@@ -49,6 +80,12 @@ class AuthSettings(BaseModel):
     issuer: str = "school-journal"
     audience: str = "school-journal"
     leeway_seconds: int = Field(default=30, ge=0, le=300)
+    max_staff_token_hours: float = Field(
+        default=12, gt=0, description="longest lifetime (exp - iat) of a staff token"
+    )
+    max_portal_token_days: float = Field(
+        default=30, gt=0, description="longest lifetime of a portal token (one with a uid)"
+    )
 
     @model_validator(mode="after")
     def _check_mode(self) -> AuthSettings:
@@ -72,3 +109,36 @@ class HttpSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(ge=0, le=65535)
+    body_limit_bytes: int = Field(
+        default=MIB, ge=1, description="largest request body, except routes with their own"
+    )
+    deadline_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="a request still running this long after its body arrived answers 503",
+    )
+    long_deadline_seconds: float = Field(
+        default=300.0, gt=0, description="the deadline of routes marked long-running"
+    )
+    dependency_timeout_seconds: float = Field(
+        default=1.5,
+        gt=0,
+        description="how long a request waits for a PostgreSQL connection from the pool",
+    )
+
+
+class WatchdogSettings(BaseModel):
+    """The in-process watchdog (`services.common.watchdog`): a process whose event loop stalls,
+    or which stays unready, exits so that its supervisor (compose, the launcher) restarts it.
+    Off by default (tests, one-off commands); `<PREFIX>_WATCHDOG__ENABLED=true` turns it on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    enabled: bool = False
+    stall_seconds: float = Field(
+        default=10.0, gt=0, description="exit when the event loop has not run for this long"
+    )
+    unready_seconds: float = Field(
+        default=30.0, gt=0, description="exit when the readiness checks failed for this long"
+    )
+    check_seconds: float = Field(default=2.0, gt=0, description="how often readiness is checked")

@@ -3,6 +3,8 @@
 The secret is read from an environment variable (JOURNAL_AUTH__DEV_SECRET unless --secret-env
 names another) or given with --secret (visible in the process list: avoid outside a laptop).
 The token goes to stdout alone, so `TOKEN=$(python -m services.common.tokens mint ...)` works.
+Its lifetime stays within what the services accept (`AuthSettings`' defaults: 12 h for staff,
+30 days for portal users, i.e. with --uid), so a minted token is never refused as too long.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from services.common.auth import ROLES, DevTokenIssuer
+from services.common.settings import AuthSettings
 
 DEFAULT_SECRET_ENV = "JOURNAL_AUTH__DEV_SECRET"  # noqa: S105 - a variable name, not a secret
+_FIELDS = AuthSettings.model_fields
+MAX_STAFF_HOURS: float = _FIELDS["max_staff_token_hours"].default
+MAX_PORTAL_HOURS: float = _FIELDS["max_portal_token_days"].default * 24
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"no secret: set {args.secret_env} or pass --secret")
     if args.ttl_hours <= 0:
         parser.error("--ttl-hours must be positive")
+    limit = MAX_PORTAL_HOURS if args.uid is not None else MAX_STAFF_HOURS
+    if args.ttl_hours > limit:
+        who = "portal" if args.uid is not None else "staff"
+        parser.error(f"--ttl-hours may be at most {limit:g} for {who} tokens (longer are refused)")
     try:
         issuer = DevTokenIssuer(secret, args.issuer, args.audience)
     except ValueError as error:

@@ -20,8 +20,12 @@ from contracts.registry import DIARY_REGISTRY, PORTAL_REGISTRY
 from contracts.streams import DIARY, DIARY_FILES_BUCKET, PORTAL, PORTAL_FILES_BUCKET
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.eventstore import JetStreamEventStore
-from services.common.jetstream import connect, ensure_stream, open_bucket
+from services.common.idempotency import KeyLedger
+from services.common.idempotency_ledger import open_key_ledger
+from services.common.jetstream import close as close_nats
+from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
 from services.common.projector import Projector, RebuildResult
+from services.common.scratch import drop_stale_schemas
 from services.diary.adapters.clock import SchoolClock
 from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.adapters.diary_reads import PgDiaryOperations, PgDiaryReads
@@ -49,6 +53,7 @@ class Runtime:
     projector_running: bool
     messages_pool: Pool
     messages_projector: Projector
+    idempotency: KeyLedger
 
 
 def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
@@ -84,16 +89,28 @@ def attachment_limits(settings: Settings) -> AttachmentLimits:
 @contextlib.asynccontextmanager
 async def build(settings: Settings) -> AsyncIterator[Runtime]:
     """Connect, provision streams, buckets and schemas, start the projectors; close on exit."""
-    nc = await connect(settings.nats.url, name="diary")
-    js = nc.jetstream()
+    nc = await connect(settings.nats.url, name="diary", settings=settings.nats)
+    js = jetstream(nc, settings.nats)
     await ensure_stream(js, DIARY)
     await ensure_stream(js, PORTAL)  # the diary writes the messages there
     bucket = await open_bucket(js, DIARY_FILES_BUCKET)
     portal_bucket = await open_bucket(js, PORTAL_FILES_BUCKET)
-    pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
-    messages_pool = await create_pool(settings.pg.dsn, settings.pg.messages_schema)
+    ledger = await open_key_ledger(js, settings.nats)  # keys of messages
+    pool = await create_pool(
+        settings.pg.dsn,
+        settings.pg.schema_name,
+        connect_timeout=settings.pg.connect_timeout_seconds,
+    )
+    messages_pool = await create_pool(
+        settings.pg.dsn,
+        settings.pg.messages_schema,
+        connect_timeout=settings.pg.connect_timeout_seconds,
+    )
     try:
         await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+        # What an interrupted rebuild left (a copy of the read model) goes at every start.
+        await drop_stale_schemas(pool, settings.pg.schema_name)
+        await drop_stale_schemas(messages_pool, settings.pg.messages_schema)
         await migrate(
             messages_pool, settings.pg.messages_schema, PROJECTOR_MIGRATIONS, MESSAGES_MIGRATIONS
         )
@@ -120,11 +137,13 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             projector.running(enabled) as running,
             messages_projector.running(enabled),
         ):
-            yield Runtime(deps, nc, js, pool, projector, running, messages_pool, messages_projector)
+            yield Runtime(
+                deps, nc, js, pool, projector, running, messages_pool, messages_projector, ledger
+            )
     finally:
         await messages_pool.close()
         await pool.close()
-        await nc.drain()
+        await close_nats(nc)
 
 
 async def rebuild_view(runtime: Runtime, settings: Settings) -> RebuildResult:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.common.settings import AuthSettings, HttpSettings, NatsSettings, PostgresSettings
+from services.common.settings import (
+    AuthSettings,
+    HttpSettings,
+    NatsSettings,
+    PostgresSettings,
+    WatchdogSettings,
+)
 from services.diary.domain.attachments import DEFAULT_MEDIA_TYPES
 
 
@@ -45,6 +51,7 @@ class Settings(BaseSettings):
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8002)
     log_json: bool = True
+    watchdog: WatchdogSettings = WatchdogSettings()
     timezone: str = "Europe/Moscow"
     run_projector: bool = Field(
         default=True,

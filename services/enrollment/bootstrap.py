@@ -14,8 +14,12 @@ from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
 from contracts.streams import ENROLLMENT, JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, Pool, create_pool, migrate
 from services.common.eventstore import JetStreamEventStore
-from services.common.jetstream import connect, ensure_stream
+from services.common.idempotency import KeyLedger
+from services.common.idempotency_ledger import open_key_ledger
+from services.common.jetstream import close as close_nats
+from services.common.jetstream import connect, ensure_stream, jetstream
 from services.common.projector import Projector, RebuildResult
+from services.common.scratch import drop_stale_schemas
 from services.enrollment.adapters.clock import SchoolClock
 from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
 from services.enrollment.adapters.enrollment_reads import PgEnrollmentReads
@@ -39,6 +43,7 @@ class Runtime:
     projector: Projector
     roster_projector: Projector
     projectors_running: bool
+    idempotency: KeyLedger
 
 
 def projectors_for(
@@ -70,16 +75,22 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> AsyncItera
 
     `clock` replaces the school's real clock (tests that need known dates pass a fake one).
     """
-    nc = await connect(settings.nats.url, name="enrollment")
-    js = nc.jetstream()
+    nc = await connect(settings.nats.url, name="enrollment", settings=settings.nats)
+    js = jetstream(nc, settings.nats)
     await ensure_stream(js, ENROLLMENT)
     await ensure_stream(js, JOURNAL)  # read only; provisioned here too so a fresh start works
+    ledger = await open_key_ledger(js, settings.nats)
     pg = settings.pg
-    pool = await create_pool(pg.dsn, pg.schema_name)
-    roster_pool = await create_pool(pg.dsn, pg.roster_schema, max_size=5)
+    pool = await create_pool(pg.dsn, pg.schema_name, connect_timeout=pg.connect_timeout_seconds)
+    roster_pool = await create_pool(
+        pg.dsn, pg.roster_schema, max_size=5, connect_timeout=pg.connect_timeout_seconds
+    )
     try:
         await migrate(pool, pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
         await migrate(roster_pool, pg.roster_schema, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS)
+        # What an interrupted rebuild left (names, birth dates) goes at every start.
+        await drop_stale_schemas(pool, pg.schema_name)
+        await drop_stale_schemas(roster_pool, pg.roster_schema)
         deps = Deps(
             store=JetStreamEventStore(js, ENROLLMENT.name),
             clock=clock or SchoolClock(settings.timezone),
@@ -91,11 +102,11 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> AsyncItera
             view.running(settings.run_projector) as running,
             roster.running(settings.run_projector),
         ):
-            yield Runtime(deps, nc, pool, roster_pool, view, roster, running)
+            yield Runtime(deps, nc, pool, roster_pool, view, roster, running, idempotency=ledger)
     finally:
         await roster_pool.close()
         await pool.close()
-        await nc.drain()
+        await close_nats(nc)
 
 
 async def rebuild_views(

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.common.settings import AuthSettings, HttpSettings, NatsSettings, PostgresSettings
+from services.common.settings import (
+    AuthSettings,
+    HttpSettings,
+    NatsSettings,
+    PostgresSettings,
+    WatchdogSettings,
+)
 
 
 class EnrollmentPostgres(PostgresSettings):
@@ -29,6 +35,7 @@ class Settings(BaseSettings):
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8004)
     log_json: bool = True
+    watchdog: WatchdogSettings = WatchdogSettings()
     timezone: str = "Europe/Moscow"
     run_projector: bool = Field(
         default=True,

@@ -16,8 +16,10 @@ from contracts.streams import DIARY, ENROLLMENT, HOMEWORK_FILES_BUCKET, JOURNAL
 from contracts.subjects import enrollment_filter
 from services.common.auth import DevTokenIssuer
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
-from services.common.jetstream import connect, ensure_stream, open_bucket
+from services.common.jetstream import close as close_nats
+from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
 from services.common.projector import RebuildResult
+from services.common.scratch import drop_stale_schemas
 from services.exporter.adapters.access_state import ACCESS_MIGRATIONS, PgAccess
 from services.exporter.adapters.clock import SystemClock
 from services.exporter.adapters.diary_publisher import JetStreamPublisher
@@ -76,17 +78,27 @@ def schedule_of(settings: Settings) -> Schedule:
 async def build(settings: Settings) -> AsyncIterator[Runtime]:
     """Connect, provision streams, buckets and schemas; run the schedule and the grant sync
     (unless disabled)."""
-    nc = await connect(settings.nats.url, name="exporter")
-    js = nc.jetstream()
+    nc = await connect(settings.nats.url, name="exporter", settings=settings.nats)
+    js = jetstream(nc, settings.nats)
     for spec in (JOURNAL, ENROLLMENT, DIARY):
         await ensure_stream(js, spec)
     source = await open_bucket(js, HOMEWORK_FILES_BUCKET)
     target = await open_bucket(js, settings.files_bucket)
     schema = settings.pg.schema_name
-    pool = await create_pool(settings.pg.dsn, schema)
+    pool = await create_pool(
+        settings.pg.dsn, schema, connect_timeout=settings.pg.connect_timeout_seconds
+    )
     await migrate(pool, schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    access_pool = await create_pool(settings.pg.dsn, settings.access_schema, max_size=4)
+    access_pool = await create_pool(
+        settings.pg.dsn,
+        settings.access_schema,
+        max_size=4,
+        connect_timeout=settings.pg.connect_timeout_seconds,
+    )
     await migrate(access_pool, settings.access_schema, PROJECTOR_MIGRATIONS, ACCESS_MIGRATIONS)
+    # What an interrupted rebuild or full export left (a copy of the journal) goes at start.
+    await drop_stale_schemas(pool, schema)
+    await drop_stale_schemas(access_pool, settings.access_schema)
     pseudonymiser = Pseudonymiser(settings.pseudonym_key.get_secret_value().encode())
     state = PgExportState(js, pool, schema, pseudonymiser)
     deps = Deps(
@@ -99,6 +111,9 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     )
     due_table = f"{quote_ident(schema)}.grant_syncs_due"
     access = PgAccess(js, access_pool, settings.access_schema, due_table)
+    # Both are drained on demand, not run: /metrics shows their dead letters from the start.
+    await state.projector.describe()
+    await access.projector.describe()
     grants = GrantDeps(
         enrollment=access,
         roster=state,
@@ -135,7 +150,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         await client.aclose()
         await access_pool.close()
         await pool.close()
-        await nc.drain()
+        await close_nats(nc)
 
 
 @contextlib.asynccontextmanager

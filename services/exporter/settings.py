@@ -6,7 +6,13 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.streams import DIARY_FILES_BUCKET
-from services.common.settings import AuthSettings, HttpSettings, NatsSettings, PostgresSettings
+from services.common.settings import (
+    AuthSettings,
+    HttpSettings,
+    NatsSettings,
+    PostgresSettings,
+    WatchdogSettings,
+)
 from services.exporter.domain.pseudonym import MIN_KEY_BYTES
 
 _TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -33,6 +39,7 @@ class Settings(BaseSettings):
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8003)
     log_json: bool = True
+    watchdog: WatchdogSettings = WatchdogSettings()
     pseudonym_key: SecretStr = Field(
         description=f"HMAC key of pupil pseudonyms (at least {MIN_KEY_BYTES} bytes); never change"
     )

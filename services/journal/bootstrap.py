@@ -16,8 +16,12 @@ from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.eventstore import JetStreamEventStore
-from services.common.jetstream import connect, ensure_stream, open_bucket
+from services.common.idempotency import KeyLedger
+from services.common.idempotency_ledger import open_key_ledger
+from services.common.jetstream import close as close_nats
+from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
 from services.common.projector import Projector, RebuildResult
+from services.common.scratch import drop_stale_schemas
 from services.journal.adapters.check_view import PgCheckViews
 from services.journal.adapters.clock import SchoolClock
 from services.journal.adapters.journal_projection import JournalViewProjection
@@ -39,6 +43,7 @@ class Runtime:
     pool: Pool
     projector: Projector
     projector_running: bool
+    idempotency: KeyLedger
 
 
 def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
@@ -56,12 +61,18 @@ def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
 @contextlib.asynccontextmanager
 async def build(settings: Settings) -> AsyncIterator[Runtime]:
     """Connect, provision the stream, bucket and schema, start the projector; close on exit."""
-    nc = await connect(settings.nats.url, name="journal")
-    js = nc.jetstream()
+    nc = await connect(settings.nats.url, name="journal", settings=settings.nats)
+    js = jetstream(nc, settings.nats)
     await ensure_stream(js, JOURNAL)
     bucket = await open_bucket(js, HOMEWORK_FILES_BUCKET)
-    pool = await create_pool(settings.pg.dsn, settings.pg.schema_name)
+    ledger = await open_key_ledger(js, settings.nats)
+    pool = await create_pool(
+        settings.pg.dsn,
+        settings.pg.schema_name,
+        connect_timeout=settings.pg.connect_timeout_seconds,
+    )
     await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    await drop_stale_schemas(pool, settings.pg.schema_name)  # an interrupted rebuild's copy
     deps = Deps(
         store=JetStreamEventStore(js, JOURNAL.name),
         clock=SchoolClock(settings.timezone),
@@ -78,10 +89,10 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     projector = projector_for(js, pool)
     try:
         async with projector.running(settings.run_projector) as running:
-            yield Runtime(deps, nc, pool, projector, running)
+            yield Runtime(deps, nc, pool, projector, running, idempotency=ledger)
     finally:
         await pool.close()
-        await nc.drain()
+        await close_nats(nc)
 
 
 async def rebuild_view(runtime: Runtime, settings: Settings) -> RebuildResult:

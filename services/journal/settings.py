@@ -5,7 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.common.settings import AuthSettings, HttpSettings, NatsSettings, PostgresSettings
+from services.common.settings import (
+    AuthSettings,
+    HttpSettings,
+    NatsSettings,
+    PostgresSettings,
+    WatchdogSettings,
+)
 from services.journal.application.files import DEFAULT_MEDIA_TYPES
 
 
@@ -50,6 +56,7 @@ class Settings(BaseSettings):
     files: FileSettings = FileSettings()
     check: CheckSettings = CheckSettings()
     log_json: bool = True
+    watchdog: WatchdogSettings = WatchdogSettings()
     timezone: str = "Europe/Moscow"
     run_projector: bool = Field(
         default=True, description="apply the journal view in this process (one per deployment)"

@@ -328,6 +328,7 @@ AUDIT = (
         "history, the journal as of a moment, reports, verification",
         _routes(
             "GET /schools/{school}/anchors",
+            "POST /schools/{school}/anchors",
             "GET /schools/{school}/applications/{application_id}/history",
             "GET /schools/{school}/grants/{uid}/history",
             "GET /schools/{school}/pupils/{pupil_id}/personal-data-access",

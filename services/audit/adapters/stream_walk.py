@@ -9,7 +9,7 @@ costs. nats-server 2.9 has no batched direct get, which would be the other fast 
 
 `JetStreamAnchors` reads the anchors back and writes a new one exactly once: `Nats-Msg-Id` is
 the anchor's subject and `Nats-Expected-Last-Subject-Sequence` is 0, so a re-run, a second
-process or a retry long after the duplicate window never writes a day twice.
+process or a retry long after the duplicate window never writes an anchor twice.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+import structlog
 from nats.js.api import DeliverPolicy
 from nats.js.errors import APIError, NotFoundError
 
@@ -41,9 +42,15 @@ if TYPE_CHECKING:
     from nats.aio.msg import Msg
     from nats.js import JetStreamContext
 
+logger = structlog.get_logger()
+
 AUDITOR = Actor(id="audit", role="system")
 WRONG_LAST_SEQUENCE = 10071
-IDLE_TIMEOUT = 15.0  # seconds without a delivery before a walk is given up
+IDLE_TIMEOUT = 600.0
+"""Seconds without a delivery before a walk is given up. A walk ends at its target (the last
+sequence, or no message left for its filter), never on a short silence: a school's walk may
+wait while the server skips a million messages of other schools."""
+_WAIT_LOG_EVERY = 10.0  # seconds between the warnings of a long wait
 PROGRESS_EVERY = 8192
 _ANCHOR_NAMESPACE = uuid.UUID("6d6f7363-6f77-4175-8469-74616e63686f")
 
@@ -147,17 +154,23 @@ class _Walk:
 
     async def wait(self, idle: float) -> None:
         """Until the end (or an error in the handler); `WalkStalled` after `idle` seconds of
-        silence."""
-        seen = -1
+        silence, each `_WAIT_LOG_EVERY` seconds of it logged."""
+        loop = asyncio.get_running_loop()
+        seen, quiet_since = self._seen, loop.time()
         while not self._done.is_set():
-            if seen == self._seen:
+            try:
+                async with asyncio.timeout(min(idle, _WAIT_LOG_EVERY)):
+                    await self._done.wait()
+            except TimeoutError:
+                pass
+            if self._done.is_set() or self._seen != seen:
+                seen, quiet_since = self._seen, loop.time()
+                continue
+            quiet = loop.time() - quiet_since
+            if quiet >= idle:
                 msg = f"no message for {idle}s at {self._seen} delivered of up to {self._last}"
                 raise WalkStalled(msg)
-            seen = self._seen
-            try:
-                await asyncio.wait_for(self._done.wait(), idle)
-            except TimeoutError:
-                continue
+            logger.warning("audit.walk_waiting", seconds=round(quiet), last=self._last, limit=idle)
         if self._error is not None:
             raise self._error
 
@@ -187,9 +200,8 @@ class JetStreamAnchors:
         await self._source.read(AUDIT.name, keep, subject=subjects.audit_filter(school))
         return found
 
-    async def publish(self, anchor: DailyAnchor) -> bool:
-        """Write a signed anchor once; False when its subject holds one already."""
-        subject = subjects.audit_anchor(anchor.school, anchor.stream, anchor.day.isoformat())
+    async def publish(self, anchor: DailyAnchor, subject: str) -> bool:
+        """Write a signed anchor once on `subject`; False when the subject holds one already."""
         body = Envelope(
             event_id=uuid.uuid5(_ANCHOR_NAMESPACE, subject),
             event_type=anchor.event_type,

@@ -12,10 +12,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from contracts import subjects
 from contracts.audit import CHAINED_STREAMS, DailyAnchor
-from contracts.streams import AUDIT
+from contracts.streams import AUDIT, AUDITED_STREAMS
 from services.audit.domain.anchors import Signer, check_anchors
 from services.audit.domain.chain import Message, Problem, Verifier
+from services.common.text_repair import has_unstorable_text
+
+_ANCHORED = frozenset(spec.name for spec in AUDITED_STREAMS)
+"""The streams the anchoring runs seal (the AUDIT stream holds the anchors themselves)."""
 
 Progress = Callable[[int, int], None]
 """Called now and then with (sequence reached, the stream's last sequence)."""
@@ -55,8 +60,9 @@ class AnchorStore(Protocol):
         """Every anchor (of the school), in the order written."""
         ...
 
-    async def publish(self, anchor: DailyAnchor) -> bool:
-        """Write a signed anchor once; False when its subject holds one already."""
+    async def publish(self, anchor: DailyAnchor, subject: str) -> bool:
+        """Write a signed anchor once on `subject` (`domain.chain.anchor_subject`); False when
+        the subject holds one already."""
         ...
 
 
@@ -89,11 +95,17 @@ class Report:
     seconds: float
     chained: bool
     signatures_checked: bool
+    unstorable_text: int = 0
+    """Events whose stored body holds text PostgreSQL cannot store (each also a problem)."""
+    not_anchored: int = 0
+    """Events after their school's last anchor (not a problem): until the next anchoring run
+    (hourly) only the Prev-Hash chain protects them, and it cannot catch an altered last
+    event of a subject."""
 
     @property
     def ok(self) -> bool:
         """True when nothing is wrong."""
-        return self.problem_count == 0
+        return self.problem_count == 0 and self.unstorable_text == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +148,7 @@ async def verify(
         chained=scope.audited in CHAINED_STREAMS or scope.audited == AUDIT.name,
         check_gaps=scope.subject is None,
         anchors=() if scope.subject else own,
+        anchored=scope.subject is None and scope.audited in _ANCHORED,
     )
     sink = on_problem or _ignore
     anchor_problems = check_anchors(own, integrity.keys or None)
@@ -144,9 +157,12 @@ async def verify(
     for problem in anchor_problems:
         sink(problem)
 
+    text = _TextCheck(verifier, sink, scope.school)
+
     def handle(message: Message) -> None:
         for problem in verifier.add(message):
             sink(problem)
+        text.check(message)
 
     last_seq = await integrity.source.read(
         scope.stream,
@@ -169,7 +185,39 @@ async def verify(
         seconds=time.perf_counter() - started,
         chained=verifier.chained,
         signatures_checked=bool(integrity.keys),
+        unstorable_text=text.count,
+        not_anchored=verifier.not_anchored,
     )
+
+
+@dataclass(slots=True)
+class _TextCheck:
+    """Finds the events whose body holds a NUL or a lone surrogate in a string: stored before
+    the contracts refused them, applied by the projections only after a repair (U+FFFD, in
+    `text_repairs`). Each is a problem `unstorable_text`, counted apart too."""
+
+    verifier: Verifier
+    sink: ProblemSink
+    school: str | None
+    count: int = 0
+
+    def check(self, message: Message) -> None:
+        """Note the message if its body holds text PostgreSQL cannot store."""
+        if self.school is not None and subjects.school_of(message.subject) != self.school:
+            return
+        if not has_unstorable_text(message.body):
+            return
+        self.count += 1
+        problem = Problem(
+            "unstorable_text",
+            message.seq,
+            "a string holds NUL or a lone surrogate: projections apply it with U+FFFD",
+            message.subject,
+        )
+        self.verifier.problem_count += 1
+        if len(self.verifier.problems) < self.verifier.keep:
+            self.verifier.problems.append(problem)
+        self.sink(problem)
 
 
 def _ignore(_problem: Problem) -> None:

@@ -1,14 +1,18 @@
-"""Daily anchors: cutting a stream into schools' local days, sealing and signing each day.
+"""Anchors: cutting a stream into schools' local days, sealing and signing what is there.
 
 The definitions of what is hashed and signed are the contract's (`contracts.audit`); this
 module computes them from messages and does the Ed25519 signing and checking (the
 `cryptography` library: pure computation, no I/O).
 
 `DayCutter` is fed a stream's messages in order and answers the anchors (unsigned) of every
-school's days that are over (before `today`, local) and not anchored yet. A school's days
-follow its messages' server timestamps, which only move forward; should a clock have stepped
-back, the message stays in the school's open day, so each day is one contiguous run of the
-school's messages and the anchors' sequence ranges never overlap.
+school's events not anchored yet, one per local day they fall on, the current day included:
+an anchoring run seals everything up to the moment it reads, so an event is sealed at most
+one run after it was written (the Prev-Hash chain alone cannot catch an altered last event of
+a subject: nothing names it yet). A day anchored in several runs gets several anchors, each
+continuing from the previous one (`anchor_subject` names them apart). A school's days follow
+its messages' server timestamps, which only move forward; should a clock have stepped back,
+the message stays in the school's open (or last anchored) day, so each anchor is one
+contiguous run of the school's messages and the anchors' sequence ranges never overlap.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from contracts import envelope as hdr
 from contracts import subjects
 from contracts.audit import ANCHOR_TIMEZONE, AnchorDigest, DailyAnchor, anchor_hash, signed_bytes
 from contracts.chain import GENESIS_HASH, event_hash
-from services.audit.domain.chain import Message, Problem
+from services.audit.domain.chain import Message, Problem, anchor_subject
 
 ZONE = ZoneInfo(ANCHOR_TIMEZONE)
 SEED_BYTES = 32
@@ -65,15 +69,15 @@ class _Open:
 class DayCutter:
     """Anchors still due in one stream (see the module's docstring).
 
-    `latest` holds each school's last anchor of the stream: its days and sequences are sealed
-    already, and it is what the next anchor chains to. `key_id` goes into each anchor, which
-    is signed afterwards (`Signer.sign`).
+    `latest` holds each school's last anchor of the stream: its sequences are sealed already,
+    and it is what the next anchor chains to. `key_id` goes into each anchor, which is signed
+    afterwards (`Signer.sign`). `school` limits the cut to one school's messages.
     """
 
     stream: str
-    today: dt.date
     key_id: str
     latest: Mapping[str, DailyAnchor] = field(default_factory=dict)
+    school: str | None = None
     _open: dict[str, _Open] = field(default_factory=dict)
     _previous: dict[str, str] = field(default_factory=dict)
 
@@ -83,28 +87,26 @@ class DayCutter:
     def add(self, message: Message) -> DailyAnchor | None:
         """Account for the next message; answer the anchor of a day it shows to be complete."""
         school = subjects.school_of(message.subject)
-        if school is None:
+        if school is None or self.school not in (None, school):
             return None
         last = self.latest.get(school)
         day = local_day(message.time)
-        if last is not None and (message.seq <= last.last_seq or day <= last.day):
-            return None
+        if last is not None:
+            if message.seq <= last.last_seq:
+                return None
+            day = max(day, last.day)  # a clock stepped back: never before the sealed day
         sealed = None
         current = self._open.get(school)
         if current is None or day > current.day:
-            if current is not None and current.day < self.today:
+            if current is not None:
                 sealed = self._seal(school, current)
             current = self._open[school] = _Open(day)
         current.digest.add(message.seq, message_hash(message))
         return sealed
 
     def finish(self) -> list[DailyAnchor]:
-        """The anchors of the days still open at the end of the walk that are over."""
-        return [
-            self._seal(school, state)
-            for school, state in sorted(self._open.items())
-            if state.day < self.today
-        ]
+        """The anchors of the days still open at the end of the walk (today's so far too)."""
+        return [self._seal(school, state) for school, state in sorted(self._open.items())]
 
     def _seal(self, school: str, state: _Open) -> DailyAnchor:
         digest = state.digest
@@ -175,7 +177,7 @@ def check_anchors(
     problems: list[Problem] = []
     last: dict[str, DailyAnchor] = {}
     for anchor in anchors:
-        subject = subjects.audit_anchor(anchor.school, anchor.stream, anchor.day.isoformat())
+        subject = anchor_subject(anchor, last.get(anchor.school))
         if keys is not None and not signature_valid(anchor, keys):
             problems.append(
                 Problem(
@@ -200,7 +202,7 @@ def check_anchors(
                     found=anchor.previous_anchor,
                 )
             )
-        if before is not None and (anchor.first_seq <= before.last_seq or anchor.day <= before.day):
+        if before is not None and (anchor.first_seq <= before.last_seq or anchor.day < before.day):
             problems.append(
                 Problem(
                     "anchor_order",

@@ -14,10 +14,14 @@ with the stream's last sequence). It reports every problem with its position:
   deletes), so a missing one is a removed event.
 - `sequence_order`: a sequence not above the previous one (only a hand-made copy can do that).
 - `time_backwards`: a message stamped earlier than the one before it in the stream.
-- `anchor_mismatch` / `unanchored`: against the signed daily anchors (`DailyAnchor`), the
+- `anchor_mismatch` / `unanchored`: against the signed anchors (`DailyAnchor`), the
   events of an anchored sequence range whose count or digest differ from the anchor, and
   events of a school found between its anchored ranges. These catch alteration, removal,
   insertion and reordering even when whoever tampered recomputed the whole chain.
+
+Events after their school's last anchor are not a problem but are counted (`not_anchored`):
+until the next anchoring run seals them only the chain protects them, and the chain cannot
+tell an altered last event of a subject (no later event names its hash yet).
 
 Memory stays bounded by the number of subjects: the last hash and sequence of each subject,
 the digests of the anchors open at the current position (one per school), and the first
@@ -67,6 +71,17 @@ class Problem:
     found: str | None = None
 
 
+def anchor_subject(anchor: DailyAnchor, previous: DailyAnchor | None) -> str:
+    """The AUDIT subject of an anchor: a day's first anchor has the day's subject (as every
+    anchor had when anchors were daily), a later one of the same day also its first sequence.
+    `previous` is the anchor before it of the same school and stream."""
+    continued = previous is not None and previous.day == anchor.day
+    first = anchor.first_seq if continued else None
+    return subjects.audit_anchor(
+        anchor.school, anchor.stream, anchor.day.isoformat(), continues_at=first
+    )
+
+
 @dataclass(slots=True)
 class _Link:
     """A subject's chain head, and the last break on it while the next event may explain it."""
@@ -94,7 +109,9 @@ class Verifier:
     `school` limits the chain and anchor checks to one school's subjects (sequence gaps are
     the stream's and are checked whatever the school). `check_gaps` is off for a walk over a
     subject filter, whose sequences skip the other subjects by nature. `chained` is off for a
-    stream whose writers do not chain (`contracts.audit.CHAINED_STREAMS`).
+    stream whose writers do not chain (`contracts.audit.CHAINED_STREAMS`). `anchored` says
+    that anchoring covers the stream, so events past their school's last anchor are counted
+    in `not_anchored`.
     """
 
     stream: str
@@ -103,9 +120,11 @@ class Verifier:
     check_gaps: bool = True
     anchors: Iterable[DailyAnchor] = ()
     keep: int = 1000
+    anchored: bool = False
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     checked: int = 0
+    not_anchored: int = 0
     last_seq: int = 0
     _heads: dict[str, _Link] = field(default_factory=dict)
     _ranges: dict[str, _Range] = field(default_factory=dict)
@@ -140,6 +159,8 @@ class Verifier:
             own_hash = self._check_chain(message, found)
             if school is not None and school in self._ranges:
                 self._check_anchored(school, message, own_hash, found)
+            elif school is not None and self.anchored:
+                self.not_anchored += 1  # the school has no anchor yet
             self.checked += 1
         if found:
             self._note(found)
@@ -228,7 +249,9 @@ class Verifier:
         while state.index < len(state.anchors) and state.anchors[state.index].last_seq < seq:
             self._close(school, state, found)
         if state.index >= len(state.anchors):
-            return  # past the last anchor: not sealed yet
+            if self.anchored:
+                self.not_anchored += 1  # past the last anchor: not sealed yet
+            return
         if state.anchors[state.index].first_seq <= seq:
             state.digest.add(seq, own)
         elif state.index > 0:
@@ -236,7 +259,7 @@ class Verifier:
                 Problem(
                     "unanchored",
                     seq,
-                    "an event of the school between two anchored days: inserted",
+                    "an event of the school between two anchored ranges: inserted",
                     message.subject,
                     previous_seq=state.anchors[state.index - 1].last_seq,
                 )
@@ -253,7 +276,7 @@ class Verifier:
                     f"{school} {anchor.day.isoformat()}: {digest.count} event(s) in "
                     f"{anchor.first_seq}..{anchor.last_seq} where the signed anchor counts "
                     f"{anchor.count}; the digest differs: altered, removed, inserted or moved",
-                    subjects.audit_anchor(school, anchor.stream, anchor.day.isoformat()),
+                    anchor_subject(anchor, state.anchors[state.index - 1] if state.index else None),
                     last_seq=anchor.last_seq,
                     expected=anchor.digest,
                     found=digest.hexdigest(),

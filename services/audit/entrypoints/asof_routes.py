@@ -25,14 +25,15 @@ from services.audit.domain.asof import (
     PupilDiary,
 )
 from services.audit.entrypoints.deps import AuditReader, DepsDep, SchoolPath, YearPath
+from services.common.dates import IsoDate
 from services.common.http import ApiError, problem
 
 router = APIRouter(
     prefix="/audit/v1/schools/{school}/years/{year}", tags=["journal as of a moment"]
 )
 
-DateFrom = Annotated[dt.date, Query(alias="from", description="first day of the range")]
-DateTo = Annotated[dt.date, Query(alias="to", description="last day of the range (included)")]
+DateFrom = Annotated[IsoDate, Query(alias="from", description="first day of the range")]
+DateTo = Annotated[IsoDate, Query(alias="to", description="last day of the range (included)")]
 At = Annotated[
     AwareDatetime | None,
     Query(description="the moment (ISO 8601 with a time zone); the present when left out"),

@@ -16,6 +16,7 @@ from services.audit.application.asof import AsOfNotFound
 from services.audit.entrypoints import asof_routes, history_routes, report_routes, verify_routes
 from services.audit.settings import Settings
 from services.common.http import service_app, service_checks
+from services.common.limits import request_limits
 from services.common.logging import configure_logging
 
 # Histories and reports; the journal as of a moment; tamper evidence.
@@ -37,6 +38,8 @@ def create_app(
             "as of a moment and tamper evidence. For the auditor, head and deputy director."
         ),
         auth=config.auth,
+        limits=request_limits(config.http),
+        watchdog=config.watchdog,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
         routers=ROUTERS,

@@ -22,12 +22,14 @@ from services.audit.entrypoints.report_render import (
     report_csv,
     report_html,
 )
+from services.common.dates import IsoDate
 from services.common.http import ApiError
+from services.common.limits import long_running
 
 router = APIRouter(prefix="/audit/v1/schools/{school}", tags=["reports"])
 
-FromQuery = Annotated[dt.date, Query(alias="from", description="first day (school's local)")]
-ToQuery = Annotated[dt.date, Query(alias="to", description="last day, included")]
+FromQuery = Annotated[IsoDate, Query(alias="from", description="first day (school's local)")]
+ToQuery = Annotated[IsoDate, Query(alias="to", description="last day, included")]
 FormatQuery = Annotated[Literal["html", "csv"], Query(description="printable page or CSV")]
 _CSV = "text/csv; charset=utf-8"
 
@@ -51,6 +53,7 @@ def _download(body: str, name: str) -> Response:
     summary="Every change in a date range for a class, made by a teacher or about a pupil",
     response_class=HTMLResponse,
 )
+@long_running
 async def audit_report(
     reader: AuditReader,
     deps: DepsDep,
@@ -75,6 +78,7 @@ async def audit_report(
     summary="Who could see a pupil's data and when (enrollment links, staff class grants)",
     response_class=HTMLResponse,
 )
+@long_running
 async def personal_data_access(
     reader: AuditReader,
     deps: DepsDep,

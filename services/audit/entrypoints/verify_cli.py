@@ -2,7 +2,7 @@
 
   verify [--stream S]... [--school X] [--subject F]   walk streams, one line per problem and
                                                       per stream; exit 1 when anything is wrong
-  anchor [--today YYYY-MM-DD] [--stream S]...         sign and publish the anchors due
+  anchor [--school X] [--stream S]...                 seal what is not anchored yet, now
   keygen                                              a new signing key (AUDIT_SIGNING_KEY)
 
 NATS from `AUDIT_NATS__URL` (or `--nats-url`); the key from `AUDIT_SIGNING_KEY`, `AUDIT_KEY_ID`
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import datetime as dt
 import json
 import os
 import sys
@@ -26,7 +25,7 @@ from contracts.streams import AUDIT, AUDITED_STREAMS
 from services.audit.adapters.stream_walk import JetStreamAnchors, integrity_for
 from services.audit.application.anchoring import SigningSettings, anchor_due
 from services.audit.application.verification import Scope, verify
-from services.audit.domain.anchors import Signer, local_day
+from services.audit.domain.anchors import Signer
 from services.audit.domain.chain import Problem
 from services.common.jetstream import connect
 
@@ -63,6 +62,7 @@ async def run_verify(args: argparse.Namespace) -> int:
                     "subjects": report.subjects,
                     "anchors": report.anchors,
                     "problems": report.problem_count,
+                    "not_anchored": report.not_anchored,
                     "seconds": round(report.seconds, 3),
                     "events_per_s": round(report.events / max(report.seconds, 1e-9)),
                 }
@@ -74,7 +74,7 @@ async def run_verify(args: argparse.Namespace) -> int:
 
 
 async def run_anchor(args: argparse.Namespace) -> int:
-    """Publish the anchors of every finished day not anchored yet."""
+    """Publish the anchors of every event not anchored yet (the service does so hourly)."""
     signer = SigningSettings().signer()
     if signer is None:
         sys.stderr.write("AUDIT_SIGNING_KEY is not set: nothing can be signed\n")
@@ -83,13 +83,13 @@ async def run_anchor(args: argparse.Namespace) -> int:
     try:
         js = nc.jetstream()
         await JetStreamAnchors(js).prepare()
-        today = args.today or local_day(dt.datetime.now(dt.UTC))
-        run = await anchor_due(
-            integrity_for(js, signer), today=today, streams=args.stream or STREAMS
-        )
+        integrity = integrity_for(js, signer)
+        run = await anchor_due(integrity, streams=args.stream or STREAMS, school=args.school)
     finally:
         await nc.close()
-    _emit({"type": "anchored", "today": today, "written": run.written, "key_id": signer.key_id})
+    for subject, anchor in run.anchors:
+        _emit({"type": "anchor", "subject": subject, **anchor.model_dump(mode="json")})
+    _emit({"type": "anchored", "written": run.written, "key_id": signer.key_id})
     return 0
 
 
@@ -118,8 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stream", action="append", help=f"repeat; default {STREAMS} and AUDIT")
     check.add_argument("--school", default=None, help="only this school's chains and anchors")
     check.add_argument("--subject", default=None, help="only subjects matching this filter")
-    anchor = commands.add_parser("anchor", help="sign and publish the anchors due")
-    anchor.add_argument("--today", type=dt.date.fromisoformat, default=None, help="local date")
+    anchor = commands.add_parser("anchor", help="sign and publish what is not anchored yet")
+    anchor.add_argument("--school", default=None, help="only this school's events")
     anchor.add_argument("--stream", action="append", help=f"repeat; default {STREAMS}")
     commands.add_parser("keygen", help="print a new Ed25519 signing key for AUDIT_SIGNING_KEY")
     return parser

@@ -1,10 +1,14 @@
-"""Tamper evidence over HTTP: verify a school's streams, list its signed anchors, get the keys.
+"""Tamper evidence over HTTP: verify a school's streams, list its signed anchors, anchor its
+events now, get the keys.
 
 `POST /audit/v1/schools/{school}/verifications` streams its report as NDJSON
 (`application/x-ndjson`) rather than running a background job: verifying a year of a big
 school takes seconds to a minute, each problem is sent the moment it is found, progress lines
 keep proxies from timing out, no job table or state shared between replicas is needed, and a
 client that disconnects stops the walk. The last line always says whether all is well.
+
+`POST /audit/v1/schools/{school}/anchors` seals the school's events not anchored yet at once,
+rather than at the next hourly run: before a check, or after something the auditor wants sealed.
 
 `GET /audit/v1/keys` is public: the keys are public keys, and an outside auditor needs them
 to check the anchors' signatures without an account.
@@ -17,7 +21,7 @@ import base64
 import contextlib
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
@@ -25,11 +29,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from contracts import subjects
+from contracts.audit import DailyAnchor
+from services.audit.application.anchoring import anchor_due
 from services.audit.application.verification import Integrity, Scope, verify
 from services.audit.domain.anchors import signature_valid
-from services.audit.domain.chain import Problem
+from services.audit.domain.chain import Problem, anchor_subject
 from services.audit.entrypoints.deps import AuditReader, DepsDep, SchoolPath
+from services.common.dates import IsoDate
+from services.common.limits import long_running
 
 router = APIRouter(prefix="/audit/v1", tags=["tamper evidence"])
 
@@ -74,6 +81,13 @@ class AnchorOut(BaseModel):
     signature_valid: bool
 
 
+class AnchorRunOut(BaseModel):
+    """What an anchoring run wrote: how many anchors per stream, and each of them."""
+
+    written: dict[str, int]
+    anchors: list[AnchorOut]
+
+
 class KeyOut(BaseModel):
     """A public key anchors are signed with: raw 32 bytes, base64."""
 
@@ -100,6 +114,7 @@ class KeysOut(BaseModel):
         }
     },
 )
+@long_running
 async def run_verification(
     school: SchoolPath,
     _reader: AuditReader,
@@ -117,20 +132,42 @@ async def list_anchors(
     _reader: AuditReader,
     integrity: IntegrityDep,
     stream: Annotated[StreamName | None, Query()] = None,
-    from_day: Annotated[dt.date | None, Query(alias="from")] = None,
-    to_day: Annotated[dt.date | None, Query(alias="to")] = None,
+    from_day: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to_day: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> list[AnchorOut]:
     """The school's anchors in the order written, optionally of one stream and a day range."""
     found = []
+    previous: dict[str, DailyAnchor] = {}  # per stream: the subject depends on it
     for a in await integrity.store.anchors(school):
+        subject = anchor_subject(a, previous.get(a.stream))
+        previous[a.stream] = a
         if stream not in (None, a.stream):
             continue
         if (from_day and a.day < from_day) or (to_day and a.day > to_day):
             continue
-        subject = subjects.audit_anchor(a.school, a.stream, a.day.isoformat())
-        valid = signature_valid(a, integrity.keys)
-        found.append(AnchorOut(subject=subject, signature_valid=valid, **a.model_dump()))
+        found.append(_anchor_out(subject, a, integrity.keys))
     return found
+
+
+@router.post("/schools/{school}/anchors", response_model=AnchorRunOut)
+@long_running
+async def anchor_now(
+    school: SchoolPath, _reader: AuditReader, integrity: IntegrityDep
+) -> AnchorRunOut:
+    """Anchor the school's events not anchored yet now, in every audited stream (the service
+    does so every hour anyway); answers the anchors written (none when all was sealed)."""
+    if integrity.signer is None:
+        raise HTTPException(503, "no signing key (AUDIT_SIGNING_KEY): anchors cannot be signed")
+    run = await anchor_due(integrity, school=school)
+    return AnchorRunOut(
+        written=run.written,
+        anchors=[_anchor_out(subject, a, integrity.keys) for subject, a in run.anchors],
+    )
+
+
+def _anchor_out(subject: str, anchor: DailyAnchor, keys: Mapping[str, bytes]) -> AnchorOut:
+    valid = signature_valid(anchor, keys)
+    return AnchorOut(subject=subject, signature_valid=valid, **anchor.model_dump())
 
 
 @router.get("/keys", response_model=KeysOut)
@@ -194,6 +231,7 @@ async def _run(
                     "chained": report.chained,
                     "signatures_checked": report.signatures_checked,
                     "problems": report.problem_count,
+                    "not_anchored": report.not_anchored,
                     "seconds": round(report.seconds, 3),
                 }
             )

@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-__all__ = ["eventually"]
+if TYPE_CHECKING:
+    from nats.js import JetStreamContext
+
+__all__ = ["eventually", "outlive_duplicate_window", "shorten_duplicate_window"]
 
 T = TypeVar("T")
+SHORT_DUPLICATE_WINDOW = 1.0
+"""Seconds: the duplicate window of a stream a test shortens."""
 
 
 async def eventually(
@@ -34,3 +39,22 @@ async def eventually(
             if loop.time() >= deadline:
                 raise
         await asyncio.sleep(interval)
+
+
+async def shorten_duplicate_window(
+    js: JetStreamContext, stream: str, window: float = SHORT_DUPLICATE_WINDOW
+) -> None:
+    """Make the stream forget message ids after `window` seconds (10 minutes in production),
+    so that a test can send a retry JetStream's own deduplication no longer catches."""
+    config = (await js.stream_info(stream)).config
+    config.duplicate_window = window
+    await js.update_stream(config)
+
+
+async def outlive_duplicate_window(window: float = SHORT_DUPLICATE_WINDOW) -> None:
+    """Wait until a shortened duplicate window has passed for every id stored before.
+
+    Only time passing makes JetStream forget, so this is a sleep: there is nothing to poll. The
+    extra second covers the server's purge timer.
+    """
+    await asyncio.sleep(window + 1.0)

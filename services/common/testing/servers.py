@@ -70,6 +70,45 @@ def nats_server(binary: str = "nats-server", *, host: str = "127.0.0.1") -> Iter
         shutil.rmtree(store, ignore_errors=True)
 
 
+class RestartableNats:
+    """A private JetStream nats-server that a test can kill and start again on the same port and
+    store (an outage and the server's return, as a client sees them)."""
+
+    def __init__(self, binary: str = "nats-server", *, host: str = "127.0.0.1") -> None:
+        executable = shutil.which(binary)
+        if executable is None:
+            msg = f"{binary} is not on PATH"
+            raise FileNotFoundError(msg)
+        self.store = Path(tempfile.mkdtemp(prefix="nats-test-"))
+        self.host, self.port = host, free_port(host)
+        self._args = [executable, "-js", "-a", host, "-p", str(self.port), "-sd", str(self.store)]
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's URL (the same across restarts)."""
+        return f"nats://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        self._process = subprocess.Popen(  # noqa: S603 - fixed arguments, binary from PATH
+            self._args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for_port(self.host, self.port)
+
+    def kill(self) -> None:
+        """SIGKILL the server (no goodbye to its clients) and wait for it to be gone."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def close(self) -> None:
+        """Kill the server and delete its store."""
+        self.kill()
+        shutil.rmtree(self.store, ignore_errors=True)
+
+
 def with_database(dsn: str, database: str) -> str:
     """The same server DSN pointing at another database."""
     parts = urlsplit(dsn)

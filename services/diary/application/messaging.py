@@ -1,5 +1,6 @@
 """The messages' commands: start a thread, post, mark read. Load -> decide -> append, retried
-on conflict, recorded at most once per command id (a retried request answers what it did)."""
+on conflict, recorded at most once per command id (a retried request answers what it did; it
+must carry the same request: see `services.common.idempotency`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from contracts.base import Event
 from contracts.envelope import Actor, Envelope, Role
 from contracts.portal import Message, Participant
 from contracts.registry import PORTAL_REGISTRY
+from services.common.decoding import decode_events
 from services.common.eventstore import ConcurrencyConflict, Loaded
+from services.common.idempotency import check_same_request
 from services.diary.application.ports import Deps
 from services.diary.domain import recipients as r
 from services.diary.domain import thread as t
@@ -29,12 +32,14 @@ _IDS = uuid.UUID("9a3e2f61-0c4b-4d8e-b6a7-3c5d1e9f2b84")
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """Who sends a command to which school, under which ids."""
+    """Who sends a command to which school, under which ids; `fingerprint` is the request's
+    under an Idempotency-Key ("" without one)."""
 
     school: str
     caller: Caller
     command_id: str
     correlation_id: str
+    fingerprint: str = ""
 
     @property
     def uid(self) -> int:
@@ -78,11 +83,7 @@ def _id(prefix: str, command_id: str) -> str:
 
 def fold(history: Loaded) -> t.Thread:
     """The thread after its whole history."""
-    events = [
-        PORTAL_REGISTRY.decode(e.envelope.event_type, e.envelope.schema_version, e.envelope.data)
-        for e in history.events
-    ]
-    return reduce(t.evolve, events, t.INITIAL)
+    return reduce(t.evolve, decode_events(PORTAL_REGISTRY, history.events), t.INITIAL)
 
 
 def thread_year(history: Loaded) -> int:
@@ -93,8 +94,16 @@ def thread_year(history: Loaded) -> int:
 
 
 async def start_thread(deps: Deps, req: Request, cmd: StartThread) -> Recorded:
-    """Start a thread from a teacher to the pupils and/or parents of their class."""
+    """Start a thread from a teacher to the pupils and/or parents of their class.
+
+    A retry answers from the record before the recipients are resolved again: they may have
+    changed since, and the thread was started with the first ones.
+    """
     uid = r.check_teacher(req.caller, req.school)
+    thread_id = _id("t", req.command_id)
+    history = await deps.messages.store.load(thread_subject(req.school, thread_id))
+    if (earlier := _earlier(history, req, thread_id)) is not None:
+        return earlier
     today = deps.clock.today()
     year = cmd.year or r.school_year_of(today)
     mine = await deps.reads.grants_of(req.school, year, uid)
@@ -104,7 +113,7 @@ async def start_thread(deps: Deps, req: Request, cmd: StartThread) -> Recorded:
     found = await deps.messages.directory.pupil_grants(req.school, year, pupils)
     to = r.recipients(pupils, found, cmd.addressed.audience, author=uid)
     start = t.StartThread(
-        thread_id=_id("t", req.command_id),
+        thread_id=thread_id,
         class_id=cmd.class_id,
         subject_id=cmd.subject_id,
         title=cmd.title,
@@ -186,12 +195,8 @@ async def _execute(
         if attempt:  # another writer got there first: back off a little, with jitter
             await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
         history = await store.load(subject)
-        earlier = next((e for e in reversed(history.events) if e.msg_id == req.command_id), None)
-        if earlier is not None:
-            again = PORTAL_REGISTRY.decode(
-                earlier.envelope.event_type, earlier.envelope.schema_version, earlier.envelope.data
-            )
-            return Recorded(thread_id, earlier.seq, duplicate=True, event=again)
+        if (earlier := _earlier(history, req, thread_id)) is not None:
+            return earlier
         state = fold(history)
         events = await decide(state, history)
         if not events:
@@ -204,12 +209,27 @@ async def _execute(
                 _envelope(deps, req, year, acting, event),
                 expected=history.version,
                 msg_id=req.command_id,
+                fingerprint=req.fingerprint,
             )
         except ConcurrencyConflict as error:
             conflict = error
             continue
+        if appended.duplicate:  # JetStream's window caught it: on this thread or another
+            check_same_request(appended.fingerprint, req.fingerprint)
         return Recorded(thread_id, appended.seq, appended.duplicate, event)
     raise conflict
+
+
+def _earlier(history: Loaded, req: Request, thread_id: str) -> Recorded | None:
+    """What the command recorded on the thread before (it is a retry), as it recorded it; a
+    key recorded with another request is refused (`IdempotencyKeyReused`)."""
+    earlier = next((e for e in reversed(history.events) if e.msg_id == req.command_id), None)
+    if earlier is None:
+        return None
+    check_same_request(earlier.fingerprint, req.fingerprint)
+    envelope = earlier.envelope
+    again = PORTAL_REGISTRY.decode(envelope.event_type, envelope.schema_version, envelope.data)
+    return Recorded(thread_id, earlier.seq, duplicate=True, event=again)
 
 
 def _role_in(state: t.Thread, uid: int) -> Role:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from services.common.outage import primed
 from services.diary.application.ports import BatchInfo
 from services.diary.domain.access import check_operator
 from services.diary.entrypoints.deps import DepsDep, ScopeDep
@@ -62,4 +63,5 @@ async def records(
         async for line in deps.operations.records(scope.school, scope.year, kind):
             yield json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
-    return StreamingResponse(lines(), media_type=NDJSON)
+    # The first line is read before the answer starts: PostgreSQL down is a 503, not a cut.
+    return StreamingResponse(await primed(lines()), media_type=NDJSON)

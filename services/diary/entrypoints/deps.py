@@ -1,17 +1,16 @@
 """FastAPI dependencies of the diary: its Deps, the request's school year and caller, and for
-messages the caller's command (school, caller, command id from Idempotency-Key)."""
+messages the caller's command (school, caller, command id scoped from Idempotency-Key)."""
 
 from __future__ import annotations
 
-import re
-import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request
 
 from contracts.base import Token
 from services.common.auth import Principal, current_principal
-from services.common.http import ApiError, correlation_id
+from services.common.http import correlation_id
+from services.common.idempotency import IdempotencyKey, command_identity
 from services.diary.application import messaging
 from services.diary.application.ports import Deps
 from services.diary.application.views import Scope
@@ -38,33 +37,27 @@ async def request_scope(
     return Scope(school, year, Caller(principal.roles, principal.school, principal.uid))
 
 
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
-
-
 async def message_request(
     school: SchoolPath,
     principal: Annotated[Principal, Depends(current_principal)],
-    idempotency_key: Annotated[
-        str | None,
-        Header(description="request id: a retried request with the same id records once"),
-    ] = None,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
 ) -> messaging.Request:
     """The caller of a messages route: a portal user (role and UID) of the path's school,
     refused before the request's body or the thread is looked at.
 
-    The command id is the Idempotency-Key prefixed with the caller's UID, so two users who
-    happen to pick the same key never collide in the stream's deduplication.
+    The command id is scoped to the caller and the request path
+    (`services.common.idempotency`): users who happen to pick the same key never collide.
     """
-    if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
-        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key: 1-100 of [A-Za-z0-9._:-]")
     caller = Caller(principal.roles, principal.school, principal.uid)
     check_portal_caller(caller, school)
-    key = idempotency_key or uuid.uuid4().hex
+    identity = await command_identity(request, principal.user_id, idempotency_key)
     return messaging.Request(
         school=school,
         caller=caller,
-        command_id=f"{principal.uid or 0}-{key}",
+        command_id=identity.command_id,
         correlation_id=correlation_id(),
+        fingerprint=identity.fingerprint,
     )
 
 

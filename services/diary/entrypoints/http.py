@@ -12,6 +12,7 @@ from services.common.http import (
     service_app,
     service_checks,
 )
+from services.common.limits import request_limits
 from services.common.logging import configure_logging
 from services.diary import bootstrap
 from services.diary.application.threads import AttachmentNotFound
@@ -60,6 +61,10 @@ def create_app(
             f"{NOTICE}"
         ),
         auth=config.auth,
+        limits=request_limits(
+            config.http, upload_bytes=config.messages.max_files * config.messages.max_file_bytes
+        ),
+        watchdog=config.watchdog,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
         routers=(view_routes.router, admin_routes.router, message_routes.router),

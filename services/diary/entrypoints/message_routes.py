@@ -14,7 +14,9 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from contracts.base import Token
 from contracts.journal import Attachment
-from contracts.portal import MessagePosted, ThreadStarted
+from contracts.portal import MessagePosted, MessageText, ThreadStarted
+from services.common.limits import upload
+from services.common.text_problems import FILE_NAME, checked_text
 from services.diary.application import messaging, threads
 from services.diary.domain.attachments import Upload
 from services.diary.domain.recipients import Addressed
@@ -164,19 +166,21 @@ async def mark_read(
         f"{_REFUSALS}"
     ),
 )
+@upload("attachment_too_large")
 async def post_message(
     thread_id: Token,
     req: MessageRequestDep,
     deps: DepsDep,
-    text: Annotated[str, Form(min_length=1, max_length=4000)],
+    text: Annotated[MessageText, Form()],
     files: Annotated[list[UploadFile] | None, File(description="attachments")] = None,
 ) -> RecordedOut:
     """The participants whose grants still hold receive it."""
     limits = deps.messages.limits
     uploads: list[Upload] = []
-    for file in (files or [])[: limits.max_files + 1]:  # one more is enough to refuse
+    for index, file in enumerate((files or [])[: limits.max_files + 1]):  # one more refuses
         data = await file.read(limits.max_bytes + 1)  # never more than enough to refuse
-        name = (file.filename or "").strip()[:200] or "file"
+        given = (file.filename or "").strip()[:200] or "file"
+        name = checked_text(FILE_NAME, given, ("body", "files", index, "filename"))
         media_type = (file.content_type or "application/octet-stream").split(";")[0]
         uploads.append(Upload(name, media_type.strip().lower(), data))
     recorded = await messaging.post_message(deps, req, thread_id, text, tuple(uploads))

@@ -7,7 +7,6 @@ the caller's live grants, so a revoked grant refuses at once.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
@@ -15,6 +14,7 @@ from fastapi import APIRouter, Query, Response
 
 from contracts.base import Token
 from contracts.diary import Pseudonym
+from services.common.dates import IsoDate
 from services.diary.application import views
 from services.diary.domain import views as v
 from services.diary.domain.access import Grant
@@ -33,14 +33,14 @@ async def me(scope: ScopeDep, deps: DepsDep) -> list[Grant]:
 
 
 @router.get("/pupils/{pupil}/days/{date}", summary="A pupil's lessons of a day")
-async def pupil_day(pupil: Pseudonym, date: dt.date, scope: ScopeDep, deps: DepsDep) -> v.PupilDays:
+async def pupil_day(pupil: Pseudonym, date: IsoDate, scope: ScopeDep, deps: DepsDep) -> v.PupilDays:
     """Lessons, homework, files, and this pupil's marks and absences."""
     return await views.pupil_day(deps.reads, scope, pupil, date)
 
 
 @router.get("/pupils/{pupil}/weeks/{date}", summary="A pupil's lessons of the week of a date")
 async def pupil_week(
-    pupil: Pseudonym, date: dt.date, scope: ScopeDep, deps: DepsDep
+    pupil: Pseudonym, date: IsoDate, scope: ScopeDep, deps: DepsDep
 ) -> v.PupilDays:
     """The Monday-to-Sunday week containing `date`."""
     return await views.pupil_week(deps.reads, scope, pupil, date)
@@ -78,7 +78,7 @@ async def class_grid(
 
 
 @router.get("/classes/{class_id}/days/{date}", summary="A class's lessons of a day (staff)")
-async def class_day(class_id: Token, date: dt.date, scope: ScopeDep, deps: DepsDep) -> v.ClassDay:
+async def class_day(class_id: Token, date: IsoDate, scope: ScopeDep, deps: DepsDep) -> v.ClassDay:
     """The lessons of the subjects the caller sees."""
     return await views.class_day(deps.reads, scope, class_id, date)
 

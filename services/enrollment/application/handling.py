@@ -1,5 +1,6 @@
 """The one imperative loop every command goes through: load -> decide -> append, retried on
-conflict, recorded at most once per command id."""
+conflict, recorded at most once per command id (a retry must carry the same request: see
+`services.common.idempotency`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from typing import Generic, TypeVar
 from contracts.base import Event
 from contracts.envelope import Actor, Envelope
 from contracts.registry import ENROLLMENT_REGISTRY
-from services.common.eventstore import ConcurrencyConflict, StoredEvent
+from services.common.decoding import decode_events
+from services.common.eventstore import ConcurrencyConflict, Loaded, StoredEvent
+from services.common.idempotency import check_same_request
 from services.enrollment.application.ports import Deps
 
 S = TypeVar("S")
@@ -27,12 +30,14 @@ SCHOOL_YEAR_STARTS = 9
 
 @dataclass(frozen=True, slots=True)
 class Meta:
-    """Who sends a command for which school, and under which ids."""
+    """Who sends a command for which school, and under which ids; `fingerprint` is the
+    request's under an Idempotency-Key ("" without one)."""
 
     command_id: str
     correlation_id: str
     actor: Actor
     school: str
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +65,9 @@ class Aggregate(Generic[S]):
 
 
 def decode_all(events: Sequence[StoredEvent]) -> list[Event]:
-    """Payloads of stored events, upcast to the current versions."""
-    return [
-        ENROLLMENT_REGISTRY.decode(
-            e.envelope.event_type, e.envelope.schema_version, e.envelope.data
-        )
-        for e in events
-    ]
+    """Payloads of stored events, upcast to the current versions (`UndecodableEvent` names
+    one that cannot be, and the HTTP edge answers it with a reason instead of a 500)."""
+    return decode_events(ENROLLMENT_REGISTRY, events)
 
 
 def school_year(day: dt.date) -> int:
@@ -86,31 +87,48 @@ async def execute(
     A command already recorded on the subject (a retried request) answers with what it recorded
     then. A conflict reloads and decides again on fresh state, at most MAX_ATTEMPTS times.
     """
-    # The subject is part of the deduplication id: JetStream deduplicates across the whole
-    # stream, so a key reused for another aggregate must not pass for this one's record.
-    msg_id = f"{meta.command_id}:{subject}"
+    # The command id alone is the deduplication id (it is scoped to the caller and the path):
+    # a key reused with another body on another aggregate then meets the first one's
+    # fingerprint in JetStream's window instead of slipping through as a new command.
     conflict = ConcurrencyConflict(subject, 0)
     for attempt in range(MAX_ATTEMPTS):
         if attempt:  # another writer got there first: back off a little, with jitter
             await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
         history = await deps.store.load(subject)
+        if (earlier := earlier_record(history, meta, aggregate)) is not None:
+            return earlier
         state = aggregate.fold(history.events)
-        earlier = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
-        if earlier is not None:
-            event_type = earlier.envelope.event_type
-            return Recorded(subject, earlier.seq, event_type, state, duplicate=True)
         (event,) = decide(state)
         envelope = envelope_for(deps, meta, subject, event)
         try:
             appended = await deps.store.append(
-                subject, envelope, expected=history.version, msg_id=msg_id
+                subject,
+                envelope,
+                expected=history.version,
+                msg_id=meta.command_id,
+                fingerprint=meta.fingerprint,
             )
         except ConcurrencyConflict as error:
             conflict = error
             continue
+        if appended.duplicate:  # JetStream's window caught it: on this subject or another
+            check_same_request(appended.fingerprint, meta.fingerprint)
         after = aggregate.evolve(state, event)
         return Recorded(subject, appended.seq, event.event_type, after, appended.duplicate)
     raise conflict
+
+
+def earlier_record(history: Loaded, meta: Meta, aggregate: Aggregate[S]) -> Recorded[S] | None:
+    """What the command recorded on this subject before (it is a retry), with the state right
+    after it, so the retry answers what the first request did; a key recorded with another
+    request is refused (`IdempotencyKeyReused`)."""
+    found = [i for i, e in enumerate(history.events) if e.msg_id == meta.command_id]
+    if not found:
+        return None
+    earlier = history.events[found[-1]]
+    check_same_request(earlier.fingerprint, meta.fingerprint)
+    state = aggregate.fold(history.events[: found[-1] + 1])
+    return Recorded(history.subject, earlier.seq, earlier.envelope.event_type, state, True)
 
 
 def envelope_for(deps: Deps, meta: Meta, subject: str, event: Event) -> Envelope:

@@ -7,22 +7,20 @@ need the role admin (or system); reads admin, head or deputy; anyone else gets 4
 
 from __future__ import annotations
 
-import re
-import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request
 
 from contracts.base import Token
 from contracts.envelope import Actor, Role
 from services.common.auth import AuthError, Principal, current_principal, require_school
-from services.common.http import ApiError, correlation_id
+from services.common.http import correlation_id
+from services.common.idempotency import IdempotencyKey, command_identity
 from services.enrollment.application.handling import Meta
 from services.enrollment.application.ports import Deps
 
 WRITE_ROLES: tuple[Role, ...] = ("admin", "system")
 READ_ROLES: tuple[Role, ...] = ("admin", "head", "deputy")
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 async def get_deps(request: Request) -> Deps:
@@ -46,18 +44,17 @@ def _role(principal: Principal, roles: tuple[Role, ...]) -> Role:
 async def acting(
     principal: PrincipalDep,
     school: SchoolPath,
-    idempotency_key: Annotated[
-        str | None,
-        Header(description="request id: a retried request with the same id records once"),
-    ] = None,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
 ) -> Meta:
-    """The command's metadata, when the user may change the school's enrollment."""
+    """The command's metadata, when the user may change the school's enrollment; its command
+    id is scoped to the caller and the request path (`services.common.idempotency`)."""
     require_school(principal, school)
     role = _role(principal, WRITE_ROLES)
-    if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
-        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key: 1-100 of [A-Za-z0-9._:-]")
+    identity = await command_identity(request, principal.user_id, idempotency_key)
     return Meta(
-        command_id=idempotency_key or uuid.uuid4().hex,
+        command_id=identity.command_id,
+        fingerprint=identity.fingerprint,
         correlation_id=correlation_id(),
         actor=Actor(id=principal.user_id, role=role),
         school=school,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from contracts.base import PupilId, StaffId, Uid
 from contracts.enrollment import Contact, Kinship, Relation, Requester
-from contracts.journal import Name, Text
+from contracts.text import Name, Text
 from services.enrollment.application.handling import Recorded
 from services.enrollment.domain import errors
 from services.enrollment.domain.pupil_access import Application, PupilAccess
@@ -108,7 +108,7 @@ def application_out(
 ) -> ApplicationOut:
     """The answer to a command about one application."""
     app: Application | None = recorded.state.applications.get(application_id)
-    if app is None:  # an Idempotency-Key reused for another application: that one is unknown
+    if app is None:  # a guard: keys are scoped to the path, so a retry names the same one
         raise errors.ApplicationNotFound(f"no application {application_id!r} for this pupil")
     return ApplicationOut(
         event_type=recorded.event_type,

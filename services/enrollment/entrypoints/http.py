@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI, Request, Response
 
 from services.common.http import problem, service_app, service_checks
+from services.common.limits import request_limits
 from services.common.logging import configure_logging
 from services.enrollment import bootstrap
 from services.enrollment.domain.errors import Conflict, DomainError, Invalid, NotFound
@@ -29,6 +30,8 @@ def create_app(
         title="Enrollment",
         description="Applications for e-diary access, parent and pupil links, staff portal UIDs.",
         auth=config.auth,
+        limits=request_limits(config.http),
+        watchdog=config.watchdog,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
         routers=(application_routes.router, pupil_routes.router, staff_routes.router),

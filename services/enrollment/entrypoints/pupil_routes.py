@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from contracts.base import PupilId
+from services.common.dates import IsoDate
 from services.enrollment.application import pupils
 from services.enrollment.application.history import AccessHistory, access_history
 from services.enrollment.domain import commands as c
@@ -41,6 +41,6 @@ async def access(
     pupil_id: PupilId,
     school: ReadSchool,
     deps: DepsDep,
-    on: Annotated[dt.date | None, Query(description="only accesses that covered this day")] = None,
+    on: Annotated[IsoDate | None, Query(description="only accesses that covered this day")] = None,
 ) -> AccessHistory:
     return await access_history(deps, school, pupil_id, on)

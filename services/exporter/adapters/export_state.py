@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import dataclasses
 import json
-import secrets
 from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from contracts.streams import JOURNAL
 from contracts.subjects import journal_filter
 from services.common.db import PROJECTOR_MIGRATIONS, Connection, Pool, quote_ident
 from services.common.projector import Projector, RebuildResult
+from services.common.scratch import drop_stale_schemas, scratch_schema
 from services.exporter.adapters.export_projection import NAME, ExportDocsProjection
 from services.exporter.application.ports import Cut
 from services.exporter.domain.docs import Content, Doc
@@ -137,12 +137,15 @@ class PgExportState:
 
     @contextlib.asynccontextmanager
     async def full(self, school: str, year: int, until: int) -> AsyncIterator[Cut]:
-        """Replay (school, year) up to `until` into a scratch schema; read it; drop it."""
-        scratch = f"{self._schema}_full_{secrets.token_hex(4)}"
+        """Replay (school, year) up to `until` into a scratch schema; read it; drop it.
+
+        The replay reads up to `until`, however long the server takes to skip the other
+        schools' events before the first of this one (`services.common.projector_replay`).
+        """
         projector = export_projector(
             self._js, self._pool, self._pseudonymiser, journal_filter(year, school)
         )
-        try:
+        async with scratch_schema(self._pool, self._schema, "full") as scratch:
             await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS, until=until)
             async with self._pool.acquire() as conn, _snapshot(conn):
                 await conn.execute(f"SET LOCAL search_path TO {quote_ident(scratch)}")
@@ -151,9 +154,6 @@ class PgExportState:
                     yield Cut(until, docs)
                 finally:
                     await docs.aclose()
-        finally:
-            async with self._pool.acquire() as conn:
-                await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(scratch)} CASCADE")
 
     async def rebuild(self) -> RebuildResult:
         """Replay the whole journal into a scratch schema and copy the documents in.
@@ -161,17 +161,17 @@ class PgExportState:
         Not a schema swap: the runs table shares the schema and must survive. Documents,
         checkpoint and dead letters are replaced in one transaction under the drain lock.
         """
-        scratch = f"{self._schema}_rebuild_{secrets.token_hex(4)}"
         projector = export_projector(self._js, self._pool, self._pseudonymiser, journal_filter())
+        await drop_stale_schemas(self._pool, self._schema)  # an interrupted rebuild's copy
         async with self._draining, self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock(hashtext('exporter:drain'))")
             try:
-                result = await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS)
-                async with conn.transaction():
-                    for statement, by_name in _replace_from(quote_ident(scratch)):
-                        await conn.execute(statement, *([NAME] if by_name else []))
+                async with scratch_schema(self._pool, self._schema, "rebuild") as scratch:
+                    result = await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS)
+                    async with conn.transaction():
+                        for statement, by_name in _replace_from(quote_ident(scratch)):
+                            await conn.execute(statement, *([NAME] if by_name else []))
             finally:
-                await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(scratch)} CASCADE")
                 await conn.execute("SELECT pg_advisory_unlock(hashtext('exporter:drain'))")
         return dataclasses.replace(result, schema=self._schema)
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from contracts.diary import ClassRecord, LessonRecord, PeriodMarksRecord, Record
+from contracts.text import STORED
 
 Kind = Literal["class", "lesson", "period-marks"]
 Problem = Literal["missing_in_diary", "extra_in_diary", "different"]
@@ -101,7 +102,8 @@ def order_key(line: Line) -> tuple[bytes, bytes]:
 
 
 def _record(kind: str, content: dict[str, Any]) -> BaseModel:
-    return _MODELS[kind].model_validate({**content, **_TRANSPORT})
+    # Texts of stored events, read as stored (`contracts.text`).
+    return _MODELS[kind].model_validate({**content, **_TRANSPORT}, context=STORED)
 
 
 def _pseudonymised(item: Mapping[str, Any], pseudonym: Pseudonymise) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts.diary import ClassRecord, LessonRecord, PeriodMarksRecord, Record, SchoolRecord
+from contracts.text import STORED
 from services.exporter.domain.docs import Doc
 
 RECORD_MODELS: dict[str, type[Record]] = {
@@ -14,6 +15,10 @@ RECORD_MODELS: dict[str, type[Record]] = {
 
 
 def to_record(doc: Doc, batch: str, index: int) -> Record:
-    """The document as the `index`-th record of `batch` (validated as its contract model)."""
+    """The document as the `index`-th record of `batch` (validated as its contract model).
+
+    Its texts are those of stored events, so they are read as stored (`contracts.text`).
+    """
     model = RECORD_MODELS[doc.kind]
-    return model.model_validate({**doc.content, "batch_id": batch, "index": index, "seq": doc.seq})
+    content = {**doc.content, "batch_id": batch, "index": index, "seq": doc.seq}
+    return model.model_validate(content, context=STORED)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from services.common.auth import AuthError, Principal, current_principal, require_school
+from services.common.limits import long_running
 from services.exporter.application.agreement import REPORTED_DIFFERENCES, CheckReport, DiaryCheck
 from services.exporter.entrypoints.deps import DepsDep, SchoolPath, YearPath
 
@@ -81,6 +82,7 @@ def _check(request: Request) -> DiaryCheck:
 
 
 @router.get("/check", summary="Compare the journal with the diary and list every difference")
+@long_running
 async def diary_check(
     school: SchoolPath,
     year: YearPath,

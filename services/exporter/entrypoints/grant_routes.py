@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from contracts.diary import Scope
+from services.common.limits import long_running
 from services.exporter.application.grants import SyncOutcome, catch_up, sync
 from services.exporter.application.ports import GrantDeps, GrantRow
 from services.exporter.entrypoints.deps import AdminDep, SchoolPath, YearPath
@@ -81,6 +82,7 @@ async def list_grants(
 
 
 @router.post("/grants/sync", summary="Bring the portal's grants in step now")
+@long_running
 async def sync_now(
     school: SchoolPath, year: YearPath, grants: GrantsDep, _admin: AdminDep
 ) -> SyncOut:

@@ -13,6 +13,7 @@ from services.common.http import (
     service_app,
     service_checks,
 )
+from services.common.limits import request_limits
 from services.common.logging import configure_logging
 from services.exporter import bootstrap
 from services.exporter.adapters.record_feeds import FeedUnavailable
@@ -35,6 +36,8 @@ def create_app(
         description="Exports the journal, depersonalised, to the e-diary feed (stream DIARY), "
         "with the portal users' access grants that follow from the enrollment.",
         auth=config.auth,
+        limits=request_limits(config.http),
+        watchdog=config.watchdog,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
         routers=(run_routes.router, check_routes.router, grant_routes.router),

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from services.common.http import ApiError
+from services.common.limits import long_running
 from services.exporter.application.exporting import export
 from services.exporter.entrypoints.deps import AdminDep, DepsDep, SchoolPath, YearPath
 from services.exporter.entrypoints.dto import RunOut, RunRequest
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/exporter/v1/schools/{school}/years/{year}", tags=["e
     summary="Run an export now",
     responses={200: {"description": "the range was exported already: the earlier run"}},
 )
+@long_running
 async def run_now(
     body: RunRequest,
     school: SchoolPath,

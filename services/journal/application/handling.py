@@ -1,5 +1,6 @@
 """The one imperative loop every command goes through: load -> decide -> append, retried on
-conflict, recorded at most once per command id."""
+conflict, recorded at most once per command id (a retry must carry the same request: see
+`services.common.idempotency`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from typing import Generic, TypeVar
 from contracts.base import Event
 from contracts.envelope import Actor, Envelope
 from contracts.registry import JOURNAL_REGISTRY
+from services.common.decoding import decode_events
 from services.common.eventstore import ConcurrencyConflict, Loaded, StoredEvent
+from services.common.idempotency import check_same_request
 from services.journal.application.ports import Deps
 
 S = TypeVar("S")
@@ -27,13 +30,15 @@ _EVENT_IDS = uuid.UUID("6f1d8a52-6a38-4a8e-9d0c-7c1b1f0e2a11")
 
 @dataclass(frozen=True, slots=True)
 class Meta:
-    """Who sends a command, for which school year, and under which ids."""
+    """Who sends a command, for which school year, and under which ids; `fingerprint` is the
+    request's under an Idempotency-Key ("" without one, and for commands made in-process)."""
 
     command_id: str
     correlation_id: str
     actor: Actor
     school: str
     year: int
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +85,25 @@ class Aggregate(Generic[S]):
 
 
 def decode_all(events: Sequence[StoredEvent]) -> list[Event]:
-    """Payloads of stored events, upcast to the current versions."""
-    return [
-        JOURNAL_REGISTRY.decode(e.envelope.event_type, e.envelope.schema_version, e.envelope.data)
-        for e in events
-    ]
+    """Payloads of stored events, upcast to the current versions (`UndecodableEvent` names
+    one that cannot be, and the HTTP edge answers it with a reason instead of a 500)."""
+    return decode_events(JOURNAL_REGISTRY, events)
 
 
 def msg_id_for(meta: Meta, subject: str, *, shared: bool) -> str:
     """The deduplication id: the command id, plus the subject when one command spans many."""
     return f"{meta.command_id}:{subject}" if shared else meta.command_id
+
+
+def earlier_record(history: Loaded, meta: Meta, *, shared: bool = False) -> Recorded | None:
+    """What the command recorded on this subject before (it is a retry), if anything; a key
+    recorded with another request is refused (`IdempotencyKeyReused`)."""
+    msg_id = msg_id_for(meta, history.subject, shared=shared)
+    earlier = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
+    if earlier is None:
+        return None
+    check_same_request(earlier.fingerprint, meta.fingerprint)
+    return Recorded(history.subject, earlier.seq, earlier.envelope.event_type, duplicate=True)
 
 
 async def execute(
@@ -125,18 +139,23 @@ async def _attempts(
         if attempt:  # another process wrote first: back off a little, with jitter
             await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
         history = await deps.store.load(subject)
-        earlier = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
-        if earlier is not None:
-            return Recorded(subject, earlier.seq, earlier.envelope.event_type, duplicate=True)
+        if (earlier := earlier_record(history, meta, shared=shared)) is not None:
+            return earlier
         (event,) = decide(aggregate.fold(history))
         envelope = envelope_for(deps, meta, subject, event)
         try:
             appended = await deps.store.append(
-                subject, envelope, expected=history.version, msg_id=msg_id
+                subject,
+                envelope,
+                expected=history.version,
+                msg_id=msg_id,
+                fingerprint=meta.fingerprint,
             )
         except ConcurrencyConflict as error:
             conflict = error
             continue
+        if appended.duplicate:  # JetStream's window caught it: on this subject or another
+            check_same_request(appended.fingerprint, meta.fingerprint)
         return Recorded(subject, appended.seq, event.event_type, duplicate=appended.duplicate)
     raise conflict
 

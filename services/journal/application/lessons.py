@@ -10,7 +10,13 @@ from contracts import subjects
 from contracts.base import Event
 from services.journal.application import roster
 from services.journal.application.files import check_file, describe
-from services.journal.application.handling import Aggregate, Meta, Recorded, execute
+from services.journal.application.handling import (
+    Aggregate,
+    Meta,
+    Recorded,
+    earlier_record,
+    execute,
+)
 from services.journal.application.ports import Deps
 from services.journal.domain import lesson
 from services.journal.domain.commands import AddHomeworkAttachment, LessonCommand, ScheduleLesson
@@ -81,14 +87,18 @@ async def attach_file(  # noqa: PLR0913 - one upload, described in full
 ) -> tuple[Recorded, str]:
     """Store a homework file and record it on the lesson; answers the attachment id too.
 
-    The command is decided once before the bytes are stored, so a refused upload leaves no file.
+    The command is decided once before the bytes are stored, so a refused upload leaves no file;
+    a retry answers what it recorded before (deciding again would find the file attached).
     """
     check_file(deps.file_limits, media_type, data)
     attachment = describe(meta.command_id, name, media_type, data)
+    subject = subjects.lesson(meta.year, meta.school, class_id, lesson_id)
+    history = await deps.store.load(subject)
+    if (earlier := earlier_record(history, meta)) is not None:
+        return earlier, attachment.attachment_id
     cmd = AddHomeworkAttachment(attachment, correction_reason)
     context = await _context(deps, meta, class_id)
-    subject = subjects.lesson(meta.year, meta.school, class_id, lesson_id)
-    context.decide(cmd, meta, LESSON.fold(await deps.store.load(subject)))
+    context.decide(cmd, meta, LESSON.fold(history))
     await deps.files.put(attachment, data)
     recorded = await _record(deps, meta, context, class_id, lesson_id, cmd)
     return recorded, attachment.attachment_id
@@ -109,6 +119,8 @@ async def schedule_from_timetable(
     context = await _context(deps, meta, class_id)
     planned = lessons_from_timetable(context.klass, context.school, class_id, start, end)
     gate = asyncio.Semaphore(SCHEDULING_CONCURRENCY)
+    if meta.fingerprint:
+        await _refuse_reused_key(deps, meta, planned, gate)
 
     async def schedule(cmd: ScheduleLesson) -> bool:
         async with gate:
@@ -122,3 +134,20 @@ async def schedule_from_timetable(
     created = tuple(c.lesson_id for c, ok in zip(planned, outcomes, strict=True) if ok)
     existing = tuple(c.lesson_id for c, ok in zip(planned, outcomes, strict=True) if not ok)
     return ScheduleReport(created, existing)
+
+
+async def _refuse_reused_key(
+    deps: Deps, meta: Meta, planned: list[ScheduleLesson], gate: asyncio.Semaphore
+) -> None:
+    """Refuse a key reused with another range before any lesson is scheduled, not halfway.
+
+    Only lessons both ranges share can tell; a reused key on a range disjoint from the first
+    schedules it (nothing on those lessons remembers the key).
+    """
+
+    async def check(cmd: ScheduleLesson) -> None:
+        async with gate:
+            subject = subjects.lesson(meta.year, meta.school, cmd.class_id, cmd.lesson_id)
+            earlier_record(await deps.store.load(subject), meta, shared=True)
+
+    await asyncio.gather(*(check(cmd) for cmd in planned))

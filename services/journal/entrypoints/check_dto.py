@@ -7,11 +7,11 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 from contracts.base import Token
-from contracts.journal import CheckScope, RemarkAbout
-from services.journal.entrypoints.dto import Body, RecordedOut, Text
+from contracts.journal import CheckScope, FindingRef, RemarkAbout
+from contracts.text import Text
+from services.journal.entrypoints.dto import Body, RecordedOut
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-FindingRef = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class OpenCheckBody(Body):

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request
 
 from contracts.base import Token
 from contracts.envelope import Actor, Role
 from services.common.auth import AuthError, Principal, current_principal
-from services.common.http import ApiError, correlation_id
+from services.common.http import correlation_id
+from services.common.idempotency import IdempotencyKey, command_identity
 from services.journal.application.handling import Meta
 from services.journal.application.ports import Deps
-
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 async def get_deps(request: Request) -> Deps:
@@ -62,27 +59,24 @@ FactsReader = Annotated[Principal, Depends(reading(*READ_ALL, "system"))]
 
 
 def acting(*roles: Role) -> Callable[..., Awaitable[Meta]]:
-    """A dependency giving the command metadata when the user holds one of `roles`."""
+    """A dependency giving the command metadata when the user holds one of `roles`; its
+    command id is scoped to the caller and the request path (`services.common.idempotency`)."""
 
     async def meta(
         principal: PrincipalDep,
         school: SchoolPath,
         year: YearPath,
-        idempotency_key: Annotated[
-            str | None,
-            Header(description="request id: a retried request with the same id records once"),
-        ] = None,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
     ) -> Meta:
         check_school(principal, school)
         role = next((r for r in roles if principal.has(r)), None)
         if role is None:
             raise AuthError("role_not_allowed", 403, f"this needs one of the roles {list(roles)}")
-        if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
-            raise ApiError(
-                400, "invalid_idempotency_key", "Idempotency-Key: 1-100 of [A-Za-z0-9._:-]"
-            )
+        identity = await command_identity(request, principal.user_id, idempotency_key)
         return Meta(
-            command_id=idempotency_key or uuid.uuid4().hex,
+            command_id=identity.command_id,
+            fingerprint=identity.fingerprint,
             correlation_id=correlation_id(),
             actor=Actor(id=principal.user_id, role=role),
             school=school,

@@ -5,19 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Token
-from contracts.journal import AbsenceEntry, Period, ScaleValue, TimetableSlot, WorkKind
+from contracts.journal import (
+    AbsenceEntry,
+    ClassLabel,
+    CorrectionReason,
+    Period,
+    ScaleValue,
+    TimetableSlot,
+    WorkKind,
+)
+from contracts.text import Name, Text, TextRules
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-MarkValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)]
-CorrectionText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)
-]
+# Every text of a request is `contracts.text`'s: refused characters answer 422 `invalid_text`.
+Reason = Annotated[str, TextRules(max_length=500, min_length=1, strip=True)]
+Comment = Annotated[str, TextRules(max_length=500, strip=True)]
+MarkValue = Annotated[str, TextRules(max_length=8, min_length=1, strip=True)]
+CorrectionText = CorrectionReason
 CORRECTION = Field(
     default=None,
     description="only to correct a closed period (or a sealed year): why; the administrator "
@@ -63,7 +69,7 @@ class PupilBody(Body):
 
 class OpenClassBody(Body):
     grade: int = Field(ge=1, le=11)
-    label: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    label: ClassLabel
     class_teacher_id: Token
 
 

@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 
 from services.common.http import service_app, service_checks
+from services.common.limits import request_limits
 from services.common.logging import configure_logging
 from services.journal import bootstrap
 from services.journal.application.files import EmptyFile, FileTooLarge, UnsupportedFileType
@@ -47,6 +48,8 @@ def create_app(
         title="School journal",
         description="The school's electronic class journal: roster, lessons, marks, attendance.",
         auth=config.auth,
+        limits=request_limits(config.http, upload_bytes=config.files.max_bytes),
+        watchdog=config.watchdog,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
         routers=(

@@ -7,6 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from contracts.base import Token
+from contracts.journal import CorrectionReason
+from contracts.text import FileName
+from services.common.limits import upload
+from services.common.text_problems import FILE_NAME, checked_text
 from services.journal.application import lessons
 from services.journal.application.handling import Meta
 from services.journal.application.ids import lesson_id as make_lesson_id
@@ -104,24 +108,27 @@ async def set_homework(
 @router.post(
     LESSON + "/homework/attachments", summary="Attach a file to the homework", status_code=201
 )
+@upload("file_too_large")
 async def attach(
     class_id: Token,
     lesson_id: Token,
     file: Annotated[UploadFile, File(description="the file (size and type are limited)")],
     editor: EditorDep,
     deps: DepsDep,
-    name: Annotated[str | None, Form(max_length=200)] = None,
+    name: Annotated[FileName | None, Form()] = None,
     correction_reason: Annotated[
-        str | None, Form(min_length=3, max_length=2000, description="see Correctable")
+        CorrectionReason | None, Form(description="see Correctable")
     ] = None,
 ) -> AttachmentOut:
+    # The upload's own name is the sender's text too: refused like a field of the form.
+    name = name or checked_text(FILE_NAME, file.filename or "file", ("body", "file", "filename"))
     data = await file.read(deps.file_limits.max_bytes + 1)
     recorded, attachment_id = await lessons.attach_file(
         deps,
         editor.acting(correction_reason),
         class_id,
         lesson_id,
-        name=name or file.filename or "file",
+        name=name,
         media_type=file.content_type or "application/octet-stream",
         data=data,
         correction_reason=correction_reason,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
 from contracts.base import Token
 from contracts.journal import PromotionOutcome
+from contracts.text import TextRules
 from services.journal.domain.rollover import FINAL_GRADE
 from services.journal.entrypoints.dto import Body, RecordedOut
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Reason = Annotated[str, TextRules(max_length=500, min_length=1, strip=True)]
 Debts = Annotated[list[Token], Field(max_length=30)]
 
 

@@ -7,7 +7,6 @@ class, and their own day.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -15,7 +14,9 @@ from fastapi.responses import StreamingResponse
 
 from contracts.base import Token
 from services.common.auth import AuthError, Principal
+from services.common.dates import IsoDate
 from services.common.http import ApiError
+from services.common.outage import primed
 from services.journal.application.ports import Deps
 from services.journal.application.read_models import (
     ClassGrid,
@@ -59,8 +60,8 @@ async def class_grid(
     subject_id: Token,
     principal: JournalReader,
     deps: DepsDep,
-    date_from: Annotated[dt.date, Query(alias="from")],
-    date_to: Annotated[dt.date, Query(alias="to")],
+    date_from: Annotated[IsoDate, Query(alias="from")],
+    date_to: Annotated[IsoDate, Query(alias="to")],
 ) -> ClassGrid:
     if date_to < date_from:
         raise ApiError(422, "invalid_range", "'to' is before 'from'")
@@ -94,7 +95,7 @@ async def teacher_day(
     teacher_id: Token,
     principal: JournalReader,
     deps: DepsDep,
-    day: Annotated[dt.date, Query(alias="date")],
+    day: Annotated[IsoDate, Query(alias="date")],
 ) -> TeacherDay:
     if principal.user_id != teacher_id and not principal.has(*READ_ALL):
         raise AuthError("not_your_day", 403, "a teacher sees their own day only")
@@ -139,9 +140,9 @@ async def download(
 async def record_facts(
     school: SchoolPath, year: YearPath, _reader: FactsReader, deps: DepsDep
 ) -> StreamingResponse:
-    return StreamingResponse(
-        deps.views.record_facts(school, year), media_type="application/x-ndjson"
-    )
+    # The first line is read before the answer starts: PostgreSQL down is a 503, not a cut.
+    lines = await primed(deps.views.record_facts(school, year))
+    return StreamingResponse(lines, media_type="application/x-ndjson")
 
 
 def _quote(name: str) -> str:

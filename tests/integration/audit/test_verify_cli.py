@@ -31,19 +31,21 @@ async def test_a_generated_key_anchors_and_the_stream_verifies(
     monkeypatch.setenv("AUDIT_KEY_ID", "school-key-1")
     base = ["--nats-url", nats_url]
 
-    anchored = await asyncio.to_thread(verify_cli.main, [*base, "anchor", "--today", "2100-01-01"])
-    (line,) = output(capsys)
+    anchored = await asyncio.to_thread(verify_cli.main, [*base, "anchor", "--school", "s1"])
+    (anchor, line) = output(capsys)
     verified = await asyncio.to_thread(verify_cli.main, [*base, "verify", "--school", "s1"])
     lines = output(capsys)
 
     assert anchored == 0
     assert line["written"]["JOURNAL"] == 1
+    assert anchor["subject"].startswith("aud.s1.anchor.journal-")
     assert line["key_id"] == "school-key-1"
     assert verified == 0, lines
     assert lines[-1] == {"type": "summary", "ok": True, "problems": 0}
     journal = next(x for x in lines if x.get("stream") == "JOURNAL")
     assert journal["anchors"] == 1
     assert journal["events"] > 0
+    assert journal["not_anchored"] == 0
 
 
 async def test_anchoring_without_a_key_is_refused(nats_url, monkeypatch):

@@ -42,7 +42,7 @@ async def audit(js: JetStreamContext):
     """The small school's journal, anchored; the verify routes served with real adapters."""
     await seed_small_school(in_memory_deps(JetStreamEventStore(js, "JOURNAL")))
     integrity = integrity_for(js, signer())
-    await anchor_due(integrity, today=TOMORROW)
+    await anchor_due(integrity)
 
     @contextlib.asynccontextmanager
     async def runtime():

@@ -3,8 +3,6 @@ event altered, removed or moved is caught at its position; anchors are written o
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import pytest_asyncio
 from nats.js import JetStreamContext
@@ -14,7 +12,6 @@ from contracts import envelope as hdr
 from services.audit.adapters.stream_walk import integrity_for
 from services.audit.application.anchoring import anchor_due
 from services.audit.application.verification import Scope, verify
-from services.audit.domain.anchors import local_day
 from services.audit.testing_tamper import signer
 from services.common.eventstore import JetStreamEventStore
 from services.journal.testing import in_memory_deps, seed_small_school
@@ -22,7 +19,6 @@ from services.journal.testing import in_memory_deps, seed_small_school
 pytestmark = pytest.mark.integration
 
 COPY, PREFIX = "TAMPER", "tamper."
-TOMORROW = local_day(dt.datetime.now(dt.UTC)) + dt.timedelta(days=1)
 DROPPED = (hdr.HEADER_EXPECTED_LAST_SUBJECT_SEQ, hdr.HEADER_MSG_ID)
 
 
@@ -30,7 +26,7 @@ DROPPED = (hdr.HEADER_EXPECTED_LAST_SUBJECT_SEQ, hdr.HEADER_MSG_ID)
 async def journal(js: JetStreamContext) -> list:
     """The small school written by the journal's handlers, its days anchored; its messages."""
     await seed_small_school(in_memory_deps(JetStreamEventStore(js, "JOURNAL")))
-    run = await anchor_due(integrity_for(js, signer()), today=TOMORROW, streams=("JOURNAL",))
+    run = await anchor_due(integrity_for(js, signer()), streams=("JOURNAL",))
     assert run.written == {"JOURNAL": len(run.anchors)}
     assert run.anchors
     last = (await js.stream_info("JOURNAL")).state.last_seq
@@ -77,7 +73,7 @@ async def test_the_journals_own_history_verifies_against_its_signed_anchors(js, 
 async def test_anchoring_again_writes_nothing(js, journal):
     integrity = integrity_for(js, signer())
 
-    again = await anchor_due(integrity, today=TOMORROW, streams=("JOURNAL",))
+    again = await anchor_due(integrity, streams=("JOURNAL",))
 
     assert again.written == {"JOURNAL": 0}
     anchors = await integrity.store.anchors("s1")

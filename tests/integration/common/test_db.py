@@ -19,6 +19,9 @@ from services.common.db import (
 pytestmark = pytest.mark.integration
 
 
+COMMON = ["common/0001_projector.sql", "common/0002_text_repairs.sql"]
+
+
 @pytest.fixture
 def service_migrations(tmp_path: Path) -> Path:
     directory = tmp_path / "svc" / "migrations"
@@ -34,7 +37,7 @@ def service_migrations(tmp_path: Path) -> Path:
 def test_migration_files_put_the_projector_first_and_key_by_directory(service_migrations):
     keys = [key for key, _ in migration_files(service_migrations, PROJECTOR_MIGRATIONS)]
 
-    assert keys == ["common/0001_projector.sql", "svc/0001_items.sql", "svc/0002_more.sql"]
+    assert keys == [*COMMON, "svc/0001_items.sql", "svc/0002_more.sql"]
 
 
 async def test_migrate_applies_each_file_once_into_the_schema(
@@ -43,7 +46,7 @@ async def test_migrate_applies_each_file_once_into_the_schema(
     applied = await migrate(pg_pool, pg_schema, service_migrations)
     again = await migrate(pg_pool, pg_schema, service_migrations)
 
-    assert applied == ["common/0001_projector.sql", "svc/0001_items.sql", "svc/0002_more.sql"]
+    assert applied == [*COMMON, "svc/0001_items.sql", "svc/0002_more.sql"]
     assert again == []
     assert await pg_pool.fetchval("SELECT name FROM items WHERE id = 1") == "one"
     assert await pg_pool.fetchval("SELECT count(*) FROM projection_checkpoints") == 0
@@ -64,7 +67,7 @@ async def test_concurrent_starts_migrate_once(database_url, pg_schema, service_m
     # Each file runs in its own transaction, so starters may share the work, never repeat it.
     applied = [key for result in results for key in result]
     assert sorted(applied) == [
-        "common/0001_projector.sql",
+        *COMMON,
         "svc/0001_items.sql",
         "svc/0002_more.sql",
     ]

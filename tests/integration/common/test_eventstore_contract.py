@@ -129,6 +129,25 @@ class EventStoreContract:
         assert (retried.seq, retried.duplicate) == (first.seq, True)
         assert len((await store.load(subject)).events) == 2
 
+    async def test_a_duplicate_answers_the_fingerprint_of_the_first_request(
+        self, store: EventStore, subject: str
+    ):
+        envelope, msg_id = envelope_of(TopicSet(topic="Keyed")), new_msg_id()
+        await store.append(subject, envelope, expected=Version(), msg_id=msg_id, fingerprint="f1")
+        moved = (await store.load(subject)).version
+        await store.append(subject, envelope_of(LessonHeld()), expected=moved, msg_id=new_msg_id())
+
+        stale = await store.append(
+            subject, envelope, expected=moved, msg_id=msg_id, fingerprint="f2"
+        )
+        elsewhere = await store.append(
+            f"{subject}x", envelope, expected=Version(), msg_id=msg_id, fingerprint="f2"
+        )
+
+        assert [e.fingerprint for e in (await store.load(subject)).events] == ["f1", ""]
+        assert (stale.duplicate, stale.fingerprint) == (True, "f1")
+        assert (elsewhere.duplicate, elsewhere.fingerprint) == (True, "f1")
+
     async def test_each_event_chains_to_the_hash_of_the_previous_one(
         self, store: EventStore, subject: str
     ):
@@ -187,18 +206,23 @@ class TestJetStream(EventStoreContract):
         version = Version()
         for topic in ["x", "y", "z"]:
             await store.append(
-                subject, envelope_of(TopicSet(topic=topic)), expected=version, msg_id=new_msg_id()
+                subject,
+                envelope_of(TopicSet(topic=topic)),
+                expected=version,
+                msg_id=new_msg_id(),
+                fingerprint=f"f-{topic}",
             )
             version = (await store.load(subject)).version
 
         warm = await store.load(subject)
         cold = await JetStreamEventStore(js, JOURNAL.name).load(subject)
 
-        assert [(e.seq, e.hash, e.prev_hash, e.msg_id) for e in cold.events] == [
-            (e.seq, e.hash, e.prev_hash, e.msg_id) for e in warm.events
+        assert [(e.seq, e.hash, e.prev_hash, e.msg_id, e.fingerprint) for e in cold.events] == [
+            (e.seq, e.hash, e.prev_hash, e.msg_id, e.fingerprint) for e in warm.events
         ]
         assert [e.envelope for e in cold.events] == [e.envelope for e in warm.events]
         assert cold.version == warm.version
+        assert [e.fingerprint for e in cold.events] == ["f-x", "f-y", "f-z"]
 
     async def test_a_cold_store_sees_appends_made_by_another_writer(self, js, store, subject):
         await store.load(subject)  # warm the cache on an empty history

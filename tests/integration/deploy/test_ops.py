@@ -8,6 +8,7 @@ nothing is derived from a launcher's `.local/`.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import subprocess
 import sys
@@ -54,6 +55,7 @@ COMMANDS = (
     ("status",),
     ("audit",),
     ("audit", "verify"),
+    ("audit", "anchor"),
     ("token",),
     ("token", "mint"),
 )
@@ -192,3 +194,71 @@ async def test_status_lists_streams_consumers_dead_letters_and_runs(
     assert pg_schema in dead_row
     assert dead_row.rstrip(" │").endswith("1")
     assert "not configured" in out  # the diary and the exporter have no settings here
+
+
+async def test_status_counts_every_dead_letter_table_of_every_service(
+    pg_pool: Pool,
+    pg_schema: str,
+    database_url: str,
+    no_state: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The enrollment keeps its roster in a schema of its own (as the diary its messages and
+    # the exporter its access projection): each has a dead-letter table.
+    roster, view = f"{pg_schema}_roster", f"{pg_schema}_enrollment"
+    monkeypatch.setenv("ENROLLMENT_PG__DSN", database_url)
+    monkeypatch.setenv("ENROLLMENT_PG__SCHEMA_NAME", view)
+    monkeypatch.setenv("ENROLLMENT_PG__ROSTER_SCHEMA", roster)
+    for schema in (roster, view):
+        await migrate(pg_pool, schema, PROJECTOR_MIGRATIONS)
+    await pg_pool.executemany(
+        f"INSERT INTO {quote_ident(roster)}.dead_letters"
+        " (projection, stream_seq, subject, reason, body, headers)"
+        " VALUES ('enrollment_roster', $1, 'jrn.x', 'test', '{}', '{}')",
+        [(seq,) for seq in range(1, 18)],
+    )
+
+    code = await run_ops(no_state, "status")
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    row = next(line for line in out.splitlines() if "enrollment_roster" in line)
+    assert roster in row
+    assert row.rstrip(" │").endswith("17")
+    assert any(view in line and "(all)" in line for line in out.splitlines())
+
+
+async def test_audit_anchor_seals_now_and_then_nothing_more(
+    journal_stream: JetStreamContext,
+    no_state: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AUDIT_SIGNING_KEY", base64.b64encode(bytes(range(32))).decode())
+    events = (await journal_stream.stream_info("JOURNAL")).state.messages
+    await run_ops(no_state, "audit", "verify")
+    unsealed_out = capsys.readouterr().out
+
+    first = await run_ops(no_state, "audit", "anchor", "--school", SCHOOL)
+    first_out = capsys.readouterr().out
+    again = await run_ops(no_state, "audit", "anchor")
+    again_out = capsys.readouterr().out
+    verified = await run_ops(no_state, "audit", "verify")
+    verified_out = capsys.readouterr().out
+
+    assert (first, again, verified) == (0, 0, 0), first_out + again_out + verified_out
+    assert "anchors written: 1" in first_out
+    assert f"aud.{SCHOOL}.anchor.journal-" in first_out
+    assert "anchors written: 0" in again_out
+    assert f"{events} event(s) after their school's last anchor" in unsealed_out
+    assert "1 anchor(s) match" in verified_out
+    assert "last anchor" not in verified_out
+
+
+async def test_audit_anchor_without_a_key_is_refused(
+    no_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AUDIT_SIGNING_KEY", raising=False)
+
+    assert await run_ops(no_state, "audit", "anchor") == 2

@@ -1,7 +1,8 @@
-"""Daily anchors: cut, sealed, signed, chained; checked against a history after tampering."""
+"""Anchors: cut into days, sealed, signed, chained; checked against a history after tampering."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -18,7 +19,7 @@ from services.audit.domain.anchors import (
     school_year,
     signature_valid,
 )
-from services.audit.domain.chain import Verifier
+from services.audit.domain.chain import Verifier, anchor_subject
 from services.audit.testing_tamper import (
     altered,
     history,
@@ -28,25 +29,23 @@ from services.audit.testing_tamper import (
     swapped,
 )
 
-AFTER = dt.date(2026, 9, 30)
 
-
-def anchors_of(messages, *, today=AFTER, latest=None):
+def anchors_of(messages, *, latest=None):
     key = signer()
-    cutter = DayCutter("JOURNAL", today, key.key_id, latest or {})
+    cutter = DayCutter("JOURNAL", key.key_id, latest or {})
     sealed = [a for m in messages if (a := cutter.add(m)) is not None]
     return [key.sign(a) for a in [*sealed, *cutter.finish()]]
 
 
 def verify(messages, anchors, last_seq):
-    verifier = Verifier("JOURNAL", anchors=anchors)
+    verifier = Verifier("JOURNAL", anchors=anchors, anchored=True)
     for message in messages:
         verifier.add(message)
     verifier.finish(last_seq)
     return verifier
 
 
-def test_each_finished_day_of_each_school_gets_one_anchor_in_chain():
+def test_each_day_of_each_school_gets_one_anchor_in_chain():
     messages = history(90, days=3)
 
     anchors = anchors_of(messages)
@@ -60,16 +59,51 @@ def test_each_finished_day_of_each_school_gets_one_anchor_in_chain():
     assert check_anchors(anchors, {signer().key_id: signer().public_key}) == []
 
 
-def test_today_is_not_anchored_and_a_rerun_continues_the_chain():
-    messages = history(90, days=3)
-    first = anchors_of(messages, today=dt.date(2026, 9, 3))
+def test_a_day_still_going_is_sealed_so_far_and_the_next_run_continues_it():
+    messages = history(90, days=3)  # 1-30 on the 1st, 31-60 on the 2nd, 61-90 on the 3rd
+    first = anchors_of(messages[:45])  # a run while the 2nd is going on
 
     rest = anchors_of(messages, latest={"s1": first[-1]})
 
-    assert [a.day for a in first] == [dt.date(2026, 9, 1), dt.date(2026, 9, 2)]
-    assert [a.day for a in rest] == [dt.date(2026, 9, 3)]
+    assert [(a.day.day, a.first_seq, a.last_seq) for a in first] == [(1, 1, 30), (2, 31, 45)]
+    assert [(a.day.day, a.first_seq, a.last_seq) for a in rest] == [(2, 46, 60), (3, 61, 90)]
     assert rest[0].previous_anchor == anchor_hash(first[-1])
-    assert rest == anchors_of(messages)[2:]
+    keys = {signer().key_id: signer().public_key}
+    assert check_anchors([*first, *rest], keys) == []
+    assert verify(messages, [*first, *rest], 90).ok
+
+
+def test_a_days_first_anchor_has_the_days_subject_and_a_continuation_its_first_seq():
+    messages = history(90, days=3)
+    first = anchors_of(messages[:45])
+    rest = anchors_of(messages, latest={"s1": first[-1]})
+
+    assert anchor_subject(first[0], None) == "aud.s1.anchor.journal-20260901"
+    assert anchor_subject(first[1], first[0]) == "aud.s1.anchor.journal-20260902"
+    assert anchor_subject(rest[0], first[1]) == "aud.s1.anchor.journal-20260902-46"
+    assert anchor_subject(rest[1], rest[0]) == "aud.s1.anchor.journal-20260903"
+
+
+def test_a_message_stamped_before_the_last_anchored_day_joins_the_next_anchor():
+    messages = history(60, days=2)
+    first = anchors_of(messages)
+    stepped_back = dataclasses.replace(messages[0], seq=61, subject="jrn.2026.s1.9a.lesson.x")
+
+    (late,) = anchors_of([*messages, stepped_back], latest={"s1": first[-1]})
+
+    assert (late.day, late.first_seq, late.count) == (first[-1].day, 61, 1)
+    assert check_anchors([*first, late], None) == []
+
+
+def test_events_after_the_last_anchor_are_counted_not_anchored_and_no_problem():
+    messages = history(90)
+    anchors = anchors_of(messages[:80])
+
+    verifier = verify(messages, anchors, 90)
+
+    assert verifier.ok
+    assert verifier.not_anchored == 10
+    assert verify(messages, anchors_of(messages), 90).not_anchored == 0
 
 
 def test_days_are_the_schools_local_days():
@@ -86,7 +120,7 @@ def test_a_clean_history_matches_its_anchors():
     assert verify(messages, anchors_of(messages), 90).ok
 
 
-def test_altering_the_last_event_of_a_subject_is_caught_by_its_days_anchor():
+def test_altering_the_last_event_of_a_subject_is_caught_by_its_anchor():
     messages = history(90)
     index = 89
     anchors = anchors_of(messages)

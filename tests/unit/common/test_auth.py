@@ -373,3 +373,75 @@ def test_mint_command_without_a_secret_exits_with_usage_error(
 
     assert exited.value.code == 2
     assert tokens.DEFAULT_SECRET_ENV in capsys.readouterr().err
+
+
+# --- token lifetime -------------------------------------------------------------------------
+
+
+def test_a_staff_token_living_longer_than_12_hours_is_refused():
+    token = issuer().mint("t-1", ["teacher"], "s1", ttl=timedelta(hours=13))
+
+    assert reason_of(token) == "token_lifetime_too_long"
+
+
+def test_a_portal_token_may_live_30_days_but_not_more():
+    month = issuer().mint("parent-1", ["parent"], "s1", uid=101, ttl=timedelta(days=29))
+    longer = issuer().mint("parent-1", ["parent"], "s1", uid=101, ttl=timedelta(days=31))
+
+    assert verifier().verify(month).uid == 101
+    assert reason_of(longer) == "token_lifetime_too_long"
+
+
+def test_a_token_expiring_in_the_year_9999_is_refused():
+    far = datetime(9999, 12, 31, tzinfo=UTC)
+
+    assert reason_of(signed({"sub": "t-1", "roles": ["admin"], "school": "s1", "exp": far})) == (
+        "token_lifetime_too_long"
+    )
+
+
+def test_a_token_without_iat_is_measured_from_now():
+    soon = signed({"sub": "t-1", "roles": ["admin"], "school": "s1"})
+    claims = jwt.decode(soon, SECRET, algorithms=["HS256"], audience="school-journal")
+    del claims["iat"]
+    far = {**claims, "exp": datetime.now(UTC) + timedelta(days=2)}
+
+    assert verifier().verify(jwt.encode(claims, SECRET, algorithm="HS256")).user_id == "t-1"
+    assert reason_of(jwt.encode(far, SECRET, algorithm="HS256")) == "token_lifetime_too_long"
+
+
+def test_an_iat_in_the_future_cannot_stretch_the_lifetime():
+    later = datetime.now(UTC) + timedelta(days=300)
+    claims = {"sub": "t-1", "roles": ["admin"], "school": "s1", "iat": later}
+
+    assert reason_of(signed({**claims, "exp": later + timedelta(hours=1)})) == (
+        "token_not_yet_valid"
+    )
+
+
+def test_the_lifetime_caps_are_configurable():
+    strict = TokenVerifier(dev_settings(max_staff_token_hours=1))
+
+    token = issuer().mint("t-1", ["teacher"], "s1", ttl=timedelta(hours=2))
+
+    assert reason_of(token, strict) == "token_lifetime_too_long"
+    assert verifier().verify(token).user_id == "t-1"
+
+
+@pytest.mark.parametrize(
+    ("extra", "hours"), [([], "13"), (["--uid", "101"], str(31 * 24))], ids=["staff", "portal"]
+)
+def test_mint_command_refuses_a_lifetime_the_services_would_refuse(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    hours: str,
+):
+    monkeypatch.setenv(tokens.DEFAULT_SECRET_ENV, SECRET)
+    argv = ["mint", "--sub", "u-1", "--role", "parent", "--school", "s1", *extra]
+
+    with pytest.raises(SystemExit) as exited:
+        tokens.main([*argv, "--ttl-hours", hours])
+
+    assert exited.value.code == 2
+    assert "--ttl-hours may be at most" in capsys.readouterr().err

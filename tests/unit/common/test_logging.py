@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import structlog
+from pydantic import BaseModel, ValidationError
 from structlog.testing import capture_logs
 
-from services.common.logging import configure_logging
+from services.common.logging import configure_logging, flush_logs
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +31,7 @@ def restore_logging() -> Iterator[None]:
 
 
 def json_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    flush_logs()  # lines are written by a background thread
     return [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
 
 
@@ -94,6 +100,7 @@ def test_console_mode_writes_readable_lines(capsys: pytest.CaptureFixture[str]):
 
     structlog.get_logger().info("started", port=8001)
 
+    flush_logs()
     output = capsys.readouterr().err
     assert "started" in output
     assert "port" in output
@@ -121,3 +128,139 @@ def test_logs_can_still_be_captured_in_tests_after_configuring():
 def test_unknown_level_is_refused():
     with pytest.raises(ValueError, match="verbose"):
         configure_logging(json=True, level="verbose")
+
+
+def test_tracebacks_carry_no_local_variables(capsys: pytest.CaptureFixture[str]):
+    configure_logging(json=True)
+
+    def handler(authorization: str, body: bytes) -> None:
+        raise RuntimeError("boom")
+
+    try:
+        handler("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0In0.sig", b'{"full_name": "Ivanov"}')
+    except RuntimeError:
+        structlog.get_logger().exception("unhandled_exception")
+
+    (line,) = json_lines(capsys)
+    frames = line["exception"][0]["frames"]
+    assert frames
+    assert all("locals" not in frame for frame in frames)
+    assert "Ivanov" not in json.dumps(line)
+
+
+def test_console_tracebacks_carry_no_local_variables(capsys: pytest.CaptureFixture[str]):
+    configure_logging(json=False)
+    secret_local = "Ivanov-Ivan-Ivanovich"
+
+    try:
+        raise RuntimeError(len(secret_local))
+    except RuntimeError:
+        structlog.get_logger().exception("unhandled_exception")
+
+    flush_logs()
+    output = capsys.readouterr().err
+    assert "Traceback" in output
+    assert "Ivanov-Ivan-Ivanovich" not in output
+
+
+@pytest.mark.parametrize("json_mode", [True, False])
+def test_no_part_of_a_token_reaches_the_log(capsys: pytest.CaptureFixture[str], json_mode: bool):
+    configure_logging(json=json_mode)
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0LTEifQ.c2lnbmF0dXJl"
+
+    structlog.get_logger().warning("odd_header", header=f"Bearer {token}")
+    logging.getLogger("uvicorn.error").error("bad token %s", token[:12])
+    try:
+        raise ValueError(f"cannot decode {token[:20]}")
+    except ValueError:
+        structlog.get_logger().exception("decode_failed")
+
+    flush_logs()
+    output = capsys.readouterr().err
+    assert output.count("masked") >= 3
+    assert "eyJ" not in output
+    assert "c2lnbmF0dXJl" not in output
+
+
+def test_repeated_errors_are_thinned_and_counted(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    now = [1000.0]
+    monkeypatch.setattr("services.common.logging.time.monotonic", lambda: now[0])
+    configure_logging(json=True)
+    log = structlog.get_logger("journal")
+
+    for _ in range(50):
+        log.error("http_request", route="/write", status=503)
+    log.error("http_request", route="/other", status=503)
+    now[0] += 11  # the next window
+    log.error("http_request", route="/write", status=503)
+
+    lines = json_lines(capsys)
+    writes = [line for line in lines if line["route"] == "/write"]
+    assert len(writes) == 6  # a burst of five, then the next window's first
+    assert writes[-1]["suppressed_before"] == 45
+    assert [line["route"] for line in lines].count("/other") == 1
+
+
+def test_logging_never_waits_for_a_stuck_stream(monkeypatch: pytest.MonkeyPatch):
+    class Stuck:
+        def __init__(self) -> None:
+            self.release = threading.Event()
+
+        def write(self, text: str) -> int:
+            self.release.wait(5)
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    stuck = Stuck()
+    monkeypatch.setattr(sys, "stderr", stuck)
+    configure_logging(json=True)
+    log = structlog.get_logger()
+
+    started = time.perf_counter()
+    for index in range(20_000):  # more than the queue holds: the rest are dropped, not waited for
+        log.info("busy", index=index)
+    elapsed = time.perf_counter() - started
+
+    stuck.release.set()
+    flush_logs()
+    assert elapsed < 5.0
+
+
+@pytest.mark.parametrize("json_mode", [True, False])
+def test_an_outage_logged_with_its_traceback_is_one_line(
+    capsys: pytest.CaptureFixture[str], json_mode: bool
+):
+    configure_logging(json=json_mode)
+
+    try:
+        raise ConnectionRefusedError(111, "Connect call failed")
+    except ConnectionRefusedError:
+        structlog.get_logger().exception("grants.follow_failed", loop="journal")
+
+    flush_logs()
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "grants.follow_failed" in line
+    assert "ConnectionRefusedError" in line
+    assert "Traceback" not in line
+
+
+def test_a_validation_error_does_not_carry_the_input_into_the_log(
+    capsys: pytest.CaptureFixture[str],
+):
+    configure_logging(json=True)
+
+    class Pupil(BaseModel):
+        birth_date: dt.date
+
+    try:
+        Pupil.model_validate({"birth_date": "Ivanov Ivan, 12 Lenina St"})
+    except ValidationError:
+        structlog.get_logger().exception("unhandled_exception")
+
+    (line,) = json_lines(capsys)
+    assert "Lenina" not in json.dumps(line)
+    assert line["exception"][0]["exc_type"] == "ValidationError"

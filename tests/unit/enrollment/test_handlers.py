@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from contracts.envelope import Actor
+from services.common.idempotency import IdempotencyKeyReused
 from services.enrollment.application import pupils, staff
 from services.enrollment.application.handling import Meta, school_year
 from services.enrollment.application.ids import application_id, pupil_in
@@ -17,8 +18,14 @@ from services.enrollment.testing import InMemoryReads, InMemoryRoster, in_memory
 ADMIN = Actor(id="adm1", role="admin")
 
 
-def meta(command_id: str) -> Meta:
-    return Meta(command_id=command_id, correlation_id=command_id, actor=ADMIN, school="s1")
+def meta(command_id: str, fingerprint: str = "") -> Meta:
+    return Meta(
+        command_id=command_id,
+        correlation_id=command_id,
+        actor=ADMIN,
+        school="s1",
+        fingerprint=fingerprint,
+    )
 
 
 @pytest.fixture
@@ -63,12 +70,24 @@ async def test_a_retried_command_records_once_and_answers_the_same(deps):
     assert len(deps.store.events) == 1
 
 
-async def test_a_key_reused_for_another_pupil_still_records_that_pupils_application(deps):
-    await pupils.run(deps, meta("k1"), "p01", submit("p01", "k1"))
-    other = await pupils.run(deps, meta("k1"), "p02", submit("p02", "k1"))
+async def test_a_key_reused_with_another_request_is_refused_and_records_nothing(deps):
+    await pupils.run(deps, meta("k1", "f1"), "p01", submit("p01", "k1"))
+    for pupil in ("p01", "p02"):  # the same aggregate, or another one the body chose
+        with pytest.raises(IdempotencyKeyReused):
+            await pupils.run(deps, meta("k1", "f2"), pupil, submit(pupil, "k1"))
 
-    assert not other.duplicate
-    assert [e.subject for e in deps.store.events] == ["enr.s1.pupil.p01", "enr.s1.pupil.p02"]
+    assert [e.subject for e in deps.store.events] == ["enr.s1.pupil.p01"]
+
+
+async def test_a_retry_answers_the_state_the_first_request_left(deps):
+    cmd = submit("p01", "k1")
+    first = await pupils.run(deps, meta("k1", "f1"), "p01", cmd)
+    await pupils.run(deps, meta("k2"), "p01", c.RecordPassportCheck(cmd.application_id, "sec1"))
+    again = await pupils.run(deps, meta("k1", "f1"), "p01", cmd)
+
+    assert again.duplicate
+    assert again.state == first.state
+    assert again.state.applications[cmd.application_id].status == "submitted"
 
 
 async def test_an_unknown_pupil_records_nothing(deps):

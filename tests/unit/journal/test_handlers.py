@@ -66,11 +66,15 @@ async def test_concurrent_commands_on_one_lesson_are_all_recorded(deps):
 
 
 class _AlwaysConflicting(InMemoryEventStore):
-    async def append(self, subject, envelope, *, expected: Version, msg_id: str) -> Appended:
+    async def append(
+        self, subject, envelope, *, expected: Version, msg_id: str, fingerprint: str = ""
+    ) -> Appended:
         if ".lesson." in subject and envelope.event_type != "journal.LessonScheduled":
             self.attempts = getattr(self, "attempts", 0) + 1
             raise ConcurrencyConflict(subject, expected.seq)
-        return await super().append(subject, envelope, expected=expected, msg_id=msg_id)
+        return await super().append(
+            subject, envelope, expected=expected, msg_id=msg_id, fingerprint=fingerprint
+        )
 
 
 async def test_a_conflict_that_never_clears_gives_up_after_bounded_retries():

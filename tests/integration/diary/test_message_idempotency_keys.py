@@ -1,0 +1,124 @@
+"""Idempotency keys on the diary's messages over HTTP: a retry records once and answers what
+the first request recorded, also after JetStream's duplicate window; the same key with another
+body is refused; another teacher's key is theirs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import pytest_asyncio
+
+from contracts.diary import ClassScope, PupilScope
+from contracts.streams import PORTAL
+from services.common.testing import (
+    eventually,
+    outlive_duplicate_window,
+    shorten_duplicate_window,
+)
+from services.diary.testing import FeedWriter, class_record, pseudonym, school_record
+from services.diary.testing_http import running_diary
+
+pytestmark = pytest.mark.integration
+
+ANNA = pseudonym("anna")
+PARENT, TEACHER, CLASS_TEACHER = 101, 301, 302
+THREADS = "/diary/v1/schools/s1/messages/threads"
+START = {
+    "class_id": "5a",
+    "subject_id": "math",
+    "year": 2026,
+    "to": {"pupils": [ANNA], "audience": "parents"},
+    "title": "Контрольная в пятницу",
+    "text": "Добрый день! В пятницу контрольная по дробям.",
+}
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def diary(nats_url, database_url, pg_schema, js):
+    """The diary app with class 5a, a parent of Anna, her maths teacher and class teacher."""
+    async with running_diary(nats_url, database_url, pg_schema) as running:
+        feed = FeedWriter(js)
+        members = [(ANNA, dt.date(2020, 9, 1), None)]
+        await feed.publish(feed.batch([school_record(), class_record("5a", members=members)]))
+        await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
+        await feed.grant("g-math", TEACHER, ClassScope(class_id="5a", subject_id="math"))
+        await feed.grant("g-class", CLASS_TEACHER, ClassScope(class_id="5a"))
+        last = (await js.stream_info("DIARY")).state.last_seq
+
+        def caught_up() -> None:
+            assert running.runtime.projector.status().last_seq >= last
+
+        await eventually(caught_up, timeout=10)
+        yield running
+
+
+def as_(d, uid: int, role: str, key: str) -> dict[str, str]:
+    return {**d.headers(f"user-{uid}", role, uid=uid), "Idempotency-Key": key}
+
+
+async def stored(js) -> int:
+    return (await js.stream_info(PORTAL.name)).state.messages
+
+
+async def start(d, key: str, body=None, uid: int = TEACHER):
+    return await d.http.post(THREADS, json=body or START, headers=as_(d, uid, "teacher", key))
+
+
+def same_answer(first, again) -> None:
+    """The retry's answer is the first one's, but for saying it is a retry."""
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert (first.json()["duplicate"], again.json()["duplicate"]) == (False, True)
+    assert {**again.json(), "duplicate": False} == first.json()
+
+
+def refused(response) -> None:
+    assert response.status_code == 422, response.text
+    assert response.json()["reason"] == "idempotency_key_reused"
+
+
+async def test_a_retried_start_records_once_and_another_body_is_refused(diary, js):
+    first = await start(diary, "start-1")
+    same_answer(first, await start(diary, "start-1"))
+    refused(await start(diary, "start-1", {**START, "title": "Другая тема"}))
+    assert await stored(js) == 1
+
+
+async def test_another_teachers_key_is_theirs(diary, js):
+    first = await start(diary, "start-2")
+    other = await start(diary, "start-2", {**START, "subject_id": None}, uid=CLASS_TEACHER)
+
+    assert (first.status_code, other.status_code) == (201, 201), other.text
+    assert other.json()["duplicate"] is False
+    assert other.json()["thread_id"] != first.json()["thread_id"]
+    assert await stored(js) == 2
+
+
+async def test_a_retried_reply_after_the_duplicate_window_answers_the_first_record(diary, js):
+    thread_id = (await start(diary, "start-3")).json()["thread_id"]
+    await shorten_duplicate_window(js, PORTAL.name)
+    url = f"{THREADS}/{thread_id}/messages"
+
+    async def reply(text: str, data: bytes):
+        files = [("files", ("ответ.pdf", data, "application/pdf"))]
+        headers = as_(diary, PARENT, "parent", "reply-1")
+        return await diary.http.post(url, data={"text": text}, files=files, headers=headers)
+
+    first = await reply("Хорошо", b"%PDF-1.4 answer")
+    await outlive_duplicate_window()
+
+    same_answer(first, await reply("Хорошо", b"%PDF-1.4 answer"))
+    refused(await reply("Хорошо", b"%PDF-1.4 other answer"))
+    refused(await reply("Иначе", b"%PDF-1.4 answer"))
+    assert await stored(js) == 2
+
+
+async def test_a_key_that_started_a_thread_is_refused_for_another_one_after_the_window(diary, js):
+    await shorten_duplicate_window(js, PORTAL.name)
+    first = await start(diary, "start-4")
+    await outlive_duplicate_window()
+
+    refused(await start(diary, "start-4", {**START, "subject_id": None}))
+    refused(await start(diary, "start-4", {**START, "title": "Другая тема"}))
+    same_answer(first, await start(diary, "start-4"))
+    assert await stored(js) == 1

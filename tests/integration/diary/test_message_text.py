@@ -1,0 +1,101 @@
+"""Text the contracts refuse in the diary's messages over HTTP: a thread's title or text, a
+message's body or a file's name with NUL or a control character is refused with 422
+`invalid_text`, and nothing reaches the PORTAL stream."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import pytest_asyncio
+
+from contracts.diary import ClassScope, PupilScope
+from contracts.streams import PORTAL
+from services.common.testing import eventually
+from services.diary.testing import FeedWriter, class_record, pseudonym, school_record
+from services.diary.testing_http import running_diary
+
+pytestmark = pytest.mark.integration
+
+ANNA = pseudonym("anna")
+PARENT, TEACHER = 101, 301
+BASE = "/diary/v1/schools/s1/messages"
+PDF = b"%PDF-1.4 homework"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def diary(nats_url, database_url, pg_schema, js):
+    """The diary app with one class, a parent and the maths teacher's grants."""
+    async with running_diary(nats_url, database_url, pg_schema) as running:
+        feed = FeedWriter(js)
+        since = dt.date(2020, 9, 1)
+        await feed.publish(
+            feed.batch([school_record(), class_record("5a", members=[(ANNA, since, None)])])
+        )
+        await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
+        await feed.grant("g-math", TEACHER, ClassScope(class_id="5a", subject_id="math"))
+        last = (await js.stream_info("DIARY")).state.last_seq
+
+        def caught_up() -> None:
+            assert running.runtime.projector.status().last_seq >= last
+
+        await eventually(caught_up, timeout=10)
+        yield running
+
+
+def teacher(d) -> dict[str, str]:
+    return d.headers(f"user-{TEACHER}", "teacher", uid=TEACHER)
+
+
+def thread(**changes) -> dict:
+    body = {
+        "class_id": "5a",
+        "subject_id": "math",
+        "year": 2026,
+        "to": {"pupils": [ANNA], "audience": "parents"},
+        "title": "Контрольная",
+        "text": "В пятницу контрольная.",
+    }
+    return {**body, **changes}
+
+
+async def portal_messages(js) -> int:
+    return int((await js.stream_info(PORTAL.name)).state.messages)
+
+
+def refused_text(response, loc: list) -> None:
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["reason"] == "invalid_text"
+    assert [error["loc"] for error in problem["errors"]] == [loc]
+    assert "secret" not in response.text
+
+
+async def test_a_message_body_with_nul_is_refused_and_nothing_posted(diary, js):
+    d = diary
+    started = await d.http.post(f"{BASE}/threads", json=thread(), headers=teacher(d))
+    assert started.status_code == 201, started.text
+    thread_id = started.json()["thread_id"]
+    url = f"{BASE}/threads/{thread_id}/messages"
+    before = await portal_messages(js)
+
+    body = await d.http.post(url, data={"text": "secret\x00"}, headers=teacher(d))
+    # ESC: httpx percent-encodes the other C0 characters of a file name.
+    named = await d.http.post(
+        url,
+        data={"text": "файл"},
+        files=[("files", ("secret\x1b.pdf", PDF, "application/pdf"))],
+        headers=teacher(d),
+    )
+    opening = await d.http.post(
+        f"{BASE}/threads", json=thread(text="secret\u0000 text"), headers=teacher(d)
+    )
+    title = await d.http.post(
+        f"{BASE}/threads", json=thread(title="secret\u009b"), headers=teacher(d)
+    )
+
+    refused_text(body, ["body", "text"])
+    refused_text(named, ["body", "files", 0, "filename"])
+    refused_text(opening, ["body", "text"])
+    refused_text(title, ["body", "title"])
+    assert await portal_messages(js) == before

@@ -1,0 +1,89 @@
+"""Text the contracts refuse (NUL, lone surrogates, control characters) over the journal's HTTP
+API: 422 `invalid_text` naming the field, never the value, and nothing recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts.streams import JOURNAL
+from services.journal.testing import FIRST_MONDAY, math_lesson_id, seed_small_school
+from services.journal.testing_http import running_journal
+
+pytestmark = pytest.mark.integration
+
+LESSON = f"/schools/s1/years/2026/classes/5a/lessons/{math_lesson_id(FIRST_MONDAY)}"
+PDF = b"%PDF-1.4 homework"
+
+
+async def last_seq(js) -> int:
+    return int((await js.stream_info(JOURNAL.name)).state.last_seq)
+
+
+def refused_text(response, loc: list) -> None:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["reason"] == "invalid_text"
+    assert [error["loc"] for error in problem["errors"]] == [loc]
+    assert {error["type"] for error in problem["errors"]} == {"invalid_text"}
+    assert "secret" not in response.text  # the value is never echoed
+
+
+async def test_a_topic_with_nul_is_refused_and_nothing_is_recorded(
+    nats_url, database_url, pg_schema, js
+):
+    async with running_journal(nats_url, database_url, pg_schema) as journal:
+        await seed_small_school(journal.runtime.deps)
+        teacher = journal.headers("t-math", "teacher")
+        before = await last_seq(js)
+
+        nul = await journal.http.put(
+            f"{LESSON}/topic", json={"topic": "Дроби secret\u0000"}, headers=teacher
+        )
+        # A lone surrogate cannot even be encoded as UTF-8: a client escapes it in JSON.
+        surrogate = await journal.http.put(
+            f"{LESSON}/topic",
+            content=b'{"topic": "secret \\ud800"}',
+            headers={**teacher, "Content-Type": "application/json"},
+        )
+        comment = await journal.http.post(
+            f"{LESSON}/marks",
+            json={"pupil_id": "p01", "value": "5", "work_kind_id": "oral", "comment": "secret\x07"},
+            headers=teacher,
+        )
+
+        refused_text(nul, ["body", "topic"])
+        refused_text(surrogate, ["body", "topic"])
+        refused_text(comment, ["body", "comment"])
+        assert await last_seq(js) == before
+        recorded = await journal.http.put(
+            f"{LESSON}/topic", json={"topic": "Дроби\tи доли\n"}, headers=teacher
+        )
+        assert recorded.status_code == 200, recorded.text
+        assert await last_seq(js) == before + 1
+
+
+async def test_an_upload_named_with_a_control_character_is_refused(
+    nats_url, database_url, pg_schema, js
+):
+    async with running_journal(nats_url, database_url, pg_schema) as journal:
+        await seed_small_school(journal.runtime.deps)
+        teacher = journal.headers("t-math", "teacher")
+        before = await last_seq(js)
+
+        named = await journal.http.post(
+            f"{LESSON}/homework/attachments",
+            data={"name": "secret\x00.pdf"},
+            files={"file": ("task.pdf", PDF, "application/pdf")},
+            headers=teacher,
+        )
+        # ESC: httpx percent-encodes the other C0 characters of a file name.
+        uploaded = await journal.http.post(
+            f"{LESSON}/homework/attachments",
+            files={"file": ("secret\x1b.pdf", PDF, "application/pdf")},
+            headers=teacher,
+        )
+
+        refused_text(named, ["body", "name"])
+        refused_text(uploaded, ["body", "file", "filename"])
+        assert await last_seq(js) == before

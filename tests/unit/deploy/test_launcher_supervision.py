@@ -1,0 +1,113 @@
+"""The launcher's state folder can always be reset, and it restarts a service that stays
+unready (but not while NATS or PostgreSQL itself is down)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deploy import launcher_summary as summary
+from deploy.launcher_infra import LOCK_FILE, Ports, prepare_state
+from deploy.launcher_procs import Child, LaunchError
+from deploy.launcher_restart import Restarter, RestartPolicy
+
+
+def fill_like_a_launcher(state: Path) -> None:
+    """Everything a launcher run writes into its state folder (servers' folders included)."""
+    Ports(state / "ports.json").choose("journal", [8001])
+    secret = summary.dev_secret(state)
+    summary.signing_key(state)
+    summary.pseudonym_key(state)
+    summary.mint_tokens(secret, state, "t-math")
+    for marker in (summary.MARKER, summary.EXPORT_MARKER):
+        (state / marker).write_text("{}\n")
+    for folder in ("nats", "pg", "pg-socket"):
+        (state / folder).mkdir()
+        (state / folder / "data").write_text("x")
+    (state / "pg.log").write_text("log\n")
+    (state / "nats.pid").write_text("999999999\n")
+
+
+def test_reset_empties_a_folder_the_launcher_filled(tmp_path: Path):
+    state = tmp_path / "state"
+    state.mkdir()
+    fill_like_a_launcher(state)
+    assert (state / "audit-signing-key").is_file()
+
+    path, lock = prepare_state(state, reset=True)
+    lock.close()
+
+    assert [p.name for p in path.iterdir()] == [LOCK_FILE]
+
+
+def test_reset_refuses_a_folder_with_files_of_someone_else(tmp_path: Path):
+    state = tmp_path / "state"
+    state.mkdir()
+    fill_like_a_launcher(state)
+    (state / "thesis.tex").write_text("years of work")
+
+    with pytest.raises(LaunchError, match=r"thesis\.tex"):
+        prepare_state(state, reset=True)
+
+    assert (state / "thesis.tex").is_file()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def sleeper(tmp_path: Path) -> Child:
+    return Child("journal", [sys.executable, "-c", "import time; time.sleep(60)"], {}, "j | ")
+
+
+def stop(child: Child) -> None:
+    child.stop(grace=1)
+    if child.process.stdout is not None:
+        child.process.stdout.close()
+
+
+def answering(status: int) -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(lambda _r: httpx.Response(status)))
+
+
+def test_a_service_unready_for_30_s_is_stopped_and_restarted(tmp_path: Path):
+    child, clock = sleeper(tmp_path), Clock()
+    first_pid = child.process.pid
+    restarter = Restarter(child, "http://journal/readyz", RestartPolicy(), clock)
+    try:
+        with answering(503) as unready:
+            for second in range(0, 40, 5):
+                clock.now = float(second)
+                restarter.tick(unready)
+            assert child.process.poll() is not None  # stopped after 30 s unready
+            clock.now = 41.0
+            restarter.tick(unready)  # sees it dead: restart due after the backoff
+            clock.now = 43.0
+            restarter.tick(unready)
+        assert child.process.pid != first_pid
+        assert child.process.poll() is None
+    finally:
+        stop(child)
+
+
+def test_no_restart_while_a_server_the_services_need_is_down(tmp_path: Path):
+    child, clock = sleeper(tmp_path), Clock()
+    restarter = Restarter(
+        child, "http://journal/readyz", RestartPolicy(), clock, servers=lambda: "NATS"
+    )
+    try:
+        with answering(503) as unready:
+            for second in range(0, 120, 5):
+                clock.now = float(second)
+                restarter.tick(unready)
+        assert child.process.poll() is None
+        assert restarter.waiting_for == "NATS"
+    finally:
+        stop(child)
