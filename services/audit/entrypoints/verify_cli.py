@@ -28,6 +28,7 @@ from services.audit.application.verification import Scope, verify
 from services.audit.domain.anchors import Signer
 from services.audit.domain.chain import Problem
 from services.common.jetstream import connect
+from services.common.logging import configure_logging
 
 STREAMS = [spec.name for spec in AUDITED_STREAMS]
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
@@ -128,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Parse and run one command; its exit code."""
     args = build_parser().parse_args(argv)
+    configure_logging(json=True)  # logs go to stderr: stdout carries the JSON answers
     if args.command == "keygen":
         return keygen()
     if args.command == "anchor":

@@ -24,6 +24,7 @@ import sys
 from rich.console import Console
 
 from contracts.diary import BatchKind
+from services.common.logging import configure_logging
 from services.exporter import bootstrap
 from services.exporter.application import grants
 from services.exporter.application.exporting import ExportFailed, export
@@ -170,6 +171,7 @@ def _grants(settings: Settings, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     args = _parser().parse_args(argv)
+    configure_logging(json=True)  # logs go to stderr: stdout carries the JSON answers
     settings = Settings()  # required fields come from the environment
     match args.command:
         case "run":
