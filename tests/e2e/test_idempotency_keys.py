@@ -13,6 +13,7 @@ from services.common.testing import (
     outlive_duplicate_window,
     shorten_duplicate_window,
 )
+from services.common.testing.answers import assert_key_reused, assert_same_answer
 from services.journal.testing import (
     ADMIN,
     CLASS_ID,
@@ -47,25 +48,12 @@ async def mark(journal, key: str, body=None, *, lesson=MATH_LESSON, teacher=MATH
     return await journal.http.post(url, json=body or MARK, headers=headers)
 
 
-def same_answer(first, again) -> None:
-    """The retry's answer is the first one's, but for saying it is a retry."""
-    assert (first.status_code, again.status_code) == (201, 201), again.text
-    assert (first.json()["duplicate"], again.json()["duplicate"]) == (False, True)
-    assert {**again.json(), "duplicate": False} == first.json()
-
-
-def refused(response) -> None:
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["reason"] == "idempotency_key_reused"
-
-
 async def test_a_retry_records_once_and_answers_the_same(journal, js):
     before = await stored(js)
     first = await mark(journal, "mark-1")
     again = await mark(journal, "mark-1", {"work_kind_id": "oral", "value": "5", **MARK})
 
-    same_answer(first, again)
+    assert_same_answer(first, again)
     assert await stored(js) == before + 1
 
 
@@ -73,10 +61,10 @@ async def test_the_same_key_with_another_body_is_refused_and_records_nothing(jou
     first = await mark(journal, "mark-2")
     before = await stored(js)
 
-    refused(await mark(journal, "mark-2", {**MARK, "value": "3"}))
-    refused(await mark(journal, "mark-2", {**MARK, "pupil_id": PUPILS[1]}))
+    assert_key_reused(await mark(journal, "mark-2", {**MARK, "value": "3"}))
+    assert_key_reused(await mark(journal, "mark-2", {**MARK, "pupil_id": PUPILS[1]}))
     assert await stored(js) == before
-    same_answer(first, await mark(journal, "mark-2"))
+    assert_same_answer(first, await mark(journal, "mark-2"))
 
 
 async def test_another_teachers_key_on_their_own_lesson_is_theirs(journal, js):
@@ -106,8 +94,8 @@ async def test_a_retry_after_the_duplicate_window_still_answers_the_first_record
     before = await stored(js)
     await outlive_duplicate_window()
 
-    same_answer(first, await mark(journal, "mark-late"))
-    refused(await mark(journal, "mark-late", {**MARK, "value": "2"}))
+    assert_same_answer(first, await mark(journal, "mark-late"))
+    assert_key_reused(await mark(journal, "mark-late", {**MARK, "value": "2"}))
     assert await stored(js) == before
 
 
@@ -124,9 +112,9 @@ async def test_a_key_that_added_a_lesson_is_refused_for_another_date_after_the_w
     before = await stored(js)
     await outlive_duplicate_window()
 
-    refused(await add({**EXTRA_LESSON, "date": "2026-09-09"}))
-    refused(await add({**EXTRA_LESSON, "slot": 7}))
-    same_answer(first, await add(EXTRA_LESSON))
+    assert_key_reused(await add({**EXTRA_LESSON, "date": "2026-09-09"}))
+    assert_key_reused(await add({**EXTRA_LESSON, "slot": 7}))
+    assert_same_answer(first, await add(EXTRA_LESSON))
     assert await stored(js) == before
 
 
@@ -140,6 +128,6 @@ async def test_a_retried_upload_is_recognised_whatever_its_multipart_boundary(jo
 
     first = await upload(b"%PDF-1.4 task")
     before = await stored(js)
-    same_answer(first, await upload(b"%PDF-1.4 task"))
-    refused(await upload(b"%PDF-1.4 another task"))
+    assert_same_answer(first, await upload(b"%PDF-1.4 task"))
+    assert_key_reused(await upload(b"%PDF-1.4 another task"))
     assert await stored(js) == before

@@ -16,6 +16,7 @@ from services.common.testing import (
     outlive_duplicate_window,
     shorten_duplicate_window,
 )
+from services.common.testing.answers import assert_key_reused, assert_same_answer
 from services.diary.testing import FeedWriter, class_record, pseudonym, school_record
 from services.diary.testing_http import running_diary
 
@@ -65,22 +66,10 @@ async def start(d, key: str, body=None, uid: int = TEACHER):
     return await d.http.post(THREADS, json=body or START, headers=as_(d, uid, "teacher", key))
 
 
-def same_answer(first, again) -> None:
-    """The retry's answer is the first one's, but for saying it is a retry."""
-    assert (first.status_code, again.status_code) == (201, 201), again.text
-    assert (first.json()["duplicate"], again.json()["duplicate"]) == (False, True)
-    assert {**again.json(), "duplicate": False} == first.json()
-
-
-def refused(response) -> None:
-    assert response.status_code == 422, response.text
-    assert response.json()["reason"] == "idempotency_key_reused"
-
-
 async def test_a_retried_start_records_once_and_another_body_is_refused(diary, js):
     first = await start(diary, "start-1")
-    same_answer(first, await start(diary, "start-1"))
-    refused(await start(diary, "start-1", {**START, "title": "Другая тема"}))
+    assert_same_answer(first, await start(diary, "start-1"))
+    assert_key_reused(await start(diary, "start-1", {**START, "title": "Другая тема"}))
     assert await stored(js) == 1
 
 
@@ -107,9 +96,9 @@ async def test_a_retried_reply_after_the_duplicate_window_answers_the_first_reco
     first = await reply("Хорошо", b"%PDF-1.4 answer")
     await outlive_duplicate_window()
 
-    same_answer(first, await reply("Хорошо", b"%PDF-1.4 answer"))
-    refused(await reply("Хорошо", b"%PDF-1.4 other answer"))
-    refused(await reply("Иначе", b"%PDF-1.4 answer"))
+    assert_same_answer(first, await reply("Хорошо", b"%PDF-1.4 answer"))
+    assert_key_reused(await reply("Хорошо", b"%PDF-1.4 other answer"))
+    assert_key_reused(await reply("Иначе", b"%PDF-1.4 answer"))
     assert await stored(js) == 2
 
 
@@ -118,7 +107,7 @@ async def test_a_key_that_started_a_thread_is_refused_for_another_one_after_the_
     first = await start(diary, "start-4")
     await outlive_duplicate_window()
 
-    refused(await start(diary, "start-4", {**START, "subject_id": None}))
-    refused(await start(diary, "start-4", {**START, "title": "Другая тема"}))
-    same_answer(first, await start(diary, "start-4"))
+    assert_key_reused(await start(diary, "start-4", {**START, "subject_id": None}))
+    assert_key_reused(await start(diary, "start-4", {**START, "title": "Другая тема"}))
+    assert_same_answer(first, await start(diary, "start-4"))
     assert await stored(js) == 1

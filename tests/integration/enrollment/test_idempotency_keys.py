@@ -9,6 +9,7 @@ import pytest
 
 from contracts.streams import ENROLLMENT
 from services.common.testing import outlive_duplicate_window, shorten_duplicate_window
+from services.common.testing.answers import assert_key_reused, assert_same_answer
 
 pytestmark = pytest.mark.integration
 
@@ -33,18 +34,6 @@ async def submit(app, key: str, body=None, *, admin: str = "adm1"):
     return await app.http.post(URL, json=body or MOTHER, headers=headers)
 
 
-def same_answer(first, again) -> None:
-    """The retry's answer is the first one's, but for saying it is a retry."""
-    assert (first.status_code, again.status_code) == (201, 201), again.text
-    assert (first.json()["duplicate"], again.json()["duplicate"]) == (False, True)
-    assert {**again.json(), "duplicate": False} == first.json()
-
-
-def refused(response) -> None:
-    assert response.status_code == 422, response.text
-    assert response.json()["reason"] == "idempotency_key_reused"
-
-
 async def test_a_retry_records_once_and_answers_what_the_first_request_left(app, js):
     first = await submit(app, "form-1")
     application_id = first.json()["application_id"]
@@ -54,15 +43,17 @@ async def test_a_retry_records_once_and_answers_what_the_first_request_left(app,
     )
     assert checked.status_code == 200, checked.text
 
-    same_answer(first, await submit(app, "form-1"))  # still "submitted", as answered then
+    assert_same_answer(first, await submit(app, "form-1"))  # still "submitted", as answered then
     assert await stored(js) == 2
 
 
 async def test_the_same_key_with_another_body_is_refused_and_records_nothing(app, js):
     await submit(app, "form-2")
 
-    refused(await submit(app, "form-2", {**MOTHER, "contact": "+7 900 111-11-11"}))
-    refused(await submit(app, "form-2", FATHER))  # another pupil: caught by the key ledger
+    assert_key_reused(await submit(app, "form-2", {**MOTHER, "contact": "+7 900 111-11-11"}))
+    assert_key_reused(
+        await submit(app, "form-2", FATHER)
+    )  # another pupil: caught by the key ledger
     assert await stored(js) == 1
 
 
@@ -81,8 +72,8 @@ async def test_a_retry_after_the_duplicate_window_still_answers_the_first_record
     first = await submit(app, "form-4")
     await outlive_duplicate_window()
 
-    same_answer(first, await submit(app, "form-4"))
-    refused(await submit(app, "form-4", {**MOTHER, "kinship": "guardian"}))
+    assert_same_answer(first, await submit(app, "form-4"))
+    assert_key_reused(await submit(app, "form-4", {**MOTHER, "kinship": "guardian"}))
     assert await stored(js) == 1
 
 
@@ -93,7 +84,7 @@ async def test_a_key_is_refused_for_another_pupil_after_the_duplicate_window(app
     first = await submit(app, "form-5")
     await outlive_duplicate_window()
 
-    refused(await submit(app, "form-5", FATHER))
-    refused(await submit(app, "form-5", {**MOTHER, "pupil_id": "p03"}))
-    same_answer(first, await submit(app, "form-5"))
+    assert_key_reused(await submit(app, "form-5", FATHER))
+    assert_key_reused(await submit(app, "form-5", {**MOTHER, "pupil_id": "p03"}))
+    assert_same_answer(first, await submit(app, "form-5"))
     assert await stored(js) == 1
