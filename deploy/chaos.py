@@ -35,7 +35,7 @@ from deploy import launcher_summary as summary
 from deploy.launcher import SERVICES
 from deploy.launcher_infra import Ports, wait_for_port
 from deploy.launcher_pg import PG_OS_USER, PrivatePostgres, private_admin_dsn, with_database
-from deploy.launcher_procs import Child, LaunchError, prefix_for
+from deploy.launcher_procs import Child, LaunchError, child_pid, prefix_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVICE_NAMES = tuple(s.name for s in SERVICES)
@@ -158,21 +158,7 @@ class ChaosLauncher:
     def service_pid(self, name: str) -> int | None:
         """The pid of the launcher's live child running `python -m services.<name>`."""
         assert self.process is not None  # noqa: S101 - only while running
-        wanted = [b"-m", f"services.{name}".encode()]
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                status = (proc / "status").read_text()
-                args = (proc / "cmdline").read_bytes().split(b"\0")[:-1]
-            except OSError:
-                continue
-            fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
-            alive = not fields.get("State", "").startswith(("Z", "X"))
-            child = fields.get("PPid", "").strip() == str(self.process.pid)
-            if alive and child and args[-2:] == wanted:
-                return int(proc.name)
-        return None
+        return child_pid(self.process.pid, f"services.{name}")
 
     # --- faults -------------------------------------------------------------------------------
 

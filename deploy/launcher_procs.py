@@ -271,3 +271,23 @@ def kill_pid_file(pid_file: Path, must_contain: str, on_kill: Callable[[int], No
             return
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
+
+
+def child_pid(parent: int, module: str) -> int | None:
+    """The pid of a live child of `parent` running `python -m <module>`, if there is one (a
+    restarted service has a new pid: tests and fault drills look it up here)."""
+    wanted = [b"-m", module.encode()]
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            status = (proc / "status").read_text()
+            args = (proc / "cmdline").read_bytes().split(b"\0")[:-1]
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        alive = not fields.get("State", "").startswith(("Z", "X"))
+        child = fields.get("PPid", "").strip() == str(parent)
+        if alive and child and args[-2:] == wanted:
+            return int(proc.name)
+    return None

@@ -125,6 +125,29 @@ def headers_for(
     return headers
 
 
+def appended_event(  # noqa: PLR0913 - one event as both stores record it
+    subject: str,
+    seq: int,
+    envelope: Envelope,
+    body: bytes,
+    previous: Version,
+    *,
+    msg_id: str,
+    fingerprint: str,
+) -> StoredEvent:
+    """The event just appended at `seq` after `previous`, chained to it, as a load returns it."""
+    return StoredEvent(
+        subject=subject,
+        seq=seq,
+        envelope=envelope,
+        hash=event_hash(previous.hash, subject, envelope.event_type, body),
+        prev_hash=previous.hash,
+        msg_id=msg_id,
+        recorded_at=dt.datetime.now(dt.UTC),
+        fingerprint=fingerprint,
+    )
+
+
 class InMemoryEventStore:
     """The event store contract over a list, for tests of the service layer."""
 
@@ -154,17 +177,15 @@ class InMemoryEventStore:
         current = (await self.load(subject)).version
         if current.seq != expected.seq:
             raise ConcurrencyConflict(subject, expected.seq)
-        body = encode(envelope)
         seq = len(self.events) + 1
         self.events.append(
-            StoredEvent(
-                subject=subject,
-                seq=seq,
-                envelope=envelope,
-                hash=event_hash(current.hash, subject, envelope.event_type, body),
-                prev_hash=current.hash,
+            appended_event(
+                subject,
+                seq,
+                envelope,
+                encode(envelope),
+                current,
                 msg_id=msg_id,
-                recorded_at=dt.datetime.now(dt.UTC),
                 fingerprint=fingerprint,
             )
         )
@@ -268,14 +289,13 @@ class JetStreamEventStore:
         cached = self._cache.get(subject)
         if cached is None or cached.version != expected:
             return  # the cache moved meanwhile; the next load catches up
-        stored = StoredEvent(
-            subject=subject,
-            seq=seq,
-            envelope=envelope,
-            hash=event_hash(expected.hash, subject, envelope.event_type, body),
-            prev_hash=expected.hash,
+        stored = appended_event(
+            subject,
+            seq,
+            envelope,
+            body,
+            expected,
             msg_id=headers[hdr.HEADER_MSG_ID],
-            recorded_at=dt.datetime.now(dt.UTC),
             fingerprint=headers.get(hdr.HEADER_REQUEST_FINGERPRINT, ""),
         )
         self._remember(Loaded(subject, (*cached.events, stored), Version(seq, stored.hash)))

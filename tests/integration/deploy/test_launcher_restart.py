@@ -32,6 +32,7 @@ import pytest
 
 from deploy.launcher_infra import Ports
 from deploy.launcher_pg import PrivatePostgres, private_admin_dsn, with_database
+from deploy.launcher_procs import child_pid
 from services.common.auth import DevTokenIssuer
 from services.common.eventstore import JetStreamEventStore
 from services.common.testing import eventually
@@ -94,20 +95,7 @@ class Launcher:
 
     def service_pid(self, module: str) -> int | None:
         """The pid of the launcher's child running `python -m <module>`, if there is one alive."""
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                status = (proc / "status").read_text()
-                args = (proc / "cmdline").read_bytes().split(b"\0")[:-1]
-            except OSError:
-                continue
-            fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
-            alive = not fields.get("State", "").startswith(("Z", "X"))
-            child = fields.get("PPid", "").strip() == str(self.process.pid)
-            if alive and child and args[-2:] == [b"-m", module.encode()]:
-                return int(proc.name)
-        return None
+        return child_pid(self.process.pid, module)
 
 
 def _read_lines(stream: Iterator[str], lines: queue.Queue[str]) -> None:
