@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from starlette.datastructures import FormData
     from starlette.requests import Request
 
+    from services.common.eventstore import Loaded, StoredEvent
+
 KEY_PATTERN: Final = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 _CHUNK = 1 << 16
@@ -110,6 +112,15 @@ def check_same_request(recorded: str, sent: str) -> None:
     """Refuse a key that was recorded with another request (422 `idempotency_key_reused`)."""
     if recorded != sent:
         raise IdempotencyKeyReused
+
+
+def earlier_event(history: Loaded, msg_id: str, fingerprint: str) -> StoredEvent | None:
+    """The event the command `msg_id` recorded on the subject before (the request is a retry),
+    if any; a key recorded there with another request is refused (`IdempotencyKeyReused`)."""
+    earlier = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
+    if earlier is not None:
+        check_same_request(earlier.fingerprint, fingerprint)
+    return earlier
 
 
 def check_key(key: str) -> None:

@@ -18,7 +18,7 @@ from contracts.portal import Message, Participant
 from contracts.registry import PORTAL_REGISTRY
 from services.common.decoding import decode_events
 from services.common.eventstore import ConcurrencyConflict, Loaded
-from services.common.idempotency import check_same_request
+from services.common.idempotency import check_same_request, earlier_event
 from services.diary.application.ports import Deps
 from services.diary.domain import recipients as r
 from services.diary.domain import thread as t
@@ -223,12 +223,10 @@ async def _execute(
 def _earlier(history: Loaded, req: Request, thread_id: str) -> Recorded | None:
     """What the command recorded on the thread before (it is a retry), as it recorded it; a
     key recorded with another request is refused (`IdempotencyKeyReused`)."""
-    earlier = next((e for e in reversed(history.events) if e.msg_id == req.command_id), None)
+    earlier = earlier_event(history, req.command_id, req.fingerprint)
     if earlier is None:
         return None
-    check_same_request(earlier.fingerprint, req.fingerprint)
-    envelope = earlier.envelope
-    again = PORTAL_REGISTRY.decode(envelope.event_type, envelope.schema_version, envelope.data)
+    (again,) = decode_events(PORTAL_REGISTRY, [earlier])
     return Recorded(thread_id, earlier.seq, duplicate=True, event=again)
 
 

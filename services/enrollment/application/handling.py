@@ -18,7 +18,7 @@ from contracts.envelope import Actor, Envelope
 from contracts.registry import ENROLLMENT_REGISTRY
 from services.common.decoding import decode_events
 from services.common.eventstore import ConcurrencyConflict, Loaded, StoredEvent
-from services.common.idempotency import check_same_request
+from services.common.idempotency import check_same_request, earlier_event
 from services.enrollment.application.ports import Deps
 
 S = TypeVar("S")
@@ -122,12 +122,10 @@ def earlier_record(history: Loaded, meta: Meta, aggregate: Aggregate[S]) -> Reco
     """What the command recorded on this subject before (it is a retry), with the state right
     after it, so the retry answers what the first request did; a key recorded with another
     request is refused (`IdempotencyKeyReused`)."""
-    found = [i for i, e in enumerate(history.events) if e.msg_id == meta.command_id]
-    if not found:
+    earlier = earlier_event(history, meta.command_id, meta.fingerprint)
+    if earlier is None:
         return None
-    earlier = history.events[found[-1]]
-    check_same_request(earlier.fingerprint, meta.fingerprint)
-    state = aggregate.fold(history.events[: found[-1] + 1])
+    state = aggregate.fold(tuple(e for e in history.events if e.seq <= earlier.seq))
     return Recorded(history.subject, earlier.seq, earlier.envelope.event_type, state, True)
 
 

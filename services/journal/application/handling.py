@@ -20,7 +20,7 @@ from contracts.envelope import Actor, Envelope
 from contracts.registry import JOURNAL_REGISTRY
 from services.common.decoding import decode_events
 from services.common.eventstore import ConcurrencyConflict, Loaded, StoredEvent
-from services.common.idempotency import check_same_request
+from services.common.idempotency import check_same_request, earlier_event
 from services.journal.application.ports import Deps
 
 S = TypeVar("S")
@@ -99,10 +99,9 @@ def earlier_record(history: Loaded, meta: Meta, *, shared: bool = False) -> Reco
     """What the command recorded on this subject before (it is a retry), if anything; a key
     recorded with another request is refused (`IdempotencyKeyReused`)."""
     msg_id = msg_id_for(meta, history.subject, shared=shared)
-    earlier = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
+    earlier = earlier_event(history, msg_id, meta.fingerprint)
     if earlier is None:
         return None
-    check_same_request(earlier.fingerprint, meta.fingerprint)
     return Recorded(history.subject, earlier.seq, earlier.envelope.event_type, duplicate=True)
 
 
