@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from contracts.base import Token
 from services.common.auth import AuthError, Principal
+from services.common.limits import long_running
 from services.journal.application import check_reads, checks
 from services.journal.application.check_models import CheckDetail, CheckSummary, RemarkView
 from services.journal.application.handling import Meta
@@ -42,6 +43,7 @@ RemarkReader = Annotated[Principal, Depends(reading("deputy", "head", "admin", "
 
 
 @router.post("/checks", summary="Open the check of a month", status_code=201)
+@long_running  # a whole school's month of lessons is read and its findings computed
 async def open_check(body: OpenCheckBody, meta: DeputyMeta, deps: DepsDep) -> CheckOpenedOut:
     recorded, check_id = await checks.open_check(deps, meta, body.month, body.scope, body.target_id)
     return CheckOpenedOut(**out(recorded).model_dump(), check_id=check_id)
