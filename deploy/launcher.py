@@ -81,6 +81,21 @@ def _exporter_extras(context: Context) -> dict[str, str]:
     }
 
 
+def _web_extras(context: Context) -> dict[str, str]:
+    """The APIs the pages call (all started before it), the session secret (kept in the state
+    folder, so a restart keeps people signed in) and the development sign-in page."""
+    urls = context.urls
+    return {
+        "WEB_API__JOURNAL": urls["journal"],
+        "WEB_API__ENROLLMENT": urls["enrollment"],
+        "WEB_API__EXPORTER": urls["exporter"],
+        "WEB_API__AUDIT": urls["audit"],
+        "WEB_SESSION_SECRET": summary.session_secret(context.state),
+        "WEB_DEV_SIGN_IN": "true",
+        "WEB_DEV_SCHOOL": summary.SCHOOL,
+    }
+
+
 def _audit_extras(context: Context) -> dict[str, str]:
     """The key the audit signs its daily anchors with (kept in the state folder)."""
     return {"AUDIT_SIGNING_KEY": summary.signing_key(context.state)}
@@ -94,7 +109,8 @@ class Service:
     module: str
     env_prefix: str
     default_port: int
-    database: str
+    database: str | None
+    """Its own database, or None for a service without one (the web)."""
     extras: Callable[[Context], Mapping[str, str]] = _no_extras
     """Settings of this service only, beyond those every service gets."""
 
@@ -110,6 +126,7 @@ SERVICES: tuple[Service, ...] = (  # started in this order
     Service("exporter", "services.exporter", "EXPORTER", 8003, "exporter", _exporter_extras),
     Service("enrollment", "services.enrollment", "ENROLLMENT", 8004, "enrollment"),
     Service("audit", "services.audit", "AUDIT", 8005, "audit", _audit_extras),
+    Service("web", "services.web", "WEB", 8000, None, _web_extras),  # the staff's one address
 )
 NAME_WIDTH = max(8, *(len(s.name) for s in SERVICES))
 
@@ -238,7 +255,6 @@ def service_env(service: Service, context: Context, port: int) -> dict[str, str]
     env.update(
         {
             f"{prefix}_NATS__URL": context.infra.nats_url,
-            f"{prefix}_PG__DSN": context.infra.dsn_for(service.database),
             f"{prefix}_AUTH__DEV_SECRET": context.secret,
             service.port_var: str(port),
             f"{prefix}_LOG_JSON": "false",
@@ -246,6 +262,8 @@ def service_env(service: Service, context: Context, port: int) -> dict[str, str]
             **service.extras(context),
         }
     )
+    if service.database is not None:
+        env[f"{prefix}_PG__DSN"] = context.infra.dsn_for(service.database)
     if use_color():
         columns = shutil.get_terminal_size().columns - NAME_WIDTH - 3
         env.update({"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "COLUMNS": str(max(columns, 40))})
@@ -270,7 +288,8 @@ def start_service(service: Service, index: int, context: Context, ports: Ports) 
     """Create the service's database if missing and start its process (its URL goes into
     `context.urls`)."""
     infra = context.infra
-    ensure_database(infra.admin_dsn, infra.fixed_database or service.database)
+    if service.database is not None:
+        ensure_database(infra.admin_dsn, infra.fixed_database or service.database)
     port = ports.choose(service.name, [service.default_port])
     if port != service.default_port:
         say(f"port {service.default_port} is taken: {service.name} listens on {port}")

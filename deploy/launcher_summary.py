@@ -46,9 +46,17 @@ MARKER = "demo-loaded"
 EXPORT_MARKER = "demo-exported"
 DEV_SECRET_FILE = "dev-secret"  # noqa: S105 - a file name, not a secret
 SIGNING_KEY_FILE = "audit-signing-key"
+SESSION_SECRET_FILE = "web-session-secret"  # noqa: S105 - a file name, not a secret
 PSEUDONYM_KEY_FILE = "pseudonym-key"
 TOKENS_FILE = "tokens.env"
-STATE_FILES = (MARKER, EXPORT_MARKER, DEV_SECRET_FILE, SIGNING_KEY_FILE, PSEUDONYM_KEY_FILE)
+STATE_FILES = (
+    MARKER,
+    EXPORT_MARKER,
+    DEV_SECRET_FILE,
+    SIGNING_KEY_FILE,
+    PSEUDONYM_KEY_FILE,
+    SESSION_SECRET_FILE,
+)
 """Every file this module writes into the state folder (`--reset` deletes exactly what the
 launcher wrote, so each one must be named here), besides `TOKENS_FILE`."""
 
@@ -105,6 +113,11 @@ def _secret_file(path: Path, make: Callable[[], str] = lambda: secrets.token_url
 def dev_secret(state: Path) -> str:
     """The development signing secret: read from `<state>/dev-secret`, created on first use."""
     return _secret_file(state / DEV_SECRET_FILE)
+
+
+def session_secret(state: Path) -> str:
+    """The web's session-cookie secret, `<state>/web-session-secret`: created once."""
+    return _secret_file(state / SESSION_SECRET_FILE)
 
 
 def signing_key(state: Path) -> str:
@@ -290,6 +303,16 @@ def _diary_lines(diary: str, demo: DiaryDemo | None) -> list[str]:
     ]
 
 
+def _web_lines(urls: Mapping[str, str]) -> list[str]:
+    """The one address of the school's staff, first: what a person opens in a browser."""
+    if "web" not in urls:
+        return []
+    return [
+        f"Web pages for the school's staff: {urls['web']}/",
+        f"  sign in as any member of the demo's staff at {urls['web']}/signin",
+    ]
+
+
 def _enrollment_lines(enrollment: str, demo: DiaryDemo | None) -> list[str]:
     """The applications, a printed form, who could see the demo pupil's diary."""
     base = f"{enrollment}{ENROLLMENT_PATH}"
@@ -312,7 +335,7 @@ def summary(
     teacher = demo_teacher(state)
     staff, portal = mint_tokens(secret, state, teacher)
     rows = [f"  {e.name:<11} {e.url}{f'  ({e.note})' if e.note else ''}" for e in endpoints]
-    docs = [f"  {name:<11} {url}/docs" for name, url in urls.items()]
+    docs = [f"  {name:<11} {url}/docs" for name, url in urls.items() if name != "web"]
     grid = f"{journal}{GRID_PATH}{GRID_QUERY}"
     day = f"{journal}/schools/{SCHOOL}/years/{YEAR}/teachers/{teacher}/day?date=2026-09-15"
     runs = f"{exporter}{RUNS_PATH}"
@@ -323,6 +346,7 @@ def summary(
             "",
             rule,
             "School journal, e-diary, exporter, enrollment and audit are running",
+            *_web_lines(urls),
             *rows,
             "OpenAPI UIs:",
             *docs,

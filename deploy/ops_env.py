@@ -73,6 +73,7 @@ def service_databases(environ: Mapping[str, str] | None = None) -> list[ServiceD
             env.get(f"{s.env_prefix}_PG__SCHEMA_NAME", s.name),
         )
         for s in SERVICES
+        if s.database is not None  # the web keeps no data
     ]
 
 

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[3]
 RUN_TIMEOUT = 180.0
 DEMO_TIMEOUT = 300.0  # the demo load, a full export, the diary applying it
 SUMMARY = "School journal, e-diary, exporter, enrollment and audit are running"
-SERVICES = ("journal", "diary", "exporter", "enrollment", "audit")
+SERVICES = ("journal", "diary", "exporter", "enrollment", "audit", "web")
 DIARY = "/diary/v1/schools/s1/years/2026"
 RUNS = "/exporter/v1/schools/s1/years/2026/runs"
 

@@ -1,0 +1,104 @@
+"""The services' HTTP APIs over httpx, with the person's token; answers become exceptions the
+pages understand (`ApiRefused` for 4xx, `ApiUnavailable` for an outage)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from services.common.http import CORRELATION_HEADER, correlation_id
+from services.web.application.ports import Api, ApiRefused, ApiUnavailable, Download
+
+_UNAVAILABLE = 500
+
+
+class HttpBackends:
+    """One pooled httpx client for every API; `bases` maps each API to its base URL."""
+
+    def __init__(self, client: httpx.AsyncClient, bases: Mapping[Api, str]) -> None:
+        self._client = client
+        self._bases = dict(bases)
+
+    async def get(
+        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
+    ) -> Any:  # noqa: ANN401 - the API's JSON answer
+        """The JSON of a GET."""
+        return (await self._call(api, "GET", path, token, params=params)).json()
+
+    async def download(
+        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
+    ) -> Download:
+        """The bytes of a GET, with the media type and the disposition the API chose."""
+        answer = await self._call(api, "GET", path, token, params=params)
+        media_type = answer.headers.get("content-type", "application/octet-stream")
+        return Download(answer.content, media_type, answer.headers.get("content-disposition"))
+
+    async def send(  # noqa: PLR0913 - one call of any write route
+        self,
+        api: Api,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        json: Any = None,  # noqa: ANN401 - the request body
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        data: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:  # noqa: ANN401 - the API's JSON answer
+        """The JSON answer of a write (None for an empty answer)."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        answer = await self._call(
+            api, method, path, token, json=json, files=files, data=data, headers=headers
+        )
+        return answer.json() if answer.content else None
+
+    async def _call(  # noqa: PLR0913 - httpx's own keywords, passed through
+        self,
+        api: Api,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,  # noqa: ANN401 - the request body
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
+        sent[CORRELATION_HEADER] = correlation_id()  # one click, followed into the API's log
+        try:
+            answer = await self._client.request(
+                method,
+                self._bases[api] + path,
+                params=params,
+                json=json,
+                files=files,
+                data=data,
+                headers=sent,
+            )
+        except httpx.HTTPError as error:
+            raise ApiUnavailable(api, f"{type(error).__name__}: {error}") from error
+        if answer.status_code >= _UNAVAILABLE:
+            raise ApiUnavailable(api, f"answered {answer.status_code}")
+        if answer.is_client_error:
+            raise _refusal(answer)
+        return answer
+
+
+def _refusal(answer: httpx.Response) -> ApiRefused:
+    """The API's problem document as an exception (a body that is not one still refuses)."""
+    try:
+        body = answer.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    reason = str(body.get("reason") or f"http_{answer.status_code}")
+    detail = str(body.get("detail") or answer.reason_phrase)
+    errors = body.get("errors")
+    return ApiRefused(
+        answer.status_code, reason, detail, errors if isinstance(errors, list) else []
+    )

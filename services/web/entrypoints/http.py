@@ -1,0 +1,73 @@
+"""The school web's FastAPI app: pages, their assets, health and metrics.
+
+Pages are server-rendered (Jinja2) with htmx and a little plain JavaScript; every asset is
+served from `services/web/static` (nothing from a CDN, so the pages work on a school network
+without internet).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Final
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from services.common.auth import TokenVerifier
+from services.common.health import health_router
+from services.common.http import CorrelationIdMiddleware
+from services.common.limits import RequestLimitsMiddleware, request_limits
+from services.common.logging import configure_logging
+from services.web import bootstrap
+from services.web.entrypoints import home_routes, signin_routes
+from services.web.entrypoints.pages import install_page_errors
+from services.web.entrypoints.session import SessionCodec
+from services.web.settings import Settings
+
+STATIC: Final = Path(__file__).resolve().parent.parent / "static"
+HOMEWORK_FILE_BYTES: Final = 10 * 1024 * 1024  # the journal's own limit of a homework file
+
+
+async def _ready() -> dict[str, bool | str]:
+    # The web holds no state: it can serve whenever it runs. An API that is down makes the
+    # pages that need it answer 503, which restarting the web would not cure.
+    return {}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app; its runtime (the API client) opens in the lifespan, never at import."""
+    settings = settings or Settings()  # required values come from the environment
+    configure_logging(json=settings.log_json)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with bootstrap.build(settings) as runtime:
+            app.state.runtime = runtime
+            app.state.deps = runtime.deps
+            yield
+
+    app = FastAPI(
+        title="Школьный журнал",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(settings.auth)
+    app.state.session_codec = SessionCodec(
+        settings.session_secret.get_secret_value(),
+        int(settings.session_hours * 3600),
+        secure=settings.secure_cookies,
+    )
+    limits = request_limits(settings.http, upload_bytes=HOMEWORK_FILE_BYTES)
+    app.add_middleware(RequestLimitsMiddleware, routes=lambda: app.router.routes, limits=limits)
+    app.add_middleware(CorrelationIdMiddleware)
+    install_page_errors(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (signin_routes.router, home_routes.router):
+        app.include_router(router)
+    app.include_router(health_router(_ready))
+    return app

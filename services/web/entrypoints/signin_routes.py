@@ -1,0 +1,123 @@
+"""Signing in and out. Development: a page listing the school's staff (the journal's roster),
+each with the role the demo gives them. Production: OpenID Connect (`oidc_routes`).
+
+Signing in mints the token the APIs verify for the person and keeps it in the session cookie.
+The sign-in form has no session yet, so it is protected against login CSRF by a double-submit
+cookie of its own.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.web.domain.dev_roles import proposed_role
+from services.web.domain.navigation import ROLE_NAMES, start_page
+from services.web.entrypoints.pages import deps_of, refusal_page, render, school_year
+from services.web.entrypoints.session import SessionCodec, session_of
+
+router = APIRouter(tags=["sign-in"])
+SIGNIN_COOKIE: Final = "signin_csrf"
+_ROSTER_READ_TTL: Final = timedelta(minutes=1)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to go back to after signing in; anything else (another site) is dropped."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def start_session(
+    request: Request, token: str, name: str, roles: list[str], target: str | None
+) -> Response:
+    """Set the session cookie and go to `target` or the person's start page."""
+    response = RedirectResponse(safe_next(target) or start_page(roles), status_code=303)
+    codec: SessionCodec = request.app.state.session_codec
+    codec.write(response, token, name)
+    response.delete_cookie(SIGNIN_COOKIE, path="/signin")
+    return response
+
+
+@router.get("/signin", summary="The sign-in page")
+async def signin_page(request: Request, next: str | None = None, expired: int = 0) -> Response:
+    settings = request.app.state.settings
+    people = await _dev_people(request) if settings.dev_sign_in else []
+    nonce = secrets.token_urlsafe(32)
+    context = {
+        "people": people,
+        "roles": ROLE_NAMES,
+        "next": safe_next(next) or "",
+        "expired": bool(expired),
+        "signin_csrf": nonce,
+        "dev": settings.dev_sign_in,
+        "oidc": settings.oidc.issuer is not None,
+        "signed_in": session_of(request),
+    }
+    page = render(request, "signin.html", context)
+    page.set_cookie(
+        SIGNIN_COOKIE,
+        nonce,
+        httponly=True,
+        samesite="strict",
+        path="/signin",
+        secure=settings.secure_cookies,
+    )
+    return page
+
+
+@router.post("/signin/dev", summary="Sign in as a member of the demo's staff (development only)")
+async def dev_signin(
+    request: Request,
+    staff_id: Annotated[str, Form(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")],
+    role: Annotated[str, Form()],
+    signin_csrf: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    settings = request.app.state.settings
+    if not settings.dev_sign_in:
+        return refusal_page(request, 404, "not_found", "development sign-in is off")
+    expected = request.cookies.get(SIGNIN_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected, signin_csrf):
+        return refusal_page(request, 403, "csrf_failed", "the sign-in form is stale")
+    if role not in ROLE_NAMES:
+        return refusal_page(request, 422, "unknown_role", f"no staff role {role!r}")
+    people = {p["staff_id"]: p for p in await _dev_people(request)}
+    name = people.get(staff_id, {}).get("full_name") or staff_id
+    deps = deps_of(request)
+    token = deps.issuer.mint(staff_id, [role], settings.dev_school, ttl=deps.session_ttl)
+    return start_session(request, token, name, [role], next)
+
+
+@router.post("/signout", summary="Sign out")
+async def signout(request: Request) -> Response:
+    # Signing out needs no CSRF check to be safe: at worst a forged request signs someone out.
+    response = RedirectResponse("/signin", status_code=303)
+    codec: SessionCodec = request.app.state.session_codec
+    codec.clear(response)
+    return response
+
+
+async def _dev_people(request: Request) -> list[dict[str, str]]:
+    """The school's staff with the role the demo gives each, read from the journal's roster
+    with a one-minute administrator token of the web's own."""
+    settings = request.app.state.settings
+    deps = deps_of(request)
+    token = deps.issuer.mint("web-dev-signin", ["admin"], settings.dev_school, ttl=_ROSTER_READ_TTL)
+    year = school_year(request)
+    roster = await deps.backends.get(
+        "journal", f"/schools/{settings.dev_school}/years/{year}/roster", token
+    )
+    return [
+        {
+            "staff_id": member["staff_id"],
+            "full_name": member["full_name"],
+            "position": member["position"],
+            "role": proposed_role(member["position"]),
+        }
+        for member in roster["staff"]
+    ]
