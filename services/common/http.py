@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common import metrics, text_problems
+from services.common.api_docs import install_api_docs
 from services.common.auth import AuthError, TokenVerifier
 from services.common.eventstore import ConcurrencyConflict
 from services.common.health import (
@@ -318,7 +319,8 @@ def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-
     """The FastAPI app every service builds the same way: the runtime opened in the lifespan
     (never at import; `app.state.runtime`, and its `deps` as `app.state.deps`), bearer tokens,
     correlation ids, request limits, problem+json errors, the service's routers, health and
-    metrics, and (when enabled) the watchdog.
+    metrics, `/docs` and `/redoc` with their assets served offline, and (when enabled) the
+    watchdog.
 
     `readiness(runtime)` gives `/readyz` its checks. Service-specific exception handlers are
     added by the caller on the returned app.
@@ -333,7 +335,14 @@ def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-
             async with watching(watchdog, lambda: is_ready(lambda: readiness(runtime))):
                 yield
 
-    app = FastAPI(title=title, version="1.0.0", description=description, lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        version="1.0.0",
+        description=description,
+        lifespan=lifespan,
+        docs_url=None,  # served from the package by install_api_docs: no CDN
+        redoc_url=None,
+    )
     app.state.token_verifier = TokenVerifier(auth)
     # Added inside out: the correlation id (and its log line) wraps the limits' refusals too.
     app.add_middleware(
@@ -344,4 +353,5 @@ def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-
     for router in routers:
         app.include_router(router)
     app.include_router(health_router(lambda: readiness(app.state.runtime)))
+    install_api_docs(app)
     return app
