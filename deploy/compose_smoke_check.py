@@ -6,13 +6,16 @@ kinds, a subject, a teacher, a pupil, a class with the pupil and the teaching as
 lesson), a mark recorded by the teacher and read back from the journal's lesson view, a delta
 export through the exporter's API, a parent's application through the enrollment API (recorded,
 printed as PDF, passport checked, approved: the exporter turns the link into the diary's grant)
-and, finally, the mark in the diary's day view of the pupil as that parent sees it. Exit 0 when
-every step passed; 1 with what failed otherwise.
+the mark in the diary's day view of the pupil as that parent sees it and, finally, the teacher
+signed in to the school's web pages (the development sign-in form, a session cookie) reading the
+lesson's page with the pupil and the mark. Exit 0 when every step passed; 1 with what failed
+otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -46,12 +49,13 @@ def say(message: str) -> None:
 
 @dataclass(frozen=True)
 class Urls:
-    """Where the services answer (from the host)."""
+    """Where the services and the web pages answer (from the host)."""
 
     journal: str
     diary: str
     exporter: str
     enrollment: str
+    web: str
 
 
 class Api:
@@ -187,6 +191,26 @@ def parent_sees_mark(parent: Api, diary: str, pseudonym: str, mark_id: str) -> N
     say(f"the diary shows the parent the mark: {str(day)[:160]}...")
 
 
+def teacher_reads_lesson_page(web: str) -> None:
+    """The teacher signs in through the web's development sign-in form and opens the lesson's
+    page: the session cookie carries them, the page shows the pupil."""
+    with httpx.Client(base_url=web, timeout=30.0) as browser:
+        form = browser.get("/signin")
+        nonce = re.search(r'name="signin_csrf" value="([^"]+)"', form.text)
+        if form.status_code != 200 or nonce is None:
+            raise CheckFailed(f"GET {web}/signin answered {form.status_code}: {form.text[:300]}")
+        signed = browser.post(
+            "/signin/dev",
+            data={"staff_id": TEACHER, "role": "teacher", "signin_csrf": nonce.group(1)},
+        )
+        if signed.status_code != 303:
+            raise CheckFailed(f"signing in answered {signed.status_code}: {signed.text[:300]}")
+        page = browser.get(f"/lessons/{CLASS_ID}/{LESSON}")
+        if page.status_code != 200 or "Ученик Один" not in page.text:
+            raise CheckFailed(f"the lesson page answered {page.status_code}: {page.text[:300]}")
+    say("the teacher, signed in to the web, reads the lesson's page")
+
+
 def run(urls: Urls, secret: str, pseudonym_key: str) -> None:
     """Every step in order."""
     issuer = DevTokenIssuer(secret)
@@ -200,6 +224,7 @@ def run(urls: Urls, secret: str, pseudonym_key: str) -> None:
         enroll_parent(admin, urls.enrollment)
         pseudonym = Pseudonymiser(pseudonym_key.encode()).of(PUPIL)
         parent_sees_mark(parent, urls.diary, pseudonym, mark_id)
+    teacher_reads_lesson_page(urls.web)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -211,13 +236,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--diary", default="http://127.0.0.1:8002")
     parser.add_argument("--exporter", default="http://127.0.0.1:8003")
     parser.add_argument("--enrollment", default="http://127.0.0.1:8004")
+    parser.add_argument("--web", default="http://127.0.0.1:8000")
     parser.add_argument("--secret", required=True, help="the deployment's DEV_SECRET")
     parser.add_argument("--pseudonym-key", required=True, help="its EXPORTER_PSEUDONYM_KEY")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
         run(
-            Urls(args.journal, args.diary, args.exporter, args.enrollment),
+            Urls(args.journal, args.diary, args.exporter, args.enrollment, args.web),
             args.secret,
             args.pseudonym_key,
         )
