@@ -27,6 +27,7 @@ from services.journal.adapters.clock import SchoolClock
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews
 from services.journal.adapters.object_store import ObjectStoreFiles
+from services.journal.adapters.roster_view import PgRosterViews
 from services.journal.application.ports import Deps, FileLimits
 from services.journal.domain.findings import CheckRules
 from services.journal.settings import Settings
@@ -85,6 +86,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             homework_from_grade=settings.check.homework_from_grade,
             zone=ZoneInfo(settings.timezone),
         ),
+        roster_views=PgRosterViews(pool),
     )
     projector = projector_for(js, pool)
     try:

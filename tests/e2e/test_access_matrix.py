@@ -200,6 +200,13 @@ JOURNAL = (
         READ_ALL | {"teacher", "teacher-uid"},
     ),
     Group("record facts", _routes("GET /record-facts"), READ_ALL | {"system"}),
+    Group("the year's roster", _routes("GET /roster"), READ_ALL | {"teacher", "teacher-uid"}),
+    Group(
+        "a class's pupils",
+        _routes("GET /classes/{class_id}/members"),
+        READ_ALL | {"teacher", "teacher-uid"},  # the teacher teaches maths in 5a
+    ),
+    Group("every pupil of the year", _routes("GET /pupils"), READ_ALL),
     Group(
         "school-year rollover",
         _routes(

@@ -10,6 +10,7 @@ from contracts.journal import Attachment
 from services.common.eventstore import EventStore
 from services.journal.application.check_models import CheckViews, NoCheckViews
 from services.journal.application.read_models import JournalViews
+from services.journal.application.roster_reads import NoRosterViews, RosterViews
 from services.journal.domain.findings import CheckRules
 
 
@@ -56,3 +57,4 @@ class Deps:
     file_limits: FileLimits
     check_views: CheckViews = field(default_factory=NoCheckViews)
     check_rules: CheckRules = field(default_factory=CheckRules)
+    roster_views: RosterViews = field(default_factory=NoRosterViews)

@@ -20,6 +20,7 @@ from services.journal.entrypoints import (
     lesson_routes,
     period_routes,
     rollover_routes,
+    roster_routes,
     view_routes,
 )
 from services.journal.settings import Settings
@@ -59,6 +60,7 @@ def create_app(
             rollover_routes.router,
             period_routes.router,
             check_routes.router,
+            roster_routes.router,
         ),
         domain_statuses=DOMAIN_STATUSES,
     )
