@@ -97,12 +97,14 @@ async def test_the_roster_lists_the_years_reference_data_in_a_fixed_order(school
             "name": "1 четверть",
             "starts_on": "2026-09-01",
             "ends_on": "2026-10-26",
+            "closed": False,
         },
         {
             "period_id": "q2",
             "name": "2 четверть",
             "starts_on": "2026-11-05",
             "ends_on": "2026-12-28",
+            "closed": False,
         },
     ]
     assert roster["scale_id"] == "five"
@@ -217,3 +219,17 @@ async def test_only_the_administration_reads_every_pupil(school):
         refused = await _get(school, "/pupils", user, role, status=403)
         assert refused["reason"] == "role_not_allowed"
     assert (await school.http.get(f"{BASE}/pupils")).status_code == 401
+
+
+async def test_the_roster_says_which_periods_are_closed_as_the_schools_events_stand(school):
+    admin = school.headers(ADMIN.id, "admin")
+    closed = await school.http.post(f"{BASE}/periods/q1/close", headers=admin)
+    assert closed.status_code == 200, closed.text
+
+    roster = await _get(school, "/roster", MATH_TEACHER.id, "teacher")
+
+    assert [(p["period_id"], p["closed"]) for p in roster["periods"]] == [
+        ("q1", True),
+        ("q2", False),
+    ]
+    assert roster["sealed"] is False

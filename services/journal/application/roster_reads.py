@@ -26,6 +26,7 @@ class PeriodInfo(ReadModel):
     name: str
     starts_on: dt.date
     ends_on: dt.date
+    closed: bool = False  # closed by the administrator, or the year is sealed
 
 
 class ScaleEntry(ReadModel):
@@ -85,6 +86,7 @@ class Roster(ReadModel):
     starts_on: dt.date | None
     ends_on: dt.date | None
     periods: list[PeriodInfo]
+    sealed: bool = False  # the year is closed (rollover): every change is a correction
     scale_id: str | None
     scale: list[ScaleEntry]
     work_kinds: list[WorkKindInfo]

@@ -15,7 +15,9 @@ from fastapi import APIRouter, Depends
 
 from contracts.base import Token
 from services.common.auth import AuthError, Principal
+from services.journal.application.period_marks import school_config
 from services.journal.application.roster_reads import ClassMembers, PupilList, Roster
+from services.journal.domain import closing
 from services.journal.entrypoints.deps import (
     READ_ALL,
     DepsDep,
@@ -39,7 +41,14 @@ AllPupilsReader = Annotated[Principal, Depends(reading(*READ_ALL))]
 async def roster(
     school: SchoolPath, year: YearPath, _reader: JournalReader, deps: DepsDep
 ) -> Roster:
-    return await deps.roster_views.roster(school, year)
+    listed = await deps.roster_views.roster(school, year)
+    # Whether a period is closed is the school's own state (its events), not the view's.
+    config = await school_config(deps, school, year)
+    periods = [
+        p.model_copy(update={"closed": closing.period_lock(config, p.period_id) is not None})
+        for p in listed.periods
+    ]
+    return listed.model_copy(update={"periods": periods, "sealed": config.sealed})
 
 
 @router.get(
