@@ -134,7 +134,7 @@ async def test_the_roster_lists_the_years_reference_data_in_a_fixed_order(school
     ]
     assert set(roster) == {  # and no pupils
         *("school", "year", "school_name", "starts_on", "ends_on", "periods", "scale_id"),
-        *("scale", "work_kinds", "subjects", "staff", "classes", "assignments"),
+        *("sealed", "scale", "work_kinds", "subjects", "staff", "classes", "assignments"),
     }
 
 
