@@ -64,17 +64,24 @@ async def private_infra() -> AsyncIterator[Infra]:
 @contextlib.contextmanager
 def journal_process(infra: Infra) -> Iterator[str]:
     """`python -m services.journal` on a free port; yields its base URL."""
-    port = free_port()
     env = {
-        **os.environ,
         "JOURNAL_NATS__URL": infra.nats_url,
         "JOURNAL_PG__DSN": infra.database_url,
         "JOURNAL_AUTH__DEV_SECRET": SECRET,
-        "JOURNAL_HTTP__PORT": str(port),
     }
-    log = tempfile.NamedTemporaryFile(prefix="journal-bench-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.journal"],
+    with service_process("journal", "JOURNAL", env) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def service_process(name: str, prefix: str, settings: dict[str, str]) -> Iterator[str]:
+    """`python -m services.<name>` with `settings` on a free port (`<prefix>_HTTP__PORT`);
+    yields its base URL once ready. Its error lines are reported when it stops."""
+    port = free_port()
+    env = {**os.environ, **settings, f"{prefix}_HTTP__PORT": str(port)}
+    log = tempfile.NamedTemporaryFile(prefix=f"{name}-bench-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603 - our own module, by its fixed name
+        [sys.executable, "-m", f"services.{name}"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -90,7 +97,7 @@ def journal_process(infra: Infra) -> Iterator[str]:
         errors = [line for line in Path(log.name).read_text().splitlines() if '"error"' in line]
         if errors:
             print(
-                f"journal log {log.name}: {len(errors)} error lines, e.g. {errors[0][:500]}",
+                f"{name} log {log.name}: {len(errors)} error lines, e.g. {errors[0][:500]}",
                 file=sys.stderr,
             )
         else:
@@ -104,7 +111,7 @@ def _wait_ready(base: str, timeout: float = 60.0) -> None:
             if httpx.get(f"{base}/readyz", timeout=1.0).status_code == 200:
                 return
         time.sleep(0.2)
-    msg = f"the journal at {base} did not become ready"
+    msg = f"the service at {base} did not become ready"
     raise TimeoutError(msg)
 
 
