@@ -14,6 +14,7 @@ from typing import Final
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from services.common.auth import TokenVerifier
 from services.common.health import health_router
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     limits = request_limits(settings.http, upload_bytes=HOMEWORK_FILE_BYTES)
     app.add_middleware(RequestLimitsMiddleware, routes=lambda: app.router.routes, limits=limits)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # a class journal compresses ~10:1
     app.add_middleware(CorrelationIdMiddleware)
     install_page_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
