@@ -3,7 +3,7 @@
 UV ?= uv
 PYTEST := $(UV) run pytest
 
-.PHONY: help install run demo fmt lint typecheck lint-imports docs docs-check test test-unit test-integration test-e2e bench compose-smoke check
+.PHONY: help install run demo fmt lint typecheck lint-imports docs docs-check test test-unit test-integration test-e2e test-browser bench compose-smoke check
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -46,13 +46,17 @@ test-integration: ## Against real nats-server and PostgreSQL
 test-e2e: ## The whole system over HTTP
 	$(PYTEST) -m e2e tests/e2e
 
-test: install ## The whole test suite (what CI runs): unit, integration and end-to-end
+test-browser: ## Browser tests (Debian chromium)
+	$(PYTEST) -m browser tests/browser
+
+test: install ## The whole test suite (what CI runs): unit, integration, end-to-end and browser
 	$(PYTEST) tests
 
 bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.write_path
 	$(UV) run python -m bench.projection_rebuild
 	$(UV) run python -m bench.export --runs 3
+	$(UV) run python -m bench.web_pages
 
 compose-smoke: ## docker-compose.yml end to end with podman (builds images on first use)
 	deploy/compose-smoke

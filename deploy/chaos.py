@@ -1,8 +1,8 @@
 """Fault injection on a local launcher, for the chaos test (tests/e2e/test_chaos.py).
 
-`ChaosLauncher` runs `python -m deploy.launcher --no-demo` as a subprocess on private servers in a
-state folder of its own (never the machine's shared NATS or PostgreSQL) and breaks it the way a
-host does:
+`ChaosLauncher` is a `deploy.launched.LaunchedSystem`: `python -m deploy.launcher --no-demo` as a
+subprocess on private servers in a state folder of its own (never the machine's shared NATS or
+PostgreSQL). It breaks that system the way a host does:
 
 - `kill_nats` / `start_nats`: SIGKILL the private nats-server, then start it again with the very
   command line the launcher used (same port, same JetStream store, same pid file). The launcher
@@ -18,147 +18,37 @@ Everything here blocks: the async test runs the waits in threads.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import queue
 import re
 import signal
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
 
-from deploy import launcher_summary as summary
-from deploy.launcher import SERVICES
+from deploy.launched import SERVICE_NAMES, LaunchedSystem, close_pipe
 from deploy.launcher_infra import Ports, wait_for_port
-from deploy.launcher_pg import PG_OS_USER, PrivatePostgres, private_admin_dsn, with_database
-from deploy.launcher_procs import Child, LaunchError, child_pid, prefix_for
+from deploy.launcher_pg import PG_OS_USER, PrivatePostgres, private_admin_dsn
+from deploy.launcher_procs import Child, LaunchError, prefix_for
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SERVICE_NAMES = tuple(s.name for s in SERVICES)
-UP_LINE = "everything is up"
-STOP_TIMEOUT = 60.0
+__all__ = ["SERVICE_NAMES", "ChaosLauncher", "chaos_launcher"]
+
 _NATS_INFO = re.compile(r"\[INF\]")  # nats-server's info lines stay out of the output
-_DROPPED_ENV = ("NATS_URL", "DATABASE_URL", *(f"{s.env_prefix}_" for s in SERVICES))
 
 
-class ChaosLauncher:
-    """A launcher subprocess on private servers, its output, and the faults to inject into it."""
+class ChaosLauncher(LaunchedSystem):
+    """A launcher subprocess on private servers (`LaunchedSystem`, without the demo school) and
+    the faults to inject into it."""
 
     def __init__(self, state: Path) -> None:
-        self.state = state.resolve()  # as the launcher names it in the servers' command lines
-        self.process: subprocess.Popen[str] | None = None
+        super().__init__(state, demo=False)
         self.nats: Child | None = None
         self._nats_args: list[str] | None = None
-        self._lines: queue.Queue[str] = queue.Queue()
-        self._seen: list[str] = []
-        self._reader: threading.Thread | None = None
-        self._ports: dict[str, int] = {}
 
-    # --- the launcher -------------------------------------------------------------------------
-
-    def start(self, timeout: float) -> None:
-        """Start the launcher and block until it says everything is up (LaunchError if not)."""
-        # The launcher must start its own servers: a NATS_URL, DATABASE_URL or service setting
-        # inherited from the developer's shell would point it at shared ones.
-        env = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED_ENV)}
-        args = [sys.executable, "-m", "deploy.launcher", "--no-demo", "--state-dir"]
-        self.process = subprocess.Popen(
-            [*args, str(self.state)],
-            cwd=PROJECT_ROOT,
-            env={**env, "NO_COLOR": "1"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self._reader = threading.Thread(target=self._read, name="chaos-launcher", daemon=True)
-        self._reader.start()
-        self.wait_for(UP_LINE, timeout)
-        # Read once: restarting PostgreSQL rewrites ports.json (same ports), and a reader
-        # racing that write would find it empty.
-        self._ports = json.loads((self.state / "ports.json").read_text())
-
-    def _read(self) -> None:
-        assert self.process is not None  # noqa: S101 - started before the thread
-        assert self.process.stdout is not None  # noqa: S101 - stdout=PIPE
-        for line in self.process.stdout:
-            self._lines.put(line)
-
-    def output(self) -> str:
-        """Everything the launcher (and, prefixed, every service) printed so far."""
-        while not self._lines.empty():
-            self._seen.append(self._lines.get())
-        return "".join(self._seen)
-
-    def wait_for(self, text: str, timeout: float) -> None:
-        """Block until a line containing `text` was printed; LaunchError with the output if not
-        (at once when the launcher has exited, e.g. after a service failed to start)."""
-        deadline = time.monotonic() + timeout
-        while not any(text in line for line in self._seen):
-            try:
-                wait = min(max(deadline - time.monotonic(), 0.01), 0.5)
-                self._seen.append(self._lines.get(timeout=wait))
-            except queue.Empty:
-                exited = self.process is not None and self.process.poll() is not None
-                if exited or time.monotonic() >= deadline:
-                    if self._reader is not None:
-                        self._reader.join(timeout=5)  # the launcher's last lines
-                    why = "the launcher exited" if exited else f"{timeout:.0f} s passed"
-                    tail = self.output()[-4000:]
-                    raise LaunchError(f"no {text!r} ({why}):\n{tail}") from None
-
-    def stop(self) -> int | None:
-        """SIGTERM the launcher (it stops the services, then PostgreSQL), then the nats-server
-        this object restarted; the launcher's exit code (None when it had to be killed)."""
-        code: int | None = None
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                code = self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        elif self.process is not None:
-            code = self.process.returncode
+    def _stop_extras(self) -> None:
+        """The nats-server this object restarted (the launcher does not know it)."""
         if self.nats is not None:
             self.nats.stop()
-            _close(self.nats.process.stdout)
-        if self._reader is not None:
-            self._reader.join(timeout=10)
-        if self.process is not None:
-            _close(self.process.stdout)
-        pg = PrivatePostgres(self.state, Ports(self.state / "ports.json"))
-        if (pg.data / "postmaster.pid").exists():  # the launcher died before stopping it
-            pg.stop()
-        return code
-
-    # --- where things are ---------------------------------------------------------------------
-
-    def port(self, name: str) -> int:
-        """The port of a server or service, from the launcher's ports.json."""
-        return self._ports[name]
-
-    def url(self, name: str) -> str:
-        """The base URL of a service (or the NATS URL for `nats`)."""
-        if name == "nats":
-            return f"nats://127.0.0.1:{self.port(name)}"
-        return f"http://127.0.0.1:{self.port(name)}"
-
-    def database_dsn(self, database: str) -> str:
-        """The DSN of a service's database in the private cluster."""
-        return with_database(private_admin_dsn(self.port("postgres")), database)
-
-    def dev_secret(self) -> str:
-        """The secret the services verify development tokens with."""
-        return summary.dev_secret(self.state)  # written by the launcher before any service
-
-    def service_pid(self, name: str) -> int | None:
-        """The pid of the launcher's live child running `python -m services.<name>`."""
-        assert self.process is not None  # noqa: S101 - only while running
-        return child_pid(self.process.pid, f"services.{name}")
+            close_pipe(self.nats.process.stdout)
 
     # --- faults -------------------------------------------------------------------------------
 
@@ -216,12 +106,6 @@ class ChaosLauncher:
         dsn = self._pg().start()
         if dsn != private_admin_dsn(port):
             raise LaunchError(f"PostgreSQL came back on another port: {dsn} (was {port})")
-
-
-def _close(stream: IO[Any] | None) -> None:
-    """Close a child's drained output pipe (else a ResourceWarning when it is collected)."""
-    if stream is not None:
-        stream.close()
 
 
 @contextlib.contextmanager

@@ -22,7 +22,25 @@ from services.common.http import CorrelationIdMiddleware
 from services.common.limits import RequestLimitsMiddleware, request_limits
 from services.common.logging import configure_logging
 from services.web import bootstrap
-from services.web.entrypoints import home_routes, signin_routes
+from services.web.entrypoints import (
+    admin_application_routes,
+    admin_export_routes,
+    admin_roster_routes,
+    admin_staff_routes,
+    admin_year_routes,
+    audit_routes,
+    audit_verify_routes,
+    check_report_routes,
+    check_routes,
+    class_routes,
+    home_routes,
+    journal_routes,
+    lesson_routes,
+    oidc_routes,
+    remark_routes,
+    signin_routes,
+    teacher_routes,
+)
 from services.web.entrypoints.pages import install_page_errors
 from services.web.entrypoints.session import SessionCodec
 from services.web.settings import Settings
@@ -69,7 +87,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CorrelationIdMiddleware)
     install_page_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (signin_routes.router, home_routes.router):
+    for router in (
+        signin_routes.router,
+        home_routes.router,
+        oidc_routes.router,
+        check_routes.router,
+        check_report_routes.router,
+        class_routes.router,
+        audit_routes.router,
+        audit_verify_routes.router,
+        remark_routes.router,
+        teacher_routes.router,
+        lesson_routes.router,
+        journal_routes.router,
+        admin_roster_routes.router,
+        admin_staff_routes.router,
+        admin_application_routes.router,
+        admin_export_routes.router,
+        admin_year_routes.router,
+    ):
         app.include_router(router)
     app.include_router(health_router(_ready))
     return app
