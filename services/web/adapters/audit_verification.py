@@ -12,7 +12,8 @@ from typing import Any, Final
 import httpx
 
 from services.common.http import CORRELATION_HEADER, correlation_id
-from services.web.application.ports import ApiRefused, ApiUnavailable
+from services.web.adapters.backends import refusal
+from services.web.application.ports import ApiUnavailable
 
 _UNAVAILABLE: Final = 500
 
@@ -35,7 +36,7 @@ class AuditVerification:
                     raise ApiUnavailable("audit", f"answered {answer.status_code}")
                 if answer.is_client_error:
                     await answer.aread()
-                    raise _refusal(answer)
+                    raise refusal(answer)
                 lines.extend([_line(t) async for t in answer.aiter_lines() if t.strip()])
         except httpx.HTTPError as error:
             raise ApiUnavailable("audit", f"{type(error).__name__}: {error}") from error
@@ -49,18 +50,3 @@ def _line(text: str) -> dict[str, Any]:
     except ValueError:
         return {"type": "error", "detail": "unreadable line in the verification's answer"}
     return line if isinstance(line, dict) else {"type": "error", "detail": "unexpected line"}
-
-
-def _refusal(answer: httpx.Response) -> ApiRefused:
-    try:
-        body = answer.json()
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
-    reason = str(body.get("reason") or f"http_{answer.status_code}")
-    detail = str(body.get("detail") or answer.reason_phrase)
-    errors = body.get("errors")
-    return ApiRefused(
-        answer.status_code, reason, detail, errors if isinstance(errors, list) else []
-    )

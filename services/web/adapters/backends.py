@@ -84,11 +84,11 @@ class HttpBackends:
         if answer.status_code >= _UNAVAILABLE:
             raise ApiUnavailable(api, f"answered {answer.status_code}")
         if answer.is_client_error:
-            raise _refusal(answer)
+            raise refusal(answer)
         return answer
 
 
-def _refusal(answer: httpx.Response) -> ApiRefused:
+def refusal(answer: httpx.Response) -> ApiRefused:
     """The API's problem document as an exception (a body that is not one still refuses)."""
     try:
         body = answer.json()

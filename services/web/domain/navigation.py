@@ -28,6 +28,7 @@ _BY_ROLE: dict[str, tuple[MenuItem, ...]] = {
     "deputy": (
         MenuItem("Журнал", "/journal"),
         MenuItem("Проверка журнала", "/checks"),
+        MenuItem("История изменений", "/audit"),
     ),
     "admin": (
         MenuItem("Журнал", "/journal"),
