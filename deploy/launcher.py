@@ -40,7 +40,7 @@ from deploy.launcher_infra import (
     recorded_infra,
     start_infrastructure,
 )
-from deploy.launcher_pg import ensure_database
+from deploy.launcher_pg import analyze, ensure_database
 from deploy.launcher_procs import (
     Child,
     LaunchError,
@@ -325,6 +325,8 @@ def load_demo(args: argparse.Namespace, running: Running, stack: contextlib.Exit
     if not demo.export_demo(context.state, nats_url, one_off, context.urls["enrollment"]):
         return False
     demo.wait_for_diary(context.urls["diary"], context.state)
+    say("refreshing the journal database's planner statistics (ANALYZE)")
+    analyze(context.infra.dsn_for("journal"))
     return True
 
 
