@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
-from starlette.responses import Response
 
 from bench.harness import (
     CLASS_ID,
@@ -88,10 +87,7 @@ async def _until_shown(http: httpx.AsyncClient, lesson: str) -> None:
 
 def session_cookie(session_secret: str, token: str) -> str:
     """The cookie the web sets at sign-in, made with the web's own codec."""
-    response = Response()
-    SessionCodec(session_secret, 3600, secure=False).write(response, token, "Учитель")
-    value = response.headers["set-cookie"].split(";", 1)[0]
-    return value.removeprefix(f"{COOKIE}=")
+    return SessionCodec(session_secret, 3600, secure=False).value(token, "Учитель")
 
 
 async def timed(http: httpx.AsyncClient, path: str, requests: int) -> dict[str, float]:

@@ -1,4 +1,5 @@
-"""Helpers for the browser tests of the school's pages (tests/browser; fixtures in its conftest).
+"""Helpers for the tests of the school's pages: the browser tests (tests/browser; fixtures in
+its conftest) and the page tests that run the web app over fake APIs (`signed_in_client`).
 
 They drive Debian's Chromium through Playwright against the system the launcher started:
 signing in through the development sign-in page as a real person would, checking a page with
@@ -11,14 +12,22 @@ serves it, the tests inject it into the page under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
+import httpx
 import nats
 
 from contracts.streams import JOURNAL
+from services.common.settings import AuthSettings
+from services.web.adapters.signing import token_issuer
+from services.web.application.ports import Backends, Deps
+from services.web.entrypoints.http import create_app
+from services.web.entrypoints.session import COOKIE
+from services.web.settings import Settings, SigningSettings
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -30,6 +39,34 @@ AXE_TAGS: Final = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 """WCAG 2.0, 2.1 and 2.2 at levels A and AA: what the pages promise (CONVENTIONS, DESIGN §6)."""
 BLOCKING_IMPACTS: Final = frozenset({"serious", "critical"})
 _TARGETS_SHOWN: Final = 3
+DEV_SECRET: Final = "a-development-secret-of-enough-length-0123456789"  # noqa: S105 - tests only
+TODAY: Final = dt.date(2026, 12, 5)
+
+
+class FixedClock:
+    """The school's date standing still (page tests)."""
+
+    def __init__(self, today: dt.date = TODAY) -> None:
+        self._today = today
+
+    def today(self) -> dt.date:
+        """The fixed date."""
+        return self._today
+
+
+def signed_in_client(
+    backends: Backends, staff_id: str, role: str, name: str | None = None
+) -> httpx.AsyncClient:
+    """The web app over `backends` (its lifespan not run: they are its Deps, with school year
+    2026 and today `TODAY`), and an HTTP client holding the session of `staff_id` in `role`."""
+    auth = AuthSettings(dev_secret=DEV_SECRET)
+    app = create_app(Settings(auth=auth, session_secret="s" * 40, log_json=False))
+    issuer = token_issuer(SigningSettings(), auth)
+    app.state.deps = Deps(backends, issuer, FixedClock(), dt.timedelta(hours=1), 2026)
+    token = issuer.mint(staff_id, [role], "s1", ttl=dt.timedelta(hours=1))
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test")
+    http.cookies.set(COOKIE, app.state.session_codec.value(token, name or staff_id), "web.test")
+    return http
 
 
 async def sign_in(page: Page, web_url: str, staff_id: str, role: str) -> None:

@@ -64,12 +64,16 @@ class SessionCodec:
         self.max_age_seconds = max_age_seconds
         self._secure = secure
 
+    def value(self, token: str, name: str) -> str:
+        """The signed content of a new session's cookie (a new CSRF token with every one)."""
+        content = {"t": token, "n": name, "c": secrets.token_urlsafe(32)}
+        return str(self._serializer.dumps(content))
+
     def write(self, response: Response, token: str, name: str) -> None:
-        """Start a session: set the cookie (a new CSRF token with every sign-in)."""
-        value = self._serializer.dumps({"t": token, "n": name, "c": secrets.token_urlsafe(32)})
+        """Start a session: set the cookie."""
         response.set_cookie(
             COOKIE,
-            value,
+            self.value(token, name),
             max_age=self.max_age_seconds,
             httponly=True,
             samesite="lax",

@@ -21,7 +21,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from fastapi import Response
 
 from services.common.auth import DevTokenIssuer
 from services.common.settings import AuthSettings
@@ -139,10 +138,7 @@ def csrf_of(web: Web) -> str:
 
 def session_cookie(web: Web, token: str, name: str = "Смирнова Анна") -> str:
     """A session cookie the web itself signed, carrying `token`."""
-    response = Response()
-    web.codec.write(response, token, name)
-    header = response.headers["set-cookie"]
-    return header.split(";", 1)[0].split("=", 1)[1]
+    return web.codec.value(token, name)
 
 
 def refusal_reason(response: httpx.Response) -> str:

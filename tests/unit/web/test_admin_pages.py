@@ -10,7 +10,6 @@ CSRF check, templates and error pages are the real ones.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -19,15 +18,10 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from fastapi import Response
 
-from services.common.settings import AuthSettings
-from services.web.adapters.signing import token_issuer
-from services.web.application.ports import Api, ApiRefused, Deps, Download
-from services.web.entrypoints.http import create_app
-from services.web.settings import Settings, SigningSettings
+from services.web.application.ports import Api, ApiRefused, Download
+from services.web.testing import signed_in_client
 
-SECRET = "a-development-secret-of-enough-length-0123456789"
 J = "/schools/s1/years/2026"
 E = "/enrollment/v1/schools/s1"
 X = "/exporter/v1/schools/s1/years/2026"
@@ -167,11 +161,6 @@ class FakeApis:
         return copy.deepcopy(self.answers.get(path, {"seq": 1}))
 
 
-class FixedClock:
-    def today(self) -> dt.date:
-        return dt.date(2026, 12, 5)
-
-
 @pytest.fixture
 def apis() -> FakeApis:
     sheet = {"closed": False}
@@ -197,17 +186,7 @@ def apis() -> FakeApis:
 
 
 async def signed_in(apis: FakeApis, staff_id: str, role: str) -> httpx.AsyncClient:
-    auth = AuthSettings(dev_secret=SECRET)
-    app = create_app(Settings(auth=auth, session_secret="s" * 40, log_json=False))
-    issuer = token_issuer(SigningSettings(), auth)
-    app.state.deps = Deps(apis, issuer, FixedClock(), dt.timedelta(hours=1), 2026)
-    token = issuer.mint(staff_id, [role], "s1", ttl=dt.timedelta(hours=1))
-    cookie = Response()
-    app.state.session_codec.write(cookie, token, staff_id)
-    name, value = cookie.headers["set-cookie"].split(";", 1)[0].split("=", 1)
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test")
-    http.cookies.set(name, value, domain="web.test")
-    return http
+    return signed_in_client(apis, staff_id, role)
 
 
 @pytest_asyncio.fixture

@@ -7,7 +7,6 @@ CSRF check, templates and error pages are the real ones.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -16,15 +15,10 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from fastapi import Response
 
-from services.common.settings import AuthSettings
-from services.web.adapters.signing import token_issuer
-from services.web.application.ports import Api, ApiRefused, ApiUnavailable, Deps, Download
-from services.web.entrypoints.http import create_app
-from services.web.settings import Settings, SigningSettings
+from services.web.application.ports import Api, ApiRefused, ApiUnavailable, Download
+from services.web.testing import signed_in_client
 
-SECRET = "a-development-secret-of-enough-length-0123456789"
 BASE = "/schools/s1/years/2026"
 LESSON = f"{BASE}/classes/5a/lessons/5a-20261204-7"
 ROSTER = {
@@ -118,11 +112,6 @@ class FakeJournal:
         self.gets[LESSON] = lesson
 
 
-class FixedClock:
-    def today(self) -> dt.date:
-        return dt.date(2026, 12, 5)
-
-
 @pytest.fixture
 def journal() -> FakeJournal:
     return FakeJournal(gets={LESSON: DETAIL, f"{BASE}/roster": ROSTER})
@@ -131,17 +120,7 @@ def journal() -> FakeJournal:
 @pytest_asyncio.fixture
 async def client(journal: FakeJournal) -> AsyncIterator[httpx.AsyncClient]:
     """The web app (its lifespan not run: the fake journal is its Deps), signed in as t015."""
-    auth = AuthSettings(dev_secret=SECRET)
-    app = create_app(Settings(auth=auth, session_secret="s" * 40, log_json=False))
-    issuer = token_issuer(SigningSettings(), auth)
-    app.state.deps = Deps(journal, issuer, FixedClock(), dt.timedelta(hours=1), 2026)
-    token = issuer.mint("t015", ["teacher"], "s1", ttl=dt.timedelta(hours=1))
-    cookie = Response()
-    app.state.session_codec.write(cookie, token, "Пестова Жанна Руслановна")
-    name, value = cookie.headers["set-cookie"].split(";", 1)[0].split("=", 1)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://web.test") as http:
-        http.cookies.set(name, value, domain="web.test")
+    async with signed_in_client(journal, "t015", "teacher", "Пестова Жанна Руслановна") as http:
         yield http
 
 
