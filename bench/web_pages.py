@@ -40,7 +40,9 @@ from bench.harness import (
     service_process,
 )
 from services.common.auth import DevTokenIssuer
-from services.web.entrypoints.session import COOKIE, SessionCodec
+from services.common.webapp.session import SessionCodec
+from services.web.entrypoints.http import SESSION_COOKIE as COOKIE
+from services.web.entrypoints.http import SESSION_PURPOSE
 
 FIRST_DAY, LAST_DAY = dt.date(2026, 9, 1), dt.date(2026, 9, 8)  # 6 school days x 7 lessons
 WARM_UP = 20
@@ -87,7 +89,9 @@ async def _until_shown(http: httpx.AsyncClient, lesson: str) -> None:
 
 def session_cookie(session_secret: str, token: str) -> str:
     """The cookie the web sets at sign-in, made with the web's own codec."""
-    return SessionCodec(session_secret, 3600, secure=False).value(token, "Учитель")
+    return SessionCodec(
+        session_secret, 3600, secure=False, cookie=COOKIE, purpose=SESSION_PURPOSE
+    ).value(token, "Учитель")
 
 
 async def timed(http: httpx.AsyncClient, path: str, requests: int) -> dict[str, float]:

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import httpx
 
-from services.web.adapters.backends import HttpBackends
+from services.common.webapp.backends import HttpBackends
+from services.common.webapp.signing import token_issuer
 from services.web.adapters.clock import SchoolClock
-from services.web.adapters.signing import token_issuer
 from services.web.application.ports import Deps
 from services.web.settings import Settings
 

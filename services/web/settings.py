@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.settings import MIN_SECRET_BYTES, AuthSettings, HttpSettings
+from services.common.webapp.signing import SigningSettings
 
 
 class ApiUrls(BaseModel):
@@ -20,27 +20,6 @@ class ApiUrls(BaseModel):
     enrollment: str = "http://127.0.0.1:8004"
     exporter: str = "http://127.0.0.1:8003"
     audit: str = "http://127.0.0.1:8005"
-
-
-class SigningSettings(BaseModel):
-    """How the web signs the tokens it sends the APIs on a person's behalf.
-
-    `dev`: HS256 with the development secret the services share (`auth.dev_secret`).
-    `key`: ES256 or RS256 with a private key (PEM file) whose public half, under `kid`, is in
-    the JSON Web Key Set the services verify against (`<SERVICE>_AUTH__JWKS_PATH`)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    mode: Literal["dev", "key"] = "dev"
-    private_key_path: Path | None = None
-    key_id: str | None = None
-    algorithm: Literal["ES256", "RS256"] = "ES256"
-
-    @model_validator(mode="after")
-    def _check_key(self) -> SigningSettings:
-        if self.mode == "key" and (self.private_key_path is None or not self.key_id):
-            raise ValueError("signing.mode=key needs signing.private_key_path and signing.key_id")
-        return self
 
 
 class OidcSettings(BaseModel):

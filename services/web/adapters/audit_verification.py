@@ -12,7 +12,7 @@ from typing import Any, Final
 import httpx
 
 from services.common.http import CORRELATION_HEADER, correlation_id
-from services.web.adapters.backends import refusal
+from services.common.webapp.backends import refusal
 from services.web.application.ports import ApiUnavailable
 
 _UNAVAILABLE: Final = 500

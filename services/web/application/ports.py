@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, Protocol
 
+from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download
+from services.common.webapp.signing import TokenIssuer
+
+__all__ = [
+    "Api",
+    "ApiRefused",
+    "ApiUnavailable",
+    "Backends",
+    "Clock",
+    "Deps",
+    "Download",
+    "TokenIssuer",
+]
+
 Api = Literal["journal", "enrollment", "exporter", "audit"]
 """The services whose HTTP APIs the school's pages call."""
-
-
-class ApiRefused(Exception):
-    """The API answered 4xx: `reason` and `detail` come from its problem document, `errors`
-    from a validation answer (each with `loc` and `msg`)."""
-
-    def __init__(
-        self, status: int, reason: str, detail: str, errors: list[dict[str, Any]] | None = None
-    ) -> None:
-        self.status = status
-        self.reason = reason
-        self.detail = detail
-        self.errors = errors or []
-        super().__init__(f"{status} {reason}: {detail}")
-
-
-class ApiUnavailable(Exception):
-    """The API is down, answered 5xx or did not answer in time: the page answers 503."""
-
-    def __init__(self, api: str, detail: str) -> None:
-        self.api = api
-        self.detail = detail
-        super().__init__(f"{api}: {detail}")
-
-
-@dataclass(frozen=True, slots=True)
-class Download:
-    """A file an API answered (a PDF, a CSV, a homework attachment) to pass to the browser."""
-
-    content: bytes
-    media_type: str
-    disposition: str | None
 
 
 class Backends(Protocol):
@@ -71,14 +53,6 @@ class Backends(Protocol):
         idempotency_key: str | None = None,
     ) -> Any:  # noqa: ANN401 - the API's JSON answer
         """The JSON answer of a write; ApiRefused on 4xx, ApiUnavailable on an outage."""
-        ...
-
-
-class TokenIssuer(Protocol):
-    """Mints the token the APIs verify, for a person the web has signed in."""
-
-    def mint(self, user_id: str, roles: Iterable[str], school: str, *, ttl: timedelta) -> str:
-        """A signed token for the person."""
         ...
 
 

@@ -14,6 +14,7 @@ from typing import Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.common.webapp.session import Session, SignedIn
 from services.web.application.ports import Backends
 from services.web.domain.admin import OPEN_STATUSES, pupils_by_class
 from services.web.entrypoints.admin_forms import (
@@ -31,7 +32,6 @@ from services.web.entrypoints.admin_forms import (
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render
-from services.web.entrypoints.session import Session, SignedIn
 
 router = APIRouter(tags=["admin"])
 APPLICATIONS = "/admin/applications"

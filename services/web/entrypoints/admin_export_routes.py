@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.common.limits import long_running
+from services.common.webapp.session import Session, SignedIn
 from services.web.entrypoints.admin_forms import (
     FormRefusal,
     answer_of,
@@ -25,7 +26,6 @@ from services.web.entrypoints.admin_forms import (
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render
-from services.web.entrypoints.session import Session, SignedIn
 
 router = APIRouter(tags=["admin"])
 EXPORTS = "/admin/exports"

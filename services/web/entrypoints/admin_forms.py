@@ -19,11 +19,11 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
+from services.common.webapp.session import Session
 from services.web.application.ports import ApiRefused
 from services.web.domain import admin as words
 from services.web.domain.admin import REFUSAL, field_errors
 from services.web.entrypoints.pages import school_year
-from services.web.entrypoints.session import Session
 
 REQUEST_ID: Final = "request_id"
 _PAGE_MATTERS: Final = frozenset({401, 403})

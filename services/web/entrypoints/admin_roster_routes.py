@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.common.webapp.session import Session, SignedIn
 from services.web.domain.admin import (
     class_sizes,
     day_after,
@@ -35,7 +36,6 @@ from services.web.entrypoints.admin_forms import (
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render, today
-from services.web.entrypoints.session import Session, SignedIn
 
 router = APIRouter(tags=["admin"])
 ROSTER = "/admin/roster"

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.common.webapp.session import Session, SignedIn
 from services.web.application.ports import Api
 from services.web.entrypoints.admin_forms import (
     FormRefusal,
@@ -29,7 +30,6 @@ from services.web.entrypoints.admin_forms import (
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render
-from services.web.entrypoints.session import Session, SignedIn
 
 router = APIRouter(tags=["admin"])
 STAFF = "/admin/staff"

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.common.limits import long_running
+from services.common.webapp.session import Session, SignedIn
 from services.web.application.ports import ApiRefused, Backends
 from services.web.domain.admin import (
     Decision,
@@ -42,7 +43,6 @@ from services.web.entrypoints.admin_forms import (
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render, today
-from services.web.entrypoints.session import Session, SignedIn
 
 router = APIRouter(tags=["admin"])
 PERIODS, ROLLOVER = "/admin/periods", "/admin/rollover"

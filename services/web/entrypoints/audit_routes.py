@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from services.common.webapp.session import Session, SignedIn
 from services.web.application.ports import ApiRefused
 from services.web.domain.audit_verify import anchor_lines
 from services.web.domain.audit_view import (
@@ -30,7 +31,6 @@ from services.web.domain.class_teacher import classes_of, month_of
 from services.web.domain.grid import build_table, chosen_range
 from services.web.domain.lesson_page import kind_names
 from services.web.entrypoints.pages import deps_of, render, school_year, today
-from services.web.entrypoints.session import Session, SignedIn
 from services.web.entrypoints.teacher_routes import checked_ids
 
 router = APIRouter(tags=["audit"])

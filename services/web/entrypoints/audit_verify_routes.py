@@ -15,10 +15,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.common.limits import long_running
+from services.common.webapp.session import Session, SignedIn
 from services.web.adapters.audit_verification import AuditVerification
 from services.web.domain.audit_verify import Report, anchor_lines, report_of
 from services.web.entrypoints.pages import deps_of, render
-from services.web.entrypoints.session import Session, SignedIn
 
 router = APIRouter(tags=["audit"])
 

@@ -12,6 +12,7 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.common.webapp.session import SignedIn
 from services.web.application.checks import pupil_names
 from services.web.domain.check_models import STATUS_LABELS, check_of, names_of
 from services.web.domain.check_report import (
@@ -24,7 +25,6 @@ from services.web.domain.check_report import (
 from services.web.domain.checks import is_token, month_label, scope_label
 from services.web.entrypoints.check_routes import check_api, group_by
 from services.web.entrypoints.pages import refusal_page, render
-from services.web.entrypoints.session import SignedIn
 
 router = APIRouter(tags=["monthly check"])
 

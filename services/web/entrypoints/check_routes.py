@@ -19,6 +19,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.common.limits import long_running
+from services.common.webapp.session import Session, SignedIn
 from services.web.application.checks import CheckApi, pupil_names, settle
 from services.web.application.ports import ApiRefused
 from services.web.domain.check_models import Names, check_of, names_of
@@ -35,7 +36,6 @@ from services.web.domain.checks import (
     scope_label,
 )
 from services.web.entrypoints.pages import deps_of, refusal_page, render, school_year
-from services.web.entrypoints.session import Session, SignedIn
 
 router = APIRouter(tags=["monthly check"])
 _KEY: Final = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.common.webapp.session import Session, SignedIn
 from services.web.application.checks import settle
 from services.web.application.class_overview import ClassApi
 from services.web.application.ports import ApiRefused
@@ -45,7 +46,6 @@ from services.web.domain.class_teacher import (
 from services.web.domain.grid import chosen_range, periods_of
 from services.web.domain.teacher_day import long_date
 from services.web.entrypoints.pages import deps_of, render, school_year, today
-from services.web.entrypoints.session import Session, SignedIn
 from services.web.entrypoints.teacher_routes import checked_ids
 
 router = APIRouter(tags=["class teacher"])

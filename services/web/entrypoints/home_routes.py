@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from services.common.webapp.session import session_of
 from services.web.domain.navigation import start_page
-from services.web.entrypoints.session import session_of
 
 router = APIRouter(tags=["home"])
 

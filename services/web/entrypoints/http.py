@@ -16,11 +16,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+import services.common.webapp
 from services.common.auth import TokenVerifier
 from services.common.health import health_router
 from services.common.http import CorrelationIdMiddleware
 from services.common.limits import RequestLimitsMiddleware, request_limits
 from services.common.logging import configure_logging
+from services.common.webapp.session import SessionCodec
 from services.web import bootstrap
 from services.web.entrypoints import (
     admin_application_routes,
@@ -42,10 +44,12 @@ from services.web.entrypoints import (
     teacher_routes,
 )
 from services.web.entrypoints.pages import install_page_errors
-from services.web.entrypoints.session import SessionCodec
 from services.web.settings import Settings
 
 STATIC: Final = Path(__file__).resolve().parent.parent / "static"
+VENDOR: Final = Path(services.common.webapp.__file__).resolve().parent / "static" / "vendor"
+SESSION_COOKIE: Final = "school_session"
+SESSION_PURPOSE: Final = "school-web-session"
 HOMEWORK_FILE_BYTES: Final = 10 * 1024 * 1024  # the journal's own limit of a homework file
 
 
@@ -80,12 +84,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.session_secret.get_secret_value(),
         int(settings.session_hours * 3600),
         secure=settings.secure_cookies,
+        cookie=SESSION_COOKIE,
+        purpose=SESSION_PURPOSE,
     )
     limits = request_limits(settings.http, upload_bytes=HOMEWORK_FILE_BYTES)
     app.add_middleware(RequestLimitsMiddleware, routes=lambda: app.router.routes, limits=limits)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # a class journal compresses ~10:1
     app.add_middleware(CorrelationIdMiddleware)
     install_page_errors(app)
+    app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (
         signin_routes.router,

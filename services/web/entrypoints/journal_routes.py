@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from services.common.webapp.session import Session, SignedIn
 from services.web.domain.grid import (
     Period,
     build_table,
@@ -30,7 +31,6 @@ from services.web.domain.journal_choice import journal_choices
 from services.web.domain.lesson_page import kind_names
 from services.web.domain.teacher_day import long_date
 from services.web.entrypoints.pages import deps_of, render, school_year, today
-from services.web.entrypoints.session import Session, SignedIn
 from services.web.entrypoints.teacher_routes import checked_ids
 
 router = APIRouter(tags=["journal"])

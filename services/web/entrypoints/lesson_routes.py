@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 
 from services.common.limits import upload
 from services.common.outage import RETRY_AFTER_SECONDS
+from services.common.webapp.session import Session, SignedIn
 from services.web.application.lesson_save import LessonRef, SaveOutcome, Upload, save_lesson
 from services.web.application.ports import ApiUnavailable
 from services.web.domain.lesson_entry import FORM, plan_save
@@ -34,7 +35,6 @@ from services.web.domain.lesson_page import (
 )
 from services.web.domain.teacher_day import STATUS, long_date
 from services.web.entrypoints.pages import deps_of, render, school_year
-from services.web.entrypoints.session import Session, SignedIn
 from services.web.entrypoints.teacher_routes import checked_ids
 
 router = APIRouter(tags=["lesson"])

@@ -23,11 +23,11 @@ from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from services.common.outage import RETRY_AFTER_SECONDS
+from services.common.webapp.session import SessionCodec
 from services.web.adapters.oidc import OidcClient, OidcRefused
 from services.web.application.ports import ApiUnavailable
 from services.web.domain.oidc_claims import ClaimNames, ClaimsRefused, staff_member
 from services.web.entrypoints.pages import deps_of, refusal_page, render
-from services.web.entrypoints.session import SessionCodec
 from services.web.entrypoints.signin_routes import safe_next, start_session
 from services.web.settings import OidcSettings, Settings
 

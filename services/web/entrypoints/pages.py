@@ -18,10 +18,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from services.common.outage import RETRY_AFTER_SECONDS
+from services.common.webapp.session import CsrfRefused, Session, SignInRequired, session_of
 from services.web.application.ports import ApiRefused, ApiUnavailable, Deps
 from services.web.domain.navigation import ROLE_NAMES, menu
 from services.web.domain.school_year import school_year_of, year_label
-from services.web.entrypoints.session import CsrfRefused, Session, SignInRequired, session_of
 
 TEMPLATES: Final = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)

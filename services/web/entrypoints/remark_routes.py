@@ -12,13 +12,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.common.webapp.session import Session, SignedIn
 from services.web.application.checks import settle
 from services.web.application.ports import ApiRefused
 from services.web.domain.check_models import remark_of
 from services.web.domain.checks import is_token, refusal_text, split_remarks
 from services.web.entrypoints.check_routes import check_api, new_key, sent_key
 from services.web.entrypoints.pages import refusal_page, render
-from services.web.entrypoints.session import Session, SignedIn
 
 router = APIRouter(tags=["remarks"])
 FormText = Annotated[str, Form()]

@@ -15,10 +15,10 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.common.webapp.session import SessionCodec, session_of
 from services.web.domain.dev_roles import proposed_role
 from services.web.domain.navigation import ROLE_NAMES, start_page
 from services.web.entrypoints.pages import deps_of, refusal_page, render, school_year
-from services.web.entrypoints.session import SessionCodec, session_of
 
 router = APIRouter(tags=["sign-in"])
 SIGNIN_COOKIE: Final = "signin_csrf"

@@ -13,6 +13,7 @@ from typing import Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.common.webapp.session import SignedIn
 from services.web.application.ports import ApiRefused
 from services.web.domain.teacher_day import (
     STATUS,
@@ -22,7 +23,6 @@ from services.web.domain.teacher_day import (
     neighbours,
 )
 from services.web.entrypoints.pages import deps_of, render, school_year, today
-from services.web.entrypoints.session import SignedIn
 
 router = APIRouter(tags=["teacher"])
 _ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

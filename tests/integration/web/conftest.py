@@ -26,9 +26,9 @@ from itsdangerous import URLSafeTimedSerializer
 from services.common.auth import Principal
 from services.common.settings import AuthSettings
 from services.common.testing.servers import free_port
+from services.web.entrypoints.http import SESSION_COOKIE as COOKIE
 from services.web.entrypoints.http import create_app
 from services.web.entrypoints.oidc_routes import CALLBACK_PATH, FLOW_COOKIE, FLOW_PATH, FLOW_SALT
-from services.web.entrypoints.session import COOKIE
 from services.web.settings import ApiUrls, OidcSettings, Settings
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc"

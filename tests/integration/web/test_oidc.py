@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 import httpx
 import pytest
 
+from services.web.entrypoints.http import SESSION_COOKIE
 from services.web.entrypoints.oidc_routes import CALLBACK_PATH as CALLBACK
 from services.web.entrypoints.oidc_routes import FLOW_COOKIE
-from services.web.entrypoints.session import COOKIE as SESSION_COOKIE
 
 pytestmark = pytest.mark.integration
 

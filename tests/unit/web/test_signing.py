@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from services.common.auth import TokenVerifier
 from services.common.settings import AuthSettings
-from services.web.adapters.signing import token_issuer
+from services.common.webapp.signing import token_issuer
 from services.web.settings import Settings, SigningSettings
 
 SECRET = "s" * 40

@@ -1,10 +1,14 @@
-"""The browser session: a signed, HttpOnly, SameSite cookie that carries the person's API token.
+"""The browser session of a web app: a signed, HttpOnly, SameSite cookie that carries the
+person's API token.
 
 The cookie holds the very token the APIs verify (minted at sign-in, living as long as the
 session), the name the pages greet with and the session's CSRF token; it is signed with the
-web's session secret, so it cannot be forged or edited, and it expires with the token. Every
+app's session secret, so it cannot be forged or edited, and it expires with the token. Every
 unsafe request (POST) must echo the CSRF token, in the form field `csrf_token` or the header
 `X-CSRF-Token`, and come from this site (`Origin`/`Sec-Fetch-Site`), or it is refused.
+
+Each app names its own cookie and signs it for its own purpose (`SessionCodec(cookie=...,
+purpose=...)`), so a school session never opens a portal page nor the other way round.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from services.common.auth import AuthError, Principal, TokenVerifier
 
-COOKIE: Final = "school_session"
 CSRF_FIELD: Final = "csrf_token"
 CSRF_HEADER: Final = "X-CSRF-Token"
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -35,7 +38,7 @@ class Session:
 
     @property
     def user_id(self) -> str:
-        """The member of staff's id."""
+        """The token's subject (a staff id, or `uid<UID>` for a portal user)."""
         return self.principal.user_id
 
     @property
@@ -57,10 +60,13 @@ class CsrfRefused(Exception):
 
 
 class SessionCodec:
-    """Signs and reads the session cookie (`itsdangerous`, salted for this one purpose)."""
+    """Signs and reads the session cookie `cookie` (`itsdangerous`, salted for `purpose`)."""
 
-    def __init__(self, secret: str, max_age_seconds: int, *, secure: bool) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="school-web-session")
+    def __init__(
+        self, secret: str, max_age_seconds: int, *, secure: bool, cookie: str, purpose: str
+    ) -> None:
+        self._serializer = URLSafeTimedSerializer(secret, salt=purpose)
+        self.cookie = cookie
         self.max_age_seconds = max_age_seconds
         self._secure = secure
 
@@ -72,7 +78,7 @@ class SessionCodec:
     def write(self, response: Response, token: str, name: str) -> None:
         """Start a session: set the cookie."""
         response.set_cookie(
-            COOKIE,
+            self.cookie,
             self.value(token, name),
             max_age=self.max_age_seconds,
             httponly=True,
@@ -83,7 +89,9 @@ class SessionCodec:
 
     def clear(self, response: Response) -> None:
         """End the session."""
-        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=self._secure)
+        response.delete_cookie(
+            self.cookie, path="/", httponly=True, samesite="lax", secure=self._secure
+        )
 
     def read(self, value: str) -> dict[str, Any] | None:
         """The cookie's content, or None when it is forged, edited or too old."""
@@ -96,10 +104,10 @@ class SessionCodec:
 
 def session_of(request: Request) -> Session | None:
     """The request's session, or None (no cookie, a bad one, or its token has expired)."""
-    value = request.cookies.get(COOKIE)
+    codec: SessionCodec = request.app.state.session_codec
+    value = request.cookies.get(codec.cookie)
     if not value:
         return None
-    codec: SessionCodec = request.app.state.session_codec
     content = codec.read(value)
     if content is None:
         return None
@@ -119,7 +127,8 @@ async def signed_in(request: Request) -> Session:
     `SignInRequired` (the app redirects to the sign-in page)."""
     session = session_of(request)
     if session is None:
-        raise SignInRequired(expired=COOKIE in request.cookies)
+        codec: SessionCodec = request.app.state.session_codec
+        raise SignInRequired(expired=codec.cookie in request.cookies)
     if request.method not in _SAFE_METHODS:
         await check_csrf(request, session.csrf)
     request.state.session = session

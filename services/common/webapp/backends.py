@@ -4,31 +4,63 @@ pages understand (`ApiRefused` for 4xx, `ApiUnavailable` for an outage)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from services.common.http import CORRELATION_HEADER, correlation_id
-from services.web.application.ports import Api, ApiRefused, ApiUnavailable, Download
 
 _UNAVAILABLE = 500
+
+
+class ApiRefused(Exception):
+    """The API answered 4xx: `reason` and `detail` come from its problem document, `errors`
+    from a validation answer (each with `loc` and `msg`)."""
+
+    def __init__(
+        self, status: int, reason: str, detail: str, errors: list[dict[str, Any]] | None = None
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.detail = detail
+        self.errors = errors or []
+        super().__init__(f"{status} {reason}: {detail}")
+
+
+class ApiUnavailable(Exception):
+    """The API is down, answered 5xx or did not answer in time: the page answers 503."""
+
+    def __init__(self, api: str, detail: str) -> None:
+        self.api = api
+        self.detail = detail
+        super().__init__(f"{api}: {detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file an API answered (a PDF, a CSV, a homework attachment) to pass to the browser."""
+
+    content: bytes
+    media_type: str
+    disposition: str | None
 
 
 class HttpBackends:
     """One pooled httpx client for every API; `bases` maps each API to its base URL."""
 
-    def __init__(self, client: httpx.AsyncClient, bases: Mapping[Api, str]) -> None:
+    def __init__(self, client: httpx.AsyncClient, bases: Mapping[str, str]) -> None:
         self._client = client
         self._bases = dict(bases)
 
     async def get(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
+        self, api: str, path: str, token: str, params: Mapping[str, str] | None = None
     ) -> Any:  # noqa: ANN401 - the API's JSON answer
         """The JSON of a GET."""
         return (await self._call(api, "GET", path, token, params=params)).json()
 
     async def download(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
+        self, api: str, path: str, token: str, params: Mapping[str, str] | None = None
     ) -> Download:
         """The bytes of a GET, with the media type and the disposition the API chose."""
         answer = await self._call(api, "GET", path, token, params=params)
@@ -37,7 +69,7 @@ class HttpBackends:
 
     async def send(  # noqa: PLR0913 - one call of any write route
         self,
-        api: Api,
+        api: str,
         method: str,
         path: str,
         token: str,
@@ -56,7 +88,7 @@ class HttpBackends:
 
     async def _call(  # noqa: PLR0913 - httpx's own keywords, passed through
         self,
-        api: Api,
+        api: str,
         method: str,
         path: str,
         token: str,
