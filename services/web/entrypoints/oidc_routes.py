@@ -24,11 +24,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from services.common.outage import RETRY_AFTER_SECONDS
 from services.common.webapp.session import SessionCodec
+from services.common.webapp.signin import safe_next, start_session
 from services.web.adapters.oidc import OidcClient, OidcRefused
 from services.web.application.ports import ApiUnavailable
+from services.web.domain.navigation import start_page
 from services.web.domain.oidc_claims import ClaimNames, ClaimsRefused, staff_member
 from services.web.entrypoints.pages import deps_of, refusal_page, render
-from services.web.entrypoints.signin_routes import safe_next, start_session
 from services.web.settings import OidcSettings, Settings
 
 router = APIRouter(tags=["sign-in"])
@@ -135,7 +136,7 @@ async def _finish(
     deps = deps_of(request)
     token = deps.issuer.mint(person.staff_id, person.roles, person.school, ttl=deps.session_ttl)
     _log.info("oidc_signed_in", staff_id=person.staff_id, roles=person.roles, school=person.school)
-    return start_session(request, token, person.name, list(person.roles), flow.next)
+    return start_session(request, token, person.name, start_page(person.roles), flow.next)
 
 
 _STALE: Final = ClaimsRefused(

@@ -11,17 +11,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from services.common.outage import RETRY_AFTER_SECONDS
-from services.common.webapp.session import CsrfRefused, Session, SignInRequired, session_of
-from services.web.application.ports import ApiRefused, ApiUnavailable, Deps
+from services.common.webapp import pages as common_pages
+from services.common.webapp.school_year import school_year_of, year_label
+from services.common.webapp.session import Session, session_of
+from services.web.application.ports import Deps
 from services.web.domain.navigation import ROLE_NAMES, menu
-from services.web.domain.school_year import school_year_of, year_label
 
 TEMPLATES: Final = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -29,12 +28,6 @@ templates.env.globals["year_label"] = year_label
 templates.env.globals["role_names"] = ROLE_NAMES
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
-
-_REFUSAL_TEXT: Final = {
-    401: "Нужно войти заново.",
-    403: "У вас нет доступа к этой странице.",
-    404: "Такой страницы нет.",
-}
 
 
 def deps_of(request: Request) -> Deps:
@@ -74,39 +67,10 @@ def render(
 
 
 def install_page_errors(app: FastAPI) -> None:
-    """Turn sign-in, CSRF and API refusals, and outages, into pages."""
-
-    async def sign_in(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, SignInRequired)  # noqa: S101 - registered for it only
-        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-        suffix = "&expired=1" if exc.expired else ""
-        if request.headers.get("hx-request"):
-            return Response(status_code=401, headers={"HX-Redirect": f"/signin?next={target}"})
-        return RedirectResponse(f"/signin?next={target}{suffix}", status_code=303)
-
-    async def csrf(request: Request, _exc: Exception) -> Response:
-        return refusal_page(request, 403, "csrf_failed", "Форма устарела: обновите страницу.")
-
-    async def refused(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiRefused)  # noqa: S101 - registered for it only
-        if exc.status == 401:
-            return await sign_in(request, SignInRequired(expired=True))
-        return refusal_page(request, exc.status, exc.reason, exc.detail)
-
-    async def unavailable(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiUnavailable)  # noqa: S101 - registered for it only
-        page = render(request, "unavailable.html", {"api": exc.api}, status=503)
-        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return page
-
-    app.add_exception_handler(SignInRequired, sign_in)
-    app.add_exception_handler(CsrfRefused, csrf)
-    app.add_exception_handler(ApiRefused, refused)
-    app.add_exception_handler(ApiUnavailable, unavailable)
+    """Turn sign-in, CSRF and API refusals, and outages, into the school's pages."""
+    common_pages.install_page_errors(app, render)
 
 
 def refusal_page(request: Request, status: int, reason: str, detail: str) -> HTMLResponse:
     """The page of a refusal: what happened in Russian, the API's reason for the curious."""
-    text = _REFUSAL_TEXT.get(status, "Запрос не выполнен.")
-    context = {"status": status, "reason": reason, "detail": detail, "text": text}
-    return render(request, "refused.html", context, status=status)
+    return common_pages.refusal(render, request, status, reason, detail)

@@ -3,12 +3,11 @@ each with the role the demo gives them. Production: OpenID Connect (`oidc_routes
 
 Signing in mints the token the APIs verify for the person and keeps it in the session cookie.
 The sign-in form has no session yet, so it is protected against login CSRF by a double-submit
-cookie of its own.
+cookie of its own (`services.common.webapp.signin`).
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Annotated, Final
 
@@ -16,38 +15,26 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.common.webapp.session import SessionCodec, session_of
+from services.common.webapp.signin import (
+    keep_signin_nonce,
+    new_signin_nonce,
+    safe_next,
+    signin_nonce_matches,
+    start_session,
+)
 from services.web.domain.dev_roles import proposed_role
 from services.web.domain.navigation import ROLE_NAMES, start_page
 from services.web.entrypoints.pages import deps_of, refusal_page, render, school_year
 
 router = APIRouter(tags=["sign-in"])
-SIGNIN_COOKIE: Final = "signin_csrf"
 _ROSTER_READ_TTL: Final = timedelta(minutes=1)
-
-
-def safe_next(target: str | None) -> str | None:
-    """A local path to go back to after signing in; anything else (another site) is dropped."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
-def start_session(
-    request: Request, token: str, name: str, roles: list[str], target: str | None
-) -> Response:
-    """Set the session cookie and go to `target` or the person's start page."""
-    response = RedirectResponse(safe_next(target) or start_page(roles), status_code=303)
-    codec: SessionCodec = request.app.state.session_codec
-    codec.write(response, token, name)
-    response.delete_cookie(SIGNIN_COOKIE, path="/signin")
-    return response
 
 
 @router.get("/signin", summary="The sign-in page")
 async def signin_page(request: Request, next: str | None = None, expired: int = 0) -> Response:
     settings = request.app.state.settings
     people = await _dev_people(request) if settings.dev_sign_in else []
-    nonce = secrets.token_urlsafe(32)
+    nonce = new_signin_nonce()
     context = {
         "people": people,
         "roles": ROLE_NAMES,
@@ -59,14 +46,7 @@ async def signin_page(request: Request, next: str | None = None, expired: int = 
         "signed_in": session_of(request),
     }
     page = render(request, "signin.html", context)
-    page.set_cookie(
-        SIGNIN_COOKIE,
-        nonce,
-        httponly=True,
-        samesite="strict",
-        path="/signin",
-        secure=settings.secure_cookies,
-    )
+    keep_signin_nonce(page, nonce, secure=settings.secure_cookies)
     return page
 
 
@@ -81,8 +61,7 @@ async def dev_signin(
     settings = request.app.state.settings
     if not settings.dev_sign_in:
         return refusal_page(request, 404, "not_found", "development sign-in is off")
-    expected = request.cookies.get(SIGNIN_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected, signin_csrf):
+    if not signin_nonce_matches(request, signin_csrf):
         return refusal_page(request, 403, "csrf_failed", "the sign-in form is stale")
     if role not in ROLE_NAMES:
         return refusal_page(request, 422, "unknown_role", f"no staff role {role!r}")
@@ -90,7 +69,7 @@ async def dev_signin(
     name = people.get(staff_id, {}).get("full_name") or staff_id
     deps = deps_of(request)
     token = deps.issuer.mint(staff_id, [role], settings.dev_school, ttl=deps.session_ttl)
-    return start_session(request, token, name, [role], next)
+    return start_session(request, token, name, start_page([role]), next)
 
 
 @router.post("/signout", summary="Sign out")

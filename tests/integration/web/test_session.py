@@ -25,11 +25,11 @@ import pytest
 from services.common.auth import DevTokenIssuer
 from services.common.settings import AuthSettings
 from services.common.webapp.session import CSRF_HEADER, SessionCodec, SignedIn
+from services.common.webapp.signin import SIGNIN_COOKIE
 from services.common.webapp.signing import token_issuer
 from services.web.application.ports import Deps
 from services.web.entrypoints.http import SESSION_COOKIE as COOKIE
 from services.web.entrypoints.http import create_app
-from services.web.entrypoints.signin_routes import SIGNIN_COOKIE
 from services.web.settings import ApiUrls, Settings
 
 pytestmark = pytest.mark.integration

@@ -7,9 +7,9 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.webapp.school_year import school_year_of, year_label
 from services.web.domain.dev_roles import proposed_role
 from services.web.domain.navigation import ROLE_NAMES, menu, start_page
-from services.web.domain.school_year import school_year_of, year_label
 
 
 def test_a_teacher_starts_at_their_day_and_sees_no_administration():

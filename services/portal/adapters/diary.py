@@ -1,0 +1,52 @@
+"""The diary's HTTP API over the shared web client (`services.common.webapp.backends`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import httpx
+
+from services.common.webapp.backends import Download, HttpBackends
+
+_API: Final = "diary"
+
+
+class HttpDiary:
+    """Calls `<base>/diary/v1<path>` with the person's token."""
+
+    def __init__(self, client: httpx.AsyncClient, base: str) -> None:
+        self._backends = HttpBackends(client, {_API: base.rstrip("/") + "/diary/v1"})
+
+    async def get(self, path: str, token: str, params: Mapping[str, str] | None = None) -> Any:  # noqa: ANN401 - the API's JSON answer
+        """The JSON of a GET."""
+        return await self._backends.get(_API, path, token, params)
+
+    async def download(
+        self, path: str, token: str, params: Mapping[str, str] | None = None
+    ) -> Download:
+        """The bytes of a GET, with the media type and disposition the diary chose."""
+        return await self._backends.download(_API, path, token, params)
+
+    async def send(  # noqa: PLR0913 - one call of any write route
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        json: Any = None,  # noqa: ANN401 - the request body
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        data: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:  # noqa: ANN401 - the API's JSON answer
+        """The JSON answer of a write."""
+        return await self._backends.send(
+            _API,
+            method,
+            path,
+            token,
+            json=json,
+            files=files,
+            data=data,
+            idempotency_key=idempotency_key,
+        )

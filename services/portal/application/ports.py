@@ -1,0 +1,62 @@
+"""What the portal's pages need from the outside world, as Protocols; `bootstrap` builds them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download
+from services.common.webapp.signing import TokenIssuer
+
+__all__ = ["ApiRefused", "ApiUnavailable", "Clock", "Deps", "Diary", "Download", "TokenIssuer"]
+
+
+class Diary(Protocol):
+    """The diary's HTTP API (paths from `/diary/v1`), called with the portal user's token;
+    `ApiRefused` on 4xx, `ApiUnavailable` on an outage."""
+
+    async def get(self, path: str, token: str, params: Mapping[str, str] | None = None) -> Any:  # noqa: ANN401 - the API's JSON answer
+        """The JSON of a GET."""
+        ...
+
+    async def download(
+        self, path: str, token: str, params: Mapping[str, str] | None = None
+    ) -> Download:
+        """The bytes of a GET (a homework file, a message's attachment)."""
+        ...
+
+    async def send(  # noqa: PLR0913 - one call of any write route
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        json: Any = None,  # noqa: ANN401 - the request body
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        data: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:  # noqa: ANN401 - the API's JSON answer
+        """The JSON answer of a write (None for an empty answer)."""
+        ...
+
+
+class Clock(Protocol):
+    """Today in the school's time zone (pages open on today's day and week)."""
+
+    def today(self) -> date:
+        """The school's current date."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """What the pages use, built by `bootstrap.build`."""
+
+    diary: Diary
+    issuer: TokenIssuer
+    clock: Clock
+    session_ttl: timedelta
+    school: str
+    year: int | None = None  # the school year pages open on; None: today's
