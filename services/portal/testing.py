@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
+from fastapi import FastAPI
 
 from services.common.settings import AuthSettings
 from services.common.webapp.signing import SigningSettings, token_issuer
@@ -24,20 +25,35 @@ SCHOOL = "s1"
 YEAR = 2026
 
 
-def signed_in_client(
-    diary: Diary, uid: int, role: str, today: dt.date | None = None
-) -> httpx.AsyncClient:
-    """The portal app over `diary` (its lifespan not run: a fake is its Deps, school `s1`, year
-    2026, today fixed), and an HTTP client holding the session of portal user `uid` in `role`."""
+def portal_app(diary: Diary, *, today: dt.date | None = None, dev_sign_in: bool = False) -> FastAPI:
+    """The portal app over `diary` (its lifespan not run: a fake is its Deps), for school `s1`
+    and year 2026, with today fixed."""
     auth = AuthSettings(dev_secret=DEV_SECRET)
-    app = create_app(Settings(auth=auth, session_secret="s" * 40, log_json=False))
+    settings = Settings(auth=auth, session_secret="s" * 40, dev_sign_in=dev_sign_in, log_json=False)
+    app = create_app(settings)
     issuer = token_issuer(SigningSettings(), auth)
     clock = FixedClock(today) if today else FixedClock()
     app.state.deps = Deps(diary, issuer, clock, dt.timedelta(hours=1), SCHOOL, YEAR)
-    token = issuer.mint(f"uid{uid}", [role], SCHOOL, ttl=dt.timedelta(hours=1), uid=uid)
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://portal.test")
-    value = app.state.session_codec.value(token, f"UID {uid}")
-    http.cookies.set(SESSION_COOKIE, value, "portal.test")
+    return app
+
+
+def client_of(app: FastAPI) -> httpx.AsyncClient:
+    """An HTTP client of `app`, in-process."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://portal.test")
+
+
+def signed_in_client(
+    diary: Diary, uid: int, role: str, today: dt.date | None = None
+) -> httpx.AsyncClient:
+    """The portal app over `diary` (`portal_app`) and an HTTP client holding the session of
+    portal user `uid` in `role`."""
+    app = portal_app(diary, today=today)
+    deps: Deps = app.state.deps
+    token = deps.issuer.mint(f"uid{uid}", [role], SCHOOL, ttl=dt.timedelta(hours=1), uid=uid)
+    http = client_of(app)
+    http.cookies.set(
+        SESSION_COOKIE, app.state.session_codec.value(token, f"UID {uid}"), "portal.test"
+    )
     return http
 
 
