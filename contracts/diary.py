@@ -13,6 +13,11 @@ journal aggregate (a lesson, a class, the school's configuration) as of journal 
 so applying a record twice, or an older one after a newer one, changes nothing: the diary keeps
 the record with the highest `seq`. The manifest says how many records the batch has and their
 checksum; the diary applies a batch only when it holds exactly those records.
+
+One exception to "nothing names a person", public by law anyway (schools publish it on their
+sites): the *staff directory* of a school year (`StaffDirectoryRecord`) names the teaching
+staff, and only them, by surname and initials («Иванова А. В.»), with the subjects they teach;
+never a full name (the contract refuses any other form).
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from contracts.base import (
     ClassId,
@@ -55,7 +61,7 @@ Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 LessonText = Annotated[str, TextRules(max_length=2000)]
 BatchKind = Literal["delta", "full"]
 LessonStatus = Literal["scheduled", "held", "cancelled"]
-RecordKind = Literal["school", "class", "lesson", "period-marks"]
+RecordKind = Literal["school", "class", "lesson", "period-marks", "staff"]
 
 # Fields of a record that say where it travelled, not what it says.
 TRANSPORT_FIELDS = frozenset({"batch_id", "index", "seq"})
@@ -233,7 +239,46 @@ class PeriodMarksRecord(Record):
         return period_marks_record_id(self.class_id, self.subject_id)
 
 
-AnyRecord = SchoolRecord | ClassRecord | LessonRecord | PeriodMarksRecord
+# A surname (one word, as written) and at most two initials, each one letter or digit and a dot
+# (a double name as «А.-М.»): the form a school publishes, never a first name or patronymic.
+_SHORT_FORM = re.compile(r"\S+(?: [^\W_]\.(?:-[^\W_]\.)*){0,2}")
+
+
+def _short_form(value: str) -> str:
+    if _SHORT_FORM.fullmatch(value) is None:
+        msg = "a short name is a surname and at most two initials (Иванова А. В.)"
+        raise ValueError(msg)
+    return value
+
+
+ShortName = Annotated[str, TextRules(max_length=240, min_length=1), AfterValidator(_short_form)]
+
+
+class DirectoryTeacher(Contract):
+    """A teacher as the portal names them: surname and initials, and the subjects (ids) they
+    teach in the school year (never empty: who teaches nothing is not in the directory)."""
+
+    staff_id: StaffId
+    short_name: ShortName = Field(description="surname and initials, e.g. «Иванова А. В.»")
+    subjects: tuple[SubjectId, ...] = Field(min_length=1)
+
+
+class StaffDirectoryRecord(Record):
+    """The teaching staff of a school year, ordered by staff id (teachers only, names public by
+    law; who teaches no subject that year, and every other member of staff, is absent)."""
+
+    event_type = "diary.StaffDirectoryRecord"
+    record_kind: ClassVar[RecordKind] = "staff"
+    school_id: Token
+    teachers: tuple[DirectoryTeacher, ...] = ()
+
+    @property
+    def record_id(self) -> str:
+        """The school id."""
+        return self.school_id
+
+
+AnyRecord = SchoolRecord | ClassRecord | LessonRecord | PeriodMarksRecord | StaffDirectoryRecord
 
 
 # ---------------------------------------------------------------- batches
@@ -301,6 +346,7 @@ DIARY_EVENTS: tuple[type[Event], ...] = (
     ClassRecord,
     LessonRecord,
     PeriodMarksRecord,
+    StaffDirectoryRecord,
     BatchManifest,
     AccessGranted,
     AccessRevoked,

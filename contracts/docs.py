@@ -81,7 +81,9 @@ def asyncapi() -> dict[str, Any]:
             "prt.{school}.{kind}.{id}": _channel(
                 "Stream PORTAL (written by the diary, portal side, no names): kind thread = "
                 "one message thread (its start with the participants by portal UID and pupil "
-                "pseudonym, its messages with their recipients, read positions).",
+                "pseudonym, its messages with their recipients, read positions); kind user = "
+                "one portal user's own data (the label others see them by, the labels they give "
+                "their children, how far they have seen the changes of each child's diary).",
                 _PORTAL_PARAMETERS,
                 PORTAL_EVENTS,
             ),
@@ -150,8 +152,8 @@ _DIARY_PARAMETERS = {
 }
 _PORTAL_PARAMETERS = {
     "school": _PARAMETERS["school"],
-    "kind": {"description": "thread", "schema": _TOKEN},
-    "id": {"description": "thread id", "schema": _TOKEN},
+    "kind": {"description": "thread or user", "schema": _TOKEN},
+    "id": {"description": "thread id, or the portal UID", "schema": _TOKEN},
 }
 _AUDIT_PARAMETERS = {
     "school": _PARAMETERS["school"],

@@ -95,6 +95,12 @@ def portal(school: str, kind: str, aggregate_id: str) -> str:
     return f"prt.{school}.{kind}.{aggregate_id}"
 
 
+def portal_user(school: str, uid: int) -> str:
+    """A portal user's own data (`prt.<school>.user.<uid>`): how they are shown in messages,
+    the labels they gave their children and how far they have seen each child's changes."""
+    return portal(school, "user", str(uid))
+
+
 def audit_anchor(school: str, stream: str, day: str, continues_at: int | None = None) -> str:
     """`aud.<school>.anchor.<stream-lowercase>-<yyyymmdd>[-<seq>]`: an anchor of one stream.
 

@@ -6,9 +6,11 @@ kinds, a subject, a teacher, a pupil, a class with the pupil and the teaching as
 lesson), a mark recorded by the teacher and read back from the journal's lesson view, a delta
 export through the exporter's API, a parent's application through the enrollment API (recorded,
 printed as PDF, passport checked, approved: the exporter turns the link into the diary's grant)
-the mark in the diary's day view of the pupil as that parent sees it and, finally, the teacher
-signed in to the school's web pages (the development sign-in form, a session cookie) reading the
-lesson's page with the pupil and the mark. Exit 0 when every step passed; 1 with what failed
+the mark in the diary's day view of the pupil as that parent sees it, the teacher signed in to
+the school's web pages (the development sign-in form, a session cookie) reading the lesson's page
+with the pupil and the mark and, finally, the parent signed in to the portal's pages (its
+development sign-in form lists the UID from the diary's grants) reading their children's page,
+which names the class and never the pupil. Exit 0 when every step passed; 1 with what failed
 otherwise.
 """
 
@@ -56,6 +58,7 @@ class Urls:
     exporter: str
     enrollment: str
     web: str
+    portal: str
 
 
 class Api:
@@ -195,20 +198,44 @@ def teacher_reads_lesson_page(web: str) -> None:
     """The teacher signs in through the web's development sign-in form and opens the lesson's
     page: the session cookie carries them, the page shows the pupil."""
     with httpx.Client(base_url=web, timeout=30.0) as browser:
-        form = browser.get("/signin")
-        nonce = re.search(r'name="signin_csrf" value="([^"]+)"', form.text)
-        if form.status_code != 200 or nonce is None:
-            raise CheckFailed(f"GET {web}/signin answered {form.status_code}: {form.text[:300]}")
-        signed = browser.post(
-            "/signin/dev",
-            data={"staff_id": TEACHER, "role": "teacher", "signin_csrf": nonce.group(1)},
-        )
-        if signed.status_code != 303:
-            raise CheckFailed(f"signing in answered {signed.status_code}: {signed.text[:300]}")
+        _signed_in(browser, "/signin/dev", {"staff_id": TEACHER, "role": "teacher"})
         page = browser.get(f"/lessons/{CLASS_ID}/{LESSON}")
         if page.status_code != 200 or "Ученик Один" not in page.text:
             raise CheckFailed(f"the lesson page answered {page.status_code}: {page.text[:300]}")
     say("the teacher, signed in to the web, reads the lesson's page")
+
+
+def _signed_in(browser: httpx.Client, path: str, form: dict[str, str]) -> None:
+    """Post a development sign-in form (its login-CSRF nonce read from the sign-in page)."""
+    page = browser.get("/signin")
+    nonce = re.search(r'name="signin_csrf" value="([^"]+)"', page.text)
+    if page.status_code != 200 or nonce is None:
+        msg = f"GET {browser.base_url}signin answered {page.status_code}: {page.text[:300]}"
+        raise CheckFailed(msg)
+    signed = browser.post(path, data={**form, "signin_csrf": nonce.group(1)})
+    if signed.status_code != 303:
+        raise CheckFailed(f"signing in answered {signed.status_code}: {signed.text[:300]}")
+
+
+def parent_reads_children_page(portal: str, pseudonym: str) -> None:
+    """The parent signs in through the portal's development sign-in form (which lists their UID
+    from the diary's grants) and opens their children's page, which takes a parent of one child
+    to the child's week (a parent of several sees the chooser): the child's pseudonym in the
+    address or a link, the class on the page, never the name."""
+    user = f"parent:{PARENT_UID}"
+    with httpx.Client(base_url=portal, timeout=30.0) as browser:
+        eventually(
+            "the parent's UID on the portal's sign-in page",
+            lambda: f'value="{user}"' in browser.get("/signin").text,
+        )
+        _signed_in(browser, "/signin/dev", {"user": user})
+        page = browser.get("/children", follow_redirects=True)
+        shown = page.status_code == 200 and "5А" in page.text and "Ученик Один" not in page.text
+        child = f"/children/{pseudonym}/"
+        if not shown or not (page.url.path.startswith(child) or child in page.text):
+            msg = f"the children page answered {page.status_code} at {page.url}: {page.text[:300]}"
+            raise CheckFailed(msg)
+    say(f"the parent, signed in to the portal, reads their child's {page.url.path} (5А, no name)")
 
 
 def run(urls: Urls, secret: str, pseudonym_key: str) -> None:
@@ -225,6 +252,7 @@ def run(urls: Urls, secret: str, pseudonym_key: str) -> None:
         pseudonym = Pseudonymiser(pseudonym_key.encode()).of(PUPIL)
         parent_sees_mark(parent, urls.diary, pseudonym, mark_id)
     teacher_reads_lesson_page(urls.web)
+    parent_reads_children_page(urls.portal, pseudonym)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,13 +265,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--exporter", default="http://127.0.0.1:8003")
     parser.add_argument("--enrollment", default="http://127.0.0.1:8004")
     parser.add_argument("--web", default="http://127.0.0.1:8000")
+    parser.add_argument("--portal", default="http://127.0.0.1:8010")
     parser.add_argument("--secret", required=True, help="the deployment's DEV_SECRET")
     parser.add_argument("--pseudonym-key", required=True, help="its EXPORTER_PSEUDONYM_KEY")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
         run(
-            Urls(args.journal, args.diary, args.exporter, args.enrollment, args.web),
+            Urls(args.journal, args.diary, args.exporter, args.enrollment, args.web, args.portal),
             args.secret,
             args.pseudonym_key,
         )

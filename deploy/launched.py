@@ -140,6 +140,11 @@ class LaunchedSystem:
             return f"nats://127.0.0.1:{self.port(name)}"
         return f"http://127.0.0.1:{self.port(name)}"
 
+    @property
+    def portal_url(self) -> str:
+        """The base URL of the portal's pages (parents, pupils, teachers' UIDs)."""
+        return self.url("portal")
+
     def database_dsn(self, database: str) -> str:
         """The DSN of a service's database in the private cluster."""
         return with_database(private_admin_dsn(self.port("postgres")), database)

@@ -4,7 +4,9 @@
    whose data stays in the state folder (`.local/`), so the next run starts where this one ended.
 2. The services of `SERVICES` (journal, e-diary, exporter, enrollment, audit), each
    `python -m <module>` on its own port with its own database, its output prefixed with its
-   name, each waited for until `GET /readyz` answers 200.
+   name, each waited for until `GET /readyz` answers 200; then the two web apps without a
+   database: the school staff's pages (`web`) and the e-diary's pages for parents, pupils and
+   teachers' UIDs (`portal`), each at its own address.
 3. On the first run only (`--no-demo` skips it): the demo school into the journal, then a full
    export into the e-diary and four demo portal users enrolled (see `launcher_demo`).
 4. A summary with the URLs and development tokens; then it runs until Ctrl-C or SIGTERM
@@ -96,6 +98,18 @@ def _web_extras(context: Context) -> dict[str, str]:
     }
 
 
+def _portal_extras(context: Context) -> dict[str, str]:
+    """The one API the portal's pages call (the diary: the portal side of the privacy
+    boundary never gets a school-side URL), its own session secret (kept in the state folder)
+    and the development sign-in page listing the diary's portal users."""
+    return {
+        "PORTAL_API__DIARY": context.urls["diary"],
+        "PORTAL_SESSION_SECRET": summary.portal_session_secret(context.state),
+        "PORTAL_DEV_SIGN_IN": "true",
+        "PORTAL_SCHOOL": summary.SCHOOL,
+    }
+
+
 def _audit_extras(context: Context) -> dict[str, str]:
     """The key the audit signs its daily anchors with (kept in the state folder)."""
     return {"AUDIT_SIGNING_KEY": summary.signing_key(context.state)}
@@ -110,7 +124,7 @@ class Service:
     env_prefix: str
     default_port: int
     database: str | None
-    """Its own database, or None for a service without one (the web)."""
+    """Its own database, or None for a service without one (the two web apps)."""
     extras: Callable[[Context], Mapping[str, str]] = _no_extras
     """Settings of this service only, beyond those every service gets."""
 
@@ -127,6 +141,7 @@ SERVICES: tuple[Service, ...] = (  # started in this order
     Service("enrollment", "services.enrollment", "ENROLLMENT", 8004, "enrollment"),
     Service("audit", "services.audit", "AUDIT", 8005, "audit", _audit_extras),
     Service("web", "services.web", "WEB", 8000, None, _web_extras),  # the staff's one address
+    Service("portal", "services.portal", "PORTAL", 8010, None, _portal_extras),  # the families'
 )
 NAME_WIDTH = max(8, *(len(s.name) for s in SERVICES))
 

@@ -4,16 +4,20 @@ On the first run the journal's demo loader sends the generated school through th
 Then the exporter runs a full export, and the administrator enrolls four portal UIDs through the
 enrollment API (a parent's and the pupil's applications, checked and approved; the staff UIDs of
 a subject teacher and the class teacher of class 5a), which the exporter turns into the diary's
-grants. Both steps leave a marker in the state folder and are skipped while their stream still
-holds messages.
+grants. The parent applies for a second, younger child too (class 2a), so that the portal's
+child chooser has two children to offer. Both steps leave a marker in the state folder and are
+skipped while their stream still holds messages; a state folder whose marker predates the
+second child gets only that child's application (every request carries an idempotency key, and
+an application already made is not made again).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,24 +123,31 @@ class Enrollment:
                 return response
             time.sleep(0.5)
 
-    def link(self, cast: DemoCast, user: summary.PortalUser, relation: str) -> None:
-        """An application for `user` (the pupil's mother, or the pupil), checked and approved."""
+    def link(
+        self, cast: DemoCast, user: summary.PortalUser, relation: str, mother: str = ""
+    ) -> None:
+        """An application for `user` (`mother`, by default the pupil's, or the pupil), checked
+        and approved. The idempotency keys name the user and, but for the first child, the
+        class: the same parent's application for a second child is another application."""
         body: dict[str, Any] = {"pupil_id": cast.pupil, "uid": user.uid, "relation": relation}
         if relation == "parent":
-            body |= {"applicant_name": mother_of(cast.pupil_name), "kinship": "mother"}
+            mother = mother or mother_of(cast.pupil_name)
+            body |= {"applicant_name": mother, "kinship": "mother"}
         else:
             body |= {"applicant_name": cast.pupil_name}
-        submitted = self.send("POST", "/applications", f"demo-{user.key}-application", body)
+        first = cast.class_id == summary.GRID_CLASS
+        key = f"demo-{user.key}" if first else f"demo-{user.key}-{cast.class_id}"
+        submitted = self.send("POST", "/applications", f"{key}-application", body)
         if _reason(submitted) in {"uid_already_linked", "duplicate_application"}:
             return  # an earlier, interrupted first run got this far
         application = f"/applications/{_json(submitted)['application_id']}"
         self.send(
             "POST",
             f"{application}/passport-check",
-            f"demo-{user.key}-check",
+            f"{key}-check",
             {"checked_by": cast.class_teacher},
         )
-        _json(self.send("POST", f"{application}/approve", f"demo-{user.key}-approve", {}))
+        _json(self.send("POST", f"{application}/approve", f"{key}-approve", {}))
 
     def staff_uid(self, staff_id: str, user: summary.PortalUser) -> None:
         """Record the UID a member of staff registered on the portal."""
@@ -158,19 +169,37 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-def enroll_demo(enrollment_url: str, state: Path, cast: DemoCast) -> None:
-    """The demo's four portal users through the enrollment API, as the administrator would:
-    the parent's and the pupil's applications (checked, approved) and the staff UIDs of a
-    subject teacher and the class teacher. The exporter turns them into the diary's grants."""
-    users = {user.key: user for user in summary.PORTAL_USERS}
+@contextlib.contextmanager
+def _enrollment(enrollment_url: str, state: Path) -> Iterator[Enrollment]:
+    """The enrollment API with the demo administrator's token."""
     token = DevTokenIssuer(summary.dev_secret(state)).mint("adm1", ["admin"], summary.SCHOOL)
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(timeout=10.0, headers=headers) as client:
-        api = Enrollment(client, f"{enrollment_url}/enrollment/v1/schools/{summary.SCHOOL}")
+        yield Enrollment(client, f"{enrollment_url}/enrollment/v1/schools/{summary.SCHOOL}")
+
+
+def _parent() -> summary.PortalUser:
+    return next(u for u in summary.PORTAL_USERS if u.key == "parent")
+
+
+def enroll_demo(enrollment_url: str, state: Path, cast: DemoCast, sibling: DemoCast) -> None:
+    """The demo's four portal users through the enrollment API, as the administrator would:
+    the parent's and the pupil's applications (checked, approved), the parent's for a second
+    child, and the staff UIDs of a subject teacher and the class teacher. The exporter turns
+    them into the diary's grants."""
+    users = {user.key: user for user in summary.PORTAL_USERS}
+    with _enrollment(enrollment_url, state) as api:
         api.link(cast, users["parent"], "parent")
+        api.link(sibling, users["parent"], "parent", mother_of(cast.pupil_name))
         api.link(cast, users["pupil"], "pupil")
         api.staff_uid(cast.teacher, users["teacher_uid"])
         api.staff_uid(cast.class_teacher, users["class_teacher_uid"])
+
+
+def enroll_sibling(enrollment_url: str, state: Path, cast: DemoCast, sibling: DemoCast) -> None:
+    """The parent's application for the second child only (a state folder from before it)."""
+    with _enrollment(enrollment_url, state) as api:
+        api.link(sibling, _parent(), "parent", mother_of(cast.pupil_name))
 
 
 @dataclass(frozen=True)
@@ -212,16 +241,19 @@ def load_demo(state: Path, nats_url: str, one_off: OneOff) -> bool:
 def export_demo(state: Path, nats_url: str, one_off: OneOff, enrollment_url: str) -> bool:
     """After the demo load: a full export and the demo's portal users, once; False when one
     failed."""
-    if summary.diary_demo(state, nats_url) is not None:
+    cast, sibling = find_demo_cast(), find_demo_cast(summary.SIBLING_CLASS)
+    earlier = summary.diary_demo(state, nats_url)
+    if earlier is not None and (earlier.sibling is not None or cast is None or sibling is None):
         say("demo school already exported to the e-diary, portal users enrolled (an earlier run)")
         return True
-    cast = find_demo_cast()
-    if cast is None:
+    if cast is None or sibling is None:
         say(
             "no pupil, class teacher or subject teacher found in the demo: no portal users",
             loud=True,
         )
         return False
+    if earlier is not None:
+        return _add_sibling(state, nats_url, enrollment_url, earlier, (cast, sibling))
     say("exporting the demo school to the e-diary (full export, first run only)")
     where = ["--school", summary.SCHOOL, "--year", str(summary.YEAR)]
     code = one_off.run("export", "exporter", [EXPORTER_MODULE, "run", "--kind", "full", *where])
@@ -232,40 +264,76 @@ def export_demo(state: Path, nats_url: str, one_off: OneOff, enrollment_url: str
     say(
         f"enrolling the demo's portal users: UIDs {uids} (the parent and pupil {cast.pupil},"
         f" {cast.teacher} for {cast.subject}, class teacher {cast.class_teacher} of"
-        f" {cast.class_id})"
+        f" {cast.class_id}; the parent's second child {sibling.pupil} of {sibling.class_id})"
     )
     try:
-        enroll_demo(enrollment_url, state, cast)
+        enroll_demo(enrollment_url, state, cast, sibling)
     except LaunchError as error:
         say(
             f"enrolling the demo's portal users failed: {error}; the services keep running",
             loud=True,
         )
         return False
-    pseudonym = Pseudonymiser(summary.pseudonym_key(state).encode()).of(cast.pupil)  # as bootstrap
-    demo = summary.DiaryDemo(cast.class_id, cast.pupil, pseudonym, cast.subject)
+    pseudonym = pseudonym_of(state, cast.pupil)
+    demo = summary.DiaryDemo(
+        cast.class_id, cast.pupil, pseudonym, cast.subject, child_of(state, sibling)
+    )
+    summary.mark_diary_demo(state, nats_url, demo)
+    return True
+
+
+def pseudonym_of(state: Path, pupil: str) -> str:
+    """The pupil's pseudonym in the e-diary (as the exporter's bootstrap derives it)."""
+    return Pseudonymiser(summary.pseudonym_key(state).encode()).of(pupil)
+
+
+def child_of(state: Path, cast: DemoCast) -> summary.DemoChild:
+    """The demo parent's child of `cast` as the marker remembers it."""
+    return summary.DemoChild(cast.class_id, cast.pupil, pseudonym_of(state, cast.pupil))
+
+
+def _add_sibling(
+    state: Path,
+    nats_url: str,
+    enrollment_url: str,
+    earlier: summary.DiaryDemo,
+    casts: tuple[DemoCast, DemoCast],
+) -> bool:
+    """The second child's application in a state folder exported before it; False if it
+    failed."""
+    cast, sibling = casts
+    say(f"enrolling the demo parent for a second child: {sibling.pupil} of {sibling.class_id}")
+    try:
+        enroll_sibling(enrollment_url, state, cast, sibling)
+    except LaunchError as error:
+        say(f"enrolling the second child failed: {error}; the services keep running", loud=True)
+        return False
+    demo = dataclasses.replace(earlier, sibling=child_of(state, sibling))
     summary.mark_diary_demo(state, nats_url, demo)
     return True
 
 
 def wait_for_diary(diary_url: str, state: Path, timeout: float = DIARY_WAIT_SECONDS) -> None:
-    """Wait (bounded, never fatal) until the diary shows the demo parent the pupil's week."""
+    """Wait (bounded, never fatal) until the diary shows the demo parent each child's week."""
     demo = summary.diary_demo_of(state)
     if demo is None:
         return
-    parent = next(u for u in summary.PORTAL_USERS if u.key == "parent")
+    parent = _parent()
     token = DevTokenIssuer(summary.dev_secret(state)).mint(
         parent.user, [parent.role], summary.SCHOOL, uid=parent.uid
     )
-    url = f"{diary_url}{summary.week_path(demo)}"
+    waiting = [f"{diary_url}{summary.week_path(child)}" for child in demo.children]
     deadline = time.monotonic() + timeout
     # Short requests, so that one slow answer (a machine under load) does not use up the wait.
     with httpx.Client(timeout=10.0, headers={"Authorization": f"Bearer {token}"}) as client:
-        while time.monotonic() < deadline:
+        while waiting and time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):
-                response = client.get(url)
+                response = client.get(waiting[0])
                 if response.status_code == 200 and response.json().get("lessons"):
-                    say("the e-diary shows the demo parent their child's week")
-                    return
+                    waiting.pop(0)
+                    continue
             time.sleep(0.5)
-    say(f"the e-diary did not show the demo week within {timeout:.0f} s (still applying?)")
+    if not waiting:
+        say(f"the e-diary shows the demo parent their children's weeks ({len(demo.children)})")
+    else:
+        say(f"the e-diary did not show the demo weeks within {timeout:.0f} s (still applying?)")

@@ -1,9 +1,9 @@
 """What the launcher tells the user once everything runs: URLs, development tokens, curl lines.
 
-Also the secrets kept in the state folder (`dev-secret`, `pseudonym-key`: generated once, 0600)
-and the demo markers: `demo-loaded` (the journal has the demo school) and `demo-exported` (the
-e-diary has it, with its portal users enrolled), each trusted only while its stream still holds
-messages.
+Also the secrets kept in the state folder (`dev-secret`, `pseudonym-key`, the two web apps'
+session secrets: generated once, 0600) and the demo markers: `demo-loaded` (the journal has the
+demo school) and `demo-exported` (the e-diary has it, with its portal users enrolled), each
+trusted only while its stream still holds messages.
 """
 
 from __future__ import annotations
@@ -31,8 +31,13 @@ SCHOOL = "s1"
 YEAR = 2026
 DEMO_SEED = 2026
 GRID_CLASS = "5a"
+SIBLING_CLASS = "2a"
+"""The class of the demo parent's second child (a younger one): a parent with two children is
+what the portal's child chooser is for."""
 FALLBACK_TEACHER = "t1"
 """Shown when the demo's teachers are unknown (no demo loaded, or the generator changed)."""
+WEB_APPS = frozenset({"web", "portal"})
+"""Services that serve pages, not an API (no OpenAPI UI to list)."""
 STAFF_USERS = (("admin", "adm1"), ("deputy", "dep1"), ("head", "head1"))
 GRID_PATH = f"/schools/{SCHOOL}/years/{YEAR}/classes/{GRID_CLASS}/subjects/math/grid"
 GRID_QUERY = "?from=2026-09-01&to=2026-10-26"
@@ -47,6 +52,7 @@ EXPORT_MARKER = "demo-exported"
 DEV_SECRET_FILE = "dev-secret"  # noqa: S105 - a file name, not a secret
 SIGNING_KEY_FILE = "audit-signing-key"
 SESSION_SECRET_FILE = "web-session-secret"  # noqa: S105 - a file name, not a secret
+PORTAL_SESSION_SECRET_FILE = "portal-session-secret"  # noqa: S105 - a file name, not a secret
 PSEUDONYM_KEY_FILE = "pseudonym-key"
 TOKENS_FILE = "tokens.env"
 STATE_FILES = (
@@ -56,6 +62,7 @@ STATE_FILES = (
     SIGNING_KEY_FILE,
     PSEUDONYM_KEY_FILE,
     SESSION_SECRET_FILE,
+    PORTAL_SESSION_SECRET_FILE,
 )
 """Every file this module writes into the state folder (`--reset` deletes exactly what the
 launcher wrote, so each one must be named here), besides `TOKENS_FILE`."""
@@ -90,13 +97,30 @@ PORTAL_USERS = (
 
 
 @dataclass(frozen=True)
+class DemoChild:
+    """Another child of the demo parent: the pupil, their class and their pseudonym."""
+
+    class_id: str
+    pupil: str
+    pseudonym: str
+
+
+@dataclass(frozen=True)
 class DiaryDemo:
-    """What the first run exported and enrolled: the pupil (and pseudonym), class and subject."""
+    """What the first run exported and enrolled: the pupil (and pseudonym), class and subject,
+    and the parent's second child (None in a state folder from before there was one)."""
 
     class_id: str
     pupil: str
     pseudonym: str
     subject: str
+    sibling: DemoChild | None = None
+
+    @property
+    def children(self) -> tuple[DemoChild, ...]:
+        """The demo parent's children, the one in `class_id` first."""
+        first = DemoChild(self.class_id, self.pupil, self.pseudonym)
+        return (first,) if self.sibling is None else (first, self.sibling)
 
 
 def _secret_file(path: Path, make: Callable[[], str] = lambda: secrets.token_urlsafe(48)) -> str:
@@ -118,6 +142,12 @@ def dev_secret(state: Path) -> str:
 def session_secret(state: Path) -> str:
     """The web's session-cookie secret, `<state>/web-session-secret`: created once."""
     return _secret_file(state / SESSION_SECRET_FILE)
+
+
+def portal_session_secret(state: Path) -> str:
+    """The portal web's session-cookie secret, `<state>/portal-session-secret`: created once,
+    and not the school web's (a cookie of one side never opens a page of the other)."""
+    return _secret_file(state / PORTAL_SESSION_SECRET_FILE)
 
 
 def signing_key(state: Path) -> str:
@@ -181,15 +211,22 @@ def diary_demo_of(state: Path) -> DiaryDemo | None:
     """The exported demo as the marker remembers it (no check of the stream)."""
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         content = json.loads((state / EXPORT_MARKER).read_text())
+        sibling = content.get("sibling")
         return DiaryDemo(
-            content["class"], content["pupil"], content["pseudonym"], content["subject"]
+            content["class"],
+            content["pupil"],
+            content["pseudonym"],
+            content["subject"],
+            DemoChild(sibling["class"], sibling["pupil"], sibling["pseudonym"])
+            if sibling
+            else None,
         )
     return None
 
 
 def mark_diary_demo(state: Path, nats_url: str, demo: DiaryDemo) -> None:
     """Remember the full export and the demo's enrolled portal users."""
-    content = {
+    content: dict[str, Any] = {
         "nats_url": nats_url,
         "class": demo.class_id,
         "pupil": demo.pupil,
@@ -197,6 +234,13 @@ def mark_diary_demo(state: Path, nats_url: str, demo: DiaryDemo) -> None:
         "subject": demo.subject,
         "uids": [u.uid for u in PORTAL_USERS],
     }
+    if demo.sibling is not None:
+        sibling = demo.sibling
+        content["sibling"] = {
+            "class": sibling.class_id,
+            "pupil": sibling.pupil,
+            "pseudonym": sibling.pseudonym,
+        }
     _write_marker(state, EXPORT_MARKER, content)
 
 
@@ -228,8 +272,8 @@ def demo_teacher(state: Path) -> str:
     return FALLBACK_TEACHER
 
 
-def week_path(demo: DiaryDemo) -> str:
-    """The diary path of the demo pupil's week (a parent's first view)."""
+def week_path(demo: DiaryDemo | DemoChild) -> str:
+    """The diary path of a demo pupil's week (a parent's first view)."""
     return f"{DIARY_PATH}/pupils/{demo.pseudonym}/weeks/{DIARY_WEEK}"
 
 
@@ -286,10 +330,19 @@ def _diary_lines(diary: str, demo: DiaryDemo | None) -> list[str]:
     pupil = f"{diary}{DIARY_PATH}/pupils/{demo.pseudonym}"
     grid = f"{diary}{DIARY_PATH}/classes/{demo.class_id}/subjects/{demo.subject}"
     parent, pupil_uid, teacher, class_teacher = (u.uid for u in PORTAL_USERS)
+    sibling = demo.sibling
     return [
         f"  # pupil {demo.pupil} of {demo.class_id} is {demo.pseudonym} in the e-diary; UIDs"
         f" {parent} (parent), {pupil_uid} (pupil), {teacher} ({demo.subject} in {demo.class_id}),"
         f" {class_teacher} (all of {demo.class_id})",
+        *(
+            [
+                f"  # UID {parent} is also the parent of pupil {sibling.pupil} of"
+                f" {sibling.class_id} ({sibling.pseudonym} in the e-diary)"
+            ]
+            if sibling is not None
+            else []
+        ),
         _curl("PARENT_TOKEN", f"{diary}{week_path(demo)}"),
         _curl("PUPIL_TOKEN", f"{pupil}/subjects/{demo.subject}?period={DIARY_PERIOD}"),
         _curl("TEACHER_UID_TOKEN", f"{grid}?period={DIARY_PERIOD}"),
@@ -304,13 +357,20 @@ def _diary_lines(diary: str, demo: DiaryDemo | None) -> list[str]:
 
 
 def _web_lines(urls: Mapping[str, str]) -> list[str]:
-    """The one address of the school's staff, first: what a person opens in a browser."""
-    if "web" not in urls:
-        return []
-    return [
-        f"Web pages for the school's staff: {urls['web']}/",
-        f"  sign in as any member of the demo's staff at {urls['web']}/signin",
-    ]
+    """The addresses people open in a browser, first: the school staff's pages and, on the
+    other side of the privacy boundary, the e-diary's pages for families."""
+    lines = []
+    if "web" in urls:
+        lines += [
+            f"Web pages for the school's staff: {urls['web']}/",
+            f"  sign in as any member of the demo's staff at {urls['web']}/signin",
+        ]
+    if "portal" in urls:
+        lines += [
+            f"Электронный дневник (родители, ученики): {urls['portal']}/",
+            f"  sign in as any of the demo's portal users (UIDs) at {urls['portal']}/signin",
+        ]
+    return lines
 
 
 def _enrollment_lines(enrollment: str, demo: DiaryDemo | None) -> list[str]:
@@ -335,7 +395,7 @@ def summary(
     teacher = demo_teacher(state)
     staff, portal = mint_tokens(secret, state, teacher)
     rows = [f"  {e.name:<11} {e.url}{f'  ({e.note})' if e.note else ''}" for e in endpoints]
-    docs = [f"  {name:<11} {url}/docs" for name, url in urls.items() if name != "web"]
+    docs = [f"  {name:<11} {url}/docs" for name, url in urls.items() if name not in WEB_APPS]
     grid = f"{journal}{GRID_PATH}{GRID_QUERY}"
     day = f"{journal}/schools/{SCHOOL}/years/{YEAR}/teachers/{teacher}/day?date=2026-09-15"
     runs = f"{exporter}{RUNS_PATH}"

@@ -26,14 +26,17 @@ from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
+from services.diary.adapters.changes_reads import PgChangeReads
 from services.diary.adapters.clock import SchoolClock
 from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.adapters.diary_reads import PgDiaryOperations, PgDiaryReads
 from services.diary.adapters.files import ObjectStoreFiles
 from services.diary.adapters.grant_directory import PgGrantDirectory
 from services.diary.adapters.messages_projection import MessagesProjection, PgThreadReads
+from services.diary.adapters.portal_directory import PgPortalDirectory
 from services.diary.adapters.portal_files import ObjectStoreAttachments
-from services.diary.application.ports import Deps, MessageDeps
+from services.diary.adapters.profile_reads import PgProfileReads
+from services.diary.application.ports import Deps, MessageDeps, ProfileDeps
 from services.diary.domain.attachments import AttachmentLimits
 from services.diary.settings import Settings
 
@@ -129,6 +132,9 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             files=ObjectStoreFiles(bucket),
             clock=SchoolClock(settings.timezone),
             messages=messages,
+            profile=ProfileDeps(PgProfileReads(messages_pool), PgPortalDirectory(pool)),
+            changes=PgChangeReads(pool),
+            staff=PgDiaryReads(pool),
         )
         projector = projector_for(js, pool)
         messages_projector = messages_projector_for(js, messages_pool)

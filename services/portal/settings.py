@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.settings import MIN_SECRET_BYTES, AuthSettings, HttpSettings
+from services.common.webapp import oidc_settings
 from services.common.webapp.signing import SigningSettings
 
 
@@ -16,6 +17,23 @@ class ApiUrls(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     diary: str = "http://127.0.0.1:8002"
+
+
+class OidcSettings(oidc_settings.OidcSettings):
+    """The city's OpenID Connect provider for the portal (off when no issuer is set): its own
+    client registration (`PORTAL_OIDC__ISSUER`, `PORTAL_OIDC__CLIENT_ID`,
+    `PORTAL_OIDC__CLIENT_SECRET`; the redirect URI `<public_url>/signin/oidc/callback`). The
+    claims give the portal UID (a number), the portal roles (parent, pupil, teacher) and the
+    school; a name is never read: the portal side holds none."""
+
+    scope: str = Field(
+        default="openid",
+        description="the scopes asked for: they must bring the UID, the roles and the school "
+        "(no `profile`: the portal shows no name)",
+    )
+    uid_claim: str = "uid"
+    roles_claim: str = "roles"
+    school_claim: str = "school"
 
 
 class Settings(BaseSettings):
@@ -29,6 +47,7 @@ class Settings(BaseSettings):
     api: ApiUrls = ApiUrls()
     auth: AuthSettings
     signing: SigningSettings = SigningSettings()
+    oidc: OidcSettings = OidcSettings()
     school: str = Field(
         default="s1",
         description="the school whose diary this portal shows (one portal address per school "

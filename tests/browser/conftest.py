@@ -8,6 +8,8 @@
 - `browser` (package): Playwright (async) driving Debian's Chromium at `$CHROMIUM_PATH`
   (default /usr/bin/chromium), headless; `playwright install` is never needed.
 - `page` (test): a fresh context (1366×768, ru-RU, Europe/Moscow, downloads accepted) and page.
+- The portal's pages (`system.portal_url`): tests/browser/portal/conftest.py adds `portal_page`,
+  a phone (390×844) whose test fails on any request to a host other than the portal's.
 
 Every test here gets the `browser` marker from `pytest_itemcollected` below (no `pytestmark`
 needed in the files), so `pytest -m browser` selects them and `-m "not browser"` leaves them out.
@@ -59,6 +61,8 @@ class System:
     `<state>/tokens.env` (`ADMIN_TOKEN`, `TEACHER_TOKEN`, …) and the state folder."""
 
     web_url: str
+    portal_url: str
+    """The portal's pages (parents, pupils, teachers' UIDs): the other side of the boundary."""
     api_urls: dict[str, str]
     nats_url: str
     tokens: dict[str, str]
@@ -118,6 +122,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
 def _system_of(launched: LaunchedSystem, started_in: float) -> System:
     return System(
         web_url=launched.url("web"),
+        portal_url=launched.portal_url,
         api_urls={name: launched.url(name) for name in API_NAMES},
         nats_url=launched.url("nats"),
         tokens=launched.tokens(),

@@ -259,6 +259,8 @@ DIARY = (
         PORTAL,
     ),
     Group("who am I", _routes("GET /me"), PORTAL),
+    # Names public by law: every portal user of the school, no grant needed; and operators.
+    Group("the school's teachers", _routes("GET /teachers"), PORTAL | {"admin", "system"}),
     Group(
         "a class's diary",
         _routes(

@@ -83,6 +83,19 @@ steps = st.one_of(
     st.tuples(st.just("cancel"), lesson_no),
     st.tuples(st.just("substitute"), lesson_no),
     st.tuples(st.just("leave"), pupil_no),
+    # The staff directory: teaching assigned and ended (in a group, beside the seeded ones),
+    # a teacher renamed.
+    st.tuples(
+        st.just("teaching"),
+        st.sampled_from((MATH_TEACHER.id, RUSSIAN_TEACHER.id)),
+        st.sampled_from(("math", "russian")),
+        st.booleans(),
+    ),
+    st.tuples(
+        st.just("rename"),
+        st.sampled_from((MATH_TEACHER.id, RUSSIAN_TEACHER.id)),
+        st.sampled_from(("Смирнова Анна Петровна", "Петров Олег Ильич", "Иванова Анна Петровна")),
+    ),
     st.tuples(st.just("export")),
 )
 
@@ -104,9 +117,25 @@ class History:
                 self.journal, meta(actor or self.teachers[n]), CLASS_ID, lesson_id, cmd
             )
 
+    async def staff(self, step: tuple) -> None:
+        kind, teacher, *args = step
+        if kind == "teaching":
+            subject, assign = args
+            cls = c.AssignTeaching if assign else c.UnassignTeaching
+            with contextlib.suppress(DomainError):
+                await roster.run_class(
+                    self.journal, meta(ADMIN), CLASS_ID, cls(teacher, subject, "g1")
+                )
+        else:
+            cmd = c.RegisterStaffMember(teacher, args[0], "учитель")
+            with contextlib.suppress(DomainError):  # the same details again
+                await roster.register_staff(self.journal, meta(ADMIN), cmd)
+
     async def step(self, step: tuple) -> None:  # noqa: C901 - one branch per kind of step
         kind, *args = step
-        if kind == "mark":
+        if kind in {"teaching", "rename"}:
+            await self.staff(step)
+        elif kind == "mark":
             n, pupil, value, work = args
             mark_id = f"m{next(self.ids)}"
             await self.lesson(n, c.RecordMark(c.NewMark(mark_id, PUPILS[pupil], value, work)))
@@ -176,6 +205,7 @@ async def _diary_state(pool) -> dict[str, list[tuple]]:
                 ("marks", "SELECT * FROM marks"),
                 ("absences", "SELECT * FROM absences"),
                 ("class_members", "SELECT * FROM class_members"),
+                ("staff_directory", "SELECT * FROM staff_directory"),
             )
         }
 

@@ -1,11 +1,21 @@
 """The PII scan: after exporting the demo school and exchanging messages on the portal, no name
 and no pupil id of the roster appears in any message of the DIARY and PORTAL streams, in any row
 of the diary's schemas (views and messages), or in any answer of the diary's API (DESIGN.md §2:
-the portal side holds no personal data)."""
+the portal side holds no personal data).
+
+One exception, public by law: the staff directory names the teaching staff by surname and
+initials («Иванова А. В.»). So a teacher's name may appear in that form only, and only where
+the directory is: its records (DIARY messages, the `records` rows), its own table, and the API
+answers that show it (`teacher_name` of a lesson, the list of teachers, the operators' records).
+Every other form of a teacher's name is refused everywhere, and every form of a pupil's or a
+non-teaching staff member's name (in full, surname + first name, surname + initials) too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 
 import pytest
 
@@ -27,38 +37,81 @@ pytestmark = pytest.mark.e2e
 PARENT_UID, TEACHER_UID = 100001, 200001
 
 
-def roster_secrets(school: demo.DemoSchool) -> tuple[set[str], set[str]]:
-    """Every name (in full, and as surname + first name) and every pupil id of the roster."""
-    names: set[str] = set()
+@dataclass(frozen=True)
+class Secrets:
+    """What the scan looks for: forms of names that must never cross, the directory forms of
+    the teachers' names (allowed only where the directory is), and the pupils' ids."""
+
+    refused: set[str]
+    teachers: set[str]
+    pupil_ids: set[str]
+
+
+def initials(full_name: str) -> str:
+    """«Иванова Анна Викторовна» -> «Иванова А. В.» (the demo's names are three plain words)."""
+    surname, *given = full_name.split()
+    return " ".join([surname, *(f"{word[0]}." for word in given)])
+
+
+def roster_secrets(school: demo.DemoSchool) -> Secrets:
+    """Every name of the roster in its forms, split by who may be named, and every pupil id."""
+    people: dict[str, str] = {}  # staff id or pupil id -> full name
     pupil_ids: set[str] = set()
+    teaching: set[tuple[str, str, str | None, str | None]] = set()
     for step in school.steps:
         command = step.command
-        if isinstance(command, c.RegisterPupil | c.RegisterStaffMember):
-            names.add(command.full_name)
-            names.add(" ".join(command.full_name.split()[:2]))
-        if isinstance(command, c.RegisterPupil):
+        if isinstance(command, c.RegisterStaffMember):
+            people[command.staff_id] = command.full_name
+        elif isinstance(command, c.RegisterPupil):
+            people[command.pupil_id] = command.full_name
             pupil_ids.add(command.pupil_id)
-    return names, pupil_ids
+        elif isinstance(command, c.AssignTeaching | c.UnassignTeaching):
+            entry = (command.teacher_id, command.subject_id, command.group, step.class_id)
+            if isinstance(command, c.AssignTeaching):
+                teaching.add(entry)
+            else:
+                teaching.discard(entry)
+    teacher_ids = {t[0] for t in teaching}
+    teachers = {initials(people[t]) for t in teacher_ids}
+    refused: set[str] = set()
+    for person, full_name in people.items():
+        refused |= {full_name, " ".join(full_name.split()[:2])}
+        if person not in teacher_ids:
+            refused.add(initials(full_name))
+    # A pupil who shares a teacher's surname and initials cannot be told apart from them.
+    return Secrets(refused - teachers, teachers, pupil_ids)
 
 
-def leaks(text: str, names: set[str], pupil_ids: set[str]) -> list[str]:
-    """What of the roster a text gives away (pupil ids as whole JSON strings or subject tokens)."""
-    found = [name for name in names if name in text]
-    found += [pid for pid in pupil_ids if f'"{pid}"' in text or f".{pid}." in text]
+def leaks(text: str, secrets: Secrets, *, directory: bool = False) -> list[str]:
+    """What of the roster a text gives away (pupil ids as whole JSON strings or subject tokens).
+
+    `directory`: the text is a place of the staff directory, where teachers' names may stand
+    in their short form (they are taken out before the rest is looked for)."""
+    found = [name for name in secrets.teachers if name in text and not directory]
+    if directory:
+        for name in secrets.teachers:
+            text = text.replace(name, "<teacher>")
+    found += [name for name in secrets.refused if name in text]
+    found += [pid for pid in secrets.pupil_ids if f'"{pid}"' in text or f".{pid}." in text]
     return found
 
 
-async def _stream_messages(js, stream: str) -> list[str]:
+Seen = list[tuple[str, bool]]
+"""Texts, each with whether it is a place of the staff directory."""
+
+
+async def _stream_messages(js, stream: str) -> Seen:
     last = (await js.stream_info(stream)).state.last_seq
     texts = []
     for seq in range(1, last + 1):
         msg = await js.get_msg(stream, seq)
         headers = " ".join(f"{k}={v}" for k, v in (msg.headers or {}).items())
-        texts.append(f"{msg.subject} {headers} {msg.data.decode()}")
+        directory = msg.subject.split(".")[3:4] == ["staff"]  # dry.<year>.<school>.staff.<id>
+        texts.append((f"{msg.subject} {headers} {msg.data.decode()}", directory))
     return texts
 
 
-async def _diary_rows(pool, schema: str) -> list[str]:
+async def _diary_rows(pool, schema: str) -> Seen:
     async with pool.acquire() as conn:
         tables = await conn.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", schema
@@ -66,16 +119,30 @@ async def _diary_rows(pool, schema: str) -> list[str]:
         texts = []
         for table in tables:
             name = f"{quote_ident(schema)}.{quote_ident(table['tablename'])}"
-            rows = await conn.fetch(f"SELECT t::text AS row FROM {name} t")
-            texts.extend(f"{table['tablename']}: {row['row']}" for row in rows)
+            rows = await conn.fetch(
+                f"SELECT t::text AS row, to_jsonb(t)->>'kind' AS kind FROM {name} t"
+            )
+            texts.extend(
+                (
+                    f"{table['tablename']}: {row['row']}",
+                    table["tablename"] == "staff_directory" or row["kind"] == "staff",
+                )
+                for row in rows
+            )
     return texts
 
 
 async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_url, pg_schema, js):
     school = demo.generate(7, pupils_target=150, term_weeks=2)
-    names, pupil_ids = roster_secrets(school)
+    secrets = roster_secrets(school)
+    pupil_ids = secrets.pupil_ids
     assert len(pupil_ids) >= 140
-    assert leaks(f"x {min(names)} y", names, pupil_ids)  # the scan itself sees a name
+    assert len(secrets.teachers) >= 10
+    # The scan itself sees a name, and a teacher's short name outside the directory.
+    assert leaks(f"x {min(secrets.refused)} y", secrets)
+    teacher = min(secrets.teachers)
+    assert leaks(teacher, secrets) == [teacher]
+    assert not leaks(teacher, secrets, directory=True)
     await demo_loader.load(
         in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles()), school
     )
@@ -119,22 +186,31 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
 
         await eventually(granted, timeout=15)
         first_day = dt.date(school.year, 9, 7)
-        answers = []
-        for path, headers in (
-            ("/me", parent),
-            (f"/pupils/{child}/weeks/{first_day}", parent),
-            (f"/pupils/{child}/days/{first_day}", parent),
-            (f"/pupils/{child}/subjects/math", parent),
-            (f"/classes/{class_id}/subjects/math", teacher),
-            (f"/classes/{class_id}/days/{first_day}", teacher),
-            ("/records", system),
-            ("/batches", system),
-            ("/status", system),
+        answers: Seen = []
+        # (path, caller, whether the answer shows the directory: `teacher_name`, the list)
+        for path, headers, directory in (
+            ("/me", parent, False),
+            (f"/pupils/{child}/weeks/{first_day}", parent, True),
+            (f"/pupils/{child}/days/{first_day}", parent, True),
+            (f"/pupils/{child}/subjects/math", parent, False),
+            (f"/classes/{class_id}/subjects/math", teacher, False),
+            (f"/classes/{class_id}/days/{first_day}", teacher, True),
+            ("/teachers", parent, True),
+            ("/records", system, True),
+            ("/batches", system, False),
+            ("/status", system, False),
         ):
             response = await diary.http.get(base + path, headers=headers)
             assert response.status_code == 200, (path, response.text)
-            answers.append(f"{path}: {response.text}")
-        assert any(child in answer for answer in answers)
+            answers.append((f"{path}: {response.text}", directory))
+        assert any(child in answer for answer, _ in answers)
+        # The directory is there: teachers are named, in their short form.
+        assert {t["short_name"] for t in json.loads(answers[6][0].split(": ", 1)[1])} == (
+            secrets.teachers
+        )
+        week = json.loads(answers[1][0].split(": ", 1)[1])
+        assert {x["teacher_name"] for x in week["lessons"]} <= secrets.teachers
+        assert any(x["teacher_name"] for x in week["lessons"])
 
         # The class teacher writes to the parents of the class; the parent reads and replies.
         threads = f"/diary/v1/schools/{school.school}/messages/threads"
@@ -155,7 +231,7 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
         for path, headers in ((threads, parent), (thread, parent), (thread, teacher)):
             response = await diary.http.get(path, headers=headers)
             assert response.status_code == 200, (path, response.text)
-            answers.append(f"{path}: {response.text}")
+            answers.append((f"{path}: {response.text}", False))
 
         async def read_model_has_the_reply():
             listed = (await diary.http.get(threads, headers=teacher)).json()
@@ -168,6 +244,10 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
 
     assert len(messages) > outcome.run.records
     assert len(rows) > outcome.run.records
+    assert sum(directory for _, directory in messages) >= 1  # the directory's record
+    assert any(t.startswith("staff_directory: ") for t, _ in rows)
     for where_seen, texts in (("DIARY", messages), ("tables", rows), ("API", answers)):
-        found = {leak for text in texts for leak in leaks(text, names, pupil_ids)}
+        found = {
+            leak for text, directory in texts for leak in leaks(text, secrets, directory=directory)
+        }
         assert not found, f"{where_seen} gives away {sorted(found)[:5]}"

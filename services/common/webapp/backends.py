@@ -3,7 +3,7 @@ pages understand (`ApiRefused` for 4xx, `ApiUnavailable` for an outage)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,11 @@ import httpx
 from services.common.http import CORRELATION_HEADER, correlation_id
 
 _UNAVAILABLE = 500
+FilePart = tuple[str, bytes, str]
+"""A file of a multipart body: its name, bytes and media type."""
+Files = Mapping[str, FilePart] | Sequence[tuple[str, FilePart]]
+"""A multipart body's files: one per field name, or (field, file) pairs when a field repeats
+(a message's several `files`)."""
 
 
 class ApiRefused(Exception):
@@ -75,7 +80,7 @@ class HttpBackends:
         token: str,
         *,
         json: Any = None,  # noqa: ANN401 - the request body
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        files: Files | None = None,
         data: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Any:  # noqa: ANN401 - the API's JSON answer
@@ -95,7 +100,7 @@ class HttpBackends:
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,  # noqa: ANN401 - the request body
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        files: Files | None = None,
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:

@@ -32,6 +32,8 @@ _TABLES_BY_KIND: dict[str, tuple[tuple[str, str], ...]] = {
         ("class_teaching", "class_id"),
     ),
     "period-marks": (("period_marks", "record_id"),),
+    # One staff directory per school year, its record id the school.
+    "staff": (("staff_directory", "school"),),
 }
 _SCHOOL_TABLES = ("school_config", "periods", "scale", "work_kinds", "subjects")
 
@@ -151,6 +153,15 @@ _INSERTS = (
     "AND r.kind = t.kind AND r.record_id = t.record_id "
     "CROSS JOIN LATERAL jsonb_array_elements(r.content->'marks') AS e "
     "WHERE t.kind = 'period-marks' ON CONFLICT DO NOTHING",
+    # staff directory record: teachers by surname and initials, their subjects in record order
+    "INSERT INTO staff_directory (school, year, staff_id, short_name, subjects) "
+    "SELECT r.school, r.year, e->>'staff_id', e->>'short_name', "
+    "ARRAY(SELECT s.v FROM jsonb_array_elements_text(e->'subjects') WITH ORDINALITY AS s(v, n) "
+    "ORDER BY s.n) "
+    "FROM diary_touched t JOIN records r ON r.school = $1 AND r.year = $2 "
+    "AND r.kind = t.kind AND r.record_id = t.record_id "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.content->'teachers') AS e "
+    "WHERE t.kind = 'staff' ON CONFLICT DO NOTHING",
 )
 _DELETES = tuple(_deletes())
 _ANALYZE_READ_TABLES = "ANALYZE records, " + ", ".join(

@@ -7,7 +7,8 @@ a batch that fails is rejected with its reason and leaves the current state alon
 passes is applied in SQL, set-based (one statement per table, whatever the batch size): a delta
 upserts the records that are newer than what the diary holds; a full batch is authoritative for
 its school year up to `to_seq`, so it also removes what it does not contain, and the drift it
-corrected is counted. The runner holds the transaction and moves the checkpoint in it.
+corrected is counted. What changed for parents is recorded beside (`diary_changes`). The runner
+holds the transaction and moves the checkpoint in it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from contracts.diary import (
 )
 from services.common.db import Connection
 from services.common.projector import Projected
+from services.diary.adapters.diary_changes import ChangeRecorder
 from services.diary.adapters.diary_explode import explode, prepare_touched
 
 logger = structlog.get_logger()
@@ -226,7 +228,7 @@ async def _close_batch(conn: Connection, item: Projected, manifest: BatchManifes
     reason = await _verify(conn, manifest, school, year)
     drift: Drift | None = None
     if reason is None:
-        drift = await _apply_batch(conn, manifest, school, year)
+        drift = await _apply_batch(conn, manifest, school, year, item.stored.seq)
     await conn.execute(_UNSTAGE, manifest.batch_id)
     abandoned = _count(await conn.execute(_ABANDONED, school, year, manifest.batch_id))
     if abandoned:
@@ -283,10 +285,11 @@ async def _verify(conn: Connection, manifest: BatchManifest, school: str, year: 
 
 
 async def _apply_batch(
-    conn: Connection, manifest: BatchManifest, school: str, year: int
+    conn: Connection, manifest: BatchManifest, school: str, year: int, stream_seq: int
 ) -> Drift | None:
     """Bring the current records and their read rows up to the batch (verified already)."""
     await prepare_touched(conn)
+    news = await ChangeRecorder.start(conn, school, year, stream_seq, manifest.cut_at)
     batch_id = manifest.batch_id
     drift: Drift | None = None
     if manifest.kind == "full":
@@ -302,7 +305,9 @@ async def _apply_batch(
     else:
         written = await conn.execute(_UPSERT_DELTA, batch_id)
     touched = _count(written) + (drift.extra if drift else 0)
+    await news.snapshot(conn, touched)
     await explode(conn, school, year, touched)
+    await news.record(conn, touched)
     return drift
 
 

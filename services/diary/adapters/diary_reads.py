@@ -14,6 +14,7 @@ from services.diary.domain.calendar import MemberRow, PeriodRow
 from services.diary.domain.period_marks import PeriodMarkRow
 from services.diary.domain.views import (
     AbsenceRow,
+    DirectoryEntry,
     FileRow,
     LessonRow,
     LessonSet,
@@ -23,10 +24,17 @@ from services.diary.domain.views import (
 
 _LESSON_COLUMNS = (
     "l.lesson_id, l.class_id, l.subject_id, l.date, l.slot, l.grp, l.teacher_id, l.status, "
-    "l.topic, l.homework, l.homework_due_on, l.corrected_after_close"
+    "l.topic, l.homework, l.homework_due_on, l.corrected_after_close, "
+    "d.short_name AS teacher_name"
+)
+# The teacher of record as the staff directory names them (no row: not listed).
+_TEACHER = (
+    "LEFT JOIN staff_directory d ON d.school = l.school AND d.year = l.year "
+    "AND d.staff_id = l.teacher_id"
 )
 _LESSONS = (
-    f"SELECT {_LESSON_COLUMNS} FROM lessons l WHERE l.school = $1 AND l.year = $2 "  # noqa: S608
+    f"SELECT {_LESSON_COLUMNS} FROM lessons l {_TEACHER} "  # noqa: S608 - constant fragments
+    "WHERE l.school = $1 AND l.year = $2 "
     "AND l.class_id = ANY($3::text[]) AND l.date BETWEEN $4 AND $5 "
     "AND ($6::text IS NULL OR l.subject_id = $6)"
 )
@@ -55,7 +63,8 @@ _ABSENCES = (
 _BY_ATTACHMENT = (
     f"SELECT {_LESSON_COLUMNS}, f.attachment_id, f.name, f.size, f.media_type "  # noqa: S608
     "FROM lesson_files f JOIN lessons l ON l.school = f.school AND l.year = f.year "
-    "AND l.lesson_id = f.lesson_id WHERE f.school = $1 AND f.year = $2 AND f.attachment_id = $3 "
+    f"AND l.lesson_id = f.lesson_id {_TEACHER} "
+    "WHERE f.school = $1 AND f.year = $2 AND f.attachment_id = $3 "
     "ORDER BY l.date, l.slot, l.lesson_id"
 )
 _GRANTS = (
@@ -80,6 +89,10 @@ _PERIOD_MARKS = (
     "FROM period_marks WHERE school = $1 AND year = $2 AND pupil = $3 AND subject_id = $4 "
     "ORDER BY class_id, period_id"
 )
+_STAFF_DIRECTORY = (
+    "SELECT staff_id, short_name, subjects FROM staff_directory WHERE school = $1 AND year = $2 "
+    "ORDER BY staff_id"
+)
 _CURSOR_PREFETCH = 500
 
 
@@ -97,6 +110,7 @@ def _lesson(row: Any) -> LessonRow:  # noqa: ANN401 - an asyncpg Record
         row["homework"],
         row["homework_due_on"],
         row["corrected_after_close"],
+        row["teacher_name"],
     )
 
 
@@ -197,6 +211,13 @@ class PgDiaryReads:
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(_PERIOD_MARKS, school, year, pupil, subject_id)
         return [PeriodMarkRow(*r.values()) for r in rows]
+
+    async def staff_directory(self, school: str, year: int) -> list[DirectoryEntry]:
+        """The teachers of the school year by surname and initials (empty before the first
+        staff directory arrived)."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_STAFF_DIRECTORY, school, year)
+        return [DirectoryEntry(r["staff_id"], r["short_name"], tuple(r["subjects"])) for r in rows]
 
     async def files_by_attachment(
         self, school: str, year: int, attachment_id: str

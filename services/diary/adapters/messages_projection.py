@@ -1,5 +1,7 @@
 """The messages' read model: the PORTAL stream projected into the messages schema, and its reads.
 
+Threads, participants, messages and read positions here; the portal users' own data (labels,
+"seen up to" markers) through `profile_reads`, in the same transaction and stream order.
 Every statement is idempotent on its own (inserts keyed by thread and index, read positions that
 only move forward), on top of the projector's checkpoint, so a redelivered or replayed event
 changes nothing.
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from contracts.portal import Message, MessagePosted, ThreadRead, ThreadStarted
 from services.common.db import Connection, Pool
 from services.common.projector import Projected
+from services.diary.adapters.profile_reads import apply_profile_event
 from services.diary.application.ports import ThreadSummary
 
 PROJECTION_NAME = "diary_messages_v1"
@@ -76,7 +79,7 @@ class MessagesProjection:
         return PROJECTION_NAME
 
     async def apply(self, conn: Connection, batch: Sequence[Projected]) -> None:
-        """Threads, participants, messages and read positions, in stream order."""
+        """Threads, participants, messages, read positions and users' own data, in order."""
         for item in batch:
             envelope = item.stored.envelope
             school, event = envelope.school, item.event
@@ -95,6 +98,8 @@ class MessagesProjection:
                 )
             elif isinstance(event, ThreadRead):
                 await conn.execute(_READ, school, event.thread_id, event.uid, event.up_to)
+            else:
+                await apply_profile_event(conn, item)
 
 
 async def _start(

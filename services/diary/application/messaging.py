@@ -1,6 +1,9 @@
 """The messages' commands: start a thread, post, mark read. Load -> decide -> append, retried
 on conflict, recorded at most once per command id (a retried request answers what it did; it
-must carry the same request: see `services.common.idempotency`)."""
+must carry the same request: see `services.common.idempotency`).
+
+`execute` is that path for any aggregate of the PORTAL stream: the threads here, a portal
+user's own data in `services.diary.application.profile`."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from functools import reduce
 from contracts import subjects
 from contracts.base import Event
 from contracts.envelope import Actor, Envelope, Role
+from contracts.journal import Attachment
 from contracts.portal import Message, Participant
 from contracts.registry import PORTAL_REGISTRY
 from services.common.decoding import decode_events
@@ -59,6 +63,7 @@ class StartThread:
     title: str
     text: str
     year: int | None = None
+    uploads: tuple[Upload, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,7 @@ async def start_thread(deps: Deps, req: Request, cmd: StartThread) -> Recorded:
     changed since, and the thread was started with the first ones.
     """
     uid = r.check_teacher(req.caller, req.school)
+    check_uploads(deps.messages.limits, cmd.uploads)  # refused files: nothing stored or sent
     thread_id = _id("t", req.command_id)
     history = await deps.messages.store.load(thread_subject(req.school, thread_id))
     if (earlier := _earlier(history, req, thread_id)) is not None:
@@ -112,17 +118,21 @@ async def start_thread(deps: Deps, req: Request, cmd: StartThread) -> Recorded:
     pupils = r.addressed_pupils(members, cmd.class_id, cmd.addressed, today)
     found = await deps.messages.directory.pupil_grants(req.school, year, pupils)
     to = r.recipients(pupils, found, cmd.addressed.audience, author=uid)
+    attachments = tuple(describe(req.command_id, i, u) for i, u in enumerate(cmd.uploads))
+    message_id = _id("m", req.command_id)
     start = t.StartThread(
         thread_id=thread_id,
         class_id=cmd.class_id,
         subject_id=cmd.subject_id,
         title=cmd.title,
         participants=(Participant(uid=uid, role="teacher"), *to),
-        message=Message(message_id=_id("m", req.command_id), author=uid, text=cmd.text),
+        message=Message(message_id=message_id, author=uid, text=cmd.text, attachments=attachments),
     )
 
     async def decide(state: t.Thread, _history: Loaded) -> list[Event]:
-        return t.decide(start, state)
+        events = t.decide(start, state)
+        await _store_files(deps, attachments, cmd.uploads)  # only once the start is allowed
+        return events
 
     return await _execute(deps, req, start.thread_id, year, "teacher", decide)
 
@@ -137,20 +147,14 @@ async def post_message(
     message = Message(
         message_id=_id("m", req.command_id), author=req.uid, text=text, attachments=attachments
     )
-    stored = False
 
     async def decide(state: t.Thread, history: Loaded) -> list[Event]:
-        nonlocal stored
         entitled = await _entitled(deps, req, state, history)
         if req.uid not in entitled:
             raise Denied("access_revoked", "your access ended: you may read, not post")
-        if not stored:  # the files go in only once the post is allowed
-            for attachment, upload in zip(attachments, uploads, strict=True):
-                await deps.messages.attachments.put(
-                    attachment.attachment_id, upload.media_type, upload.data
-                )
-            stored = True
-        return t.decide(t.PostMessage(message, entitled), state)
+        events = t.decide(t.PostMessage(message, entitled), state)
+        await _store_files(deps, attachments, uploads)  # only once the post is allowed
+        return events
 
     year = await _year_of(deps, req, thread_id)
     return await _execute(deps, req, thread_id, year, None, decide)
@@ -165,6 +169,17 @@ async def mark_read(deps: Deps, req: Request, thread_id: str, up_to: int | None)
 
     year = await _year_of(deps, req, thread_id)
     return await _execute(deps, req, thread_id, year, None, decide)
+
+
+async def _store_files(
+    deps: Deps, attachments: tuple[Attachment, ...], uploads: tuple[Upload, ...]
+) -> None:
+    """Put a message's files into the portal's bucket under their attachment ids (putting the
+    same bytes again on a retry of the decision overwrites them with themselves)."""
+    for attachment, upload in zip(attachments, uploads, strict=True):
+        await deps.messages.attachments.put(
+            attachment.attachment_id, upload.media_type, upload.data
+        )
 
 
 async def _year_of(deps: Deps, req: Request, thread_id: str) -> int:
@@ -184,29 +199,39 @@ async def _entitled(deps: Deps, req: Request, state: t.Thread, history: Loaded) 
 Decide = Callable[[t.Thread, Loaded], Awaitable[list[Event]]]
 
 
-async def _execute(
-    deps: Deps, req: Request, thread_id: str, year: int, role: Role | None, decide: Decide
-) -> Recorded:
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command did on its aggregate: the subject's sequence after it, whether it was a
+    retry of a command recorded before, and the event recorded (None: nothing to record)."""
+
+    seq: int
+    duplicate: bool = False
+    event: Event | None = None
+
+
+Decision = Callable[[Loaded], Awaitable[tuple[Event, Role] | None]]
+"""Decides on an aggregate's history: the one event to record and the role it is recorded in
+(None: the command changes nothing)."""
+
+
+async def execute(deps: Deps, req: Request, subject: str, year: int, decide: Decision) -> Outcome:
     """Load, decide, append; a conflict reloads and decides again, at most MAX_ATTEMPTS times."""
     store = deps.messages.store
-    subject = thread_subject(req.school, thread_id)
     conflict = ConcurrencyConflict(subject, 0)
     for attempt in range(MAX_ATTEMPTS):
         if attempt:  # another writer got there first: back off a little, with jitter
             await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
         history = await store.load(subject)
-        if (earlier := _earlier(history, req, thread_id)) is not None:
+        if (earlier := earlier_outcome(history, req)) is not None:
             return earlier
-        state = fold(history)
-        events = await decide(state, history)
-        if not events:
-            return Recorded(thread_id, history.version.seq)
-        (event,) = events
-        acting = role or _role_in(state, req.uid)
+        decided = await decide(history)
+        if decided is None:
+            return Outcome(history.version.seq)
+        event, role = decided
         try:
             appended = await store.append(
                 subject,
-                _envelope(deps, req, year, acting, event),
+                _envelope(deps, req, year, role, event),
                 expected=history.version,
                 msg_id=req.command_id,
                 fingerprint=req.fingerprint,
@@ -214,20 +239,46 @@ async def _execute(
         except ConcurrencyConflict as error:
             conflict = error
             continue
-        if appended.duplicate:  # JetStream's window caught it: on this thread or another
+        if appended.duplicate:  # JetStream's window caught it: on this subject or another
             check_same_request(appended.fingerprint, req.fingerprint)
-        return Recorded(thread_id, appended.seq, appended.duplicate, event)
+        return Outcome(appended.seq, appended.duplicate, event)
     raise conflict
 
 
-def _earlier(history: Loaded, req: Request, thread_id: str) -> Recorded | None:
-    """What the command recorded on the thread before (it is a retry), as it recorded it; a
+def earlier_outcome(history: Loaded, req: Request) -> Outcome | None:
+    """What the command recorded on the aggregate before (it is a retry), as it recorded it; a
     key recorded with another request is refused (`IdempotencyKeyReused`)."""
     earlier = earlier_event(history, req.command_id, req.fingerprint)
     if earlier is None:
         return None
     (again,) = decode_events(PORTAL_REGISTRY, [earlier])
-    return Recorded(thread_id, earlier.seq, duplicate=True, event=again)
+    return Outcome(earlier.seq, duplicate=True, event=again)
+
+
+async def _execute(
+    deps: Deps, req: Request, thread_id: str, year: int, role: Role | None, decide: Decide
+) -> Recorded:
+    """`execute` on a thread: `decide` sees the thread folded; the event is recorded in `role`,
+    else in the caller's role among the participants."""
+
+    async def on_thread(history: Loaded) -> tuple[Event, Role] | None:
+        state = fold(history)
+        events = await decide(state, history)
+        if not events:
+            return None
+        (event,) = events
+        return event, role or _role_in(state, req.uid)
+
+    done = await execute(deps, req, thread_subject(req.school, thread_id), year, on_thread)
+    return Recorded(thread_id, done.seq, done.duplicate, done.event)
+
+
+def _earlier(history: Loaded, req: Request, thread_id: str) -> Recorded | None:
+    """What the command recorded on the thread before (it is a retry), as it recorded it."""
+    earlier = earlier_outcome(history, req)
+    if earlier is None:
+        return None
+    return Recorded(thread_id, earlier.seq, duplicate=True, event=earlier.event)
 
 
 def _role_in(state: t.Thread, uid: int) -> Role:

@@ -12,8 +12,15 @@ from services.common.eventstore import EventStore
 from services.diary.domain.access import Grant
 from services.diary.domain.attachments import AttachmentLimits
 from services.diary.domain.calendar import MemberRow
+from services.diary.domain.changes import ChangePage, ChangeQuery
 from services.diary.domain.period_marks import PeriodMarkRow
-from services.diary.domain.views import FileRow, LessonRow, LessonSet, SchoolConfig
+from services.diary.domain.views import (
+    DirectoryEntry,
+    FileRow,
+    LessonRow,
+    LessonSet,
+    SchoolConfig,
+)
 
 
 class DiaryReads(Protocol):
@@ -56,6 +63,22 @@ class DiaryReads(Protocol):
         self, school: str, year: int, attachment_id: str
     ) -> list[tuple[LessonRow, FileRow]]:
         """The lessons whose homework references an attachment, with the file's row."""
+        ...
+
+
+class StaffDirectoryReads(Protocol):
+    """The school year's staff directory: teachers by surname and initials."""
+
+    async def staff_directory(self, school: str, year: int) -> list[DirectoryEntry]:
+        """The teachers of the school year, by staff id (empty before the first directory)."""
+        ...
+
+
+class ChangeReads(Protocol):
+    """The changes recorded as batches were applied («Что нового»)."""
+
+    async def pupil_changes(self, school: str, year: int, query: ChangeQuery) -> ChangePage:
+        """A pupil's changes after `query.after` the query's visibility and memberships cover."""
         ...
 
 
@@ -187,6 +210,46 @@ class AttachmentStore(Protocol):
         ...
 
 
+class ProfileReads(Protocol):
+    """Portal users' own data as the messages schema holds it (projected from PORTAL)."""
+
+    async def labels(self, school: str, uids: Collection[int]) -> dict[int, str]:
+        """The labels the given users set for themselves (a user without one is left out)."""
+        ...
+
+
+class PortalDirectory(Protocol):
+    """What the portal users' own data needs of the diary's schema besides `DiaryReads`."""
+
+    async def class_labels(
+        self, school: str, year: int, class_ids: Collection[str]
+    ) -> dict[str, str]:
+        """The labels («5А») of the given classes that the feed brought."""
+        ...
+
+    async def class_subjects(
+        self, school: str, year: int, class_ids: Collection[str]
+    ) -> dict[str, list[str]]:
+        """The subjects taught in each of the given classes (its teaching assignments)."""
+        ...
+
+    async def pupil_grants_of(self, school: str, uid: int) -> list[Grant]:
+        """The live pupil grants of `uid` in every school year of the school."""
+        ...
+
+    async def school_grants(self, school: str, year: int) -> list[Grant]:
+        """Every live grant of the school year."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileDeps:
+    """What the portal users' own data uses besides the messages' store."""
+
+    reads: ProfileReads
+    directory: PortalDirectory
+
+
 @dataclass(frozen=True, slots=True)
 class MessageDeps:
     """What the messages use: the PORTAL store, grants, threads, files, limits, the time."""
@@ -208,3 +271,9 @@ class Deps:
     files: FileStore
     clock: Clock
     messages: MessageDeps
+    profile: ProfileDeps | None = None
+    """The portal users' own data (bootstrap always wires it; tests of other use cases may not)."""
+    changes: ChangeReads | None = None
+    """«Что нового» (bootstrap always wires it; tests of other use cases may not)."""
+    staff: StaffDirectoryReads | None = None
+    """The staff directory (bootstrap always wires it; tests of other use cases may not)."""

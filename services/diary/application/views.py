@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from services.diary.application.ports import DiaryReads, FileStore
+from services.diary.application.ports import DiaryReads, FileStore, StaffDirectoryReads
 from services.diary.domain import access
 from services.diary.domain import views as v
 from services.diary.domain.access import Caller, Denied, Grant, Visibility
@@ -214,6 +214,20 @@ async def class_day(reads: DiaryReads, scope: Scope, class_id: str, day: dt.date
     }
     lessons = v.class_lessons(_visible(found, keep), config, file_url(scope.school, scope.year))
     return v.ClassDay(class_id, day, lessons)
+
+
+def check_directory_reader(caller: Caller, school: str) -> None:
+    """The staff directory is for every portal user of the school (names public by law, no
+    grant needed) and its operators; `Denied` for anyone else."""
+    access.check_school(caller, school)
+    if caller.roles.isdisjoint(access.OPERATOR_ROLES):
+        access.check_portal_caller(caller, school)
+
+
+async def teachers(reads: StaffDirectoryReads, scope: Scope) -> tuple[v.DirectoryEntry, ...]:
+    """The teaching staff of the school year by surname and initials, with their subjects."""
+    check_directory_reader(scope.caller, scope.school)
+    return v.teachers_in_order(await reads.staff_directory(scope.school, scope.year))
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,9 @@
 Rows come in as values (the application reads them through its ports); averages are the
 regulation's (`contracts.grading.weighted_average`) over the school's scale. Lessons and marks
 changed by a correction after their period closed show `corrected_after_close` (DESIGN.md §5:
-such corrections are flagged everywhere); why they were corrected is not known here.
+such corrections are flagged everywhere); why they were corrected is not known here. A lesson
+names its teacher as the school's staff directory does («Иванова А. В.», `teacher_name`), or
+not at all when the directory does not list them.
 """
 
 from __future__ import annotations
@@ -55,6 +57,17 @@ class LessonRow:
     homework: str | None
     homework_due_on: dt.date | None
     corrected_after_close: bool = False
+    teacher_name: str | None = None
+    """The teacher of record's short name in the staff directory (None: not listed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    """A teacher of the school year: surname and initials, the subjects (ids) they teach."""
+
+    staff_id: str
+    short_name: str
+    subjects: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +182,7 @@ class PupilLesson:
     marks: tuple[MarkView, ...]
     absence: AbsenceView | None
     corrected_after_close: bool = False
+    teacher_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +255,7 @@ class ClassLesson:
     marks: tuple[PupilMark, ...]
     absences: tuple[PupilAbsence, ...]
     corrected_after_close: bool = False
+    teacher_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +304,13 @@ class ClassGrid:
 
 
 # ---------------------------------------------------------------- assembly
+
+
+def teachers_in_order(entries: Iterable[DirectoryEntry]) -> tuple[DirectoryEntry, ...]:
+    """The directory as a person reads a list of names: alphabetically (Ё as Е), then by id."""
+    return tuple(
+        sorted(entries, key=lambda e: (e.short_name.casefold().replace("ё", "е"), e.staff_id))
+    )
 
 
 def average(marks: Iterable[MarkRow], scale: Mapping[str, int | None]) -> str | None:
@@ -343,6 +365,7 @@ def _shown(
         "subject_id": lesson.subject_id,
         "subject_name": config.subjects.get(lesson.subject_id),
         "teacher_id": lesson.teacher_id,
+        "teacher_name": lesson.teacher_name,
         "status": lesson.status,
         "topic": lesson.topic,
         "homework": lesson.homework,

@@ -19,7 +19,13 @@ from services.diary.application.threads import AttachmentNotFound
 from services.diary.application.views import NotFound
 from services.diary.domain import attachments, recipients, thread
 from services.diary.domain.access import Denied
-from services.diary.entrypoints import admin_routes, message_routes, view_routes
+from services.diary.entrypoints import (
+    admin_routes,
+    change_routes,
+    message_routes,
+    profile_routes,
+    view_routes,
+)
 from services.diary.entrypoints.message_dto import NOTICE
 from services.diary.settings import Settings
 
@@ -67,7 +73,13 @@ def create_app(
         watchdog=config.watchdog,
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
-        routers=(view_routes.router, admin_routes.router, message_routes.router),
+        routers=(
+            view_routes.router,
+            admin_routes.router,
+            message_routes.router,
+            profile_routes.router,
+            change_routes.router,
+        ),
         domain_statuses=DOMAIN_STATUSES,
     )
     app.add_exception_handler(Denied, _denied)

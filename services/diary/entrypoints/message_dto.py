@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import ClassId, SubjectId
 from contracts.diary import Pseudonym
-from contracts.portal import MessageText, Participant, Title
+from contracts.portal import MessageText, ParticipantRole, Title
 
 NOTICE = (
     "Сообщения в электронном дневнике не являются официальной перепиской образовательной "
@@ -54,12 +54,29 @@ class AttachmentOut(BaseModel):
     url: str
 
 
+LABEL_DESCRIPTION = (
+    "how the user is shown: role words («Классный руководитель», «Учитель — Математика», "
+    "«Родитель», «Ученик»), then the label they set for themselves in brackets, if any"
+)
+
+
+class ParticipantOut(BaseModel):
+    """A participant of a thread: portal UID, role, the pupils they are there for, and how
+    they are shown."""
+
+    uid: int
+    role: ParticipantRole
+    pupils: list[Pseudonym]
+    label: str = Field(description=LABEL_DESCRIPTION)
+
+
 class MessageOut(BaseModel):
     """A message as the caller sees it."""
 
     index: int
     message_id: str
     author: int
+    author_label: str = Field(description=LABEL_DESCRIPTION)
     text: str
     posted_at: dt.datetime
     unread: bool
@@ -74,9 +91,13 @@ class ThreadOut(BaseModel):
     year: int
     class_id: str
     subject_id: str | None
+    subject_name: str | None = Field(
+        default=None, description="the subject's name, when the thread has one"
+    )
     title: str
     started_by: int
-    participants: list[Participant]
+    started_by_label: str = Field(description=LABEL_DESCRIPTION)
+    participants: list[ParticipantOut]
     messages: list[MessageOut]
     read_up_to: int
     unread: int
@@ -90,6 +111,9 @@ class ThreadItem(BaseModel):
     year: int
     class_id: str
     subject_id: str | None
+    subject_name: str | None = Field(
+        default=None, description="the subject's name, when the thread has one"
+    )
     title: str
     role: str
     started_by: int

@@ -11,13 +11,15 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from pydantic import Json
 
 from contracts.base import Token
 from contracts.journal import Attachment
 from contracts.portal import MessagePosted, MessageText, ThreadStarted
 from services.common.limits import upload
 from services.common.text_problems import FILE_NAME, checked_text
-from services.diary.application import messaging, threads
+from services.diary.application import messaging, profile, threads
+from services.diary.application.ports import Deps
 from services.diary.domain.attachments import Upload
 from services.diary.domain.recipients import Addressed
 from services.diary.entrypoints.deps import DepsDep, MessageRequestDep, TeacherMessageRequestDep
@@ -25,6 +27,7 @@ from services.diary.entrypoints.message_dto import (
     NOTICE,
     AttachmentOut,
     MessageOut,
+    ParticipantOut,
     ReadBody,
     ReadOut,
     RecordedOut,
@@ -76,9 +79,15 @@ async def my_threads(
 ) -> ThreadsOut:
     """Threads the caller takes part in (teacher, parent or pupil), latest message first."""
     found = await threads.my_threads(deps, req, limit)
+    names = await profile.subject_names(deps, req.school, (t.year for t in found))
     return ThreadsOut(
         unread=await threads.unread_total(deps, req),
-        threads=[ThreadItem.model_validate(t, from_attributes=True) for t in found],
+        threads=[
+            ThreadItem.model_validate(t, from_attributes=True).model_copy(
+                update={"subject_name": names[t.year].get(t.subject_id or "")}
+            )
+            for t in found
+        ],
     )
 
 
@@ -96,16 +105,55 @@ async def unread(req: MessageRequestDep, deps: DepsDep) -> UnreadOut:
 )
 async def start(body: StartBody, req: TeacherMessageRequestDep, deps: DepsDep) -> RecordedOut:
     """Recipients are resolved now, from live grants, and recorded as the participants."""
+    return _recorded(req.school, await messaging.start_thread(deps, req, _start(body, ())))
+
+
+@router.post(
+    "/threads/with-files",
+    status_code=201,
+    summary="Start a thread with files (multipart: `start` as JSON, up to 5 `files`)",
+    description=(
+        f"{NOTICE}\n\nThe same as POST .../threads, its first message carrying files. 413 "
+        f"`attachment_too_large` | `too_many_attachments`; 415 `unsupported_attachment_type`; "
+        f"422 `empty_attachment` | `no_recipients`: nothing is recorded then. {_REFUSALS}"
+    ),
+)
+@upload("attachment_too_large")
+async def start_with_files(
+    req: TeacherMessageRequestDep,
+    deps: DepsDep,
+    start: Annotated[Json[StartBody], Form(description="the thread, as POST .../threads takes it")],
+    files: Annotated[list[UploadFile] | None, File(description="attachments")] = None,
+) -> RecordedOut:
+    """Recipients are resolved now; the files are stored only once the start is allowed."""
+    uploads = await _uploads(deps, files)
+    return _recorded(req.school, await messaging.start_thread(deps, req, _start(start, uploads)))
+
+
+def _start(body: StartBody, uploads: tuple[Upload, ...]) -> messaging.StartThread:
     pupils = None if body.to.pupils == "all" else frozenset(body.to.pupils)
-    cmd = messaging.StartThread(
+    return messaging.StartThread(
         class_id=body.class_id,
         subject_id=body.subject_id,
         addressed=Addressed(pupils, body.to.audience),
         title=body.title,
         text=body.text,
         year=body.year,
+        uploads=uploads,
     )
-    return _recorded(req.school, await messaging.start_thread(deps, req, cmd))
+
+
+async def _uploads(deps: Deps, files: list[UploadFile] | None) -> tuple[Upload, ...]:
+    """The request's files, read no further than it takes to refuse one that is too big."""
+    limits = deps.messages.limits
+    uploads: list[Upload] = []
+    for index, file in enumerate((files or [])[: limits.max_files + 1]):  # one more refuses
+        data = await file.read(limits.max_bytes + 1)
+        given = (file.filename or "").strip()[:200] or "file"
+        name = checked_text(FILE_NAME, given, ("body", "files", index, "filename"))
+        media_type = (file.content_type or "application/octet-stream").split(";")[0]
+        uploads.append(Upload(name, media_type.strip().lower(), data))
+    return tuple(uploads)
 
 
 @router.get(
@@ -114,21 +162,29 @@ async def start(body: StartBody, req: TeacherMessageRequestDep, deps: DepsDep) -
     description=f"{NOTICE}\n\nReading does not mark read: POST .../read does. {_REFUSALS}",
 )
 async def read_thread(thread_id: Token, req: MessageRequestDep, deps: DepsDep) -> ThreadOut:
-    """After the caller's grant ended, what was sent before stays readable."""
+    """After the caller's grant ended, what was sent before stays readable. Everyone is shown
+    by role and the label they set («Родитель (мама Маши)»), never by a bare UID."""
     view = await threads.read_thread(deps, req, thread_id)
+    labels = await profile.thread_labels(deps, req.school, view)
     return ThreadOut(
         thread_id=view.thread_id,
         year=view.year,
         class_id=view.class_id,
         subject_id=view.subject_id,
+        subject_name=labels.subject_name,
         title=view.title,
         started_by=view.started_by,
-        participants=list(view.participants),
+        started_by_label=labels.of(view.started_by),
+        participants=[
+            ParticipantOut(uid=p.uid, role=p.role, pupils=list(p.pupils), label=labels.of(p.uid))
+            for p in view.participants
+        ],
         messages=[
             MessageOut(
                 index=m.index,
                 message_id=m.message_id,
                 author=m.author,
+                author_label=labels.of(m.author),
                 text=m.text,
                 posted_at=m.posted_at,
                 unread=m.unread,
@@ -175,15 +231,8 @@ async def post_message(
     files: Annotated[list[UploadFile] | None, File(description="attachments")] = None,
 ) -> RecordedOut:
     """The participants whose grants still hold receive it."""
-    limits = deps.messages.limits
-    uploads: list[Upload] = []
-    for index, file in enumerate((files or [])[: limits.max_files + 1]):  # one more refuses
-        data = await file.read(limits.max_bytes + 1)  # never more than enough to refuse
-        given = (file.filename or "").strip()[:200] or "file"
-        name = checked_text(FILE_NAME, given, ("body", "files", index, "filename"))
-        media_type = (file.content_type or "application/octet-stream").split(";")[0]
-        uploads.append(Upload(name, media_type.strip().lower(), data))
-    recorded = await messaging.post_message(deps, req, thread_id, text, tuple(uploads))
+    uploads = await _uploads(deps, files)
+    recorded = await messaging.post_message(deps, req, thread_id, text, uploads)
     return _recorded(req.school, recorded)
 
 

@@ -1,4 +1,5 @@
-"""The portal's views: a pupil's day, week and subject; a class's day and grid; files; grants.
+"""The portal's views: a pupil's day, week and subject; a class's day and grid; files; grants;
+the school's teachers (the staff directory: surname and initials, public by law).
 
 Who reads what (DESIGN.md §6): a parent their linked children, a pupil themselves, a teacher UID
 their subject in their classes, a class-teacher UID every subject of their class; always from
@@ -81,6 +82,15 @@ async def class_grid(
 async def class_day(class_id: Token, date: IsoDate, scope: ScopeDep, deps: DepsDep) -> v.ClassDay:
     """The lessons of the subjects the caller sees."""
     return await views.class_day(deps.reads, scope, class_id, date)
+
+
+@router.get("/teachers", summary="The school year's teachers by surname and initials")
+async def teachers(scope: ScopeDep, deps: DepsDep) -> list[v.DirectoryEntry]:
+    """Every teacher who teaches a subject this year («Иванова А. В.», subject ids), for any
+    portal user of the school and its operators; nobody else of the staff, never a full name."""
+    if deps.staff is None:  # pragma: no cover - bootstrap always wires it
+        raise RuntimeError("the staff directory is not wired")
+    return list(await views.teachers(deps.staff, scope))
 
 
 @router.get(

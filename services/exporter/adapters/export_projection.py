@@ -1,6 +1,7 @@
 """The export state: a projection of the JOURNAL stream into diary documents (table `docs`).
 
-Per batch: the touched documents loaded in one query, the pure fold of
+Per batch: the touched documents loaded in one query (an event may touch more than one: a
+class's teaching also changes the school year's staff roll and directory), the pure fold of
 `services.exporter.domain.fold` in memory, the changed documents written in one set-based
 upsert. The projector opens the transaction and moves the checkpoint in it.
 """
@@ -17,12 +18,12 @@ from contracts.subjects import parse_journal
 from services.common.db import Connection
 from services.common.projector import Projected
 from services.exporter.adapters.grants_pg import mark_due_statement
-from services.exporter.domain.docs import Doc
-from services.exporter.domain.fold import doc_key, evolve
+from services.exporter.domain.docs import Doc, DocKind
+from services.exporter.domain.fold import Pseudonym, doc_keys, evolve_docs
 from services.exporter.domain.pseudonym import Pseudonymiser
 
 NAME = "export_docs_v1"
-DocKey = tuple[str, int, str, str]  # (school, year, kind, record_id)
+DocKey = tuple[str, int, DocKind, str]  # (school, year, kind, record_id)
 
 # One primary-key probe per key (LATERAL ... LIMIT 1 is not flattened into a join): planned
 # from missing statistics (a fresh rebuild) a join chose merge or hash joins whose cost grew
@@ -70,27 +71,16 @@ class ExportDocsProjection:
         keyed = _keyed(batch)
         if not keyed:
             return
-        docs = await load(conn, {key for key, _ in keyed})
+        docs = await load(conn, {key for keys, _ in keyed for key in keys})
         stored = set(docs)
-        changed: dict[DocKey, Doc] = {}
-        for key, projected in keyed:
-            before = docs.get(key)
-            after = evolve(
-                before,
-                projected.event,
-                subject=projected.stored.subject,
-                seq=projected.stored.seq,
-                pseudonym=self._pseudonym,
-            )
-            if after is not None and after is not before:
-                docs[key] = changed[key] = after
+        changed = _fold(docs, keyed, self._pseudonym)
         await save(conn, {k: d for k, d in changed.items() if k in stored})
         await insert(conn, {k: d for k, d in changed.items() if k not in stored})
         years = sorted({(k[0], k[1]) for k in changed if k[2] == "class"})
         if self._mark is not None and years:
             await conn.execute(self._mark, [y[0] for y in years], [y[1] for y in years])
         closed = [
-            (k[0], k[1], p.event.next_year)
+            (k[0][0], k[0][1], p.event.next_year)
             for k, p in keyed
             if isinstance(p.event, SchoolYearClosed)
         ]
@@ -106,16 +96,37 @@ def _closed_statement(table: str) -> str:
     )
 
 
-def _keyed(batch: Sequence[Projected]) -> list[tuple[DocKey, Projected]]:
-    """The events of exported aggregates, each with its document's key."""
-    keyed: list[tuple[DocKey, Projected]] = []
+def _keyed(batch: Sequence[Projected]) -> list[tuple[list[DocKey], Projected]]:
+    """The events that may change documents, each with the keys of those documents."""
+    keyed: list[tuple[list[DocKey], Projected]] = []
     for projected in batch:
-        found = doc_key(projected.stored.subject)
-        if found is not None:
+        found = doc_keys(projected.stored.subject)
+        if found:
             year, school, *_ = parse_journal(projected.stored.subject)
-            kind, record_id = found
-            keyed.append(((school, year, kind, record_id), projected))
+            keyed.append(
+                ([(school, year, kind, record_id) for kind, record_id in found], projected)
+            )
     return keyed
+
+
+def _fold(
+    docs: dict[DocKey, Doc], keyed: list[tuple[list[DocKey], Projected]], pseudonym: Pseudonym
+) -> dict[DocKey, Doc]:
+    """Fold the events into `docs` in order; the documents they changed."""
+    changed: dict[DocKey, Doc] = {}
+    for keys, projected in keyed:
+        school, year = keys[0][0], keys[0][1]
+        after = evolve_docs(
+            {(k[2], k[3]): docs[k] for k in keys if k in docs},
+            projected.event,
+            subject=projected.stored.subject,
+            seq=projected.stored.seq,
+            pseudonym=pseudonym,
+        )
+        for (kind, record_id), doc in after.items():
+            key = (school, year, kind, record_id)
+            docs[key] = changed[key] = doc
+    return changed
 
 
 async def load(conn: Connection, keys: set[DocKey]) -> dict[DocKey, Doc]:

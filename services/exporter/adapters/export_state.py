@@ -19,20 +19,22 @@ from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas, scratch_schema
 from services.exporter.adapters.export_projection import NAME, ExportDocsProjection
 from services.exporter.application.ports import Cut
-from services.exporter.domain.docs import Content, Doc
+from services.exporter.domain.docs import ROLL, Content, Doc
 from services.exporter.domain.pseudonym import Pseudonymiser
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 FETCH = 500  # rows per round trip of the cursor: memory stays bounded whatever the year's size
 
 _CHECKPOINT = "SELECT last_seq FROM projection_checkpoints WHERE name = $1"
+# The staff roll is the fold's memory, never a record: only the directory derived from it is.
 _CHANGED = (
-    "SELECT kind, record_id, seq, content::text FROM docs "
-    "WHERE school = $1 AND year = $2 AND seq > $3 AND seq <= $4 ORDER BY kind, record_id"
+    "SELECT kind, record_id, seq, content::text FROM docs "  # noqa: S608 - a constant
+    "WHERE school = $1 AND year = $2 AND seq > $3 AND seq <= $4 "
+    f"AND kind <> '{ROLL}' ORDER BY kind, record_id"
 )
 _ALL = (
-    "SELECT kind, record_id, seq, content::text FROM docs "
-    "WHERE school = $1 AND year = $2 AND seq <= $3 ORDER BY kind, record_id"
+    "SELECT kind, record_id, seq, content::text FROM docs "  # noqa: S608 - a constant
+    f"WHERE school = $1 AND year = $2 AND seq <= $3 AND kind <> '{ROLL}' ORDER BY kind, record_id"
 )
 _YEARS = "SELECT school, year FROM docs WHERE kind = 'school' ORDER BY school, year"
 _CLASSES = (

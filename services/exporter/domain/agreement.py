@@ -5,7 +5,8 @@ Both sides arrive as records ordered by (kind, id) in byte order: the journal's 
 application merges the two (`services.exporter.application.agreement`); this module says what a
 difference between two records is, down to the field, the mark or the pupil. Compared: classes,
 lessons (with their flags of corrections after close) and the period marks of each class and
-subject (a period mark is known by its period and pupil); the school's configuration is not.
+subject (a period mark is known by its period and pupil); the school's configuration and the
+staff directory are not (the journal's record facts hold neither).
 """
 
 from __future__ import annotations

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from contracts.diary import ClassRecord, LessonRecord, PeriodMarksRecord, Record, SchoolRecord
+from contracts.diary import (
+    ClassRecord,
+    LessonRecord,
+    PeriodMarksRecord,
+    Record,
+    SchoolRecord,
+    StaffDirectoryRecord,
+)
 from contracts.text import STORED
 from services.exporter.domain.docs import Doc
 
@@ -11,7 +18,9 @@ RECORD_MODELS: dict[str, type[Record]] = {
     "class": ClassRecord,
     "lesson": LessonRecord,
     "period-marks": PeriodMarksRecord,
+    "staff": StaffDirectoryRecord,
 }
+"""The published kinds of document (the staff roll is never published)."""
 
 
 def to_record(doc: Doc, batch: str, index: int) -> Record:

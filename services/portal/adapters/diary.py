@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import httpx
 
-from services.common.webapp.backends import Download, HttpBackends
+from services.common.webapp.backends import Download, Files, HttpBackends
 
 _API: Final = "diary"
 
@@ -35,7 +35,7 @@ class HttpDiary:
         token: str,
         *,
         json: Any = None,  # noqa: ANN401 - the request body
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        files: Files | None = None,
         data: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Any:  # noqa: ANN401 - the API's JSON answer

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download
+from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download, Files
 from services.common.webapp.signing import TokenIssuer
 
 __all__ = ["ApiRefused", "ApiUnavailable", "Clock", "Deps", "Diary", "Download", "TokenIssuer"]
@@ -34,7 +34,7 @@ class Diary(Protocol):
         token: str,
         *,
         json: Any = None,  # noqa: ANN401 - the request body
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        files: Files | None = None,
         data: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Any:  # noqa: ANN401 - the API's JSON answer

@@ -24,7 +24,19 @@ from services.common.limits import RequestLimitsMiddleware, request_limits
 from services.common.logging import configure_logging
 from services.common.webapp.session import SessionCodec
 from services.portal import bootstrap
-from services.portal.entrypoints import home_routes, signin_routes
+from services.portal.entrypoints import (
+    class_routes,
+    family_routes,
+    file_routes,
+    home_routes,
+    message_new_routes,
+    message_routes,
+    news_routes,
+    oidc_routes,
+    profile_routes,
+    signin_routes,
+    subject_routes,
+)
 from services.portal.entrypoints.pages import install_page_errors
 from services.portal.settings import Settings
 
@@ -76,7 +88,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_page_errors(app)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (signin_routes.router, home_routes.router):
+    for router in (
+        signin_routes.router,
+        oidc_routes.router,
+        home_routes.router,
+        family_routes.router,
+        subject_routes.router,
+        news_routes.router,
+        file_routes.router,
+        class_routes.router,
+        message_new_routes.router,  # before message_routes: `/messages/new` is no thread
+        message_routes.router,
+        profile_routes.router,
+    ):
         app.include_router(router)
     app.include_router(health_router(_ready))
     return app

@@ -41,7 +41,7 @@ async def signin_page(request: Request, next: str | None = None, expired: int = 
         "expired": bool(expired),
         "signin_csrf": nonce,
         "dev": settings.dev_sign_in,
-        "oidc": False,
+        "oidc": settings.oidc.issuer is not None,
         "signed_in": session_of(request),
     }
     page = render(request, "signin.html", context)
@@ -76,6 +76,9 @@ async def dev_signin(
 @router.post("/signout", summary="Sign out")
 async def signout(request: Request) -> Response:
     # Signing out needs no CSRF check to be safe: at worst a forged request signs someone out.
+    if request.app.state.settings.oidc.issuer is not None:
+        # Signed in at the city's provider: sign out there too (307 keeps the POST).
+        return RedirectResponse("/signout/oidc", status_code=307)
     response = RedirectResponse("/signin", status_code=303)
     codec: SessionCodec = request.app.state.session_codec
     codec.clear(response)

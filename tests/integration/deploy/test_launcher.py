@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[3]
 RUN_TIMEOUT = 180.0
 DEMO_TIMEOUT = 300.0  # the demo load, a full export, the diary applying it
 SUMMARY = "School journal, e-diary, exporter, enrollment and audit are running"
-SERVICES = ("journal", "diary", "exporter", "enrollment", "audit", "web")
+SERVICES = ("journal", "diary", "exporter", "enrollment", "audit", "web", "portal")
 DIARY = "/diary/v1/schools/s1/years/2026"
 RUNS = "/exporter/v1/schools/s1/years/2026/runs"
 
@@ -55,7 +55,7 @@ def state_dir() -> Iterator[Path]:
 
 def launcher_env() -> dict[str, str]:
     """The caller's environment without any server URL or service setting, and without colors."""
-    drop = ("NATS_URL", "DATABASE_URL", "JOURNAL_", "DIARY_", "EXPORTER_")
+    drop = ("NATS_URL", "DATABASE_URL", "JOURNAL_", "DIARY_", "EXPORTER_", "WEB_", "PORTAL_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     return {**env, "NO_COLOR": "1"}
 
@@ -207,33 +207,40 @@ def _get(url: str, token: str) -> httpx.Response:
     return httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30.0)
 
 
-def assert_parent_sees_the_week(state: Path, timeout: float = 60.0) -> None:
-    """The demo parent's week view answers 200 with lessons (waiting for the diary to apply)."""
-    pseudonym = json.loads((state / "demo-exported").read_text())["pseudonym"]
-    url = f"{_service_url(state, 'diary')}{DIARY}/pupils/{pseudonym}/weeks/2026-09-15"
+def assert_parent_sees_the_weeks(state: Path, timeout: float = 60.0) -> None:
+    """The demo parent's week views of both children answer 200 with lessons (waiting for the
+    diary to apply)."""
+    marker = json.loads((state / "demo-exported").read_text())
+    pseudonyms = [marker["pseudonym"], marker["sibling"]["pseudonym"]]
+    assert marker["sibling"]["class"] != marker["class"]
+    urls = [
+        f"{_service_url(state, 'diary')}{DIARY}/pupils/{pseudonym}/weeks/2026-09-15"
+        for pseudonym in pseudonyms
+    ]
     token = _tokens(state)["PARENT_TOKEN"]
 
-    def week() -> None:
-        try:
-            response = _get(url, token)
-        except httpx.TimeoutException as error:  # a busy diary: ask again until the deadline
-            raise AssertionError(f"no answer: {error!r}") from error
-        assert response.status_code == 200, response.text[:500]
-        assert response.json()["lessons"]
+    def weeks() -> None:
+        for url in urls:
+            try:
+                response = _get(url, token)
+            except httpx.TimeoutException as error:  # a busy diary: ask again until the deadline
+                raise AssertionError(f"no answer: {error!r}") from error
+            assert response.status_code == 200, response.text[:500]
+            assert response.json()["lessons"]
 
-    asyncio.run(eventually(week, timeout=timeout, interval=0.5))
+    asyncio.run(eventually(weeks, timeout=timeout, interval=0.5))
 
 
 def assert_exported_and_granted_once(state: Path) -> None:
-    """One export run (full), and the parent holds exactly one live grant (from the enrollment:
-    their approved application)."""
+    """One export run (full), and the parent holds exactly two live grants (from the enrollment:
+    their approved applications for their two children)."""
     tokens = _tokens(state)
     runs = _get(f"{_service_url(state, 'exporter')}{RUNS}", tokens["ADMIN_TOKEN"])
     assert runs.status_code == 200, runs.text[:500]
     assert [(r["kind"], r["status"]) for r in runs.json()] == [("full", "published")]
     grants = _get(f"{_service_url(state, 'diary')}{DIARY}/me", tokens["PARENT_TOKEN"])
     assert grants.status_code == 200, grants.text[:500]
-    assert len(grants.json()) == 1
+    assert len(grants.json()) == 2
 
 
 @pytest.mark.timeout(2 * DEMO_TIMEOUT + 60)
@@ -241,16 +248,17 @@ def test_the_first_run_exports_the_demo_to_the_diary_and_the_next_does_not(
     state_dir: Path,
 ) -> None:
     with running_launcher(state_dir, demo=True) as seen:
-        assert_parent_sees_the_week(state_dir)
+        assert_parent_sees_the_weeks(state_dir)
         assert_exported_and_granted_once(state_dir)
     first = "".join(seen)
     assert "loading the demo school (first run only)" in first
     assert "exporting the demo school to the e-diary" in first
     assert "enrolling the demo's portal users" in first
+    assert "the e-diary shows the demo parent their children's weeks (2)" in first
     assert len(json.loads((state_dir / "demo-exported").read_text())["uids"]) == 4
 
     with running_launcher(state_dir, demo=True) as seen:
-        assert_parent_sees_the_week(state_dir, timeout=30.0)
+        assert_parent_sees_the_weeks(state_dir, timeout=30.0)
         assert_exported_and_granted_once(state_dir)
     second = "".join(seen)
     assert "demo school already loaded" in second

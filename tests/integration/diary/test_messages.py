@@ -4,6 +4,7 @@ retries, and the messages' projection under redelivery, restart and rebuild."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import pytest_asyncio
@@ -338,3 +339,32 @@ async def _messages_caught_up(d, js) -> None:
     last = await portal_last_seq(js)
     described = await d.runtime.messages_projector.describe()
     assert described.last_seq >= last
+
+
+async def test_a_thread_starts_with_files_once_and_refused_files_record_nothing(diary, js):
+    d = diary
+    url = f"{BASE}/threads/with-files"
+    start_field = {"start": json.dumps(start_body(title="Задание"))}
+    before = await portal_last_seq(js)
+    refused = await d.http.post(
+        url,
+        data=start_field,
+        files=[("files", ("x.exe", b"MZ", "application/x-msdownload"))],
+        headers=teacher(d),
+    )
+    assert (refused.status_code, refused.json()["reason"]) == (415, "unsupported_attachment_type")
+    bad = await d.http.post(url, data={"start": "{"}, headers=teacher(d))
+    assert bad.status_code == 422
+    assert await portal_last_seq(js) == before
+
+    files = [("files", ("задание.pdf", PDF, "application/pdf"))]
+    first = await d.http.post(url, data=start_field, files=files, headers=teacher(d, "with-1"))
+    again = await d.http.post(url, data=start_field, files=files, headers=teacher(d, "with-1"))
+    assert (first.status_code, again.status_code) == (201, 201), first.text
+    assert first.json()["thread_id"] == again.json()["thread_id"]
+    assert await portal_last_seq(js) == before + 1  # the retry recorded nothing
+
+    shown = await d.http.get(f"{BASE}/threads/{first.json()['thread_id']}", headers=parent(d))
+    (attachment,) = shown.json()["messages"][0]["attachments"]
+    got = await d.http.get(attachment["url"], headers=parent(d))
+    assert (got.status_code, got.content) == (200, PDF)

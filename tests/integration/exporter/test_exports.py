@@ -41,7 +41,8 @@ pytestmark = pytest.mark.integration
 
 LESSON = math_lesson_id(FIRST_MONDAY)
 PSEUDO = Pseudonymiser(TEST_PSEUDONYM_KEY.encode())
-NAMES = ("Иванова", "Петров", "Ученик", "Школа № 1", "2015-03-01")
+# Teachers cross only as «Иванова А. П.» (the staff directory); nothing else of the roster.
+NAMES = ("Иванова Анна", "Анна Петровна", "Петров Олег", "Ученик", "Школа № 1", "2015-03-01")
 
 
 async def teach(journal, lesson_id: str = LESSON, topic: str = "Дроби") -> None:
@@ -115,6 +116,7 @@ async def test_a_delta_publishes_valid_records_a_matching_manifest_and_the_files
     kinds = Counter(r.record_kind for r in records)
     assert kinds["school"] == 1
     assert kinds["class"] == 1
+    assert kinds["staff"] == 1
     assert kinds["lesson"] > 10
     (manifest,) = manifests_of(messages, run.batch_id)
     assert manifest.records == len(records) == run.records

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 import httpx
 import pytest
 
+from services.common.webapp import oidc_testing
+from services.common.webapp.oidc_testing import refusal_reason, with_query
 from services.web.entrypoints.http import SESSION_COOKIE
 from services.web.entrypoints.oidc_routes import CALLBACK_PATH as CALLBACK
 from services.web.entrypoints.oidc_routes import FLOW_COOKIE
@@ -32,30 +34,8 @@ async def start(http: httpx.AsyncClient, stack, next_page: str = "") -> str:
 
 
 async def through_provider(http: httpx.AsyncClient, stack, url: str, login: str) -> str:
-    """Follow the provider's redirects, log in as `login` (any password) and consent; the URL
-    the provider sends the browser back to (the web's callback, not yet opened)."""
-    for _ in range(12):
-        if url.startswith(stack.web_url + CALLBACK):
-            return url
-        response = await http.get(url)
-        if response.status_code == 200:
-            action, prompt = _form(response.text)
-            fields = {"prompt": prompt}
-            if prompt == "login":
-                fields |= {"login": login, "password": "любой"}
-            response = await http.post(urljoin(url, action), data=fields)
-        assert response.status_code in {302, 303}, response.text
-        url = urljoin(url, response.headers["location"])
-    raise AssertionError(f"the provider never sent the browser back; last at {url}")
-
-
-def _form(page: str) -> tuple[str, str]:
-    """The action and the prompt (login or consent) of the provider's interaction page."""
-    action = re.search(r'<form[^>]*action="([^"]+)"', page)
-    prompt = re.search(r'name="prompt" value="(\w+)"', page)
-    assert action, page
-    assert prompt, page
-    return html.unescape(action.group(1)), prompt.group(1)
+    """Through the provider's login and consent as `login`; the web's callback URL."""
+    return await oidc_testing.through_provider(http, stack.web_url, url, login)
 
 
 async def sign_in(
@@ -64,19 +44,6 @@ async def sign_in(
     """The whole sign-in; the web's answer to the callback."""
     callback = await through_provider(http, stack, await start(http, stack, next_page), login)
     return await http.get(callback)
-
-
-def refusal_reason(response: httpx.Response) -> str:
-    """The machine reason the refusal page shows."""
-    found = re.search(r"Код: <code>([a-z_]+)</code>", response.text)
-    assert found, response.text
-    return found.group(1)
-
-
-def with_query(url: str, **changes: str) -> str:
-    parts = urlsplit(url)
-    query = {key: values[0] for key, values in parse_qs(parts.query).items()} | changes
-    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 async def test_a_teacher_signs_in_and_lands_on_their_day(stack, http):

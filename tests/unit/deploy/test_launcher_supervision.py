@@ -21,6 +21,8 @@ def fill_like_a_launcher(state: Path) -> None:
     secret = summary.dev_secret(state)
     summary.signing_key(state)
     summary.pseudonym_key(state)
+    summary.session_secret(state)
+    summary.portal_session_secret(state)
     summary.mint_tokens(secret, state, "t-math")
     for marker in (summary.MARKER, summary.EXPORT_MARKER):
         (state / marker).write_text("{}\n")

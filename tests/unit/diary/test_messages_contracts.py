@@ -52,6 +52,9 @@ def test_portal_events_are_registered_documented_and_named_portal():
         "portal.ThreadStarted",
         "portal.MessagePosted",
         "portal.ThreadRead",
+        "portal.UserLabelSet",
+        "portal.ChildLabelSet",
+        "portal.ChangesSeen",
     }
     assert set(PORTAL_EVENTS) <= set(ALL_EVENTS)
     assert "prt.{school}.{kind}.{id}" in asyncapi()["channels"]

@@ -45,8 +45,8 @@ from contracts.journal import (
     WorkKind,
     WorkKindsConfigured,
 )
-from services.exporter.domain.docs import Doc
-from services.exporter.domain.fold import evolve
+from services.exporter.domain.docs import ROLL, Doc
+from services.exporter.domain.fold import evolve, evolve_docs
 from services.exporter.domain.pseudonym import Pseudonymiser
 from services.exporter.domain.records import to_record
 
@@ -354,6 +354,10 @@ def test_class_membership_teaching_and_class_teacher():
 )
 def test_people_are_never_exported(subject, event):
     assert fold([(subject, event)]) is None
+    # Nor published at all: a member of staff enters the staff roll (kept on the school side)
+    # and reaches the directory only once they teach (`test_fold_staff.py`).
+    changed = evolve_docs({}, event, subject=subject, seq=1, pseudonym=PSEUDO.of)
+    assert {doc.kind for doc in changed.values()} <= {ROLL}
 
 
 def test_pseudonyms_are_keyed_stable_and_shaped():

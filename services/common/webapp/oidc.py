@@ -4,7 +4,8 @@ Authlib does the protocol: discovery, the authorization URL with `state`, `nonce
 S256 challenge, the code exchange with the verifier, and the ID token's validation (signature by
 the provider's JWKS, `iss`, `aud`, `exp`, `nonce`). What Authlib would keep in a server-side
 session (state, nonce, verifier) is handed back to the caller instead, which keeps it in a
-signed cookie: the web runs as several replicas and holds no state.
+signed cookie: a web app runs as several replicas and holds no state. Both web apps use it (the
+school staff's and the portal's), each with its own client registration.
 
 An unreachable or misbehaving provider raises `ApiUnavailable("oidc", …)` (the 503 page); an
 answer that refuses the person or fails validation raises `OidcRefused`.
@@ -30,8 +31,8 @@ with warnings.catch_warnings():
         OAuthError,
     )
 
-from services.web.application.ports import ApiUnavailable
-from services.web.settings import OidcSettings
+from services.common.webapp.backends import ApiUnavailable
+from services.common.webapp.oidc_settings import OidcConfig
 
 _API: Final = "oidc"
 _DISCOVERY: Final = "/.well-known/openid-configuration"
@@ -65,7 +66,7 @@ class OidcClient:
     """One provider, one client registration; discovery and keys are fetched once and kept
     (the keys again when a token names a key not yet seen)."""
 
-    def __init__(self, settings: OidcSettings) -> None:
+    def __init__(self, settings: OidcConfig) -> None:
         if settings.issuer is None:
             raise ValueError("OidcClient needs oidc.issuer")
         self._issuer = settings.issuer

@@ -1,0 +1,405 @@
+"""The portal users' own data over HTTP on real NATS and PostgreSQL: labels, "seen up to"
+markers, Idempotency-Key replays, refusals, the profile, operators' list of portal users, the
+labels of message authors, and the messages' projection of it all under replay and rebuild."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import pytest_asyncio
+
+from contracts.diary import ClassScope, PupilScope
+from contracts.registry import PORTAL_REGISTRY
+from contracts.streams import PORTAL
+from services.common.eventstore import decode_stored
+from services.common.projector import Projected
+from services.common.testing import eventually
+from services.diary.adapters.messages_projection import MessagesProjection
+from services.diary.bootstrap import rebuild_messages
+from services.diary.testing import FeedWriter, class_record, pseudonym, school_record
+from services.diary.testing_http import running_diary, settings_for
+
+pytestmark = pytest.mark.integration
+
+ANNA, BORIS, VERA = pseudonym("anna"), pseudonym("boris"), pseudonym("vera")
+PARENT, OTHER_PARENT, PUPIL, TEACHER, CLASS_TEACHER = 101, 102, 401, 301, 302
+SCHOOL = "/diary/v1/schools/s1"
+YEAR = f"{SCHOOL}/years/2026"
+THREADS = f"{SCHOOL}/messages/threads"
+PROFILE_TABLES = ("user_labels", "child_labels", "changes_seen")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def diary(nats_url, database_url, pg_schema, js):
+    """The diary app with two classes, two parents, a pupil and two teachers' grants."""
+    async with running_diary(nats_url, database_url, pg_schema) as running:
+        await publish_school(js)
+        await feed_applied(running, js)
+        yield running
+
+
+async def publish_school(js) -> None:
+    since = dt.date(2020, 9, 1)
+    feed = FeedWriter(js)
+    records = [
+        school_record(),
+        class_record("5a", members=[(ANNA, since, None), (BORIS, since, None)]),
+        class_record("5b", members=[(VERA, since, None)], seq=3),
+    ]
+    await feed.publish(feed.batch(records))
+    await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
+    await feed.grant("g-other", OTHER_PARENT, PupilScope(pupil=VERA, relation="parent"))
+    await feed.grant("g-pupil", PUPIL, PupilScope(pupil=ANNA, relation="pupil"))
+    await feed.grant("g-math", TEACHER, ClassScope(class_id="5a", subject_id="math"))
+    await feed.grant("g-class", CLASS_TEACHER, ClassScope(class_id="5a"))
+
+
+async def feed_applied(d, js) -> None:
+    last = (await js.stream_info("DIARY")).state.last_seq
+
+    def caught_up() -> None:
+        assert d.runtime.projector.status().last_seq >= last
+
+    await eventually(caught_up, timeout=10)
+
+
+def as_(d, uid: int, role: str, key: str | None = None) -> dict[str, str]:
+    headers = d.headers(f"user-{uid}", role, uid=uid)
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return headers
+
+
+def parent(d, key: str | None = None) -> dict[str, str]:
+    return as_(d, PARENT, "parent", key)
+
+
+async def portal_last_seq(js) -> int:
+    return int((await js.stream_info(PORTAL.name)).state.last_seq)
+
+
+async def put(d, path: str, body: dict, headers: dict[str, str], status: int = 200) -> dict:
+    answer = await d.http.put(f"{SCHOOL}{path}", json=body, headers=headers)
+    assert answer.status_code == status, answer.text
+    return dict(answer.json())
+
+
+async def profile_of(d, headers: dict[str, str]) -> dict:
+    answer = await d.http.get(f"{YEAR}/me/profile", headers=headers)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+async def test_labels_are_set_changed_and_shown_in_the_profile_at_once(diary, js):
+    d = diary
+    before = await profile_of(d, parent(d))
+    assert [period["period_id"] for period in before.pop("periods")] == ["q1", "q2"]
+    assert before == {
+        "uid": PARENT,
+        "roles": ["parent"],
+        "label": None,
+        "children": [
+            {
+                "pupil": ANNA,
+                "relation": "parent",
+                "label": None,
+                "class_id": "5a",
+                "class_label": "5A",
+                "seen_up_to": 0,
+            }
+        ],
+        "classes": [],
+    }
+    assert await put(d, "/me/label", {"label": "  мама Маши "}, parent(d)) == {"label": "мама Маши"}
+    assert await put(d, f"/me/children/{ANNA}/label", {"label": "Маша"}, parent(d)) == {
+        "pupil": ANNA,
+        "label": "Маша",
+    }
+    now = await profile_of(d, parent(d))  # read from the user's aggregate: no projection lag
+    assert (now["label"], now["children"][0]["label"]) == ("мама Маши", "Маша")
+
+    await put(d, "/me/label", {"label": "папа Маши"}, parent(d))
+    await put(d, f"/me/children/{ANNA}/label", {"label": "Маруся"}, parent(d))
+    now = await profile_of(d, parent(d))
+    assert (now["label"], now["children"][0]["label"]) == ("папа Маши", "Маруся")
+
+    recorded = await portal_last_seq(js)
+    await put(d, "/me/label", {"label": "папа Маши"}, parent(d))  # what it is: nothing new
+    for body in ({"label": "   "}, {"label": "x" * 61}, {"label": "a\x00b"}, {}):
+        await put(d, "/me/label", body, parent(d), status=422)
+    await put(d, f"/me/children/{ANNA}/label", {"label": "x" * 41}, parent(d), status=422)
+    assert await portal_last_seq(js) == recorded
+
+
+async def test_a_teachers_profile_lists_their_classes(diary):
+    d = diary
+    shown = await profile_of(d, as_(d, TEACHER, "teacher"))
+    assert (shown["roles"], shown["children"]) == (["teacher"], [])
+    math = {"subject_id": "math", "subject_name": "Математика"}
+    assert shown["classes"] == [{"class_id": "5a", "class_label": "5A", **math, "subjects": [math]}]
+    whole = await profile_of(d, as_(d, CLASS_TEACHER, "teacher"))
+    assert [c["subjects"] for c in whole["classes"]] == [
+        [math, {"subject_id": "rus", "subject_name": "Русский язык"}]
+    ]
+
+
+async def test_an_idempotency_key_replays_and_a_reused_key_is_refused(diary, js):
+    d = diary
+    before = await portal_last_seq(js)
+    url = f"/me/children/{ANNA}/seen"
+    first = await put(d, url, {"up_to": 4}, parent(d, "seen-1"))
+    await put(d, url, {"up_to": 6}, parent(d, "seen-2"))
+    again = await put(d, url, {"up_to": 4}, parent(d, "seen-1"))  # the retry of the first
+    assert (first["seen_up_to"], again["seen_up_to"]) == (4, 6)  # it answers the current one
+    assert await portal_last_seq(js) == before + 2
+    reused = await d.http.put(f"{SCHOOL}{url}", json={"up_to": 9}, headers=parent(d, "seen-1"))
+    assert (reused.status_code, reused.json()["reason"]) == (422, "idempotency_key_reused")
+    # the same key from another user is another command
+    await put(d, url, {"up_to": 4}, as_(d, PUPIL, "pupil", "seen-1"))
+    assert await portal_last_seq(js) == before + 3
+
+
+async def test_a_pupil_without_a_grant_is_refused_and_nothing_is_recorded(diary, js):
+    d = diary
+    before = await portal_last_seq(js)
+    cases = [
+        (parent(d), VERA, 403, "no_grant"),  # another parent's child
+        (as_(d, TEACHER, "teacher"), ANNA, 403, "no_grant"),  # a class grant is not a child
+        (as_(d, PUPIL, "parent"), ANNA, 403, "no_grant"),  # the pupil's own grant, as a parent
+        (d.headers("admin", "admin"), ANNA, 403, "wrong_role"),
+        (d.headers("x", "parent", uid=PARENT, school="s2"), ANNA, 403, "wrong_school"),
+    ]
+    for headers, pupil, status, reason in cases:
+        for path, body in (("label", {"label": "Маша"}), ("seen", {"up_to": 3})):
+            answer = await d.http.put(
+                f"{SCHOOL}/me/children/{pupil}/{path}", json=body, headers=headers
+            )
+            assert (answer.status_code, answer.json()["reason"]) == (status, reason), path
+    bad = await d.http.put(
+        f"{SCHOOL}/me/children/bob/label", json={"label": "Б"}, headers=parent(d)
+    )
+    assert bad.status_code == 422
+    assert await portal_last_seq(js) == before
+
+
+async def test_the_seen_marker_only_moves_forward(diary, js):
+    d = diary
+    url = f"/me/children/{ANNA}/seen"
+    before = await portal_last_seq(js)
+    marks = [(5, 5), (3, 5), (5, 5), (0, 5), (8, 8)]
+    for up_to, shown in marks:
+        assert await put(d, url, {"up_to": up_to}, as_(d, PUPIL, "pupil")) == {
+            "pupil": ANNA,
+            "seen_up_to": shown,
+        }
+    assert await portal_last_seq(js) == before + 2
+    await put(d, url, {"up_to": -1}, as_(d, PUPIL, "pupil"), status=422)
+    profile = await profile_of(d, as_(d, PUPIL, "pupil"))
+    assert [(c["pupil"], c["relation"], c["seen_up_to"]) for c in profile["children"]] == [
+        (ANNA, "pupil", 8)
+    ]
+
+
+async def test_a_revoked_grant_drops_the_child_from_the_profile(diary, js):
+    d = diary
+    await put(d, f"/me/children/{ANNA}/label", {"label": "Маша"}, parent(d))
+    await FeedWriter(js).revoke("g-parent", PARENT)
+    await feed_applied(d, js)
+    assert (await profile_of(d, parent(d)))["children"] == []
+    refused = await d.http.put(
+        f"{SCHOOL}/me/children/{ANNA}/label", json={"label": "Аня"}, headers=parent(d)
+    )
+    assert (refused.status_code, refused.json()["reason"]) == (403, "no_grant")
+
+
+async def test_portal_users_are_listed_for_operators_only(diary):
+    d = diary
+    answer = await d.http.get(f"{YEAR}/portal-users", headers=d.headers("admin", "admin"))
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == [
+        {
+            "uid": PARENT,
+            "role": "parent",
+            "class_id": "5a",
+            "subject_id": None,
+            "pupil": ANNA,
+            "relation": "parent",
+        },
+        {
+            "uid": OTHER_PARENT,
+            "role": "parent",
+            "class_id": "5b",
+            "subject_id": None,
+            "pupil": VERA,
+            "relation": "parent",
+        },
+        {
+            "uid": TEACHER,
+            "role": "teacher",
+            "class_id": "5a",
+            "subject_id": "math",
+            "pupil": None,
+            "relation": None,
+        },
+        {
+            "uid": CLASS_TEACHER,
+            "role": "teacher",
+            "class_id": "5a",
+            "subject_id": None,
+            "pupil": None,
+            "relation": None,
+        },
+        {
+            "uid": PUPIL,
+            "role": "pupil",
+            "class_id": "5a",
+            "subject_id": None,
+            "pupil": ANNA,
+            "relation": "pupil",
+        },
+    ]
+    system = await d.http.get(f"{YEAR}/portal-users", headers=d.headers("exporter", "system"))
+    assert system.status_code == 200
+    for headers, reason in (
+        (parent(d), "wrong_role"),
+        (as_(d, TEACHER, "teacher"), "wrong_role"),
+        (d.headers("head", "head"), "wrong_role"),
+        (d.headers("admin", "admin", school="s2"), "wrong_school"),
+    ):
+        refused = await d.http.get(f"{YEAR}/portal-users", headers=headers)
+        assert (refused.status_code, refused.json()["reason"]) == (403, reason)
+
+
+async def start_thread(d, headers: dict[str, str], **changes) -> str:
+    body = {
+        "class_id": "5a",
+        "subject_id": "math",
+        "year": 2026,
+        "to": {"pupils": [ANNA], "audience": "both"},
+        "title": "Контрольная",
+        "text": "В пятницу контрольная.",
+        **changes,
+    }
+    answer = await d.http.post(THREADS, json=body, headers=headers)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["thread_id"])
+
+
+async def thread_as(d, thread_id: str, headers: dict[str, str]) -> dict:
+    answer = await d.http.get(f"{THREADS}/{thread_id}", headers=headers)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+async def test_thread_answers_show_authors_by_role_and_their_own_label(diary):
+    d = diary
+    subject_thread = await start_thread(d, as_(d, TEACHER, "teacher"))
+    shown = await thread_as(d, subject_thread, parent(d))
+    assert shown["started_by_label"] == "Учитель — Математика"
+    assert shown["subject_name"] == "Математика"
+    listed = await d.http.get(THREADS, headers=parent(d))
+    assert [t["subject_name"] for t in listed.json()["threads"]] == ["Математика"]
+    assert [m["author_label"] for m in shown["messages"]] == ["Учитель — Математика"]
+    assert {p["uid"]: p["label"] for p in shown["participants"]} == {
+        TEACHER: "Учитель — Математика",
+        PARENT: "Родитель",
+        PUPIL: "Ученик",
+    }
+
+    await put(d, "/me/label", {"label": "мама Маши"}, parent(d))
+    reply = await d.http.post(
+        f"{THREADS}/{subject_thread}/messages", data={"text": "Спасибо!"}, headers=parent(d)
+    )
+    assert reply.status_code == 201, reply.text
+
+    async def labelled() -> None:  # other users' labels come from the messages' read model
+        seen = await thread_as(d, subject_thread, as_(d, TEACHER, "teacher"))
+        assert [m["author_label"] for m in seen["messages"]] == [
+            "Учитель — Математика",
+            "Родитель (мама Маши)",
+        ]
+
+    await eventually(labelled, timeout=10)
+
+    whole_class = await start_thread(d, as_(d, CLASS_TEACHER, "teacher"), subject_id=None)
+    shown = await thread_as(d, whole_class, as_(d, PUPIL, "pupil"))
+    assert shown["started_by_label"] == "Классный руководитель"
+    assert shown["messages"][0]["author_label"] == "Классный руководитель"
+    labels = [p["label"] for p in shown["participants"]]
+    assert labels == ["Классный руководитель", "Родитель (мама Маши)", "Ученик"]
+    assert not any(str(uid) in text for text in labels for uid in (PARENT, PUPIL, CLASS_TEACHER))
+
+
+async def snapshot(pool, tables) -> dict[str, list]:
+    found = {}
+    async with pool.acquire() as conn:
+        for table in tables:
+            rows = await conn.fetch(f"SELECT * FROM {table} ORDER BY 1, 2, 3")
+            found[table] = [tuple(r.values()) for r in rows]
+    return found
+
+
+async def portal_items(js) -> list[Projected]:
+    items = []
+    for seq in range(1, await portal_last_seq(js) + 1):
+        raw = await js.get_msg(PORTAL.name, seq)
+        stored = decode_stored(raw.subject, raw.seq, raw.data, raw.headers or {}, raw.time)
+        env = stored.envelope
+        items.append(
+            Projected(stored, PORTAL_REGISTRY.decode(env.event_type, env.schema_version, env.data))
+        )
+    return items
+
+
+async def test_a_rebuild_from_sequence_1_reproduces_labels_and_markers(
+    nats_url, database_url, pg_schema, js
+):
+    async with running_diary(nats_url, database_url, pg_schema) as d:
+        await publish_school(js)
+        await feed_applied(d, js)
+        await put(d, "/me/label", {"label": "мама Маши"}, parent(d))
+        await put(d, "/me/label", {"label": "папа Маши"}, parent(d))
+        await put(d, f"/me/children/{ANNA}/label", {"label": "Маша"}, parent(d))
+        await put(d, f"/me/children/{ANNA}/seen", {"up_to": 7}, parent(d))
+        await put(d, f"/me/children/{ANNA}/seen", {"up_to": 9}, parent(d))
+        await put(d, f"/me/children/{ANNA}/seen", {"up_to": 3}, as_(d, PUPIL, "pupil"))
+        await start_thread(d, as_(d, TEACHER, "teacher"))
+        pool = d.runtime.messages_pool
+
+        async def projected() -> None:
+            described = await d.runtime.messages_projector.describe()
+            assert described.last_seq == await portal_last_seq(js)
+            found = await snapshot(pool, PROFILE_TABLES)
+            assert [(uid, label) for _, uid, label, _ in found["user_labels"]] == [
+                (PARENT, "папа Маши")
+            ]
+            assert [(uid, label) for _, uid, _, label, _ in found["child_labels"]] == [
+                (PARENT, "Маша")
+            ]
+            assert [(uid, up_to) for _, uid, _, up_to in found["changes_seen"]] == [
+                (PARENT, 9),
+                (PUPIL, 3),
+            ]
+
+        await eventually(projected, timeout=10)
+        tables = (*PROFILE_TABLES, "threads", "participants", "messages")
+        live = await snapshot(pool, tables)
+
+        # redelivery: the whole stream applied again over the live rows; then an older event
+        # alone (a label and a marker since replaced): nothing moves back
+        items = await portal_items(js)
+        async with pool.acquire() as conn, conn.transaction():
+            await MessagesProjection().apply(conn, items)
+            await MessagesProjection().apply(conn, items[:1] + items[3:4])
+        assert await snapshot(pool, tables) == live
+
+        # rebuild from sequence 1 into a fresh schema, swapped in: the same rows
+        settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+        result = await rebuild_messages(d.runtime, settings)
+        assert result.last_seq == await portal_last_seq(js)
+
+        async def same() -> None:
+            assert await snapshot(pool, tables) == live
+
+        await eventually(same, timeout=10)

@@ -1,0 +1,80 @@
+"""A fake diary for the page tests of the teacher's and the messages' pages: GET answers by
+path, writes recorded and answered (or refused, or down), files by path.
+
+It stands in for the diary's HTTP API (`services.portal.application.ports.Diary`); the app, its
+session, CSRF check, templates and error pages are the real ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.portal.application.ports import ApiRefused, ApiUnavailable, Download
+
+YEAR_PATH = "/schools/s1/years/2026"
+MESSAGES = "/schools/s1/messages"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One write the portal sent."""
+
+    method: str
+    path: str
+    json: Any
+    data: Mapping[str, str] | None
+    files: Any
+    key: str | None
+
+
+@dataclass
+class FakeDiary:
+    """Answers `gets` by path (an `ApiRefused` there is raised); `answer` makes a write's answer;
+    `refusal` refuses every write; `down` is an outage of everything."""
+
+    gets: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, Download] = field(default_factory=dict)
+    asked: list[tuple[str, Mapping[str, str] | None]] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    answer: Callable[[Sent], Any] = lambda _sent: {}
+    refusal: ApiRefused | None = None
+    down: bool = False
+
+    async def get(self, path: str, token: str, params: Mapping[str, str] | None = None) -> Any:
+        if self.down:
+            raise ApiUnavailable("diary", "down")
+        self.asked.append((path, params))
+        if path not in self.gets:
+            raise ApiRefused(404, "not_found", path)
+        found = self.gets[path]
+        if isinstance(found, ApiRefused):
+            raise found
+        return found
+
+    async def download(
+        self, path: str, token: str, params: Mapping[str, str] | None = None
+    ) -> Download:
+        if path not in self.files:
+            raise ApiRefused(404, "attachment_not_found", path)
+        return self.files[path]
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        json: Any = None,
+        files: Any = None,
+        data: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        if self.down:
+            raise ApiUnavailable("diary", "down")
+        sent = Sent(method, path, json, data, files, idempotency_key)
+        self.sent.append(sent)
+        if self.refusal is not None:
+            raise self.refusal
+        return self.answer(sent)
