@@ -72,8 +72,10 @@ def asyncapi() -> dict[str, Any]:
             ),
             "dry.{year}.{school}.{kind}.{id}": _channel(
                 "Stream DIARY (written by the exporter only, no personal data): records "
-                "(kind school | class | lesson | period-marks, the last with id "
-                "`<class>--<subject>`) of a batch, then the batch's manifest (kind batch), and "
+                "(kind school | class | lesson | period-marks | staff, period-marks with id "
+                "`<class>--<subject>`, staff = the directory of teachers by surname and "
+                "initials, id = the school) of a batch, then the batch's manifest (kind batch), "
+                "and "
                 "access grants (kind grant, id = the portal UID).",
                 _DIARY_PARAMETERS,
                 DIARY_EVENTS,
@@ -145,7 +147,7 @@ _DIARY_PARAMETERS = {
     "year": _PARAMETERS["year"],
     "school": _PARAMETERS["school"],
     "kind": {
-        "description": "school | class | lesson | period-marks | batch | grant",
+        "description": "school | class | lesson | period-marks | staff | batch | grant",
         "schema": _TOKEN,
     },
     "id": {"description": "record, batch or grant id", "schema": _TOKEN},

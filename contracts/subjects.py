@@ -151,7 +151,8 @@ def parse_journal(subject: str) -> tuple[int, str, str, str, str]:
 
 
 def diary_record(year: int, school: str, kind: str, record_id: str) -> str:
-    """One exported aggregate (`school`, `class` or `lesson`) in the depersonalised feed."""
+    """One exported aggregate (`school`, `class`, `lesson`, `period-marks` or the `staff`
+    directory) in the depersonalised feed."""
     return diary(year, school, kind, record_id)
 
 

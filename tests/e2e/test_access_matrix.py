@@ -246,7 +246,8 @@ JOURNAL = (
     ),
 )
 
-MESSAGES = "/diary/v1/schools/{school}/messages"
+SCHOOL_PATH = "/diary/v1/schools/{school}"
+MESSAGES = f"{SCHOOL_PATH}/messages"
 DIARY = (
     Group(
         "a pupil's diary",
@@ -254,11 +255,23 @@ DIARY = (
             "GET /pupils/{pupil}/days/{date}",
             "GET /pupils/{pupil}/weeks/{date}",
             "GET /pupils/{pupil}/subjects/{subject_id}",
+            "GET /pupils/{pupil}/changes",
             "GET /files/{attachment_id}",
         ),
         PORTAL,
     ),
-    Group("who am I", _routes("GET /me"), PORTAL),
+    Group("who am I", _routes("GET /me", "GET /me/profile"), PORTAL),
+    Group("my own label", _routes(f"PUT {SCHOOL_PATH}/me/label"), PORTAL),
+    # A child's label and seen marker: only who holds the pupil's own or a parent's grant.
+    Group(
+        "my child's label and what I have seen",
+        _routes(
+            f"PUT {SCHOOL_PATH}/me/children/{{pupil}}/label",
+            f"PUT {SCHOOL_PATH}/me/children/{{pupil}}/seen",
+        ),
+        frozenset({"parent", "pupil"}),
+    ),
+    Group("the portal's users", _routes("GET /portal-users"), frozenset({"admin", "system"})),
     # Names public by law: every portal user of the school, no grant needed; and operators.
     Group("the school's teachers", _routes("GET /teachers"), PORTAL | {"admin", "system"}),
     Group(
@@ -275,7 +288,7 @@ DIARY = (
     ),
     Group(
         "start a message thread",
-        _routes(f"POST {MESSAGES}/threads"),
+        _routes(f"POST {MESSAGES}/threads", f"POST {MESSAGES}/threads/with-files"),
         frozenset({"teacher-uid"}),
     ),
     Group(

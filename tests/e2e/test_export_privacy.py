@@ -199,6 +199,10 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
             ("/records", system, True),
             ("/batches", system, False),
             ("/status", system, False),
+            ("/me/profile", parent, False),
+            ("/me/profile", teacher, False),
+            (f"/pupils/{child}/changes", parent, False),
+            ("/portal-users", system, False),
         ):
             response = await diary.http.get(base + path, headers=headers)
             assert response.status_code == 200, (path, response.text)

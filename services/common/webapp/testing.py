@@ -60,9 +60,10 @@ def _describe(violation: dict[str, Any]) -> str:
     )
 
 
-async def screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG of the page at `docs/screenshots/<name>.png` (the folder is created)."""
+async def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """A PNG of the page at `docs/screenshots/<name>.png` (the folder is created): the whole
+    page, or with `full_page=False` what the screen shows (a phone's first screen)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    await page.screenshot(path=path, full_page=True)
+    await page.screenshot(path=path, full_page=full_page)
     return path

@@ -54,6 +54,12 @@ async def set_label(deps: Deps, req: messaging.Request, label: str) -> p.Profile
     return await _record(deps, req, p.SetLabel(req.uid, label), role)
 
 
+async def check_own_child(deps: Deps, req: messaging.Request, pupil: str) -> None:
+    """Refuse (`no_grant`) a caller who holds no live parent's or pupil's grant for `pupil`,
+    before anything of their request is read."""
+    p.check_grant(pupil, await _own_children(deps, req))
+
+
 async def set_child_label(deps: Deps, req: messaging.Request, pupil: str, label: str) -> p.Profile:
     """Label a pupil the caller holds a live parent's or pupil's grant for."""
     own = await _own_children(deps, req)

@@ -49,7 +49,7 @@ async def my_grants(reads: DiaryReads, scope: Scope) -> list[Grant]:
     return access.live_grants(scope.caller, await reads.grants_of(scope.school, scope.year, uid))
 
 
-async def _pupil_access(
+async def pupil_access(
     reads: DiaryReads, scope: Scope, pupil: str
 ) -> tuple[Visibility, list[MemberRow]]:
     """What the caller sees of `pupil`, and the pupil's memberships."""
@@ -97,7 +97,7 @@ async def _pupil_lessons(
 
 async def pupil_days(reads: DiaryReads, scope: Scope, pupil: str, days: DateRange) -> v.PupilDays:
     """A pupil's lessons day by day (a day, or the week of `week_of`)."""
-    visibility, memberships = await _pupil_access(reads, scope, pupil)
+    visibility, memberships = await pupil_access(reads, scope, pupil)
     config = await reads.school_config(scope.school, scope.year)
     found = await _pupil_lessons(reads, scope, days, visibility, memberships)
     lessons = v.pupil_lessons(pupil, found, config, file_url(scope.school, scope.year))
@@ -134,7 +134,7 @@ async def pupil_subject(
 ) -> v.PupilSubject:
     """A pupil's marks in a subject over a period, with the weighted average, the period mark
     of the period and every period mark of the year (of the classes the caller sees)."""
-    visibility, memberships = await _pupil_access(reads, scope, pupil)
+    visibility, memberships = await pupil_access(reads, scope, pupil)
     if not visibility.everything and not any(
         visibility.sees(m.class_id, subject_id) for m in memberships
     ):

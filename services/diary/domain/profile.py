@@ -13,7 +13,7 @@ resolved by the application from the grants. The rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -90,12 +90,12 @@ def decide(cmd: ProfileCommand, state: Profile) -> list[Event]:
         case SetLabel(uid=uid, label=label):
             return [] if label == state.label else [UserLabelSet(uid=uid, label=label)]
         case SetChildLabel(uid=uid, pupil=pupil, label=label, own_pupils=own):
-            _check_grant(pupil, own)
+            check_grant(pupil, own)
             if label == state.child(pupil).label:
                 return []
             return [ChildLabelSet(uid=uid, pupil=pupil, label=label)]
         case MarkSeen(uid=uid, pupil=pupil, up_to=up_to, own_pupils=own):
-            _check_grant(pupil, own)
+            check_grant(pupil, own)
             if up_to <= state.child(pupil).seen_up_to:
                 return []  # seen that far already: the marker never moves back
             return [ChangesSeen(uid=uid, pupil=pupil, up_to=up_to)]
@@ -103,7 +103,8 @@ def decide(cmd: ProfileCommand, state: Profile) -> list[Event]:
             raise TypeError(f"not a profile command: {cmd!r}")
 
 
-def _check_grant(pupil: str, own_pupils: frozenset[str]) -> None:
+def check_grant(pupil: str, own_pupils: Collection[str]) -> None:
+    """Refuse a command about a pupil the caller holds no parent's or pupil's grant for."""
     if pupil not in own_pupils:
         raise Denied("no_grant", "you hold no live parent's or pupil's grant for this pupil")
 

@@ -54,7 +54,9 @@ async def status(scope: ScopeDep, deps: DepsDep, request: Request) -> dict[str, 
 async def records(
     scope: ScopeDep,
     deps: DepsDep,
-    kind: Annotated[Literal["lesson", "class", "school", "period-marks"] | None, Query()] = None,
+    kind: Annotated[
+        Literal["lesson", "class", "school", "period-marks", "staff"] | None, Query()
+    ] = None,
 ) -> StreamingResponse:
     """One line per record: `{"kind", "id", "seq", "digest", "content"}`, streamed."""
     check_operator(scope.caller, scope.school)

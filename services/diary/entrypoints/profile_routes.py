@@ -8,7 +8,9 @@ Idempotency-Key like the messages' commands.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 
 from contracts.diary import Pseudonym
 from services.diary.application import profile
@@ -54,13 +56,23 @@ async def set_label(body: LabelBody, req: MessageRequestDep, deps: DepsDep) -> L
     return LabelOut(label=now.label or body.label)
 
 
+async def own_child(pupil: Pseudonym, req: MessageRequestDep, deps: DepsDep) -> str:
+    """The path's pupil, once the caller is known to hold their grant (refused before the body
+    is read, like every refusal of who the caller is)."""
+    await profile.check_own_child(deps, req, pupil)
+    return pupil
+
+
+OwnChild = Annotated[str, Depends(own_child)]
+
+
 @router.put(
     "/me/children/{pupil}/label",
     summary="My label for a child of mine",
     description=f"1-40 characters after trimming, e.g. «Маша». {_CHILD_REFUSALS}",
 )
 async def set_child_label(
-    pupil: Pseudonym, body: ChildLabelBody, req: MessageRequestDep, deps: DepsDep
+    pupil: OwnChild, body: ChildLabelBody, req: MessageRequestDep, deps: DepsDep
 ) -> ChildLabelOut:
     """Only the caller sees it, in their profile."""
     now = await profile.set_child_label(deps, req, pupil, body.label)
@@ -76,7 +88,7 @@ async def set_child_label(
     ),
 )
 async def mark_seen(
-    pupil: Pseudonym, body: SeenBody, req: MessageRequestDep, deps: DepsDep
+    pupil: OwnChild, body: SeenBody, req: MessageRequestDep, deps: DepsDep
 ) -> SeenOut:
     """The answer is the marker after the request."""
     now = await profile.mark_seen(deps, req, pupil, body.up_to)

@@ -4,19 +4,22 @@ Built from the diary's `ClassGrid` answer. The portal side holds no pupil's name
 are «Ученик 1» … «Ученик N» in the grid's own order (the diary orders pupils by pseudonym,
 the same on every load); columns are the lessons with their dates; a cell holds the pupil's
 marks (the kind of work and weight in its title) and the absence letter; each row ends with the
-weighted average the diary computed and the count of absences.
+weighted average the diary computed and the count of absences. The periods to choose are the
+school year's, as the teacher's profile lists them, and the whole year.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from services.portal.domain.bells import DEFAULT_BELLS
 from services.portal.domain.marks import decimal_text, letter_meaning, mark_note
+from services.portal.domain.periods import WHOLE_YEAR, period_name
 from services.portal.domain.russian_dates import column_day, short_day
+from services.portal.domain.subject_view import PeriodChoice, period_choices
 
 NO_AVERAGE: Final = "—"
 
@@ -144,3 +147,18 @@ def grid_table(grid: Mapping[str, Any]) -> GridTable:
         columns=columns,
         rows=rows,
     )
+
+
+def grid_periods(
+    grid: Mapping[str, Any], periods: Iterable[Mapping[str, Any]]
+) -> tuple[str, tuple[PeriodChoice, ...]]:
+    """The name of the grid's period («2 четверть», «учебный год») and the periods to choose:
+    the school year's (`ProfileOut.periods`, in order, by the school's names), then the whole
+    year; the one shown selected."""
+    listed = list(periods)
+    shown = grid.get("period_id")
+    choices = period_choices({"period_id": shown, "periods": listed})
+    if shown in (None, WHOLE_YEAR):
+        return "учебный год", choices
+    known = next((p.get("name") for p in listed if p.get("period_id") == shown), None)
+    return period_name(str(shown), known), choices

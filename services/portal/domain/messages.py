@@ -3,7 +3,8 @@
 Built from the diary's answers (`ThreadsOut`, `ThreadOut` as JSON). Every person is shown by
 the label the diary gives them — their role and the label they chose («Родитель (мама Маши)»)
 — never by a UID; «Вы» marks the reader's own messages. Classes are shown by their label
-(«5А») from the reader's profile when it names them. Files are downloaded through the portal's
+(«5А») from the reader's profile when it names them, subjects by the name the diary gives
+the thread. Files are downloaded through the portal's
 `/messages/<thread>/files/<attachment>`, which asks the diary with the reader's token.
 """
 
@@ -49,12 +50,17 @@ class Places:
     classes: Mapping[str, str]
     subjects: Mapping[str, str]
 
-    def of(self, class_id: str, subject_id: str | None) -> str:
-        """«5А · Математика», else «5А» (a parent's profile names no subject: the teacher's
-        label says it, «Учитель — Математика»); an unnamed class by its id."""
+    def of(self, thread: Mapping[str, Any]) -> str:
+        """Where a thread (`ThreadItem`, `ThreadOut`) is: «5А · Математика», else «5А». The
+        subject by the name the diary gives the thread, else the reader's profile's; a thread
+        without a subject (the class teacher's) and an unnamed class by its id."""
+        class_id = str(thread["class_id"])
+        subject_id = thread.get("subject_id")
         where = self.classes.get(class_id) or class_id
-        subject = self.subjects.get(subject_id) if subject_id else None
-        return f"{where} · {subject}" if subject else where
+        if not subject_id:
+            return where
+        subject = thread.get("subject_name") or self.subjects.get(str(subject_id))
+        return f"{where} · {subject or subject_id}"
 
 
 def places_of(profile: Mapping[str, Any]) -> Places:
@@ -65,8 +71,9 @@ def places_of(profile: Mapping[str, Any]) -> Places:
     for entry in profile.get("classes") or ():
         if entry.get("class_label"):
             classes[str(entry["class_id"])] = str(entry["class_label"])
-        if entry.get("subject_id") and entry.get("subject_name"):
-            subjects[str(entry["subject_id"])] = str(entry["subject_name"])
+        for subject in [entry, *(entry.get("subjects") or ())]:
+            if subject.get("subject_id") and subject.get("subject_name"):
+                subjects[str(subject["subject_id"])] = str(subject["subject_name"])
     for child in profile.get("children") or ():
         if child.get("class_id") and child.get("class_label"):
             classes[str(child["class_id"])] = str(child["class_label"])
@@ -98,7 +105,7 @@ def thread_lines(
         ThreadLine(
             thread_id=str(t["thread_id"]),
             title=str(t["title"]),
-            where=places.of(str(t["class_id"]), t.get("subject_id")),
+            where=places.of(t),
             last=moment_text(dt.datetime.fromisoformat(str(t["last_message_at"])), today, zone),
             messages=int(t["messages"]),
             unread=int(t["unread"]),
@@ -178,7 +185,7 @@ def thread_page(
     return ThreadPage(
         thread_id=thread_id,
         title=str(thread["title"]),
-        where=places.of(str(thread["class_id"]), thread.get("subject_id")),
+        where=places.of(thread),
         started_by="Вы" if started_by == reader else str(thread["started_by_label"]),
         participants=participants_text(thread.get("participants") or ()),
         messages=messages,

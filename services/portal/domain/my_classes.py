@@ -1,10 +1,9 @@
 """«Мои классы», the pure part: a teacher UID's classes and subjects from their profile.
 
-A grant with a subject opens that subject of the class; a class grant without a subject makes
-the UID the class teacher, who sees every subject of the class. The diary lists no class's
-subjects, so a class teacher's card shows the subjects of the class's lessons of the current
-week (read by the route from the class's days) besides those they hold a grant for; any other
-subject opens from the class's day.
+Each entry of the profile's `classes` is one live grant and lists what it lets the teacher read
+(`subjects`): a grant with a subject, that subject; a class grant without a subject (the class
+teacher's), every subject taught in the class. A class held through several grants is one card
+with the subjects of all of them.
 """
 
 from __future__ import annotations
@@ -32,57 +31,46 @@ class ClassCard:
     subjects: tuple[SubjectLink, ...]
 
 
-def class_cards(
-    classes: Iterable[Mapping[str, Any]], week_subjects: Mapping[str, Mapping[str, str]]
-) -> list[ClassCard]:
-    """One card per class of `ProfileOut.classes`, in the profile's order; `week_subjects`
-    maps a class teacher's class to the subjects (id → name) of its lessons this week."""
+def _subjects_of(entry: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """The subjects (id, name) a grant of `ProfileOut.classes` opens; the grant's own subject
+    when the entry lists none (so a subject teacher's card never comes out empty)."""
+    listed = [(str(s["subject_id"]), s.get("subject_name")) for s in entry.get("subjects") or ()]
+    if not listed and entry.get("subject_id"):
+        listed.append((str(entry["subject_id"]), entry.get("subject_name")))
+    return listed
+
+
+def _reading_order(subject: tuple[str, str]) -> tuple[bool, str, str]:
+    subject_id, name = subject
+    return name == subject_id, name.casefold().replace("ё", "е"), subject_id
+
+
+def class_cards(classes: Iterable[Mapping[str, Any]]) -> list[ClassCard]:
+    """One card per class of `ProfileOut.classes`, in the profile's order; its subjects by
+    name, then those the school has not named, by their ids."""
     labels: dict[str, str] = {}
     leads: set[str] = set()
     subjects: dict[str, dict[str, str]] = {}
     for entry in classes:
         class_id = str(entry["class_id"])
         labels.setdefault(class_id, str(entry.get("class_label") or class_id))
-        own = subjects.setdefault(class_id, {})
-        subject_id = entry.get("subject_id")
-        if subject_id:
-            own[str(subject_id)] = str(entry.get("subject_name") or subject_id)
-        else:
+        if not entry.get("subject_id"):
             leads.add(class_id)
-    for class_id in leads:
-        for subject_id, name in week_subjects.get(class_id, {}).items():
-            subjects[class_id].setdefault(subject_id, name)
+        own = subjects.setdefault(class_id, {})
+        for subject_id, name in _subjects_of(entry):
+            if name or subject_id not in own:  # a name from any grant wins over a bare id
+                own[subject_id] = str(name or subject_id)
     return [
         ClassCard(
             class_id=class_id,
             label=label,
             class_teacher=class_id in leads,
             subjects=tuple(
-                SubjectLink(s, n)
-                for s, n in sorted(subjects[class_id].items(), key=lambda item: item[1])
+                SubjectLink(s, n) for s, n in sorted(subjects[class_id].items(), key=_reading_order)
             ),
         )
         for class_id, label in labels.items()
     ]
-
-
-def led_classes(classes: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The classes the teacher leads (a class grant without a subject), each once."""
-    found: dict[str, None] = {}
-    for entry in classes:
-        if not entry.get("subject_id"):
-            found.setdefault(str(entry["class_id"]), None)
-    return list(found)
-
-
-def subjects_of_days(days: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """The subjects (id → name) of the lessons of some `ClassDay` answers."""
-    found: dict[str, str] = {}
-    for day in days:
-        for lesson in day.get("lessons") or ():
-            subject_id = str(lesson["subject_id"])
-            found.setdefault(subject_id, str(lesson.get("subject_name") or subject_id))
-    return found
 
 
 def class_label(classes: Iterable[Mapping[str, Any]], class_id: str) -> str:

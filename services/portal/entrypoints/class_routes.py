@@ -1,7 +1,8 @@
 """A teacher UID's pages: «Мои классы», a class's grid of a subject, a class's day.
 
-`/classes` lists the classes and subjects of the teacher's live grants (the diary's profile);
-`/classes/{class}/subjects/{subject}` is the grid of pupils × lessons of a period (`?period=`);
+`/classes` lists the classes and subjects of the teacher's live grants (the diary's profile,
+one call); `/classes/{class}/subjects/{subject}` is the grid of pupils × lessons of a period
+(`?period=`, one of the profile's periods or the whole year);
 `/classes/{class}/days/{date}` the class's lessons of a day. The diary decides what the
 teacher sees: a subject outside their grants is its refusal, shown as the refusal page.
 """
@@ -17,40 +18,20 @@ from fastapi.responses import HTMLResponse
 
 from services.common.webapp.session import Session, SignedIn
 from services.portal.domain.class_day import class_day
-from services.portal.domain.class_grid import grid_table
+from services.portal.domain.class_grid import grid_periods, grid_table
 from services.portal.domain.marks import LETTER_MEANINGS
-from services.portal.domain.my_classes import (
-    class_cards,
-    class_label,
-    led_classes,
-    subjects_of_days,
-)
-from services.portal.domain.periods import WHOLE_YEAR, period_name
+from services.portal.domain.my_classes import class_cards, class_label
 from services.portal.domain.russian_dates import date_range, long_day
-from services.portal.domain.subject_view import period_choices
-from services.portal.domain.week import monday_of
 from services.portal.entrypoints.family_common import checked_date, checked_id, profile
-from services.portal.entrypoints.pages import deps_of, render, today, year_path
+from services.portal.entrypoints.pages import deps_of, render, year_path
 
 router = APIRouter(tags=["classes"])
-_SCHOOL_DAYS = 6  # Monday to Saturday: the days a class teacher's subjects are read from
 
 
 @router.get("/classes", summary="A teacher UID's classes and subjects")
 async def my_classes(request: Request, session: SignedIn) -> HTMLResponse:
-    classes = (await profile(request, session)).get("classes") or []
-    led = led_classes(classes)
-    week = await asyncio.gather(*(_week_subjects(request, session, c) for c in led))
-    cards = class_cards(classes, dict(zip(led, week, strict=True)))
+    cards = class_cards((await profile(request, session)).get("classes") or [])
     return render(request, "classes/index.html", {"cards": cards})
-
-
-async def _week_subjects(request: Request, session: Session, class_id: str) -> dict[str, str]:
-    """The subjects of a class's lessons this week (the diary lists no class's subjects)."""
-    monday = monday_of(today(request))
-    days = [monday + dt.timedelta(days=i) for i in range(_SCHOOL_DAYS)]
-    answers = await asyncio.gather(*(_class_day(request, session, class_id, d) for d in days))
-    return subjects_of_days(answers)
 
 
 async def _class_day(
@@ -76,15 +57,15 @@ async def class_grid(
         deps_of(request).diary.get(path, session.token, params), profile(request, session)
     )
     table = grid_table(grid)
-    shown = table.period_id
+    period_text, choices = grid_periods(grid, own.get("periods") or [])
     context = {
         "class_id": class_id,
         "subject_id": subject_id,
         "class_label": class_label(own.get("classes") or [], class_id),
         "table": table,
-        "period": "учебный год" if shown in (None, WHOLE_YEAR) else period_name(str(shown)),
+        "period": period_text,
         "days": date_range(table.starts_on, table.ends_on),
-        "choices": period_choices(grid),
+        "choices": choices,
         "letters": LETTER_MEANINGS,
     }
     return render(request, "classes/grid.html", context)

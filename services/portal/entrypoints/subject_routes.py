@@ -35,5 +35,6 @@ async def subject_page(
         profile(request, session), deps_of(request).diary.get(path, session.token, params)
     )
     child = the_child(children_of(mine), pupil)
-    context = {"child": child, "view": subject_view(answer)}
+    # The school's periods come with the profile, to choose any of them.
+    context = {"child": child, "view": subject_view({**answer, "periods": mine.get("periods", [])})}
     return render(request, "family/subject.html", context)

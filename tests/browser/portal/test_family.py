@@ -168,7 +168,7 @@ async def test_a_parent_reads_the_week_on_a_phone_opens_a_file_and_sees_the_jour
     await expect(card.get_by_role("link", name="памятка.txt")).to_be_visible()
     await no_sideways_scrolling(page)
     await assert_accessible(page)
-    await screenshot(page, "portal-week-phone")
+    await screenshot(page, "portal-week-phone", full_page=False)  # the first screen
 
     async with page.expect_download() as downloading:
         await card.get_by_role("link", name="памятка.txt").click()

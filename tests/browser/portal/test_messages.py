@@ -1,11 +1,12 @@
 """Messages on the portal in Debian's Chromium, on phones (390×844), against the launched demo.
 
 The parent labels themselves on «Профиль» («мама Маши»). The demo's subject teacher's UID
-writes to the parents of 5А; the parent's menu badge goes up by one, the parent opens the
-thread (the teacher shown as «Учитель — <предмет>», never a UID, with the notice that the
-messages are not official correspondence) and the badge goes down again; the parent replies
-with a PDF; the teacher's badge goes up, the teacher reads «Родитель (мама Маши)», downloads
-the file, and the teacher's badge goes down. axe-core checks every page; the screenshot
+writes to the parents of 5А with a PDF of tasks attached; the parent's menu badge goes up by
+one, the parent opens the thread (placed as «5А · <предмет>», the teacher shown as «Учитель —
+<предмет>», never a UID, with the notice that the messages are not official correspondence),
+downloads the teacher's file, and the badge goes down again; the parent replies with a PDF;
+the teacher's badge goes up, the teacher reads «Родитель (мама Маши)», downloads the file, and
+the teacher's badge goes down. axe-core checks every page; the screenshot
 `portal-messages` (the parent's thread on a phone) goes to docs/screenshots/. No request may
 leave the portal (`new_portal_page`).
 """
@@ -16,7 +17,7 @@ import re
 import uuid
 
 import httpx
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from deploy.launcher_summary import diary_demo_of
 from services.common.auth import DevTokenIssuer
@@ -32,6 +33,7 @@ NOTICE = (
     "организации."
 )
 PDF = b"%PDF-1.4\n% a reply of the browser test\n%%EOF\n"
+TASKS = b"%PDF-1.4\n% the tasks the teacher sends with the first message\n%%EOF\n"
 VIEW_SECONDS = 30.0
 
 
@@ -60,6 +62,17 @@ async def badge_of(page: Page) -> int:
     return int(found.group())
 
 
+async def downloaded(page: Page, portal: str, link: Locator) -> bytes:
+    """Click a file's link: the browser downloads it under the file's name; its bytes."""
+    name = await link.inner_text()
+    async with page.expect_download() as downloading:
+        await link.click()
+    download = await downloading.value
+    assert download.suggested_filename == name
+    href = await link.get_attribute("href")
+    return await (await page.context.request.get(f"{portal}{href}")).body()
+
+
 async def badge_becomes(page: Page, path: str, expected: int) -> None:
     """Reload `path` until the menu's badge says `expected` (the diary's list and counts follow
     its messages' projection, a moment after a post)."""
@@ -71,7 +84,7 @@ async def badge_becomes(page: Page, path: str, expected: int) -> None:
     await eventually(shown, timeout=VIEW_SECONDS, interval=0.5)
 
 
-async def test_a_teacher_writes_to_the_parents_and_the_parent_replies_with_a_file(
+async def test_a_teacher_writes_with_a_file_and_the_parent_replies_with_a_file(
     system, new_portal_page: NewPortalPage
 ):
     demo = diary_demo_of(system.state)
@@ -102,11 +115,15 @@ async def test_a_teacher_writes_to_the_parents_and_the_parent_replies_with_a_fil
     await teacher.get_by_label("Родителям", exact=True).check()
     await teacher.get_by_label("Тема", exact=True).fill(title)
     await teacher.get_by_label("Сообщение", exact=True).fill("Повторите дроби, страницы 10–12.")
+    await teacher.get_by_label("Файлы", exact=True).set_input_files(
+        [{"name": "задачи.pdf", "mimeType": "application/pdf", "buffer": TASKS}]
+    )
     await teacher.get_by_role("button", name="Отправить").click()
     await teacher.wait_for_url(re.compile(r"/messages/[^/]+$"))
     thread_path = teacher.url.removeprefix(portal)
     await expect(teacher.get_by_role("heading", level=1)).to_have_text(title)
     await expect(teacher.locator(".message .author")).to_have_text(["Вы"])
+    await expect(teacher.locator(".message").get_by_role("link", name="задачи.pdf")).to_be_visible()
 
     # The parent's badge goes up by one; the thread is in their list.
     await badge_becomes(parent, f"{portal}/messages", parent_before + 1)
@@ -117,8 +134,12 @@ async def test_a_teacher_writes_to_the_parents_and_the_parent_replies_with_a_fil
     author = await first.locator(".author").inner_text()
     assert author.startswith("Учитель — "), author
     assert not re.search(r"\d{4,}", author)  # never a bare UID
+    subject_name = author.removeprefix("Учитель — ")
+    await expect(parent.locator("p.where")).to_contain_text(f" · {subject_name}")
     await expect(parent.locator(".official")).to_have_text(NOTICE)
     await expect(first.locator(".new")).to_have_text("новое")  # unread when opened
+    tasks = first.get_by_role("link", name="задачи.pdf")
+    assert await downloaded(parent, portal, tasks) == TASKS
 
     # Opening it marked it read: the badge goes down again.
     await badge_becomes(parent, f"{portal}{thread_path}", parent_before)
@@ -144,12 +165,7 @@ async def test_a_teacher_writes_to_the_parents_and_the_parent_replies_with_a_fil
     reply = teacher.locator(".message").nth(1)
     await expect(reply.locator(".author")).to_have_text("Родитель (мама Маши)")
     await expect(reply.locator(".text")).to_have_text("Спасибо! Прикладываю решение.")
-    async with teacher.expect_download() as downloading:
-        await reply.get_by_role("link", name="решение.pdf").click()
-    download = await downloading.value
-    assert download.suggested_filename == "решение.pdf"
-    href = await reply.get_by_role("link", name="решение.pdf").get_attribute("href")
-    assert (await (await teacher.context.request.get(f"{portal}{href}")).body()) == PDF
+    assert await downloaded(teacher, portal, reply.get_by_role("link", name="решение.pdf")) == PDF
     await assert_accessible(teacher)
     await badge_becomes(teacher, f"{portal}/messages", teacher_before)
     await assert_accessible(teacher)

@@ -3,9 +3,10 @@
 - The demo's subject teacher signs in on a phone (390×844), lands on «Мои классы», opens the
   grid of their subject in 5А for the first term: pupils are «Ученик 1…N» (no name of the
   school's roster anywhere on the page), the table scrolls inside its box and the page does not
-  scroll sideways; then the class's day of a demo lesson, with times and the lesson's subject.
+  scroll sideways, the periods to choose are the school's four quarters and the whole year;
+  then the class's day of a demo lesson, with times and the lesson's subject.
 - The same UID's page for another subject of the class is refused.
-- The class teacher's UID opens any subject of their class.
+- The class teacher's UID finds every subject of their class on «Мои классы» and opens one.
 
 axe-core checks every page; the screenshot `portal-class-grid` (on a desktop, where the grid
 reads whole) goes to docs/screenshots/. No request may leave the portal.
@@ -72,6 +73,11 @@ async def test_a_teacher_reads_the_grid_of_their_subject_and_the_class_day(
     assert await rows.all_inner_texts() == [f"Ученик {n}" for n in range(1, count + 1)]
     await expect(page.locator("table.grid .mk").first).to_be_visible()  # the demo's marks
     await expect(page.locator("div.scroll > table.grid")).to_have_count(1)
+    periods = page.locator("select#period option")
+    assert [await o.get_attribute("value") for o in await periods.all()] == [
+        "q1", "q2", "q3", "q4", "year"
+    ]  # fmt: skip
+    await expect(page.locator("select#period option:checked")).to_have_text("1 четверть")
     text = await page.locator("body").inner_text()
     assert not [name for name in await roster_names(system, demo.class_id) if name in text]
     await no_sideways_scrolling(page)
@@ -115,6 +121,10 @@ async def test_the_class_teacher_opens_any_subject_of_the_class(system, portal_p
     demo = demo_of(system)
     await sign_in(portal_page, system.portal_url, CLASS_TEACHER_UID, "teacher")
     await expect(portal_page.locator("main")).to_contain_text("Классное руководство")
+    subjects = portal_page.locator(f"ul.subjects a[href^='/classes/{demo.class_id}/subjects/']")
+    assert await subjects.count() > 1  # every subject taught in the class, not only one grant's
+    await expect(subjects.and_(portal_page.locator(f"[href$='/{demo.subject}']"))).to_have_count(1)
+    await assert_accessible(portal_page)
 
     response = await portal_page.goto(
         f"{system.portal_url}/classes/{demo.class_id}/subjects/{demo.subject}?period={DIARY_PERIOD}"

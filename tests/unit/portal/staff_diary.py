@@ -2,19 +2,31 @@
 path, writes recorded and answered (or refused, or down), files by path.
 
 It stands in for the diary's HTTP API (`services.portal.application.ports.Diary`); the app, its
-session, CSRF check, templates and error pages are the real ones.
+session, CSRF check, templates and error pages are the real ones. The answers the tests give it
+are checked against the diary's own response models (`diary_shaped`), so that a fake answer
+cannot drift from what the diary sends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from services.portal.application.ports import ApiRefused, ApiUnavailable, Download
 
+T = TypeVar("T")
+
 YEAR_PATH = "/schools/s1/years/2026"
 MESSAGES = "/schools/s1/messages"
+
+
+def diary_shaped(model: type[BaseModel], answer: T) -> T:
+    """`answer`, once the diary's response `model` takes it (its JSON is what the pages read)."""
+    model.model_validate(answer)
+    return answer
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,12 @@ PROFILE = {
     "uid": 100001, "roles": ["parent"], "label": None, "classes": [],
     "children": [{"pupil": MINE, "relation": "parent", "label": "Маша", "class_id": "5a",
                   "class_label": "5А", "seen_up_to": 5_000_001}],
+    "periods": [
+        {"period_id": "q1", "name": "1 четверть", "starts_on": "2026-09-01",
+         "ends_on": "2026-10-25"},
+        {"period_id": "q2", "name": "2 четверть", "starts_on": "2026-11-05",
+         "ends_on": "2026-12-28"},
+    ],
 }  # fmt: skip
 MATH = {
     "lesson_id": "5a-20260914-1", "class_id": "5a", "date": "2026-09-14", "slot": 1,
@@ -329,6 +335,7 @@ async def test_the_subject_page_shows_the_marks_the_average_and_the_period_mark(
     assert "3 пн, 21 сентября Работа на уроке, вес 1" in words
     assert '<option value="year">весь год</option>' in page.text
     assert '<option value="q1" selected>1 четверть</option>' in page.text
+    assert '<option value="q2">2 четверть</option>' in page.text  # every period of the school
     assert (f"{BASE}/pupils/{MINE}/subjects/math", {"period": "q1"}) in diary.asked
 
 
@@ -345,6 +352,7 @@ async def test_news_shows_a_correction_as_old_to_new_and_marks_what_is_new(paren
     assert "Новая оценка 5" in words
     assert page.text.count('<span class="new-tag">новое</span>') == 2  # newer than 5_000_001
     assert "Новых изменений: 2." in words
+    assert "Показаны последние" not in words  # all of them are shown
     assert "урок пн, 14 сентября" in words
     assert "Внесено 16 сентября, 14:03" in words  # Moscow time
 

@@ -37,6 +37,7 @@ def _thread(thread_id: str, last: str, unread: int = 0) -> dict[str, object]:
         "title": thread_id.upper(),
         "class_id": "5a",
         "subject_id": "math",
+        "subject_name": None,
         "last_message_at": last,
         "messages": 2,
         "unread": unread,
@@ -57,18 +58,34 @@ def test_the_list_is_newest_first_with_place_time_and_unread():
     ]
 
 
+def test_a_thread_is_placed_by_its_class_label_and_the_subject_name_the_diary_gives():
+    parents = places_of({"children": [{"class_id": "5a", "class_label": "5А"}, {"class_id": None}]})
+
+    def where(places: Places, **thread: object) -> str:
+        return places.of({"class_id": "5a", "subject_id": None, "subject_name": None, **thread})
+
+    assert where(parents, subject_id="math", subject_name="Алгебра") == "5А · Алгебра"
+    assert where(PLACES, subject_id="math", subject_name="Алгебра") == "5А · Алгебра"
+    assert where(PLACES, subject_id="math") == "5А · Математика"  # the profile's name
+    assert where(parents, subject_id="math") == "5А · math"  # named nowhere: by its id
+    assert where(parents) == "5А"  # the class teacher's thread has no subject
+    assert where(parents, class_id="9z") == "9z"
+
+
 def test_places_come_from_a_teachers_classes_and_a_parents_children():
     places = places_of(
         {
             "classes": [{"class_id": "6b", "class_label": "6Б", "subject_id": "art",
-                         "subject_name": "ИЗО"}],
+                         "subject_name": "ИЗО", "subjects": []},
+                        {"class_id": "7v", "class_label": "7В", "subject_id": None,
+                         "subject_name": None,
+                         "subjects": [{"subject_id": "bio", "subject_name": "Биология"}]}],
             "children": [{"class_id": "5a", "class_label": "5А"}, {"class_id": None}],
         }
     )  # fmt: skip
 
-    assert places.of("6b", "art") == "6Б · ИЗО"
-    assert places.of("5a", None) == "5А"
-    assert places.of("9z", "bio") == "9z"
+    assert places.classes == {"6b": "6Б", "7v": "7В", "5a": "5А"}
+    assert places.subjects == {"art": "ИЗО", "bio": "Биология"}
 
 
 def _message(index: int, author: int, **more: object) -> dict[str, object]:
@@ -80,7 +97,8 @@ def _message(index: int, author: int, **more: object) -> dict[str, object]:
 def test_a_thread_shows_labels_the_reader_as_you_and_files_through_the_portal():
     page = thread_page(
         {
-            "thread_id": "t1", "title": "Тема", "class_id": "5a", "subject_id": None,
+            "thread_id": "t1", "title": "Тема", "class_id": "5a", "subject_id": "pe",
+            "subject_name": "Физкультура",
             "started_by": 7, "started_by_label": "Классный руководитель",
             "participants": [{"role": "teacher"}, {"role": "parent"}, {"role": "pupil"}],
             "messages": [
@@ -101,7 +119,7 @@ def test_a_thread_shows_labels_the_reader_as_you_and_files_through_the_portal():
     (file,) = page.messages[0].files
     assert (file.url, file.name, file.size) == ("/messages/t1/files/f1", "a.pdf", "1,5 МБ")
     assert page.last_index == 4
-    assert page.where == "5А"
+    assert page.where == "5А · Физкультура"
     assert page.participants == "1 учитель, 1 родитель, 1 ученик"
 
 

@@ -1,8 +1,9 @@
 """The messages' pages over a fake diary: the list with unread counts and the notice, the menu's
 badge fragment, a thread shown with author labels (never a UID) and marked read on opening,
 the multipart reply under the form's Idempotency-Key, the CSRF check, the diary's refusals
-beside their field (nothing recorded), a new thread by a teacher UID, a message's file, and
-the profile's label.
+beside their field (nothing recorded), a new thread by a teacher UID (with files through the
+diary's multipart start, without them through its JSON start), a message's file, and the
+profile's label.
 """
 
 from __future__ import annotations
@@ -15,16 +16,18 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from services.diary.entrypoints.message_dto import RecordedOut, StartBody, ThreadOut, ThreadsOut
+from services.diary.entrypoints.profile_dto import ProfileOut
 from services.portal.application.ports import ApiRefused, Download
 from services.portal.testing import signed_in_client
-from tests.unit.portal.staff_diary import MESSAGES, YEAR_PATH, FakeDiary, Sent
+from tests.unit.portal.staff_diary import MESSAGES, YEAR_PATH, FakeDiary, Sent, diary_shaped
 
 TODAY = dt.date(2026, 12, 5)
 PARENT, TEACHER = 100001, 200001
 THREAD = f"{MESSAGES}/threads/t-1"
 PROFILE = f"{YEAR_PATH}/me/profile"
 NOTICE = "не являются официальной перепиской образовательной организации"
-PARENT_PROFILE = {
+PARENT_PROFILE = diary_shaped(ProfileOut, {
     "uid": PARENT,
     "roles": ["parent"],
     "label": "мама Маши",
@@ -33,31 +36,35 @@ PARENT_PROFILE = {
          "class_label": "5А", "seen_up_to": 0}
     ],
     "classes": [],
-}  # fmt: skip
-TEACHER_PROFILE = {
+    "periods": [],
+})  # fmt: skip
+TEACHER_PROFILE = diary_shaped(ProfileOut, {
     "uid": TEACHER,
     "roles": ["teacher"],
     "label": None,
     "children": [],
     "classes": [
-        {"class_id": "5a", "class_label": "5А", "subject_id": "math", "subject_name": "Математика"},
-        {"class_id": "6b", "class_label": "6Б", "subject_id": None, "subject_name": None},
+        {"class_id": "5a", "class_label": "5А", "subject_id": "math", "subject_name": "Математика",
+         "subjects": [{"subject_id": "math", "subject_name": "Математика"}]},
+        {"class_id": "6b", "class_label": "6Б", "subject_id": None, "subject_name": None,
+         "subjects": [{"subject_id": "art", "subject_name": "ИЗО"}]},
     ],
-}
-THREADS = {
+    "periods": [],
+})  # fmt: skip
+THREADS = diary_shaped(ThreadsOut, {
     "notice": "…",
     "unread": 3,
     "threads": [
         {"thread_id": "t-old", "year": 2026, "class_id": "5a", "subject_id": None,
-         "title": "Экскурсия", "role": "parent", "started_by": TEACHER,
+         "subject_name": None, "title": "Экскурсия", "role": "parent", "started_by": TEACHER,
          "started_at": "2026-11-20T07:00:00Z", "last_message_at": "2026-11-20T07:00:00Z",
          "messages": 1, "unread": 0},
         {"thread_id": "t-1", "year": 2026, "class_id": "5a", "subject_id": "math",
-         "title": "Контрольная в четверг", "role": "parent", "started_by": TEACHER,
-         "started_at": "2026-12-04T09:00:00Z", "last_message_at": "2026-12-05T07:05:00Z",
-         "messages": 3, "unread": 3},
+         "subject_name": "Математика", "title": "Контрольная в четверг", "role": "parent",
+         "started_by": TEACHER, "started_at": "2026-12-04T09:00:00Z",
+         "last_message_at": "2026-12-05T07:05:00Z", "messages": 3, "unread": 3},
     ],
-}  # fmt: skip
+})  # fmt: skip
 
 
 def message(index: int, author: int, label: str, text: str, **more: Any) -> dict[str, Any]:
@@ -74,12 +81,13 @@ def message(index: int, author: int, label: str, text: str, **more: Any) -> dict
     }
 
 
-THREAD_ANSWER = {
+THREAD_ANSWER = diary_shaped(ThreadOut, {
     "notice": "…",
     "thread_id": "t-1",
     "year": 2026,
     "class_id": "5a",
     "subject_id": "math",
+    "subject_name": "Математика",
     "title": "Контрольная в четверг",
     "started_by": TEACHER,
     "started_by_label": "Учитель — Математика",
@@ -100,13 +108,21 @@ THREAD_ANSWER = {
     "read_up_to": 1,
     "unread": 1,
     "can_post": True,
-}  # fmt: skip
+})  # fmt: skip
 
 
 def recorded(sent: Sent) -> dict[str, Any]:
     """The diary's answer to a post or a start: message 4 of t-1, or a new thread t-new."""
-    if sent.path == f"{MESSAGES}/threads":
-        return {"thread_id": "t-new", "index": 1, "duplicate": False}
+    if sent.path in (f"{MESSAGES}/threads", f"{MESSAGES}/threads/with-files"):
+        files = [
+            {"attachment_id": f"a-{n}", "name": name, "size": len(content), "media_type": kind,
+             "url": f"/diary/v1{MESSAGES}/threads/t-new/attachments/a-{n}"}
+            for n, (_field, (name, content, kind)) in enumerate(sent.files or (), start=1)
+        ]  # fmt: skip
+        return diary_shaped(RecordedOut, {
+            "thread_id": "t-new", "index": 1, "message_id": "msg-1", "recipients": 25,
+            "attachments": files, "duplicate": False,
+        })  # fmt: skip
     if sent.path.endswith("/read"):
         return {"thread_id": "t-1", "read_up_to": 3, "unread": 0}
     if sent.path.endswith("/label"):
@@ -178,7 +194,9 @@ async def test_the_list_shows_threads_newest_first_with_unread_counts_and_the_no
     assert html.index("Контрольная в четверг") < html.index("Экскурсия")
     assert "Непрочитанных сообщений: 3." in html
     assert 'href="/messages/t-1">Контрольная в четверг</a> <span class="badge">3' in html
-    assert "5А · сообщений: 3 · последнее: сегодня, 10:05" in html  # Moscow time
+    # The subject by the name the diary gives the thread (a parent's profile names none).
+    assert "5А · Математика · сообщений: 3 · последнее: сегодня, 10:05" in html  # Moscow time
+    assert "5А · сообщений: 1 · последнее: пт, 20 ноября, 10:00" in html  # no subject
     assert "Написать классу" not in html  # a parent starts no thread
 
 
@@ -228,6 +246,7 @@ async def test_a_thread_shows_authors_by_label_never_by_uid_and_the_reader_as_yo
     assert "Повторите дроби.\nСтраницы 10–12." in shown
     assert 'href="/messages/t-1/files/a-1">задачи.pdf</a> <span class="muted">(3 КБ)' in shown
     assert "1 учитель, 2 родителя" in page.text
+    assert "5А · Математика · начал(а): Учитель — Математика" in page.text
     assert NOTICE in page.text
     assert 'enctype="multipart/form-data"' in page.text
 
@@ -398,6 +417,17 @@ async def test_a_reply_during_an_outage_is_the_503_page(parent, diary):
 # ---------------------------------------------------------------- a new thread
 
 
+async def new_form(http) -> dict[str, str]:
+    page = (await http.get("/messages/new")).text
+    return {"csrf_token": field(page, "csrf_token"), "key": field(page, "key")}
+
+
+def files_error(page: str) -> str:
+    found = re.search(r'<p class="error field-error" id="files-error">([^<]+)</p>', page)
+    assert found
+    return found.group(1)
+
+
 async def test_a_teacher_chooses_among_their_grants_and_audiences(teacher):
     page = await teacher.get("/messages/new")
 
@@ -407,6 +437,10 @@ async def test_a_teacher_chooses_among_their_grants_and_audiences(teacher):
     assert 'value="parents" checked' in page.text
     assert 'value="both"' in page.text
     assert NOTICE in page.text
+    assert 'action="/messages/new" enctype="multipart/form-data"' in page.text
+    assert '<input type="file" id="files" name="files" multiple' in page.text
+    assert "До 5 файлов, каждый до 5 МБ" in page.text
+    assert "следующему сообщению" not in page.text
 
 
 async def test_a_new_thread_is_started_with_the_forms_key_and_opens(teacher, diary):
@@ -434,6 +468,124 @@ async def test_a_new_thread_is_started_with_the_forms_key_and_opens(teacher, dia
         "title": "Собрание",
         "text": "В пятницу в 18:00.",
     }
+
+
+async def test_a_new_thread_with_files_goes_to_the_diarys_multipart_start(teacher, diary):
+    form = await new_form(teacher)
+    fields = {**form, "class": "5a:math", "audience": "parents", "title": "Контрольная",
+              "text": "Задачи во вложении."}  # fmt: skip
+    files = [
+        ("files", ("задачи.pdf", b"%PDF-1.4 tasks", "application/pdf")),
+        ("files", ("схема.png", b"\x89PNG\r\n\x1a\n", "image/png")),
+        ("files", ("", b"", "application/octet-stream")),  # an input left empty
+    ]
+
+    answer = await teacher.post("/messages/new", data=fields, files=files)
+
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/messages/t-new"
+    (start,) = diary.sent
+    assert (start.method, start.path, start.key, start.json) == (
+        "POST", f"{MESSAGES}/threads/with-files", form["key"], None
+    )  # fmt: skip
+    assert set(start.data or {}) == {"start"}
+    body = StartBody.model_validate_json((start.data or {})["start"])  # as the diary reads it
+    assert body.model_dump(mode="json") == {
+        "class_id": "5a",
+        "subject_id": "math",
+        "year": 2026,
+        "to": {"pupils": "all", "audience": "parents"},
+        "title": "Контрольная",
+        "text": "Задачи во вложении.",
+    }
+    assert start.files == [
+        ("files", ("задачи.pdf", b"%PDF-1.4 tasks", "application/pdf")),
+        ("files", ("схема.png", b"\x89PNG\r\n\x1a\n", "image/png")),
+    ]
+
+
+async def test_a_new_thread_takes_files_larger_than_a_forms_body_limit(teacher, diary):
+    form = await new_form(teacher)
+    fields = {**form, "class": "5a:math", "audience": "parents", "title": "Т", "text": "Т"}
+    scan = b"%PDF-1.4" + b"0" * (4 * 1024 * 1024)  # within the diary's 5 MB a file
+
+    answer = await teacher.post("/messages/new", data=fields, files=[("files", ("скан.pdf", scan))])
+
+    assert answer.status_code == 303
+    assert diary.sent[-1].files[0][1][1] == scan
+
+
+async def test_a_new_thread_without_files_goes_to_the_json_start(teacher, diary):
+    form = await new_form(teacher)
+    fields = {**form, "class": "5a:math", "audience": "pupils", "title": "Т", "text": "Т"}
+    empty_input = [("files", ("", b"", "application/octet-stream"))]
+
+    await teacher.post("/messages/new", data=fields, files=empty_input)
+
+    (start,) = diary.sent
+    assert (start.path, start.data, start.files) == (f"{MESSAGES}/threads", None, None)
+    assert start.json["title"] == "Т"
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "expected"),
+    [
+        (413, "attachment_too_large", "Файл слишком большой"),
+        (413, "too_many_attachments", "не больше 5"),
+        (415, "unsupported_attachment_type", "Такой файл дневник не принимает"),
+        (422, "empty_attachment", "Файл пустой"),
+    ],
+)
+async def test_a_file_the_diary_refuses_at_the_start_is_shown_beside_the_files(
+    teacher, diary, status, reason, expected
+):
+    form = await new_form(teacher)
+    diary.refusal = ApiRefused(status, reason, "refused")
+    fields = {**form, "class": "6b:", "audience": "both", "title": "Собрание",
+              "text": "Повестка во вложении."}  # fmt: skip
+    files = [("files", ("повестка.exe", b"MZ", "application/octet-stream"))]
+
+    page = await teacher.post("/messages/new", data=fields, files=files)
+
+    assert page.status_code == status
+    assert expected in files_error(page.text)
+    assert reason in files_error(page.text)
+    assert 'aria-describedby="files-hint files-error"' in page.text
+    assert "Выберите файлы заново." in page.text
+    assert 'value="6b:" selected' in page.text  # what was filled in stays
+    assert 'value="Собрание"' in page.text
+    assert ">Повестка во вложении.</textarea>" in page.text
+    assert field(page.text, "key") != form["key"]  # the diary bound the old key
+    assert diary.sent[-1].path == f"{MESSAGES}/threads/with-files"
+
+
+async def test_a_title_the_diary_refuses_in_the_multipart_start_is_shown_beside_it(teacher, diary):
+    form = await new_form(teacher)
+    diary.refusal = ApiRefused(
+        422, "invalid_request", "start", [{"loc": ["body", "start", "title"], "msg": "control"}]
+    )
+    fields = {**form, "class": "5a:math", "audience": "parents", "title": "a\u0007b", "text": "Т"}
+    files = [("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))]
+
+    page = await teacher.post("/messages/new", data=fields, files=files)
+
+    assert page.status_code == 422
+    assert re.search(r'id="title-error">Напишите тему[^<]*\(invalid_request\)', page.text)
+    assert "Выберите файлы заново." in page.text
+
+
+async def test_a_form_the_portal_refuses_asks_for_the_files_again_and_sends_nothing(teacher, diary):
+    form = await new_form(teacher)
+    fields = {**form, "class": "5a:math", "audience": "parents", "title": " ", "text": "Т"}
+    files = [("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))]
+
+    page = await teacher.post("/messages/new", data=fields, files=files)
+
+    assert page.status_code == 422
+    assert 'id="title-error"' in page.text
+    assert "Выберите файлы заново." in page.text
+    assert field(page.text, "key") == form["key"]  # nothing sent: the key is still free
+    assert diary.sent == []
 
 
 async def test_a_class_outside_the_grants_is_refused_beside_the_choice(teacher, diary):

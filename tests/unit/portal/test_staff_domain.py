@@ -1,6 +1,6 @@
-"""The pure part of a teacher UID's pages: their classes from the profile, the grid's table
-(pupils by number in the diary's order, marks and absences in their lessons' columns), the
-class's day, and times of messages in the school's time zone."""
+"""The pure part of a teacher UID's pages: their classes and subjects from the profile, the
+grid's table (pupils by number in the diary's order, marks and absences in their lessons'
+columns) and its periods, the class's day, and times of messages in the school's time zone."""
 
 from __future__ import annotations
 
@@ -11,53 +11,62 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.portal.domain.class_day import class_day
-from services.portal.domain.class_grid import grid_table
-from services.portal.domain.my_classes import (
-    class_cards,
-    class_label,
-    led_classes,
-    subjects_of_days,
-)
+from services.portal.domain.class_grid import grid_periods, grid_table
+from services.portal.domain.my_classes import class_cards, class_label
 from services.portal.domain.russian_dates import column_day, moment_text
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 TODAY = dt.date(2026, 12, 5)
 CLASSES = [
-    {"class_id": "5a", "class_label": "5А", "subject_id": "math", "subject_name": "Математика"},
-    {"class_id": "5a", "class_label": "5А", "subject_id": None, "subject_name": None},
-    {"class_id": "6b", "class_label": None, "subject_id": "art", "subject_name": None},
-]
+    {"class_id": "5a", "class_label": "5А", "subject_id": "math", "subject_name": "Математика",
+     "subjects": [{"subject_id": "math", "subject_name": "Математика"}]},
+    {"class_id": "5a", "class_label": "5А", "subject_id": None, "subject_name": None,
+     "subjects": [{"subject_id": "russian", "subject_name": "Русский язык"},
+                  {"subject_id": "math", "subject_name": "Математика"},
+                  {"subject_id": "pe", "subject_name": None}]},
+    {"class_id": "6b", "class_label": None, "subject_id": "art", "subject_name": None,
+     "subjects": [{"subject_id": "art", "subject_name": None}]},
+]  # fmt: skip
+PERIODS = [
+    {"period_id": "h1", "name": "Первое полугодие", "starts_on": "2026-09-01",
+     "ends_on": "2026-12-28"},
+    {"period_id": "h2", "name": "Второе полугодие", "starts_on": "2027-01-11",
+     "ends_on": "2027-05-31"},
+]  # fmt: skip
 
 
-def test_a_class_is_one_card_with_its_subjects_and_the_class_teachers_week():
-    week = {"5a": {"russian": "Русский язык", "math": "математика (из недели)"}}
-
-    cards = class_cards(CLASSES, week)
+def test_a_class_is_one_card_with_the_subjects_of_all_its_grants_by_name():
+    cards = class_cards(CLASSES)
 
     assert [(c.class_id, c.label, c.class_teacher) for c in cards] == [
         ("5a", "5А", True),
         ("6b", "6b", False),
     ]
     assert [(s.subject_id, s.name) for s in cards[0].subjects] == [
-        ("math", "Математика"),  # the grant's own name wins over the week's
+        ("math", "Математика"),
         ("russian", "Русский язык"),
+        ("pe", "pe"),  # one the school has not named: after the named, by its id
     ]
     assert [(s.subject_id, s.name) for s in cards[1].subjects] == [("art", "art")]
 
 
-def test_only_a_class_grant_without_a_subject_leads_a_class():
-    assert led_classes(CLASSES) == ["5a"]
-    assert class_cards(CLASSES[2:], {"6b": {"x": "X"}})[0].subjects[0].subject_id == "art"
+def test_a_name_from_any_grant_wins_over_a_bare_id():
+    unnamed = {"class_id": "5a", "subject_id": None, "subjects": [{"subject_id": "math"}]}
+    named = {"class_id": "5a", "subject_id": "math", "subject_name": "Математика"}
+
+    for classes in ([unnamed, named], [named, unnamed]):
+        (card,) = class_cards(classes)
+        assert [(s.subject_id, s.name) for s in card.subjects] == [("math", "Математика")]
 
 
-def test_the_week_subjects_come_from_the_lessons_of_the_days():
-    days = [
-        {"lessons": [{"subject_id": "math", "subject_name": "Математика"}]},
-        {"lessons": []},
-        {"lessons": [{"subject_id": "pe", "subject_name": None}]},
-    ]
+def test_a_grant_listing_no_subjects_opens_its_own_subject_only():
+    (card,) = class_cards([{"class_id": "7v", "subject_id": "bio", "subject_name": "Биология"}])
+    (lead,) = class_cards([{"class_id": "7v", "subject_id": None, "subjects": []}])
 
-    assert subjects_of_days(days) == {"math": "Математика", "pe": "pe"}
+    assert [s.subject_id for s in card.subjects] == ["bio"]
+    assert not card.class_teacher
+    assert lead.class_teacher
+    assert lead.subjects == ()
 
 
 def test_a_class_is_named_by_its_label_else_its_id():
@@ -111,6 +120,29 @@ def test_the_grid_puts_each_mark_and_absence_in_its_lessons_column():
     assert second.cells[0].absence == "ОП"
     assert second.cells[0].absence_title == "опоздал(а)"
     assert (second.average, second.absences) == ("—", 1)
+
+
+def test_the_grid_offers_the_school_years_periods_by_their_names_then_the_whole_year():
+    shown = {**_grid([]), "period_id": "h2"}
+
+    name, choices = grid_periods(shown, PERIODS)
+
+    assert name == "Второе полугодие"
+    assert [(c.period_id, c.name, c.selected) for c in choices] == [
+        ("h1", "Первое полугодие", False),
+        ("h2", "Второе полугодие", True),
+        ("year", "весь год", False),
+    ]
+
+
+def test_the_whole_year_and_a_period_the_profile_does_not_list():
+    name, choices = grid_periods({**_grid([]), "period_id": None}, PERIODS)
+    assert name == "учебный год"
+    assert [c.period_id for c in choices if c.selected] == ["year"]
+
+    name, choices = grid_periods({**_grid([]), "period_id": "q2"}, [])
+    assert name == "2 четверть"  # read from the id, as the school names no period
+    assert [(c.period_id, c.selected) for c in choices] == [("q2", True), ("year", False)]
 
 
 @given(st.lists(st.text("0123456789abcdef", min_size=32, max_size=32), unique=True, max_size=30))

@@ -1,6 +1,7 @@
-"""A teacher UID's pages over a fake diary: «Мои классы» (a subject teacher, a class teacher whose
-subjects come from the class's week), the class × subject grid (pupils by number, never a
-pseudonym; inside its own scrolling box), the class's day, and the diary's refusal and outage.
+"""A teacher UID's pages over a fake diary: «Мои классы» (a subject teacher, a class teacher with
+every subject of the class, both from one call of the profile), the class × subject grid (pupils
+by number, never a pseudonym; inside its own scrolling box; the school year's periods to choose),
+the class's day, and the diary's refusal and outage.
 """
 
 from __future__ import annotations
@@ -12,29 +13,50 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from services.diary.entrypoints.profile_dto import ProfileOut
 from services.portal.application.ports import ApiRefused
 from services.portal.testing import signed_in_client
-from tests.unit.portal.staff_diary import YEAR_PATH, FakeDiary
+from tests.unit.portal.staff_diary import YEAR_PATH, FakeDiary, diary_shaped
 
 TODAY = dt.date(2026, 12, 5)  # a Saturday: its week runs from Monday 30 November
 P1, P2 = "p" + "a" * 32, "p" + "b" * 32
 GRID = f"{YEAR_PATH}/classes/5a/subjects/math"
 DAY = f"{YEAR_PATH}/classes/5a/days/2026-12-01"
 PROFILE = f"{YEAR_PATH}/me/profile"
-TEACHER_PROFILE = {
-    "uid": 200001,
-    "roles": ["teacher"],
-    "label": None,
-    "children": [],
-    "classes": [
-        {"class_id": "5a", "class_label": "5А", "subject_id": "math", "subject_name": "Математика"}
-    ],
-}
-CLASS_TEACHER_PROFILE = {
+PERIODS = [
+    {"period_id": "q1", "name": "I четверть", "starts_on": "2026-09-01", "ends_on": "2026-10-25"},
+    {"period_id": "q2", "name": "II четверть", "starts_on": "2026-11-05", "ends_on": "2026-12-28"},
+    {"period_id": "q3", "name": "III четверть", "starts_on": "2027-01-11", "ends_on": "2027-03-20"},
+    {"period_id": "q4", "name": "IV четверть", "starts_on": "2027-03-30", "ends_on": "2027-05-26"},
+]
+TEACHER_PROFILE = diary_shaped(
+    ProfileOut,
+    {
+        "uid": 200001,
+        "roles": ["teacher"],
+        "label": None,
+        "children": [],
+        "classes": [
+            {
+                "class_id": "5a",
+                "class_label": "5А",
+                "subject_id": "math",
+                "subject_name": "Математика",
+                "subjects": [{"subject_id": "math", "subject_name": "Математика"}],
+            }
+        ],
+        "periods": PERIODS,
+    },
+)
+CLASS_TEACHER_PROFILE = diary_shaped(ProfileOut, {
     **TEACHER_PROFILE,
     "uid": 200002,
-    "classes": [{"class_id": "5a", "class_label": "5А", "subject_id": None, "subject_name": None}],
-}
+    "classes": [
+        {"class_id": "5a", "class_label": "5А", "subject_id": None, "subject_name": None,
+         "subjects": [{"subject_id": "english", "subject_name": "Английский язык"},
+                      {"subject_id": "math", "subject_name": "Математика"}]}
+    ],
+})  # fmt: skip
 
 
 def mark(value: str, kind: str, weight: str, **more: object) -> dict[str, object]:
@@ -127,22 +149,16 @@ async def test_my_classes_lists_the_subject_of_the_grant_and_the_class_day(clien
     assert [path for path, _ in diary.asked] == [PROFILE]  # no class's week for a subject
 
 
-async def test_a_class_teacher_sees_the_subjects_of_the_class_week(diary):
+async def test_a_class_teacher_sees_every_subject_of_the_class_from_the_profile(diary):
     diary.gets[PROFILE] = CLASS_TEACHER_PROFILE
-    monday = dt.date(2026, 11, 30)
-    for offset in range(6):
-        day = monday + dt.timedelta(days=offset)
-        diary.gets.setdefault(f"{YEAR_PATH}/classes/5a/days/{day.isoformat()}", empty_day(day))
     async with signed_in_client(diary, 200002, "teacher", TODAY) as http:
         page = await http.get("/classes")
 
     assert page.status_code == 200
     assert "Классное руководство" in page.text
-    assert 'href="/classes/5a/subjects/math">Математика</a>' in page.text
-    assert 'href="/classes/5a/subjects/english">Английский язык</a>' in page.text
-    asked = {path for path, _ in diary.asked}
-    assert f"{YEAR_PATH}/classes/5a/days/2026-12-05" in asked  # Monday to Saturday
-    assert f"{YEAR_PATH}/classes/5a/days/2026-12-06" not in asked
+    subjects = re.findall(r'href="/classes/5a/subjects/(\w+)">([^<]+)</a>', page.text)
+    assert subjects == [("english", "Английский язык"), ("math", "Математика")]
+    assert [path for path, _ in diary.asked] == [PROFILE]  # no class's days are read
 
 
 async def test_the_grid_numbers_the_pupils_and_never_shows_a_pseudonym(client, diary):
@@ -165,8 +181,21 @@ async def test_the_grid_numbers_the_pupils_and_never_shows_a_pseudonym(client, d
     assert 'title="вт, 1 декабря, 2-й урок (09:25–10:10); тема: Дроби"' in html
     scroll = html.index('<div class="scroll"')
     assert scroll < html.index('<table class="grid">') < html.index("</div>", scroll)
-    assert "2 четверть: 5 ноября – 28 декабря 2026" in html
+    assert "II четверть: 5 ноября – 28 декабря 2026" in html  # the school's own name
     assert diary.asked[0] == (GRID, None)
+
+
+async def test_the_grid_offers_the_school_years_periods_and_the_whole_year(client):
+    page = await client.get("/classes/5a/subjects/math")
+
+    options = re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', page.text)
+    assert options == [
+        ("q1", "", "I четверть"),
+        ("q2", " selected", "II четверть"),
+        ("q3", "", "III четверть"),
+        ("q4", "", "IV четверть"),
+        ("year", "", "весь год"),
+    ]
 
 
 async def test_the_grid_of_another_period_asks_the_diary_for_it(client, diary):
