@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import MIN_SECRET_BYTES, AuthSettings, HttpSettings
+from services.common.settings import HttpSettings
 from services.common.webapp import oidc_settings
-from services.common.webapp.signing import SigningSettings
+from services.common.webapp.settings import WebAppSettings
 
 
 class ApiUrls(BaseModel):
@@ -36,7 +36,7 @@ class OidcSettings(oidc_settings.OidcSettings):
     school_claim: str = "school"
 
 
-class Settings(BaseSettings):
+class Settings(WebAppSettings):
     """Everything the portal web process reads from its environment."""
 
     model_config = SettingsConfigDict(
@@ -45,16 +45,11 @@ class Settings(BaseSettings):
 
     http: HttpSettings = HttpSettings(port=8010)
     api: ApiUrls = ApiUrls()
-    auth: AuthSettings
-    signing: SigningSettings = SigningSettings()
     oidc: OidcSettings = OidcSettings()
     school: str = Field(
         default="s1",
         description="the school whose diary this portal shows (one portal address per school "
         "in this version)",
-    )
-    session_secret: SecretStr = Field(
-        description="signs the session cookie (at least 32 bytes; the same on every replica)"
     )
     session_days: float = Field(
         default=14,
@@ -62,25 +57,6 @@ class Settings(BaseSettings):
         le=30,
         description="a session lasts this long after signing in (a portal token's own limit)",
     )
-    secure_cookies: bool = Field(
-        default=False, description="send cookies over HTTPS only (true in production)"
-    )
     dev_sign_in: bool = Field(
         default=False, description="offer the development sign-in page listing the portal users"
     )
-    year: int | None = Field(
-        default=None,
-        ge=2000,
-        le=2100,
-        description="the school year pages open on (default: today's)",
-    )
-    timezone: str = "Europe/Moscow"
-    log_json: bool = True
-
-    @model_validator(mode="after")
-    def _check_secret(self) -> Settings:
-        if len(self.session_secret.get_secret_value().encode()) < MIN_SECRET_BYTES:
-            raise ValueError(f"session_secret must be at least {MIN_SECRET_BYTES} bytes long")
-        if self.signing.mode == "dev" and self.auth.mode != "dev":
-            raise ValueError("signing.mode=dev needs auth.mode=dev (the shared dev secret)")
-        return self

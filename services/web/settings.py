@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import MIN_SECRET_BYTES, AuthSettings, HttpSettings
+from services.common.settings import HttpSettings
 from services.common.webapp import oidc_settings
-from services.common.webapp.signing import SigningSettings
+from services.common.webapp.settings import WebAppSettings
 
 
 class ApiUrls(BaseModel):
@@ -39,24 +39,16 @@ class OidcSettings(oidc_settings.OidcSettings):
     name_claim: str = "name"
 
 
-class Settings(BaseSettings):
+class Settings(WebAppSettings):
     """Everything the school web process reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="WEB_", env_nested_delimiter="__", extra="ignore")
 
     http: HttpSettings = HttpSettings(port=8000)
     api: ApiUrls = ApiUrls()
-    auth: AuthSettings
-    signing: SigningSettings = SigningSettings()
     oidc: OidcSettings = OidcSettings()
-    session_secret: SecretStr = Field(
-        description="signs the session cookie (at least 32 bytes; the same on every replica)"
-    )
     session_hours: float = Field(
         default=8, gt=0, le=12, description="a session lasts this long after signing in"
-    )
-    secure_cookies: bool = Field(
-        default=False, description="send cookies over HTTPS only (true in production)"
     )
     dev_sign_in: bool = Field(
         default=False, description="offer the development sign-in page listing the staff"
@@ -64,19 +56,3 @@ class Settings(BaseSettings):
     dev_school: str = Field(
         default="s1", description="the school whose staff the development sign-in page lists"
     )
-    year: int | None = Field(
-        default=None,
-        ge=2000,
-        le=2100,
-        description="the school year pages open on (default: today's)",
-    )
-    timezone: str = "Europe/Moscow"
-    log_json: bool = True
-
-    @model_validator(mode="after")
-    def _check_secret(self) -> Settings:
-        if len(self.session_secret.get_secret_value().encode()) < MIN_SECRET_BYTES:
-            raise ValueError(f"session_secret must be at least {MIN_SECRET_BYTES} bytes long")
-        if self.signing.mode == "dev" and self.auth.mode != "dev":
-            raise ValueError("signing.mode=dev needs auth.mode=dev (the shared dev secret)")
-        return self

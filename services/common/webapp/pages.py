@@ -1,21 +1,28 @@
-"""The error pages of both web apps: what a page shows when the person must sign in, a form is
-stale, an API refuses, or an API is down (503 with `Retry-After`, never 500).
+"""Rendering the pages of both web apps, and their error pages.
 
-Each app renders with its own templates (`Render`); both name them `refused.html` (`status`,
-`reason`, `detail`, `text`) and `unavailable.html` (`api`).
+`Pages` renders an app's templates with the common context (the signed-in person, their menu,
+the CSRF token, the school year and today). The error pages are what a page shows when the
+person must sign in, a form is stale, an API refuses, or an API is down (503 with
+`Retry-After`, never 500); each app names them `refused.html` (`status`, `reason`, `detail`,
+`text`) and `unavailable.html` (`api`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import Path
 from typing import Any, Final, Protocol
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from services.common.outage import RETRY_AFTER_SECONDS
 from services.common.webapp.backends import ApiRefused, ApiUnavailable
-from services.common.webapp.session import CsrfRefused, SignInRequired
+from services.common.webapp.school_year import school_year_of, year_label
+from services.common.webapp.session import CsrfRefused, Session, SignInRequired, session_of
 
 REFUSAL_TEXT: Final = {
     401: "Нужно войти заново.",
@@ -34,6 +41,77 @@ class Render(Protocol):
         context: dict[str, Any] | None = None,
         status: int = 200,
     ) -> HTMLResponse: ...
+
+
+class Clock(Protocol):
+    """Today in the school's time zone."""
+
+    def today(self) -> date: ...
+
+
+class PageDeps(Protocol):
+    """What rendering reads of an app's Deps."""
+
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def year(self) -> int | None: ...
+
+
+class Pages:
+    """An app's templates (trimmed blocks, `year_label` and the app's own globals) and the
+    context every page gets: `session`, `menu`, `csrf_token`, `year`, `today`, `path`."""
+
+    def __init__(
+        self,
+        directory: Path,
+        menu: Callable[[Iterable[str]], list[Any]],
+        extra_globals: Mapping[str, Any],
+    ) -> None:
+        self.templates = Jinja2Templates(directory=directory)
+        self.templates.env.globals["year_label"] = year_label
+        self.templates.env.globals.update(extra_globals)
+        self.templates.env.trim_blocks = True
+        self.templates.env.lstrip_blocks = True
+        self._menu = menu
+
+    @staticmethod
+    def page_deps(request: Request) -> PageDeps:
+        """The running app's Deps, as rendering reads them."""
+        deps: PageDeps = request.app.state.deps
+        return deps
+
+    def school_year(self, request: Request) -> int:
+        """The school year the page shows: `?year=`, else the configured one, else today's."""
+        asked = request.query_params.get("year", "")
+        if asked.isdigit() and len(asked) == 4:
+            return int(asked)
+        deps = self.page_deps(request)
+        return deps.year or school_year_of(deps.clock.today())
+
+    def today(self, request: Request) -> date:
+        """The school's current date."""
+        return self.page_deps(request).clock.today()
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        context: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        """The page `template` with the common context and `context`."""
+        session: Session | None = getattr(request.state, "session", None) or session_of(request)
+        common: dict[str, Any] = {
+            "session": session,
+            "menu": self._menu(session.principal.roles) if session else [],
+            "csrf_token": session.csrf if session else "",
+            "year": self.school_year(request),
+            "today": self.today(request),
+            "path": request.url.path,
+        }
+        merged = {**common, **(context or {})}
+        return self.templates.TemplateResponse(request, template, merged, status)
 
 
 def refusal(

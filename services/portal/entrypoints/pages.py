@@ -8,67 +8,32 @@ never answers 500 for what the API said.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from services.common.webapp import pages as common_pages
-from services.common.webapp.school_year import school_year_of, year_label
-from services.common.webapp.session import Session, session_of
 from services.portal.application.ports import Deps
 from services.portal.domain.navigation import ROLE_NAMES, menu
 
 TEMPLATES: Final = Path(__file__).resolve().parent.parent / "templates"
-templates = Jinja2Templates(directory=TEMPLATES)
-templates.env.globals["year_label"] = year_label
-templates.env.globals["role_names"] = ROLE_NAMES
-templates.env.trim_blocks = True
-templates.env.lstrip_blocks = True
+pages = common_pages.Pages(TEMPLATES, menu, {"role_names": ROLE_NAMES})
+render = pages.render
+school_year = pages.school_year
+today = pages.today
 
 
 def deps_of(request: Request) -> Deps:
-    """The running portal's Deps."""
+    """The running app's Deps."""
     deps: Deps = request.app.state.deps
     return deps
-
-
-def school_year(request: Request) -> int:
-    """The school year the page shows: `?year=`, else the configured one, else today's."""
-    asked = request.query_params.get("year", "")
-    if asked.isdigit() and len(asked) == 4:
-        return int(asked)
-    deps = deps_of(request)
-    return deps.year or school_year_of(deps.clock.today())
-
-
-def today(request: Request) -> date:
-    """The school's current date."""
-    return deps_of(request).clock.today()
 
 
 def year_path(request: Request) -> str:
     """The diary API's path of this school and year: `/schools/<school>/years/<year>`."""
     return f"/schools/{deps_of(request).school}/years/{school_year(request)}"
-
-
-def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
-) -> HTMLResponse:
-    """The page `template` with the common context: `session`, `menu`, `csrf_token`, `year`."""
-    session: Session | None = getattr(request.state, "session", None) or session_of(request)
-    common: dict[str, Any] = {
-        "session": session,
-        "menu": menu(session.principal.roles) if session else [],
-        "csrf_token": session.csrf if session else "",
-        "year": school_year(request),
-        "today": today(request),
-        "path": request.url.path,
-    }
-    return templates.TemplateResponse(request, template, {**common, **(context or {})}, status)
 
 
 def install_page_errors(app: FastAPI) -> None:

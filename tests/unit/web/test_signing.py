@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from services.common.auth import TokenVerifier
 from services.common.settings import AuthSettings
-from services.common.webapp.signing import token_issuer
-from services.web.settings import Settings, SigningSettings
+from services.common.webapp.signing import SigningSettings, token_issuer
+from services.web.settings import Settings
 
 SECRET = "s" * 40
 

@@ -1,0 +1,105 @@
+"""The FastAPI app of a web app, as both build it: its runtime opened in the lifespan, the signed
+session, the request limits, gzip, correlation ids, the error pages, the app's own assets with
+the shared vendored ones, and health and metrics.
+
+A web app holds no state: it can serve whenever it runs, so it is always ready. An API that is
+down makes the pages that need it answer 503, which restarting the web app would not cure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+
+from services.common.auth import TokenVerifier
+from services.common.health import health_router
+from services.common.http import CorrelationIdMiddleware
+from services.common.limits import RequestLimitsMiddleware, request_limits
+from services.common.settings import AuthSettings, HttpSettings
+from services.common.webapp.session import SessionCodec
+
+VENDOR: Final = Path(__file__).resolve().parent / "static" / "vendor"
+_GZIP_FROM_BYTES: Final = 1024  # a class journal compresses ~10:1; tiny answers are not worth it
+
+
+class Runtime(Protocol):
+    """What a web app's runtime gives its pages."""
+
+    @property
+    def deps(self) -> Any: ...  # noqa: ANN401 - each app's own Deps
+
+
+class WebSettings(Protocol):
+    """What the shared app reads of a web app's settings."""
+
+    @property
+    def http(self) -> HttpSettings: ...
+    @property
+    def auth(self) -> AuthSettings: ...
+    @property
+    def secure_cookies(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WebApp:
+    """One web app's own parts: its title, session cookie, assets, routers and error pages."""
+
+    title: str
+    cookie: str
+    purpose: str
+    session_seconds: int
+    session_secret: str
+    upload_bytes: int
+    static: Path
+    routers: Iterable[APIRouter]
+    install_page_errors: Callable[[FastAPI], None]
+
+
+def web_app(
+    settings: WebSettings,
+    app_parts: WebApp,
+    open_runtime: Callable[[], contextlib.AbstractAsyncContextManager[Runtime]],
+) -> FastAPI:
+    """The app; its runtime (the API client) opens in the lifespan, never at import."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime() as runtime:
+            app.state.runtime = runtime
+            app.state.deps = runtime.deps
+            yield
+
+    app = FastAPI(
+        title=app_parts.title, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(settings.auth)
+    app.state.session_codec = SessionCodec(
+        app_parts.session_secret,
+        app_parts.session_seconds,
+        secure=settings.secure_cookies,
+        cookie=app_parts.cookie,
+        purpose=app_parts.purpose,
+    )
+    limits = request_limits(settings.http, upload_bytes=app_parts.upload_bytes)
+    app.add_middleware(RequestLimitsMiddleware, routes=lambda: app.router.routes, limits=limits)
+    app.add_middleware(GZipMiddleware, minimum_size=_GZIP_FROM_BYTES)
+    app.add_middleware(CorrelationIdMiddleware)
+    app_parts.install_page_errors(app)
+    app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="vendor")
+    app.mount("/static", StaticFiles(directory=app_parts.static), name="static")
+    for router in app_parts.routers:
+        app.include_router(router)
+    app.include_router(health_router(_ready))
+    return app
+
+
+async def _ready() -> dict[str, bool | str]:
+    return {}
