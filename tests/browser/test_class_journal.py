@@ -1,18 +1,17 @@
 """The class journal in Debian's Chromium: 5А mathematics over the first quarter (the demo's
 27 pupils × 40 lessons) shows what the journal API holds (marks, letters, the weighted average,
-absences and lates, the period mark or «—»), fast and light; a teacher who neither teaches the
-subject there nor leads the class gets the refusal page, the head reads it.
+absences and lates, the period mark or «—»), light; a teacher who neither teaches the subject
+there nor leads the class gets the refusal page, the head reads it. How fast the page answers is
+measured by `bench/web_pages.py`, beside the API it is built from, not timed here: a suite run
+shares the machine with everything else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import asyncpg
 import httpx
 from playwright.async_api import Page, Response, expect
 
@@ -24,7 +23,6 @@ CLASS_ID, SUBJECT, TEACHER = "5a", "math", "t015"
 YEAR = "/schools/s1/years/2026"
 Q1 = {"from": "2026-09-01", "to": "2026-10-26"}
 VIEW_SECONDS = 30.0
-P95_MS = 150.0
 PAGE_BYTES = 300 * 1024
 
 
@@ -65,7 +63,7 @@ async def test_the_quarters_class_journal_shows_what_the_journal_holds(system, p
     await screenshot(page, "class-journal")
 
 
-async def test_the_class_journal_is_fast_and_light(system, page):
+async def test_the_class_journal_is_light(system, page):
     await sign_in(page, system.web_url, TEACHER, "teacher")
     url = f"{system.web_url}/journal/{CLASS_ID}/{SUBJECT}?from={Q1['from']}&to={Q1['to']}"
     sizes: list[int] = []
@@ -77,19 +75,7 @@ async def test_the_class_journal_is_fast_and_light(system, page):
     await page.goto(url, wait_until="networkidle")
     page.remove_listener("response", weigh)
     assert sum(sizes) <= PAGE_BYTES, sizes  # the page with every asset, uncompressed
-
-    await analysed(system)
-    cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
-    timings = []
-    async with httpx.AsyncClient(cookies=cookies) as http:
-        for _ in range(25):
-            started = time.perf_counter()
-            answer = await http.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert answer.status_code == 200
-            assert "Акимова В. А." in answer.text
-    p95 = statistics.quantiles(timings[5:], n=20)[-1]  # after five to warm up
-    assert p95 <= P95_MS, f"p95 {p95:.0f} ms over {sorted(round(t) for t in timings[5:])}"
+    assert "Акимова В. А." in await page.content()
 
 
 async def test_only_those_who_may_read_a_class_journal_get_it(system, page):
@@ -110,18 +96,6 @@ async def test_only_those_who_may_read_a_class_journal_get_it(system, page):
     answer = await page.goto(f"{system.web_url}/journal/{CLASS_ID}/{SUBJECT}")
     assert answer is not None
     assert answer.status == 200
-
-
-async def analysed(system) -> None:
-    """Have PostgreSQL analyse the journal's freshly loaded tables, as its autovacuum does a
-    few minutes after a bulk load. Right after the launcher has loaded the demo (about 30 000
-    events) the tables have no statistics yet and the journal's grid query takes 350-500 ms
-    instead of 10-20 ms; the page's budget is about the page in use, not about that start."""
-    connection = await asyncpg.connect(system.launched.database_dsn("journal"))
-    try:
-        await connection.execute("ANALYZE")
-    finally:
-        await connection.close()
 
 
 async def check_rows(page: Page, grid: dict[str, Any]) -> None:
