@@ -208,6 +208,7 @@ async def loaded(base: str, parents: Sequence[Parent], seconds: float, what: str
         "per_s": round(len(latencies) / elapsed, 1),
         "requests": len(latencies),
         "failures": sum(count for status, count in statuses.items() if status != 200),
+        "failed_statuses": {str(k): v for k, v in sorted(statuses.items()) if k != 200},
     }
 
 
