@@ -56,6 +56,7 @@ bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.write_path
 	$(UV) run python -m bench.projection_rebuild
 	$(UV) run python -m bench.export --runs 3
+	$(UV) run python -m bench.name_guard
 	$(UV) run python -m bench.web_pages
 	$(UV) run python -m bench.portal_pages
 

@@ -77,7 +77,7 @@ async def _targets(audit: RunningAudit) -> tuple[str, str, str, str, int]:
 async def measure(weeks: int, calls: int) -> dict[str, Any]:
     """Load, catch up, time both histories."""
     async with private_infra() as infra:
-        loaded = await load(infra.nats_url, weeks)
+        loaded = await load(infra.nats_url, infra.database_url, weeks)
         schema = f"bench_audit_{secrets.token_hex(4)}"
         started = time.perf_counter()
         async with running_audit(infra.nats_url, infra.database_url, schema) as audit:

@@ -83,11 +83,11 @@ def _quiet_logs() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
-async def load_demo(nats_url: str) -> dict[str, Any]:
+async def load_demo(nats_url: str, database_url: str) -> dict[str, Any]:
     """Load the default demo school through the journal's handlers."""
     from bench.projection_rebuild import load  # noqa: PLC0415
 
-    return await load(nats_url, 8)  # demo.generate's default term_weeks
+    return await load(nats_url, database_url, 8)  # demo.generate's default term_weeks
 
 
 async def full_export(infra: Infra, school: str) -> dict[str, Any]:
@@ -258,7 +258,7 @@ def run_step(step: str, args: list[str]) -> dict[str, Any]:
     rest = args[2:]
     match step:
         case "load-demo":
-            return asyncio.run(load_demo(infra.nats_url))
+            return asyncio.run(load_demo(infra.nats_url, infra.database_url))
         case "raw":
             return asyncio.run(raw_read(infra.nats_url, rest[0], int(rest[1])))
         case "full":

@@ -28,6 +28,7 @@ from contracts.envelope import Actor
 from contracts.journal import Period, TimetableSlot
 from services.common.eventstore import JetStreamEventStore
 from services.common.jetstream import connect, ensure_stream
+from services.common.keystore import PgKeyStore
 from services.common.testing.servers import free_port, nats_server, temporary_database
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import lessons, roster
@@ -115,21 +116,27 @@ def _wait_ready(base: str, timeout: float = 60.0) -> None:
     raise TimeoutError(msg)
 
 
-async def seed_class(nats_url: str, *, start: dt.date, end: dt.date) -> list[str]:
-    """One class of 30 pupils with seven maths lessons a day by one teacher; returns lesson ids."""
+async def seed_class(
+    nats_url: str, database_url: str, *, start: dt.date, end: dt.date
+) -> list[str]:
+    """One class of 30 pupils with seven maths lessons a day by one teacher; returns lesson ids
+    (the pupils' names sealed under keys in `database_url`'s key store, as the journal does)."""
     nc = await connect(nats_url, name="bench-seed")
     try:
         from contracts.streams import JOURNAL  # noqa: PLC0415
 
         js = nc.jetstream()
         await ensure_stream(js, JOURNAL)
-        deps = in_memory_deps(
-            JetStreamEventStore(js, JOURNAL.name),
-            files=InMemoryFiles(),
-            clock=FakeClock(AFTER_TERM),
-        )
-        await _seed_roster(deps)
-        report = await lessons.schedule_from_timetable(deps, _meta(ADMIN), CLASS_ID, start, end)
+        async with PgKeyStore.at(database_url) as keys:
+            deps = in_memory_deps(
+                JetStreamEventStore(js, JOURNAL.name),
+                files=InMemoryFiles(),
+                clock=FakeClock(AFTER_TERM),
+                keys=keys,
+            )
+            await _seed_roster(deps)
+            meta = _meta(ADMIN)
+            report = await lessons.schedule_from_timetable(deps, meta, CLASS_ID, start, end)
         return list(report.created)
     finally:
         await nc.close()

@@ -25,7 +25,9 @@ from contracts.streams import JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool
 from services.common.eventstore import JetStreamEventStore
 from services.common.jetstream import connect, ensure_stream
+from services.common.keystore import PgKeyStore
 from services.common.projector import Projector
+from services.common.settings import KeyStoreSettings
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import demo, demo_loader
@@ -33,17 +35,19 @@ from services.journal.bootstrap import MIGRATIONS
 from services.journal.testing import AFTER_TERM, FakeClock, in_memory_deps
 
 
-async def load(nats_url: str, weeks: int) -> dict[str, Any]:
-    """Load the demo school with `weeks` weeks of lessons through the handlers."""
+async def load(nats_url: str, database_url: str, weeks: int) -> dict[str, Any]:
+    """Load the demo school with `weeks` weeks of lessons through the handlers (personal data
+    sealed under keys in `database_url`'s key store, as the journal does)."""
     nc = await connect(nats_url, name="bench-load")
     js = nc.jetstream()
     await ensure_stream(js, JOURNAL)
-    deps = in_memory_deps(
-        JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles(), clock=FakeClock(AFTER_TERM)
-    )
-    started = time.perf_counter()
-    report = await demo_loader.load(deps, demo.generate(2026, term_weeks=weeks))
-    seconds = time.perf_counter() - started
+    async with PgKeyStore.at(database_url) as keys:
+        store = JetStreamEventStore(js, JOURNAL.name)
+        clock = FakeClock(AFTER_TERM)
+        deps = in_memory_deps(store, files=InMemoryFiles(), clock=clock, keys=keys)
+        started = time.perf_counter()
+        report = await demo_loader.load(deps, demo.generate(2026, term_weeks=weeks))
+        seconds = time.perf_counter() - started
     last_seq = (await js.stream_info(JOURNAL.name)).state.last_seq
     await nc.close()
     return {"events": last_seq, "load_seconds": round(seconds, 1), "report": str(report)}
@@ -54,6 +58,7 @@ async def rebuild(nats_url: str, database_url: str) -> dict[str, Any]:
     nc = await connect(nats_url, name="bench-rebuild")
     schema = f"bench_{secrets.token_hex(4)}"
     pool = await create_pool(database_url, schema)
+    keys = await PgKeyStore.open(KeyStoreSettings(dsn=database_url))
     projector = Projector(
         nc.jetstream(),
         pool,
@@ -61,10 +66,12 @@ async def rebuild(nats_url: str, database_url: str) -> dict[str, Any]:
         filter_subject=JOURNAL.subjects[0],
         registry=JOURNAL_REGISTRY,
         projection=JournalViewProjection(),
+        keys=keys,
     )
     try:
         result = await projector.rebuild_into(schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
     finally:
+        await keys.close()
         async with pool.acquire() as conn:
             await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         await pool.close()
@@ -93,7 +100,7 @@ def _child(*args: str) -> dict[str, Any]:
 async def measure_size(weeks: int, runs: int) -> dict[str, Any]:
     """Load one stream size, then alternate raw reads and rebuilds, each in a fresh process."""
     async with private_infra() as infra:
-        loaded = _child("load", infra.nats_url, str(weeks))
+        loaded = _child("load", infra.nats_url, infra.database_url, str(weeks))
         raws, rebuilds = [], []
         for _ in range(runs):
             raws.append(_child("raw", infra.nats_url))
@@ -120,7 +127,7 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] in {"load", "raw", "rebuild"}:
         step, *rest = sys.argv[1:]
         if step == "load":
-            result = asyncio.run(load(rest[0], int(rest[1])))
+            result = asyncio.run(load(rest[0], rest[1], int(rest[2])))
         elif step == "raw":
             result = asyncio.run(raw_read(rest[0], JOURNAL.subjects[0]))
         else:

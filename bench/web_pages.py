@@ -145,7 +145,8 @@ def _class_journal_page() -> str:
 async def run(requests: int, runs: int) -> dict[str, Any]:
     """Fresh servers, a seeded class with its lessons filled, the journal and the web, rounds."""
     async with private_infra() as infra:
-        lesson_ids = await seed_class(infra.nats_url, start=FIRST_DAY, end=LAST_DAY)
+        days = {"start": FIRST_DAY, "end": LAST_DAY}
+        lesson_ids = await seed_class(infra.nats_url, infra.database_url, **days)
         token = DevTokenIssuer(SECRET).mint(TEACHER.id, ["teacher"], SCHOOL)
         with journal_process(infra) as journal:
             await fill_lessons(journal, token, lesson_ids)

@@ -133,7 +133,7 @@ async def one_run(clients: int, seconds: float) -> dict[str, dict[str, float]]:
     """Fresh servers, a seeded class, then the three measurements."""
     async with private_infra() as infra:
         lesson_ids = await seed_class(
-            infra.nats_url, start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 27)
+            infra.nats_url, infra.database_url, start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 27)
         )
         half = len(lesson_ids) // 2
         with journal_process(infra) as base:

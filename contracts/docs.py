@@ -14,6 +14,7 @@ from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import Envelope
 from contracts.journal import JOURNAL_EVENTS
+from contracts.personal import wire_schema
 from contracts.portal import PORTAL_EVENTS
 
 ALL_EVENTS = JOURNAL_EVENTS + ENROLLMENT_EVENTS + DIARY_EVENTS + PORTAL_EVENTS + AUDIT_EVENTS
@@ -23,7 +24,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """File name -> JSON Schema, for the envelope and every event at its current version."""
     documents: dict[str, dict[str, Any]] = {"envelope.json": Envelope.model_json_schema()}
     for model in ALL_EVENTS:
-        schema = model.model_json_schema()
+        schema = wire_schema(model.event_type, model.model_json_schema())
         schema["x-event-type"] = model.event_type
         schema["x-schema-version"] = model.schema_version
         documents[f"{model.event_type}.v{model.schema_version}.json"] = schema
@@ -45,8 +46,8 @@ def asyncapi() -> dict[str, Any]:
     }
     schemas: dict[str, Any] = {"Headers": _HEADERS, "Envelope": Envelope.model_json_schema()}
     for model in ALL_EVENTS:
-        schemas[model.__name__] = model.model_json_schema(
-            ref_template="#/components/schemas/{model}"
+        schemas[model.__name__] = wire_schema(
+            model.event_type, model.model_json_schema(ref_template="#/components/schemas/{model}")
         )
     return {
         "asyncapi": "2.6.0",

@@ -34,9 +34,14 @@ Requester = Literal["parent", "pupil", "school"]
 
 
 class ApplicationSubmitted(Event):
-    """Staff recorded an application for portal access to a pupil's diary, made in person."""
+    """Staff recorded an application for portal access to a pupil's diary, made in person.
+
+    v2: `applicant_name` and `contact` travel sealed under the application's own key
+    (`contracts.personal`); once the key is destroyed they read «[удалено]» and None.
+    """
 
     event_type = "enrollment.ApplicationSubmitted"
+    schema_version = 2
     application_id: ApplicationId
     pupil_id: PupilId
     uid: Uid

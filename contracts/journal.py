@@ -100,21 +100,47 @@ class SubjectDefined(Event):
 
 
 class StaffMemberRegistered(Event):
-    """A member of staff, with the name the journal shows (a new event renames them)."""
+    """A member of staff, with the name the journal shows (a new event renames them).
+
+    v2: `full_name` travels sealed under the member of staff's key (`contracts.personal`).
+    """
 
     event_type = "journal.StaffMemberRegistered"
+    schema_version = 2
     staff_id: StaffId
     full_name: Name
     position: Name
 
 
 class PupilRegistered(Event):
-    """A pupil's personal record. Never leaves the school side."""
+    """A pupil's personal record. Never leaves the school side.
+
+    v2: `full_name` and `birth_date` travel sealed under the pupil's key
+    (`contracts.personal`); once the key is destroyed they read «[удалено]» and None.
+    """
 
     event_type = "journal.PupilRegistered"
+    schema_version = 2
     pupil_id: PupilId
     full_name: Name
-    birth_date: dt.date
+    birth_date: dt.date | None = Field(description="None only once the pupil's data is erased")
+
+
+class PersonErased(Event):
+    """A person's personal data was erased: their key is destroyed (crypto-shredding), so every
+    sealed name and birth date of theirs in every stream now reads «[удалено]», and each
+    projection blanks what it kept of them. Marks, lessons and absences stay. For a pupil, the
+    applicants' data of their portal applications (`applications`) goes with them.
+
+    Subject `jrn.<year>.<school>.school.erasure.<kind>-<person>`; the actor is who erased
+    (an administrator, or `system` for a retention rule) and `reason` says why.
+    """
+
+    event_type = "journal.PersonErased"
+    kind: Literal["pupil", "staff"]
+    person: Token
+    applications: tuple[Token, ...] = ()
+    reason: Text
 
 
 # ---------------------------------------------------------------- classes
@@ -587,6 +613,7 @@ LessonEvent = (
 JournalEvent = (
     SchoolEvent
     | StaffMemberRegistered
+    | PersonErased
     | PupilEvent
     | ClassEvent
     | LessonEvent
@@ -600,6 +627,7 @@ JOURNAL_EVENTS: tuple[type[Event], ...] = (
     WorkKindsConfigured,
     SubjectDefined,
     StaffMemberRegistered,
+    PersonErased,
     PupilRegistered,
     ClassOpened,
     ClassTeacherAssigned,

@@ -13,6 +13,7 @@ from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import TypedEnvelope
 from contracts.journal import JOURNAL_EVENTS
+from contracts.personal import SEALED, Opener, SealedWithoutKeys
 from contracts.portal import PORTAL_EVENTS
 from contracts.text import STORED
 from contracts.upcasters import UPCASTERS, Upcaster
@@ -61,13 +62,26 @@ class Registry:
             version += 1
         return data
 
-    def decode(self, event_type: str, version: int, data: dict[str, Any]) -> Event:
+    def decode(
+        self,
+        event_type: str,
+        version: int,
+        data: dict[str, Any],
+        opener: Opener | None = None,
+    ) -> Event:
         """Validate a payload of any known version into the current model.
 
-        Under `contracts.text.STORED`: what was stored is read as it was written.
+        Under `contracts.text.STORED`: what was stored is read as it was written. A sealed
+        payload (`contracts.personal`) is opened by `opener` first; without one it is refused.
         """
         model = self.model(event_type)
-        return model.model_validate(self.upcast(event_type, version, data), context=STORED)
+        payload = self.upcast(event_type, version, data)
+        if SEALED in payload:
+            if opener is None:
+                msg = f"{event_type} holds sealed personal data and this reader has no keys"
+                raise SealedWithoutKeys(msg)
+            payload = opener(event_type, payload)
+        return model.model_validate(payload, context=STORED)
 
     def decode_current(self, body: bytes, event_type: str, version: int) -> TypedEnvelope | None:
         """A whole message body validated in one pass, when it is `event_type` at `version`.

@@ -40,6 +40,11 @@ def pupil(year: int, school: str, pupil_id: str) -> str:
     return journal(year, school, SCHOOL_WIDE, "pupil", pupil_id)
 
 
+def erasure(year: int, school: str, kind: str, person: str) -> str:
+    """The erasure of one person's personal data (`kind` pupil or staff; ids, never names)."""
+    return journal(year, school, SCHOOL_WIDE, "erasure", f"{kind}-{person}")
+
+
 def school_class(year: int, school: str, class_id: str) -> str:
     """A class: class teacher, membership, teaching assignments, timetable."""
     if class_id == SCHOOL_WIDE:

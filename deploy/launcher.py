@@ -127,6 +127,8 @@ class Service:
     """Its own database, or None for a service without one (the two web apps)."""
     extras: Callable[[Context], Mapping[str, str]] = _no_extras
     """Settings of this service only, beyond those every service gets."""
+    holds_keys: bool = False
+    """A school-side service: it reads (or writes) the key store of personal data."""
 
     @property
     def port_var(self) -> str:
@@ -135,15 +137,18 @@ class Service:
 
 
 SERVICES: tuple[Service, ...] = (  # started in this order
-    Service("journal", "services.journal", "JOURNAL", 8001, "journal"),
-    Service("diary", "services.diary", "DIARY", 8002, "diary"),
-    Service("exporter", "services.exporter", "EXPORTER", 8003, "exporter", _exporter_extras),
-    Service("enrollment", "services.enrollment", "ENROLLMENT", 8004, "enrollment"),
-    Service("audit", "services.audit", "AUDIT", 8005, "audit", _audit_extras),
+    Service("journal", "services.journal", "JOURNAL", 8001, "journal", holds_keys=True),
+    Service("diary", "services.diary", "DIARY", 8002, "diary"),  # portal side: never the keys
+    Service("exporter", "services.exporter", "EXPORTER", 8003, "exporter", _exporter_extras, True),
+    Service("enrollment", "services.enrollment", "ENROLLMENT", 8004, "enrollment", holds_keys=True),
+    Service("audit", "services.audit", "AUDIT", 8005, "audit", _audit_extras, holds_keys=True),
     Service("web", "services.web", "WEB", 8000, None, _web_extras),  # the staff's one address
     Service("portal", "services.portal", "PORTAL", 8010, None, _portal_extras),  # the families'
 )
 NAME_WIDTH = max(8, *(len(s.name) for s in SERVICES))
+KEYS_DATABASE = "keys"
+"""The school side's key store of personal data (`services.common.keystore`), one database
+shared by the services that hold keys: back it up with the installation."""
 
 
 class Interrupted(BaseException):
@@ -279,6 +284,8 @@ def service_env(service: Service, context: Context, port: int) -> dict[str, str]
     )
     if service.database is not None:
         env[f"{prefix}_PG__DSN"] = context.infra.dsn_for(service.database)
+    if service.holds_keys:
+        env[f"{prefix}_KEYS__DSN"] = context.infra.dsn_for(KEYS_DATABASE)
     if use_color():
         columns = shutil.get_terminal_size().columns - NAME_WIDTH - 3
         env.update({"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "COLUMNS": str(max(columns, 40))})
@@ -305,6 +312,8 @@ def start_service(service: Service, index: int, context: Context, ports: Ports) 
     infra = context.infra
     if service.database is not None:
         ensure_database(infra.admin_dsn, infra.fixed_database or service.database)
+    if service.holds_keys:
+        ensure_database(infra.admin_dsn, infra.fixed_database or KEYS_DATABASE)
     port = ports.choose(service.name, [service.default_port])
     if port != service.default_port:
         say(f"port {service.default_port} is taken: {service.name} listens on {port}")

@@ -11,6 +11,10 @@
   audit anchor [--school S]                   sign and publish the anchors due now (the audit
                                               service anchors hourly)
   token mint --sub U --role R --school S      a development token
+  person erase pupil|staff ID --reason R [--school S]
+                                              erase a person's personal data (irreversible)
+  person erasures [--school S]                every erasure: who, when, by whom, why
+  person retention [--dry-run] [--school S]   the retention rule: who is due, or erase them
 
 Configuration: the services' variables (JOURNAL_*, DIARY_*, EXPORTER_*); those not set are
 taken from the launcher's state folder (--state-dir, default .local) when it exists, exactly as
@@ -67,6 +71,18 @@ def _audit(args: argparse.Namespace) -> int:
     if args.command == "anchor":
         return ops_audit.anchor(ops_env.nats_url(), args.school)
     return ops_audit.verify(ops_env.nats_url(), args.stream, args.subject)
+
+
+def _person(args: argparse.Namespace) -> int:
+    from deploy import ops_person  # noqa: PLC0415 - imports the journal
+
+    if args.command == "erase":
+        return ops_person.erase(
+            args.kind, args.person, args.reason, args.school, args.by, args.json
+        )
+    if args.command == "erasures":
+        return ops_person.erasures(args.school, args.json)
+    return ops_person.retention(args.school, args.dry_run, args.leaver_years, args.json)
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -154,6 +170,46 @@ def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     anchor.set_defaults(handler=_audit)
 
 
+def _add_person(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    help_text = (
+        "personal data: erasure and retention (exit 0 done, 1 failed, 2 cannot run as asked,"
+        " 3 unknown person)"
+    )
+    person = _group(commands, "person", help_text)
+    erase = person.add_parser(
+        "erase",
+        help="erase a pupil's or a member of staff's personal data (irreversible)",
+        description=(
+            "Record the erasure (journal.PersonErased: who, why), then destroy the person's key"
+            " and, for a pupil, their applicants' keys: their names and birth date read"
+            " «[удалено]» everywhere from then on; marks and lessons stay. Erasing an erased"
+            " person records nothing and shows the earlier erasure (exit 0)."
+        ),
+    )
+    erase.add_argument("kind", choices=("pupil", "staff"), help="whose data")
+    erase.add_argument("person", help="the pupil's or member of staff's id")
+    erase.add_argument("--reason", required=True, help="why (recorded, shown in the audit)")
+    erase.add_argument("--by", default=None, help="who asks (default ops:<user>)")
+    listed = person.add_parser("erasures", help="every erasure of the school")
+    rule = person.add_parser(
+        "retention",
+        help="the retention rule: erase whoever is due now (--dry-run: only list them)",
+        description=(
+            "Erase the personal data of the pupils who left the school more than"
+            " JOURNAL_RETENTION__LEAVER_YEARS years ago (as the journal's daily run does)."
+            " --dry-run lists them and why, erasing nothing."
+        ),
+    )
+    rule.add_argument("--dry-run", action="store_true", help="list, erase nothing")
+    rule.add_argument(
+        "--leaver-years", type=int, default=None, help="this rule instead of the configured one"
+    )
+    for parser in (erase, listed, rule):
+        parser.add_argument("--school", default=None, help="default: the only school known")
+        parser.add_argument("--json", action="store_true", help="the API's JSON on stdout")
+        parser.set_defaults(handler=_person)
+
+
 def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     mint = _group(commands, "token", "development tokens").add_parser(
         "mint", help="print a development token signed with JOURNAL_AUTH__DEV_SECRET"
@@ -195,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.set_defaults(handler=_status)
     _add_audit(commands)
+    _add_person(commands)
     _add_token(commands)
     return parser
 

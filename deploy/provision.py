@@ -6,7 +6,8 @@ The one-shot `provision` service of `docker-compose.yml` runs it before the serv
    configuration in code), the Object Store buckets of homework files (school and diary side)
    and the Key-Value bucket of idempotency keys (created with the default 48 hours; an existing
    one keeps its max age, which the services own: `<PREFIX>_NATS__IDEMPOTENCY_KEY_HOURS`).
-2. PostgreSQL: one database per service (`journal`, `diary`, `exporter`) on the server of
+2. PostgreSQL: one database per service (`journal`, `diary`, `exporter`, `enrollment`,
+   `audit`) and the school side's key store (`keys`, schema `keystore`) on the server of
    `PROVISION_PG__DSN` (an administrator's DSN), each migrated in its own schema exactly as the
    service does at start-up (`services.common.db.migrate`, projector tables first).
 
@@ -55,12 +56,13 @@ class ServiceDatabase:
     database: str
     schema: str
     package: str
+    folder: str = "migrations"
 
     @property
     def migrations(self) -> Path:
         """The service's migration folder (next to its package's `__init__.py`)."""
         module = importlib.import_module(self.package)
-        return Path(str(module.__file__)).parent / "migrations"
+        return Path(str(module.__file__)).parent / self.folder
 
 
 SERVICE_DATABASES: tuple[ServiceDatabase, ...] = (
@@ -69,6 +71,9 @@ SERVICE_DATABASES: tuple[ServiceDatabase, ...] = (
     ServiceDatabase("exporter", "exporter", "services.exporter"),
     ServiceDatabase("enrollment", "enrollment", "services.enrollment"),
     ServiceDatabase("audit", "audit", "services.audit"),
+    # The school side's key store (`services.common.keystore`), shared by journal, enrollment,
+    # exporter and audit; never the diary's.
+    ServiceDatabase("keys", "keystore", "services.common", "keystore_migrations"),
 )
 
 

@@ -2,7 +2,8 @@
 
 The audit reads every stream and writes none of them. Its event log is one table in one schema
 fed by four projectors (one per stream, each with its own checkpoint and durable consumer);
-a rebuild replays all four into a fresh schema and swaps it in once.
+a rebuild replays all four into a fresh schema and swaps it in once. The projectors keep
+personal data sealed (`KEEP_SEALED`); the key store opens what the answers show.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from services.common.db import PROJECTOR_MIGRATIONS, Pool, create_pool, migrate
 from services.common.db import swap_schema as swap
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, jetstream
+from services.common.keystore import KEEP_SEALED, PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas, scratch_schema
+from services.common.settings import key_store_of
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -62,7 +65,8 @@ class Runtime:
 
 
 def projectors_for(js: JetStreamContext, pool: Pool) -> tuple[Projector, ...]:
-    """One event-log projector per stream, all on the one pool (and so the one table)."""
+    """One event-log projector per stream, all on the one pool (and so the one table); each
+    logs sealed personal data as it travelled, without opening it."""
     return tuple(
         Projector(
             js,
@@ -71,6 +75,7 @@ def projectors_for(js: JetStreamContext, pool: Pool) -> tuple[Projector, ...]:
             filter_subject=spec.subjects[0],
             registry=registry,
             projection=EventLogProjection(spec.name),
+            keys=KEEP_SEALED,
         )
         for spec, registry in LOGGED_STREAMS
     )
@@ -101,12 +106,15 @@ async def build(
         settings.pg.schema_name,
         connect_timeout=settings.pg.connect_timeout_seconds,
     )
+    keys = await PgKeyStore.open(key_store_of(settings.keys, settings.pg))
     try:
         await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
         await drop_stale_schemas(pool, settings.pg.schema_name)  # an interrupted rebuild left
         signing = signing or SigningSettings()
         integrity = integrity_for(js, signing.signer(), signing.trusted_keys)
-        deps = Deps(log=PgEventLog(pool), timezone=settings.timezone, integrity=integrity)
+        deps = Deps(
+            log=PgEventLog(pool), timezone=settings.timezone, integrity=integrity, keys=keys
+        )
         projectors = projectors_for(js, pool)
         async with (
             _all_running(projectors, settings.run_projector) as running,
@@ -114,6 +122,7 @@ async def build(
         ):
             yield Runtime(deps, nc, js, pool, projectors, running)
     finally:
+        await keys.close()
         await pool.close()
         await close_nats(nc)
 

@@ -8,6 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.common.settings import (
     AuthSettings,
     HttpSettings,
+    KeyStoreSettings,
     NatsSettings,
     PostgresSettings,
     WatchdogSettings,
@@ -30,6 +31,8 @@ class Settings(BaseSettings):
 
     nats: NatsSettings = NatsSettings()
     pg: AuditPostgres
+    keys: KeyStoreSettings | None = None
+    """The key store (`AUDIT_KEYS__DSN`); unset: the `keystore` schema of `pg`'s database."""
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8005)
     log_json: bool = True

@@ -8,6 +8,7 @@ import uuid
 from contracts.base import Event
 from contracts.envelope import Actor, Envelope
 from services.common.eventstore import EventStore
+from services.common.keystore import KeyStore, seal_payload
 
 SCHOOL, YEAR = "s1", 2026
 ADMIN = Actor(id="adm1", role="admin")
@@ -23,9 +24,14 @@ async def append(  # noqa: PLR0913 - one event with its whole envelope
     at: dt.datetime | None = None,
     school: str = SCHOOL,
     year: int = YEAR,
+    keys: KeyStore | None = None,
 ) -> int:
-    """Append `event` on `subject` after its last event (hash-chained); the stream sequence."""
+    """Append `event` on `subject` after its last event (hash-chained); the stream sequence.
+    With `keys`, its personal data is sealed as the writing service would seal it."""
     loaded = await store.load(subject)
+    data = (
+        event.model_dump(mode="json") if keys is None else await seal_payload(keys, school, event)
+    )
     event_id = uuid.uuid4()
     envelope = Envelope(
         event_id=event_id,
@@ -37,7 +43,7 @@ async def append(  # noqa: PLR0913 - one event with its whole envelope
         year=year,
         correlation_id=event_id.hex,
         causation_id=event_id.hex,
-        data=event.model_dump(mode="json"),
+        data=data,
     )
     appended = await store.append(subject, envelope, expected=loaded.version, msg_id=event_id.hex)
     return appended.seq

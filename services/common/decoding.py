@@ -17,6 +17,7 @@ from services.common.eventstore import CorruptEvent
 
 if TYPE_CHECKING:
     from contracts.base import Event
+    from contracts.personal import Opener
     from contracts.registry import Registry
     from services.common.eventstore import StoredEvent
 
@@ -41,14 +42,19 @@ def _why(error: ValueError) -> str:
     return str(error)
 
 
-def decode_events(registry: Registry, events: Sequence[StoredEvent]) -> list[Event]:
-    """Payloads of stored events, upcast to the current versions; `UndecodableEvent` (caused by
-    the registry's or pydantic's error) for the first one that cannot be."""
+def decode_events(
+    registry: Registry, events: Sequence[StoredEvent], opener: Opener | None = None
+) -> list[Event]:
+    """Payloads of stored events, upcast to the current versions, sealed personal data opened
+    by `opener`; `UndecodableEvent` (caused by the registry's or pydantic's error) for the
+    first one that cannot be."""
     decoded: list[Event] = []
     for stored in events:
         envelope = stored.envelope
         try:
-            event = registry.decode(envelope.event_type, envelope.schema_version, envelope.data)
+            event = registry.decode(
+                envelope.event_type, envelope.schema_version, envelope.data, opener
+            )
         except ValueError as error:  # UnknownEventType, UnsupportedVersion, ValidationError
             raise UndecodableEvent(stored, error) from error
         decoded.append(event)

@@ -40,6 +40,7 @@ class Instruments:
     text_repairs: Counter
     export_runs: Counter
     export_duration: Histogram
+    export_names_redacted: Counter
 
 
 _lock = threading.Lock()
@@ -115,6 +116,12 @@ def _create() -> Instruments:
             "Duration of an export run by kind.",
             ("kind",),
             buckets=EXPORT_BUCKETS,
+            registry=reg,
+        ),
+        export_names_redacted=Counter(
+            "export_names_redacted",
+            "Mentions of pupils' names replaced in exported free text, by kind of export.",
+            ("kind",),
             registry=reg,
         ),
     )

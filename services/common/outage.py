@@ -10,7 +10,9 @@ tracebacks that keeps the event loop busy.
 
 An aggregate whose history holds an event this process cannot decode is answered here too: 503
 when the event is of a newer version than this code knows (a newer replica wrote it; retry
-once this one is upgraded), 409 `corrupt_history` when the stored event is broken.
+once this one is upgraded) or sealed under a key the key store lacks (503
+`key_store_incomplete`: restore the key store), 409 `corrupt_history` when the stored event is
+broken.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import structlog
 from contracts.registry import UnknownEventType, UnsupportedVersion
 from services.common.eventstore import CorruptEvent
 from services.common.problems import problem
+from services.common.sealing import MissingKey
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -151,16 +154,30 @@ def outage_response(outage: Outage, exc: BaseException | None = None) -> JSONRes
     return problem(503, outage.reason, outage.detail, headers=headers)
 
 
+_RETRYABLE_HISTORY: Final = {
+    "history_needs_newer_version": "the record holds an event of a newer version than this "
+    "server reads; retry",
+    "key_store_incomplete": "the record holds personal data sealed under a key the key store "
+    "does not hold (restored from an older backup, or the wrong database?); an operator has to "
+    "restore it, then retry",
+}
+
+
 def history_response(exc: CorruptEvent) -> JSONResponse:
     """An aggregate's history this process cannot read: 503 for an event of a newer version
-    (retry, a newer replica can), 409 `corrupt_history` for a broken one."""
-    newer = isinstance(exc.__cause__, (UnsupportedVersion, UnknownEventType))
-    reason = "history_needs_newer_version" if newer else "corrupt_history"
+    (retry, a newer replica can) or sealed under a key the key store lacks (retry once the
+    operator restored it), 409 `corrupt_history` for a broken one."""
+    cause = exc.__cause__
+    if isinstance(cause, (UnsupportedVersion, UnknownEventType)):
+        reason = "history_needs_newer_version"
+    elif isinstance(cause, MissingKey):
+        reason = "key_store_incomplete"
+    else:
+        reason = "corrupt_history"
     structlog.contextvars.bind_contextvars(reason=reason, error=summary(exc))
-    if newer:
-        detail = "the record holds an event of a newer version than this server reads; retry"
+    if reason in _RETRYABLE_HISTORY:
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        return problem(503, reason, detail, headers=headers)
+        return problem(503, reason, _RETRYABLE_HISTORY[reason], headers=headers)
     detail = "the record holds an event that cannot be read; an operator has to look at it"
     return problem(409, reason, detail)
 

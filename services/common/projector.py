@@ -30,6 +30,7 @@ import structlog
 from contracts.registry import Registry
 from services.common import metrics
 from services.common.db import Pool, migrate, swap_schema
+from services.common.keystore import KeySource, ring_for_messages
 from services.common.projector_batch import (
     SCHEMA_CHANGED_ERRORS,
     TRANSIENT_ERRORS,
@@ -174,8 +175,10 @@ class Projector:
         batch_size: int = 1000,
         fetch_timeout: float = 1.0,
         stall_limit: float = STALL_LIMIT,
+        keys: KeySource | None = None,
     ) -> None:
         self._pool = pool
+        self._keys = keys  # school side: sealed personal data is opened; portal side: refused
         self._stall_limit = stall_limit  # silence a read with a target waits out (logged)
         self._source = StreamSource(
             js,
@@ -327,7 +330,11 @@ class Projector:
         async with self._pool.acquire() as conn:
             _, dead_before = await writer.load(conn)
             replay = Replay(
-                self._source, self._registry, self._log_batch, stall_limit=self._stall_limit
+                self._source,
+                self._registry,
+                self._log_batch,
+                stall_limit=self._stall_limit,
+                keys=self._keys,
             )
             events = await replay.run(conn, writer, until)
             _, dead_after = await writer.load(conn)
@@ -365,7 +372,7 @@ class Projector:
             return None
         started = time.perf_counter()
         with relaxed_gc():
-            batch = decode_batch(msgs, self._registry)
+            batch = decode_batch(msgs, self._registry, await ring_for_messages(self._keys, msgs))
             async with self._pool.acquire() as conn:
                 written = await write_batch(conn, self._writer, batch)
         await self._ack(batch.msgs[-1])

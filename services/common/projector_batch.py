@@ -11,9 +11,9 @@ import asyncio
 import contextlib
 import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 import asyncpg
 
@@ -25,6 +25,7 @@ from contracts.envelope import (
     HEADER_SCHEMA_VERSION,
     EnvelopeMeta,
 )
+from contracts.personal import SEALED, Opener
 from contracts.registry import Registry
 from services.common.db import Connection
 from services.common.eventstore import read_envelope
@@ -111,6 +112,9 @@ class Delivered(NamedTuple):
     prev_hash: str = ""
     repaired: tuple[str, ...] = ()
     """Fields whose NUL or lone surrogates were replaced before decoding (`text_repair`)."""
+    sealed: Mapping[str, Any] | None = None
+    """The payload's sealed personal data as it travelled (`contracts.personal`), for a
+    projection that keeps payloads as written (the audit's log), not opened."""
 
 
 class Projected(NamedTuple):
@@ -232,7 +236,7 @@ def dead_letter(msg: Msg, seq: int, reason: str, event_type: str | None = None) 
     )
 
 
-def decode(msg: Msg, registry: Registry) -> Item:
+def decode(msg: Msg, registry: Registry, opener: Opener | None = None) -> Item:
     """Decode one stream message into an event, or into a dead letter saying why not."""
     seq, recorded_at, _ = position(msg.reply)
     headers = msg.headers or {}
@@ -241,43 +245,52 @@ def decode(msg: Msg, registry: Registry) -> Item:
     repaired = repair_body(msg.data)
     body = msg.data if repaired is None else repaired.body
     try:
-        envelope, event = _read(msg.subject, body, seq, headers, registry)
+        envelope, event, sealed = _read(msg.subject, body, seq, headers, registry, opener)
     except Exception as error:  # any decode failure is the message's fault
         return dead_letter(msg, seq, f"{type(error).__name__}: {error}")
     msg_id = headers.get(HEADER_MSG_ID, "")
     prev_hash = headers.get(HEADER_PREV_HASH, "")
     fields = () if repaired is None else repaired.fields
-    stored = Delivered(msg.subject, seq, envelope, msg_id, recorded_at, prev_hash, fields)
+    stored = Delivered(msg.subject, seq, envelope, msg_id, recorded_at, prev_hash, fields, sealed)
     return Projected(stored, event)
 
 
 def _read(
-    subject: str, body: bytes, seq: int, headers: dict[str, str], registry: Registry
-) -> tuple[EnvelopeMeta, Event]:
-    """The envelope and the event model of a message's body.
+    subject: str,
+    body: bytes,
+    seq: int,
+    headers: dict[str, str],
+    registry: Registry,
+    opener: Opener | None,
+) -> tuple[EnvelopeMeta, Event, Mapping[str, Any] | None]:
+    """The envelope, the event model and the sealed object (if any) of a message's body.
 
     In one pass when the headers name the current version of a known type and the body agrees
-    (nearly always); otherwise the envelope first, then its payload upcast and validated.
+    (nearly always); otherwise the envelope first, then its payload upcast, opened and validated.
     """
     version = headers.get(HEADER_SCHEMA_VERSION, "")
     claimed = headers.get(HEADER_EVENT_TYPE, "")
     typed = registry.decode_current(body, claimed, int(version) if version.isdecimal() else 0)
     if typed is not None:
-        return typed, typed.data
+        return typed, typed.data, None
     envelope = read_envelope(subject, seq, body)
-    return envelope, registry.decode(envelope.event_type, envelope.schema_version, envelope.data)
+    data = envelope.data
+    event = registry.decode(envelope.event_type, envelope.schema_version, data, opener)
+    return envelope, event, data.get(SEALED)
 
 
-def decode_batch(msgs: Sequence[Msg], registry: Registry) -> Batch:
+def decode_batch(msgs: Sequence[Msg], registry: Registry, opener: Opener | None = None) -> Batch:
     """Decode messages in order, dropping redelivered copies that break the increasing order."""
-    return _in_order([decode(msg, registry) for msg in msgs], msgs)
+    return _in_order([decode(msg, registry, opener) for msg in msgs], msgs)
 
 
 _INTERLEAVE = 20
 """Messages decoded between two turns of the event loop in `decode_batch_interleaved`."""
 
 
-async def decode_batch_interleaved(msgs: Sequence[Msg], registry: Registry) -> Batch:
+async def decode_batch_interleaved(
+    msgs: Sequence[Msg], registry: Registry, opener: Opener | None = None
+) -> Batch:
     """`decode_batch`, giving the event loop a turn every few dozen messages.
 
     For a replay that decodes the next batch while the last one is written by another task:
@@ -287,7 +300,7 @@ async def decode_batch_interleaved(msgs: Sequence[Msg], registry: Registry) -> B
     for start in range(0, len(msgs), _INTERLEAVE):
         if start:
             await asyncio.sleep(0)
-        items.extend(decode(msg, registry) for msg in msgs[start : start + _INTERLEAVE])
+        items.extend(decode(msg, registry, opener) for msg in msgs[start : start + _INTERLEAVE])
     return _in_order(items, msgs)
 
 

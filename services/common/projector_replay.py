@@ -24,6 +24,7 @@ import structlog
 
 from contracts.registry import Registry
 from services.common.db import Connection
+from services.common.keystore import KeySource, ring_for_messages
 from services.common.projector_batch import (
     Batch,
     Written,
@@ -62,8 +63,10 @@ class Replay:
         on_batch: OnBatch,
         *,
         stall_limit: float = STALL_LIMIT,
+        keys: KeySource | None = None,
     ) -> None:
         self._source = source
+        self._keys = keys
         self._registry = registry
         self._on_batch = on_batch
         self._stall_limit = stall_limit
@@ -109,7 +112,8 @@ class Replay:
     async def _next(self, feed: PullFeed, until: int) -> Batch | None:
         """The next batch up to `until`; only called while the server holds more for us."""
         msgs = await self._take(feed, until)
-        return _cut(await decode_batch_interleaved(msgs, self._registry), until)
+        opener = await ring_for_messages(self._keys, msgs)
+        return _cut(await decode_batch_interleaved(msgs, self._registry, opener), until)
 
     async def _take(self, feed: PullFeed, until: int) -> list[Msg]:
         """The next deliveries: a silent fetch waits again, up to the stall limit (timed from

@@ -65,6 +65,22 @@ class PostgresSettings(BaseModel):
     )
 
 
+class KeyStoreSettings(PostgresSettings):
+    """The school side's key store (`services.common.keystore`): one key per person.
+
+    Every school-side service (journal, enrollment, exporter, audit) must name the same store;
+    in production a database of its own, backed up with the installation. Unset, a service uses
+    its own database's `keystore` schema (the launcher's and the tests' single database).
+    """
+
+    schema_name: str = "keystore"
+
+
+def key_store_of(keys: KeyStoreSettings | None, pg: PostgresSettings) -> KeyStoreSettings:
+    """The key store a service uses: the configured one, or its own database's."""
+    return keys or KeyStoreSettings(dsn=pg.dsn, connect_timeout_seconds=pg.connect_timeout_seconds)
+
+
 class AuthSettings(BaseModel):
     """How bearer tokens are verified: a shared development secret or a JSON Web Key Set file."""
 

@@ -18,8 +18,10 @@ from services.common.idempotency import KeyLedger
 from services.common.idempotency_ledger import open_key_ledger
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream
+from services.common.keystore import KeyStore, PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
+from services.common.settings import key_store_of
 from services.enrollment.adapters.clock import SchoolClock
 from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
 from services.enrollment.adapters.enrollment_reads import PgEnrollmentReads
@@ -47,9 +49,10 @@ class Runtime:
 
 
 def projectors_for(
-    js: JetStreamContext, pool: Pool, roster_pool: Pool
+    js: JetStreamContext, pool: Pool, roster_pool: Pool, keys: KeyStore, *, view_schema: str
 ) -> tuple[Projector, Projector]:
-    """The read model's projector on ENROLLMENT and the roster's on JOURNAL."""
+    """The read model's projector on ENROLLMENT and the roster's on JOURNAL (which also blanks
+    the erased applicants' data in the read model's `view_schema`)."""
     view = Projector(
         js,
         pool,
@@ -57,6 +60,7 @@ def projectors_for(
         filter_subject=ENROLLMENT.subjects[0],
         registry=ENROLLMENT_REGISTRY,
         projection=EnrollmentProjection(),
+        keys=keys,
     )
     roster = Projector(
         js,
@@ -64,7 +68,8 @@ def projectors_for(
         stream=JOURNAL.name,
         filter_subject=JOURNAL.subjects[0],
         registry=JOURNAL_REGISTRY,
-        projection=RosterProjection(),
+        projection=RosterProjection(view_schema),
+        keys=keys,
     )
     return view, roster
 
@@ -85,6 +90,7 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> AsyncItera
     roster_pool = await create_pool(
         pg.dsn, pg.roster_schema, max_size=5, connect_timeout=pg.connect_timeout_seconds
     )
+    keys = await PgKeyStore.open(key_store_of(settings.keys, pg))
     try:
         await migrate(pool, pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
         await migrate(roster_pool, pg.roster_schema, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS)
@@ -96,14 +102,16 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> AsyncItera
             clock=clock or SchoolClock(settings.timezone),
             roster=PgRoster(roster_pool),
             reads=PgEnrollmentReads(pool),
+            keys=keys,
         )
-        view, roster = projectors_for(js, pool, roster_pool)
+        view, roster = projectors_for(js, pool, roster_pool, keys, view_schema=pg.schema_name)
         async with (
             view.running(settings.run_projector) as running,
             roster.running(settings.run_projector),
         ):
             yield Runtime(deps, nc, pool, roster_pool, view, roster, running, idempotency=ledger)
     finally:
+        await keys.close()
         await roster_pool.close()
         await pool.close()
         await close_nats(nc)

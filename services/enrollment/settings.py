@@ -8,6 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.common.settings import (
     AuthSettings,
     HttpSettings,
+    KeyStoreSettings,
     NatsSettings,
     PostgresSettings,
     WatchdogSettings,
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
 
     nats: NatsSettings = NatsSettings()
     pg: EnrollmentPostgres
+    keys: KeyStoreSettings | None = None
+    """The key store (`ENROLLMENT_KEYS__DSN`); unset: the `keystore` schema of `pg`'s database."""
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8004)
     log_json: bool = True

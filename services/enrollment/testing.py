@@ -59,7 +59,7 @@ class InMemoryRoster:
         self.duty_rows: list[DutyRow] = []
         self.name: str | None = None
 
-    def add_pupil(self, pupil_id: str, full_name: str, birth_date: dt.date) -> None:
+    def add_pupil(self, pupil_id: str, full_name: str, birth_date: dt.date | None) -> None:
         """Put a pupil in the roster."""
         self.pupils[pupil_id] = PupilInfo(
             pupil_id=pupil_id, full_name=full_name, birth_date=birth_date

@@ -18,8 +18,10 @@ from services.common.auth import DevTokenIssuer
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
+from services.common.keystore import PgKeyStore
 from services.common.projector import RebuildResult
 from services.common.scratch import drop_stale_schemas
+from services.common.settings import key_store_of
 from services.exporter.adapters.access_state import ACCESS_MIGRATIONS, PgAccess
 from services.exporter.adapters.clock import SystemClock
 from services.exporter.adapters.diary_publisher import JetStreamPublisher
@@ -34,7 +36,7 @@ from services.exporter.adapters.record_feeds import (
 )
 from services.exporter.adapters.rollovers_pg import PgRollovers
 from services.exporter.adapters.runs_pg import PgRuns
-from services.exporter.application.agreement import DiaryCheck
+from services.exporter.application.agreement import DiaryCheck, PupilNames
 from services.exporter.application.grant_follow import follow
 from services.exporter.application.ports import Deps, GrantDeps
 from services.exporter.application.rollover_exports import follow_rollovers
@@ -100,7 +102,8 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     await drop_stale_schemas(pool, schema)
     await drop_stale_schemas(access_pool, settings.access_schema)
     pseudonymiser = Pseudonymiser(settings.pseudonym_key.get_secret_value().encode())
-    state = PgExportState(js, pool, schema, pseudonymiser)
+    keys = await PgKeyStore.open(key_store_of(settings.keys, settings.pg))
+    state = PgExportState(js, pool, schema, pseudonymiser, keys)
     deps = Deps(
         runs=PgRuns(pool),
         state=state,
@@ -110,7 +113,9 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         publish_window=settings.publish_window,
     )
     due_table = f"{quote_ident(schema)}.grant_syncs_due"
-    access = PgAccess(js, access_pool, settings.access_schema, due_table)
+    access = PgAccess(js, access_pool, settings.access_schema, due_table, keys)
+    # A state folded before the name guard learns the pupils' names first (once).
+    await state.backfill_names()
     # Both are drained on demand, not run: /metrics shows their dead letters from the start.
     await state.projector.describe()
     await access.projector.describe()
@@ -124,7 +129,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         publish_window=settings.publish_window,
     )
     client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=300.0))
-    check = diary_check(settings, client, pseudonymiser)
+    check = diary_check(settings, client, pseudonymiser, state)
     try:
         async with (
             _scheduled(settings, deps) as scheduling,
@@ -147,6 +152,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     finally:
         await state.projector.close()
         await access.projector.close()
+        await keys.close()
         await client.aclose()
         await access_pool.close()
         await pool.close()
@@ -221,9 +227,13 @@ async def _rollover_exports(
 
 
 def diary_check(
-    settings: Settings, client: httpx.AsyncClient, pseudonymiser: Pseudonymiser
+    settings: Settings,
+    client: httpx.AsyncClient,
+    pseudonymiser: Pseudonymiser,
+    names: PupilNames | None = None,
 ) -> DiaryCheck:
-    """The diary check over the journal's and the diary's HTTP APIs."""
+    """The diary check over the journal's and the diary's HTTP APIs (the journal's free texts
+    redacted with the school's pupils' `names`, as the exporter redacted them)."""
     fixed = settings.service_token.get_secret_value() if settings.service_token else None
     issuer = DevTokenIssuer.from_settings(settings.auth) if settings.auth.mode == "dev" else None
     tokens = service_tokens(fixed, issuer)
@@ -231,6 +241,7 @@ def diary_check(
         journal=HttpRecordFeed(client, settings.journal_url, JOURNAL_FACTS_PATH, tokens),
         diary=HttpRecordFeed(client, settings.diary_url, DIARY_RECORDS_PATH, tokens),
         pseudonym=pseudonymiser,
+        names=names,
     )
 
 

@@ -9,6 +9,7 @@ from contracts.streams import DIARY_FILES_BUCKET
 from services.common.settings import (
     AuthSettings,
     HttpSettings,
+    KeyStoreSettings,
     NatsSettings,
     PostgresSettings,
     WatchdogSettings,
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
 
     nats: NatsSettings = NatsSettings()
     pg: ExporterPostgres
+    keys: KeyStoreSettings | None = None
+    """The key store (`EXPORTER_KEYS__DSN`); unset: the `keystore` schema of `pg`'s database."""
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8003)
     log_json: bool = True

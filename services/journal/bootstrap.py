@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,16 +21,21 @@ from services.common.idempotency import KeyLedger
 from services.common.idempotency_ledger import open_key_ledger
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
+from services.common.keystore import KeyStore, PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
+from services.common.settings import key_store_of
 from services.journal.adapters.check_view import PgCheckViews
 from services.journal.adapters.clock import SchoolClock
+from services.journal.adapters.erasure_view import PgErasureViews
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews
 from services.journal.adapters.object_store import ObjectStoreFiles
 from services.journal.adapters.roster_view import PgRosterViews
 from services.journal.application.ports import Deps, FileLimits
+from services.journal.application.retention import run_schedule
 from services.journal.domain.findings import CheckRules
+from services.journal.domain.retention import RetentionRule
 from services.journal.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -47,7 +53,7 @@ class Runtime:
     idempotency: KeyLedger
 
 
-def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
+def projector_for(js: JetStreamContext, pool: Pool, keys: KeyStore) -> Projector:
     """The journal view's projector on the JOURNAL stream."""
     return Projector(
         js,
@@ -56,6 +62,7 @@ def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
         filter_subject=JOURNAL.subjects[0],
         registry=JOURNAL_REGISTRY,
         projection=JournalViewProjection(),
+        keys=keys,
     )
 
 
@@ -74,6 +81,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     )
     await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
     await drop_stale_schemas(pool, settings.pg.schema_name)  # an interrupted rebuild's copy
+    keys = await PgKeyStore.open(key_store_of(settings.keys, settings.pg))
     deps = Deps(
         store=JetStreamEventStore(js, JOURNAL.name),
         clock=SchoolClock(settings.timezone),
@@ -87,14 +95,48 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             zone=ZoneInfo(settings.timezone),
         ),
         roster_views=PgRosterViews(pool),
+        keys=keys,
+        retention=retention_rule(settings),
+        erasure_views=PgErasureViews(pool),
     )
-    projector = projector_for(js, pool)
+    projector = projector_for(js, pool, keys)
     try:
-        async with projector.running(settings.run_projector) as running:
+        async with (
+            projector.running(settings.run_projector) as running,
+            _retention_schedule(settings, deps),
+        ):
             yield Runtime(deps, nc, pool, projector, running, idempotency=ledger)
     finally:
+        await keys.close()
         await pool.close()
         await close_nats(nc)
+
+
+def retention_rule(settings: Settings) -> RetentionRule | None:
+    """The school's retention rule, if the settings name one."""
+    years = settings.retention.leaver_years
+    return None if years is None else RetentionRule(years)
+
+
+@contextlib.asynccontextmanager
+async def _retention_schedule(settings: Settings, deps: Deps) -> AsyncIterator[bool]:
+    """The retention rule's daily run in the background (when a rule is set and the schedule
+    is on); yields whether it runs. Replicas all run it; the lease lets one work at a time."""
+    rule = deps.retention
+    if rule is None or not settings.retention.schedule:
+        yield False
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        run_schedule(deps, rule, settings.retention.at, settings.timezone, stop)
+    )
+    try:
+        yield True
+    finally:
+        stop.set()
+        task.cancel()  # a run in progress stops; the next run erases whoever is still due
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def rebuild_view(runtime: Runtime, settings: Settings) -> RebuildResult:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.settings import (
     AuthSettings,
     HttpSettings,
+    KeyStoreSettings,
     NatsSettings,
     PostgresSettings,
     WatchdogSettings,
@@ -42,6 +45,24 @@ class CheckSettings(BaseModel):
     )
 
 
+class RetentionSettings(BaseModel):
+    """Retention by rule (`JOURNAL_RETENTION__...`): personal data erased when its purpose ends."""
+
+    leaver_years: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="erase a pupil's personal data this many years after they left the school "
+        "(None: never by rule)",
+    )
+    at: dt.time = Field(
+        default=dt.time(3, 30), description="the daily run's local time (JOURNAL_TIMEZONE)"
+    )
+    schedule: bool = Field(
+        default=True, description="run the rule daily in this process (under a lease)"
+    )
+
+
 class Settings(BaseSettings):
     """Everything the journal process reads from its environment."""
 
@@ -51,10 +72,13 @@ class Settings(BaseSettings):
 
     nats: NatsSettings = NatsSettings()
     pg: JournalPostgres
+    keys: KeyStoreSettings | None = None
+    """The key store (`JOURNAL_KEYS__DSN`); unset: the `keystore` schema of `pg`'s database."""
     auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8001)
     files: FileSettings = FileSettings()
     check: CheckSettings = CheckSettings()
+    retention: RetentionSettings = RetentionSettings()
     log_json: bool = True
     watchdog: WatchdogSettings = WatchdogSettings()
     timezone: str = "Europe/Moscow"

@@ -14,6 +14,7 @@ from typing import Any
 from contracts.envelope import Actor
 from contracts.journal import Period, TimetableSlot
 from services.common.eventstore import EventStore, InMemoryEventStore
+from services.common.keystore import InMemoryKeyStore, KeyStore
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import lessons, roster
 from services.journal.application.files import DEFAULT_MEDIA_TYPES
@@ -64,14 +65,17 @@ def in_memory_deps(
     files: FileStore | None = None,
     max_bytes: int = 1024,
     clock: Clock | None = None,
+    keys: KeyStore | None = None,
 ) -> Deps:
-    """Deps over in-memory adapters (or the given store, files and clock)."""
+    """Deps over in-memory adapters (or the given store, files, clock and key store: a test
+    whose events other processes read gives the session's `key_store`)."""
     return Deps(
         store=store or InMemoryEventStore(),
         clock=clock or FakeClock(),
         files=files or InMemoryFiles(),
         views=NoViews(),
         file_limits=FileLimits(max_bytes, DEFAULT_MEDIA_TYPES),
+        keys=keys or InMemoryKeyStore(),
     )
 
 

@@ -111,6 +111,7 @@ class PageRule:
 ROSTER = ("journal", "GET /roster")
 PUPILS = ("journal", "GET /pupils")
 ROLLOVER = ("journal", "GET /rollover")
+ERASURES = ("journal", "GET /schools/{school}/erasures")
 PAGES = (
     PageRule("/day", (("journal", "GET /teachers/{teacher_id}/day"),)),
     PageRule(
@@ -132,6 +133,7 @@ PAGES = (
     PageRule("/admin/exports", (("exporter", "GET /runs"),)),
     PageRule("/admin/periods", (ROLLOVER, ROSTER)),
     PageRule("/admin/rollover", (ROLLOVER, PUPILS, ROSTER)),  # the plan: admin only, optional
+    PageRule("/admin/erasures", (ERASURES, ("journal", "GET /schools/{school}/erasures/due"))),
     PageRule("/audit", (("audit", "GET /schools/{school}/anchors"),)),  # the roster: optional
     PageRule("/audit/verify", (("audit", "GET /schools/{school}/anchors"),)),
 )

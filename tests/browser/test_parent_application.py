@@ -28,6 +28,7 @@ ADMIN_PAGES = (
     "/admin/exports/check",
     "/admin/periods",
     "/admin/rollover",
+    "/admin/erasures",
 )
 REFUSAL_TEXT = "У вас нет доступа к этой странице."
 

@@ -88,6 +88,7 @@ PATH_VALUES: Mapping[str, str] = {
     "kind": "class",
     "check_id": "c1",
     "remark_id": "r1",
+    "person": "p01",
 }
 # Query parameters some routes require, so that a persona let through reaches the handler.
 QUERY: Mapping[str, Mapping[str, str]] = {
@@ -243,6 +244,17 @@ JOURNAL = (
         "monthly check: a teacher's remarks",
         _routes("GET /teachers/{teacher_id}/remarks"),
         READ_ALL | {"teacher", "teacher-uid"},
+    ),
+    # Per school, not per year (the prefix is not theirs): a person's records span years.
+    Group(
+        "personal data: erase a person",
+        _routes("POST /schools/{school}/people/{kind}/{person}/erasure"),
+        frozenset({"admin"}),
+    ),
+    Group(
+        "personal data: the erasures and the retention rule's dry run",
+        _routes("GET /schools/{school}/erasures", "GET /schools/{school}/erasures/due"),
+        frozenset({"admin", "head"}),
     ),
 )
 

@@ -40,8 +40,10 @@ import nats
 import pytest
 
 from deploy.chaos import SERVICE_NAMES, ChaosLauncher, chaos_launcher
+from deploy.launcher import KEYS_DATABASE
 from services.common.auth import DevTokenIssuer
 from services.common.eventstore import JetStreamEventStore
+from services.common.keystore import PgKeyStore
 from services.common.testing import eventually
 from services.journal.application import demo, demo_loader
 from services.journal.domain import commands as c
@@ -425,8 +427,9 @@ async def load_school(launcher: ChaosLauncher) -> list[Seat]:
     school = demo.generate(2026, pupils_target=60, term_weeks=1)
     client = await nats.connect(launcher.url("nats"), connect_timeout=5)
     try:
-        deps = in_memory_deps(JetStreamEventStore(client.jetstream(), "JOURNAL"))
-        await demo_loader.load(deps, school)
+        async with PgKeyStore.at(launcher.database_dsn(KEYS_DATABASE)) as keys:
+            deps = in_memory_deps(JetStreamEventStore(client.jetstream(), "JOURNAL"), keys=keys)
+            await demo_loader.load(deps, school)
     finally:
         await client.close()
     return seats(school, WRITERS)

@@ -24,6 +24,7 @@ from contracts.journal import AbsenceEntry
 from contracts.streams import ALL_STREAMS, JOURNAL
 from services.common.eventstore import JetStreamEventStore
 from services.common.jetstream import ensure_stream
+from services.common.keystore import PgKeyStore
 from services.common.testing import eventually
 from services.diary import bootstrap as diary_bootstrap
 from services.diary.testing_http import settings_for as diary_settings
@@ -215,9 +216,8 @@ async def _scenario(nats_url: str, database_url: str, schema: str, history_steps
     js = client.jetstream()
     try:
         await _fresh_streams(js)
-        journal = in_memory_deps(JetStreamEventStore(js, JOURNAL.name))
-        await seed_small_school(journal)
         async with (
+            PgKeyStore.at(database_url) as keys,
             diary_bootstrap.build(
                 diary_settings(nats_url, database_url, f"{schema}_d", "x" * 32)
             ) as diary,
@@ -225,6 +225,8 @@ async def _scenario(nats_url: str, database_url: str, schema: str, history_steps
                 exporter_settings(nats_url, database_url, f"{schema}_e", "x" * 32)
             ) as exporter,
         ):
+            journal = in_memory_deps(JetStreamEventStore(js, JOURNAL.name), keys=keys)
+            await seed_small_school(journal)
 
             async def delta() -> None:
                 outcome = await export(exporter.deps, SCHOOL, YEAR, "delta", "api")

@@ -9,10 +9,17 @@ the directory is: its records (DIARY messages, the `records` rows), its own tabl
 answers that show it (`teacher_name` of a lesson, the list of teachers, the operators' records).
 Every other form of a teacher's name is refused everywhere, and every form of a pupil's or a
 non-teaching staff member's name (in full, surname + first name, surname + initials) too.
+
+Free text is where a name slips through: before the export, teachers' topics and mark comments
+name pupils of the school in every grammatical case and every shape a teacher types (surname
+and first name either way round, with the patronymic, surname and initials either side). The
+exporter's name guard must have replaced each with «[ученик]»: the scan looks for every pupil's
+name in all those forms too, word by word (so «Акимовой В. А.» is found wherever it stands).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -22,7 +29,8 @@ import pytest
 from contracts.streams import DIARY, ENROLLMENT, JOURNAL
 from services.common.db import quote_ident
 from services.common.eventstore import JetStreamEventStore
-from services.common.testing import eventually
+from services.common.name_guard import PLACEHOLDER
+from services.common.testing import eventually, name_forms
 from services.diary.testing_http import running_diary
 from services.exporter.application.exporting import export
 from services.exporter.testing_enrollment import EnrollmentWriter
@@ -40,11 +48,13 @@ PARENT_UID, TEACHER_UID = 100001, 200001
 @dataclass(frozen=True)
 class Secrets:
     """What the scan looks for: forms of names that must never cross, the directory forms of
-    the teachers' names (allowed only where the directory is), and the pupils' ids."""
+    the teachers' names (allowed only where the directory is), the pupils' ids, and every
+    pupil's name in every case and shape as a teacher types it (runs of words, lowercase)."""
 
     refused: set[str]
     teachers: set[str]
     pupil_ids: set[str]
+    declined: set[tuple[str, ...]] = dataclasses.field(default_factory=set)
 
 
 def initials(full_name: str) -> str:
@@ -79,7 +89,12 @@ def roster_secrets(school: demo.DemoSchool) -> Secrets:
         if person not in teacher_ids:
             refused.add(initials(full_name))
     # A pupil who shares a teacher's surname and initials cannot be told apart from them.
-    return Secrets(refused - teachers, teachers, pupil_ids)
+    declined = {
+        tuple(name_forms.tokens(form))
+        for pupil in pupil_ids
+        for form in name_forms.mentions(people[pupil])
+    }
+    return Secrets(refused - teachers, teachers, pupil_ids, declined)
 
 
 def leaks(text: str, secrets: Secrets, *, directory: bool = False) -> list[str]:
@@ -93,7 +108,45 @@ def leaks(text: str, secrets: Secrets, *, directory: bool = False) -> list[str]:
             text = text.replace(name, "<teacher>")
     found += [name for name in secrets.refused if name in text]
     found += [pid for pid in secrets.pupil_ids if f'"{pid}"' in text or f".{pid}." in text]
+    words = name_forms.tokens(text)
+    found += [" ".join(run) for run in name_forms.ngrams(words) & secrets.declined]
     return found
+
+
+def with_named_texts(school: demo.DemoSchool, count: int = 24) -> tuple[demo.DemoSchool, list[str]]:
+    """The demo with `count` lesson saves whose topic and first mark's comment name pupils of
+    the school, each in another case and shape; and the mentions written."""
+    pupils = sorted(
+        s.command.full_name for s in school.steps if isinstance(s.command, c.RegisterPupil)
+    )
+    written: list[str] = []
+
+    def named(k: int) -> str:
+        full_name = pupils[(7 * k) % len(pupils)]
+        shape = name_forms.SHAPES[k % len(name_forms.SHAPES)]
+        case = name_forms.CASES[(k // 2) % len(name_forms.CASES)]
+        text = name_forms.mention(full_name, shape, case, joined="" if k % 3 else " ")
+        text = text or name_forms.mention(full_name, "surname-first", case) or full_name
+        written.append(text)
+        return text
+
+    steps = list(school.steps)
+    for at, step in enumerate(steps):
+        command = step.command
+        if len(written) >= 2 * count:
+            break
+        if isinstance(command, c.SaveLessonEntries) and command.marks and command.topic:
+            k = len(written)
+            first = dataclasses.replace(command.marks[0], comment=f"{named(k)} — молодец!")
+            steps[at] = dataclasses.replace(
+                step,
+                command=dataclasses.replace(
+                    command,
+                    topic=f"{command.topic}. Отвечали: {named(k + 1)}, дежурный",
+                    marks=(first, *command.marks[1:]),
+                ),
+            )
+    return dataclasses.replace(school, steps=tuple(steps)), written
 
 
 Seen = list[tuple[str, bool]]
@@ -132,8 +185,10 @@ async def _diary_rows(pool, schema: str) -> Seen:
     return texts
 
 
-async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_url, pg_schema, js):
-    school = demo.generate(7, pupils_target=150, term_weeks=2)
+async def test_no_name_or_pupil_id_reaches_the_portal_side(
+    nats_url, database_url, pg_schema, js, key_store
+):
+    school, written = with_named_texts(demo.generate(7, pupils_target=150, term_weeks=2))
     secrets = roster_secrets(school)
     pupil_ids = secrets.pupil_ids
     assert len(pupil_ids) >= 140
@@ -143,9 +198,14 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
     teacher = min(secrets.teachers)
     assert leaks(teacher, secrets) == [teacher]
     assert not leaks(teacher, secrets, directory=True)
-    await demo_loader.load(
-        in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles()), school
+    # The scan sees every mention the teachers wrote, in its case and shape, amid other words.
+    assert len(written) == 48
+    for named in written:
+        assert leaks(f'{{"comment":"Сегодня {named}, молодец"}}', secrets), named
+    journal = in_memory_deps(
+        JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles(), keys=key_store
     )
+    await demo_loader.load(journal, school)
     base = f"/diary/v1/schools/{school.school}/years/{school.year}"
     async with (
         running_diary(nats_url, database_url, f"{pg_schema}_diary") as diary,
@@ -154,6 +214,7 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
         deps = exporter.runtime.deps
         outcome = await export(deps, school.school, school.year, "full", "api")
         assert outcome.run.records > 100
+        assert outcome.run.names_redacted >= len(written)
         system = diary.headers("exporter", "system", school=school.school)
 
         async def applied():
@@ -247,6 +308,7 @@ async def test_no_name_or_pupil_id_reaches_the_portal_side(nats_url, database_ur
         rows += await _diary_rows(diary.runtime.pool, f"{pg_schema}_diary_messages")
 
     assert len(messages) > outcome.run.records
+    assert sum(PLACEHOLDER in text for text, _ in messages) >= 24  # the lessons written above
     assert len(rows) > outcome.run.records
     assert sum(directory for _, directory in messages) >= 1  # the directory's record
     assert any(t.startswith("staff_directory: ") for t, _ in rows)

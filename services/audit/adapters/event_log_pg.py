@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.audit.adapters.event_log_projection import COLUMNS
 from services.audit.domain.log import UNDECODABLE_VERSION, LoggedEvent
-from services.audit.domain.names import ROSTER_TYPES
+from services.audit.domain.names import ERASURE, ROSTER_TYPES
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -140,13 +140,17 @@ class PgEventLog:
     async def roster(
         self, school: str, *, year: int | None, ids: Collection[str] | None
     ) -> list[LoggedEvent]:
-        """Roster events naming people and subjects (of `year`; about `ids` when given)."""
+        """Roster events naming people and subjects (of `year`; about `ids` when given), and
+        the erasures of those people (recorded in whichever year)."""
         query = _Query(school)
         query.where("stream = 'JOURNAL' AND event_type = ANY({}::text[])", list(ROSTER_TYPES))
         if year is not None:
-            query.where("year = {}", year)
+            query.where("(year = {} OR event_type = {})", year, ERASURE)
         if ids is not None:
-            named = "coalesce(data->>'staff_id', data->>'pupil_id', data->>'subject_id')"
+            named = (
+                "coalesce(data->>'staff_id', data->>'pupil_id', data->>'subject_id', "
+                "data->>'person')"
+            )
             query.where(f"{named} = ANY({{}}::text[])", list(ids))
         return await self._fetch(query)
 

@@ -7,6 +7,12 @@ makes a redelivered message (or a replay over rows already there) a no-op.
 A message the registry cannot decode still becomes a dead letter as everywhere; through the
 projector's `KeepsDeadLetters` hook it also gets a row here (schema_version 0, its raw body,
 headers and the reason as `data`, the envelope columns NULL), so the log shows every message.
+
+Personal data stays sealed (`contracts.personal`): the projectors read with
+`services.common.keystore.KEEP_SEALED`, which validates an event without opening it, and the
+payload is logged as it travelled, so the audit's tables hold the sealed boxes and never a name
+in the clear; destroying a person's key erases them here too. The answers open what they show
+(`services.audit.application.opening`).
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from contracts.envelope import HEADER_PREV_HASH, Envelope
+from contracts.personal import resealed
 from services.audit.domain.log import UNDECODABLE_VERSION
-from services.common.projector_batch import DeadLetter, Projected
+from services.common.projector_batch import DeadLetter, Delivered, Projected
 
 if TYPE_CHECKING:
     from services.common.db import Connection
@@ -44,12 +51,17 @@ def _payload(projected: Projected) -> tuple[int, dict[str, Any]]:
 
     The projector read a message either straight into the current model (then the model is
     the payload at the current version) or through the plain envelope first (an older version,
-    upcast afterwards): then the payload is kept as written, at its own version.
+    upcast afterwards, or sealed personal data): then the payload is kept as written, at its own
+    version. A sealed payload is always read the second way; should a model ever come with its
+    sealed object beside it, the object goes back in place of the fields read from it.
     """
-    envelope = projected.stored.envelope
-    if isinstance(envelope, Envelope):
-        return envelope.schema_version, envelope.data
-    return type(projected.event).schema_version, projected.event.model_dump(mode="json")
+    stored, event = projected
+    if isinstance(stored.envelope, Envelope):
+        return stored.envelope.schema_version, stored.envelope.data
+    data = event.model_dump(mode="json")
+    if isinstance(stored, Delivered) and stored.sealed is not None:
+        data = resealed(event.event_type, data, stored.sealed)
+    return type(event).schema_version, data
 
 
 def _school_and_year(subject: str) -> tuple[str, int | None]:

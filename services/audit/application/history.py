@@ -17,7 +17,8 @@ from services.audit.domain.grant_changes import about_uid, causes, grant_rules
 from services.audit.domain.history import Entry, fold
 from services.audit.domain.lesson_changes import lesson_rules
 from services.audit.domain.log import LoggedEvent
-from services.audit.domain.names import Names, mentioned, names_of
+from services.audit.domain.names import ERASURE, Names, mentioned, names_of
+from services.audit.domain.person_changes import PUPIL_TYPES, STAFF_TYPES, person_rules
 
 JOURNAL, ENROLLMENT, DIARY = "JOURNAL", "ENROLLMENT", "DIARY"
 
@@ -146,6 +147,22 @@ async def application_history(log: EventLog, school: str, application_id: str) -
         for e in fold(concerned, enrollment_rules).entries
     ]
     return History(tuple(entries), await names(log, school, None, entries))
+
+
+async def person_history(log: EventLog, school: str, kind: str, person: str) -> History:
+    """Every change of a pupil's (`kind` pupil) or a member of staff's (`staff`) record over
+    every school year: registration, classes (a pupil), and the erasure of their personal data
+    (who erased, when and why)."""
+    types, id_field = (PUPIL_TYPES, "pupil_id") if kind == "pupil" else (STAFF_TYPES, "staff_id")
+    record = await log.find(school, JOURNAL, event_types=types, data_contains={id_field: person})
+    erasures = await log.find(
+        school, JOURNAL, event_types=[ERASURE], data_contains={"kind": kind, "person": person}
+    )
+    events = sorted([*record, *erasures], key=lambda e: e.seq)
+    if not events:
+        raise NotFound(f"no {kind} {person}")
+    entries = fold(events, person_rules).entries
+    return History(entries, await names(log, school, None, entries, also=[person]))
 
 
 async def grant_history(log: EventLog, school: str, year: int, uid: int) -> History:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from services.audit.application.opening import OpenedLog
 from services.audit.application.verification import Integrity
 from services.audit.domain.log import LoggedEvent
+from services.common.keystore import InMemoryKeyStore, KeySource
 
 
 class EventLog(Protocol):
-    """Every message of every stream, as the audit projected it (one logical table)."""
+    """Every message of every stream, as the audit projected it (one logical table): payloads
+    as written, personal data sealed (`services.audit.application.opening` opens them)."""
 
     def events(
         self,
@@ -57,7 +60,8 @@ class EventLog(Protocol):
         self, school: str, *, year: int | None, ids: Collection[str] | None
     ) -> list[LoggedEvent]:
         """The roster events naming staff, pupils and subjects (of `year`, or of every year),
-        only those about `ids` when given: what histories show names from."""
+        and the erasures of people (of any year), only those about `ids` when given: what
+        histories show names from."""
         ...
 
 
@@ -70,3 +74,11 @@ class Deps:
     """The school's time zone: report dates are its local days."""
     integrity: Integrity | None = None
     """Tamper evidence: the streams, the anchors and the keys (`application.verification`)."""
+    keys: KeySource = field(default_factory=InMemoryKeyStore)
+    """The key store of personal data: opens the sealed names the answers show (bootstrap
+    gives the school side's PostgreSQL store)."""
+
+    @property
+    def opened_log(self) -> EventLog:
+        """The log as the answers read it: sealed personal data opened with `keys`."""
+        return OpenedLog(self.log, self.keys)

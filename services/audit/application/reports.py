@@ -25,10 +25,11 @@ from services.audit.domain.access import (
     link_periods,
     staff_uids,
 )
-from services.audit.domain.history import Effect, Entry, fold, within
+from services.audit.domain.history import Effect, Entry, Rules, fold, within
 from services.audit.domain.lesson_changes import lesson_rules
 from services.audit.domain.log import LoggedEvent
-from services.audit.domain.names import Names
+from services.audit.domain.names import ERASURE, Names
+from services.audit.domain.person_changes import person_rules
 
 ReportKind = Literal["class", "teacher", "pupil"]
 
@@ -53,13 +54,20 @@ def _reasons_only(event: LoggedEvent, _state: object) -> Effect:
 
 
 def fold_subjects(events: Sequence[LoggedEvent]) -> list[Entry]:
-    """Fold each subject's events on their own (lessons with the lesson rules), in seq order."""
+    """Fold each subject's events on their own (lessons with the lesson rules, erasures with
+    the person rules), in seq order."""
     by_subject: dict[str, list[LoggedEvent]] = defaultdict(list)
     for event in events:
         by_subject[event.subject].append(event)
     entries: list[Entry] = []
     for subject, group in by_subject.items():
-        rules = lesson_rules if ".lesson." in subject else _reasons_only
+        rules: Rules
+        if ".lesson." in subject:
+            rules = lesson_rules
+        elif ".erasure." in subject:
+            rules = person_rules
+        else:
+            rules = _reasons_only
         entries.extend(fold(group, rules).entries)
     return sorted(entries, key=lambda e: (e.stream, e.seq))
 
@@ -92,7 +100,8 @@ async def pupil_report(
     log: EventLog, school: str, year: int, pupil_id: str, span: tuple[dt.datetime, dt.datetime]
 ) -> Report:
     """Every change about the pupil recorded in the span: marks and absences in the lessons of
-    their classes, their roster and class membership, their enrollment (links)."""
+    their classes, their roster and class membership, the erasure of their personal data,
+    their enrollment (links)."""
     classes = await pupil_classes(log, school, year, pupil_id)
     lessons = [
         e.about(pupil_id) for e in fold_subjects(await lessons_of(log, school, year, classes, None))
@@ -103,7 +112,11 @@ async def pupil_report(
         subjects_like=f"jrn.{year}.{school}.%",
         data_contains={"pupil_id": pupil_id},
     )
-    personal = [e for e in fold_subjects(roster) if ".lesson." not in e.subject]
+    erasures = await log.find(
+        school, JOURNAL, event_types=[ERASURE], data_contains={"kind": "pupil", "person": pupil_id}
+    )
+    events = sorted([*roster, *erasures], key=lambda e: e.seq)
+    personal = [e for e in fold_subjects(events) if ".lesson." not in e.subject]
     access = await log.by_subjects(
         school, ENROLLMENT, [subjects.enrollment_pupil(school, pupil_id)]
     )

@@ -1,4 +1,8 @@
-"""Logged events back into their contract models, through each stream's registry (upcasting)."""
+"""Logged events back into their contract models, through each stream's registry (upcasting).
+
+Sealed personal data must be opened first (`services.audit.domain.log.opened`, which the
+application layer's `OpenedLog` does for every read): a payload still sealed is not decoded.
+"""
 
 from __future__ import annotations
 

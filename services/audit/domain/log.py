@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from contracts.personal import PERSONAL, SEALED, Opener
 
 UNDECODABLE_VERSION = 0
 """`schema_version` of a message no registry could read (its dead letter holds the reason);
@@ -18,7 +20,8 @@ class LoggedEvent:
 
     `recorded_at` is the JetStream timestamp (when the server really stored it); `occurred_at`
     the domain time the event claims. `data` is the payload at `schema_version` (decode it with
-    the stream's registry). `prev_hash` is the message's `Prev-Hash` header ("" when absent).
+    the stream's registry), as written: personal data sealed (`contracts.personal`) until
+    `opened`. `prev_hash` is the message's `Prev-Hash` header ("" when absent).
     """
 
     stream: str
@@ -41,3 +44,17 @@ class LoggedEvent:
     def decodable(self) -> bool:
         """False for a raw message the projector could not decode (kept so it is not lost)."""
         return self.schema_version != UNDECODABLE_VERSION
+
+
+def is_sealed(event: LoggedEvent) -> bool:
+    """Whether the event's payload holds sealed personal data."""
+    return event.event_type in PERSONAL and SEALED in event.data
+
+
+def opened(events: Iterable[LoggedEvent], opener: Opener) -> list[LoggedEvent]:
+    """The events with their sealed personal data opened by `opener` (a key ring): names as
+    written, or «[удалено]» once the person's key is destroyed. Others are left as they are.
+    The opener's error (a key the ring lacks, a box that does not open) propagates."""
+    return [
+        replace(e, data=opener(e.event_type, dict(e.data))) if is_sealed(e) else e for e in events
+    ]

@@ -1,17 +1,26 @@
-"""Names beside ids (school side only): staff, pupils and subjects from the journal's roster."""
+"""Names beside ids (school side only): staff, pupils and subjects from the journal's roster.
+
+The roster events come opened (`services.audit.domain.log.opened`): a name reads as registered,
+or «[удалено]» once its person's key is destroyed; an erasure (`journal.PersonErased`) makes the
+person's name «[удалено]» from then on whatever the registration said (one written before
+sealing, in the clear, too).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from contracts.personal import ERASED
 from services.audit.domain.history import Entry
 from services.audit.domain.log import LoggedEvent
 
+ERASURE = "journal.PersonErased"
 ROSTER_TYPES = (
     "journal.StaffMemberRegistered",
     "journal.PupilRegistered",
     "journal.SubjectDefined",
+    ERASURE,
 )
 NAMED_FIELDS = frozenset({"teacher", "checked_by", "staff", "pupil", "subject"})
 """Fields whose values are ids of people or subjects."""
@@ -43,6 +52,11 @@ def names_of(events: Iterable[LoggedEvent]) -> Names:
     """Fold roster events (in stream order, later names win) into `Names`."""
     tables: dict[str, dict[str, str]] = {"staff": {}, "pupil": {}, "subject": {}}
     for event in events:
+        if event.event_type == ERASURE:
+            kind, person = event.data.get("kind"), event.data.get("person")
+            if kind in ("staff", "pupil") and isinstance(person, str):
+                tables[str(kind)][person] = ERASED
+            continue
         known = _ID_AND_NAME.get(event.event_type)
         if known is None:
             continue
@@ -63,7 +77,7 @@ def mentioned(entries: Iterable[Entry]) -> set[str]:
         for change in entry.changes:
             if change.pupil_id:
                 ids.add(change.pupil_id)
-            if change.key.target == "absence":
+            if change.key.target in {"absence", "pupil", "staff"}:
                 ids.add(change.key.target_id)
             if change.key.name in NAMED_FIELDS:
                 ids.update(v for v in (change.before, change.after) if v)

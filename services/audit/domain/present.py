@@ -19,6 +19,8 @@ TARGETS = {
     "application": "заявление",
     "staff_uid": "UID сотрудника",
     "grant": "доступ",
+    "pupil": "ученик",
+    "staff": "сотрудник",
 }
 FIELDS = {
     "class": "класс",
@@ -50,7 +52,15 @@ FIELDS = {
     "checked_by": "паспорт проверил",
     "staff": "сотрудник",
     "scope": "область доступа",
+    "full_name": "ФИО",
+    "birth_date": "дата рождения",
+    "position": "должность",
+    "since": "в классе с",
+    "last_day": "последний день в классе",
+    "personal_data": "персональные данные",
 }
+VALUES = {("personal_data", "erased"): "удалены"}
+"""Values shown in words (field name, value -> words)."""
 # Fields whose values are ids of people or subjects: shown with the name.
 _NAMED = {"teacher": "staff", "checked_by": "staff", "staff": "staff", "pupil": "pupil"}
 
@@ -77,15 +87,19 @@ def value_label(key: FieldKey, value: str | None, names: Names) -> str:
     """A field's value in words: ids of people and subjects with their names."""
     if value is None:
         return ""
+    if (key.name, value) in VALUES:
+        return VALUES[key.name, value]
     kind = "subject" if key.name == "subject" else _NAMED.get(key.name)
     return names.of(kind, value) if kind else value
 
 
 def target_label(key: FieldKey, pupil_id: str | None, names: Names) -> str:
-    """What a field belongs to: `отметка m1 — p1 (Иванов И.)`, `урок`."""
+    """What a field belongs to: `отметка m1 — p1 (Иванов И.)`, `урок`, `ученик: p1 (…)`."""
     words = TARGETS.get(key.target, key.target)
     if key.target == "absence":
         return f"{words}: {names.of('pupil', key.target_id)}"
+    if key.target in {"pupil", "staff"}:
+        return f"{words}: {names.of(key.target, key.target_id)}"
     label = f"{words} {key.target_id}".strip()
     if pupil_id and key.target in {"mark", "application"}:
         label += f" — {names.of('pupil', pupil_id)}"

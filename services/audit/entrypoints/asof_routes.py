@@ -78,7 +78,7 @@ async def grid_as_of(
 ) -> ClassGrid:
     _check_range(date_from, date_to)
     query = GridQuery(class_id, subject_id, date_from, date_to)
-    return await AsOfJournal(deps.log).class_grid(school, year, query, _moment(at))
+    return await AsOfJournal(deps.opened_log).class_grid(school, year, query, _moment(at))
 
 
 @router.get(
@@ -95,7 +95,7 @@ async def lesson_as_of(
     deps: DepsDep,
     at: At = None,
 ) -> LessonDetail:
-    return await AsOfJournal(deps.log).lesson(school, year, class_id, lesson_id, _moment(at))
+    return await AsOfJournal(deps.opened_log).lesson(school, year, class_id, lesson_id, _moment(at))
 
 
 @router.get(
@@ -115,7 +115,7 @@ async def diary_as_of(
 ) -> PupilDiary:
     _check_range(date_from, date_to)
     query = DiaryQuery(pupil_id, date_from, date_to)
-    return await AsOfJournal(deps.log).diary(school, year, query, _moment(at))
+    return await AsOfJournal(deps.opened_log).diary(school, year, query, _moment(at))
 
 
 @router.get(
@@ -140,4 +140,4 @@ async def changes_between(
     if later < since:
         raise ApiError(422, "invalid_moments", "'until' is before 'since'")
     query = GridQuery(class_id, subject_id, date_from, date_to)
-    return await AsOfJournal(deps.log).changes(school, year, query, since, later)
+    return await AsOfJournal(deps.opened_log).changes(school, year, query, since, later)

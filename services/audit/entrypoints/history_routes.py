@@ -1,4 +1,5 @@
-"""History of anything: every change of one lesson, mark line, absence, application or grant.
+"""History of anything: every change of one lesson, mark line, absence, application or grant,
+and of a pupil's or a member of staff's personal record (with the erasure of their data).
 
 GET, for the auditor, head and deputy director of the school (401 without a valid token,
 403 `wrong_school` / `role_not_allowed`); 404 `not_found` when the log holds nothing about it.
@@ -44,7 +45,7 @@ async def lesson_history(
     reader: AuditReader, deps: DepsDep, year: YearPath, class_id: IdPath, lesson_id: IdPath
 ) -> HistoryOut:
     """The lesson's whole history (topic, homework, teacher, marks, attendance)."""
-    pending = history.lesson_history(deps.log, reader.school, year, class_id, lesson_id)
+    pending = history.lesson_history(deps.opened_log, reader.school, year, class_id, lesson_id)
     return await _answer(reader.school, pending)
 
 
@@ -56,7 +57,9 @@ async def marks_history(
     reader: AuditReader, deps: DepsDep, year: YearPath, pupil_id: IdPath, subject_id: IdPath
 ) -> HistoryOut:
     """Marks recorded, corrected and cancelled for the pupil in the subject's lessons."""
-    pending = history.pupil_marks_history(deps.log, reader.school, year, pupil_id, subject_id)
+    pending = history.pupil_marks_history(
+        deps.opened_log, reader.school, year, pupil_id, subject_id
+    )
     return await _answer(reader.school, pending)
 
 
@@ -73,7 +76,9 @@ async def absence_history(
     pupil_id: IdPath,
 ) -> HistoryOut:
     """The observation (absent, late, present again) and the reason given, step by step."""
-    pending = history.absence_history(deps.log, reader.school, year, class_id, lesson_id, pupil_id)
+    pending = history.absence_history(
+        deps.opened_log, reader.school, year, class_id, lesson_id, pupil_id
+    )
     return await _answer(reader.school, pending)
 
 
@@ -85,7 +90,7 @@ async def application_history(
     reader: AuditReader, deps: DepsDep, application_id: IdPath
 ) -> HistoryOut:
     """Submitted, passport checked, approved or rejected, withdrawn or ended, with reasons."""
-    pending = history.application_history(deps.log, reader.school, application_id)
+    pending = history.application_history(deps.opened_log, reader.school, application_id)
     return await _answer(reader.school, pending)
 
 
@@ -100,5 +105,26 @@ async def grant_history(
     year: Annotated[int, Query(ge=2000, le=2100, description="the school year")],
 ) -> HistoryOut:
     """The DIARY grants of the UID in the year; `caused_by`: the enrollment event behind each."""
-    pending = history.grant_history(deps.log, reader.school, year, uid)
+    pending = history.grant_history(deps.opened_log, reader.school, year, uid)
+    return await _answer(reader.school, pending)
+
+
+@router.get(
+    "/pupils/{pupil_id}/history",
+    summary="A pupil's personal record: registration, classes, the erasure of their data",
+)
+async def pupil_history(reader: AuditReader, deps: DepsDep, pupil_id: IdPath) -> HistoryOut:
+    """Over every school year; an erasure says who erased the data, when and why (the name then
+    reads «[удалено]» everywhere)."""
+    pending = history.person_history(deps.opened_log, reader.school, "pupil", pupil_id)
+    return await _answer(reader.school, pending)
+
+
+@router.get(
+    "/staff/{staff_id}/history",
+    summary="A member of staff's personal record: registration, the erasure of their data",
+)
+async def staff_history(reader: AuditReader, deps: DepsDep, staff_id: IdPath) -> HistoryOut:
+    """Over every school year; an erasure says who erased the data, when and why."""
+    pending = history.person_history(deps.opened_log, reader.school, "staff", staff_id)
     return await _answer(reader.school, pending)

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
 from services.audit import bootstrap
 from services.audit.application.asof import AsOfNotFound
 from services.audit.entrypoints import asof_routes, history_routes, report_routes, verify_routes
 from services.audit.settings import Settings
-from services.common.http import service_app, service_checks
+from services.common.http import problem, service_app, service_checks
 from services.common.limits import request_limits
 from services.common.logging import configure_logging
+from services.common.sealing import MissingKey, UnopenableBox
 
 # Histories and reports; the journal as of a moment; tamper evidence.
 ROUTERS = (history_routes.router, report_routes.router, asof_routes.router, verify_routes.router)
@@ -45,7 +46,16 @@ def create_app(
         routers=ROUTERS,
     )
     app.add_exception_handler(AsOfNotFound, asof_routes.not_found)
+    app.add_exception_handler(MissingKey, unreadable_personal_data)
+    app.add_exception_handler(UnopenableBox, unreadable_personal_data)
     return app
+
+
+async def unreadable_personal_data(_request: Request, exc: Exception) -> Response:
+    """503 `personal_data_unreadable`: a sealed name needs a key the key store does not hold
+    (restored from an older backup, or another installation's) or a box does not open. Never
+    shown as erased: an erasure is recorded, a missing key is an operator's problem."""
+    return problem(503, "personal_data_unreadable", str(exc))
 
 
 async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:

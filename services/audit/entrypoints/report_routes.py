@@ -67,7 +67,7 @@ async def audit_report(
     """The report as a page to print, or as CSV."""
     zone = ZoneInfo(deps.timezone)
     span = span_of(first, last, zone)
-    report = await reports.REPORTS[kind](deps.log, reader.school, year, subject_id, span)
+    report = await reports.REPORTS[kind](deps.opened_log, reader.school, year, subject_id, span)
     if format == "csv":
         return _download(report_csv(report, zone), f"audit-{kind}-{subject_id}-{first}-{last}.csv")
     return HTMLResponse(report_html(report, reader.school, zone))
@@ -90,7 +90,7 @@ async def personal_data_access(
     """The access report as a page to print, or as CSV."""
     zone = ZoneInfo(deps.timezone)
     report = await reports.personal_data_access(
-        deps.log, reader.school, pupil_id, span_of(first, last, zone)
+        deps.opened_log, reader.school, pupil_id, span_of(first, last, zone)
     )
     if format == "csv":
         return _download(access_csv(report, zone), f"access-{pupil_id}-{first}-{last}.csv")

@@ -9,6 +9,9 @@ Servers are per session, names per test:
   `postgresql://postgres@127.0.0.1:5432/postgres`), dropped WITH (FORCE) at the end.
 - `nats_client`, `js`: a connection per test; `js` starts every test on fresh, empty streams.
 - `pg_schema`, `pg_pool`: an empty schema per test and a pool whose search_path is that schema.
+- `key_store`: the session database's key store of personal data (schema `keystore`, where the
+  services a test starts on `database_url` find it too). Shared by every test of the session:
+  a test that erases someone erases a person of its own (a school or ids no other test uses).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import pytest_asyncio
 from contracts.streams import ALL_STREAMS
 from services.common.db import create_pool, quote_ident
 from services.common.jetstream import ensure_stream
+from services.common.keystore import PgKeyStore
 from services.common.testing.servers import DEFAULT_DATABASE_URL, nats_server, temporary_database
 
 if TYPE_CHECKING:
@@ -101,6 +105,13 @@ async def pg_schema(database_url: str) -> AsyncIterator[str]:
             await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(row[0])} CASCADE")
     finally:
         await conn.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def key_store(database_url: str) -> AsyncIterator[PgKeyStore]:
+    """The key store the services started on `database_url` use by default."""
+    async with PgKeyStore.at(database_url) as keys:
+        yield keys
 
 
 @pytest_asyncio.fixture(loop_scope="session")

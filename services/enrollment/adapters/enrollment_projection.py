@@ -4,6 +4,11 @@ the pure `services.enrollment.domain.read_model`, the changed rows written back.
 Per batch: one SELECT of the touched applications, one of the touched staff's live UIDs, the
 fold in memory, then one upsert statement per table for the rows that changed. The projector
 opens the transaction and moves the checkpoint in it.
+
+An applicant's name and contact come sealed (`contracts.personal`) and are opened by the
+projector's key ring; once erased they read «[удалено]» and NULL. The erasure itself is a
+JOURNAL event: the roster's projector blanks the rows it names here
+(`services.enrollment.adapters.roster_projection`).
 """
 
 from __future__ import annotations
@@ -44,9 +49,12 @@ def _upsert(table: str, row_type: type, key: tuple[str, ...], *, update: bool = 
     )
 
 
+# FOR UPDATE: the roster's projector blanks erased applicants' data in this table (a pupil's
+# erasure arrives on JOURNAL); the lock keeps a batch from writing back what it read before.
 _SELECT_APPLICATIONS = (
     f"SELECT {', '.join(_columns(ApplicationRow))} FROM applications "  # noqa: S608 - constant
-    "WHERE (school, application_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+    "WHERE (school, application_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) "
+    "FOR UPDATE"
 )
 _SELECT_LIVE_UIDS = (
     f"SELECT {', '.join(_columns(StaffUidRow))} FROM staff_uids "  # noqa: S608 - constant

@@ -3,6 +3,14 @@
 Only roster events are applied; every other journal event (lessons, marks) is skipped, but
 still moves the checkpoint. One statement or two per roster event: the roster changes rarely.
 Rows that an event creates are keyed by its stream sequence, so nothing is inserted twice.
+
+An erasure (`journal.PersonErased`) blanks the person's copy here («[удалено]», no birth date)
+and, for a pupil, the applicant's name and contact of their applications in the read model's
+`applications` table (schema `applications_schema`): only this projector reads JOURNAL, and both
+schemas are the enrollment's own, in one database. Sealed data whose key is destroyed already
+reads erased, so a rebuild of either projection from sequence 1 gives the same rows; the
+statements here also blank what was written before sealing (in the clear) or while the key
+still opened it.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from contracts import subjects
 from contracts.journal import (
     ClassOpened,
     ClassTeacherAssigned,
+    PersonErased,
     PupilJoinedClass,
     PupilLeftClass,
     PupilRegistered,
@@ -21,7 +30,8 @@ from contracts.journal import (
     TeachingAssigned,
     TeachingUnassigned,
 )
-from services.common.db import Connection
+from contracts.personal import ERASED
+from services.common.db import Connection, quote_ident
 from services.common.projector import Projected
 from services.common.projector_batch import Stored
 
@@ -39,6 +49,15 @@ _STAFF = (
     "INSERT INTO staff (school, staff_id, full_name, position) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (school, staff_id) DO UPDATE SET "
     "full_name = excluded.full_name, position = excluded.position"
+)
+_ERASE_PUPIL = (
+    "UPDATE pupils SET full_name = $3, birth_date = NULL WHERE school = $1 AND pupil_id = $2"
+)
+_ERASE_STAFF = "UPDATE staff SET full_name = $3 WHERE school = $1 AND staff_id = $2"
+_ERASE_APPLICANTS = (
+    "UPDATE {}.applications SET applicant_name = $4, contact = NULL "
+    "WHERE school = $1 AND (application_id = ANY($2::text[]) OR pupil_id = $3) "
+    "AND (applicant_name IS DISTINCT FROM $4 OR contact IS NOT NULL)"
 )
 _CLASS = (
     "INSERT INTO classes (school, year, class_id, grade, label) VALUES ($1, $2, $3, $4, $5) "
@@ -72,14 +91,39 @@ _UNASSIGN = (
 
 
 class RosterProjection:
-    """Builds the tables of roster_migrations/0001_roster.sql from the JOURNAL stream."""
+    """Builds the tables of roster_migrations/ from the JOURNAL stream.
+
+    `applications_schema`: the read model's schema, whose applications an erasure blanks too
+    (None: only the roster's own tables, for a projector of the roster alone).
+    """
 
     name: str = "enrollment_roster_v1"
+
+    def __init__(self, applications_schema: str | None = None) -> None:
+        self._erase_applicants = (
+            None
+            if applications_schema is None
+            else _ERASE_APPLICANTS.format(quote_ident(applications_schema))
+        )
 
     async def apply(self, conn: Connection, batch: Sequence[Projected]) -> None:
         """Apply the roster events of `batch` in stream order (inside the caller's transaction)."""
         for projected in batch:
-            await _apply_one(conn, projected)
+            if isinstance(projected.event, PersonErased):
+                await self._erase(conn, projected.stored.envelope.school, projected.event)
+            else:
+                await _apply_one(conn, projected)
+
+    async def _erase(self, conn: Connection, school: str, event: PersonErased) -> None:
+        """Blank the person's personal data (and their applicants', for a pupil)."""
+        if event.kind == "staff":
+            await conn.execute(_ERASE_STAFF, school, event.person, ERASED)
+        else:
+            await conn.execute(_ERASE_PUPIL, school, event.person, ERASED)
+        if self._erase_applicants is not None:
+            pupil = event.person if event.kind == "pupil" else None
+            applications = list(event.applications)
+            await conn.execute(self._erase_applicants, school, applications, pupil, ERASED)
 
 
 async def _apply_one(conn: Connection, projected: Projected) -> None:

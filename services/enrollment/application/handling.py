@@ -11,14 +11,16 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from contracts.base import Event
 from contracts.envelope import Actor, Envelope
+from contracts.personal import Opener
 from contracts.registry import ENROLLMENT_REGISTRY
 from services.common.decoding import decode_events
 from services.common.eventstore import ConcurrencyConflict, Loaded, StoredEvent
 from services.common.idempotency import check_same_request, earlier_event
+from services.common.keystore import ring_for_history, seal_payload
 from services.enrollment.application.ports import Deps
 
 S = TypeVar("S")
@@ -59,15 +61,15 @@ class Aggregate(Generic[S]):
     initial: S
     evolve: Callable[[S, Event], S]
 
-    def fold(self, events: Sequence[StoredEvent]) -> S:
-        """The state after `events`."""
-        return reduce(self.evolve, decode_all(events), self.initial)
+    def fold(self, events: Sequence[StoredEvent], opener: Opener | None = None) -> S:
+        """The state after `events` (`opener` opens sealed personal data)."""
+        return reduce(self.evolve, decode_all(events, opener), self.initial)
 
 
-def decode_all(events: Sequence[StoredEvent]) -> list[Event]:
+def decode_all(events: Sequence[StoredEvent], opener: Opener | None = None) -> list[Event]:
     """Payloads of stored events, upcast to the current versions (`UndecodableEvent` names
     one that cannot be, and the HTTP edge answers it with a reason instead of a 500)."""
-    return decode_events(ENROLLMENT_REGISTRY, events)
+    return decode_events(ENROLLMENT_REGISTRY, events, opener)
 
 
 def school_year(day: dt.date) -> int:
@@ -95,11 +97,13 @@ async def execute(
         if attempt:  # another writer got there first: back off a little, with jitter
             await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
         history = await deps.store.load(subject)
-        if (earlier := earlier_record(history, meta, aggregate)) is not None:
+        keys = await ring_for_history(deps.keys, history.events)
+        if (earlier := earlier_record(history, meta, aggregate, keys)) is not None:
             return earlier
-        state = aggregate.fold(history.events)
+        state = aggregate.fold(history.events, keys)
         (event,) = decide(state)
-        envelope = envelope_for(deps, meta, subject, event)
+        data = await seal_payload(deps.keys, meta.school, event)
+        envelope = envelope_for(deps, meta, subject, event, data)
         try:
             appended = await deps.store.append(
                 subject,
@@ -118,19 +122,24 @@ async def execute(
     raise conflict
 
 
-def earlier_record(history: Loaded, meta: Meta, aggregate: Aggregate[S]) -> Recorded[S] | None:
+def earlier_record(
+    history: Loaded, meta: Meta, aggregate: Aggregate[S], opener: Opener | None = None
+) -> Recorded[S] | None:
     """What the command recorded on this subject before (it is a retry), with the state right
     after it, so the retry answers what the first request did; a key recorded with another
     request is refused (`IdempotencyKeyReused`)."""
     earlier = earlier_event(history, meta.command_id, meta.fingerprint)
     if earlier is None:
         return None
-    state = aggregate.fold(tuple(e for e in history.events if e.seq <= earlier.seq))
+    state = aggregate.fold(tuple(e for e in history.events if e.seq <= earlier.seq), opener)
     return Recorded(history.subject, earlier.seq, earlier.envelope.event_type, state, True)
 
 
-def envelope_for(deps: Deps, meta: Meta, subject: str, event: Event) -> Envelope:
-    """Wrap a payload; the event id is derived from the command so a retry reproduces it."""
+def envelope_for(
+    deps: Deps, meta: Meta, subject: str, event: Event, data: dict[str, Any]
+) -> Envelope:
+    """Wrap a payload (`data`: the event's, sealed); the event id is derived from the command so
+    a retry reproduces it."""
     now = deps.clock.now()
     return Envelope(
         event_id=uuid.uuid5(_EVENT_IDS, f"{meta.command_id}:{subject}"),
@@ -142,5 +151,5 @@ def envelope_for(deps: Deps, meta: Meta, subject: str, event: Event) -> Envelope
         year=school_year(deps.clock.local_date(now)),
         correlation_id=meta.correlation_id,
         causation_id=meta.command_id,
-        data=event.model_dump(mode="json"),
+        data=data,
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.common.eventstore import EventStore
+from services.common.keystore import InMemoryKeyStore, KeyStore
 from services.enrollment.application.views import (
     ApplicationView,
     DepartureView,
@@ -99,3 +100,5 @@ class Deps:
     clock: Clock
     roster: Roster
     reads: EnrollmentReads
+    keys: KeyStore = field(default_factory=InMemoryKeyStore)
+    """Keys of the applicants whose data events carry sealed; bootstrap gives PostgreSQL's."""

@@ -14,7 +14,8 @@ class View(BaseModel):
 
 
 class ApplicationView(View):
-    """An application as the read model holds it; `linked_from`..`linked_to` is its link."""
+    """An application as the read model holds it; `linked_from`..`linked_to` is its link.
+    Once the applicant's data is erased, `applicant_name` reads «[удалено]» and `contact` None."""
 
     application_id: str
     pupil_id: str
@@ -61,15 +62,15 @@ class StaffUidView(View):
 
 
 class PupilInfo(View):
-    """A pupil in the roster."""
+    """A pupil in the roster (once their data is erased: «[удалено]», no birth date)."""
 
     pupil_id: str
     full_name: str
-    birth_date: dt.date
+    birth_date: dt.date | None
 
 
 class StaffInfo(View):
-    """A member of staff in the roster."""
+    """A member of staff in the roster (once their data is erased: named «[удалено]»)."""
 
     staff_id: str
     full_name: str

@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI, Request, Response
 
 from services.common.http import problem, service_app, service_checks
+from services.common.keystore import PersonErased
 from services.common.limits import request_limits
 from services.common.logging import configure_logging
 from services.enrollment import bootstrap
@@ -35,6 +36,9 @@ def create_app(
         open_runtime=lambda: runtime_factory(config),
         readiness=readiness,
         routers=(application_routes.router, pupil_routes.router, staff_routes.router),
+        # New personal data of an erased person (an application for an erased pupil's
+        # applicant, say): 409 `person_erased`.
+        domain_statuses={PersonErased: 409},
     )
     app.add_exception_handler(DomainError, domain_error)
     return app

@@ -11,6 +11,7 @@ from contracts.registry import ENROLLMENT_REGISTRY
 from contracts.streams import ENROLLMENT
 from contracts.subjects import enrollment_filter
 from services.common.db import PROJECTOR_MIGRATIONS, Pool
+from services.common.keystore import KeyStore
 from services.common.projector import Projector, RebuildResult
 from services.exporter.adapters.access_projection import NAME, AccessProjection
 from services.exporter.domain.grants import Link, StaffLink
@@ -33,7 +34,9 @@ class PgAccess:
     pull from the durable consumer at once.
     """
 
-    def __init__(self, js: JetStreamContext, pool: Pool, schema: str, due_table: str) -> None:
+    def __init__(
+        self, js: JetStreamContext, pool: Pool, schema: str, due_table: str, keys: KeyStore
+    ) -> None:
         self._js = js
         self._pool = pool
         self._schema = schema
@@ -44,6 +47,7 @@ class PgAccess:
             filter_subject=enrollment_filter(),
             registry=ENROLLMENT_REGISTRY,
             projection=AccessProjection(due_table),
+            keys=keys,
         )
         self._draining = asyncio.Lock()
         self._lock_key = f"exporter:access-drain:{schema}"

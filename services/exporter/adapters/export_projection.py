@@ -4,6 +4,9 @@ Per batch: the touched documents loaded in one query (an event may touch more th
 class's teaching also changes the school year's staff roll and directory), the pure fold of
 `services.exporter.domain.fold` in memory, the changed documents written in one set-based
 upsert. The projector opens the transaction and moves the checkpoint in it.
+
+The same batches keep the names of the school's pupils (table `pupil_names`) for the name
+guard, which redacts them from exported free texts; they are never published.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import json
 from collections.abc import Sequence
 
 from contracts.diary import canonical_json
-from contracts.journal import SchoolYearClosed
+from contracts.journal import PersonErased, PupilRegistered, SchoolYearClosed
+from contracts.personal import ERASED
 from contracts.subjects import parse_journal
 from services.common.db import Connection
 from services.common.projector import Projected
@@ -35,6 +39,12 @@ _LOAD = (
     "AND docs.kind = k.kind AND docs.record_id = k.id LIMIT 1) AS d"
 )
 _COLUMNS = ("school", "year", "kind", "record_id", "seq", "content", "digest")
+_NAME = (
+    "INSERT INTO pupil_names (school, year, pupil_id, full_name, seq) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
+)
+# An erased pupil's names go (read again from sequence 1, their registrations read erased).
+_FORGET = "DELETE FROM pupil_names WHERE school = $1 AND pupil_id = $2"
 _UPSERT = (
     "INSERT INTO docs (school, year, kind, record_id, seq, content, digest) "
     "SELECT school, year, kind, record_id, seq, content::jsonb, digest FROM unnest("
@@ -68,6 +78,7 @@ class ExportDocsProjection:
 
     async def apply(self, conn: Connection, batch: Sequence[Projected]) -> None:
         """Fold `batch` (in stream order) into `docs` inside the caller's transaction."""
+        await remember_names(conn, batch)
         keyed = _keyed(batch)
         if not keyed:
             return
@@ -86,6 +97,35 @@ class ExportDocsProjection:
         ]
         if self._rollovers is not None and closed:
             await conn.executemany(self._rollovers, closed)
+
+
+async def remember_names(conn: Connection, batch: Sequence[Projected]) -> None:
+    """The pupils' names the batch registers, for the name guard (`pupil_names`: school side,
+    never published); a name registered again changes nothing."""
+    rows = []
+    for projected in batch:
+        event = projected.event
+        if isinstance(event, PupilRegistered) and event.full_name != ERASED:
+            year, school, *_ = parse_journal(projected.stored.subject)
+            rows.append((school, year, event.pupil_id, event.full_name, projected.stored.seq))
+        elif isinstance(event, PersonErased) and event.kind == "pupil":
+            if rows:  # in stream order: what the batch named before goes first
+                await conn.executemany(_NAME, rows)
+                rows = []
+            await conn.execute(_FORGET, projected.stored.envelope.school, event.person)
+    if rows:
+        await conn.executemany(_NAME, rows)
+
+
+class PupilNamesProjection:
+    """Only the pupils' names, from the journal's pupil subjects: fills `pupil_names` of an
+    export state folded before the name guard (`PgExportState.backfill_names`)."""
+
+    name: str = "export_pupil_names_v1"
+
+    async def apply(self, conn: Connection, batch: Sequence[Projected]) -> None:
+        """Remember the names the batch registers."""
+        await remember_names(conn, batch)
 
 
 def _closed_statement(table: str) -> str:

@@ -13,11 +13,16 @@ from nats.js import JetStreamContext
 
 from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
-from contracts.subjects import journal_filter
+from contracts.subjects import SCHOOL_WIDE, journal_filter
 from services.common.db import PROJECTOR_MIGRATIONS, Connection, Pool, quote_ident
+from services.common.keystore import KeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas, scratch_schema
-from services.exporter.adapters.export_projection import NAME, ExportDocsProjection
+from services.exporter.adapters.export_projection import (
+    NAME,
+    ExportDocsProjection,
+    PupilNamesProjection,
+)
 from services.exporter.application.ports import Cut
 from services.exporter.domain.docs import ROLL, Content, Doc
 from services.exporter.domain.pseudonym import Pseudonymiser
@@ -37,6 +42,17 @@ _ALL = (
     f"WHERE school = $1 AND year = $2 AND seq <= $3 AND kind <> '{ROLL}' ORDER BY kind, record_id"
 )
 _YEARS = "SELECT school, year FROM docs WHERE kind = 'school' ORDER BY school, year"
+# The names of a school's pupils of every year, for the name guard (never published).
+_NAMES = "SELECT DISTINCT full_name FROM pupil_names WHERE school = $1 ORDER BY full_name"
+_BACKFILL_DUE = "SELECT coalesce(bool_or(due), false) FROM pupil_names_backfill"
+_BACKFILL_DONE = "UPDATE pupil_names_backfill SET due = false"
+# Every pupil subject of the journal (`contracts.subjects.pupil`), of every school and year.
+_PUPIL_SUBJECTS = f"jrn.*.*.{SCHOOL_WIDE}.pupil.*"
+# A full export's replay knows its year's pupils; the live state those of every year so far.
+_NAMES_WITH_LIVE = (
+    "SELECT full_name FROM pupil_names WHERE school = $1 UNION "
+    "SELECT full_name FROM {live}.pupil_names WHERE school = $1 ORDER BY full_name"
+)
 _CLASSES = (
     "SELECT content::text FROM docs WHERE school = $1 AND year = $2 AND kind = 'class' "
     "ORDER BY record_id"
@@ -59,13 +75,15 @@ _KNOWN_ALL = _KNOWN.format(where="true")
 _KNOWN_OF_SCHOOL = _KNOWN.format(where="docs.school = $1")
 
 
-def export_projector(
+def export_projector(  # noqa: PLR0913 - the projection's whole wiring
     js: JetStreamContext,
     pool: Pool,
     pseudonymiser: Pseudonymiser,
     filter_subject: str,
     due_table: str | None = None,
     rollovers_table: str | None = None,
+    *,
+    keys: KeyStore,
 ) -> Projector:
     """The export state's projector over the JOURNAL stream (or part of it); the live one
     marks grant syncs due in `due_table` and closed school years in `rollovers_table`."""
@@ -76,6 +94,7 @@ def export_projector(
         filter_subject=filter_subject,
         registry=JOURNAL_REGISTRY,
         projection=ExportDocsProjection(pseudonymiser, due_table, rollovers_table),
+        keys=keys,
     )
 
 
@@ -90,9 +109,15 @@ class PgExportState:
     """
 
     def __init__(
-        self, js: JetStreamContext, pool: Pool, schema: str, pseudonymiser: Pseudonymiser
+        self,
+        js: JetStreamContext,
+        pool: Pool,
+        schema: str,
+        pseudonymiser: Pseudonymiser,
+        keys: KeyStore,
     ) -> None:
         self._js = js
+        self._keys = keys
         self._pool = pool
         self._schema = schema
         self._pseudonymiser = pseudonymiser
@@ -103,6 +128,7 @@ class PgExportState:
             journal_filter(),
             due_table="grant_syncs_due",
             rollovers_table="rollovers",
+            keys=keys,
         )
         self._draining = asyncio.Lock()
 
@@ -131,9 +157,10 @@ class PgExportState:
         """Documents changed in (after, checkpoint], from one REPEATABLE READ snapshot."""
         async with self._pool.acquire() as conn, _snapshot(conn):
             checkpoint = int(await conn.fetchval(_CHECKPOINT, NAME) or 0)
+            names = tuple(row[0] for row in await conn.fetch(_NAMES, school))
             docs = _stream(conn, _CHANGED, school, year, after, checkpoint)
             try:
-                yield Cut(checkpoint, docs)
+                yield Cut(checkpoint, docs, names)
             finally:
                 await docs.aclose()  # before the snapshot ends, also when a publish failed
 
@@ -145,15 +172,17 @@ class PgExportState:
         schools' events before the first of this one (`services.common.projector_replay`).
         """
         projector = export_projector(
-            self._js, self._pool, self._pseudonymiser, journal_filter(year, school)
+            self._js, self._pool, self._pseudonymiser, journal_filter(year, school), keys=self._keys
         )
         async with scratch_schema(self._pool, self._schema, "full") as scratch:
             await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS, until=until)
             async with self._pool.acquire() as conn, _snapshot(conn):
                 await conn.execute(f"SET LOCAL search_path TO {quote_ident(scratch)}")
+                live = _NAMES_WITH_LIVE.format(live=quote_ident(self._schema))
+                names = tuple(row[0] for row in await conn.fetch(live, school))
                 docs = _stream(conn, _ALL, school, year, until)
                 try:
-                    yield Cut(until, docs)
+                    yield Cut(until, docs, names)
                 finally:
                     await docs.aclose()
 
@@ -163,7 +192,9 @@ class PgExportState:
         Not a schema swap: the runs table shares the schema and must survive. Documents,
         checkpoint and dead letters are replaced in one transaction under the drain lock.
         """
-        projector = export_projector(self._js, self._pool, self._pseudonymiser, journal_filter())
+        projector = export_projector(
+            self._js, self._pool, self._pseudonymiser, journal_filter(), keys=self._keys
+        )
         await drop_stale_schemas(self._pool, self._schema)  # an interrupted rebuild's copy
         async with self._draining, self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock(hashtext('exporter:drain'))")
@@ -176,6 +207,35 @@ class PgExportState:
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(hashtext('exporter:drain'))")
         return dataclasses.replace(result, schema=self._schema)
+
+    async def backfill_names(self) -> int:
+        """Fill `pupil_names` once for a state folded before the name guard existed (the
+        migration marks it due): a replay of the journal's pupil subjects only, into a scratch
+        schema, copied in. Answers how many names it added (0 when not due)."""
+        if not await self._pool.fetchval(_BACKFILL_DUE):
+            return 0
+        projector = Projector(
+            self._js,
+            self._pool,
+            stream=JOURNAL.name,
+            filter_subject=_PUPIL_SUBJECTS,
+            registry=JOURNAL_REGISTRY,
+            projection=PupilNamesProjection(),
+            keys=self._keys,
+        )
+        async with scratch_schema(self._pool, self._schema, "rebuild") as scratch:
+            await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS)
+            async with self._pool.acquire() as conn, conn.transaction():
+                copied = await conn.execute(
+                    f"INSERT INTO pupil_names SELECT * FROM {quote_ident(scratch)}.pupil_names "  # noqa: S608
+                    "ON CONFLICT DO NOTHING"
+                )
+                await conn.execute(_BACKFILL_DONE)
+        return int(copied.rsplit(" ", 1)[-1])
+
+    async def pupil_names(self, school: str) -> list[str]:
+        """The full names of the school's pupils of every year folded so far."""
+        return [row[0] for row in await self._pool.fetch(_NAMES, school)]
 
     async def exported_years(self) -> list[tuple[str, int]]:
         """Every (school, year) that has a school document."""
@@ -203,6 +263,8 @@ def _replace_from(scratch: str) -> list[tuple[str, bool]]:
         ("LOCK TABLE projection_checkpoints IN ACCESS EXCLUSIVE MODE", False),
         ("TRUNCATE docs", False),
         (f"INSERT INTO docs SELECT * FROM {scratch}.docs", False),  # noqa: S608 - quoted
+        ("TRUNCATE pupil_names", False),
+        (f"INSERT INTO pupil_names SELECT * FROM {scratch}.pupil_names", False),  # noqa: S608
         ("DELETE FROM dead_letters WHERE projection = $1", True),
         (
             f"INSERT INTO dead_letters ({dead}) SELECT {dead} "  # noqa: S608 - quoted

@@ -14,17 +14,19 @@ from services.exporter.application.ports import RunRecord
 
 _COLUMNS = (
     "run_id, school, year, kind, trigger, from_seq, started_at, status, batch_id, to_seq, "
-    "finished_at, records, files_copied, files_missing, checksum, duration_ms, error"
+    "finished_at, records, files_copied, files_missing, checksum, duration_ms, error, "
+    "names_redacted"
 )
 _SAVE = (
     f"INSERT INTO runs ({_COLUMNS}) VALUES "  # noqa: S608 - constant column list
-    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
+    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) "
     "ON CONFLICT (run_id) DO UPDATE SET from_seq = excluded.from_seq, "
     "status = excluded.status, batch_id = excluded.batch_id, to_seq = excluded.to_seq, "
     "finished_at = excluded.finished_at, records = excluded.records, "
     "files_copied = excluded.files_copied, files_missing = excluded.files_missing, "
     "checksum = excluded.checksum, "
-    "duration_ms = excluded.duration_ms, error = excluded.error"
+    "duration_ms = excluded.duration_ms, error = excluded.error, "
+    "names_redacted = excluded.names_redacted"
 )
 _SELECT = f"SELECT {_COLUMNS} FROM runs"  # noqa: S608 - constant column list
 _INTERRUPT = (
@@ -110,6 +112,7 @@ class PgRuns:
             run.checksum,
             run.duration_ms,
             run.error,
+            run.names_redacted,
         )
 
     async def get(self, run_id: uuid.UUID) -> RunRecord | None:

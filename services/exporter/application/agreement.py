@@ -3,6 +3,10 @@
 Both feeds are ordered by (kind, id) in byte order, so one pass finds every record missing from
 the diary, every record the diary has in excess, and every field that differs, in memory bounded
 by one record per side whatever the size of the year.
+
+The exporter replaced every pupil's name in the free texts it published (the name guard), so
+the journal's side goes through the same guard before it is compared: a redacted comment is
+what the diary should show, not a difference.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from services.common.name_guard import guard_for
 from services.exporter.domain.agreement import (
     COMPARED_KINDS,
     Difference,
@@ -23,6 +28,7 @@ from services.exporter.domain.agreement import (
     from_journal,
     order_key,
 )
+from services.exporter.domain.redaction import Redact, redact_content
 
 REPORTED_DIFFERENCES = 1000
 """A report lists at most this many differences (all are counted)."""
@@ -33,6 +39,14 @@ class RecordFeed(Protocol):
 
     def lines(self, school: str, year: int) -> AsyncIterator[Line]:
         """The records, one at a time."""
+        ...
+
+
+class PupilNames(Protocol):
+    """The full names of a school's pupils (school side), for the name guard."""
+
+    async def pupil_names(self, school: str) -> list[str]:
+        """Every pupil's full name the school registered, of every year."""
         ...
 
 
@@ -56,17 +70,22 @@ class CheckReport:
 
 
 class _Counted:
-    """A feed's compared lines, counting them as they pass."""
+    """A feed's compared lines, counting them as they pass (their free texts redacted when
+    `redact` is given)."""
 
-    def __init__(self, lines: AsyncIterator[Line]) -> None:
+    def __init__(self, lines: AsyncIterator[Line], redact: Redact | None = None) -> None:
         self._lines = lines
+        self._redact = redact
         self.count = 0
 
     async def next(self) -> Line | None:
         async for line in self._lines:
             if line.kind in COMPARED_KINDS:
                 self.count += 1
-                return line
+                if self._redact is None:
+                    return line
+                content, _ = redact_content(line.kind, dict(line.content), self._redact)
+                return Line(line.kind, line.record_id, content)
         return None
 
 
@@ -94,6 +113,7 @@ class DiaryCheck:
     journal: RecordFeed
     diary: RecordFeed
     pseudonym: Pseudonymise
+    names: PupilNames | None = None
 
     async def run(
         self, school: str, year: int, now: dt.datetime, keep: int = REPORTED_DIFFERENCES
@@ -107,10 +127,11 @@ class DiaryCheck:
             year=year,
             now=now,
             keep=keep,
+            names=None if self.names is None else await self.names.pupil_names(school),
         )
 
 
-async def check(  # noqa: PLR0913 - both feeds, the key and the school year, keyword-only
+async def check(  # noqa: PLR0913 - both feeds, the key, the school year and the roster, keyword-only
     *,
     journal: RecordFeed,
     diary: RecordFeed,
@@ -119,10 +140,17 @@ async def check(  # noqa: PLR0913 - both feeds, the key and the school year, key
     year: int,
     now: dt.datetime,
     keep: int = REPORTED_DIFFERENCES,
+    names: list[str] | None = None,
 ) -> CheckReport:
-    """Compare the journal with the diary for a school year; the first `keep` differences."""
+    """Compare the journal with the diary for a school year; the first `keep` differences.
+
+    `names`: the school's pupils, whose mentions in the journal's free texts are redacted as
+    the exporter redacted them (None: the texts are compared as they are).
+    """
     report = CheckReport(school=school, year=year, checked_at=now)
-    ours, theirs = _Counted(journal.lines(school, year)), _Counted(diary.lines(school, year))
+    redact = None if names is None else guard_for(names).redact
+    ours = _Counted(journal.lines(school, year), redact)
+    theirs = _Counted(diary.lines(school, year))
     async for difference in _merge(ours, theirs, pseudonym):
         report.total_differences += 1
         report.by_problem[difference.problem] += 1

@@ -18,6 +18,7 @@ import structlog
 
 from contracts.diary import BatchKind
 from services.common import metrics
+from services.common.name_guard import guard_for
 from services.exporter.application.ports import Cut, Deps, RunRecord, Trigger
 from services.exporter.application.publishing import BatchInfo, publish_batch
 from services.exporter.domain.batches import batch_id
@@ -134,7 +135,10 @@ async def _run(deps: Deps, attempt: _Attempt, cut: Cut) -> Outcome:
         deps.clock.now(),
         str(run.run_id),
     )
-    published = await publish_batch(deps, info, cut.docs)
+    guard = guard_for(cut.names)  # the school's pupils: each named in a free text is redacted
+    published = await publish_batch(deps, info, cut.docs, guard.redact)
+    if published.names_redacted:
+        metrics.instruments().export_names_redacted.labels(run.kind).inc(published.names_redacted)
     finished = replace(
         run,
         status="published" if published.records else "empty",
@@ -144,6 +148,7 @@ async def _run(deps: Deps, attempt: _Attempt, cut: Cut) -> Outcome:
         files_missing=published.files_missing,
         checksum=published.checksum,
         duration_ms=_ms(attempt.clock),
+        names_redacted=published.names_redacted,
     )
     await deps.runs.save(finished)
     logger.info(
@@ -152,6 +157,7 @@ async def _run(deps: Deps, attempt: _Attempt, cut: Cut) -> Outcome:
         batch_id=batch,
         status=finished.status,
         records=finished.records,
+        names_redacted=finished.names_redacted,
         ms=finished.duration_ms,
     )
     return Outcome(finished)

@@ -39,11 +39,14 @@ class RunRecord:
     checksum: str | None = None
     duration_ms: int | None = None
     error: str | None = None
+    names_redacted: int = 0  # pupils' names replaced in the batch's free texts
 
 
 @dataclass(frozen=True, slots=True)
 class Cut:
-    """The documents of one batch: the journal sequence it reaches and the documents in order.
+    """The documents of one batch: the journal sequence it reaches, the documents in order,
+    and the full names of the school's pupils as of the cut (for the name guard: they stay on
+    the school side).
 
     `docs` must be consumed inside the context that produced the cut (it streams from a
     database snapshot).
@@ -51,6 +54,7 @@ class Cut:
 
     to_seq: int
     docs: AsyncIterator[Doc]
+    names: tuple[str, ...] = ()
 
 
 class Runs(Protocol):
@@ -99,11 +103,13 @@ class ExportState(Protocol):
 
     def changed(self, school: str, year: int, after: int) -> AbstractAsyncContextManager[Cut]:
         """The documents of (school, year) changed after sequence `after`, up to the checkpoint,
-        ordered by (kind, record_id), read from one snapshot."""
+        ordered by (kind, record_id), read from one snapshot, with the names of the school's
+        pupils of every year folded so far."""
         ...
 
     def full(self, school: str, year: int, until: int) -> AbstractAsyncContextManager[Cut]:
-        """Every document of (school, year) replayed from the journal up to `until`."""
+        """Every document of (school, year) replayed from the journal up to `until`, with the
+        names of the school's pupils (of the replay, and of every year folded so far)."""
         ...
 
     async def exported_years(self) -> list[tuple[str, int]]:

@@ -29,6 +29,7 @@ from services.exporter.application.window import Window
 from services.exporter.domain import batches
 from services.exporter.domain.docs import Doc
 from services.exporter.domain.records import to_record
+from services.exporter.domain.redaction import Redact, redact_doc
 
 EXPORTER = Actor(id="exporter", role="system")
 
@@ -52,13 +53,30 @@ class BatchInfo:
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """What a batch held: its records, their checksum, the files copied for it and the files
-    its lessons name that the school's bucket lacks (published without their bytes)."""
+    """What a batch held: its records, their checksum, the files copied for it, the files
+    its lessons name that the school's bucket lacks (published without their bytes), and the
+    pupils' names replaced in its free texts."""
 
     records: int
     checksum: str | None
     files_copied: int
     files_missing: int = 0
+    names_redacted: int = 0
+
+
+@dataclass(slots=True)
+class _Redacting:
+    """The batch's redactor of free texts (None: texts go as they are) and its count."""
+
+    redact: Redact | None
+    replaced: int = 0
+
+    def doc(self, doc: Doc) -> Doc:
+        if self.redact is None:
+            return doc
+        redacted, replaced = redact_doc(doc, self.redact)
+        self.replaced += replaced
+        return redacted
 
 
 def envelope_body(
@@ -93,23 +111,31 @@ def headers_for(event: Event, msg_id: str, correlation_id: str) -> dict[str, str
     }
 
 
-async def publish_batch(deps: Deps, info: BatchInfo, docs: AsyncIterator[Doc]) -> Published:
+async def publish_batch(
+    deps: Deps, info: BatchInfo, docs: AsyncIterator[Doc], redact: Redact | None = None
+) -> Published:
     """Publish the documents as records 0..n-1, copy their files, then publish the manifest.
 
-    Nothing at all is published when there are no documents (the run is 'empty').
+    Every free text of a document goes through `redact` first (the school's name guard:
+    `services.exporter.domain.redaction`). Nothing at all is published when there are no
+    documents (the run is 'empty').
     """
     checksum = BatchChecksum()
     files: dict[str, Attachment] = {}
     window = Window(deps.publish_window)
+    redacting = _Redacting(redact)
     try:
         async for doc in docs:
-            await window.submit(_publish_record(deps, info, doc, checksum, files))
+            record = redacting.doc(doc)
+            await window.submit(_publish_record(deps, info, record, checksum, files))
         await window.drain()
     except BaseException:
         await window.cancel()
         raise
     if checksum.count == 0:
         return Published(0, None, 0)
+    if redacting.replaced:
+        logger.info("export.names_redacted", batch_id=info.batch_id, count=redacting.replaced)
     copies = Counter([await deps.files.copy(attachment) for attachment in files.values()])
     if copies["missing"]:
         # One lost file must not hold back every later export of the school: the lesson goes
@@ -132,7 +158,13 @@ async def publish_batch(deps: Deps, info: BatchInfo, docs: AsyncIterator[Doc]) -
         body,
         headers_for(manifest, batches.manifest_msg_id(info.batch_id), info.correlation_id),
     )
-    return Published(checksum.count, manifest.checksum, copies["copied"], copies["missing"])
+    return Published(
+        checksum.count,
+        manifest.checksum,
+        copies["copied"],
+        copies["missing"],
+        redacting.replaced,
+    )
 
 
 def _publish_record(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import structlog
 
 from contracts.diary import BatchKind
+from services.common.schedule_loop import run_when_due
 from services.exporter.application.exporting import ExportFailed, Outcome, export
 from services.exporter.application.ports import Deps
 from services.exporter.domain.schedule import Schedule, next_due
@@ -66,20 +67,14 @@ async def run_due(deps: Deps, kinds: tuple[BatchKind, ...], retry: Retry) -> int
 
 async def run_schedule(deps: Deps, schedule: Schedule, retry: Retry, stop: asyncio.Event) -> None:
     """Wait for each due moment and run what is due, until `stop` is set."""
-    after = deps.clock.now()
-    while not stop.is_set():
-        due, kinds = next_due(after, schedule)
-        wait = max((due - deps.clock.now()).total_seconds(), 0.0)
-        logger.info("export.schedule_next", due=due.isoformat(), kinds=list(kinds))
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=wait)
-        except TimeoutError:
-            pass
-        else:
-            return
-        try:
-            await run_due(deps, kinds, retry)
-        except Exception:  # the schedule must outlive any single failure
-            logger.exception("export.schedule_failed", due=due.isoformat())
-        # Counting from `due`, not the clock: a timer that fires early never runs a slot twice.
-        after = max(due, deps.clock.now())
+
+    async def run(kinds: tuple[BatchKind, ...]) -> None:
+        await run_due(deps, kinds, retry)
+
+    await run_when_due(
+        now=deps.clock.now,
+        next_due=lambda after: next_due(after, schedule),
+        run=run,
+        stop=stop,
+        event="export.schedule",
+    )

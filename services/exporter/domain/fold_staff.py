@@ -22,11 +22,17 @@ from collections import defaultdict
 from typing import Final
 
 from contracts.base import Event
-from contracts.journal import StaffMemberRegistered, TeachingAssigned, TeachingUnassigned
+from contracts.journal import (
+    PersonErased,
+    StaffMemberRegistered,
+    TeachingAssigned,
+    TeachingUnassigned,
+)
+from contracts.personal import ERASED
 from services.exporter.domain.docs import ROLL, Content, Doc
 from services.exporter.domain.short_names import short_name
 
-STAFF_AGGREGATES: Final = frozenset({"staff", "class"})
+STAFF_AGGREGATES: Final = frozenset({"staff", "class", "erasure"})
 """The journal aggregate kinds whose events may change the roll."""
 
 
@@ -36,8 +42,13 @@ def fold_roll(content: Content | None, event: Event, class_id: str) -> Content |
     base = content if content is not None else {"names": {}, "teaching": []}
     changed: Content
     match event:
-        case StaffMemberRegistered():
-            names = {**base["names"], event.staff_id: short_name(event.full_name)}
+        case StaffMemberRegistered(full_name=name) if name != ERASED:
+            names = {**base["names"], event.staff_id: short_name(name)}
+            changed = {**base, "names": names}
+        case StaffMemberRegistered(staff_id=staff_id) | PersonErased(kind="staff", person=staff_id):
+            # Erased: no name to show, so the directory leaves them out (read again from
+            # sequence 1, their registration reads «[удалено]»: the same roll).
+            names = {k: v for k, v in base["names"].items() if k != staff_id}
             changed = {**base, "names": names}
         case TeachingAssigned() | TeachingUnassigned():
             changed = {**base, "teaching": _teaching(base["teaching"], event, class_id)}

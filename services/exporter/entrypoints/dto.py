@@ -51,6 +51,10 @@ class RunOut(BaseModel):
     checksum: str | None
     duration_ms: int | None
     error: str | None
+    names_redacted: int = Field(
+        default=0,
+        description="mentions of pupils' names replaced with «[ученик]» in the batch's free texts",
+    )
     already_exported: bool = False
 
     @classmethod
@@ -74,5 +78,6 @@ class RunOut(BaseModel):
             checksum=run.checksum,
             duration_ms=run.duration_ms,
             error=run.error,
+            names_redacted=run.names_redacted,
             already_exported=already,
         )

@@ -19,6 +19,7 @@ from services.common.projector import Projected
 from services.journal.adapters import journal_tables as t
 from services.journal.adapters.check_projection import apply_checks
 from services.journal.adapters.closing_projection import apply_closing
+from services.journal.adapters.erasure_projection import apply_erasures
 from services.journal.domain.projection import (
     AbsenceRow,
     Assignment,
@@ -92,6 +93,7 @@ class JournalViewProjection:
         await write(conn, changes(before, project(before, facts)))
         await apply_checks(conn, facts)  # the monthly checks (migration 0003)
         await apply_closing(conn, batch, facts)  # period marks, corrections (migration 0002)
+        await apply_erasures(conn, batch, facts)  # erased people's rows, erasures (0004)
 
 
 async def load(conn: Connection, keys: Touched) -> ViewState:

@@ -93,6 +93,7 @@ LEFT JOIN LATERAL (
 ) m ON true
 WHERE p.school = $1 AND p.year = $2
 ORDER BY p.pupil_id"""
+_PUPIL_NAMES = "SELECT DISTINCT full_name FROM pupils WHERE school = $1 ORDER BY full_name"
 
 
 class PgRosterViews:
@@ -135,6 +136,10 @@ class PgRosterViews:
             records = await conn.fetch(_PUPILS, school, year, as_of)
         pupils = [PupilInfo(**dict(r)) for r in records]
         return PupilList(school=school, year=year, as_of=as_of, pupils=pupils)
+
+    async def pupil_names(self, school: str) -> list[str]:
+        """The full name of every pupil the school registered, of any year."""
+        return [row[0] for row in await self._pool.fetch(_PUPIL_NAMES, school)]
 
 
 def _snapshot(conn: Connection) -> Transaction:

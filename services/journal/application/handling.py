@@ -13,14 +13,16 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from contracts.base import Event
 from contracts.envelope import Actor, Envelope
+from contracts.personal import Opener
 from contracts.registry import JOURNAL_REGISTRY
 from services.common.decoding import decode_events
 from services.common.eventstore import ConcurrencyConflict, Loaded, StoredEvent
 from services.common.idempotency import check_same_request, earlier_event
+from services.common.keystore import ring_for_history, seal_payload
 from services.journal.application.ports import Deps
 
 S = TypeVar("S")
@@ -67,8 +69,8 @@ class Aggregate(Generic[S]):
         self._memo: OrderedDict[str, tuple[int, str, S]] = OrderedDict()
         self._memory = memory
 
-    def fold(self, history: Loaded) -> S:
-        """The aggregate's state after its whole history."""
+    def fold(self, history: Loaded, opener: Opener | None = None) -> S:
+        """The aggregate's state after its whole history (`opener` opens sealed personal data)."""
         events = history.events
         done, state = 0, self.initial
         remembered = self._memo.pop(history.subject, None)
@@ -76,7 +78,7 @@ class Aggregate(Generic[S]):
             count, last_hash, memo_state = remembered
             if 0 < count <= len(events) and events[count - 1].hash == last_hash:
                 done, state = count, memo_state
-        state = reduce(self.evolve, decode_all(events[done:]), state)
+        state = reduce(self.evolve, decode_all(events[done:], opener), state)
         if events:
             self._memo[history.subject] = (len(events), events[-1].hash, state)
             if len(self._memo) > self._memory:
@@ -84,10 +86,16 @@ class Aggregate(Generic[S]):
         return state
 
 
-def decode_all(events: Sequence[StoredEvent]) -> list[Event]:
+async def fold_of(deps: Deps, aggregate: Aggregate[S], subject: str) -> S:
+    """An aggregate's current state, loaded and folded with the keys its history needs."""
+    history = await deps.store.load(subject)
+    return aggregate.fold(history, await ring_for_history(deps.keys, history.events))
+
+
+def decode_all(events: Sequence[StoredEvent], opener: Opener | None = None) -> list[Event]:
     """Payloads of stored events, upcast to the current versions (`UndecodableEvent` names
     one that cannot be, and the HTTP edge answers it with a reason instead of a 500)."""
-    return decode_events(JOURNAL_REGISTRY, events)
+    return decode_events(JOURNAL_REGISTRY, events, opener)
 
 
 def msg_id_for(meta: Meta, subject: str, *, shared: bool) -> str:
@@ -140,8 +148,10 @@ async def _attempts(
         history = await deps.store.load(subject)
         if (earlier := earlier_record(history, meta, shared=shared)) is not None:
             return earlier
-        (event,) = decide(aggregate.fold(history))
-        envelope = envelope_for(deps, meta, subject, event)
+        keys = await ring_for_history(deps.keys, history.events)
+        (event,) = decide(aggregate.fold(history, keys))
+        data = await seal_payload(deps.keys, meta.school, event)
+        envelope = envelope_for(deps, meta, subject, event, data)
         try:
             appended = await deps.store.append(
                 subject,
@@ -184,8 +194,11 @@ class _SubjectLocks:
 _LOCKS = _SubjectLocks()
 
 
-def envelope_for(deps: Deps, meta: Meta, subject: str, event: Event) -> Envelope:
-    """Wrap a payload; the event id is derived from the command so a retry reproduces it."""
+def envelope_for(
+    deps: Deps, meta: Meta, subject: str, event: Event, data: dict[str, Any]
+) -> Envelope:
+    """Wrap a payload (`data`: the event's, sealed); the event id is derived from the command so
+    a retry reproduces it."""
     return Envelope(
         event_id=uuid.uuid5(_EVENT_IDS, f"{meta.command_id}:{subject}"),
         event_type=event.event_type,
@@ -196,5 +209,5 @@ def envelope_for(deps: Deps, meta: Meta, subject: str, event: Event) -> Envelope
         year=meta.year,
         correlation_id=meta.correlation_id,
         causation_id=meta.command_id,
-        data=event.model_dump(mode="json"),
+        data=data,
     )

@@ -8,10 +8,13 @@ from typing import Protocol
 
 from contracts.journal import Attachment
 from services.common.eventstore import EventStore
+from services.common.keystore import InMemoryKeyStore, KeyStore
 from services.journal.application.check_models import CheckViews, NoCheckViews
+from services.journal.application.erasure_reads import ErasureViews, NoErasureViews
 from services.journal.application.read_models import JournalViews
 from services.journal.application.roster_reads import NoRosterViews, RosterViews
 from services.journal.domain.findings import CheckRules
+from services.journal.domain.retention import RetentionRule
 
 
 class Clock(Protocol):
@@ -58,3 +61,8 @@ class Deps:
     check_views: CheckViews = field(default_factory=NoCheckViews)
     check_rules: CheckRules = field(default_factory=CheckRules)
     roster_views: RosterViews = field(default_factory=NoRosterViews)
+    keys: KeyStore = field(default_factory=InMemoryKeyStore)
+    """Keys of the people whose data events carry sealed; bootstrap gives the PostgreSQL store."""
+    retention: RetentionRule | None = None
+    """The retention rule of the school (None: no erasure by rule)."""
+    erasure_views: ErasureViews = field(default_factory=NoErasureViews)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from contracts import subjects
 from contracts.journal import PromotionOutcome, PupilOutcomeRecorded
 from services.journal.application import roster
-from services.journal.application.handling import Meta, Recorded, execute
+from services.journal.application.handling import Meta, Recorded, execute, fold_of
 from services.journal.application.ports import Deps
 from services.journal.application.rollover_roster import (
     OUTCOME,
@@ -138,12 +138,12 @@ async def _require_class(deps: Deps, nxt: Meta, class_id: str) -> None:
 
 async def _register_next(deps: Deps, meta: Meta, nxt: Meta, pupil_id: str) -> list[Recorded]:
     """Copy the pupil's record into the next year (nothing when it is there already)."""
-    record = roster.PUPIL.fold(
-        await deps.store.load(subjects.pupil(meta.year, meta.school, pupil_id))
-    )
-    if not record.registered or record.birth_date is None:
+    record = await fold_of(deps, roster.PUPIL, subjects.pupil(meta.year, meta.school, pupil_id))
+    if not record.registered:
         msg = f"pupil '{pupil_id}' is not registered in the school year"
         raise PupilNotFound(msg)
+    if record.birth_date is None:  # their personal data was erased: nothing to copy, the key
+        return []  # is gone; they go on by id (the class journal joins their record if any)
     cmd = c.RegisterPupil(pupil_id, record.full_name, record.birth_date)
     try:
         return [

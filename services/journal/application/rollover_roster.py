@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from contracts import subjects
-from services.journal.application.handling import Aggregate
+from services.journal.application.handling import Aggregate, fold_of
 from services.journal.application.ports import Deps
 from services.journal.application.roster import CLASS, PUPIL, STAFF
 from services.journal.domain import rollover_outcome, rollover_source
@@ -73,7 +73,7 @@ async def year_roster(deps: Deps, school: str, year: int) -> YearRoster:
 
 async def outcome_state(deps: Deps, school: str, year: int, pupil_id: str) -> OutcomeState:
     """The pupil's year-end on their aggregate of `year`."""
-    return OUTCOME.fold(await deps.store.load(subjects.pupil(year, school, pupil_id)))
+    return await fold_of(deps, OUTCOME, subjects.pupil(year, school, pupil_id))
 
 
 async def closing_year(deps: Deps, school: str, year: int) -> ClosingYear:
@@ -86,11 +86,11 @@ async def closing_year(deps: Deps, school: str, year: int) -> ClosingYear:
     pupil_ids = sorted({p for k in classes for p in k.pupils})
 
     async def staff_member(staff_id: str) -> Person | None:
-        state = STAFF.fold(await deps.store.load(subjects.staff_member(year, school, staff_id)))
+        state = await fold_of(deps, STAFF, subjects.staff_member(year, school, staff_id))
         return Person(staff_id, state.full_name, state.position) if state.registered else None
 
     async def pupil(pupil_id: str) -> Person | None:
-        state = PUPIL.fold(await deps.store.load(subjects.pupil(year, school, pupil_id)))
+        state = await fold_of(deps, PUPIL, subjects.pupil(year, school, pupil_id))
         if not state.registered or state.birth_date is None:
             return None
         return Person(pupil_id, state.full_name, state.birth_date.isoformat())

@@ -129,7 +129,7 @@ class PupilInfo(ReadModel):
 
     pupil_id: str
     full_name: str
-    birth_date: dt.date
+    birth_date: dt.date | None  # None once the pupil's personal data is erased
     class_id: str | None
 
 
@@ -164,6 +164,11 @@ class RosterViews(Protocol):
 
     async def pupils(self, school: str, year: int, as_of: dt.date) -> PupilList:
         """Every pupil of the year with their class on `as_of`."""
+        ...
+
+    async def pupil_names(self, school: str) -> list[str]:
+        """The full name of every pupil the school registered, of any year (for the warning
+        to a teacher whose text for the diary names a pupil)."""
         ...
 
 

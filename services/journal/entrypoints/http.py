@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 
 from services.common.http import service_app, service_checks
+from services.common.keystore import PersonErased
 from services.common.limits import request_limits
 from services.common.logging import configure_logging
 from services.journal import bootstrap
@@ -17,6 +18,7 @@ from services.journal.domain.errors import Conflict, Forbidden, Invalid, NotFoun
 from services.journal.entrypoints import (
     admin_routes,
     check_routes,
+    erasure_routes,
     lesson_routes,
     period_routes,
     rollover_routes,
@@ -34,6 +36,7 @@ DOMAIN_STATUSES: dict[type[Exception], int] = {
     EmptyFile: 422,
     FileTooLarge: 413,
     UnsupportedFileType: 415,
+    PersonErased: 409,  # new personal data of an erased person: `person_erased`
 }
 
 RuntimeFactory = Callable[[Settings], AbstractAsyncContextManager[bootstrap.Runtime]]
@@ -61,6 +64,7 @@ def create_app(
             period_routes.router,
             check_routes.router,
             roster_routes.router,
+            erasure_routes.router,
         ),
         domain_statuses=DOMAIN_STATUSES,
     )

@@ -15,6 +15,8 @@ from services.journal.application import lessons
 from services.journal.application.handling import Meta
 from services.journal.application.ids import lesson_id as make_lesson_id
 from services.journal.application.ids import mark_id
+from services.journal.application.name_warnings import DiaryText, name_warnings
+from services.journal.application.ports import Deps
 from services.journal.domain import commands as c
 from services.journal.entrypoints.admin_routes import out
 from services.journal.entrypoints.deps import (
@@ -30,6 +32,7 @@ from services.journal.entrypoints.dto import (
     AttendanceBody,
     CancelBody,
     CorrectMarkBody,
+    DiaryTextWarning,
     EntriesBody,
     EntriesOut,
     ExtraLessonBody,
@@ -37,6 +40,7 @@ from services.journal.entrypoints.dto import (
     MarkBody,
     MarkRecordedOut,
     RecordedOut,
+    RecordedTextOut,
     RecordMarkBody,
     SetHomeworkBody,
     SubstituteBody,
@@ -45,6 +49,8 @@ from services.journal.entrypoints.dto import (
 
 router = APIRouter(prefix="/schools/{school}/years/{year}/classes/{class_id}", tags=["lessons"])
 LESSON = "/lessons/{lesson_id}"
+# What the lesson page calls the texts that go to the diary (the warnings name them so).
+TOPIC, HOMEWORK, COMMENT, FILE = "Тема урока", "Домашнее задание", "Комментарий к оценке", "Файл"
 
 
 @router.post("/lessons", summary="Add a lesson outside the timetable", status_code=201)
@@ -90,19 +96,26 @@ async def cancel(
 @router.put(LESSON + "/topic", summary="Set the lesson's topic")
 async def set_topic(
     class_id: Token, lesson_id: Token, body: TopicBody, editor: EditorDep, deps: DepsDep
-) -> RecordedOut:
+) -> RecordedTextOut:
+    """Set the topic; `warnings` when it names a pupil of the school (the diary gets
+    «[ученик]» in place of the name)."""
     meta = editor.acting(body.correction_reason)
     cmd = c.SetTopic(body.topic, body.correction_reason)
-    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    recorded = out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    warnings = await _warnings(deps, meta, DiaryText("topic", TOPIC, body.topic))
+    return RecordedTextOut(**recorded.model_dump(), warnings=warnings)
 
 
 @router.put(LESSON + "/homework", summary="Set the homework")
 async def set_homework(
     class_id: Token, lesson_id: Token, body: SetHomeworkBody, editor: EditorDep, deps: DepsDep
-) -> RecordedOut:
+) -> RecordedTextOut:
+    """Set the homework; `warnings` when its text names a pupil of the school."""
     meta = editor.acting(body.correction_reason)
     cmd = c.SetHomework(body.text, body.due_on, body.correction_reason)
-    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    recorded = out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    warnings = await _warnings(deps, meta, DiaryText("text", HOMEWORK, body.text))
+    return RecordedTextOut(**recorded.model_dump(), warnings=warnings)
 
 
 @router.post(
@@ -123,9 +136,10 @@ async def attach(
     # The upload's own name is the sender's text too: refused like a field of the form.
     name = name or checked_text(FILE_NAME, file.filename or "file", ("body", "file", "filename"))
     data = await file.read(deps.file_limits.max_bytes + 1)
+    meta = editor.acting(correction_reason)
     recorded, attachment_id = await lessons.attach_file(
         deps,
-        editor.acting(correction_reason),
+        meta,
         class_id,
         lesson_id,
         name=name,
@@ -133,7 +147,10 @@ async def attach(
         data=data,
         correction_reason=correction_reason,
     )
-    return AttachmentOut(**out(recorded).model_dump(), attachment_id=attachment_id)
+    warnings = await _warnings(deps, meta, DiaryText("name", FILE, name))
+    return AttachmentOut(
+        **out(recorded).model_dump(), attachment_id=attachment_id, warnings=warnings
+    )
 
 
 @router.post(LESSON + "/marks", summary="Record a mark", status_code=201)
@@ -144,7 +161,8 @@ async def record_mark(
     new = _new_mark(meta, 0, body)
     cmd = c.RecordMark(new, body.correction_reason)
     recorded = await lessons.run(deps, meta, class_id, lesson_id, cmd)
-    return MarkRecordedOut(**out(recorded).model_dump(), mark_id=new.mark_id)
+    warnings = await _warnings(deps, meta, DiaryText("comment", COMMENT, body.comment))
+    return MarkRecordedOut(**out(recorded).model_dump(), mark_id=new.mark_id, warnings=warnings)
 
 
 @router.post(LESSON + "/marks/{mark_id}/correct", summary="Correct a mark, with a reason")
@@ -155,7 +173,7 @@ async def correct_mark(
     body: CorrectMarkBody,
     editor: EditorDep,
     deps: DepsDep,
-) -> RecordedOut:
+) -> RecordedTextOut:
     cmd = c.CorrectMark(
         mark_id,
         body.value,
@@ -166,7 +184,9 @@ async def correct_mark(
         body.correction_reason,
     )
     meta = editor.acting(body.correction_reason)
-    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    recorded = out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    warnings = await _warnings(deps, meta, DiaryText("comment", COMMENT, body.comment))
+    return RecordedTextOut(**recorded.model_dump(), warnings=warnings)
 
 
 @router.post(LESSON + "/marks/{mark_id}/cancel", summary="Cancel a mark, with a reason")
@@ -228,7 +248,22 @@ async def save_entries(
         correction_reason=body.correction_reason,
     )
     recorded = await lessons.run(deps, meta, class_id, lesson_id, cmd)
-    return EntriesOut(**out(recorded).model_dump(), mark_ids=[m.mark_id for m in marks])
+    texts = [
+        DiaryText("topic", TOPIC, body.topic),
+        DiaryText("homework.text", HOMEWORK, body.homework.text if body.homework else None),
+        *(DiaryText(f"marks[{i}].comment", COMMENT, m.comment) for i, m in enumerate(body.marks)),
+    ]
+    return EntriesOut(
+        **out(recorded).model_dump(),
+        mark_ids=[m.mark_id for m in marks],
+        warnings=await _warnings(deps, meta, *texts),
+    )
+
+
+async def _warnings(deps: Deps, meta: Meta, *texts: DiaryText) -> list[DiaryTextWarning]:
+    """A warning for each text for the diary that names a pupil of the school."""
+    found = await name_warnings(deps, meta.school, texts)
+    return [DiaryTextWarning(field=w.field, detail=w.detail) for w in found]
 
 
 def _new_mark(meta: Meta, index: int, body: MarkBody) -> c.NewMark:

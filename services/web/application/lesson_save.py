@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from services.web.application.ports import ApiRefused, Backends
+from services.web.domain.diary_names import named_keys
 from services.web.domain.lesson_entry import (
     FILES,
     SavePlan,
@@ -61,7 +62,8 @@ class Upload:
 class SaveOutcome:
     """What came of a save: whether the journal holds the entries (now or from an earlier
     identical request), whether this was such a retry, and each refused field's message.
-    `status` is the first refusal's HTTP status (200 when nothing was refused)."""
+    `status` is the first refusal's HTTP status (200 when nothing was refused). `named`: the
+    page's keys of the texts for the diary that name a pupil (`domain.diary_names`)."""
 
     saved: bool = False
     duplicate: bool = False
@@ -69,6 +71,11 @@ class SaveOutcome:
     status: int = 200
     new_ids: list[str] = field(default_factory=list)  # the marks and files recorded
     shown: bool = False  # the journal's view shows the save already
+    named: list[str] = field(default_factory=list)
+
+    def warned(self, answer: object) -> None:
+        """Note the texts a journal's answer warns about (a pupil's name for the diary)."""
+        self.named += [key for key in named_keys(answer) if key not in self.named]
 
     def refuse(self, status: int, errors: dict[str, str]) -> None:
         """Add refused fields (the first refusal's status is kept)."""
@@ -101,6 +108,7 @@ async def save_lesson(
     outcome.saved = True
     outcome.duplicate = bool(isinstance(answer, dict) and answer.get("duplicate"))
     outcome.new_ids.extend(answer.get("mark_ids", []) if isinstance(answer, dict) else [])
+    outcome.warned(answer)
     await _set_reasons(backends, lesson, key, plan, outcome)
     await _attach(backends, lesson, key, files, outcome)
     outcome.shown = await _view_shows(backends, lesson, plan, outcome)
@@ -165,5 +173,6 @@ async def _attach(
             text = f"«{upload.name}»: {message(refused.reason, refused.detail)}"
             outcome.refuse(refused.status, {FILES: text})
             continue
+        outcome.warned(answer)
         if isinstance(answer, dict) and answer.get("attachment_id"):
             outcome.new_ids.append(str(answer["attachment_id"]))

@@ -70,6 +70,8 @@ REFUSAL: Final = {
     "uid_already_linked": "Этот UID уже связан с учеником.",
     "idempotency_key_reused": "Форма устарела: обновите страницу и заполните её снова.",
     "invalid_request": "Проверьте отмеченные поля формы.",
+    "person_not_found": "Такого ученика или сотрудника школа не знает: проверьте код.",
+    "person_erased": "Персональные данные этого человека удалены: записать их снова нельзя.",
 }
 """The school's words for refusals a form often meets; others show the API's own detail."""
 

@@ -32,6 +32,9 @@ EVENTS: Final = {
     "journal.AbsenceReasonSet": "причина пропуска",
     "journal.LessonEntriesSaved": "страница урока сохранена",
     "journal.PeriodMarkSet": "отметка за период",
+    "journal.PupilRegistered": "сведения об ученике",
+    "journal.StaffMemberRegistered": "сведения о сотруднике",
+    "journal.PersonErased": "персональные данные удалены",
 }
 _LESSON_KIND: Final = "lesson"
 _JOURNAL_PARTS: Final = 6  # jrn.<year>.<school>.<class>.<kind>.<id>

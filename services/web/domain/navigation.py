@@ -38,11 +38,13 @@ _BY_ROLE: dict[str, tuple[MenuItem, ...]] = {
         MenuItem("Выгрузка в дневник", "/admin/exports"),
         MenuItem("Периоды", "/admin/periods"),
         MenuItem("Перевод учебного года", "/admin/rollover"),
+        MenuItem("Персональные данные", "/admin/erasures"),
     ),
     "head": (
         MenuItem("Журнал", "/journal"),
         MenuItem("Проверка журнала", "/checks"),
         MenuItem("История изменений", "/audit"),
+        MenuItem("Персональные данные", "/admin/erasures"),
     ),
     "auditor": (
         MenuItem("История изменений", "/audit"),

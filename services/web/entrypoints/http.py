@@ -17,6 +17,7 @@ from services.common.webapp.app import WebApp, web_app
 from services.web import bootstrap
 from services.web.entrypoints import (
     admin_application_routes,
+    admin_erasure_routes,
     admin_export_routes,
     admin_roster_routes,
     admin_staff_routes,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             admin_application_routes.router,
             admin_export_routes.router,
             admin_year_routes.router,
+            admin_erasure_routes.router,
         ),
         install_page_errors=install_page_errors,
     )

@@ -23,6 +23,7 @@ from services.common.outage import RETRY_AFTER_SECONDS
 from services.common.webapp.session import Session, SignedIn
 from services.web.application.lesson_save import LessonRef, SaveOutcome, Upload, save_lesson
 from services.web.application.ports import ApiUnavailable
+from services.web.domain.diary_names import WARNING, parse_keys, places
 from services.web.domain.lesson_entry import FORM, plan_save
 from services.web.domain.lesson_page import (
     column_count,
@@ -48,9 +49,16 @@ def new_key() -> str:
 
 @router.get("/lessons/{class_id}/{lesson_id}", summary="The lesson page")
 async def lesson_page(
-    request: Request, session: SignedIn, class_id: str, lesson_id: str, saved: int = 0
+    request: Request,
+    session: SignedIn,
+    class_id: str,
+    lesson_id: str,
+    saved: int = 0,
+    named: str = "",
 ) -> HTMLResponse:
-    state = {"state": "saved"} if saved else {}
+    state: dict[str, Any] = {"state": "saved"} if saved else {}
+    if saved and named:
+        state["named"] = parse_keys(named)
     return await _page(request, session, (class_id, lesson_id), state)
 
 
@@ -71,8 +79,14 @@ async def save_form(request: Request, session: SignedIn, class_id: str, lesson_i
         return page
     if outcome.saved and not outcome.errors:
         target = request.url.path + "?saved=1"
+        if outcome.named:  # the page after the redirect shows the warning
+            target += "&named=" + ",".join(outcome.named)
         return RedirectResponse(target, status_code=303)
-    state = {"state": "partial" if outcome.saved else "refused", "errors": outcome.errors}
+    state = {
+        "state": "partial" if outcome.saved else "refused",
+        "errors": outcome.errors,
+        "named": outcome.named,
+    }
     if not outcome.saved:
         state["values"] = fields  # nothing was recorded: the form keeps what was typed
     return await _page(request, session, (class_id, lesson_id), state, status=outcome.status)
@@ -103,6 +117,10 @@ def _answer(outcome: SaveOutcome) -> dict[str, Any]:
         "duplicate": outcome.duplicate,
         "shown": outcome.shown,
         "errors": outcome.errors,
+        "warning": WARNING if outcome.named else "",
+        "named": [
+            {"key": p.key, "field_id": p.field_id, "label": p.label} for p in places(outcome.named)
+        ],
         "key": new_key(),
     }
 
@@ -164,6 +182,8 @@ async def _page(
         "values": values,
         "errors": state.get("errors", {}),
         "state": state.get("state", ""),
+        "named": places(state.get("named", ())),
+        "diary_warning": WARNING,
         "key": key or new_key(),
     }
     return render(request, "teacher/lesson.html", context, status=status)

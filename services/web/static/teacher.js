@@ -150,6 +150,33 @@
     return first;
   }
 
+  // A text for the diary named a pupil: the journal saved it, the diary gets «[ученик]».
+  // The line (a live region outside the redrawn body) says so, with a link to each field.
+  function showWarning(data) {
+    const box = document.getElementById("diary-warning");
+    if (!box) return;
+    box.textContent = "";
+    if (!data || !data.warning) return;
+    const line = document.createElement("p");
+    line.className = "notice";
+    const strong = document.createElement("strong");
+    strong.textContent = data.warning;
+    line.append(strong, " Где: ");
+    (data.named || []).forEach((place, index) => {
+      if (index) line.append(", ");
+      if (place.field_id) {
+        const link = document.createElement("a");
+        link.href = "#" + place.field_id;
+        link.textContent = place.label;
+        line.append(link);
+      } else {
+        line.append(place.label);
+      }
+    });
+    line.append(".");
+    box.append(line);
+  }
+
   async function reloadBody(focusName) {
     const answer = await fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
     if (!answer.ok) return;
@@ -195,9 +222,11 @@
       showErrors(data.errors);
       const partial = data.errors && Object.keys(data.errors).length > 0;
       setState(partial ? "partial" : !data.shown ? "behind" : data.duplicate ? "duplicate" : "saved");
+      showWarning(data);
       return;
     }
     if (data.key) theForm.querySelector('input[name="key"]').value = data.key;
+    showWarning(null);
     const first = showErrors(data.errors);
     const general = (data.errors || {})._form;
     setState(answer.status === 503 ? "offline" : "refused", general || "");

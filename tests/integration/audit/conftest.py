@@ -24,6 +24,7 @@ from contracts.streams import DIARY, ENROLLMENT, JOURNAL, PORTAL
 from services.audit.testing import EXPORTER, PSEUDONYM, append
 from services.audit.testing_http import RunningAudit, log_caught_up, running_audit
 from services.common.eventstore import JetStreamEventStore
+from services.common.keystore import KeyStore
 from services.journal.application import lessons
 from services.journal.application.ports import Deps
 from services.journal.domain import commands as c
@@ -45,12 +46,13 @@ LOGGED = (JOURNAL, ENROLLMENT, DIARY, PORTAL)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def journal(js) -> Deps:
-    """The journal's handlers on the real JOURNAL stream, the small test school seeded.
+async def journal(js, key_store) -> Deps:
+    """The journal's handlers on the real JOURNAL stream, the small test school seeded, its
+    personal data sealed under the session's key store (the one the audit opens names with).
 
     Its clock stands at 2026-10-01 09:00 UTC until a test moves it (`journal.clock.moment`).
     """
-    deps = in_memory_deps(JetStreamEventStore(js, JOURNAL.name))
+    deps = in_memory_deps(JetStreamEventStore(js, JOURNAL.name), keys=key_store)
     await seed_small_school(deps)
     return deps
 
@@ -62,7 +64,8 @@ async def _lesson(journal: Deps, teacher, lesson_id: str, *commands) -> None:
 
 async def live_a_month(journal: Deps, js) -> None:
     """Topics, marks (one corrected, one cancelled), an absence with its reason, applications
-    (one approved then withdrawn, one rejected) and the grants that followed."""
+    (one approved then withdrawn, one rejected, the applicants' data sealed with the journal's
+    key store) and the grants that followed."""
     await _lesson(
         journal,
         MATH_TEACHER,
@@ -90,10 +93,10 @@ async def live_a_month(journal: Deps, js) -> None:
         RUSSIAN_LESSON,
         c.RecordMark(c.NewMark("m5", "p01", "2", "classwork")),
     )
-    await _enroll(js)
+    await _enroll(js, journal.keys)
 
 
-async def _enroll(js) -> None:
+async def _enroll(js, keys: KeyStore) -> None:
     enrollment = JetStreamEventStore(js, ENROLLMENT.name)
     diary = JetStreamEventStore(js, DIARY.name)
     pupil = subjects.enrollment_pupil("s1", "p01")
@@ -113,7 +116,7 @@ async def _enroll(js) -> None:
         ),
         ApplicationRejected(application_id="a2", reason="паспорт не предъявлен"),
     ):
-        await append(enrollment, pupil, event)
+        await append(enrollment, pupil, event, keys=keys)
     staff = subjects.enrollment_staff("s1", MATH_TEACHER.id)
     await append(enrollment, staff, StaffUidRecorded(staff_id=MATH_TEACHER.id, uid=501))
     grants = JetStreamEventStore(js, DIARY.name)

@@ -22,6 +22,7 @@ from services.audit.testing import EXPORTER, append
 from services.audit.testing_http import log_caught_up, running_audit
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
 from services.common.eventstore import JetStreamEventStore
+from services.common.keystore import KEEP_SEALED
 from services.common.projector import Projector
 
 pytestmark = pytest.mark.integration
@@ -47,6 +48,7 @@ def projectors(js, pool, cls=Projector) -> list[Projector]:
             registry=registry,
             projection=EventLogProjection(spec.name),
             batch_size=7,
+            keys=KEEP_SEALED,
         )
         for spec, registry in bootstrap.LOGGED_STREAMS
     ]

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import itertools
 import re
+import secrets
 import shutil
 import tempfile
 import time
@@ -105,6 +106,7 @@ class System:
 
     apps: dict[str, RunningApp[Any]]
     statuses: list[tuple[float, int]] = field(default_factory=list)
+    tag: str = field(default_factory=lambda: secrets.token_hex(3))
 
     def token(self, name: str) -> dict[str, str]:
         return self.apps[name].headers("chaos-1", *ALL_ROLES, uid=101)
@@ -157,7 +159,8 @@ async def writers(system: System) -> AsyncIterator[None]:
             if stop.is_set():
                 return
             body = {"full_name": f"Ученик Номер {count}", "birth_date": "2015-03-01"}
-            path = f"/schools/s1/years/2026/pupils/w{index:02d}"
+            # Pupils of this test's own: the streams outlive the test, its key store does not.
+            path = f"/schools/s1/years/2026/pupils/w{system.tag}-{index:02d}"
             started = time.monotonic()
             try:
                 response = await asyncio.wait_for(

@@ -30,11 +30,13 @@ import httpx
 import nats
 import pytest
 
+from deploy.launcher import KEYS_DATABASE
 from deploy.launcher_infra import Ports
 from deploy.launcher_pg import PrivatePostgres, private_admin_dsn, with_database
 from deploy.launcher_procs import child_pid
 from services.common.auth import DevTokenIssuer
 from services.common.eventstore import JetStreamEventStore
+from services.common.keystore import PgKeyStore
 from services.common.testing import eventually
 from services.journal.testing import (
     CLASS_ID,
@@ -202,7 +204,9 @@ async def test_a_killed_service_is_restarted_and_the_journal_catches_up(state_di
             nc = await nats.connect(launcher.url("nats"), connect_timeout=5)
             try:
                 js = nc.jetstream()
-                await seed_small_school(in_memory_deps(JetStreamEventStore(js, "JOURNAL")))
+                async with PgKeyStore.at(launcher.database_dsn(KEYS_DATABASE)) as keys:
+                    journal = in_memory_deps(JetStreamEventStore(js, "JOURNAL"), keys=keys)
+                    await seed_small_school(journal)
                 last_seq = (await js.stream_info("JOURNAL")).state.last_seq
             finally:
                 await nc.close()

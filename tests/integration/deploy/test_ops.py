@@ -23,6 +23,7 @@ from contracts.chain import GENESIS_HASH
 from deploy import ops
 from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
 from services.common.eventstore import JetStreamEventStore
+from services.common.keystore import PgKeyStore
 from services.journal.testing import (
     CLASS_ID,
     FIRST_MONDAY,
@@ -82,9 +83,9 @@ def no_state(
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def journal_stream(js: JetStreamContext) -> JetStreamContext:
+async def journal_stream(js: JetStreamContext, key_store: PgKeyStore) -> JetStreamContext:
     """The JOURNAL stream as the journal's handlers write it: the small test school."""
-    await seed_small_school(in_memory_deps(JetStreamEventStore(js, "JOURNAL")))
+    await seed_small_school(in_memory_deps(JetStreamEventStore(js, "JOURNAL"), keys=key_store))
     return js
 
 

@@ -20,12 +20,13 @@ from services.journal.testing import in_memory_deps, seed_small_school
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def journal(js) -> Deps:
-    """The journal's handlers on the real JOURNAL stream, the small test school seeded.
+async def journal(js, key_store) -> Deps:
+    """The journal's handlers on the real JOURNAL stream, the small test school seeded, its
+    personal data sealed under the session's key store (the one the enrollment reads).
 
     Its clock stands at 2026-10-01 09:00 UTC until a test moves it (`journal.clock.moment`).
     """
-    deps = in_memory_deps(JetStreamEventStore(js, JOURNAL.name))
+    deps = in_memory_deps(JetStreamEventStore(js, JOURNAL.name), keys=key_store)
     await seed_small_school(deps)
     return deps
 

@@ -55,19 +55,20 @@ class StartsFromTheBeginning(Projector):
         return 1
 
 
-def roster_projector(js, pool, cls=Projector) -> Projector:
+def roster_projector(js, pool, cls=Projector, *, keys, applications=None) -> Projector:
     return cls(
         js,
         pool,
         stream=JOURNAL.name,
         filter_subject="jrn.>",
         registry=JOURNAL_REGISTRY,
-        projection=RosterProjection(),
+        projection=RosterProjection(applications),
         batch_size=25,
+        keys=keys,
     )
 
 
-def view_projector(js, pool, cls=Projector) -> Projector:
+def view_projector(js, pool, cls=Projector, *, keys=None) -> Projector:
     return cls(
         js,
         pool,
@@ -76,6 +77,7 @@ def view_projector(js, pool, cls=Projector) -> Projector:
         registry=ENROLLMENT_REGISTRY,
         projection=EnrollmentProjection(),
         batch_size=3,
+        keys=keys,
     )
 
 
@@ -87,14 +89,16 @@ async def rows(pool, tables: dict[str, str], schema: str | None = None) -> dict[
     }
 
 
-async def test_the_roster_copies_people_classes_and_intervals(js, journal, pg_pool, pg_schema):
+async def test_the_roster_copies_people_classes_and_intervals(
+    js, journal, pg_pool, pg_schema, key_store
+):
     await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS)
     journal.clock.moment = dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC)
     await roster.run_class(journal, meta(ADMIN), "5a", jc.UnassignTeaching("t-math", "math"))
     await roster.run_class(journal, meta(ADMIN), "5a", jc.AssignClassTeacher("t-math"))
     leave = jc.RemovePupilFromClass("p02", dt.date(2026, 11, 9), "переезд")
     await roster.run_class(journal, meta(ADMIN), "5a", leave)
-    projector = roster_projector(js, pg_pool)
+    projector = roster_projector(js, pg_pool, keys=key_store)
 
     last = await projector.drain()
 
@@ -128,21 +132,21 @@ async def test_the_roster_copies_people_classes_and_intervals(js, journal, pg_po
 
 
 async def test_roster_restart_redelivery_and_rebuild_change_nothing(
-    js, journal, pg_pool, pg_schema
+    js, journal, pg_pool, pg_schema, key_store
 ):
     await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS)
-    first = roster_projector(js, pg_pool)
+    first = roster_projector(js, pg_pool, keys=key_store)
     await first.drain()
     await first.close()
     live = await rows(pg_pool, ROSTER_TABLES)
 
-    restarted = roster_projector(js, pg_pool)
+    restarted = roster_projector(js, pg_pool, keys=key_store)
     await restarted.drain()
     await restarted.close()
     assert restarted.status().events_applied == 0
     leave = jc.RemovePupilFromClass("p03", dt.date(2026, 11, 9), "переезд")
     await roster.run_class(journal, meta(ADMIN), "5a", leave)
-    stale = roster_projector(js, pg_pool, cls=StartsFromTheBeginning)
+    stale = roster_projector(js, pg_pool, cls=StartsFromTheBeginning, keys=key_store)
     await stale.drain()
     await stale.close()
 
@@ -155,7 +159,9 @@ async def test_roster_restart_redelivery_and_rebuild_change_nothing(
         k: v for k, v in live.items() if k != "memberships"
     }
     copy = f"{pg_schema}_copy"
-    await roster_projector(js, pg_pool).rebuild_into(copy, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS)
+    await roster_projector(js, pg_pool, keys=key_store).rebuild_into(
+        copy, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS
+    )
     assert await rows(pg_pool, ROSTER_TABLES, copy) == after
 
 

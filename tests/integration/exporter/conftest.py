@@ -17,10 +17,11 @@ from services.journal.testing import in_memory_deps, seed_small_school
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def journal(js) -> Deps:
+async def journal(js, key_store) -> Deps:
     """The journal's handlers on the real JOURNAL stream and homework bucket, a school seeded."""
     files = ObjectStoreFiles(await open_bucket(js, HOMEWORK_FILES_BUCKET))
-    deps = in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=files, max_bytes=10**6)
+    store = JetStreamEventStore(js, JOURNAL.name)
+    deps = in_memory_deps(store, files=files, max_bytes=10**6, keys=key_store)
     await seed_small_school(deps)
     return deps
 

@@ -70,12 +70,12 @@ def short_fetches(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def small_behind_big(js, nats_client) -> dict[str, int]:
+async def small_behind_big(js, nats_client, key_store) -> dict[str, int]:
     """The stream: the big school first, then the small test school through its handlers."""
     started = time.perf_counter()
     await fill_with_another_school(nats_client, js)
     filled = time.perf_counter() - started
-    await seed_small_school(in_memory_deps(JetStreamEventStore(js, JOURNAL.name)))
+    await seed_small_school(in_memory_deps(JetStreamEventStore(js, JOURNAL.name), keys=key_store))
     last = (await js.stream_info(JOURNAL.name)).state.last_seq
     lessons = await js.stream_info(JOURNAL.name, subjects_filter=f"jrn.{YEAR}.{SCHOOL}.*.lesson.*")
     print(f"filled {OTHER_EVENTS} other events in {filled:.2f}s")  # noqa: T201 - the timing
@@ -122,7 +122,7 @@ async def test_the_small_schools_full_export_is_complete(
 
 
 async def test_a_filtered_rebuild_is_complete(
-    small_behind_big, short_fetches, js, pg_pool, pg_schema
+    small_behind_big, short_fetches, js, pg_pool, pg_schema, key_store
 ):
     projector = Projector(
         js,
@@ -131,6 +131,7 @@ async def test_a_filtered_rebuild_is_complete(
         filter_subject=journal_filter(YEAR, SCHOOL),
         registry=JOURNAL_REGISTRY,
         projection=JournalViewProjection(),
+        keys=key_store,
     )
 
     result = await projector.rebuild(pg_schema, PROJECTOR_MIGRATIONS, JOURNAL_MIGRATIONS)

@@ -68,12 +68,11 @@ async def _checkpoint(pool, schema: str) -> int:
 
 
 async def test_sigkill_mid_batch_then_restart_equals_an_uninterrupted_rebuild(
-    js, nats_url, database_url, pg_pool, pg_schema
+    js, nats_url, database_url, pg_pool, pg_schema, key_store
 ):
     school = demo.generate(7, pupils_target=300, term_weeks=3)
-    await demo_loader.load(
-        in_memory_deps(JetStreamEventStore(js, JOURNAL.name), files=InMemoryFiles()), school
-    )
+    journal = JetStreamEventStore(js, JOURNAL.name)
+    await demo_loader.load(in_memory_deps(journal, files=InMemoryFiles(), keys=key_store), school)
     last_seq = (await js.stream_info(JOURNAL.name)).state.last_seq
     env = _worker_env(nats_url, database_url, pg_schema)
     rng = random.Random(11)
@@ -130,6 +129,7 @@ async def test_sigkill_mid_batch_then_restart_equals_an_uninterrupted_rebuild(
         filter_subject=JOURNAL.subjects[0],
         registry=JOURNAL_REGISTRY,
         projection=JournalViewProjection(),
+        keys=key_store,
     )
     await projector.rebuild_into(rebuilt, PROJECTOR_MIGRATIONS, MIGRATIONS)
     for table in TABLES:

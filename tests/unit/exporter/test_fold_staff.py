@@ -14,11 +14,13 @@ from contracts.base import Event
 from contracts.diary import StaffDirectoryRecord
 from contracts.journal import (
     ClassOpened,
+    PersonErased,
     PupilJoinedClass,
     StaffMemberRegistered,
     TeachingAssigned,
     TeachingUnassigned,
 )
+from contracts.personal import ERASED
 from services.exporter.domain.docs import ROLL, Doc
 from services.exporter.domain.fold import DocId, doc_keys, evolve_docs
 from services.exporter.domain.pseudonym import Pseudonymiser
@@ -242,3 +244,19 @@ def test_deltas_publish_the_directory_whenever_it_changes(history, cuts):
                 diary[key] = doc
     full = {k: d for k, d in fold_into({}, history).items() if d.kind in RECORD_MODELS}
     assert diary == full
+
+
+def erased(staff_id: str) -> tuple[str, Event]:
+    event = PersonErased(kind="staff", person=staff_id, reason="уволилась, срок хранения истёк")
+    return subjects.erasure(Y, S, "staff", staff_id), event
+
+
+def test_an_erased_teacher_leaves_the_directory_live_and_read_again_from_the_start():
+    teaching = [registered("t1"), registered("t2"), assigned("t1", "math"), assigned("t2", "rus")]
+    live = fold_into({}, [*teaching, erased("t1")])
+    assert listed(live) == [("t2", "Петров О.", ["rus"])]
+    assert "Иванова" not in json.dumps([d.content for d in live.values()], ensure_ascii=False)
+    # Rebuilt once the key is gone: the registration reads «[удалено]», then the erasure.
+    gone = StaffMemberRegistered(staff_id="t1", full_name=ERASED, position="учитель")
+    replayed = [(teaching[0][0], gone), *teaching[1:], erased("t1")]
+    assert fold_into({}, replayed)[ROLL, S].content == live[ROLL, S].content

@@ -9,6 +9,7 @@ import pytest
 
 from contracts import subjects
 from services.journal.application import period_marks, rollover, rollover_pupils, roster
+from services.journal.application.handling import fold_of
 from services.journal.application.read_models import RosterIds
 from services.journal.application.rollover_roster import outcome_state
 from services.journal.domain import commands as c
@@ -82,7 +83,7 @@ async def test_the_rollover_moves_everyone_and_seals_the_year_last(deps):
     assert enrolled_on(six, NEXT_START) == set(EVERYONE)
     assert (MATH_TEACHER.id, "math", None) in six.assignments
     assert deps.store.events[-1].envelope.event_type == "journal.SchoolYearClosed"
-    pupil = roster.PUPIL.fold(await deps.store.load(subjects.pupil(NEXT, SCHOOL, PUPILS[0])))
+    pupil = await fold_of(deps, roster.PUPIL, subjects.pupil(NEXT, SCHOOL, PUPILS[0]))
     assert pupil.registered
     state = await outcome_state(deps, SCHOOL, YEAR, PUPILS[0])
     assert (state.current.outcome, state.current.to_class_id) == ("promoted", "6a")

@@ -28,6 +28,7 @@ from contracts.journal import (
     MarkCorrected,
     MarkRecorded,
     MarkScaleConfigured,
+    PersonErased,
     PupilJoinedClass,
     PupilLeftClass,
     PupilRegistered,
@@ -36,6 +37,7 @@ from contracts.journal import (
     TeacherSubstituted,
     TopicSet,
 )
+from contracts.personal import ERASED
 from services.audit.domain.asof.lesson import evolve_lesson, schedule
 from services.audit.domain.asof.state import (
     ClassState,
@@ -118,6 +120,10 @@ def _school(work: _Work, recorded: Recorded) -> None:
             work.staff[staff_id] = name
         case PupilRegistered(pupil_id=pupil_id, full_name=name):
             work.pupils[pupil_id] = name
+        case PersonErased(kind="pupil", person=pupil_id) if pupil_id in work.pupils:
+            work.pupils[pupil_id] = ERASED  # also a name written before sealing, in the clear
+        case PersonErased(kind="staff", person=staff_id) if staff_id in work.staff:
+            work.staff[staff_id] = ERASED
         case _:
             pass
 
@@ -170,7 +176,13 @@ def _lesson(work: _Work, recorded: Recorded) -> None:
     work.lessons[lesson_id] = evolve_lesson(lesson, recorded, work.scale)
 
 
-_SCHOOL_EVENTS = (MarkScaleConfigured, SubjectDefined, StaffMemberRegistered, PupilRegistered)
+_SCHOOL_EVENTS = (
+    MarkScaleConfigured,
+    SubjectDefined,
+    StaffMemberRegistered,
+    PupilRegistered,
+    PersonErased,
+)
 _ROUTE_OF: dict[type[Event], Callable[[_Work, Recorded], None]] = {
     **dict.fromkeys(_SCHOOL_EVENTS, _school),
     **dict.fromkeys(CLASS_EVENTS, _class),

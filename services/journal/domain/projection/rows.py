@@ -89,7 +89,7 @@ class PupilRow(NamedTuple):
     year: int
     pupil_id: str
     full_name: str
-    birth_date: dt.date
+    birth_date: dt.date | None  # None once the pupil's personal data is erased
     last_seq: int
 
 

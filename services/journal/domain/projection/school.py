@@ -10,6 +10,7 @@ from contracts.journal import (
     SubjectDefined,
     WorkKindsConfigured,
 )
+from contracts.personal import ERASED
 from services.journal.domain.projection.rows import (
     Fact,
     PupilRow,
@@ -59,6 +60,8 @@ def apply_staff(row: StaffRow | None, fact: Fact) -> StaffRow | None:
         return row
     match fact.event:
         case StaffMemberRegistered(staff_id=staff_id, full_name=name, position=position):
+            if row is not None and staff_erased(row):
+                name = ERASED  # once erased, always: a late registration brings no name back
             return StaffRow(fact.school, fact.year, staff_id, name, position, fact.seq)
         case _:
             return row
@@ -70,6 +73,32 @@ def apply_pupil(row: PupilRow | None, fact: Fact) -> PupilRow | None:
         return row
     match fact.event:
         case PupilRegistered(pupil_id=pupil_id, full_name=name, birth_date=born):
+            if row is not None and pupil_erased(row):
+                name, born = ERASED, None  # once erased, always (see `staff_erased`)
             return PupilRow(fact.school, fact.year, pupil_id, name, born, fact.seq)
         case _:
             return row
+
+
+def erase_pupil(row: PupilRow, fact: Fact) -> PupilRow:
+    """A pupil's row once their personal data is erased (`PersonErased`, any school year's row
+    of the person): name «[удалено]», no birth date. Erasing twice changes nothing more."""
+    return row._replace(full_name=ERASED, birth_date=None, last_seq=max(row.last_seq, fact.seq))
+
+
+def erase_staff(row: StaffRow, fact: Fact) -> StaffRow:
+    """A member of staff's row once their personal data is erased: name «[удалено]» (the
+    position is the school's, not personal data, and stays)."""
+    return row._replace(full_name=ERASED, last_seq=max(row.last_seq, fact.seq))
+
+
+def pupil_erased(row: PupilRow) -> bool:
+    """Whether the row is an erased pupil's: a registration that arrives after the erasure (it
+    was sealed just before the key was destroyed) leaves it erased, as a rebuild, which can no
+    longer open that registration, shows it."""
+    return row.full_name == ERASED and row.birth_date is None
+
+
+def staff_erased(row: StaffRow) -> bool:
+    """Whether the row is an erased member of staff's (see `pupil_erased`)."""
+    return row.full_name == ERASED

@@ -1,0 +1,98 @@
+"""The free texts of an exported document, passed through a redactor before they leave.
+
+A teacher's free text may name a pupil («Акимовой Веронике — молодец»). The exporter hands
+every exported free text to a redactor (`Redact`: the school side's name guard, which replaces
+each mention of a pupil with a neutral mark and counts them) before the record is published,
+and the diary check does the same to the journal's side so that both compare alike.
+
+Free texts by record kind (everything else a record holds is ids, dates, codes and numbers):
+
+- `lesson`: the topic, the homework text, the homework files' names, the marks' comments;
+- `school`: the names of periods, scale values, kinds of work and subjects (the administrator's
+  configuration, passed through all the same);
+- `class`: the label.
+
+Not passed: the staff directory (`staff`: teachers' surnames and initials, public by law — a
+teacher must not vanish from it because a pupil shares their surname and initials) and the
+period marks (no text at all).
+
+A replacement can make a very short text longer than its field allows («Ли Ян» is five
+characters, the mark eight): the result is cut to the field's length, never refused, so that
+one comment cannot hold back a school's export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any, Final
+
+from services.exporter.domain.docs import Content, Doc
+
+Redact = Callable[[str], tuple[str, int]]
+"""A text -> (the text with every pupil's name replaced, how many were replaced)."""
+
+_TEXT: Final = 2000  # contracts.diary.LessonText
+_COMMENT: Final = 500  # contracts.text.Comment
+_NAME: Final = 200  # contracts.text.Name, FileName, a subject's name
+_LABEL: Final = 8  # contracts.journal.ClassLabel
+
+# kind -> (field -> its length), and (list field -> (item field -> its length)).
+_FIELDS: Mapping[str, Mapping[str, int]] = {
+    "lesson": {"topic": _TEXT, "homework": _TEXT},
+    "class": {"label": _LABEL},
+}
+_ITEMS: Mapping[str, Mapping[str, tuple[str, int]]] = {
+    "lesson": {"files": ("name", _NAME), "marks": ("comment", _COMMENT)},
+    "school": {
+        "periods": ("name", _NAME),
+        "scale": ("label", _NAME),
+        "work_kinds": ("name", _NAME),
+        "subjects": ("name", _NAME),
+    },
+}
+
+
+def redact_content(kind: str, content: Content, redact: Redact) -> tuple[Content, int]:
+    """The content of a record of `kind` with its free texts redacted, and the count of
+    replacements; the very same content when nothing was replaced."""
+    replaced = 0
+    changed: dict[str, Any] = {}
+    for name, limit in _FIELDS.get(kind, {}).items():
+        text, count = _one(content.get(name), limit, redact)
+        if count:
+            changed[name], replaced = text, replaced + count
+    for name, (item_field, limit) in _ITEMS.get(kind, {}).items():
+        items, count = _items(content.get(name), item_field, limit, redact)
+        if count:
+            changed[name], replaced = items, replaced + count
+    if not replaced:
+        return content, 0
+    return {**content, **changed}, replaced
+
+
+def redact_doc(doc: Doc, redact: Redact) -> tuple[Doc, int]:
+    """The document with its free texts redacted (the same document when nothing was)."""
+    content, replaced = redact_content(doc.kind, doc.content, redact)
+    return (replace(doc, content=content), replaced) if replaced else (doc, 0)
+
+
+def _one(value: object, limit: int, redact: Redact) -> tuple[object, int]:
+    if not isinstance(value, str) or not value:
+        return value, 0
+    text, count = redact(value)
+    return (text[:limit], count) if count else (value, 0)
+
+
+def _items(value: object, field: str, limit: int, redact: Redact) -> tuple[object, int]:
+    if not isinstance(value, list | tuple):
+        return value, 0
+    replaced = 0
+    result = []
+    for item in value:
+        if isinstance(item, Mapping):
+            text, count = _one(item.get(field), limit, redact)
+            if count:
+                item, replaced = {**item, field: text}, replaced + count  # noqa: PLW2901
+        result.append(item)
+    return (result, replaced) if replaced else (value, 0)

@@ -1,0 +1,91 @@
+"""`ErasureViews` over the journal view's tables (migrations 0001 and 0004): whether a person is
+known, the recorded erasures, the retention rule's inputs, and the lease of its daily run (a
+session advisory lock, as the exporter's runs hold theirs)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import AsyncIterator
+
+from asyncpg.transaction import Transaction
+
+from services.common.db import Connection, Pool
+from services.journal.application.erasure_reads import ErasureInfo, RetentionInputs
+from services.journal.domain.erasure import ErasedKind
+from services.journal.domain.retention import PupilRecord, Stay
+
+_KNOWN = {
+    "pupil": "SELECT EXISTS (SELECT 1 FROM pupils WHERE school = $1 AND pupil_id = $2)",
+    "staff": "SELECT EXISTS (SELECT 1 FROM staff WHERE school = $1 AND staff_id = $2)",
+}
+_ERASURES = """
+SELECT kind, person, year, applications, reason, erased_at, actor_id AS erased_by,
+       actor_role AS erased_by_role, seq
+FROM erasures WHERE school = $1 ORDER BY seq"""
+# The name of a pupil's latest year (a correction of the name is a new registration).
+_PUPILS = """
+SELECT DISTINCT ON (pupil_id) pupil_id, full_name FROM pupils
+WHERE school = $1 ORDER BY pupil_id, year DESC"""
+_STAYS = """
+SELECT pupil_id, year, class_id, since, last_day FROM memberships
+WHERE school = $1 ORDER BY pupil_id, year, since, class_id"""
+_YEARS = "SELECT year, ends_on FROM school_config WHERE school = $1"
+_SCHOOLS = "SELECT DISTINCT school FROM school_config ORDER BY school"
+_TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext($1))"
+_UNLOCK = "SELECT pg_advisory_unlock(hashtext($1))"
+
+
+class PgErasureViews:
+    """`ErasureViews` over the view tables of the pool's schema."""
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    async def known(self, school: str, kind: ErasedKind, person: str) -> bool:
+        """Whether the roster of any school year of the school has the person."""
+        async with self._pool.acquire() as conn:
+            return bool(await conn.fetchval(_KNOWN[kind], school, person))
+
+    async def erasures(self, school: str) -> list[ErasureInfo]:
+        """Every erasure recorded in the school, oldest first."""
+        async with self._pool.acquire() as conn:
+            records = await conn.fetch(_ERASURES, school)
+        return [ErasureInfo(**dict(r)) for r in records]
+
+    async def retention_inputs(self, school: str) -> RetentionInputs:
+        """The school's pupils of every year with their memberships, and its years' ends."""
+        async with self._pool.acquire() as conn, _snapshot(conn):
+            names = {r["pupil_id"]: r["full_name"] for r in await conn.fetch(_PUPILS, school)}
+            stays: defaultdict[str, list[Stay]] = defaultdict(list)
+            for r in await conn.fetch(_STAYS, school):
+                stays[r["pupil_id"]].append(
+                    Stay(r["year"], r["class_id"], r["since"], r["last_day"])
+                )
+            years = {r["year"]: r["ends_on"] for r in await conn.fetch(_YEARS, school)}
+        pupils = [
+            PupilRecord(pupil_id, names.get(pupil_id, ""), tuple(stays.get(pupil_id, ())))
+            for pupil_id in sorted(names.keys() | stays.keys())
+        ]
+        return RetentionInputs(pupils, years)
+
+    async def schools(self) -> list[str]:
+        """Every school the view knows."""
+        async with self._pool.acquire() as conn:
+            return [r["school"] for r in await conn.fetch(_SCHOOLS)]
+
+    @contextlib.asynccontextmanager
+    async def lease(self, name: str) -> AsyncIterator[bool]:
+        """Hold `pg_try_advisory_lock(name)` on a connection of its own for the block, if no
+        other session holds it; PostgreSQL ends it with the session if the process dies."""
+        async with self._pool.acquire() as conn:
+            held = bool(await conn.fetchval(_TRY_LOCK, name))
+            try:
+                yield held
+            finally:
+                if held:
+                    await conn.execute(_UNLOCK, name)
+
+
+def _snapshot(conn: Connection) -> Transaction:
+    return conn.transaction(isolation="repeatable_read", readonly=True)
