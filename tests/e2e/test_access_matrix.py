@@ -365,7 +365,9 @@ AUDIT = (
             "POST /schools/{school}/anchors",
             "GET /schools/{school}/applications/{application_id}/history",
             "GET /schools/{school}/grants/{uid}/history",
+            "GET /schools/{school}/pupils/{pupil_id}/history",
             "GET /schools/{school}/pupils/{pupil_id}/personal-data-access",
+            "GET /schools/{school}/staff/{staff_id}/history",
             "POST /schools/{school}/verifications",
             "GET /schools/{school}/years/{year}/classes/{class_id}/lessons/{lesson_id}",
             "GET /schools/{school}/years/{year}/classes/{class_id}/lessons/{lesson_id}"
