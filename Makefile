@@ -21,9 +21,10 @@ fmt: ## Format the code
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-lint: ## Formatting and lint checks
+lint: ## Formatting and lint checks, and dependencies declared exactly as used (deptry)
 	$(UV) run ruff format --check .
 	$(UV) run ruff check .
+	$(UV) run deptry .
 
 typecheck: ## mypy --strict
 	$(UV) run mypy

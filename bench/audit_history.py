@@ -23,7 +23,7 @@ from bench.harness import median, percentile, private_infra
 from bench.projection_rebuild import load
 from contracts import subjects
 from contracts.streams import DIARY, ENROLLMENT, JOURNAL, PORTAL
-from services.audit.testing_http import RunningAudit, log_caught_up, running_audit
+from tests.support.running import RunningAudit, log_caught_up, running_audit
 
 STREAMS = (JOURNAL.name, ENROLLMENT.name, DIARY.name, PORTAL.name)
 _BUSIEST_LESSON = (

@@ -28,7 +28,7 @@ from services.audit.application.verification import Integrity, Scope, verify
 from services.audit.domain.anchors import Signer
 from services.audit.domain.chain import Message
 from services.common.jetstream import connect, ensure_stream
-from services.common.testing.servers import nats_server
+from tests.support.servers import nats_server
 
 
 async def raw(source: JetStreamSource) -> dict[str, Any]:

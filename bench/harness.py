@@ -26,17 +26,18 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contracts.envelope import Actor
 from contracts.journal import Period, TimetableSlot
-from services.common.eventstore import JetStreamEventStore
+from deploy.launcher.ports import free_port
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.jetstream import connect, ensure_stream
-from services.common.keystore import PgKeyStore
-from services.common.testing.servers import free_port, nats_server, temporary_database
+from services.common.keystore_pg import PgKeyStore
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import lessons, roster
 from services.journal.application.handling import Meta
 from services.journal.application.ports import Deps
 from services.journal.domain import commands as c
 from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
-from services.journal.testing import AFTER_TERM, FakeClock, in_memory_deps
+from tests.support.journal import AFTER_TERM, FakeClock, in_memory_deps
+from tests.support.servers import nats_server, temporary_database
 
 SCHOOL, YEAR, CLASS_ID = "s1", 2026, "9a"
 TEACHER = Actor(id="t-bench", role="teacher")

@@ -17,10 +17,11 @@ import json
 import time
 from typing import Any
 
+import demo
 from services.common import name_guard
-from services.common.testing import name_forms
-from services.journal.application import demo
+from services.common.name_forms import analyzer
 from services.journal.domain import commands as c
+from tests.support import name_forms
 
 
 def _texts(school: demo.DemoSchool, named: int) -> tuple[list[str], list[str], int]:
@@ -58,7 +59,7 @@ def main() -> None:
     parser.add_argument("--named", type=int, default=200)
     args = parser.parse_args()
     school = demo.generate(2026, term_weeks=args.weeks)
-    analyser_s, _ = _timed(name_guard.analyzer)
+    analyser_s, _ = _timed(analyzer)
     roster, texts, written = _texts(school, args.named)
     cold_build_s, guard = _timed(lambda: name_guard.NameGuard(roster))
     warm_build_s, guard = _timed(lambda: name_guard.NameGuard(roster))

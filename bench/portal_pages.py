@@ -4,12 +4,13 @@ baseline, measured in the same run against the same diary).
 
     uv run python -m bench.portal_pages [--parents 32] [--seconds 10] [--runs 3]
 
-The diary holds the demo school's full export: the launcher (`deploy.launched.LaunchedSystem`,
-private servers in a temporary state folder) loads and exports it; then the administrator
-enrolls `--parents` parent UIDs through the enrollment API, each for another pupil of the fifth
-grade (the same path the demo's parent takes), and waits until the diary shows each their
-child's week. The portal under test is its own process (`python -m services.portal`, its log in
-a file, as bench/web_pages.py runs the school web) in front of that diary.
+The diary holds the demo school's full export: the launcher
+(`deploy.launcher.launched.LaunchedSystem`, private servers in a temporary state folder) loads and
+exports it; then the administrator enrolls `--parents` parent UIDs through the enrollment API, each
+for another pupil of the fifth grade (the same path the demo's parent takes), and waits until the
+diary shows each their child's week. The portal under test is its own process (`python -m
+services.portal`, its log in a file, as bench/web_pages.py runs the school web) in front of that
+diary.
 
 Each parent is one keep-alive connection sending requests back to back (a closed loop) for
 `--seconds`: the page `/children/<pupil>/week/<monday>` with the parent's session cookie, then,
@@ -44,15 +45,17 @@ import httpx
 
 from bench.harness import median, percentile, service_process
 from bench.http_load import Call, closed_loop
-from deploy import launcher_summary as summary
-from deploy.launched import LaunchedSystem
-from deploy.launcher_demo import DemoCast, Enrollment, mother_of, pseudonym_of
-from services.common.auth import DevTokenIssuer
+from deploy.launcher.demo_cast import SCHOOL, YEAR, DemoCast, demo_steps, mother_of
+from deploy.launcher.demo_enrollment import Enrollment
+from deploy.launcher.demo_load import pseudonym_of
+from deploy.launcher.launched import LaunchedSystem
+from deploy.launcher.state_secrets import portal_session_secret
+from deploy.launcher.tokens import PortalUser
+from services.common.dev_tokens import DevTokenIssuer
 from services.common.webapp.session import SessionCodec
 from services.portal.entrypoints.http import SESSION_COOKIE, SESSION_PURPOSE
 
-SCHOOL, YEAR = summary.SCHOOL, summary.YEAR
-WEEK = dt.date(2026, 9, 14)  # the Monday of the demo's week (summary.DIARY_WEEK)
+WEEK = dt.date(2026, 9, 14)  # the Monday of the demo's week (DIARY_WEEK)
 GRADE = "5"
 FIRST_UID = 900001
 START_TIMEOUT = 600.0
@@ -98,7 +101,7 @@ class Parent:
 def fifth_graders(count: int) -> list[DemoCast]:
     """`count` pupils of the demo's fifth grade who stay in their class, with their class
     teacher (who checks the parent's passport), from the deterministic generator."""
-    steps: Sequence[Any] = summary.demo_steps()
+    steps: Sequence[Any] = demo_steps()
     commands = [s.command for s in steps]
     names = {c.pupil_id: c.full_name for c in commands if _kind(c) == "RegisterPupil"}
     teachers = {
@@ -133,7 +136,7 @@ def enroll(system: LaunchedSystem, casts: Sequence[DemoCast]) -> list[int]:
         api = Enrollment(client, base)
         for n, cast in enumerate(casts):
             uid = FIRST_UID + n
-            user = summary.PortalUser(f"bench{uid}", "parent", uid, "a bench parent")
+            user = PortalUser(f"bench{uid}", "parent", uid, "a bench parent")
             api.link(cast, user, "parent", mother_of(cast.pupil_name))
             uids.append(uid)
     return uids
@@ -145,7 +148,7 @@ def parents_of(
     """Each parent's token and the portal's session cookie for it (the portal's own codec)."""
     issuer = DevTokenIssuer(system.dev_secret())
     codec = SessionCodec(
-        summary.portal_session_secret(system.state),
+        portal_session_secret(system.state),
         3600,
         secure=False,
         cookie=SESSION_COOKIE,
@@ -261,7 +264,7 @@ async def measure(
     settings = {
         "PORTAL_API__DIARY": diary,
         "PORTAL_AUTH__DEV_SECRET": system.dev_secret(),
-        "PORTAL_SESSION_SECRET": summary.portal_session_secret(system.state),
+        "PORTAL_SESSION_SECRET": portal_session_secret(system.state),
         "PORTAL_SCHOOL": SCHOOL,
         "PORTAL_YEAR": str(YEAR),
     }

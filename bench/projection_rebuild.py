@@ -19,20 +19,21 @@ import sys
 import time
 from typing import Any
 
+import demo
 from bench.harness import median, peak_rss_mib, private_infra, raw_read
 from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
+from demo import loader as demo_loader
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.jetstream import connect, ensure_stream
-from services.common.keystore import PgKeyStore
+from services.common.keystore_pg import PgKeyStore
 from services.common.projector import Projector
 from services.common.settings import KeyStoreSettings
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.object_store import InMemoryFiles
-from services.journal.application import demo, demo_loader
 from services.journal.bootstrap import MIGRATIONS
-from services.journal.testing import AFTER_TERM, FakeClock, in_memory_deps
+from tests.support.journal import AFTER_TERM, FakeClock, in_memory_deps
 
 
 async def load(nats_url: str, database_url: str, weeks: int) -> dict[str, Any]:

@@ -58,9 +58,9 @@ from contracts.journal import (
     WorkKindsConfigured,
 )
 from contracts.streams import JOURNAL
+from demo.dates import is_school_day, quarters, year_span
+from demo.names import NamePicker
 from services.common.jetstream import connect, ensure_stream
-from services.journal.application.demo.dates import is_school_day, quarters, year_span
-from services.journal.application.demo.names import NamePicker
 from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
 
 SUBJECTS = (

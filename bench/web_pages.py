@@ -39,7 +39,7 @@ from bench.harness import (
     seed_class,
     service_process,
 )
-from services.common.auth import DevTokenIssuer
+from services.common.dev_tokens import DevTokenIssuer
 from services.common.webapp.session import SessionCodec
 from services.web.entrypoints.http import SESSION_COOKIE as COOKIE
 from services.web.entrypoints.http import SESSION_PURPOSE

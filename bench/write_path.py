@@ -30,7 +30,7 @@ from bench.harness import (
     seed_class,
 )
 from bench.http_load import Call, closed_loop
-from services.common.auth import DevTokenIssuer
+from services.common.dev_tokens import DevTokenIssuer
 from services.common.jetstream import connect
 
 Make = Callable[[int], Call]

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from services.common.auth import DevTokenIssuer
+from services.common.dev_tokens import DevTokenIssuer
 from services.exporter.domain.pseudonym import Pseudonymiser
 from services.journal.application.ids import lesson_id
 from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS

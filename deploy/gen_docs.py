@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import json
+import os
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from contracts.docs import asyncapi, json_schemas
+from contracts.docs import json_schemas
+from deploy.asyncapi import asyncapi
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "contracts" / "schemas"
@@ -19,27 +24,43 @@ def render(document: object) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def openapi_documents() -> dict[str, object]:
-    """Each service's OpenAPI document, from its app built with placeholder settings (no I/O)."""
-    from services.audit.entrypoints.http import create_app as audit_app  # noqa: PLC0415
-    from services.audit.testing_http import settings_for as audit_settings  # noqa: PLC0415
-    from services.diary.entrypoints.http import create_app as diary_app  # noqa: PLC0415
-    from services.diary.testing_http import settings_for as diary_settings  # noqa: PLC0415
-    from services.enrollment.entrypoints.http import create_app as enrollment_app  # noqa: PLC0415
-    from services.enrollment.testing_http import settings_for as enrollment_settings  # noqa: PLC0415
-    from services.exporter.entrypoints.http import create_app as exporter_app  # noqa: PLC0415
-    from services.exporter.testing_http import settings_for as exporter_settings  # noqa: PLC0415
-    from services.journal.entrypoints.http import create_app as journal_app  # noqa: PLC0415
-    from services.journal.testing_http import settings_for as journal_settings  # noqa: PLC0415
+API_SERVICES = ("journal", "diary", "exporter", "enrollment", "audit")
+"""The services with a public HTTP API, in the order their documents are listed."""
+PLACEHOLDER_ENV = {
+    "PG__DSN": "postgresql://localhost/x",
+    "AUTH__DEV_SECRET": "x" * 32,
+    "PSEUDONYM_KEY": "x" * 32,  # the exporter's; the others ignore it
+    "LOG_JSON": "false",
+}
+"""What a service's environment must name for its settings to load (`<PREFIX>_` before each):
+the placeholders are never used, since an app opens its connections in its lifespan only."""
 
-    placeholders = ("nats://127.0.0.1:4222", "postgresql://localhost/x", "x", "x" * 32)
-    return {
-        "journal": journal_app(journal_settings(*placeholders)).openapi(),
-        "diary": diary_app(diary_settings(*placeholders)).openapi(),
-        "exporter": exporter_app(exporter_settings(*placeholders)).openapi(),
-        "enrollment": enrollment_app(enrollment_settings(*placeholders)).openapi(),
-        "audit": audit_app(audit_settings(*placeholders)).openapi(),
-    }
+
+def openapi_documents() -> dict[str, object]:
+    """Each service's OpenAPI document, from its app built as `python -m services.<name>` builds
+    it: `create_app()` on `Settings()` read from the environment (placeholders here, no I/O)."""
+    documents: dict[str, object] = {}
+    for name in API_SERVICES:
+        http = importlib.import_module(f"services.{name}.entrypoints.http")
+        prefix = f"{name.upper()}_"
+        with environment({prefix + key: value for key, value in PLACEHOLDER_ENV.items()}):
+            documents[name] = http.create_app().openapi()
+    return documents
+
+
+@contextlib.contextmanager
+def environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """`os.environ` with `variables` set, as it was again afterwards."""
+    saved = {key: os.environ.get(key) for key in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def expected_files() -> dict[Path, str]:

@@ -36,7 +36,8 @@ from services.common.db import PROJECTOR_MIGRATIONS, Pool, create_pool, migrate
 from services.common.db import swap_schema as swap
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, jetstream
-from services.common.keystore import KEEP_SEALED, PgKeyStore
+from services.common.keystore import KEEP_SEALED
+from services.common.keystore_pg import PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas, scratch_schema
 from services.common.settings import key_store_of

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import (
-    AuthSettings,
-    HttpSettings,
-    KeyStoreSettings,
-    NatsSettings,
-    PostgresSettings,
-    WatchdogSettings,
-)
+from services.common.service_settings import SchoolSideSettings
+from services.common.settings import HttpSettings, PostgresSettings
 
 
 class AuditPostgres(PostgresSettings):
@@ -22,22 +16,13 @@ class AuditPostgres(PostgresSettings):
     schema_name: str = "audit"
 
 
-class Settings(BaseSettings):
+class Settings(SchoolSideSettings):
     """Everything the audit process reads from its environment."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="AUDIT_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="AUDIT_")
 
-    nats: NatsSettings = NatsSettings()
     pg: AuditPostgres
-    keys: KeyStoreSettings | None = None
-    """The key store (`AUDIT_KEYS__DSN`); unset: the `keystore` schema of `pg`'s database."""
-    auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8005)
-    log_json: bool = True
-    watchdog: WatchdogSettings = WatchdogSettings()
-    timezone: str = "Europe/Moscow"
     run_projector: bool = Field(
         default=True,
         description="apply the event log in this process (one per deployment)",

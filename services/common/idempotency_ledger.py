@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from contracts.streams import IDEMPOTENCY_KEYS_BUCKET
 from services.common.idempotency import check_same_request
@@ -52,22 +53,21 @@ class JetStreamKeyLedger:
     async def bind(self, command_id: str, fingerprint: str) -> None:
         """Bind `command_id` to `fingerprint` unless it is bound already; refuse it (422
         `idempotency_key_reused`) when it is bound to another request."""
-        value = fingerprint.encode()
-        for _ in range(_ATTEMPTS):
-            try:
-                await self._kv.create(command_id, value)
-            except KeyWrongLastSequenceError:
-                pass  # bound before: compare below
-            except KeyNotFoundError:
-                continue  # nats-py's own read-back found it expired: free again
-            else:
-                return
-            try:
-                entry = await self._kv.get(command_id)
-            except KeyNotFoundError:
-                continue
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(KeyNotFoundError),
+            stop=stop_after_attempt(_ATTEMPTS),
+            retry_error_callback=lambda _state: None,  # expired twice over: nothing to compare
+        )
+        await retrying(self._bind_once, command_id, fingerprint)
+
+    async def _bind_once(self, command_id: str, fingerprint: str) -> None:
+        """One try; `KeyNotFoundError` when the key expired halfway (nats-py's own read-back
+        after a failed `create`, or our `get`): it is free again."""
+        try:
+            await self._kv.create(command_id, fingerprint.encode())
+        except KeyWrongLastSequenceError:
+            entry = await self._kv.get(command_id)  # bound before: compare
             check_same_request((entry.value or b"").decode(), fingerprint)
-            return
 
 
 class InMemoryKeyLedger:

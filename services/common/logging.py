@@ -8,13 +8,14 @@ correlation id, command id, subject, ...) is merged into every line.
 Logging must stay cheap and bounded even when everything fails at once (an outage under load):
 
 - the line is rendered where it is logged (the context is there) but written by a background
-  thread from a bounded queue, so a slow or full stderr pipe never blocks the event loop; when
-  the queue is full, lines are dropped and counted, not waited for;
+  thread from a bounded queue (`services.common.log_writer`), so a slow or full stderr pipe
+  never blocks the event loop; when the queue is full, lines are dropped and counted, not waited
+  for;
 - tracebacks never carry local variables (they held request bodies and tokens) and are cut at
   `_MAX_FRAMES`; expected failures (a NATS or PostgreSQL outage, `services.common.outage`) are
   one line with a short error summary instead, wherever they are logged;
-- more than `_BURST` identical warnings or errors within `_WINDOW_SECONDS` are dropped, and
-  the next one that passes says how many were;
+- more than a burst of identical warnings or errors within a window are dropped, and the next
+  one that passes says how many were (`services.common.log_repeats`);
 - anything that looks like a bearer token or a JWT, and the input a validation error quotes,
   is masked in the rendered line.
 
@@ -25,20 +26,19 @@ templates, counts and durations only; keep personal data out of exception messag
 
 from __future__ import annotations
 
-import atexit
 import logging
-import queue
 import re
 import sys
-import threading
-import time
-from dataclasses import dataclass
-from typing import Any, Final, TextIO
+from typing import Any, Final
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
+from services.common.log_repeats import RepeatFilter
+from services.common.log_writer import BackgroundHandler, flush_logs, shared_writer
 from services.common.outage import outage_of, summary
+
+__all__ = ["configure_logging", "flush_logs"]
 
 _HANDLER_NAME: Final = "services.common.logging"
 _QUIET_LOGGERS: Final = {
@@ -47,10 +47,6 @@ _QUIET_LOGGERS: Final = {
     "httpcore": logging.WARNING,
 }
 _MAX_FRAMES: Final = 20
-_QUEUE_LINES: Final = 10_000
-_BURST: Final = 5
-_WINDOW_SECONDS: Final = 10.0
-_KEYS: Final = 1_000
 _SECRETS = re.compile(
     r"(?i)(?P<bearer>bearer)\s+[^\s\"',;]+|eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}"
 )
@@ -136,10 +132,10 @@ def _install_root_handler(formatter: logging.Formatter, level: int) -> None:
     root = logging.getLogger()
     for handler in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         root.removeHandler(handler)
-    handler = _BackgroundHandler(_writer())
+    handler = BackgroundHandler(shared_writer())
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(formatter)
-    handler.addFilter(_RepeatFilter())
+    handler.addFilter(RepeatFilter())
     root.addHandler(handler)
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "httpx", "httpcore"):
@@ -147,136 +143,3 @@ def _install_root_handler(formatter: logging.Formatter, level: int) -> None:
         named.handlers.clear()
         named.propagate = True
         named.setLevel(_QUIET_LOGGERS.get(name, logging.NOTSET))
-
-
-class _Writer:
-    """One daemon thread writing rendered lines from a bounded queue to their stream.
-
-    The stream is `sys.stderr` as it was when the line was logged (pytest swaps it between
-    tests); a full queue drops lines and counts them instead of blocking the logger.
-    """
-
-    def __init__(self) -> None:
-        self.lines: queue.Queue[tuple[TextIO, str]] = queue.Queue(maxsize=_QUEUE_LINES)
-        self.dropped = 0
-        thread = threading.Thread(target=self._run, name="log-writer", daemon=True)
-        thread.start()
-
-    def put(self, line: str) -> None:
-        """Queue a line for stderr, or count it as dropped when the queue is full."""
-        try:
-            self.lines.put_nowait((sys.stderr, line))
-        except queue.Full:
-            self.dropped += 1
-
-    def _run(self) -> None:
-        while True:
-            stream, line = self.lines.get()
-            try:
-                if self.dropped:
-                    dropped, self.dropped = self.dropped, 0
-                    line = f"log_lines_dropped count={dropped} (the log queue was full)\n{line}"
-                stream.write(line)
-                stream.flush()
-            except (OSError, ValueError):  # a closed stream: nothing left to tell
-                pass
-            finally:
-                self.lines.task_done()
-
-    def flush(self, timeout: float) -> None:
-        """Wait (at most `timeout` seconds) until every queued line is written."""
-        deadline = time.monotonic() + timeout
-        while self.lines.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.005)
-
-
-_writer_lock = threading.Lock()
-_the_writer: _Writer | None = None
-
-
-def _writer() -> _Writer:
-    global _the_writer  # noqa: PLW0603 - one writer thread per process
-    with _writer_lock:
-        if _the_writer is None:
-            _the_writer = _Writer()
-            atexit.register(flush_logs)
-        return _the_writer
-
-
-def flush_logs(timeout: float = 2.0) -> None:
-    """Write out what is queued (before an exit, or before a test reads stderr)."""
-    if _the_writer is not None:
-        _the_writer.flush(timeout)
-
-
-class _BackgroundHandler(logging.Handler):
-    """Renders in the caller's thread (the log context lives there) and hands the line over."""
-
-    def __init__(self, writer: _Writer) -> None:
-        super().__init__()
-        self._writer = writer
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Queue the rendered line; never block, never raise."""
-        try:
-            self._writer.put(self.format(record) + "\n")
-        except Exception:  # a log line must never fail the caller
-            self.handleError(record)
-
-
-@dataclass(slots=True)
-class _Seen:
-    start: float
-    count: int = 1
-    suppressed: int = 0
-
-
-class _RepeatFilter(logging.Filter):
-    """Drops identical warnings and errors beyond a burst per window (see the module)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._seen: dict[tuple[object, ...], _Seen] = {}
-        self._lock = threading.Lock()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """True when the record is logged; a passing one may carry a suppressed count."""
-        if record.levelno < logging.WARNING:
-            return True
-        key, now = _repeat_key(record), time.monotonic()
-        with self._lock:
-            seen = self._seen.get(key)
-            if seen is None or now - seen.start >= _WINDOW_SECONDS:
-                if len(self._seen) >= _KEYS:
-                    self._seen.clear()
-                self._seen[key] = _Seen(now)
-                if seen is not None and seen.suppressed:
-                    _note_suppressed(record, seen.suppressed)
-                return True
-            seen.count += 1
-            if seen.count <= _BURST:
-                return True
-            seen.suppressed += 1
-            return False
-
-
-_KEY_FIELDS: Final = ("route", "status", "reason", "why", "projection", "connection")
-
-
-def _repeat_key(record: logging.LogRecord) -> tuple[object, ...]:
-    """What makes two records the same line: logger, level, event and a few fields."""
-    message = record.msg
-    if isinstance(message, dict):
-        error = message.get("exc_info") or message.get("error")
-        fields = tuple(message.get(name) for name in _KEY_FIELDS)
-        kind = type(error).__name__ if isinstance(error, BaseException) else str(error)[:80]
-        return (record.name, record.levelno, message.get("event"), kind, *fields)
-    exc_type = record.exc_info[0] if record.exc_info else None
-    return (record.name, record.levelno, str(message), exc_type)
-
-
-def _note_suppressed(record: logging.LogRecord, count: int) -> None:
-    if isinstance(record.msg, dict):
-        record.msg["suppressed_before"] = count
-    else:
-        record.msg = f"{record.msg} ({count} similar lines suppressed before)"

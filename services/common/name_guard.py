@@ -33,8 +33,8 @@ redacted); diminutives and other forms the dictionary does not relate to the reg
 pupil whose name parts are ordinary words («Белая Роза») makes that pair of words redacted in
 any text — over-redaction, never a leak.
 
-Cost: the morphological analyser is built once per process (`analyzer()`, about 0.1 s) and
-every word's forms are cached, so a guard over a roster of a thousand pupils is built in a few
+Cost: the morphological analyser is built once per process and every word's forms are cached
+(`services.common.name_forms`), so a guard over a roster of a thousand pupils is built in a few
 milliseconds once its names were seen, and a short text costs microseconds per word once its
 words were seen (a word never seen before costs one parse, about 60 µs).
 """
@@ -47,13 +47,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple
 
-import pymorphy3
+from services.common.name_forms import Role, normalised, part_forms, word_forms
 
 PLACEHOLDER: Final = "[ученик]"
 """What a mention of a pupil becomes."""
 
-Role = Literal["surname", "first", "patronymic"]
-_GRAMMEME: Mapping[Role, str] = {"surname": "Surn", "first": "Name", "patronymic": "Patr"}
 _Slot = Literal["surname", "first", "patronymic", "initial1", "initial2"]
 
 # The shapes of a mention, longest first: a match is the longest one that fits.
@@ -76,7 +74,6 @@ _WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:-[^\W\d_]+)*")
 # What may stand between the words of a name: white space, or the underscores and hyphens of
 # a file name («Акимова_Вероника.pdf»).
 _GAP = re.compile(r"[\s_-]*")
-_WORD_CACHE = 200_000
 
 
 class Redaction(NamedTuple):
@@ -98,37 +95,6 @@ class _Token:
 class _Pupil:
     parts: Mapping[Role, str]  # the name's parts as registered
     initials: tuple[str, str | None]  # first letters of the first name and the patronymic
-
-
-@functools.cache
-def analyzer() -> pymorphy3.MorphAnalyzer:
-    """The process's Russian morphological analyser (built on first use: about 0.1 s)."""
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-def normalised(word: str) -> str:
-    """Lowercase, «ё» read as «е»: how words are compared."""
-    return word.lower().replace("ё", "е")
-
-
-@functools.lru_cache(maxsize=_WORD_CACHE)
-def word_forms(word: str) -> frozenset[str]:
-    """What a word of a text may stand for: itself and its normal forms over every parse."""
-    lemmas = {normalised(parse.normal_form) for parse in analyzer().parse(word)}
-    return frozenset({word, *lemmas})
-
-
-@functools.lru_cache(maxsize=_WORD_CACHE)
-def part_forms(word: str, role: Role) -> frozenset[str]:
-    """Every form a part of a name takes: its lemmas and its paradigm (all cases, both
-    numbers) under the parses that read it as that part (all parses if none does)."""
-    parses = analyzer().parse(word)
-    chosen = [p for p in parses if _GRAMMEME[role] in p.tag] or parses
-    forms = {word}
-    for parse in chosen:
-        forms.add(normalised(parse.normal_form))
-        forms.update(normalised(form.word) for form in parse.lexeme)
-    return frozenset(forms)
 
 
 def _split(full_name: str) -> dict[Role, str] | None:

@@ -1,5 +1,10 @@
 """The projection runner: a durable pull consumer feeding a PostgreSQL read model in batches.
 
+Two ways to read the consumer: `run()` follows it live as a FastStream subscriber
+(`projector_live`); `run_until()`/`drain()` catch up to a target and `rebuild*()` replay through
+the hand-driven `PullFeed`: a baseline measured FastStream's batch pull at about 0.2 of a
+hand-driven pull, which counts for a backlog or a full replay.
+
 Each batch is decoded, applied in stream order and committed together with the checkpoint (the
 last stream sequence) in one transaction; only then is the batch acked (AckAll on its last
 message). The PostgreSQL checkpoint is the truth: at start, and whenever the stored checkpoint is
@@ -19,8 +24,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
 import nats.errors
@@ -29,11 +33,11 @@ import structlog
 
 from contracts.registry import Registry
 from services.common import metrics
-from services.common.db import Pool, migrate, swap_schema
+from services.common.broker import Deliveries, ServiceBroker
+from services.common.db import Pool
 from services.common.keystore import KeySource, ring_for_messages
 from services.common.projector_batch import (
     SCHEMA_CHANGED_ERRORS,
-    TRANSIENT_ERRORS,
     Batch,
     CheckpointMovedError,
     DeadLetter,
@@ -44,11 +48,15 @@ from services.common.projector_batch import (
     raise_if_cancelled,
     relaxed_gc,
 )
-from services.common.projector_replay import STALL_LIMIT, Replay, StallWatch
+from services.common.projector_live import LiveSession
+from services.common.projector_rebuild import Rebuilder
+from services.common.projector_replay import STALL_LIMIT, StallWatch
+from services.common.projector_retry import RETRYABLE, Backoff
 from services.common.projector_source import StreamSource
+from services.common.projector_status import STUCK_AFTER, ProjectorStatus, RebuildResult
+from services.common.projector_status import Progress as _Progress
 from services.common.projector_writer import BatchWriter, write_batch
-from services.common.pullfeed import ConsumerGoneError, PullFeed
-from services.common.scratch import drop_stale_schemas, scratch_schema
+from services.common.pullfeed import PullFeed
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,6 +65,7 @@ if TYPE_CHECKING:
     from nats.js import JetStreamContext
 
 __all__ = [
+    "STUCK_AFTER",
     "DeadLetter",
     "Projected",
     "Projection",
@@ -67,97 +76,6 @@ __all__ = [
 
 logger = structlog.get_logger()
 _DRAIN_POLL_SECONDS = 0.01
-
-# NATS failures that pass: a lost or reconnecting connection, a server that did not answer.
-_NATS_TRANSIENT: tuple[type[BaseException], ...] = (
-    nats.errors.TimeoutError,
-    nats.errors.NoRespondersError,
-    nats.errors.StaleConnectionError,
-    nats.errors.ConnectionClosedError,
-    nats.errors.ConnectionReconnectingError,
-    nats.errors.NoServersError,
-    nats.errors.OutboundBufferLimitError,
-    nats.js.errors.ServiceUnavailableError,
-    nats.js.errors.NotFoundError,  # our consumer vanished: recreate it
-)
-# What `run_until` retries (after a resync); anything else is a bug and propagates.
-_RETRYABLE: tuple[type[BaseException], ...] = (
-    *TRANSIENT_ERRORS,
-    *SCHEMA_CHANGED_ERRORS,
-    *_NATS_TRANSIENT,
-    CheckpointMovedError,
-    ConsumerGoneError,
-)
-
-
-STUCK_AFTER = dt.timedelta(minutes=5)
-"""A projector with events waiting and no batch for this long is reported unhealthy."""
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectorStatus:
-    """What health checks and metrics show about a projector."""
-
-    projection: str
-    running: bool
-    last_seq: int
-    pending: int | None
-    stream_last_seq: int | None
-    dead_letters: int
-    batches: int
-    events_applied: int
-    last_batch_at: dt.datetime | None
-    resyncs: int = 0
-    last_error: str | None = None
-
-    @property
-    def healthy(self) -> bool:
-        """Running, the last batch (or retry) did not fail, and not stuck."""
-        return self.running and self.last_error is None and not self.stuck
-
-    @property
-    def stuck(self) -> bool:
-        """Events were waiting at the last batch, and no batch came for `STUCK_AFTER` since."""
-        if not self.pending or self.last_batch_at is None:
-            return False
-        return dt.datetime.now(dt.UTC) - self.last_batch_at > STUCK_AFTER
-
-
-@dataclass(frozen=True, slots=True)
-class RebuildResult:
-    """The outcome of a rebuild: where it went, how far, what it applied, how long it took."""
-
-    schema: str
-    last_seq: int
-    events_applied: int
-    dead_letters: int
-    seconds: float
-
-
-@dataclass(slots=True)
-class _Progress:
-    batches: int = 0
-    events: int = 0
-    dead_letters: int = 0
-    pending: int | None = None
-    stream_last_seq: int | None = None
-    last_batch_at: dt.datetime | None = None
-    resyncs: int = 0
-    last_error: str | None = None
-
-
-class _Backoff:
-    # A short cap: once NATS or PostgreSQL is back, the projector (and so /readyz) must follow
-    # within seconds; a retry per second against a server that is down costs nothing.
-    def __init__(self, first: float = 0.1, limit: float = 1.0) -> None:
-        self._first, self._limit, self._delay = first, limit, first
-
-    async def wait(self) -> None:
-        await asyncio.sleep(self._delay)
-        self._delay = min(self._delay * 2, self._limit)
-
-    def reset(self) -> None:
-        self._delay = self._first
 
 
 class Projector:
@@ -194,8 +112,12 @@ class Projector:
         self._writer = BatchWriter(projection)
         self._feed: PullFeed | None = None
         self._stopping = asyncio.Event()
+        self._live_backoff = Backoff()  # reset by every batch the live subscription applies
         self._running = False
         self._progress = _Progress()
+        self._rebuilder = Rebuilder(
+            pool, self._source, registry, projection, self._log_batch, stall_limit, keys
+        )
 
     @property
     def name(self) -> str:
@@ -203,19 +125,21 @@ class Projector:
         return self._projection.name
 
     async def run(self) -> None:
-        """Apply batches as they arrive until `stop()`; every error is logged and retried."""
+        """Apply batches as they arrive until `stop()`; every error is logged and retried.
+
+        The live path: a FastStream subscriber (`projector_live`) on the durable consumer,
+        recreated at the checkpoint + 1 for every session, so a failed batch comes again.
+        """
         self._stopping.clear()
         self._running = True
-        backoff = _Backoff()
+        self._live_backoff.reset()
         try:
             while not self._stopping.is_set():
                 raise_if_cancelled()
                 try:
-                    await self._step()
-                    backoff.reset()
-                    self._progress.last_error = None
+                    await self._follow_live()
                 except Exception as error:  # a consumer must outlive any batch
-                    await self._recover(error, backoff)
+                    await self._recover(error, self._live_backoff)
         finally:
             self._running = False
             await self.close()
@@ -244,7 +168,7 @@ class Projector:
         `ReplayStalledError`. Connection errors and swaps are retried as in `run()`; any other
         error propagates. Returns the checkpoint.
         """
-        backoff = _Backoff()
+        backoff = Backoff()
         watch = StallWatch(self._source.stream, seq, self._stall_limit)
         ask_server = True  # whether anything is left at all, before waiting for messages
         while True:
@@ -255,7 +179,7 @@ class Projector:
                     return self._writer.committed
                 batch = await self._step()
                 backoff.reset()
-            except _RETRYABLE as error:
+            except RETRYABLE as error:
                 await self._recover(error, backoff)
                 watch.delivered()  # an outage is retried as before; only a silence counts
                 ask_server = True
@@ -278,7 +202,7 @@ class Projector:
                 # Caught up: nothing delivered to the running loop is still to commit.
                 if self._writer.committed >= target or await self._caught_up():
                     return self._writer.committed
-            except _RETRYABLE:  # the loop is recreating its consumer: ask again
+            except RETRYABLE:  # the loop is recreating its consumer: ask again
                 pass
             await asyncio.sleep(_DRAIN_POLL_SECONDS)
         return await self.run_until(target)
@@ -317,59 +241,64 @@ class Projector:
     async def rebuild_into(
         self, schema: str, *migrations: Path, until: int | None = None
     ) -> RebuildResult:
-        """Replay the stream into `schema` (migrated first) up to `until` or the current end.
-
-        Goes through the same decode/apply/checkpoint path as the live runner, from the
-        schema's own checkpoint + 1 (sequence 1 for a new schema), so it can be resumed.
-        The replay uses an ephemeral consumer; the live runner's durable one is not touched.
-        """
-        started = time.perf_counter()
-        await migrate(self._pool, schema, *migrations)
-        until = await self._source.last_seq() if until is None else until
-        writer = BatchWriter(self._projection, search_path=schema)
-        async with self._pool.acquire() as conn:
-            _, dead_before = await writer.load(conn)
-            replay = Replay(
-                self._source,
-                self._registry,
-                self._log_batch,
-                stall_limit=self._stall_limit,
-                keys=self._keys,
-            )
-            events = await replay.run(conn, writer, until)
-            _, dead_after = await writer.load(conn)
-        seconds = time.perf_counter() - started
-        return RebuildResult(schema, writer.committed, events, dead_after - dead_before, seconds)
+        """Replay the stream into `schema` up to `until` (`Rebuilder.rebuild_into`)."""
+        return await self._rebuilder.rebuild_into(schema, *migrations, until=until)
 
     async def rebuild(
         self, schema: str, *migrations: Path, until: int | None = None
     ) -> RebuildResult:
-        """Rebuild from sequence 1 (up to `until` or the current end) and swap it in as `schema`.
-
-        The old schema is dropped in the swap transaction. A runner on the same pool notices the
-        changed checkpoint at its next batch and resyncs from the rebuilt checkpoint. What an
-        interrupted rebuild left behind is dropped first (`services.common.scratch`).
-        """
-        await drop_stale_schemas(self._pool, schema)
-        async with scratch_schema(self._pool, schema, "rebuild") as fresh:
-            result = await self.rebuild_into(fresh, *migrations, until=until)
-            await swap_schema(self._pool, live=schema, fresh=fresh)
-        logger.info(
-            "projection.rebuilt",
-            projection=self.name,
-            schema=schema,
-            last_seq=result.last_seq,
-            seconds=round(result.seconds, 3),
-        )
-        return dataclasses.replace(result, schema=schema)
+        """Rebuild from sequence 1 and swap it in as `schema` (`Rebuilder.rebuild`)."""
+        return await self._rebuilder.rebuild(schema, *migrations, until=until)
 
     # ------------------------------------------------------------------ live runner internals
 
+    def declare_live(self, broker: ServiceBroker, start_seq: int = 1) -> LiveSession:
+        """Declare the live subscription on `broker`, no I/O: FastStream subscribes it when the
+        broker starts, and the AsyncAPI document is generated from it."""
+        session = LiveSession(
+            self._source,
+            consumer=self._source.durable_config(self.name, start_seq),
+            events=self._registry.types(),
+            apply=self._apply_live,
+            on_pending=self._set_pending,
+        )
+        summary = (type(self._projection).__doc__ or self.name).strip().splitlines()[0]
+        session.declare(broker, summary)
+        return session
+
+    async def _follow_live(self) -> None:
+        """Catch up by hand, then one live session from the checkpoint + 1, until `stop()`, a
+        backlog (returns) or a failure (raised)."""
+        await self._catch_up()
+        if self._stopping.is_set():
+            return
+        start_seq = self._start_seq(await self._load_checkpoint())
+        await self._source.recreate_durable(self.name, start_seq)
+        self._progress.last_error = None
+        broker = ServiceBroker(self._source.connection, api_prefix=self._source.api_prefix)
+        await self.declare_live(broker, start_seq).follow(broker, self._stopping)
+
+    async def _catch_up(self) -> None:
+        """Apply what waits on the server through the hand-driven feed, then let go of it."""
+        await self._ensure_feed()
+        while not self._stopping.is_set() and not await self._caught_up():
+            raise_if_cancelled()
+            await self._step()
+        await self.close()
+
+    async def _apply_live(self, msgs: Deliveries) -> None:
+        await self._apply(msgs)
+        self._live_backoff.reset()
+        self._progress.last_error = None
+
     async def _step(self) -> Batch | None:
+        """One batch of a catch-up (`run_until`), through the hand-driven feed."""
         feed = await self._ensure_feed()
         msgs = await feed.take(self._batch_size, self._fetch_timeout)
-        if not msgs:
-            return None
+        return await self._apply(msgs) if msgs else None
+
+    async def _apply(self, msgs: Sequence[Msg]) -> Batch:
+        """Decode, write with the checkpoint in one transaction, then ack the batch."""
         started = time.perf_counter()
         with relaxed_gc():
             batch = decode_batch(msgs, self._registry, await ring_for_messages(self._keys, msgs))
@@ -379,11 +308,18 @@ class Projector:
         self._record(batch, written, started)
         return batch
 
+    async def _load_checkpoint(self) -> int:
+        async with self._pool.acquire() as conn:
+            checkpoint, dead_letters = await self._writer.load(conn)
+        self._count_dead_letters(dead_letters)
+        return checkpoint
+
+    def _set_pending(self, pending: int) -> None:
+        self._progress.pending = pending
+
     async def _ensure_feed(self) -> PullFeed:
         if self._feed is None:
-            async with self._pool.acquire() as conn:
-                checkpoint, dead_letters = await self._writer.load(conn)
-            self._count_dead_letters(dead_letters)
+            checkpoint = await self._load_checkpoint()
             self._feed = await self._source.open_durable(self.name, self._start_seq(checkpoint))
             # Both servers answered again: healthy, though a backlog may take a while to apply
             # (a projector that then stops moving is caught as stuck).
@@ -429,12 +365,12 @@ class Projector:
         self._progress.dead_letters = count
         metrics.instruments().dead_letters.labels(self.name).set(count)
 
-    async def _recover(self, error: BaseException, backoff: _Backoff) -> None:
+    async def _recover(self, error: BaseException, backoff: Backoff) -> None:
         self._progress.last_error = repr(error)
         if isinstance(error, CheckpointMovedError):
             self._progress.resyncs += 1
             logger.info("projection.resync", projection=self.name, checkpoint=error.checkpoint)
-        elif isinstance(error, _RETRYABLE):
+        elif isinstance(error, RETRYABLE):
             logger.warning("projection.retry", projection=self.name, error=repr(error))
             await backoff.wait()
         else:

@@ -13,6 +13,7 @@ from nats.js.errors import NotFoundError
 from services.common.pullfeed import PullFeed
 
 if TYPE_CHECKING:
+    from nats.aio.client import Client
     from nats.js import JetStreamContext
 
 logger = structlog.get_logger()
@@ -35,7 +36,7 @@ class StreamSource:
     ) -> None:
         self._js = js
         self.stream = stream
-        self._filter = filter_subject
+        self.filter_subject = filter_subject
         self.batch_size = batch_size
         self.fetch_timeout = fetch_timeout
 
@@ -45,25 +46,32 @@ class StreamSource:
         return int(info.state.last_seq)
 
     async def open_durable(self, name: str, start_seq: int) -> PullFeed:
-        """(Re)create the durable consumer `name` at `start_seq` and start pulling from it.
+        """(Re)create the durable consumer `name` at `start_seq` and start pulling from it."""
+        await self.recreate_durable(name, start_seq)
+        return await self._start_feed(name)
+
+    async def recreate_durable(self, name: str, start_seq: int) -> None:
+        """(Re)create the durable consumer `name` at `start_seq`.
 
         Recreated rather than reused: the PostgreSQL checkpoint, not the consumer's ack floor,
         says where to start.
         """
         with contextlib.suppress(NotFoundError):
             await self._js.delete_consumer(self.stream, name)
-        config = api.ConsumerConfig(
+        await self._js.add_consumer(self.stream, self.durable_config(name, start_seq))
+
+    def durable_config(self, name: str, start_seq: int) -> api.ConsumerConfig:
+        """The durable consumer of a projection: from `start_seq`, one AckAll per batch."""
+        return api.ConsumerConfig(
             name=name,
             durable_name=name,
             deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
             opt_start_seq=start_seq,
             ack_policy=api.AckPolicy.ALL,
             ack_wait=_ACK_WAIT,
-            filter_subject=self._filter,
-            max_ack_pending=3 * self.batch_size,  # one batch in hand, two buffered by the feed
+            filter_subject=self.filter_subject,
+            max_ack_pending=3 * self.batch_size,  # one batch in hand, two buffered ahead
         )
-        await self._js.add_consumer(self.stream, config)
-        return await self._start_feed(name)
 
     async def open_replay(self, start_seq: int) -> tuple[PullFeed, str, int]:
         """An ephemeral, unacknowledged consumer from `start_seq`: (feed, name, pending)."""
@@ -71,7 +79,7 @@ class StreamSource:
             deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
             opt_start_seq=start_seq,
             ack_policy=api.AckPolicy.NONE,
-            filter_subject=self._filter,
+            filter_subject=self.filter_subject,
             mem_storage=True,
             num_replicas=1,
             inactive_threshold=_REPLAY_IDLE,
@@ -91,18 +99,34 @@ class StreamSource:
 
     async def pending(self, consumer: str) -> tuple[int, bool]:
         """(messages not yet delivered, whether everything delivered has been acked)."""
-        info = await self._js.consumer_info(self.stream, consumer)
+        info = await self.consumer_info(consumer)
         return int(info.num_pending or 0), not info.num_ack_pending
 
-    async def _start_feed(self, consumer: str) -> PullFeed:
+    async def consumer_info(self, consumer: str) -> api.ConsumerInfo:
+        """What the server says of `consumer` now (NotFoundError when it does not exist)."""
+        info: api.ConsumerInfo = await self._js.consumer_info(self.stream, consumer)
+        return info
+
+    @property
+    def connection(self) -> Client:
+        """The NATS connection behind the JetStream context (the service's own)."""
         # The JetStream context knows its connection and API prefix (domain) but exposes neither.
+        connection: Client = self._js._nc
+        return connection
+
+    @property
+    def api_prefix(self) -> str:
+        """The JetStream API subject prefix (it carries the domain, if any)."""
+        return str(self._js._prefix)
+
+    async def _start_feed(self, consumer: str) -> PullFeed:
         feed = PullFeed(
-            self._js._nc,
+            self.connection,
             self.stream,
             consumer,
             batch=self.batch_size,
             expires=self.fetch_timeout,
-            api_prefix=self._js._prefix,
+            api_prefix=self.api_prefix,
         )
         await feed.start()
         return feed

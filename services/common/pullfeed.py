@@ -55,6 +55,14 @@ def position(reply: str) -> tuple[int, dt.datetime, int]:
     return int(tokens[base + 3]), stamp, int(tokens[base + 6])
 
 
+def delivery_seq(reply: str) -> int:
+    """The consumer's sequence of a delivered message: 1, 2, 3, ... for one consumer's first
+    deliveries (a redelivery keeps its number), so a number skipped is a delivery lost."""
+    tokens = reply.split(".")
+    base = 2 if len(tokens) == _V1_TOKENS else 4
+    return int(tokens[base + 4])
+
+
 _from_timestamp = dt.datetime.fromtimestamp
 _UTC = dt.UTC
 

@@ -2,7 +2,7 @@
 
 These are plain pydantic models (not `BaseSettings`), so a service reads them under its own
 prefix with `env_nested_delimiter="__"`, e.g. `JOURNAL_NATS__URL`, `JOURNAL_AUTH__DEV_SECRET`.
-A service also declares a plain `log_json: bool = True` field of its own.
+The sections every back-end service has are declared once in `services.common.service_settings`.
 Required values have no default, so a missing variable fails when the process starts.
 """
 

@@ -15,7 +15,8 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 
-from services.common.auth import ROLES, DevTokenIssuer
+from services.common.auth import ROLES
+from services.common.dev_tokens import DevTokenIssuer
 from services.common.settings import AuthSettings
 
 DEFAULT_SECRET_ENV = "JOURNAL_AUTH__DEV_SECRET"  # noqa: S105 - a variable name, not a secret

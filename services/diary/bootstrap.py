@@ -7,7 +7,6 @@ Two projections, each in its own schema so that each rebuilds on its own: the DI
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,9 @@ from nats.js import JetStreamContext
 
 from contracts.registry import DIARY_REGISTRY, PORTAL_REGISTRY
 from contracts.streams import DIARY, DIARY_FILES_BUCKET, PORTAL, PORTAL_FILES_BUCKET
+from services.common.clock import SchoolClock
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.idempotency import KeyLedger
 from services.common.idempotency_ledger import open_key_ledger
 from services.common.jetstream import close as close_nats
@@ -27,16 +27,17 @@ from services.common.jetstream import connect, ensure_stream, jetstream, open_bu
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
 from services.diary.adapters.changes_reads import PgChangeReads
-from services.diary.adapters.clock import SchoolClock
+from services.diary.adapters.diary_operations import PgDiaryOperations
 from services.diary.adapters.diary_projection import DiaryProjection
-from services.diary.adapters.diary_reads import PgDiaryOperations, PgDiaryReads
+from services.diary.adapters.diary_reads import PgDiaryReads
 from services.diary.adapters.files import ObjectStoreFiles
 from services.diary.adapters.grant_directory import PgGrantDirectory
 from services.diary.adapters.messages_projection import MessagesProjection, PgThreadReads
 from services.diary.adapters.portal_directory import PgPortalDirectory
 from services.diary.adapters.portal_files import ObjectStoreAttachments
 from services.diary.adapters.profile_reads import PgProfileReads
-from services.diary.application.ports import Deps, MessageDeps, ProfileDeps
+from services.diary.application.portal_ports import MessageDeps, ProfileDeps
+from services.diary.application.ports import Deps
 from services.diary.domain.attachments import AttachmentLimits
 from services.diary.settings import Settings
 
@@ -124,7 +125,6 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             threads=PgThreadReads(messages_pool),
             attachments=ObjectStoreAttachments(portal_bucket),
             limits=attachment_limits(settings),
-            now=lambda: dt.datetime.now(dt.UTC),
         )
         deps = Deps(
             reads=PgDiaryReads(pool),

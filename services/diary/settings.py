@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import (
-    AuthSettings,
-    HttpSettings,
-    NatsSettings,
-    PostgresSettings,
-    WatchdogSettings,
-)
-from services.diary.domain.attachments import DEFAULT_MEDIA_TYPES
+from contracts.media import DEFAULT_MEDIA_TYPES
+from services.common.service_settings import BackendSettings
+from services.common.settings import HttpSettings, PostgresSettings
 
 
 class DiaryPostgres(PostgresSettings):
@@ -39,20 +34,13 @@ class MessageSettings(BaseModel):
     )
 
 
-class Settings(BaseSettings):
+class Settings(BackendSettings):
     """Everything the diary process reads from its environment."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="DIARY_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="DIARY_")
 
-    nats: NatsSettings = NatsSettings()
     pg: DiaryPostgres
-    auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8002)
-    log_json: bool = True
-    watchdog: WatchdogSettings = WatchdogSettings()
-    timezone: str = "Europe/Moscow"
     run_projector: bool = Field(
         default=True,
         description="apply the DIARY feed and the PORTAL messages in this process (one per "

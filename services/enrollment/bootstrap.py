@@ -12,22 +12,23 @@ from nats.js import JetStreamContext
 
 from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
 from contracts.streams import ENROLLMENT, JOURNAL
+from services.common.clock import Clock, SchoolClock
 from services.common.db import PROJECTOR_MIGRATIONS, Pool, create_pool, migrate
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.idempotency import KeyLedger
 from services.common.idempotency_ledger import open_key_ledger
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream
-from services.common.keystore import KeyStore, PgKeyStore
+from services.common.keystore import KeyStore
+from services.common.keystore_pg import PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
 from services.common.settings import key_store_of
-from services.enrollment.adapters.clock import SchoolClock
 from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
 from services.enrollment.adapters.enrollment_reads import PgEnrollmentReads
 from services.enrollment.adapters.roster_projection import RosterProjection
 from services.enrollment.adapters.roster_reads import PgRoster
-from services.enrollment.application.ports import Clock, Deps
+from services.enrollment.application.ports import Deps
 from services.enrollment.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import (
-    AuthSettings,
-    HttpSettings,
-    KeyStoreSettings,
-    NatsSettings,
-    PostgresSettings,
-    WatchdogSettings,
-)
+from services.common.service_settings import SchoolSideSettings
+from services.common.settings import HttpSettings, PostgresSettings
 
 
 class EnrollmentPostgres(PostgresSettings):
@@ -24,22 +18,13 @@ class EnrollmentPostgres(PostgresSettings):
     roster_schema: str = Field(default="enrollment_roster", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-class Settings(BaseSettings):
+class Settings(SchoolSideSettings):
     """Everything the enrollment process reads from its environment."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="ENROLLMENT_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="ENROLLMENT_")
 
-    nats: NatsSettings = NatsSettings()
     pg: EnrollmentPostgres
-    keys: KeyStoreSettings | None = None
-    """The key store (`ENROLLMENT_KEYS__DSN`); unset: the `keystore` schema of `pg`'s database."""
-    auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8004)
-    log_json: bool = True
-    watchdog: WatchdogSettings = WatchdogSettings()
-    timezone: str = "Europe/Moscow"
     run_projector: bool = Field(
         default=True,
         description="apply the read model and roster in this process (one per deployment)",

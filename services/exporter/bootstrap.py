@@ -13,18 +13,19 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.streams import DIARY, ENROLLMENT, HOMEWORK_FILES_BUCKET, JOURNAL
-from contracts.subjects import enrollment_filter
-from services.common.auth import DevTokenIssuer
+from services.common.broker import ServiceBroker
+from services.common.clock import SchoolClock
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
+from services.common.dev_tokens import DevTokenIssuer
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
-from services.common.keystore import PgKeyStore
+from services.common.keystore_pg import PgKeyStore
 from services.common.projector import RebuildResult
 from services.common.scratch import drop_stale_schemas
 from services.common.settings import key_store_of
 from services.exporter.adapters.access_state import ACCESS_MIGRATIONS, PgAccess
-from services.exporter.adapters.clock import SystemClock
 from services.exporter.adapters.diary_publisher import JetStreamPublisher
+from services.exporter.adapters.enrollment_notices import declare_enrollment_notices
 from services.exporter.adapters.export_state import MIGRATIONS, PgExportState
 from services.exporter.adapters.files import ObjectStoreCopier
 from services.exporter.adapters.grants_pg import PgGrantBook
@@ -38,7 +39,8 @@ from services.exporter.adapters.rollovers_pg import PgRollovers
 from services.exporter.adapters.runs_pg import PgRuns
 from services.exporter.application.agreement import DiaryCheck, PupilNames
 from services.exporter.application.grant_follow import follow
-from services.exporter.application.ports import Deps, GrantDeps
+from services.exporter.application.grant_ports import GrantDeps
+from services.exporter.application.ports import Deps
 from services.exporter.application.rollover_exports import follow_rollovers
 from services.exporter.application.scheduler import Retry, run_schedule
 from services.exporter.domain.pseudonym import Pseudonymiser
@@ -109,7 +111,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         state=state,
         publisher=JetStreamPublisher(js),
         files=ObjectStoreCopier(source, target),
-        clock=SystemClock(),
+        clock=SchoolClock(settings.timezone),
         publish_window=settings.publish_window,
     )
     due_table = f"{quote_ident(schema)}.grant_syncs_due"
@@ -184,13 +186,9 @@ async def _grant_sync(settings: Settings, nc: Client, grants: GrantDeps) -> Asyn
         yield False
         return
     stop, wake = asyncio.Event(), asyncio.Event()
-
-    async def woken(_msg: object) -> None:
-        wake.set()
-
-    # Told at once when the enrollment stream grows (a core subscription sees every message
-    # stored under its subjects), so that a withdrawn link is revoked at once.
-    subscription = await nc.subscribe(enrollment_filter(), cb=woken)
+    broker = ServiceBroker(nc)
+    declare_enrollment_notices(broker, wake)
+    await broker.start()
     task = asyncio.create_task(follow(grants, wake, stop, settings.grants_poll_seconds))
     try:
         yield True
@@ -201,7 +199,7 @@ async def _grant_sync(settings: Settings, nc: Client, grants: GrantDeps) -> Asyn
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        await subscription.unsubscribe()
+        await broker.stop()
 
 
 @contextlib.asynccontextmanager

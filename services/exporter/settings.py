@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from contracts.streams import DIARY_FILES_BUCKET
-from services.common.settings import (
-    AuthSettings,
-    HttpSettings,
-    KeyStoreSettings,
-    NatsSettings,
-    PostgresSettings,
-    WatchdogSettings,
-)
+from services.common.service_settings import SchoolSideSettings
+from services.common.settings import HttpSettings, PostgresSettings
 from services.exporter.domain.pseudonym import MIN_KEY_BYTES
 
 _TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -25,24 +19,16 @@ class ExporterPostgres(PostgresSettings):
     schema_name: str = "exporter"
 
 
-class Settings(BaseSettings):
+class Settings(SchoolSideSettings):
     """Everything the exporter process reads from its environment.
 
     The schedule is read flat, as `EXPORTER_DAILY_AT`, `EXPORTER_MONTHLY_DAY`, ...
     """
 
-    model_config = SettingsConfigDict(
-        env_prefix="EXPORTER_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="EXPORTER_")
 
-    nats: NatsSettings = NatsSettings()
     pg: ExporterPostgres
-    keys: KeyStoreSettings | None = None
-    """The key store (`EXPORTER_KEYS__DSN`); unset: the `keystore` schema of `pg`'s database."""
-    auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8003)
-    log_json: bool = True
-    watchdog: WatchdogSettings = WatchdogSettings()
     pseudonym_key: SecretStr = Field(
         description=f"HMAC key of pupil pseudonyms (at least {MIN_KEY_BYTES} bytes); never change"
     )
@@ -50,7 +36,6 @@ class Settings(BaseSettings):
     daily_at: str = Field(default="19:00", pattern=_TIME)
     monthly_day: int = Field(default=1, ge=1, le=31)
     monthly_at: str = Field(default="20:00", pattern=_TIME)
-    timezone: str = "Europe/Moscow"
     retry_attempts: int = Field(default=3, ge=1, le=20)
     retry_delay_seconds: float = Field(default=60.0, ge=0)
     publish_window: int = Field(default=256, ge=1, le=10_000)

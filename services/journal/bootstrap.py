@@ -15,18 +15,19 @@ from nats.js import JetStreamContext
 
 from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL
+from services.common.clock import SchoolClock
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.idempotency import KeyLedger
 from services.common.idempotency_ledger import open_key_ledger
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
-from services.common.keystore import KeyStore, PgKeyStore
+from services.common.keystore import KeyStore
+from services.common.keystore_pg import PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
 from services.common.settings import key_store_of
 from services.journal.adapters.check_view import PgCheckViews
-from services.journal.adapters.clock import SchoolClock
 from services.journal.adapters.erasure_view import PgErasureViews
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews

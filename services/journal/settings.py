@@ -5,17 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import (
-    AuthSettings,
-    HttpSettings,
-    KeyStoreSettings,
-    NatsSettings,
-    PostgresSettings,
-    WatchdogSettings,
-)
-from services.journal.application.files import DEFAULT_MEDIA_TYPES
+from contracts.media import DEFAULT_MEDIA_TYPES
+from services.common.service_settings import SchoolSideSettings
+from services.common.settings import HttpSettings, PostgresSettings
 
 
 class JournalPostgres(PostgresSettings):
@@ -63,25 +57,16 @@ class RetentionSettings(BaseModel):
     )
 
 
-class Settings(BaseSettings):
+class Settings(SchoolSideSettings):
     """Everything the journal process reads from its environment."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="JOURNAL_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="JOURNAL_")
 
-    nats: NatsSettings = NatsSettings()
     pg: JournalPostgres
-    keys: KeyStoreSettings | None = None
-    """The key store (`JOURNAL_KEYS__DSN`); unset: the `keystore` schema of `pg`'s database."""
-    auth: AuthSettings
     http: HttpSettings = HttpSettings(port=8001)
     files: FileSettings = FileSettings()
     check: CheckSettings = CheckSettings()
     retention: RetentionSettings = RetentionSettings()
-    log_json: bool = True
-    watchdog: WatchdogSettings = WatchdogSettings()
-    timezone: str = "Europe/Moscow"
     run_projector: bool = Field(
         default=True, description="apply the journal view in this process (one per deployment)"
     )

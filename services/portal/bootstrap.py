@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import httpx
 
-from services.common.webapp.clock import SchoolClock
+from services.common.clock import SchoolClock
 from services.common.webapp.signing import token_issuer
 from services.portal.adapters.diary import HttpDiary
 from services.portal.application.ports import Deps

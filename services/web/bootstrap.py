@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import httpx
 
+from services.common.clock import SchoolClock
 from services.common.webapp.backends import HttpBackends
-from services.common.webapp.clock import SchoolClock
 from services.common.webapp.signing import token_issuer
 from services.web.application.ports import Deps
 from services.web.settings import Settings

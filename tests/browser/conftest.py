@@ -1,9 +1,9 @@
 """Fixtures of the browser tests: the whole system with the demo school, Debian's Chromium, a page.
 
 - `system` (package): `python -m deploy.launcher --state-dir <tmp>` with the demo school on
-  PRIVATE servers (`deploy.launched.LaunchedSystem`, the chaos test's harness: the variables
-  that would point it at shared NATS or PostgreSQL are dropped), started once for the package
-  and stopped after its last test; nothing stays behind (processes, state folder). The
+  PRIVATE servers (`deploy.launcher.launched.LaunchedSystem`, the chaos test's harness: the
+  variables that would point it at shared NATS or PostgreSQL are dropped), started once for the
+  package and stopped after its last test; nothing stays behind (processes, state folder). The
   launcher's output is kept in pytest's temporary folder (`…/browser-system0/launcher.log`).
 - `browser` (package): Playwright (async) driving Debian's Chromium at `$CHROMIUM_PATH`
   (default /usr/bin/chromium), headless; `playwright install` is never needed.
@@ -35,7 +35,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
 
-from deploy.launched import STOP_TIMEOUT, LaunchedSystem
+from deploy.launcher.launched import STOP_TIMEOUT, LaunchedSystem
 
 HERE = Path(__file__).resolve().parent
 START_TIMEOUT = 300.0

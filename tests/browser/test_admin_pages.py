@@ -12,8 +12,8 @@ import re
 
 from playwright.async_api import Page, expect
 
-from services.common.testing import eventually
-from services.web.testing import assert_accessible, sign_in
+from tests.support.waiting import eventually
+from tests.support.web import assert_accessible, sign_in
 
 VIEW_SECONDS = 30.0  # the journal's roster views follow a write by a moment
 NEW_PUPIL = "Браузерова Алиса Тестовна"

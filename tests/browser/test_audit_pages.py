@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.async_api import Page, expect
 
-from services.common.auth import DevTokenIssuer
-from services.web.testing import assert_accessible, screenshot, sign_in
+from services.common.dev_tokens import DevTokenIssuer
+from tests.support.web import assert_accessible, screenshot, sign_in
 
 SCHOOL, YEAR, CLASS_ID = "s1", 2026, "5a"
 TEACHER = "t015"  # teaches maths in 5А

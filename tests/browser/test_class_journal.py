@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 from playwright.async_api import Page, Response, expect
 
-from services.common.auth import DevTokenIssuer
-from services.common.testing import eventually
-from services.web.testing import assert_accessible, screenshot, sign_in
+from services.common.dev_tokens import DevTokenIssuer
+from tests.support.waiting import eventually
+from tests.support.web import assert_accessible, screenshot, sign_in
 
 CLASS_ID, SUBJECT, TEACHER = "5a", "math", "t015"
 YEAR = "/schools/s1/years/2026"

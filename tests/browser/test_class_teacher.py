@@ -14,9 +14,9 @@ import re
 import httpx
 from playwright.async_api import Browser, Page, expect
 
-from services.common.auth import DevTokenIssuer
-from services.common.testing import eventually
-from services.web.testing import assert_accessible, screenshot, sign_in, stream_messages
+from services.common.dev_tokens import DevTokenIssuer
+from tests.support.waiting import eventually
+from tests.support.web import assert_accessible, screenshot, sign_in, stream_messages
 
 SCHOOL, YEAR, CLASS_ID = "s1", 2026, "5a"
 CLASS_TEACHER = "t023"  # leads 5А in the demo

@@ -19,8 +19,8 @@ import httpx
 from playwright.async_api import Page, expect
 
 from contracts import subjects
-from services.common.testing import eventually
-from services.web.testing import assert_accessible, screenshot, sign_in, stream_messages
+from tests.support.waiting import eventually
+from tests.support.web import assert_accessible, screenshot, sign_in, stream_messages
 
 CLASS_ID, SUBJECT, TEACHER = "5a", "math", "t015"  # the demo's 5А and its mathematics teacher
 YEAR = "/schools/s1/years/2026"

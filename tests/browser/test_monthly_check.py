@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import httpx
 from playwright.async_api import Browser, Page, expect
 
-from services.common.testing import eventually
-from services.web.testing import assert_accessible, screenshot, sign_in
+from tests.support.waiting import eventually
+from tests.support.web import assert_accessible, screenshot, sign_in
 
 CLASS_ID = "5a"  # the demo's 5А
 BOM = b"\xef\xbb\xbf"

@@ -27,7 +27,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from services.web.testing import assert_accessible, sign_in
+from tests.support.web import assert_accessible, sign_in
 
 SCHOOL, YEAR, CLASS_ID, SUBJECT_ID = "s1", 2026, "5a", "math"
 TEACHER = "t015"  # teaches maths in 5А (and leads 5Б)

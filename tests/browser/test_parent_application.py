@@ -12,8 +12,8 @@ import re
 import httpx
 from playwright.async_api import Page, expect
 
-from services.common.testing import eventually
-from services.web.testing import assert_accessible, screenshot, sign_in
+from tests.support.waiting import eventually
+from tests.support.web import assert_accessible, screenshot, sign_in
 
 SCHOOL, YEAR = "s1", 2026
 PARENT_UID = 733_001  # the demo links UIDs 100001 and 100002 only

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from services.web.testing import assert_accessible, screenshot, sign_in, stream_messages
+from tests.support.web import assert_accessible, screenshot, sign_in, stream_messages
 
 SCHOOL, YEAR = "s1", 2026
 SESSION_COOKIE = "school_session"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest_asyncio
 
-from services.journal.testing import seed_small_school
-from services.journal.testing_http import running_journal
+from tests.support.journal import seed_small_school
+from tests.support.running import running_journal
 
 
 @pytest_asyncio.fixture(loop_scope="session")

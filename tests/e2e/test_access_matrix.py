@@ -20,16 +20,18 @@ import pytest
 import pytest_asyncio
 
 from contracts.diary import ClassScope, PupilScope
-from services.audit.testing_http import running_audit
-from services.common.auth import DevTokenIssuer
-from services.common.testing import eventually
-from services.common.testing.http import RunningApp
-from services.diary.testing import FeedWriter, class_record, lesson_record, pseudonym, school_record
-from services.diary.testing_http import running_diary
-from services.enrollment.testing_http import running_enrollment
-from services.exporter.testing_http import running_exporter
-from services.journal.testing import seed_small_school
-from services.journal.testing_http import running_journal
+from services.common.dev_tokens import DevTokenIssuer
+from tests.support.diary import FeedWriter, class_record, lesson_record, pseudonym, school_record
+from tests.support.journal import seed_small_school
+from tests.support.running import (
+    RunningApp,
+    running_audit,
+    running_diary,
+    running_enrollment,
+    running_exporter,
+    running_journal,
+)
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

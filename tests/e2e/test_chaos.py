@@ -1,9 +1,9 @@
 """Chaos (issue 12): writes through the HTTP API survive a dead broker, database and services.
 
 The whole system runs under the local launcher on private servers in a temporary state folder
-(`deploy.chaos`; never the machine's shared NATS or PostgreSQL). A small demo school (two classes,
-one week) goes straight into its JOURNAL stream. Then 16 writers, each a teacher of the school
-recording marks on a lesson of their own, write through the journal's API like a real client:
+(`tests.support.chaos`; never the machine's shared NATS or PostgreSQL). A small demo school (two
+classes, one week) goes straight into its JOURNAL stream. Then 16 writers, each a teacher of the
+school recording marks on a lesson of their own, write through the journal's API like a real client:
 one `Idempotency-Key` per logical write, and on a connection error, a timeout, a 5xx or a 409 the
 same write again with the same key (bounded). One reader per service reads a route of it all the
 time. Meanwhile the test SIGKILLs nats-server and restarts it on the same store, stops
@@ -39,15 +39,16 @@ import httpx
 import nats
 import pytest
 
-from deploy.chaos import SERVICE_NAMES, ChaosLauncher, chaos_launcher
-from deploy.launcher import KEYS_DATABASE
-from services.common.auth import DevTokenIssuer
-from services.common.eventstore import JetStreamEventStore
-from services.common.keystore import PgKeyStore
-from services.common.testing import eventually
-from services.journal.application import demo, demo_loader
+import demo
+from demo import loader as demo_loader
+from deploy.launcher.services import KEYS_DATABASE
+from services.common.dev_tokens import DevTokenIssuer
+from services.common.eventstore_jetstream import JetStreamEventStore
+from services.common.keystore_pg import PgKeyStore
 from services.journal.domain import commands as c
-from services.journal.testing import in_memory_deps
+from tests.support.chaos import SERVICE_NAMES, ChaosLauncher, chaos_launcher
+from tests.support.journal import in_memory_deps
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.chaos, pytest.mark.timeout(240)]
 
@@ -423,7 +424,7 @@ async def delta_export(api: Api) -> dict[str, object]:
 
 async def load_school(launcher: ChaosLauncher) -> list[Seat]:
     """The demo school of two classes and one week into the launcher's JOURNAL stream (through
-    the journal's handlers, as the journal's `demo load` does); the writers' seats."""
+    the journal's handlers, as `python -m demo load` does); the writers' seats."""
     school = demo.generate(2026, pupils_target=60, term_weeks=1)
     client = await nats.connect(launcher.url("nats"), connect_timeout=5)
     try:

@@ -22,19 +22,16 @@ from hypothesis import strategies as st
 
 from contracts.journal import AbsenceEntry
 from contracts.streams import ALL_STREAMS, JOURNAL
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.jetstream import ensure_stream
-from services.common.keystore import PgKeyStore
-from services.common.testing import eventually
+from services.common.keystore_pg import PgKeyStore
 from services.diary import bootstrap as diary_bootstrap
-from services.diary.testing_http import settings_for as diary_settings
 from services.exporter import bootstrap as exporter_bootstrap
 from services.exporter.application.exporting import export
-from services.exporter.testing_http import settings_for as exporter_settings
 from services.journal.application import lessons, roster
 from services.journal.domain import commands as c
 from services.journal.domain.errors import DomainError
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     DEPUTY,
@@ -47,6 +44,8 @@ from services.journal.testing import (
     meta,
     seed_small_school,
 )
+from tests.support.running import diary_settings, exporter_settings
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

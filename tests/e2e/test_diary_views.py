@@ -10,8 +10,7 @@ import pytest_asyncio
 
 from contracts.diary import ClassScope, PupilScope
 from contracts.streams import DIARY_FILES_BUCKET
-from services.common.testing import eventually
-from services.diary.testing import (
+from tests.support.diary import (
     FeedWriter,
     absence,
     attachment,
@@ -21,7 +20,8 @@ from services.diary.testing import (
     pseudonym,
     school_record,
 )
-from services.diary.testing_http import running_diary
+from tests.support.running import running_diary
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -37,31 +37,36 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from pydantic import SecretStr
 
+import demo
 from contracts.personal import ERASED, SEALED
 from contracts.streams import DIARY, ENROLLMENT, JOURNAL, PORTAL
-from deploy import ops
+from demo import loader as demo_loader
+from deploy.ops import cli as ops
 from services.audit import bootstrap as audit_bootstrap
 from services.audit.application.anchoring import SigningSettings
 from services.audit.entrypoints.http import create_app as audit_app
-from services.audit.testing_http import log_caught_up
-from services.audit.testing_http import settings_for as audit_settings
 from services.common.db import quote_ident
-from services.common.keystore import PgKeyStore, keys_of_payloads
-from services.common.testing import eventually
-from services.common.testing.http import RunningApp, running_app
+from services.common.keystore import keys_of_payloads
+from services.common.keystore_pg import PgKeyStore
 from services.diary import bootstrap as diary_bootstrap
-from services.diary.testing_http import running_diary
-from services.diary.testing_http import settings_for as diary_settings
 from services.enrollment import bootstrap as enrollment_bootstrap
-from services.enrollment.testing_http import running_enrollment
-from services.enrollment.testing_http import settings_for as enrollment_settings
 from services.exporter.application.exporting import export
-from services.exporter.testing_http import running_exporter
 from services.journal import bootstrap as journal_bootstrap
-from services.journal.application import demo, demo_loader
 from services.journal.domain import commands as c
-from services.journal.testing_http import running_journal
-from services.journal.testing_http import settings_for as journal_settings
+from tests.support.running import (
+    RunningApp,
+    audit_settings,
+    diary_settings,
+    enrollment_settings,
+    journal_settings,
+    log_caught_up,
+    running_app,
+    running_diary,
+    running_enrollment,
+    running_exporter,
+    running_journal,
+)
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -26,19 +26,20 @@ from dataclasses import dataclass
 
 import pytest
 
+import demo
 from contracts.streams import DIARY, ENROLLMENT, JOURNAL
+from demo import loader as demo_loader
 from services.common.db import quote_ident
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.name_guard import PLACEHOLDER
-from services.common.testing import eventually, name_forms
-from services.diary.testing_http import running_diary
 from services.exporter.application.exporting import export
-from services.exporter.testing_enrollment import EnrollmentWriter
-from services.exporter.testing_http import running_exporter
 from services.journal.adapters.object_store import InMemoryFiles
-from services.journal.application import demo, demo_loader
 from services.journal.domain import commands as c
-from services.journal.testing import in_memory_deps
+from tests.support import name_forms
+from tests.support.enrollment_events import EnrollmentWriter
+from tests.support.journal import in_memory_deps
+from tests.support.running import running_diary, running_exporter
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

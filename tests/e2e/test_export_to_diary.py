@@ -12,9 +12,7 @@ import pytest
 import pytest_asyncio
 
 from contracts.streams import ENROLLMENT
-from services.common.eventstore import JetStreamEventStore
-from services.common.testing import eventually
-from services.diary.testing_http import running_diary
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.exporter.adapters.record_feeds import (
     DIARY_RECORDS_PATH,
     JOURNAL_FACTS_PATH,
@@ -22,9 +20,8 @@ from services.exporter.adapters.record_feeds import (
 )
 from services.exporter.application.agreement import DiaryCheck
 from services.exporter.application.exporting import export
-from services.exporter.testing_enrollment import EnrollmentWriter
-from services.exporter.testing_http import running_exporter
-from services.journal.testing import (
+from tests.support.enrollment_events import EnrollmentWriter
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,
@@ -32,7 +29,8 @@ from services.journal.testing import (
     math_lesson_id,
     seed_small_school,
 )
-from services.journal.testing_http import running_journal
+from tests.support.running import running_diary, running_exporter, running_journal
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

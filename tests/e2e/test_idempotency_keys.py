@@ -8,13 +8,8 @@ from __future__ import annotations
 import pytest
 
 from contracts.streams import JOURNAL
-from services.common.testing import (
-    eventually,
-    outlive_duplicate_window,
-    shorten_duplicate_window,
-)
-from services.common.testing.answers import assert_key_reused, assert_same_answer
-from services.journal.testing import (
+from tests.support.answers import assert_key_reused, assert_same_answer
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     FIRST_MONDAY,
@@ -22,6 +17,11 @@ from services.journal.testing import (
     PUPILS,
     RUSSIAN_TEACHER,
     math_lesson_id,
+)
+from tests.support.waiting import (
+    eventually,
+    outlive_duplicate_window,
+    shorten_duplicate_window,
 )
 
 pytestmark = pytest.mark.e2e

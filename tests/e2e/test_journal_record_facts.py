@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from services.common.testing import eventually
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     FIRST_MONDAY,
@@ -16,6 +15,7 @@ from services.journal.testing import (
     PUPILS,
     math_lesson_id,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

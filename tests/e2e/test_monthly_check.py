@@ -10,8 +10,7 @@ import io
 
 import pytest
 
-from services.common.testing import eventually
-from services.journal.testing import (
+from tests.support.journal import (
     CLASS_ID,
     DEPUTY,
     FIRST_MONDAY,
@@ -21,6 +20,7 @@ from services.journal.testing import (
     FakeClock,
     math_lesson_id,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

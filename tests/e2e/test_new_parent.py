@@ -16,11 +16,7 @@ import time
 import pytest
 import pytest_asyncio
 
-from services.common.testing import eventually
-from services.diary.testing_http import running_diary
-from services.enrollment.testing_http import roster_caught_up, running_enrollment
-from services.exporter.testing_http import running_exporter
-from services.journal.testing import (
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,
@@ -28,7 +24,14 @@ from services.journal.testing import (
     RUSSIAN_TEACHER,
     seed_small_school,
 )
-from services.journal.testing_http import running_journal
+from tests.support.running import (
+    roster_caught_up,
+    running_diary,
+    running_enrollment,
+    running_exporter,
+    running_journal,
+)
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from services.common.testing import eventually
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     DEPUTY,
@@ -19,6 +18,7 @@ from services.journal.testing import (
     RUSSIAN_TEACHER,
     math_lesson_id,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

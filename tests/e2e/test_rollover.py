@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.testing import eventually
-from services.diary.testing_http import running_diary
-from services.exporter.testing_http import running_exporter
-from services.journal.testing import (
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,
@@ -18,7 +15,8 @@ from services.journal.testing import (
     math_lesson_id,
     seed_small_school,
 )
-from services.journal.testing_http import running_journal
+from tests.support.running import running_diary, running_exporter, running_journal
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

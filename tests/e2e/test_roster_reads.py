@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.common.testing import eventually
 from services.journal.domain.school import DEFAULT_WORK_KINDS
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     MATH_TEACHER,
@@ -20,6 +19,7 @@ from services.journal.testing import (
     RUSSIAN_TEACHER,
     FakeClock,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -29,17 +29,13 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from contracts.streams import ALL_STREAMS, ENROLLMENT, JOURNAL
-from services.audit.testing_http import log_caught_up, running_audit
 from services.common.db import quote_ident
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.jetstream import ensure_stream
-from services.common.testing import eventually
-from services.diary.testing_http import running_diary
 from services.exporter.application.exporting import export
-from services.exporter.testing_enrollment import EnrollmentWriter
-from services.exporter.testing_http import running_exporter
 from services.journal.entrypoints.dto import RecordMarkBody, SetHomeworkBody, TopicBody
-from services.journal.testing import (
+from tests.support.enrollment_events import EnrollmentWriter
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,
@@ -47,7 +43,14 @@ from services.journal.testing import (
     math_lesson_id,
     seed_small_school,
 )
-from services.journal.testing_http import running_journal
+from tests.support.running import (
+    log_caught_up,
+    running_audit,
+    running_diary,
+    running_exporter,
+    running_journal,
+)
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

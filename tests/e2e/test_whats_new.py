@@ -8,13 +8,10 @@ import pytest
 import pytest_asyncio
 
 from contracts.streams import ENROLLMENT
-from services.common.eventstore import JetStreamEventStore
-from services.common.testing import eventually
-from services.diary.testing_http import running_diary
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.exporter.application.exporting import export
-from services.exporter.testing_enrollment import EnrollmentWriter
-from services.exporter.testing_http import running_exporter
-from services.journal.testing import (
+from tests.support.enrollment_events import EnrollmentWriter
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,
@@ -22,7 +19,8 @@ from services.journal.testing import (
     math_lesson_id,
     seed_small_school,
 )
-from services.journal.testing_http import running_journal
+from tests.support.running import running_diary, running_exporter, running_journal
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -123,7 +123,7 @@ class AsOfJournal:
         else:  # a server clock that stepped back: fold each moment's events on their own
             before = fold(initial, (e for e in events if e.recorded_at <= since))
             after = fold(initial, events)
-        if query.class_id not in after.classes:
+        if after.klass(query.class_id) is None:
             raise AsOfNotFound("class", query.class_id, until)
         return PageChanges(
             school,

@@ -1,7 +1,8 @@
 """History of anything: the use cases behind the history endpoints.
 
 Each one loads the few subjects of one aggregate from the event log, folds them with the
-aggregate's rules (`services.audit.domain.*_changes`) and keeps what the question is about.
+aggregate's rules (`services.audit.domain.*_changes`; a lesson through the kernel, by
+`fold_lesson`) and keeps what the question is about.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from services.audit.application.ports import EventLog
 from services.audit.domain.enrollment_changes import concerns_application, enrollment_rules
 from services.audit.domain.grant_changes import about_uid, causes, grant_rules
 from services.audit.domain.history import Entry, fold
-from services.audit.domain.lesson_changes import lesson_rules
+from services.audit.domain.lesson_changes import fold_lesson
 from services.audit.domain.log import LoggedEvent
 from services.audit.domain.names import ERASURE, Names, mentioned, names_of
 from services.audit.domain.person_changes import PUPIL_TYPES, STAFF_TYPES, person_rules
@@ -58,7 +59,7 @@ async def lesson_history(
     events = await log.by_subjects(school, JOURNAL, [subject])
     if not events:
         raise NotFound(f"no lesson {lesson_id} in class {class_id} of {year}")
-    entries = fold(events, lesson_rules).entries
+    entries = fold_lesson(events).entries
     return History(entries, await names(log, school, year, entries))
 
 
@@ -110,7 +111,7 @@ def fold_lessons(events: Sequence[LoggedEvent]) -> list[Entry]:
     by_subject: dict[str, list[LoggedEvent]] = defaultdict(list)
     for event in events:
         by_subject[event.subject].append(event)
-    entries = [e for group in by_subject.values() for e in fold(group, lesson_rules).entries]
+    entries = [e for group in by_subject.values() for e in fold_lesson(group).entries]
     return sorted(entries, key=lambda e: e.seq)
 
 

@@ -10,7 +10,8 @@ from typing import Protocol
 from services.audit.application.opening import OpenedLog
 from services.audit.application.verification import Integrity
 from services.audit.domain.log import LoggedEvent
-from services.common.keystore import InMemoryKeyStore, KeySource
+from services.common.keystore import KeySource
+from services.common.keystore_memory import InMemoryKeyStore
 
 
 class EventLog(Protocol):

@@ -26,7 +26,7 @@ from services.audit.domain.access import (
     staff_uids,
 )
 from services.audit.domain.history import Effect, Entry, Rules, fold, within
-from services.audit.domain.lesson_changes import lesson_rules
+from services.audit.domain.lesson_changes import fold_lesson
 from services.audit.domain.log import LoggedEvent
 from services.audit.domain.names import ERASURE, Names
 from services.audit.domain.person_changes import person_rules
@@ -54,20 +54,17 @@ def _reasons_only(event: LoggedEvent, _state: object) -> Effect:
 
 
 def fold_subjects(events: Sequence[LoggedEvent]) -> list[Entry]:
-    """Fold each subject's events on their own (lessons with the lesson rules, erasures with
-    the person rules), in seq order."""
+    """Fold each subject's events on their own (lessons through the kernel, erasures with the
+    person rules), in seq order."""
     by_subject: dict[str, list[LoggedEvent]] = defaultdict(list)
     for event in events:
         by_subject[event.subject].append(event)
     entries: list[Entry] = []
     for subject, group in by_subject.items():
-        rules: Rules
         if ".lesson." in subject:
-            rules = lesson_rules
-        elif ".erasure." in subject:
-            rules = person_rules
-        else:
-            rules = _reasons_only
+            entries.extend(fold_lesson(group).entries)
+            continue
+        rules: Rules = person_rules if ".erasure." in subject else _reasons_only
         entries.extend(fold(group, rules).entries)
     return sorted(entries, key=lambda e: (e.stream, e.seq))
 

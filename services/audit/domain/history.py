@@ -2,10 +2,11 @@
 when, what changed (before -> after of each affected field) and why.
 
 The fold keeps the current value of every field it has seen, keyed by `FieldKey`; each event is
-turned (by the per-stream rules in `lesson_changes`, `enrollment_changes`, `grant_changes`) into
-`Assignment`s. An assignment whose value differs from the current one is a `Change` with the old
-value as `before`; so the `after` of a change is, by construction, the `before` of the next
-change of the same field. Pure: no I/O, no clock.
+turned (by the per-stream rules in `enrollment_changes`, `grant_changes`, `person_changes`, and
+for a lesson by the kernel's fold in `lesson_changes`) into `Assignment`s. An assignment whose
+value differs from the current one is a `Change` with the old value as `before`; so the `after`
+of a change is, by construction, the `before` of the next change of the same field. Pure: no
+I/O, no clock.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def _with_changes(entry: Entry, changes: tuple[Change, ...]) -> Entry:
 
 
 Rules = Callable[[LoggedEvent, Mapping[FieldKey, str | None]], Effect]
-"""The effect of one event, given the fields as they are before it."""
+"""The effect of one event, given the fields as they are before it (the lesson's rules also
+keep the kernel's lesson between calls: one instance per fold, see `lesson_changes`)."""
 
 
 @dataclass(frozen=True, slots=True)

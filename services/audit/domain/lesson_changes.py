@@ -1,225 +1,185 @@
-"""What each event of a lesson changes: the history rules of the journal's lesson aggregate.
+"""What each event of a lesson changes: the history of the journal's lesson aggregate.
 
-Fields: `lesson/<field>` (teacher, status, topic, homework ...), `mark/<mark_id>/<field>`
-(value, kind of work, weight, comment, counts, status) and `absence/<pupil_id>/<field>` (kind,
-minutes late, reason, evidence). A whole-class save changes several of them at once. Reasons:
-substitution, cancellation, correction and mark-cancellation reasons.
+The lesson is folded through the kernel (`kernel.lessons.apply_lesson`, the journal view's own
+fold), one event at a time, and an event's changes are the fields that differ between the
+lesson before and after it. So the history follows the journal's rules without writing them
+again: a mark id seen twice keeps its first recording, an attachment is listed once, a lesson
+stays as first scheduled, events before its scheduling change nothing, minutes late count only
+for a lateness, a mark cancelled stays cancelled whatever is corrected on it.
+
+Fields: `lesson/<field>` (class, subject, date, slot, group, teacher, status, topic, homework,
+homework_due_on, homework_files), `mark/<mark_id>/<field>` (pupil, value, work_kind, weight,
+comment, counts, status) and `absence/<pupil_id>/<field>` (kind, minutes_late, reason,
+evidence); an event's changes come in that order, marks in the order they were recorded and
+absences by pupil. Reasons: substitution, cancellation, correction and mark-cancellation
+reasons, and the reason of an edit after its period closed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 
 from contracts.base import Event
 from contracts.journal import (
-    AbsenceEntry,
-    AbsenceReasonSet,
-    AttendanceTaken,
-    HomeworkAttachmentAdded,
-    HomeworkSet,
     LessonCancelled,
-    LessonEntriesSaved,
-    LessonHeld,
-    LessonScheduled,
     MarkCancelled,
     MarkCorrected,
-    MarkEntry,
-    MarkRecorded,
     TeacherSubstituted,
-    TopicSet,
 )
+from contracts.subjects import parse_journal
+from kernel import AbsenceRow, Fact, LessonDoc, LessonRow, MarkRow
+from kernel.lessons import apply_lesson
+from kernel.state import LESSON_EVENTS
 from services.audit.domain.decoding import decoded
-from services.audit.domain.history import Assignment, Effect, FieldKey
+from services.audit.domain.history import Assignment, Effect, FieldKey, Folded, fold
 from services.audit.domain.log import LoggedEvent
 
 State = Mapping[FieldKey, str | None]
 CORRECTION_AFTER_CLOSE = "исправление после закрытия периода"
+_NO_SCALE: Mapping[str, int | None] = MappingProxyType({})
+"""The history shows marks as written, never their number on the scale."""
+_NOTHING: Mapping[str, object] = MappingProxyType({})
 
 
-def lesson_field(name: str) -> FieldKey:
-    """A field of the lesson itself."""
-    return FieldKey("lesson", "", name)
+def fold_lesson(events: Iterable[LoggedEvent]) -> Folded:
+    """The history of one lesson: its events (in stream order) with their changes."""
+    return fold(events, _LessonRules())
 
 
-def mark_field(mark_id: str, name: str) -> FieldKey:
-    """A field of one mark."""
-    return FieldKey("mark", mark_id, name)
+class _LessonRules:
+    """The history's rules for one lesson: they keep the kernel's lesson as of the last event
+    between calls, so one instance serves one fold."""
+
+    def __init__(self) -> None:
+        self._lesson: LessonDoc | None = None
+
+    def __call__(self, event: LoggedEvent, _fields: State) -> Effect:
+        model = decoded(event)
+        if model is None or type(model) not in LESSON_EVENTS:
+            return Effect()
+        before = self._lesson
+        after = apply_lesson(before, _fact(event, model), _NO_SCALE)
+        self._lesson = after
+        if after is None or after is before:
+            return Effect(reasons=_reasons(model))
+        return Effect(tuple(_assignments(before, after)), _reasons(model))
 
 
-def absence_field(pupil_id: str, name: str) -> FieldKey:
-    """A field of one pupil's absence."""
-    return FieldKey("absence", pupil_id, name)
+def _fact(event: LoggedEvent, model: Event) -> Fact:
+    lesson_id = parse_journal(event.subject)[4]
+    year, actor = event.year or 0, event.actor_id or ""
+    return Fact(
+        event.seq, event.school, year, lesson_id, actor, event.recorded_at, model,
+        event.occurred_at,
+    )  # fmt: skip
+
+
+def _reasons(model: Event) -> tuple[str, ...]:
+    match model:
+        case (
+            TeacherSubstituted(reason=reason)
+            | LessonCancelled(reason=reason)
+            | MarkCorrected(reason=reason)
+            | MarkCancelled(reason=reason)
+        ):
+            reasons: tuple[str, ...] = (reason,)
+        case _:
+            reasons = ()
+    # An edit after its period closed is an explicit correction: its reason is a why too.
+    correction = getattr(model, "correction_reason", None)
+    if correction:
+        return (*reasons, f"{CORRECTION_AFTER_CLOSE}: {correction}")
+    return reasons
+
+
+def _assignments(before: LessonDoc | None, after: LessonDoc) -> Iterator[Assignment]:
+    """The fields of the lesson, of its marks and of its absences that differ after an event
+    (only the marks and absences the kernel replaced are compared)."""
+    old = _NO_LESSON if before is None else _lesson_values(before.row)
+    yield from _differing("lesson", "", _LESSON_FIELDS, old, _lesson_values(after.row))
+    marks = _NOTHING if before is None else before.marks
+    if after.marks is not marks:
+        yield from _marks_differing(marks, after.marks)
+    absences = _NOTHING if before is None else before.absences
+    if after.absences is not absences:
+        yield from _absences_differing(absences, after.absences)
+
+
+def _marks_differing(
+    before: Mapping[str, object], after: Mapping[str, MarkRow]
+) -> Iterator[Assignment]:
+    """Marks in the order they were recorded."""
+    for mark_id, mark in after.items():
+        known = before.get(mark_id)
+        if known is not mark:
+            old = _mark_values(known) if isinstance(known, MarkRow) else _NO_MARK
+            new = _mark_values(mark)
+            yield from _differing("mark", mark_id, _MARK_FIELDS, old, new, mark.pupil_id)
+
+
+def _absences_differing(
+    before: Mapping[str, object], after: Mapping[str, AbsenceRow]
+) -> Iterator[Assignment]:
+    """Absences by pupil; a pupil present again has all fields None."""
+    for pupil in sorted(before.keys() | after.keys()):
+        known, absence = before.get(pupil), after.get(pupil)
+        if known is not absence:
+            old = _absence_values(known if isinstance(known, AbsenceRow) else None)
+            new = _absence_values(absence)
+            yield from _differing("absence", pupil, _ABSENCE_FIELDS, old, new, pupil)
+
+
+def _differing(
+    target: str,
+    target_id: str,
+    names: tuple[str, ...],
+    before: tuple[str | None, ...],
+    after: tuple[str | None, ...],
+    pupil: str | None = None,
+) -> Iterator[Assignment]:
+    if before == after:
+        return
+    for name, old, new in zip(names, before, after, strict=True):
+        if old != new:
+            yield Assignment(FieldKey(target, target_id, name), new, pupil)
+
+
+_LESSON_FIELDS = (
+    "class", "subject", "date", "slot", "group", "teacher", "status", "topic", "homework",
+    "homework_due_on", "homework_files",
+)  # fmt: skip
+_MARK_FIELDS = ("pupil", "value", "work_kind", "weight", "comment", "counts", "status")
+_ABSENCE_FIELDS = ("kind", "minutes_late", "reason", "evidence")
+_NO_LESSON: tuple[None, ...] = (None,) * len(_LESSON_FIELDS)
+_NO_MARK: tuple[None, ...] = (None,) * len(_MARK_FIELDS)
+
+
+def _lesson_values(row: LessonRow) -> tuple[str | None, ...]:
+    files = "; ".join(a.name for a in row.attachments) or None
+    return (
+        row.class_id, row.subject_id, row.date.isoformat(), str(row.slot), row.grp,
+        row.teacher_id, row.status, row.topic, row.homework_text, _text(row.homework_due), files,
+    )  # fmt: skip
+
+
+def _mark_values(mark: MarkRow) -> tuple[str | None, ...]:
+    status = "cancelled" if mark.cancelled else "corrected" if mark.corrected else "recorded"
+    counts = "yes" if mark.counts else "no"
+    return (
+        mark.pupil_id, mark.value, mark.work_kind_id, str(mark.weight), mark.comment, counts,
+        status,
+    )  # fmt: skip
+
+
+def _absence_values(absence: AbsenceRow | None) -> tuple[str | None, ...]:
+    """An absence's fields; all None once the pupil is present again (the journal forgets the
+    absence and its reason)."""
+    if absence is None:
+        return (None,) * len(_ABSENCE_FIELDS)
+    minutes = _text(absence.minutes_late)
+    return (absence.kind, minutes, absence.reason, absence.evidence)
 
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def lesson_rules(event: LoggedEvent, state: State) -> Effect:
-    """The effect of one lesson event (events of other kinds change nothing)."""
-    model = decoded(event)
-    rule = None if model is None else _RULES.get(type(model))
-    if rule is None:
-        return Effect()
-    effect = rule(model, state)
-    # An edit after its period closed is an explicit correction: its reason is a why too.
-    correction = getattr(model, "correction_reason", None)
-    if correction:
-        reasons = (*effect.reasons, f"{CORRECTION_AFTER_CLOSE}: {correction}")
-        return Effect(effect.assignments, reasons)
-    return effect
-
-
-def _substituted(event: TeacherSubstituted, _state: State) -> Effect:
-    return Effect((Assignment(lesson_field("teacher"), event.substitute_id),), (event.reason,))
-
-
-def _held(_event: LessonHeld, _state: State) -> Effect:
-    return Effect((Assignment(lesson_field("status"), "held"),))
-
-
-def _cancelled(event: LessonCancelled, _state: State) -> Effect:
-    return Effect((Assignment(lesson_field("status"), "cancelled"),), (event.reason,))
-
-
-def _topic(event: TopicSet, _state: State) -> Effect:
-    return Effect((Assignment(lesson_field("topic"), event.topic),))
-
-
-def _attachment(event: HomeworkAttachmentAdded, state: State) -> Effect:
-    files = state.get(lesson_field("homework_files"))
-    name = event.attachment.name
-    return Effect((Assignment(lesson_field("homework_files"), _joined(files, name)),))
-
-
-def _mark_cancelled(event: MarkCancelled, state: State) -> Effect:
-    pupil = state.get(mark_field(event.mark_id, "pupil"))
-    if pupil is None:  # as the journal: no such mark, nothing changes
-        return Effect(reasons=(event.reason,))
-    status = Assignment(mark_field(event.mark_id, "status"), "cancelled", pupil)
-    return Effect((status,), (event.reason,))
-
-
-def _scheduled(event: LessonScheduled, _state: State) -> Iterator[Assignment]:
-    yield Assignment(lesson_field("class"), event.class_id)
-    yield Assignment(lesson_field("subject"), event.subject_id)
-    yield Assignment(lesson_field("date"), event.date.isoformat())
-    yield Assignment(lesson_field("slot"), str(event.slot))
-    yield Assignment(lesson_field("group"), event.group)
-    yield Assignment(lesson_field("teacher"), event.teacher_id)
-    yield Assignment(lesson_field("status"), "scheduled")
-
-
-def _homework(event: HomeworkSet, _state: State | None = None) -> Iterator[Assignment]:
-    yield Assignment(lesson_field("homework"), event.text)
-    yield Assignment(lesson_field("homework_due_on"), _text(event.due_on))
-
-
-def _joined(files: str | None, name: str) -> str:
-    return name if not files else f"{files}; {name}"
-
-
-def _new_mark(entry: MarkEntry) -> Iterator[Assignment]:
-    pupil = entry.pupil_id
-    yield Assignment(mark_field(entry.mark_id, "pupil"), pupil, pupil)
-    yield from _mark_fields(entry.mark_id, pupil, entry)
-    yield Assignment(mark_field(entry.mark_id, "status"), "recorded", pupil)
-
-
-def _mark_fields(
-    mark_id: str, pupil: str | None, entry: MarkEntry | MarkCorrected
-) -> Iterator[Assignment]:
-    yield Assignment(mark_field(mark_id, "value"), entry.value, pupil)
-    yield Assignment(mark_field(mark_id, "work_kind"), entry.work_kind_id, pupil)
-    yield Assignment(mark_field(mark_id, "weight"), str(entry.weight), pupil)
-    yield Assignment(mark_field(mark_id, "comment"), entry.comment, pupil)
-    yield Assignment(mark_field(mark_id, "counts"), "yes" if entry.counts else "no", pupil)
-
-
-def _corrected(event: MarkCorrected, state: State) -> Iterator[Assignment]:
-    pupil = state.get(mark_field(event.mark_id, "pupil"))
-    yield from _mark_fields(event.mark_id, pupil, event)
-    # As in the journal: a cancelled mark stays cancelled whatever is corrected on it.
-    status = state.get(mark_field(event.mark_id, "status"))
-    after = "cancelled" if status == "cancelled" else "corrected"
-    yield Assignment(mark_field(event.mark_id, "status"), after, pupil)
-
-
-def _attendance(absences: Iterable[AbsenceEntry], state: State) -> Iterator[Assignment]:
-    """A complete observation: pupils listed before and not now are present again."""
-    listed = {entry.pupil_id: entry for entry in absences}
-    absent_before = [
-        key.target_id
-        for key, value in state.items()
-        if key.target == "absence" and key.name == "kind" and value is not None
-    ]
-    for pupil in sorted(set(absent_before) | set(listed)):
-        entry = listed.get(pupil)
-        yield Assignment(absence_field(pupil, "kind"), entry.kind if entry else None, pupil)
-        late = entry.minutes_late if entry else None
-        yield Assignment(absence_field(pupil, "minutes_late"), _text(late), pupil)
-        if entry is None:  # present again: the journal forgets the absence and its reason
-            yield Assignment(absence_field(pupil, "reason"), None, pupil)
-            yield Assignment(absence_field(pupil, "evidence"), None, pupil)
-        elif state.get(absence_field(pupil, "reason")) is None:
-            # A new absence's reason is "unknown" until one is given; a known one stays.
-            yield Assignment(absence_field(pupil, "reason"), "unknown", pupil)
-
-
-def _absence_reason(event: AbsenceReasonSet, state: State) -> Iterator[Assignment]:
-    if state.get(absence_field(event.pupil_id, "reason")) is None:
-        return  # the journal ignores a reason for a pupil it has no absence of
-    yield Assignment(absence_field(event.pupil_id, "reason"), event.reason, event.pupil_id)
-    yield Assignment(absence_field(event.pupil_id, "evidence"), event.evidence, event.pupil_id)
-
-
-def _entries(event: LessonEntriesSaved, state: State) -> Iterator[Assignment]:
-    if event.held:
-        yield Assignment(lesson_field("status"), "held")
-    if event.topic is not None:
-        yield Assignment(lesson_field("topic"), event.topic)
-    if event.homework is not None:
-        yield from _homework(event.homework)
-    for mark in event.marks:
-        yield from _new_mark(mark)
-    if event.attendance is not None:
-        yield from _attendance(event.attendance, state)
-
-
-def _all(
-    assignments: Callable[[Any, State], Iterable[Assignment]],
-) -> Callable[[Any, State], Effect]:
-    """A rule that only assigns (no reasons)."""
-    return lambda event, state: Effect(tuple(assignments(event, state)))
-
-
-def _recorded(event: MarkRecorded, _state: State) -> Iterator[Assignment]:
-    return _new_mark(event.mark)
-
-
-def _corrected_effect(event: MarkCorrected, state: State) -> Effect:
-    if state.get(mark_field(event.mark_id, "pupil")) is None:  # no such mark: nothing changes
-        return Effect(reasons=(event.reason,))
-    return Effect(tuple(_corrected(event, state)), (event.reason,))
-
-
-def _taken(event: AttendanceTaken, state: State) -> Iterator[Assignment]:
-    return _attendance(event.absences, state)
-
-
-_RULES: dict[type[Event], Callable[[Any, State], Effect]] = {
-    LessonScheduled: _all(_scheduled),
-    TeacherSubstituted: _substituted,
-    LessonHeld: _held,
-    LessonCancelled: _cancelled,
-    TopicSet: _topic,
-    HomeworkSet: _all(_homework),
-    HomeworkAttachmentAdded: _attachment,
-    MarkRecorded: _all(_recorded),
-    MarkCorrected: _corrected_effect,
-    MarkCancelled: _mark_cancelled,
-    AttendanceTaken: _all(_taken),
-    AbsenceReasonSet: _all(_absence_reason),
-    LessonEntriesSaved: _all(_entries),
-}

@@ -24,9 +24,10 @@ from services.audit.domain.asof import (
     LessonDetail,
     PupilDiary,
 )
-from services.audit.entrypoints.deps import AuditReader, DepsDep, SchoolPath, YearPath
+from services.audit.entrypoints.deps import AuditReader, DepsDep
 from services.common.dates import IsoDate
 from services.common.http import ApiError, problem
+from services.common.path_params import SchoolPath, YearPath
 
 router = APIRouter(
     prefix="/audit/v1/schools/{school}/years/{year}", tags=["journal as of a moment"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 
-from contracts.base import Token
 from contracts.envelope import Role
 from services.audit.application.ports import Deps
-from services.common.auth import AuthError, Principal, current_principal
+from services.common.auth import AuthError, Principal, PrincipalDep
+from services.common.path_params import SchoolPath
 
 AUDIT_ROLES: tuple[Role, ...] = ("auditor", "head", "deputy")
 """Who reads the audit service (DESIGN.md §6)."""
@@ -27,9 +27,6 @@ async def get_deps(request: Request) -> Deps:
 
 
 DepsDep = Annotated[Deps, Depends(get_deps)]
-PrincipalDep = Annotated[Principal, Depends(current_principal)]
-SchoolPath = Annotated[Token, Path(description="school id")]
-YearPath = Annotated[int, Path(ge=2000, le=2100, description="first calendar year of the year")]
 
 
 async def audit_reader(principal: PrincipalDep, school: SchoolPath) -> Principal:

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Path, Query
 
 from contracts.base import Token
 from services.audit.application import history
-from services.audit.entrypoints.deps import AuditReader, DepsDep, YearPath
+from services.audit.entrypoints.deps import AuditReader, DepsDep
 from services.audit.entrypoints.dto import EntryOut, HistoryOut
 from services.common.http import ApiError
+from services.common.path_params import YearPath
 
 router = APIRouter(prefix="/audit/v1/schools/{school}", tags=["history"])
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from contracts.base import Token
 from services.audit.application import reports
-from services.audit.entrypoints.deps import AuditReader, DepsDep, YearPath
+from services.audit.entrypoints.deps import AuditReader, DepsDep
 from services.audit.entrypoints.report_render import (
     access_csv,
     access_html,
@@ -25,6 +25,7 @@ from services.audit.entrypoints.report_render import (
 from services.common.dates import IsoDate
 from services.common.http import ApiError
 from services.common.limits import long_running
+from services.common.path_params import YearPath
 
 router = APIRouter(prefix="/audit/v1/schools/{school}", tags=["reports"])
 

@@ -34,9 +34,10 @@ from services.audit.application.anchoring import anchor_due
 from services.audit.application.verification import Integrity, Scope, verify
 from services.audit.domain.anchors import signature_valid
 from services.audit.domain.chain import Problem, anchor_subject
-from services.audit.entrypoints.deps import AuditReader, DepsDep, SchoolPath
+from services.audit.entrypoints.deps import AuditReader, DepsDep
 from services.common.dates import IsoDate
 from services.common.limits import long_running
+from services.common.path_params import SchoolPath
 
 router = APIRouter(prefix="/audit/v1", tags=["tamper evidence"])
 

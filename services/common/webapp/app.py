@@ -18,11 +18,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from services.common.auth import TokenVerifier
 from services.common.health import health_router
 from services.common.http import CorrelationIdMiddleware
 from services.common.limits import RequestLimitsMiddleware, request_limits
 from services.common.settings import AuthSettings, HttpSettings
+from services.common.token_verifier import TokenVerifier
 from services.common.webapp.session import SessionCodec
 
 VENDOR: Final = Path(__file__).resolve().parent / "static" / "vendor"

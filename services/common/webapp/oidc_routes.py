@@ -7,8 +7,9 @@ the verifier, has the ID token validated (Authlib, `oidc.OidcClient`), and hands
 the app's `sign_in`, which says who the person is to this app (the school's staff or the
 portal's UIDs: each app maps its own claims, in its own domain) or why they may not sign in;
 then the session starts with the token it minted. `POST /signout/oidc` ends the session here and
-at the provider. Every failure is a page, the app's `oidc/refused.html` (`status`, `reason`,
-`detail`) or `oidc/unavailable.html` (503 when the provider cannot be reached), never a 500.
+at the provider. Every failure is a page, `oidc/refused.html` (`status`, `reason`, `detail`) or
+`oidc/unavailable.html` (503 when the provider cannot be reached; both in the apps' common
+templates, `services.common.webapp.pages.COMMON_TEMPLATES`), never a 500.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from services.common.clock import Clock
 from services.common.outage import RETRY_AFTER_SECONDS
 from services.common.webapp.backends import ApiRefused, ApiUnavailable
 from services.common.webapp.school_year import school_year_of, year_label
@@ -43,12 +44,6 @@ class Render(Protocol):
     ) -> HTMLResponse: ...
 
 
-class Clock(Protocol):
-    """Today in the school's time zone."""
-
-    def today(self) -> date: ...
-
-
 class PageDeps(Protocol):
     """What rendering reads of an app's Deps."""
 
@@ -58,9 +53,15 @@ class PageDeps(Protocol):
     def year(self) -> int | None: ...
 
 
+COMMON_TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
+"""The pages both apps show alike (a refusal, the city provider's refusal or outage); each
+extends the app's own `base.html`."""
+
+
 class Pages:
-    """An app's templates (trimmed blocks, `year_label` and the app's own globals) and the
-    context every page gets: `session`, `menu`, `csrf_token`, `year`, `today`, `path`."""
+    """An app's templates (its own first, then `COMMON_TEMPLATES`; trimmed blocks, `year_label`
+    and the app's own globals) and the context every page gets: `session`, `menu`,
+    `csrf_token`, `year`, `today`, `path`."""
 
     def __init__(
         self,
@@ -68,7 +69,7 @@ class Pages:
         menu: Callable[[Iterable[str]], list[Any]],
         extra_globals: Mapping[str, Any],
     ) -> None:
-        self.templates = Jinja2Templates(directory=directory)
+        self.templates = Jinja2Templates(directory=[directory, COMMON_TEMPLATES])
         self.templates.env.globals["year_label"] = year_label
         self.templates.env.globals.update(extra_globals)
         self.templates.env.trim_blocks = True

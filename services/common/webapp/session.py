@@ -20,7 +20,8 @@ from typing import Annotated, Any, Final
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from services.common.auth import AuthError, Principal, TokenVerifier
+from services.common.auth import AuthError, Principal
+from services.common.token_verifier import TokenVerifier
 
 CSRF_FIELD: Final = "csrf_token"
 CSRF_HEADER: Final = "X-CSRF-Token"

@@ -12,7 +12,7 @@ from typing import Any, Literal, Protocol
 import jwt
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from services.common.auth import DevTokenIssuer
+from services.common.dev_tokens import DevTokenIssuer
 from services.common.settings import AuthSettings
 
 

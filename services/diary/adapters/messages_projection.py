@@ -16,7 +16,7 @@ from contracts.portal import Message, MessagePosted, ThreadRead, ThreadStarted
 from services.common.db import Connection, Pool
 from services.common.projector import Projected
 from services.diary.adapters.profile_reads import apply_profile_event
-from services.diary.application.ports import ThreadSummary
+from services.diary.application.portal_ports import ThreadSummary
 
 PROJECTION_NAME = "diary_messages_v1"
 

@@ -1,37 +1,38 @@
-"""The messages' commands: start a thread, post, mark read. Load -> decide -> append, retried
-on conflict, recorded at most once per command id (a retried request answers what it did; it
-must carry the same request: see `services.common.idempotency`).
+"""The messages' commands: start a thread, post, mark read, on the one command loop
+(`services.common.command_loop`): load -> decide -> append, retried on conflict, recorded at
+most once per command id (a retried request answers what it did; it must carry the same
+request: see `services.common.idempotency`).
 
-`execute` is that path for any aggregate of the PORTAL stream: the threads here, a portal
+`execute` is that loop for any aggregate of the PORTAL stream: the threads here, a portal
 user's own data in `services.diary.application.profile`."""
 
 from __future__ import annotations
 
-import asyncio
-import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import reduce
+from typing import TypeVar
 
 from contracts import subjects
 from contracts.base import Event
-from contracts.envelope import Actor, Envelope, Role
+from contracts.envelope import Actor, Role
 from contracts.journal import Attachment
 from contracts.portal import Message, Participant
 from contracts.registry import PORTAL_REGISTRY
-from services.common.decoding import decode_events
-from services.common.eventstore import ConcurrencyConflict, Loaded
-from services.common.idempotency import check_same_request, earlier_event
+from services.common.aggregate import Aggregate, Decision, EventLog
+from services.common.command_loop import Outcome, run_command
+from services.common.eventstore import Loaded, StoredEvent
+from services.common.idempotency import earlier_event
 from services.diary.application.ports import Deps
 from services.diary.domain import recipients as r
 from services.diary.domain import thread as t
 from services.diary.domain.access import Caller, Denied, check_portal_caller
 from services.diary.domain.attachments import Upload, check_uploads, describe
 
-MAX_ATTEMPTS = 5
+S = TypeVar("S")
 THREAD_KIND = "thread"
 _IDS = uuid.UUID("9a3e2f61-0c4b-4d8e-b6a7-3c5d1e9f2b84")
+THREAD = Aggregate(t.INITIAL, t.evolve, PORTAL_REGISTRY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ def _id(prefix: str, command_id: str) -> str:
 
 def fold(history: Loaded) -> t.Thread:
     """The thread after its whole history."""
-    return reduce(t.evolve, decode_events(PORTAL_REGISTRY, history.events), t.INITIAL)
+    return THREAD.fold(history)
 
 
 def thread_year(history: Loaded) -> int:
@@ -197,62 +198,26 @@ async def _entitled(deps: Deps, req: Request, state: t.Thread, history: Loaded) 
 
 
 Decide = Callable[[t.Thread, Loaded], Awaitable[list[Event]]]
+Decided = Callable[[S, Loaded], Awaitable[tuple[Event, Role] | None]]
+"""Decides on an aggregate of the PORTAL stream: the one event to record and the role it is
+recorded in (None: the command changes nothing)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a command did on its aggregate: the subject's sequence after it, whether it was a
-    retry of a command recorded before, and the event recorded (None: nothing to record)."""
+async def execute(
+    deps: Deps, req: Request, subject: str, year: int, aggregate: Aggregate[S], decide: Decided[S]
+) -> Outcome[S]:
+    """Run one command on an aggregate of the PORTAL stream, its event recorded in `year` by
+    the caller in the role the decision names."""
 
-    seq: int
-    duplicate: bool = False
-    event: Event | None = None
-
-
-Decision = Callable[[Loaded], Awaitable[tuple[Event, Role] | None]]
-"""Decides on an aggregate's history: the one event to record and the role it is recorded in
-(None: the command changes nothing)."""
-
-
-async def execute(deps: Deps, req: Request, subject: str, year: int, decide: Decision) -> Outcome:
-    """Load, decide, append; a conflict reloads and decides again, at most MAX_ATTEMPTS times."""
-    store = deps.messages.store
-    conflict = ConcurrencyConflict(subject, 0)
-    for attempt in range(MAX_ATTEMPTS):
-        if attempt:  # another writer got there first: back off a little, with jitter
-            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
-        history = await store.load(subject)
-        if (earlier := earlier_outcome(history, req)) is not None:
-            return earlier
-        decided = await decide(history)
+    async def decision(state: S, history: Loaded) -> Decision | None:
+        decided = await decide(state, history)
         if decided is None:
-            return Outcome(history.version.seq)
+            return None
         event, role = decided
-        try:
-            appended = await store.append(
-                subject,
-                _envelope(deps, req, year, role, event),
-                expected=history.version,
-                msg_id=req.command_id,
-                fingerprint=req.fingerprint,
-            )
-        except ConcurrencyConflict as error:
-            conflict = error
-            continue
-        if appended.duplicate:  # JetStream's window caught it: on this subject or another
-            check_same_request(appended.fingerprint, req.fingerprint)
-        return Outcome(appended.seq, appended.duplicate, event)
-    raise conflict
+        return Decision(event, Actor(id=str(req.uid), role=role), year)
 
-
-def earlier_outcome(history: Loaded, req: Request) -> Outcome | None:
-    """What the command recorded on the aggregate before (it is a retry), as it recorded it; a
-    key recorded with another request is refused (`IdempotencyKeyReused`)."""
-    earlier = earlier_event(history, req.command_id, req.fingerprint)
-    if earlier is None:
-        return None
-    (again,) = decode_events(PORTAL_REGISTRY, [earlier])
-    return Outcome(earlier.seq, duplicate=True, event=again)
+    log = EventLog(deps.messages.store, deps.clock.now)
+    return await run_command(log, req, subject, aggregate, decision)
 
 
 async def _execute(
@@ -261,24 +226,31 @@ async def _execute(
     """`execute` on a thread: `decide` sees the thread folded; the event is recorded in `role`,
     else in the caller's role among the participants."""
 
-    async def on_thread(history: Loaded) -> tuple[Event, Role] | None:
-        state = fold(history)
+    async def on_thread(state: t.Thread, history: Loaded) -> tuple[Event, Role] | None:
         events = await decide(state, history)
         if not events:
             return None
         (event,) = events
         return event, role or _role_in(state, req.uid)
 
-    done = await execute(deps, req, thread_subject(req.school, thread_id), year, on_thread)
+    subject = thread_subject(req.school, thread_id)
+    done = await execute(deps, req, subject, year, THREAD, on_thread)
+    if done.earlier is not None:
+        return _answer(thread_id, done.earlier)
     return Recorded(thread_id, done.seq, done.duplicate, done.event)
 
 
 def _earlier(history: Loaded, req: Request, thread_id: str) -> Recorded | None:
-    """What the command recorded on the thread before (it is a retry), as it recorded it."""
-    earlier = earlier_outcome(history, req)
-    if earlier is None:
-        return None
-    return Recorded(thread_id, earlier.seq, duplicate=True, event=earlier.event)
+    """What the command recorded on the thread before (it is a retry), as it recorded it; a
+    key recorded with another request is refused (`IdempotencyKeyReused`)."""
+    earlier = earlier_event(history, req.command_id, req.fingerprint)
+    return None if earlier is None else _answer(thread_id, earlier)
+
+
+def _answer(thread_id: str, earlier: StoredEvent) -> Recorded:
+    """A retry's answer: the event the command recorded before."""
+    (event,) = THREAD.decode([earlier])
+    return Recorded(thread_id, earlier.seq, duplicate=True, event=event)
 
 
 def _role_in(state: t.Thread, uid: int) -> Role:
@@ -286,18 +258,3 @@ def _role_in(state: t.Thread, uid: int) -> Role:
     if participant is None:
         raise t.ThreadNotFound("no such thread among yours")
     return participant.role
-
-
-def _envelope(deps: Deps, req: Request, year: int, role: Role, event: Event) -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=deps.messages.now(),
-        actor=Actor(id=str(req.uid), role=role),
-        school=req.school,
-        year=year,
-        correlation_id=req.correlation_id,
-        causation_id=req.command_id,
-        data=event.model_dump(mode="json"),
-    )

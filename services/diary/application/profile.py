@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
 
 from contracts import subjects
 from contracts.base import Event
 from contracts.envelope import Role
 from contracts.registry import PORTAL_REGISTRY
-from services.common.decoding import decode_events
+from services.common.aggregate import Aggregate
 from services.common.eventstore import Loaded
 from services.diary.application import messaging
-from services.diary.application.ports import Deps, ProfileDeps
+from services.diary.application.portal_ports import ProfileDeps
+from services.diary.application.ports import Deps
 from services.diary.application.threads import ThreadView
 from services.diary.application.views import Scope, my_grants
 from services.diary.domain import labels as lb
@@ -42,9 +42,12 @@ def user_subject(school: str, uid: int) -> str:
     return subjects.portal_user(school, uid)
 
 
+PROFILE = Aggregate(p.INITIAL, p.evolve, PORTAL_REGISTRY)
+
+
 def fold(history: Loaded) -> p.Profile:
     """The user's data after their whole history."""
-    return reduce(p.evolve, decode_events(PORTAL_REGISTRY, history.events), p.INITIAL)
+    return PROFILE.fold(history)
 
 
 async def set_label(deps: Deps, req: messaging.Request, label: str) -> p.Profile:
@@ -90,8 +93,8 @@ async def _record(
     """Record the command on the caller's aggregate; the caller's data after it."""
     subject = user_subject(req.school, req.uid)
 
-    async def decide(history: Loaded) -> tuple[Event, Role] | None:
-        events = p.decide(cmd, fold(history))
+    async def decide(state: p.Profile, _history: Loaded) -> tuple[Event, Role] | None:
+        events = p.decide(cmd, state)
         if not events:
             return None
         (event,) = events
@@ -99,7 +102,7 @@ async def _record(
         return event, role
 
     year = school_year_of(deps.clock.today())
-    await messaging.execute(deps, req, subject, year, decide)
+    await messaging.execute(deps, req, subject, year, PROFILE, decide)
     return fold(await deps.messages.store.load(subject))
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from contracts.journal import Attachment
 from contracts.portal import MessagePosted, Participant, ThreadStarted
 from services.diary.application.messaging import Request, fold, thread_subject, thread_year
-from services.diary.application.ports import Deps, ThreadSummary
+from services.diary.application.portal_ports import ThreadSummary
+from services.diary.application.ports import Deps
 from services.diary.domain import recipients as r
 from services.diary.domain import thread as t
 from services.diary.domain.access import check_portal_caller

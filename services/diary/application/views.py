@@ -1,12 +1,15 @@
-"""The diary's use cases: decide access from live grants, read the rows, assemble the view."""
+"""The diary's use cases: decide access from live grants, read the rows, assemble the view.
+
+Here: the caller's grants, a pupil's views (day, week, subject) and the staff directory; a
+class's views are `class_views`, a file's download `downloads`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from services.diary.application.ports import DiaryReads, FileStore, StaffDirectoryReads
-from services.diary.domain import access
+from services.diary.application.ports import DiaryReads, StaffDirectoryReads
+from services.diary.domain import access, assembly
 from services.diary.domain import views as v
 from services.diary.domain.access import Caller, Denied, Grant, Visibility
 from services.diary.domain.calendar import (
@@ -14,13 +17,13 @@ from services.diary.domain.calendar import (
     MemberRow,
     Selected,
     UnknownPeriod,
-    classes_on,
     member_on,
     school_year,
     select_period,
     week_of,
 )
 from services.diary.domain.period_marks import AFTER_TERMS, pupil_period_marks
+from services.diary.domain.rows import DirectoryEntry, LessonSet, SchoolConfig
 
 
 class NotFound(Exception):
@@ -61,9 +64,10 @@ async def pupil_access(
     return visibility, memberships
 
 
-def _visible(found: v.LessonSet, keep: set[str]) -> v.LessonSet:
+def visible_only(found: LessonSet, keep: set[str]) -> LessonSet:
+    """The lessons of `found` whose ids are in `keep`, with their files, marks and absences."""
     lessons = tuple(lesson for lesson in found.lessons if lesson.lesson_id in keep)
-    return v.LessonSet(
+    return LessonSet(
         lessons,
         tuple(f for f in found.files if f.lesson_id in keep),
         tuple(m for m in found.marks if m.lesson_id in keep),
@@ -78,11 +82,11 @@ async def _pupil_lessons(
     visibility: Visibility,
     memberships: list[MemberRow],
     subject_id: str | None = None,
-) -> v.LessonSet:
+) -> LessonSet:
     """The lessons of the pupil's classes on the days they were members, as far as visible."""
     classes = {m.class_id for m in memberships if days.overlaps(m.since, m.last_day)}
     if not classes:
-        return v.LessonSet()
+        return LessonSet()
     found = await reads.lessons(
         scope.school, scope.year, classes, (days.start, days.end), subject_id
     )
@@ -92,7 +96,7 @@ async def _pupil_lessons(
         if member_on(memberships, lesson.class_id, lesson.date)
         and visibility.sees(lesson.class_id, lesson.subject_id)
     }
-    return _visible(found, keep)
+    return visible_only(found, keep)
 
 
 async def pupil_days(reads: DiaryReads, scope: Scope, pupil: str, days: DateRange) -> v.PupilDays:
@@ -100,7 +104,7 @@ async def pupil_days(reads: DiaryReads, scope: Scope, pupil: str, days: DateRang
     visibility, memberships = await pupil_access(reads, scope, pupil)
     config = await reads.school_config(scope.school, scope.year)
     found = await _pupil_lessons(reads, scope, days, visibility, memberships)
-    lessons = v.pupil_lessons(pupil, found, config, file_url(scope.school, scope.year))
+    lessons = assembly.pupil_lessons(pupil, found, config, file_url(scope.school, scope.year))
     return v.PupilDays(pupil, days.start, days.end, lessons)
 
 
@@ -114,7 +118,8 @@ async def pupil_week(reads: DiaryReads, scope: Scope, pupil: str, day: dt.date) 
     return await pupil_days(reads, scope, pupil, week_of(day))
 
 
-def _period(config: v.SchoolConfig, year: int, period_id: str | None, today: dt.date) -> Selected:
+def period_of(config: SchoolConfig, year: int, period_id: str | None, today: dt.date) -> Selected:
+    """The period a view shows (the year's for a year, exam or final mark); NotFound if none."""
     whole = school_year(year, config.starts_on, config.ends_on)
     if period_id in AFTER_TERMS:  # the year's (or exam's, final) mark: over the whole year
         return Selected(whole, period_id)
@@ -140,9 +145,9 @@ async def pupil_subject(
     ):
         raise Denied("no_grant", "you have no live grant for this subject")
     config = await reads.school_config(scope.school, scope.year)
-    selected = _period(config, scope.year, period_id, today)
+    selected = period_of(config, scope.year, period_id, today)
     found = await _pupil_lessons(reads, scope, selected.days, visibility, memberships, subject_id)
-    marks, avg = v.pupil_marks(pupil, found, config)
+    marks, avg = assembly.pupil_marks(pupil, found, config)
     rows = await reads.period_marks(scope.school, scope.year, pupil, subject_id)
     current, period_marks = pupil_period_marks(
         (r for r in rows if visibility.sees(r.class_id, subject_id)),
@@ -163,59 +168,6 @@ async def pupil_subject(
     )
 
 
-async def _class_access(reads: DiaryReads, scope: Scope, class_id: str) -> Visibility:
-    grants = await my_grants(reads, scope)
-    return access.class_access(scope.caller, grants, class_id)
-
-
-async def class_grid(
-    reads: DiaryReads,
-    scope: Scope,
-    class_id: str,
-    subject_id: str,
-    period_id: str | None,
-    today: dt.date,
-) -> v.ClassGrid:
-    """The staff grid of a subject in a class: pupils × lessons, marks, absences, averages."""
-    visibility = await _class_access(reads, scope, class_id)
-    access.check_subject(visibility, class_id, subject_id)
-    config = await reads.school_config(scope.school, scope.year)
-    selected = _period(config, scope.year, period_id, today)
-    days = selected.days
-    members = [
-        m
-        for m in await reads.members(scope.school, scope.year, class_id)
-        if days.overlaps(m.since, m.last_day)
-    ]
-    found = await reads.lessons(
-        scope.school, scope.year, [class_id], (days.start, days.end), subject_id
-    )
-    return v.ClassGrid(
-        class_id=class_id,
-        subject_id=subject_id,
-        subject_name=config.subjects.get(subject_id),
-        period_id=selected.period_id,
-        starts_on=days.start,
-        ends_on=days.end,
-        lessons=v.grid_lessons(found),
-        pupils=v.grid_rows(members, found, config),
-    )
-
-
-async def class_day(reads: DiaryReads, scope: Scope, class_id: str, day: dt.date) -> v.ClassDay:
-    """A class's lessons of a day, in the subjects the caller sees."""
-    visibility = await _class_access(reads, scope, class_id)
-    config = await reads.school_config(scope.school, scope.year)
-    found = await reads.lessons(scope.school, scope.year, [class_id], (day, day))
-    keep = {
-        lesson.lesson_id
-        for lesson in found.lessons
-        if visibility.sees(lesson.class_id, lesson.subject_id)
-    }
-    lessons = v.class_lessons(_visible(found, keep), config, file_url(scope.school, scope.year))
-    return v.ClassDay(class_id, day, lessons)
-
-
 def check_directory_reader(caller: Caller, school: str) -> None:
     """The staff directory is for every portal user of the school (names public by law, no
     grant needed) and its operators; `Denied` for anyone else."""
@@ -224,39 +176,7 @@ def check_directory_reader(caller: Caller, school: str) -> None:
         access.check_portal_caller(caller, school)
 
 
-async def teachers(reads: StaffDirectoryReads, scope: Scope) -> tuple[v.DirectoryEntry, ...]:
+async def teachers(reads: StaffDirectoryReads, scope: Scope) -> tuple[DirectoryEntry, ...]:
     """The teaching staff of the school year by surname and initials, with their subjects."""
     check_directory_reader(scope.caller, scope.school)
-    return v.teachers_in_order(await reads.staff_directory(scope.school, scope.year))
-
-
-@dataclass(frozen=True, slots=True)
-class Download:
-    """A file the caller may download."""
-
-    name: str
-    media_type: str
-    data: bytes
-
-
-async def download(
-    reads: DiaryReads, files: FileStore, scope: Scope, attachment_id: str
-) -> Download:
-    """The bytes of a homework file referenced by a lesson the caller sees; NotFound else."""
-    grants = await my_grants(reads, scope)
-    found = await reads.files_by_attachment(scope.school, scope.year, attachment_id)
-    pupils = access.own_pupils(scope.caller, grants)
-    memberships = await reads.memberships(scope.school, scope.year, pupils) if pupils else []
-    teaching = access.class_visibility(scope.caller, grants, {x.class_id for x, _ in found})
-    visible = [
-        meta
-        for lesson, meta in found
-        if teaching.sees(lesson.class_id, lesson.subject_id)
-        or lesson.class_id in classes_on(memberships, lesson.date)
-    ]
-    if not visible:
-        raise NotFound(f"no file {attachment_id!r} in your diary")
-    data = await files.get(attachment_id)
-    if data is None:
-        raise NotFound(f"the file {attachment_id!r} is not available")
-    return Download(visible[0].name, visible[0].media_type, data)
+    return assembly.teachers_in_order(await reads.staff_directory(scope.school, scope.year))

@@ -1,7 +1,8 @@
 """Checks on the files of a message before anything is stored: how many, how big, what type.
 
 The declared media type must be allowed and the bytes must start as that type does, so a
-renamed executable cannot pass as a PDF. Pure: the limits come from the settings.
+renamed executable cannot pass as a PDF (`contracts.media`). Pure: the limits come from the
+settings.
 """
 
 from __future__ import annotations
@@ -11,20 +12,10 @@ import uuid
 from dataclasses import dataclass
 
 from contracts.journal import Attachment
+from contracts.media import DEFAULT_MEDIA_TYPES, bytes_match
 from services.diary.domain.thread import MessagingError
 
 _ATTACHMENT_IDS = uuid.UUID("5d0c9a8e-47b1-4c55-9a43-1f3e6a2d7c90")
-_ZIP = b"PK\x03\x04"
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (_ZIP,),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (_ZIP,),
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (_ZIP,),
-    "application/vnd.oasis.opendocument.text": (_ZIP,),
-}
-DEFAULT_MEDIA_TYPES = frozenset({*SIGNATURES, "text/plain"})
 
 
 class AttachmentRejected(MessagingError):
@@ -84,19 +75,8 @@ def _check(limits: AttachmentLimits, upload: Upload) -> None:
         allowed = ", ".join(sorted(limits.media_types))
         msg = f"files of type {upload.media_type!r} are not accepted (allowed: {allowed})"
         raise UnsupportedAttachmentType(msg)
-    if not _bytes_match(upload.media_type, upload.data):
+    if not bytes_match(upload.media_type, upload.data):
         raise UnsupportedAttachmentType(f"a file's content is not {upload.media_type}")
-
-
-def _bytes_match(media_type: str, data: bytes) -> bool:
-    if media_type == "text/plain":
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return b"\x00" not in data
-    signatures = SIGNATURES.get(media_type)
-    return signatures is not None and data.startswith(signatures)
 
 
 def describe(command_id: str, position: int, upload: Upload) -> Attachment:

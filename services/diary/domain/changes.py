@@ -19,7 +19,7 @@ from typing import Literal
 
 from services.diary.domain.access import Visibility
 from services.diary.domain.calendar import MemberRow, member_on
-from services.diary.domain.views import SchoolConfig
+from services.diary.domain.rows import SchoolConfig
 
 ChangeKind = Literal[
     "mark_added",

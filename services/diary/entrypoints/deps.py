@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 
-from contracts.base import Token
 from services.common.auth import Principal, current_principal
 from services.common.http import correlation_id
 from services.common.idempotency import IdempotencyKey, command_identity
+from services.common.path_params import SchoolPath, YearPath
 from services.diary.application import messaging
 from services.diary.application.ports import Deps
 from services.diary.application.views import Scope
@@ -22,10 +22,6 @@ async def get_deps(request: Request) -> Deps:
     """The Deps built by the app's lifespan."""
     deps: Deps = request.app.state.deps
     return deps
-
-
-SchoolPath = Annotated[Token, Path(description="school id")]
-YearPath = Annotated[int, Path(ge=2000, le=2100, description="first calendar year of the year")]
 
 
 async def request_scope(

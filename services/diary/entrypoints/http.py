@@ -23,6 +23,7 @@ from services.diary.entrypoints import (
     admin_routes,
     change_routes,
     message_routes,
+    message_write_routes,
     profile_routes,
     view_routes,
 )
@@ -77,6 +78,7 @@ def create_app(
             view_routes.router,
             admin_routes.router,
             message_routes.router,
+            message_write_routes.router,
             profile_routes.router,
             change_routes.router,
         ),

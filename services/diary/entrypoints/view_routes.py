@@ -16,9 +16,10 @@ from fastapi import APIRouter, Query, Response
 from contracts.base import Token
 from contracts.diary import Pseudonym
 from services.common.dates import IsoDate
-from services.diary.application import views
+from services.diary.application import class_views, downloads, views
 from services.diary.domain import views as v
 from services.diary.domain.access import Grant
+from services.diary.domain.rows import DirectoryEntry
 from services.diary.entrypoints.deps import DepsDep, ScopeDep
 
 router = APIRouter(prefix="/diary/v1/schools/{school}/years/{year}", tags=["diary"])
@@ -73,7 +74,7 @@ async def class_grid(
     period: PeriodQuery = None,
 ) -> v.ClassGrid:
     """Pupils (by pseudonym) of the period, lessons, marks, absences and averages."""
-    return await views.class_grid(
+    return await class_views.class_grid(
         deps.reads, scope, class_id, subject_id, period, deps.clock.today()
     )
 
@@ -81,11 +82,11 @@ async def class_grid(
 @router.get("/classes/{class_id}/days/{date}", summary="A class's lessons of a day (staff)")
 async def class_day(class_id: Token, date: IsoDate, scope: ScopeDep, deps: DepsDep) -> v.ClassDay:
     """The lessons of the subjects the caller sees."""
-    return await views.class_day(deps.reads, scope, class_id, date)
+    return await class_views.class_day(deps.reads, scope, class_id, date)
 
 
 @router.get("/teachers", summary="The school year's teachers by surname and initials")
-async def teachers(scope: ScopeDep, deps: DepsDep) -> list[v.DirectoryEntry]:
+async def teachers(scope: ScopeDep, deps: DepsDep) -> list[DirectoryEntry]:
     """Every teacher who teaches a subject this year («Иванова А. В.», subject ids), for any
     portal user of the school and its operators; nobody else of the staff, never a full name."""
     if deps.staff is None:  # pragma: no cover - bootstrap always wires it
@@ -101,7 +102,7 @@ async def teachers(scope: ScopeDep, deps: DepsDep) -> list[v.DirectoryEntry]:
 )
 async def download(attachment_id: Token, scope: ScopeDep, deps: DepsDep) -> Response:
     """The bytes, named; 404 when no lesson the caller sees references the file."""
-    found = await views.download(deps.reads, deps.files, scope, attachment_id)
+    found = await downloads.download(deps.reads, deps.files, scope, attachment_id)
     disposition = f"attachment; filename*=UTF-8''{quote(found.name)}"
     return Response(
         content=found.data,

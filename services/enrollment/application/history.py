@@ -6,7 +6,8 @@ import datetime as dt
 
 from pydantic import Field
 
-from services.enrollment.application.ports import Clock, Deps
+from services.common.clock import Clock
+from services.enrollment.application.ports import Deps
 from services.enrollment.application.views import (
     ApplicationView,
     DepartureView,

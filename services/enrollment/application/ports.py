@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from services.common.clock import Clock
 from services.common.eventstore import EventStore
-from services.common.keystore import InMemoryKeyStore, KeyStore
+from services.common.keystore import KeyStore
+from services.common.keystore_memory import InMemoryKeyStore
 from services.enrollment.application.views import (
     ApplicationView,
     DepartureView,
@@ -18,22 +19,6 @@ from services.enrollment.application.views import (
     StaffUidView,
     StayRow,
 )
-
-
-class Clock(Protocol):
-    """The time of the school."""
-
-    def now(self) -> dt.datetime:
-        """The current moment, timezone-aware."""
-        ...
-
-    def today(self) -> dt.date:
-        """The school's local date."""
-        ...
-
-    def local_date(self, moment: dt.datetime) -> dt.date:
-        """The school's local date at `moment`."""
-        ...
 
 
 class Roster(Protocol):

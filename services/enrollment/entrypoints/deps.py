@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 
-from contracts.base import Token
 from contracts.envelope import Actor, Role
-from services.common.auth import AuthError, Principal, current_principal, require_school
+from services.common.auth import (
+    AuthError,
+    Principal,
+    PrincipalDep,
+    require_school,
+)
 from services.common.http import correlation_id
 from services.common.idempotency import IdempotencyKey, command_identity
+from services.common.path_params import SchoolPath
 from services.enrollment.application.handling import Meta
 from services.enrollment.application.ports import Deps
 
@@ -30,8 +35,6 @@ async def get_deps(request: Request) -> Deps:
 
 
 DepsDep = Annotated[Deps, Depends(get_deps)]
-PrincipalDep = Annotated[Principal, Depends(current_principal)]
-SchoolPath = Annotated[Token, Path(description="school id")]
 
 
 def _role(principal: Principal, roles: tuple[Role, ...]) -> Role:

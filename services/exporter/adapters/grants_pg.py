@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 from contracts.diary import AccessGranted, AccessRevoked
 from contracts.diary import Scope as ScopeField
 from services.common.db import Pool
-from services.exporter.application.ports import Due, GrantRow, Unsent
+from services.exporter.application.grant_ports import Due, GrantRow, Unsent
 from services.exporter.domain.grants import Change, Published, Scope
 
 _SCOPE: TypeAdapter[Scope] = TypeAdapter(ScopeField)

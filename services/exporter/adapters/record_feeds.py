@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 
-from services.common.auth import DevTokenIssuer
+from services.common.dev_tokens import DevTokenIssuer
 from services.exporter.domain.agreement import Line
 
 TokenFor = Callable[[str], str]

@@ -21,8 +21,8 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 
+from services.exporter.application.grant_ports import DrainedProjection, GrantDeps
 from services.exporter.application.grants import known_years, sync_due
-from services.exporter.application.ports import DrainedProjection, GrantDeps
 
 logger = structlog.get_logger()
 

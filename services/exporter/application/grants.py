@@ -29,7 +29,7 @@ import structlog
 from contracts import subjects
 from contracts.diary import AccessRevoked
 from contracts.envelope import Envelope
-from services.exporter.application.ports import GrantDeps, Unsent
+from services.exporter.application.grant_ports import GrantDeps, Unsent
 from services.exporter.application.publishing import EXPORTER, headers_for
 from services.exporter.application.window import Window
 from services.exporter.domain.grants import ClassView, Facts, plan

@@ -19,7 +19,8 @@ from typing import Protocol
 import structlog
 
 from services.exporter.application.exporting import Outcome, export
-from services.exporter.application.ports import Deps, DrainedProjection
+from services.exporter.application.grant_ports import DrainedProjection
+from services.exporter.application.ports import Deps
 
 logger = structlog.get_logger()
 

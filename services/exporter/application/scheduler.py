@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass
 
 import structlog
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exponential
 
 from contracts.diary import BatchKind
 from services.common.schedule_loop import run_when_due
@@ -31,27 +32,31 @@ class Retry:
 async def export_with_retries(
     deps: Deps, school: str, year: int, kind: BatchKind, retry: Retry
 ) -> Outcome | None:
-    """One scheduled export, retried after failures; None when every attempt failed."""
-    delay = retry.first_delay
-    for attempt in range(1, retry.attempts + 1):
-        try:
-            return await export(deps, school, year, kind, "schedule")
-        except Exception as failure:
-            # ExportFailed carries the run's own record; anything else (the database gone while
-            # taking the lock, say) failed before the run could record itself.
-            error = failure.run.error if isinstance(failure, ExportFailed) else repr(failure)
-            logger.warning(
-                "export.schedule_attempt_failed",
-                school=school,
-                year=year,
-                kind=kind,
-                attempt=attempt,
-                error=error,
-            )
-            if attempt < retry.attempts:
-                await asyncio.sleep(delay)
-                delay *= 2
-    return None
+    """One scheduled export, tried `retry.attempts` times at most, the delay before each retry
+    doubling from `retry.first_delay`; None when every attempt failed."""
+
+    def log_failure(state: RetryCallState) -> None:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        # ExportFailed carries the run's own record; anything else (the database gone while
+        # taking the lock, say) failed before the run could record itself.
+        error = failure.run.error if isinstance(failure, ExportFailed) else repr(failure)
+        logger.warning(
+            "export.schedule_attempt_failed",
+            school=school,
+            year=year,
+            kind=kind,
+            attempt=state.attempt_number,
+            error=error,
+        )
+
+    retrying = AsyncRetrying(
+        stop=stop_after_attempt(retry.attempts),
+        wait=wait_exponential(multiplier=retry.first_delay),
+        after=log_failure,
+        retry_error_callback=lambda _state: None,  # every attempt failed: left 'failed'
+    )
+    outcome: Outcome | None = await retrying(export, deps, school, year, kind, "schedule")
+    return outcome
 
 
 async def run_due(deps: Deps, kinds: tuple[BatchKind, ...], retry: Retry) -> int:

@@ -2,10 +2,13 @@
 
 The timetable is not exported (lessons carry their own slot); reasons of leaving are not
 exported either. Events before the class is opened are ignored: there is nothing to show yet.
+How a join or a leave changes a pupil's intervals is the kernel's rule (`kernel.classes`), the
+same as in the journal's fold.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from contracts.base import Event
@@ -17,6 +20,7 @@ from contracts.journal import (
     TeachingAssigned,
     TeachingUnassigned,
 )
+from kernel.classes import interval_left, join_opens_interval
 from services.exporter.domain.docs import Content
 
 
@@ -40,22 +44,43 @@ def fold_class(
         case ClassTeacherAssigned():
             changed = {"class_teacher_id": event.class_teacher_id}
         case PupilJoinedClass():
-            joined = {"pupil": pseudonym(event.pupil_id), "since": event.since.isoformat()}
-            changed = {"members": [*content["members"], {**joined, "last_day": None}]}
+            changed = _members(_joined(content["members"], pseudonym(event.pupil_id), event))
         case PupilLeftClass():
-            changed = {"members": _left(content["members"], pseudonym(event.pupil_id), event)}
+            changed = _members(_left(content["members"], pseudonym(event.pupil_id), event))
         case TeachingAssigned() | TeachingUnassigned():
             changed = {"teaching": _teaching(content["teaching"], event)}
     return None if changed is None else {**content, **changed}
 
 
-def _left(members: list[Content], pupil: str, event: PupilLeftClass) -> list[Content]:
-    """The pupil's open membership ends on `last_day` (as in the journal's class fold)."""
-    last_day = event.last_day.isoformat()
-    return [
-        {**m, "last_day": last_day} if m["pupil"] == pupil and m["last_day"] is None else m
+def _members(members: list[Content] | None) -> Content | None:
+    return None if members is None else {"members": members}
+
+
+def _sinces(members: list[Content], pupil: str) -> list[dt.date]:
+    """The starts of the pupil's intervals."""
+    return [dt.date.fromisoformat(m["since"]) for m in members if m["pupil"] == pupil]
+
+
+def _joined(members: list[Content], pupil: str, event: PupilJoinedClass) -> list[Content] | None:
+    """The members with the pupil's new interval (`kernel.classes.join_opens_interval`), or
+    None when the join opens none."""
+    if not join_opens_interval(_sinces(members, pupil), event.since):
+        return None
+    return [*members, {"pupil": pupil, "since": event.since.isoformat(), "last_day": None}]
+
+
+def _left(members: list[Content], pupil: str, event: PupilLeftClass) -> list[Content] | None:
+    """The members with the interval the leave closes (`kernel.classes.interval_left`) ending
+    on `last_day`, or None when it closes none."""
+    since = interval_left(_sinces(members, pupil), event.last_day)
+    if since is None:
+        return None
+    start, last_day = since.isoformat(), event.last_day.isoformat()
+    closed = [
+        {**m, "last_day": last_day} if m["pupil"] == pupil and m["since"] == start else m
         for m in members
     ]
+    return None if closed == members else closed
 
 
 def _teaching(

@@ -4,6 +4,11 @@ Not exported: the timetabled teacher (only the teacher of record), reasons of su
 cancellations and corrections, evidence of absences, cancelled marks. Pupils are pseudonyms.
 Events before the lesson is scheduled are ignored: there is nothing to show yet.
 
+The decisions the journal's fold makes too (is an attachment listed already, what an
+observation says of a pupil, is a mark id new: see `fold_lesson_marks`) are the kernel's
+(`kernel.lessons`, `kernel.attendance`, `kernel.marks`); this module only maps them onto the
+published document.
+
 An event carrying a `correction_reason` (an edit after its period closed, or its year was
 sealed) flags the lesson `corrected_after_close`, even when it changes nothing else exported:
 the same meaning as a row of the journal view's `lesson_corrections`, so the diary check agrees.
@@ -29,13 +34,21 @@ from contracts.journal import (
     LessonScheduled,
     MarkCancelled,
     MarkCorrected,
-    MarkEntry,
     MarkRecorded,
     TeacherSubstituted,
     TopicSet,
 )
-from contracts.letters import journal_letter
+from kernel.attendance import observe
+from kernel.lessons import attachment_is_new
+from kernel.letters import journal_letter
 from services.exporter.domain.docs import Content
+from services.exporter.domain.fold_lesson_marks import (
+    cancel_mark,
+    correct_mark,
+    is_correction,
+    record_mark,
+    with_marks,
+)
 
 Pseudonym = Callable[[str], str]
 
@@ -44,25 +57,19 @@ def fold_lesson(
     content: Content | None, event: Event, _record_id: str, pseudonym: Pseudonym
 ) -> Content | None:
     """The lesson document after `event`, or None when the event changes nothing exported."""
-    if isinstance(event, LessonScheduled):
-        return _scheduled(content, event)
     if content is None:
-        return None
+        return _scheduled(event) if isinstance(event, LessonScheduled) else None
     step = _STEPS.get(type(event))
     changed = None if step is None else step(content, event, pseudonym)
-    if _correction(event) is None or content.get("corrected_after_close", False):
+    if not is_correction(event) or content.get("corrected_after_close", False):
         return changed
     return {**(content if changed is None else changed), "corrected_after_close": True}
 
 
-def _correction(event: Event) -> str | None:
-    """The event's `correction_reason` (lesson events after close carry one; others do not)."""
-    reason: str | None = getattr(event, "correction_reason", None)
-    return reason
-
-
-def _scheduled(content: Content | None, event: LessonScheduled) -> Content:
-    base = content or {
+def _scheduled(event: LessonScheduled) -> Content:
+    """The lesson as first scheduled: as in the journal's fold, a later scheduling changes
+    nothing (it reaches no step)."""
+    return {
         "status": "scheduled",
         "topic": None,
         "homework": None,
@@ -71,9 +78,6 @@ def _scheduled(content: Content | None, event: LessonScheduled) -> Content:
         "marks": [],
         "absences": [],
         "corrected_after_close": False,
-    }
-    return {
-        **base,
         "lesson_id": event.lesson_id,
         "class_id": event.class_id,
         "subject_id": event.subject_id,
@@ -106,89 +110,29 @@ def _homework(content: Content, event: HomeworkSet, _p: Pseudonym) -> Content | 
 
 
 def _attachment(content: Content, event: HomeworkAttachmentAdded, _p: Pseudonym) -> Content | None:
-    return {**content, "files": [*content["files"], event.attachment.model_dump(mode="json")]}
-
-
-def _mark(entry: MarkEntry, pseudonym: Pseudonym, flagged: bool) -> Content:
-    return {
-        "mark_id": entry.mark_id,
-        "pupil": pseudonym(entry.pupil_id),
-        "value": entry.value,
-        "work_kind_id": entry.work_kind_id,
-        "weight": str(entry.weight),
-        "comment": entry.comment,
-        "counts": entry.counts,
-        "corrected": False,
-        "corrected_after_close": flagged,
-    }
-
-
-def _with_marks(
-    marks: list[Content], entries: tuple[MarkEntry, ...], p: Pseudonym, flagged: bool
-) -> list[Content]:
-    """Marks recorded; a mark id recorded again replaces its mark in place (as a dict would),
-    keeping its flag of a correction after close (once set, it stays)."""
-    result = list(marks)
-    where = {m["mark_id"]: i for i, m in enumerate(result)}
-    for entry in entries:
-        at = where.get(entry.mark_id)
-        if at is None:
-            where[entry.mark_id] = len(result)
-            result.append(_mark(entry, p, flagged))
-        else:
-            kept = flagged or result[at].get("corrected_after_close", False)
-            result[at] = _mark(entry, p, kept)
-    return result
-
-
-def _recorded(content: Content, event: MarkRecorded, p: Pseudonym) -> Content | None:
-    flagged = _correction(event) is not None
-    return {**content, "marks": _with_marks(content["marks"], (event.mark,), p, flagged)}
-
-
-def _corrected(content: Content, event: MarkCorrected, _p: Pseudonym) -> Content | None:
-    marks = content["marks"]
-    at = next((i for i, m in enumerate(marks) if m["mark_id"] == event.mark_id), None)
-    if at is None:  # unknown or cancelled: cancelled marks stay out of the diary
+    attachment = event.attachment
+    listed = (f["attachment_id"] for f in content["files"])
+    if not attachment_is_new(attachment.attachment_id, listed):
         return None
-    fixed = {
-        **marks[at],
-        "value": event.value,
-        "work_kind_id": event.work_kind_id,
-        "weight": str(event.weight),
-        "comment": event.comment,
-        "counts": event.counts,
-        "corrected": True,
-        "corrected_after_close": (
-            _correction(event) is not None or marks[at].get("corrected_after_close", False)
-        ),
-    }
-    return {**content, "marks": [*marks[:at], fixed, *marks[at + 1 :]]}
-
-
-def _mark_cancelled(content: Content, event: MarkCancelled, _p: Pseudonym) -> Content | None:
-    marks = [m for m in content["marks"] if m["mark_id"] != event.mark_id]
-    if len(marks) == len(content["marks"]):
-        return None
-    return {**content, "marks": marks}
+    return {**content, "files": [*content["files"], attachment.model_dump(mode="json")]}
 
 
 def _absences(
     known: list[Content], entries: tuple[AbsenceEntry, ...], p: Pseudonym
 ) -> list[Content]:
-    """The new observation replaces the old one; a reason already given stays with its pupil."""
+    """The new observation replaces the old one (`kernel.attendance.observe`)."""
     reasons = {a["pupil"]: a["reason"] for a in known}
     result = []
     for entry in entries:
         pupil = p(entry.pupil_id)
-        reason = reasons.get(pupil, "unknown")
+        seen = observe(entry, reasons.get(pupil))
         result.append(
             {
                 "pupil": pupil,
-                "kind": entry.kind,
-                "minutes_late": entry.minutes_late,
-                "reason": reason,
-                "letter": journal_letter(entry.kind, reason),
+                "kind": seen.kind,
+                "minutes_late": seen.minutes_late,
+                "reason": seen.reason,
+                "letter": seen.letter,
             }
         )
     return result
@@ -225,8 +169,8 @@ def _entries(content: Content, event: LessonEntriesSaved, p: Pseudonym) -> Conte
         due = event.homework.due_on
         result["homework_due_on"] = None if due is None else due.isoformat()
     if event.marks:
-        flagged = _correction(event) is not None
-        result["marks"] = _with_marks(content["marks"], event.marks, p, flagged)
+        flagged = is_correction(event)
+        result["marks"] = with_marks(content["marks"], event.marks, p, flagged)
     if event.attendance is not None:
         result["absences"] = _absences(content["absences"], event.attendance, p)
     return result
@@ -241,9 +185,9 @@ _STEPS: dict[type[Event], _Step] = {
     TopicSet: _topic,
     HomeworkSet: _homework,
     HomeworkAttachmentAdded: _attachment,
-    MarkRecorded: _recorded,
-    MarkCorrected: _corrected,
-    MarkCancelled: _mark_cancelled,
+    MarkRecorded: record_mark,
+    MarkCorrected: correct_mark,
+    MarkCancelled: cancel_mark,
     AttendanceTaken: _attendance,
     AbsenceReasonSet: _reason,
     LessonEntriesSaved: _entries,

@@ -9,8 +9,9 @@ from pydantic import BaseModel
 
 from services.common.auth import AuthError, Principal, current_principal, require_school
 from services.common.limits import long_running
+from services.common.path_params import SchoolPath, YearPath
 from services.exporter.application.agreement import REPORTED_DIFFERENCES, CheckReport, DiaryCheck
-from services.exporter.entrypoints.deps import DepsDep, SchoolPath, YearPath
+from services.exporter.entrypoints.deps import DepsDep
 
 router = APIRouter(prefix="/exporter/v1/schools/{school}/years/{year}", tags=["diary check"])
 CHECKERS = ("admin", "deputy", "head")

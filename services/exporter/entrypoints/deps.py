@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 
-from contracts.base import Token
 from services.common.auth import AuthError, Principal, current_principal, require_school
+from services.common.path_params import SchoolPath
 from services.exporter.application.ports import Deps
-
-SchoolPath = Annotated[Token, Path(description="school id")]
-YearPath = Annotated[int, Path(ge=2000, le=2100, description="first calendar year of the year")]
 
 
 async def get_deps(request: Request) -> Deps:

@@ -11,9 +11,10 @@ from pydantic import BaseModel
 
 from contracts.diary import Scope
 from services.common.limits import long_running
+from services.common.path_params import SchoolPath, YearPath
+from services.exporter.application.grant_ports import GrantDeps, GrantRow
 from services.exporter.application.grants import SyncOutcome, catch_up, sync
-from services.exporter.application.ports import GrantDeps, GrantRow
-from services.exporter.entrypoints.deps import AdminDep, SchoolPath, YearPath
+from services.exporter.entrypoints.deps import AdminDep
 
 router = APIRouter(prefix="/exporter/v1/schools/{school}/years/{year}", tags=["access grants"])
 

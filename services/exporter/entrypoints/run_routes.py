@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, Response
 
 from services.common.http import ApiError
 from services.common.limits import long_running
+from services.common.path_params import SchoolPath, YearPath
 from services.exporter.application.exporting import export
-from services.exporter.entrypoints.deps import AdminDep, DepsDep, SchoolPath, YearPath
+from services.exporter.entrypoints.deps import AdminDep, DepsDep
 from services.exporter.entrypoints.dto import RunOut, RunRequest
 
 router = APIRouter(prefix="/exporter/v1/schools/{school}/years/{year}", tags=["exports"])

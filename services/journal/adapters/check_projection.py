@@ -9,8 +9,8 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from contracts.journal import Finding
+from kernel import Fact, RowKey
 from services.common.db import Connection
-from services.journal.domain.projection import Fact, RowKey
 from services.journal.domain.projection.checks import (
     CheckDoc,
     CheckRow,

@@ -12,15 +12,15 @@ from collections.abc import Sequence
 
 from contracts import subjects
 from contracts.journal import PeriodMarkSet
-from services.common.db import Connection
-from services.common.projector import Projected
-from services.journal.domain.projection.closing import (
+from kernel.closing import (
     CorrectionRow,
     PeriodMarkRow,
     correction_row,
     period_mark_rows,
 )
-from services.journal.domain.projection.rows import Fact
+from kernel.rows import Fact
+from services.common.db import Connection
+from services.common.projector import Projected
 
 _PERIOD_MARK_COLUMNS = PeriodMarkRow._fields
 _UPSERT_PERIOD_MARK = f"""

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from kernel import Fact, PupilRow, RowKey, StaffRow
 from services.common.db import Connection
 from services.common.projector import Projected
 from services.journal.adapters import journal_tables as t
-from services.journal.domain.projection import Fact, PupilRow, RowKey, StaffRow
 from services.journal.domain.projection.erasures import (
     ErasureRow,
     blank,

@@ -1,7 +1,7 @@
 """The journal view's projection: a batch in, the touched rows loaded, folded, written back.
 
 Per batch: one SELECT per table for the rows the batch touches (`= ANY` of the keys, as arrays
-joined with `unnest`), the pure fold of `services.journal.domain.projection` in memory, then
+joined with `unnest`), the kernel's pure fold (`kernel.project`) in memory, then
 per table one COPY of the rows that are new and one upsert (`INSERT ... SELECT FROM unnest(...)
 ON CONFLICT DO UPDATE`) of the stored rows that changed. Memberships, assignments and absences
 are replaced per class or lesson: one DELETE of the stored sets, one COPY of the new ones. No
@@ -14,13 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from services.common.db import Connection
-from services.common.projector import Projected
-from services.journal.adapters import journal_tables as t
-from services.journal.adapters.check_projection import apply_checks
-from services.journal.adapters.closing_projection import apply_closing
-from services.journal.adapters.erasure_projection import apply_erasures
-from services.journal.domain.projection import (
+from kernel import (
     AbsenceRow,
     Assignment,
     ClassDoc,
@@ -40,6 +34,12 @@ from services.journal.domain.projection import (
     project,
     touched,
 )
+from services.common.db import Connection
+from services.common.projector import Projected
+from services.journal.adapters import journal_tables as t
+from services.journal.adapters.check_projection import apply_checks
+from services.journal.adapters.closing_projection import apply_closing
+from services.journal.adapters.erasure_projection import apply_erasures
 from services.journal.domain.projection.diff import Changes, RowChanges, changes
 
 _CLASS_KEY = t.CLASS_KEY

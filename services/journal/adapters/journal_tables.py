@@ -17,7 +17,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from contracts.journal import Attachment, Period, WorkKind
-from services.journal.domain.projection import (
+from kernel import (
     AbsenceRow,
     Assignment,
     ClassRow,

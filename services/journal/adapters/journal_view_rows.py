@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import asyncpg
 
-from contracts.grading import weighted_average
+from kernel.grading import weighted_average
 from services.journal.application.read_models import (
     AbsenceDetail,
     AttachmentInfo,

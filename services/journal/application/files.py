@@ -1,5 +1,5 @@
 """Checks on homework files before they are stored: size, declared type, and the bytes' own
-signature, so a renamed executable cannot pass as a PDF."""
+signature (`contracts.media`), so a renamed executable cannot pass as a PDF."""
 
 from __future__ import annotations
 
@@ -7,20 +7,10 @@ import hashlib
 import uuid
 
 from contracts.journal import Attachment
+from contracts.media import bytes_match
 from services.journal.application.ports import FileLimits
 
 _ATTACHMENT_IDS = uuid.UUID("0b7c8c3e-3f5e-4d1a-8f55-2a4c9d7e6b10")
-_ZIP = b"PK\x03\x04"
-_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (_ZIP,),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (_ZIP,),
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (_ZIP,),
-    "application/vnd.oasis.opendocument.text": (_ZIP,),
-}
-DEFAULT_MEDIA_TYPES = frozenset({*_SIGNATURES, "text/plain"})
 
 
 class FileRejected(Exception):
@@ -50,20 +40,9 @@ def check_file(limits: FileLimits, media_type: str, data: bytes) -> None:
         allowed = ", ".join(sorted(limits.media_types))
         msg = f"files of type {media_type!r} are not accepted (allowed: {allowed})"
         raise UnsupportedFileType(msg)
-    if not _bytes_match(media_type, data):
+    if not bytes_match(media_type, data):
         msg = f"the file's content is not {media_type}"
         raise UnsupportedFileType(msg)
-
-
-def _bytes_match(media_type: str, data: bytes) -> bool:
-    if media_type == "text/plain":
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return b"\x00" not in data
-    signatures = _SIGNATURES.get(media_type)
-    return signatures is not None and data.startswith(signatures)
 
 
 def describe(command_id: str, name: str, media_type: str, data: bytes) -> Attachment:

@@ -1,33 +1,26 @@
-"""The one imperative loop every command goes through: load -> decide -> append, retried on
-conflict, recorded at most once per command id (a retry must carry the same request: see
-`services.common.idempotency`)."""
+"""The journal's commands on the one command loop (`services.common.command_loop`): load ->
+decide -> append, retried on conflict, recorded at most once per command id (a retry must carry
+the same request: see `services.common.idempotency`)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import random
-import uuid
-import weakref
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import reduce
-from typing import Any, Generic, TypeVar
+from typing import TypeVar
 
 from contracts.base import Event
-from contracts.envelope import Actor, Envelope
+from contracts.envelope import Actor
 from contracts.personal import Opener
 from contracts.registry import JOURNAL_REGISTRY
+from services.common import aggregate as common
+from services.common.aggregate import Decision, EventLog
+from services.common.command_loop import run_command
 from services.common.decoding import decode_events
-from services.common.eventstore import ConcurrencyConflict, Loaded, StoredEvent
-from services.common.idempotency import check_same_request, earlier_event
-from services.common.keystore import ring_for_history, seal_payload
+from services.common.eventstore import Loaded, StoredEvent
+from services.common.idempotency import earlier_event
 from services.journal.application.ports import Deps
 
 S = TypeVar("S")
-MAX_ATTEMPTS = 5
-_EVENT_IDS = uuid.UUID("6f1d8a52-6a38-4a8e-9d0c-7c1b1f0e2a11")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,43 +46,21 @@ class Recorded:
     duplicate: bool = False
 
 
-class Aggregate(Generic[S]):
-    """How to rebuild one kind of aggregate from its events, remembering recent states.
+class Aggregate(common.Aggregate[S]):
+    """A journal aggregate: its events decode with the journal's registry."""
 
-    A remembered state is reused only when the history still ends, at the same position, with the
-    event it was folded up to (compared by chain hash, which covers everything before it), so
-    only events appended since are decoded and folded.
-    """
+    def __init__(self, initial: S, evolve: Callable[[S, Event], S]) -> None:
+        super().__init__(initial, evolve, JOURNAL_REGISTRY)
 
-    def __init__(
-        self, initial: S, evolve: Callable[[S, Event], S], *, memory: int = 20_000
-    ) -> None:
-        self.initial = initial
-        self.evolve = evolve
-        self._memo: OrderedDict[str, tuple[int, str, S]] = OrderedDict()
-        self._memory = memory
 
-    def fold(self, history: Loaded, opener: Opener | None = None) -> S:
-        """The aggregate's state after its whole history (`opener` opens sealed personal data)."""
-        events = history.events
-        done, state = 0, self.initial
-        remembered = self._memo.pop(history.subject, None)
-        if remembered is not None:
-            count, last_hash, memo_state = remembered
-            if 0 < count <= len(events) and events[count - 1].hash == last_hash:
-                done, state = count, memo_state
-        state = reduce(self.evolve, decode_all(events[done:], opener), state)
-        if events:
-            self._memo[history.subject] = (len(events), events[-1].hash, state)
-            if len(self._memo) > self._memory:
-                self._memo.popitem(last=False)
-        return state
+def event_log(deps: Deps) -> EventLog:
+    """The JOURNAL stream as commands use it: personal data sealed, events stamped now."""
+    return EventLog(deps.store, deps.clock.now, deps.keys)
 
 
 async def fold_of(deps: Deps, aggregate: Aggregate[S], subject: str) -> S:
     """An aggregate's current state, loaded and folded with the keys its history needs."""
-    history = await deps.store.load(subject)
-    return aggregate.fold(history, await ring_for_history(deps.keys, history.events))
+    return await event_log(deps).current(aggregate, subject)
 
 
 def decode_all(events: Sequence[StoredEvent], opener: Opener | None = None) -> list[Event]:
@@ -122,92 +93,13 @@ async def execute(
     *,
     shared: bool = False,
 ) -> Recorded:
-    """Run one command against one aggregate.
+    """Run one command, deciding one event, against one aggregate of the school year `meta`
+    names (`shared`: one command of many subjects, each deduplicated on its own)."""
 
-    A command already recorded on the subject (a retried request) answers with what it recorded
-    then. A conflict reloads and decides again on fresh state, at most MAX_ATTEMPTS times.
-    """
-    async with _LOCKS.hold((id(deps.store), subject)):
-        return await _attempts(deps, meta, subject, aggregate, decide, shared=shared)
+    async def decision(state: S, _history: Loaded) -> Decision:
+        (event,) = decide(state)
+        return Decision(event, meta.actor, meta.year)
 
-
-async def _attempts(
-    deps: Deps,
-    meta: Meta,
-    subject: str,
-    aggregate: Aggregate[S],
-    decide: Callable[[S], list[Event]],
-    *,
-    shared: bool,
-) -> Recorded:
     msg_id = msg_id_for(meta, subject, shared=shared)
-    conflict = ConcurrencyConflict(subject, 0)
-    for attempt in range(MAX_ATTEMPTS):
-        if attempt:  # another process wrote first: back off a little, with jitter
-            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
-        history = await deps.store.load(subject)
-        if (earlier := earlier_record(history, meta, shared=shared)) is not None:
-            return earlier
-        keys = await ring_for_history(deps.keys, history.events)
-        (event,) = decide(aggregate.fold(history, keys))
-        data = await seal_payload(deps.keys, meta.school, event)
-        envelope = envelope_for(deps, meta, subject, event, data)
-        try:
-            appended = await deps.store.append(
-                subject,
-                envelope,
-                expected=history.version,
-                msg_id=msg_id,
-                fingerprint=meta.fingerprint,
-            )
-        except ConcurrencyConflict as error:
-            conflict = error
-            continue
-        if appended.duplicate:  # JetStream's window caught it: on this subject or another
-            check_same_request(appended.fingerprint, meta.fingerprint)
-        return Recorded(subject, appended.seq, event.event_type, duplicate=appended.duplicate)
-    raise conflict
-
-
-class _SubjectLocks:
-    """One lock per aggregate and store, so commands on it through one store (one process)
-    queue instead of conflicting.
-
-    Optimistic concurrency still guards against other processes; the locks only spare the
-    retries that writers sharing a store would otherwise cause each other.
-    """
-
-    def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[tuple[int, str], asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: tuple[int, str]) -> AsyncIterator[None]:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock:
-            yield
-
-
-_LOCKS = _SubjectLocks()
-
-
-def envelope_for(
-    deps: Deps, meta: Meta, subject: str, event: Event, data: dict[str, Any]
-) -> Envelope:
-    """Wrap a payload (`data`: the event's, sealed); the event id is derived from the command so
-    a retry reproduces it."""
-    return Envelope(
-        event_id=uuid.uuid5(_EVENT_IDS, f"{meta.command_id}:{subject}"),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=deps.clock.now(),
-        actor=meta.actor,
-        school=meta.school,
-        year=meta.year,
-        correlation_id=meta.correlation_id,
-        causation_id=meta.command_id,
-        data=data,
-    )
+    done = await run_command(event_log(deps), meta, subject, aggregate, decision, msg_id=msg_id)
+    return Recorded(done.subject, done.seq, done.event_type, duplicate=done.duplicate)

@@ -18,7 +18,7 @@ from services.journal.application.handling import (
     execute,
 )
 from services.journal.application.ports import Deps
-from services.journal.domain import lesson
+from services.journal.domain import lesson, lesson_decider
 from services.journal.domain.commands import AddHomeworkAttachment, LessonCommand, ScheduleLesson
 from services.journal.domain.errors import AlreadyExists
 from services.journal.domain.klass import lessons_from_timetable
@@ -36,7 +36,7 @@ class _Context:
     today: dt.date
 
     def decide(self, cmd: LessonCommand, meta: Meta, state: lesson.LessonState) -> list[Event]:
-        return lesson.decide(
+        return lesson_decider.decide(
             cmd, state, actor=meta.actor, today=self.today, school=self.school, klass=self.klass
         )
 

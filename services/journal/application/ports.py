@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from contracts.journal import Attachment
+from services.common.clock import Clock
 from services.common.eventstore import EventStore
-from services.common.keystore import InMemoryKeyStore, KeyStore
+from services.common.keystore import KeyStore
+from services.common.keystore_memory import InMemoryKeyStore
 from services.journal.application.check_models import CheckViews, NoCheckViews
 from services.journal.application.erasure_reads import ErasureViews, NoErasureViews
 from services.journal.application.read_models import JournalViews
 from services.journal.application.roster_reads import NoRosterViews, RosterViews
 from services.journal.domain.findings import CheckRules
 from services.journal.domain.retention import RetentionRule
-
-
-class Clock(Protocol):
-    """The time of the school."""
-
-    def now(self) -> dt.datetime:
-        """The current moment, timezone-aware."""
-        ...
-
-    def today(self) -> dt.date:
-        """The school's local date."""
-        ...
 
 
 class FileStore(Protocol):

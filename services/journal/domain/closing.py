@@ -15,8 +15,8 @@ from typing import Literal, TypeVar
 
 from contracts.base import Event
 from contracts.envelope import Actor
-from contracts.grading import ROUNDING_RULES
 from contracts.journal import YEAR_PERIODS, GradingRulesSet, PeriodClosed, PeriodReopened
+from kernel.grading import ROUNDING_RULES
 from services.journal.domain import errors
 from services.journal.domain.commands import (
     ClosePeriod,

@@ -1,19 +1,34 @@
-"""The lesson: what was planned, who held it, and what its teacher entered.
+"""The lesson aggregate's state: what was planned, who held it, and what its teacher entered.
 
-`evolve` folds the lesson's events; `decide` checks a command against the lesson, the class
-(who belonged to it on the day, who teaches what) and the school's configuration.
+`evolve` folds the lesson's events; `lesson_decider.decide` checks a command against the state
+it builds.
+
+The fold applies the kernel's rules, so the decider sees the lesson as the journal view, the
+audit and the exporter do, and a redelivered or replayed event changes nothing:
+- a lesson is scheduled once: events before its scheduling, and a second scheduling, change
+  nothing (as in `kernel.lessons.apply_lesson`);
+- a mark id keeps its first recording (`kernel.marks.first_recordings`);
+- an attachment is listed once (`kernel.lessons.attachment_is_new`);
+- an observation counts minutes late only for a lateness and keeps a reason already given
+  (`kernel.attendance.observe`).
+
+It calls the kernel's rule functions rather than folding through the kernel's lesson state
+(`kernel.lessons.apply_lesson`): that fold reads facts, not bare events — each one's stream
+sequence, school year, actor and times, and the school's mark scale — which the aggregate's
+fold (`evolve(state, event)`) does not have and no decision reads; and it builds the view's
+rows (mark numbers, letters, entry times), work a command would pay for on every event of the
+lesson's history without using it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Literal, get_args
+from typing import Literal
 
 from contracts.base import Event
-from contracts.envelope import Actor
 from contracts.journal import (
     AbsenceEntry,
     AbsenceKind,
@@ -34,57 +49,11 @@ from contracts.journal import (
     TeacherSubstituted,
     TopicSet,
 )
-from services.journal.domain import closing
-from services.journal.domain import lesson_rules as rules
-from services.journal.domain.commands import (
-    AddHomeworkAttachment,
-    CancelLesson,
-    CancelMark,
-    CorrectMark,
-    LessonCommand,
-    MarkLessonHeld,
-    RecordMark,
-    SaveLessonEntries,
-    ScheduleLesson,
-    SetAbsenceReason,
-    SetHomework,
-    SetTopic,
-    SubstituteTeacher,
-    TakeAttendance,
-)
-from services.journal.domain.errors import LessonNotFound
-from services.journal.domain.klass import ClassState
-from services.journal.domain.lesson_entries import Context
-from services.journal.domain.school import SchoolConfig
+from kernel.attendance import observe
+from kernel.lessons import attachment_is_new
+from kernel.marks import first_recordings
 
 Status = Literal["scheduled", "held", "cancelled"]
-EditCommand = (
-    CancelLesson
-    | SetAbsenceReason
-    | MarkLessonHeld
-    | SetTopic
-    | SetHomework
-    | AddHomeworkAttachment
-    | RecordMark
-    | CorrectMark
-    | CancelMark
-    | TakeAttendance
-    | SaveLessonEntries
-)
-"""Every lesson command but scheduling and substitution: an edit, closed with its period."""
-EDITS: tuple[type[EditCommand], ...] = get_args(EditCommand)
-Edited = LessonCancelled | AbsenceReasonSet | rules.Entered
-EntryCommand = (
-    MarkLessonHeld
-    | SetTopic
-    | SetHomework
-    | AddHomeworkAttachment
-    | RecordMark
-    | CorrectMark
-    | CancelMark
-    | TakeAttendance
-    | SaveLessonEntries
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,71 +115,14 @@ class LessonState:
 INITIAL = LessonState()
 
 
-def decide(
-    cmd: LessonCommand,
-    state: LessonState,
-    *,
-    actor: Actor,
-    today: dt.date,
-    school: SchoolConfig,
-    klass: ClassState,
-) -> list[Event]:
-    """Decide a lesson command: exactly one event, or a DomainError saying why not.
-
-    A lesson of a closed period (or a sealed year) is not scheduled or substituted any more,
-    and its edits are refused unless they are corrections (`closing.correction`), which the
-    event then carries.
-    """
-    ctx = Context(actor=actor, today=today, school=school, klass=klass)
-    match cmd:
-        case ScheduleLesson():
-            _require_unlocked(school, cmd.date)
-            return [rules.schedule(cmd, state, ctx)]
-        case SubstituteTeacher():
-            _require_unlocked(school, _existing(state).date)
-            return [rules.substitute(cmd, state, actor)]
-        case _ if isinstance(cmd, EDITS):
-            existing = _existing(state)
-            what = f"lesson '{existing.lesson_id}' of {existing.date}"
-            lock = closing.lesson_lock(school, existing.date)
-            reason = closing.correction(lock, actor, cmd.correction_reason, what)
-            event = _edit(cmd, existing, replace(ctx, correction=reason))
-            return [closing.flagged(event, reason)]
-        case _:
-            raise TypeError(f"not a lesson command: {cmd!r}")
-
-
-def _edit(cmd: EditCommand, state: LessonState, ctx: Context) -> Edited:
-    match cmd:
-        case CancelLesson():
-            return rules.cancel(cmd, state, ctx.actor)
-        case SetAbsenceReason():
-            return rules.absence_reason(cmd, state, ctx)
-        case (
-            MarkLessonHeld()
-            | SetTopic()
-            | SetHomework()
-            | AddHomeworkAttachment()
-            | RecordMark()
-            | CorrectMark()
-            | CancelMark()
-            | TakeAttendance()
-            | SaveLessonEntries()
-        ):
-            return rules.enter(cmd, state, ctx)
-        case _:
-            raise TypeError(f"not a lesson command: {cmd!r}")
-
-
-def _require_unlocked(school: SchoolConfig, date: dt.date) -> None:
-    """Scheduling and substitution have no correction path: their events carry no reason."""
-    lock = closing.lesson_lock(school, date)
-    if lock is not None:
-        raise lock.refusal(f"the lessons of {date}")
-
-
 def evolve(state: LessonState, event: Event) -> LessonState:
     """The lesson after one event; events of other kinds leave it alone."""
+    if not state.scheduled:
+        return _schedule(event) if isinstance(event, LessonScheduled) else state
+    return _evolve_scheduled(state, event)
+
+
+def _evolve_scheduled(state: LessonState, event: Event) -> LessonState:
     match event:
         case LessonScheduled() | TeacherSubstituted() | LessonHeld() | LessonCancelled():
             return _evolve_course(state, event)
@@ -226,11 +138,18 @@ def evolve(state: LessonState, event: Event) -> LessonState:
             return state
 
 
-def _existing(state: LessonState) -> LessonState:
-    if not state.scheduled:
-        msg = "no such lesson: it has not been scheduled"
-        raise LessonNotFound(msg)
-    return state
+def _schedule(event: LessonScheduled) -> LessonState:
+    return LessonState(
+        scheduled=True,
+        lesson_id=event.lesson_id,
+        class_id=event.class_id,
+        subject_id=event.subject_id,
+        date=event.date,
+        slot=event.slot,
+        group=event.group,
+        timetabled_teacher_id=event.teacher_id,
+        teacher_of_record_id=event.teacher_id,
+    )
 
 
 def _evolve_course(
@@ -238,18 +157,7 @@ def _evolve_course(
 ) -> LessonState:
     match event:
         case LessonScheduled():
-            return replace(
-                state,
-                scheduled=True,
-                lesson_id=event.lesson_id,
-                class_id=event.class_id,
-                subject_id=event.subject_id,
-                date=event.date,
-                slot=event.slot,
-                group=event.group,
-                timetabled_teacher_id=event.teacher_id,
-                teacher_of_record_id=event.teacher_id,
-            )
+            return state  # scheduled again: the lesson stays as first scheduled
         case TeacherSubstituted():
             return replace(state, teacher_of_record_id=event.substitute_id)
         case LessonHeld():
@@ -267,21 +175,44 @@ def _evolve_notes(
             return replace(state, topic=event.topic)
         case HomeworkSet():
             homework = replace(homework, text=event.text, due_on=event.due_on)
-        case HomeworkAttachmentAdded():
-            homework = replace(homework, attachments=(*homework.attachments, event.attachment))
+        case HomeworkAttachmentAdded(attachment=attachment):
+            listed = (a.attachment_id for a in homework.attachments)
+            if not attachment_is_new(attachment.attachment_id, listed):
+                return state
+            homework = replace(homework, attachments=(*homework.attachments, attachment))
     return replace(state, homework=homework)
+
+
+def _record_marks(state: LessonState, entries: Iterable[MarkEntry]) -> LessonState:
+    fresh = first_recordings(entries, state.marks)
+    if not fresh:
+        return state
+    return replace(state, marks={**state.marks, **{e.mark_id: _new_mark(e) for e in fresh}})
+
+
+def _new_mark(entry: MarkEntry) -> MarkState:
+    return MarkState(
+        pupil_id=entry.pupil_id,
+        value=entry.value,
+        work_kind_id=entry.work_kind_id,
+        weight=entry.weight,
+        comment=entry.comment,
+        counts=entry.counts,
+    )
 
 
 def _evolve_marks(
     state: LessonState, event: MarkRecorded | MarkCorrected | MarkCancelled
 ) -> LessonState:
+    """A mark is recorded once, then corrected or cancelled in place; a correction or
+    cancellation of an unknown mark changes nothing."""
+    if isinstance(event, MarkRecorded):
+        return _record_marks(state, (event.mark,))
+    current = state.marks.get(event.mark_id)
+    if current is None:
+        return state
     match event:
-        case MarkRecorded():
-            return _with_mark(state, event.mark)
         case MarkCorrected():
-            current = state.marks.get(event.mark_id)
-            if current is None:
-                return state
             mark = replace(
                 current,
                 value=event.value,
@@ -293,23 +224,20 @@ def _evolve_marks(
                 reason=event.reason,
             )
         case MarkCancelled():
-            current = state.marks.get(event.mark_id)
-            if current is None:
-                return state
             mark = replace(current, cancelled=True, reason=event.reason)
     return replace(state, marks={**state.marks, event.mark_id: mark})
 
 
-def _with_mark(state: LessonState, entry: MarkEntry) -> LessonState:
-    mark = MarkState(
-        pupil_id=entry.pupil_id,
-        value=entry.value,
-        work_kind_id=entry.work_kind_id,
-        weight=entry.weight,
-        comment=entry.comment,
-        counts=entry.counts,
-    )
-    return replace(state, marks={**state.marks, entry.mark_id: mark})
+def _observe(state: LessonState, entries: Iterable[AbsenceEntry]) -> LessonState:
+    """The new observation replaces the old one: pupils not listed were present."""
+    absences = {e.pupil_id: _absence(state.absences.get(e.pupil_id), e) for e in entries}
+    return replace(state, attendance_taken=True, absences=absences)
+
+
+def _absence(known: AbsenceState | None, entry: AbsenceEntry) -> AbsenceState:
+    seen = observe(entry, None if known is None else known.reason)
+    evidence = None if known is None else known.evidence
+    return AbsenceState(seen.kind, seen.minutes_late, seen.reason, evidence)
 
 
 def _evolve_attendance(
@@ -317,22 +245,14 @@ def _evolve_attendance(
 ) -> LessonState:
     match event:
         case AttendanceTaken():
-            return _with_attendance(state, event.absences)
+            return _observe(state, event.absences)
         case AbsenceReasonSet():
+            # The reason of a recorded absence; one for a pupil not recorded changes nothing.
             current = state.absences.get(event.pupil_id)
             if current is None:
                 return state
             absence = replace(current, reason=event.reason, evidence=event.evidence)
             return replace(state, absences={**state.absences, event.pupil_id: absence})
-
-
-def _with_attendance(state: LessonState, entries: tuple[AbsenceEntry, ...]) -> LessonState:
-    """The new observation replaces the old one; a reason already given stays with its pupil."""
-    absences: dict[str, AbsenceState] = {}
-    for entry in entries:
-        known = state.absences.get(entry.pupil_id, AbsenceState(kind=entry.kind))
-        absences[entry.pupil_id] = replace(known, kind=entry.kind, minutes_late=entry.minutes_late)
-    return replace(state, attendance_taken=True, absences=absences)
 
 
 def _evolve_entries(state: LessonState, event: LessonEntriesSaved) -> LessonState:
@@ -342,8 +262,7 @@ def _evolve_entries(state: LessonState, event: LessonEntriesSaved) -> LessonStat
         state = replace(state, topic=event.topic)
     if event.homework is not None:
         state = _evolve_notes(state, event.homework)
-    for entry in event.marks:
-        state = _with_mark(state, entry)
+    state = _record_marks(state, event.marks)
     if event.attendance is not None:
-        state = _with_attendance(state, event.attendance)
+        state = _observe(state, event.attendance)
     return state

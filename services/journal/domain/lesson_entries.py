@@ -1,4 +1,5 @@
-"""The rules for marks and attendance entered on a lesson, and for the whole-page save.
+"""The rules for marks and attendance entered on a lesson, and for the whole-page save, with
+the context every lesson command is checked in.
 
 `lesson_rules.enter` calls these after checking who acts and when.
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from contracts.envelope import Actor
 from contracts.journal import (
@@ -34,10 +34,8 @@ from services.journal.domain.errors import (
     UnknownWorkKind,
 )
 from services.journal.domain.klass import ClassState, enrolled_on
+from services.journal.domain.lesson import LessonState, MarkState
 from services.journal.domain.school import SchoolConfig, scale_text
-
-if TYPE_CHECKING:
-    from services.journal.domain.lesson import LessonState, MarkState
 
 
 @dataclass(frozen=True, slots=True)

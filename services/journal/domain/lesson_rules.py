@@ -1,11 +1,9 @@
-"""The rules a lesson command must pass; `lesson.decide` dispatches here.
+"""The rules a lesson command must pass; `lesson_decider.decide` dispatches here.
 
 Each function checks one command and returns its one event, or raises a DomainError.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from contracts.envelope import Actor
 from contracts.journal import (
@@ -23,6 +21,7 @@ from contracts.journal import (
     TeacherSubstituted,
     TopicSet,
 )
+from kernel.lessons import attachment_is_new
 from services.journal.domain import lesson_entries as entries
 from services.journal.domain.commands import (
     AddHomeworkAttachment,
@@ -54,13 +53,23 @@ from services.journal.domain.errors import (
     UnknownSubject,
 )
 from services.journal.domain.klass import is_assigned
+from services.journal.domain.lesson import LessonState
 from services.journal.domain.lesson_entries import Context
 from services.journal.domain.school import require_admin, within_year
 
-if TYPE_CHECKING:
-    from services.journal.domain.lesson import EntryCommand, LessonState
-
 SUPERVISORS = frozenset({"admin", "deputy"})
+EntryCommand = (
+    MarkLessonHeld
+    | SetTopic
+    | SetHomework
+    | AddHomeworkAttachment
+    | RecordMark
+    | CorrectMark
+    | CancelMark
+    | TakeAttendance
+    | SaveLessonEntries
+)
+"""What the teacher of record enters on the lesson page."""
 Entered = (
     LessonHeld
     | TopicSet
@@ -197,7 +206,8 @@ def _notes(
             return HomeworkSet(text=cmd.text, due_on=cmd.due_on)
         case AddHomeworkAttachment():
             files = () if state.homework is None else state.homework.attachments
-            if any(a.attachment_id == cmd.attachment.attachment_id for a in files):
+            listed = (a.attachment_id for a in files)
+            if not attachment_is_new(cmd.attachment.attachment_id, listed):
                 msg = f"attachment '{cmd.attachment.attachment_id}' is already on the homework"
                 raise AlreadyExists(msg)
             return HomeworkAttachmentAdded(attachment=cmd.attachment)

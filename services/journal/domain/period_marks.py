@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 from contracts.base import Event
 from contracts.envelope import Actor
-from contracts.grading import round_mark, weighted_average
 from contracts.journal import PeriodMarkInput, PeriodMarkSet
+from kernel.grading import round_mark, weighted_average
 from services.journal.domain import closing, errors
 from services.journal.domain.commands import SetPeriodMark
 from services.journal.domain.klass import ClassState

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from contracts.base import Token
 from services.common.auth import AuthError, Principal
 from services.common.limits import long_running
+from services.common.path_params import SchoolPath, YearPath
 from services.journal.application import check_reads, checks
 from services.journal.application.check_models import CheckDetail, CheckSummary, RemarkView
 from services.journal.application.handling import Meta
@@ -29,7 +30,7 @@ from services.journal.entrypoints.check_dto import (
     ResolveBody,
 )
 from services.journal.entrypoints.check_report import render_csv, render_html
-from services.journal.entrypoints.deps import DepsDep, SchoolPath, YearPath, acting, reading
+from services.journal.entrypoints.deps import DepsDep, acting, reading
 from services.journal.entrypoints.dto import RecordedOut
 
 router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["monthly check"])

@@ -6,13 +6,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 
-from contracts.base import Token
 from contracts.envelope import Actor, Role
-from services.common.auth import AuthError, Principal, current_principal
+from services.common.auth import AuthError, Principal, PrincipalDep
 from services.common.http import correlation_id
 from services.common.idempotency import IdempotencyKey, command_identity
+from services.common.path_params import SchoolPath, YearPath
 from services.journal.application.handling import Meta
 from services.journal.application.ports import Deps
 
@@ -24,9 +24,6 @@ async def get_deps(request: Request) -> Deps:
 
 
 DepsDep = Annotated[Deps, Depends(get_deps)]
-PrincipalDep = Annotated[Principal, Depends(current_principal)]
-SchoolPath = Annotated[Token, Path(description="school id")]
-YearPath = Annotated[int, Path(ge=2000, le=2100, description="first calendar year of the year")]
 
 
 def check_school(principal: Principal, school: str) -> None:

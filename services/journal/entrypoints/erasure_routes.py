@@ -13,21 +13,16 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from contracts.base import Token
 from contracts.envelope import Actor
-from services.common.auth import AuthError, Principal
+from services.common.auth import AuthError, Principal, PrincipalDep
 from services.common.http import correlation_id
 from services.common.idempotency import IdempotencyKey, command_identity
+from services.common.path_params import SchoolPath
 from services.common.webapp.school_year import school_year_of
 from services.journal.application.erasure import erase_person, erasure_list
 from services.journal.application.handling import Meta
 from services.journal.application.retention import due_for
 from services.journal.domain.retention import RetentionRule
-from services.journal.entrypoints.deps import (
-    DepsDep,
-    PrincipalDep,
-    SchoolPath,
-    check_school,
-    reading,
-)
+from services.journal.entrypoints.deps import DepsDep, check_school, reading
 from services.journal.entrypoints.erasure_dto import (
     DueList,
     DueOut,

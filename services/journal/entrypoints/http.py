@@ -19,6 +19,7 @@ from services.journal.entrypoints import (
     admin_routes,
     check_routes,
     erasure_routes,
+    lesson_entry_routes,
     lesson_routes,
     period_routes,
     rollover_routes,
@@ -59,6 +60,7 @@ def create_app(
         routers=(
             admin_routes.router,
             lesson_routes.router,
+            lesson_entry_routes.router,
             view_routes.router,
             rollover_routes.router,
             period_routes.router,

@@ -14,20 +14,13 @@ from fastapi import APIRouter, Query
 
 from contracts.base import Token
 from services.common.auth import AuthError, Principal
+from services.common.path_params import SchoolPath, YearPath
 from services.journal.application import period_marks
 from services.journal.application.period_mark_views import PeriodMarkSheet
 from services.journal.application.ports import Deps
 from services.journal.domain import commands as c
 from services.journal.entrypoints.admin_routes import out
-from services.journal.entrypoints.deps import (
-    READ_ALL,
-    AdminMeta,
-    DepsDep,
-    EditorDep,
-    JournalReader,
-    SchoolPath,
-    YearPath,
-)
+from services.journal.entrypoints.deps import READ_ALL, AdminMeta, DepsDep, EditorDep, JournalReader
 from services.journal.entrypoints.dto import (
     GradingRulesBody,
     PeriodMarkBody,

@@ -12,18 +12,13 @@ from fastapi import APIRouter, Depends
 
 from contracts.base import Token
 from services.common.auth import Principal
+from services.common.limits import long_running
+from services.common.path_params import SchoolPath, YearPath
 from services.journal.application import rollover, rollover_pupils
 from services.journal.application.handling import Recorded
 from services.journal.domain.rollover import Decision
 from services.journal.entrypoints.admin_routes import out
-from services.journal.entrypoints.deps import (
-    READ_ALL,
-    AdminMeta,
-    DepsDep,
-    SchoolPath,
-    YearPath,
-    reading,
-)
+from services.journal.entrypoints.deps import READ_ALL, AdminMeta, DepsDep, reading
 from services.journal.entrypoints.rollover_dto import (
     ClearDebtBody,
     MoveOut,
@@ -43,6 +38,7 @@ Reader = Annotated[Principal, Depends(reading(*READ_ALL))]
 
 
 @router.post("/rollover", summary="Close the school year and move every pupil into the next")
+@long_running  # a school's whole roster moves: a thousand pupils are a thousand commands
 async def run_rollover(body: RolloverBody, meta: AdminMeta, deps: DepsDep) -> RolloverOut:
     decisions = {p: Decision(d.outcome, tuple(d.debts)) for p, d in body.outcomes.items()}
     result = await rollover.run_rollover(

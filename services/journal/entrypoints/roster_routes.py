@@ -15,17 +15,11 @@ from fastapi import APIRouter, Depends
 
 from contracts.base import Token
 from services.common.auth import AuthError, Principal
+from services.common.path_params import SchoolPath, YearPath
 from services.journal.application.period_marks import school_config
 from services.journal.application.roster_reads import ClassMembers, PupilList, Roster
 from services.journal.domain import closing
-from services.journal.entrypoints.deps import (
-    READ_ALL,
-    DepsDep,
-    JournalReader,
-    SchoolPath,
-    YearPath,
-    reading,
-)
+from services.journal.entrypoints.deps import READ_ALL, DepsDep, JournalReader, reading
 
 router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["roster"])
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
+from services.common.clock import Clock
 from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download, Files
 from services.common.webapp.signing import TokenIssuer
 
@@ -39,14 +40,6 @@ class Diary(Protocol):
         idempotency_key: str | None = None,
     ) -> Any:  # noqa: ANN401 - the API's JSON answer
         """The JSON answer of a write (None for an empty answer)."""
-        ...
-
-
-class Clock(Protocol):
-    """Today in the school's time zone (pages open on today's day and week)."""
-
-    def today(self) -> date:
-        """The school's current date."""
         ...
 
 

@@ -1,6 +1,6 @@
 """How a mark, its weight, an average and an absence read in the diary: the school's words.
 
-Absence letters are the regulation's (contracts.letters): Н — absent, the reason not given
+Absence letters are the regulation's (kernel.letters): Н — absent, the reason not given
 yet; Б — illness; У — a valid reason; П — no valid reason; ОП — late.
 """
 

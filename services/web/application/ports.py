@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, Literal, Protocol
 
+from services.common.clock import Clock
 from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download
 from services.common.webapp.signing import TokenIssuer
 
@@ -53,14 +54,6 @@ class Backends(Protocol):
         idempotency_key: str | None = None,
     ) -> Any:  # noqa: ANN401 - the API's JSON answer
         """The JSON answer of a write; ApiRefused on 4xx, ApiUnavailable on an outage."""
-        ...
-
-
-class Clock(Protocol):
-    """Today in the school's time zone (pages open on today's day and school year)."""
-
-    def today(self) -> date:
-        """The school's current date."""
         ...
 
 

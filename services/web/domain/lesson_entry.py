@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from contracts.letters import ABSENCE_LETTERS, LATE_LETTER
+from kernel.letters import ABSENCE_LETTERS, LATE_LETTER
 
 FORM: Final = "_form"
 """The key of a message about the whole save rather than one field."""

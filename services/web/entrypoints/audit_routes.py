@@ -28,8 +28,9 @@ from services.web.domain.audit_view import (
     when_text,
 )
 from services.web.domain.class_teacher import classes_of, month_of
-from services.web.domain.grid import build_table, chosen_range
+from services.web.domain.grid import build_table
 from services.web.domain.lesson_page import kind_names
+from services.web.domain.periods import chosen_range
 from services.web.entrypoints.pages import deps_of, render, school_year, today
 from services.web.entrypoints.teacher_routes import checked_ids
 

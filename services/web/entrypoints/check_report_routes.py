@@ -23,7 +23,7 @@ from services.web.domain.check_report import (
     report_rows,
 )
 from services.web.domain.checks import is_token, month_label, scope_label
-from services.web.entrypoints.check_routes import check_api, group_by
+from services.web.entrypoints.check_forms import check_api, group_by
 from services.web.entrypoints.pages import refusal_page, render
 
 router = APIRouter(tags=["monthly check"])

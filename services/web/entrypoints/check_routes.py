@@ -1,5 +1,6 @@
 """The monthly check pages of the deputy director (УВР): the checks of the year with the form
-that opens one, a check's findings and remarks with the deputy's actions, and its report.
+that opens one, a check's findings and remarks; the deputy's actions on a check are
+`check_action_routes`, its report `check_report_routes`.
 
 Every page calls the journal with the signed-in person's token: the journal decides who may
 read a check (the deputy, the head, the administrator) and who may act (the deputy). Hiding the
@@ -11,18 +12,16 @@ is shown beside the form that caused it, with nothing recorded.
 from __future__ import annotations
 
 import asyncio
-import re
-import uuid
-from typing import Annotated, Any, Final
+from typing import Final
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.common.limits import long_running
 from services.common.webapp.session import Session, SignedIn
-from services.web.application.checks import CheckApi, pupil_names, settle
+from services.web.application.checks import pupil_names, settle
 from services.web.application.ports import ApiRefused
-from services.web.domain.check_models import Names, check_of, names_of
+from services.web.domain.check_models import check_of, names_of
 from services.web.domain.checks import (
     GroupBy,
     check_target,
@@ -35,10 +34,10 @@ from services.web.domain.checks import (
     remark_text,
     scope_label,
 )
-from services.web.entrypoints.pages import deps_of, refusal_page, render, school_year
+from services.web.entrypoints.check_forms import FormText, check_api, group_by, new_key, sent_key
+from services.web.entrypoints.pages import deps_of, refusal_page, render
 
 router = APIRouter(tags=["monthly check"])
-_KEY: Final = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 _DONE: Final = {
     "opened": "Проверка открыта.",
     "issued": "Замечание выдано.",
@@ -46,32 +45,6 @@ _DONE: Final = {
     "reopened": "Замечание возвращено учителю.",
     "closed": "Проверка закрыта.",
 }
-FormText = Annotated[str, Form()]
-
-
-def check_api(request: Request, session: Session) -> CheckApi:
-    """The journal's check API for the signed-in person and the page's school year."""
-    return CheckApi(deps_of(request).backends, session.token, session.school, school_year(request))
-
-
-def new_key() -> str:
-    """A fresh idempotency key for a form (a resubmitted form records nothing twice)."""
-    return uuid.uuid4().hex
-
-
-def sent_key(value: str) -> str | None:
-    """The form's idempotency key if it is one the API accepts."""
-    return value if _KEY.match(value) else None
-
-
-def group_by(value: str | None) -> GroupBy:
-    """`?by=class` groups by class; anything else by teacher."""
-    return "class" if value == "class" else "teacher"
-
-
-async def load_names(api: CheckApi) -> Names:
-    """The names of the roster (staff, classes, subjects)."""
-    return names_of(await api.roster())
 
 
 # ---------------------------------------------------------------- the checks of the year
@@ -103,7 +76,7 @@ async def open_check(
         error = refusal_text(refused.reason, refused.detail, refused.errors)
         return await _checks_page(request, session, form, error, refused.status)
     shown = await settle(lambda: api.check(check_id), lambda _check: True)
-    return _back(check_id, "teacher", "opened", pending=shown is None)
+    return back_to_check(check_id, "teacher", "opened", pending=shown is None)
 
 
 async def _checks_page(
@@ -200,96 +173,10 @@ async def check_view(
     return render(request, "checks/check.html", context, status=status)
 
 
-def _back(check_id: str, by: GroupBy, done: str, *, pending: bool, anchor: str = "") -> Response:
+def back_to_check(
+    check_id: str, by: GroupBy, done: str, *, pending: bool, anchor: str = ""
+) -> Response:
     """Back to the check's page after an action (with what was done, and whether the page may
     not show it yet)."""
     query = f"?by={by}&done={done}" + ("&pending=1" if pending else "")
     return RedirectResponse(f"/checks/{check_id}{query}{anchor}", status_code=303)
-
-
-# ---------------------------------------------------------------- the deputy's actions
-
-
-@router.post("/checks/{check_id}/remarks", summary="Issue a remark about a finding")
-async def issue_remark(
-    request: Request,
-    session: SignedIn,
-    check_id: str,
-    finding_id: FormText = "",
-    text: FormText = "",
-    by: FormText = "",
-    key: FormText = "",
-) -> Response:
-    if not is_token(check_id):
-        return refusal_page(request, 404, "check_not_found", "no such check")
-    api, grouping = check_api(request, session), group_by(by)
-    body = {"text": text, "finding_id": finding_id or None}
-    try:
-        remark_id = await api.issue(check_id, body, sent_key(key))
-    except ApiRefused as refused:
-        form_id = f"issue:{finding_id}"
-        return await check_view(
-            request, session, check_id, grouping, refused=(form_id, refused), values={form_id: text}
-        )
-
-    def issued(raw: dict[str, Any]) -> bool:
-        return any(r["remark_id"] == remark_id for r in raw.get("remarks", []))
-
-    shown = await settle(lambda: api.check(check_id), issued)
-    return _back(check_id, grouping, "issued", pending=shown is None, anchor=f"#{remark_id}")
-
-
-@router.post(
-    "/checks/{check_id}/remarks/{remark_id}/{action}",
-    summary="Confirm a resolved remark, or return it to the teacher with a reason",
-)
-async def answer_remark(
-    request: Request,
-    session: SignedIn,
-    check_id: str,
-    remark_id: str,
-    action: str,
-    reason: FormText = "",
-    by: FormText = "",
-    key: FormText = "",
-) -> Response:
-    if action not in {"confirm", "reopen"} or not (is_token(check_id) and is_token(remark_id)):
-        return refusal_page(request, 404, "not_found", "no such remark or action")
-    api, grouping = check_api(request, session), group_by(by)
-    body = {"reason": reason} if action == "reopen" else None
-    try:
-        await api.act(check_id, f"remarks/{remark_id}/{action}", body, sent_key(key))
-    except ApiRefused as refused:
-        form_id = f"{action}:{remark_id}"
-        return await check_view(
-            request,
-            session,
-            check_id,
-            grouping,
-            refused=(form_id, refused),
-            values={form_id: reason},
-        )
-    wanted = "confirmed" if action == "confirm" else "reopened"
-
-    def answered(raw: dict[str, Any]) -> bool:
-        return any(
-            r["remark_id"] == remark_id and r["status"] == wanted for r in raw.get("remarks", [])
-        )
-
-    shown = await settle(lambda: api.check(check_id), answered)
-    return _back(check_id, grouping, wanted, pending=shown is None, anchor=f"#{remark_id}")
-
-
-@router.post("/checks/{check_id}/close", summary="Close the check")
-async def close_check(
-    request: Request, session: SignedIn, check_id: str, by: FormText = "", key: FormText = ""
-) -> Response:
-    if not is_token(check_id):
-        return refusal_page(request, 404, "check_not_found", "no such check")
-    api, grouping = check_api(request, session), group_by(by)
-    try:
-        await api.act(check_id, "close", None, sent_key(key))
-    except ApiRefused as refused:
-        return await check_view(request, session, check_id, grouping, refused=("close", refused))
-    shown = await settle(lambda: api.check(check_id), lambda raw: bool(raw.get("closed")))
-    return _back(check_id, grouping, "closed", pending=shown is None)

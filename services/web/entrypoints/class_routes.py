@@ -27,7 +27,6 @@ from services.web.domain.class_absences import (
     REASONS,
     absence_rows,
     absences_in,
-    access_lines,
     lessons_with_absences,
     refusal_text,
 )
@@ -43,7 +42,8 @@ from services.web.domain.class_teacher import (
     subjects_of,
     summary,
 )
-from services.web.domain.grid import chosen_range, periods_of
+from services.web.domain.diary_access import access_lines
+from services.web.domain.periods import chosen_range, periods_of
 from services.web.domain.teacher_day import long_date
 from services.web.entrypoints.pages import deps_of, render, school_year, today
 from services.web.entrypoints.teacher_routes import checked_ids

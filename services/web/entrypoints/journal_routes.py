@@ -17,18 +17,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from services.common.webapp.session import Session, SignedIn
-from services.web.domain.grid import (
+from services.web.domain.grid import build_table, period_marks_of
+from services.web.domain.journal_choice import journal_choices
+from services.web.domain.lesson_page import kind_names
+from services.web.domain.periods import (
     Period,
-    build_table,
     chosen_range,
     default_range,
     given_range,
     period_for,
-    period_marks_of,
     periods_of,
 )
-from services.web.domain.journal_choice import journal_choices
-from services.web.domain.lesson_page import kind_names
 from services.web.domain.teacher_day import long_date
 from services.web.entrypoints.pages import deps_of, render, school_year, today
 from services.web.entrypoints.teacher_routes import checked_ids

@@ -17,7 +17,7 @@ from services.web.application.checks import settle
 from services.web.application.ports import ApiRefused
 from services.web.domain.check_models import remark_of
 from services.web.domain.checks import is_token, refusal_text, split_remarks
-from services.web.entrypoints.check_routes import check_api, new_key, sent_key
+from services.web.entrypoints.check_forms import check_api, new_key, sent_key
 from services.web.entrypoints.pages import refusal_page, render
 
 router = APIRouter(tags=["remarks"])

@@ -12,16 +12,10 @@ from datetime import timedelta
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
-from services.common.webapp.session import SessionCodec, session_of
-from services.common.webapp.signin import (
-    keep_signin_nonce,
-    new_signin_nonce,
-    safe_next,
-    signin_nonce_matches,
-    start_session,
-)
+from services.common.webapp import signin
+from services.common.webapp.signin import start_session
 from services.web.domain.dev_roles import proposed_role
 from services.web.domain.navigation import ROLE_NAMES, start_page
 from services.web.entrypoints.pages import deps_of, refusal_page, render, school_year
@@ -32,22 +26,10 @@ _ROSTER_READ_TTL: Final = timedelta(minutes=1)
 
 @router.get("/signin", summary="The sign-in page")
 async def signin_page(request: Request, next: str | None = None, expired: int = 0) -> Response:
-    settings = request.app.state.settings
-    people = await _dev_people(request) if settings.dev_sign_in else []
-    nonce = new_signin_nonce()
-    context = {
-        "people": people,
-        "roles": ROLE_NAMES,
-        "next": safe_next(next) or "",
-        "expired": bool(expired),
-        "signin_csrf": nonce,
-        "dev": settings.dev_sign_in,
-        "oidc": settings.oidc.issuer is not None,
-        "signed_in": session_of(request),
-    }
-    page = render(request, "signin.html", context)
-    keep_signin_nonce(page, nonce, secure=settings.secure_cookies)
-    return page
+    people = await _dev_people(request) if request.app.state.settings.dev_sign_in else []
+    return signin.signin_page(
+        request, render, people, next, expired=bool(expired), roles=ROLE_NAMES
+    )
 
 
 @router.post("/signin/dev", summary="Sign in as a member of the demo's staff (development only)")
@@ -58,11 +40,10 @@ async def dev_signin(
     signin_csrf: Annotated[str, Form()],
     next: Annotated[str, Form()] = "",
 ) -> Response:
+    refused = signin.dev_signin_refused(request, render, signin_csrf)
+    if refused is not None:
+        return refused
     settings = request.app.state.settings
-    if not settings.dev_sign_in:
-        return refusal_page(request, 404, "not_found", "development sign-in is off")
-    if not signin_nonce_matches(request, signin_csrf):
-        return refusal_page(request, 403, "csrf_failed", "the sign-in form is stale")
     if role not in ROLE_NAMES:
         return refusal_page(request, 422, "unknown_role", f"no staff role {role!r}")
     people = {p["staff_id"]: p for p in await _dev_people(request)}
@@ -72,16 +53,7 @@ async def dev_signin(
     return start_session(request, token, name, start_page([role]), next)
 
 
-@router.post("/signout", summary="Sign out")
-async def signout(request: Request) -> Response:
-    # Signing out needs no CSRF check to be safe: at worst a forged request signs someone out.
-    if request.app.state.settings.oidc.issuer is not None:
-        # Signed in at the city's provider: sign out there too (307 keeps the POST).
-        return RedirectResponse("/signout/oidc", status_code=307)
-    response = RedirectResponse("/signin", status_code=303)
-    codec: SessionCodec = request.app.state.session_codec
-    codec.clear(response)
-    return response
+router.add_api_route("/signout", signin.signout, methods=["POST"], summary="Sign out")
 
 
 async def _dev_people(request: Request) -> list[dict[str, str]]:

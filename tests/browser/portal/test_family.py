@@ -23,12 +23,13 @@ from typing import Any
 import httpx
 from playwright.async_api import Page, expect
 
-from deploy.launcher_summary import DiaryDemo, diary_demo_of, pseudonym_key
-from services.common.auth import DevTokenIssuer
-from services.common.testing import eventually
-from services.common.webapp.testing import assert_accessible, screenshot
+from deploy.launcher.markers import DiaryDemo, diary_demo_of
+from deploy.launcher.state_secrets import pseudonym_key
+from services.common.dev_tokens import DevTokenIssuer
 from services.exporter.domain.pseudonym import Pseudonymiser
-from services.portal.testing import sign_in
+from tests.support.pages import assert_accessible, screenshot
+from tests.support.portal import sign_in
+from tests.support.waiting import eventually
 
 SCHOOL, YEAR = "s1", 2026
 JOURNAL_YEAR = f"/schools/{SCHOOL}/years/{YEAR}"

@@ -19,12 +19,12 @@ import uuid
 import httpx
 from playwright.async_api import Locator, Page, expect
 
-from deploy.launcher_summary import diary_demo_of
-from services.common.auth import DevTokenIssuer
-from services.common.testing import eventually
-from services.common.webapp.testing import assert_accessible, screenshot
-from services.portal.testing import sign_in
+from deploy.launcher.markers import diary_demo_of
+from services.common.dev_tokens import DevTokenIssuer
 from tests.browser.portal.conftest import NewPortalPage
+from tests.support.pages import assert_accessible, screenshot
+from tests.support.portal import sign_in
+from tests.support.waiting import eventually
 
 SCHOOL = "s1"
 PARENT_UID, TEACHER_UID = 100001, 200001  # the demo's parent in 5А, the subject teacher of 5А

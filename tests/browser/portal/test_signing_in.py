@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import expect
 
-from services.common.webapp.testing import assert_accessible, screenshot
-from services.portal.testing import sign_in
-from services.web.testing import sign_in as sign_in_at_school
+from tests.support.pages import assert_accessible, screenshot
+from tests.support.portal import sign_in
+from tests.support.web import sign_in as sign_in_at_school
 
 PORTAL_COOKIE = "diary_session"
 SCHOOL_COOKIE = "school_session"

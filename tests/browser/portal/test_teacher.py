@@ -20,10 +20,11 @@ import re
 import httpx
 from playwright.async_api import Page, expect
 
-from deploy.launcher_summary import DIARY_PERIOD, DIARY_WEEK, DiaryDemo, diary_demo_of
-from services.common.webapp.testing import assert_accessible, screenshot
-from services.portal.testing import sign_in
+from deploy.launcher.markers import DiaryDemo, diary_demo_of
+from deploy.launcher.summary import DIARY_PERIOD, DIARY_WEEK
 from tests.browser.portal.conftest import NewPortalPage
+from tests.support.pages import assert_accessible, screenshot
+from tests.support.portal import sign_in
 
 SCHOOL, YEAR = "s1", 2026
 TEACHER_UID, CLASS_TEACHER_UID = 200001, 200002  # the demo's subject teacher, 5А's teacher

@@ -21,14 +21,13 @@ from contracts.enrollment import (
 )
 from contracts.journal import AbsenceEntry
 from contracts.streams import DIARY, ENROLLMENT, JOURNAL, PORTAL
-from services.audit.testing import EXPORTER, PSEUDONYM, append
-from services.audit.testing_http import RunningAudit, log_caught_up, running_audit
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.keystore import KeyStore
 from services.journal.application import lessons
 from services.journal.application.ports import Deps
 from services.journal.domain import commands as c
-from services.journal.testing import (
+from tests.support.audit import EXPORTER, PSEUDONYM, append
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,
@@ -38,6 +37,7 @@ from services.journal.testing import (
     meta,
     seed_small_school,
 )
+from tests.support.running import RunningAudit, log_caught_up, running_audit
 
 LESSON = math_lesson_id(FIRST_MONDAY)
 WEDNESDAY_LESSON = math_lesson_id(FIRST_MONDAY + dt.timedelta(days=2), 2)

@@ -20,14 +20,13 @@ from contracts import envelope as hdr
 from services.audit.adapters.stream_walk import integrity_for
 from services.audit.application.verification import Scope, verify
 from services.audit.entrypoints import verify_routes
-from services.audit.testing_tamper import signer
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.http import service_app
 from services.common.settings import AuthSettings
-from services.common.testing.http import running_app
 from services.journal.application import lessons
 from services.journal.domain import commands as c
-from services.journal.testing import (
+from tests.support.audit_tamper import signer
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,
@@ -37,6 +36,7 @@ from services.journal.testing import (
     meta,
     seed_small_school,
 )
+from tests.support.running import running_app
 
 pytestmark = pytest.mark.integration
 

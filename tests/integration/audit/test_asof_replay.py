@@ -18,9 +18,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from services.audit.testing_http import log_caught_up, running_audit
-from services.common.testing import eventually
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     DEPUTY,
@@ -32,7 +30,8 @@ from services.journal.testing import (
     math_lesson_id,
     seed_small_school,
 )
-from services.journal.testing_http import running_journal
+from tests.support.running import log_caught_up, running_audit, running_journal
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

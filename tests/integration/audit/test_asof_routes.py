@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 import pytest_asyncio
 
-from services.audit.testing_http import log_caught_up, running_audit
-from services.journal.testing import CLASS_ID, MATH_TEACHER, NEWCOMER, PUPILS, seed_small_school
-from services.journal.testing_http import running_journal
+from tests.support.journal import CLASS_ID, MATH_TEACHER, NEWCOMER, PUPILS, seed_small_school
+from tests.support.running import log_caught_up, running_audit, running_journal
 
 pytestmark = pytest.mark.integration
 

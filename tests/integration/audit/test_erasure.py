@@ -20,12 +20,12 @@ from contracts.enrollment import ApplicationSubmitted
 from contracts.journal import PersonErased
 from contracts.personal import ERASED
 from contracts.streams import DIARY, ENROLLMENT, JOURNAL, PORTAL
-from services.audit.testing import SCHOOL, YEAR, append
-from services.audit.testing_http import log_caught_up
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.journal.application import roster
 from services.journal.domain import commands as jc
-from services.journal.testing import ADMIN, CLASS_ID, meta
+from tests.support.audit import SCHOOL, YEAR, append
+from tests.support.journal import ADMIN, CLASS_ID, meta
+from tests.support.running import log_caught_up
 
 pytestmark = pytest.mark.integration
 

@@ -18,12 +18,12 @@ from services.audit import bootstrap
 from services.audit.adapters.event_log_pg import PgEventLog
 from services.audit.adapters.event_log_projection import EventLogProjection
 from services.audit.domain.log import UNDECODABLE_VERSION
-from services.audit.testing import EXPORTER, append
-from services.audit.testing_http import log_caught_up, running_audit
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.keystore import KEEP_SEALED
 from services.common.projector import Projector
+from tests.support.audit import EXPORTER, append
+from tests.support.running import log_caught_up, running_audit
 
 pytestmark = pytest.mark.integration
 

@@ -9,10 +9,10 @@ import io
 
 import pytest
 
-from services.audit.testing_http import log_caught_up
 from services.journal.application import lessons
 from services.journal.domain import commands as c
-from services.journal.testing import MATH_TEACHER, meta
+from tests.support.journal import MATH_TEACHER, meta
+from tests.support.running import log_caught_up
 
 pytestmark = pytest.mark.integration
 

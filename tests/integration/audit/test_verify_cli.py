@@ -10,8 +10,8 @@ import pytest
 from nats.js import JetStreamContext
 
 from services.audit.entrypoints import verify_cli
-from services.common.eventstore import JetStreamEventStore
-from services.journal.testing import in_memory_deps, seed_small_school
+from services.common.eventstore_jetstream import JetStreamEventStore
+from tests.support.journal import in_memory_deps, seed_small_school
 
 pytestmark = pytest.mark.integration
 

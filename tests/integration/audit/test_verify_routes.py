@@ -17,12 +17,11 @@ from services.audit.adapters.stream_walk import integrity_for
 from services.audit.application.anchoring import anchor_due
 from services.audit.domain.anchors import local_day
 from services.audit.entrypoints import verify_routes
-from services.audit.testing_tamper import signer
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.http import service_app
 from services.common.settings import AuthSettings
-from services.common.testing.http import running_app
-from services.journal.testing import (
+from tests.support.audit_tamper import signer
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     SCHOOL,
@@ -31,6 +30,7 @@ from services.journal.testing import (
     math_lesson_id,
     seed_small_school,
 )
+from tests.support.running import running_app
 
 pytestmark = pytest.mark.integration
 

@@ -12,9 +12,9 @@ from contracts import envelope as hdr
 from services.audit.adapters.stream_walk import integrity_for
 from services.audit.application.anchoring import anchor_due
 from services.audit.application.verification import Scope, verify
-from services.audit.testing_tamper import signer
-from services.common.eventstore import JetStreamEventStore
-from services.journal.testing import in_memory_deps, seed_small_school
+from services.common.eventstore_jetstream import JetStreamEventStore
+from tests.support.audit_tamper import signer
+from tests.support.journal import in_memory_deps, seed_small_school
 
 pytestmark = pytest.mark.integration
 

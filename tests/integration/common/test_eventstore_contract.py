@@ -14,13 +14,9 @@ from contracts.chain import GENESIS_HASH
 from contracts.envelope import Actor, Envelope
 from contracts.journal import LessonHeld, TopicSet
 from contracts.streams import JOURNAL
-from services.common.eventstore import (
-    ConcurrencyConflict,
-    EventStore,
-    InMemoryEventStore,
-    JetStreamEventStore,
-    Version,
-)
+from services.common.eventstore import ConcurrencyConflict, EventStore, Version
+from services.common.eventstore_jetstream import JetStreamEventStore
+from services.common.eventstore_memory import InMemoryEventStore
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,7 @@ from services.common.idempotency import IdempotencyKeyReused
 from services.common.idempotency_ledger import JetStreamKeyLedger, open_key_ledger
 from services.common.jetstream import jetstream, open_key_value
 from services.common.settings import NatsSettings
-from services.common.testing import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,8 @@ import secrets
 
 import pytest
 
-from services.common.keystore import PersonErased, PgKeyStore
+from services.common.keystore import PersonErased
+from services.common.keystore_pg import PgKeyStore
 from services.common.settings import KeyStoreSettings
 
 pytestmark = pytest.mark.integration

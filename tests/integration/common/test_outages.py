@@ -1,8 +1,8 @@
 """Outages answered and survived: every service, every route, NATS or PostgreSQL down.
 
 All five services run in-process on a private nats-server that the test kills and starts again
-on the same port and store, and on a private PostgreSQL cluster (`deploy.launcher_pg`, never the
-machine's shared server) that it stops and starts. While 32 writers keep registering pupils in
+on the same port and store, and on a private PostgreSQL cluster (`deploy.launcher.postgres`, never
+the machine's shared server) that it stops and starts. While 32 writers keep registering pupils in
 the journal, the dependency goes away; then every route of every service is called once (path
 parameters filled in, an empty JSON body for writes): each must answer within 2 s, never 500,
 and every 5xx must be a 503 with `Retry-After` and a reason. The routes that need the missing
@@ -30,15 +30,17 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from deploy.launcher_infra import Ports
-from deploy.launcher_pg import PrivatePostgres
-from services.audit.testing_http import running_audit
-from services.common.testing.http import RunningApp
-from services.common.testing.servers import RestartableNats, temporary_database
-from services.diary.testing_http import running_diary
-from services.enrollment.testing_http import running_enrollment
-from services.exporter.testing_http import running_exporter
-from services.journal.testing_http import running_journal
+from deploy.launcher.ports import Ports
+from deploy.launcher.postgres import PrivatePostgres
+from tests.support.running import (
+    RunningApp,
+    running_audit,
+    running_diary,
+    running_enrollment,
+    running_exporter,
+    running_journal,
+)
+from tests.support.servers import RestartableNats, temporary_database
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from contracts.streams import JOURNAL
 from services.common.db import migrate
 from services.common.eventstore import Version, encode, headers_for
 from services.common.projector import Projected, Projector
-from services.common.testing import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from services.common.projector import Projector
 from services.common.scratch import drop_stale_schemas, scratch_schema
 from services.enrollment import bootstrap
 from services.enrollment.adapters.roster_projection import RosterProjection
-from services.enrollment.testing_http import settings_for
+from tests.support.running import enrollment_settings
 
 pytestmark = pytest.mark.integration
 
@@ -53,7 +53,7 @@ async def test_the_service_drops_an_interrupted_rebuilds_schema_when_it_starts(
     unrelated = f"{roster}_rebuild_notascratch"
     await left_by_a_killed_rebuild(database_url, unrelated)
 
-    async with bootstrap.build(settings_for(nats_url, database_url, pg_schema, "x" * 32)):
+    async with bootstrap.build(enrollment_settings(nats_url, database_url, pg_schema, "x" * 32)):
         left = await schemas(pg_pool, pg_schema)
 
     assert not left & set(killed)

@@ -26,9 +26,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy.launcher_infra import Ports, port_is_free
-from deploy.launcher_pg import PrivatePostgres
-from services.common.testing import eventually
+from deploy.launcher.ports import Ports, port_is_free
+from deploy.launcher.postgres import PrivatePostgres
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

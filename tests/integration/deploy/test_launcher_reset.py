@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from deploy import launcher_summary as summary
-from deploy.launcher_infra import LOCK_FILE, Ports
+from deploy.launcher.markers import MARKER
+from deploy.launcher.ports import Ports
+from deploy.launcher.state import LOCK_FILE
+from deploy.launcher.state_secrets import dev_secret, pseudonym_key, signing_key
+from deploy.launcher.tokens import mint_tokens
 
 pytestmark = pytest.mark.integration
 
@@ -21,11 +24,11 @@ def test_reset_on_a_folder_the_launcher_created(tmp_path: Path, nats_url: str):
     state = tmp_path / "state"
     state.mkdir()
     Ports(state / "ports.json").choose("journal", [8001])
-    secret = summary.dev_secret(state)
-    summary.signing_key(state)  # the file the launcher did not know it wrote
-    summary.pseudonym_key(state)
-    summary.mint_tokens(secret, state, "t-math")
-    (state / summary.MARKER).write_text("{}\n")
+    secret = dev_secret(state)
+    signing_key(state)  # the file the launcher did not know it wrote
+    pseudonym_key(state)
+    mint_tokens(secret, state, "t-math")
+    (state / MARKER).write_text("{}\n")
     environment = {**os.environ, "NATS_URL": nats_url, "NO_COLOR": "1"}
     environment.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     command = [sys.executable, "-m", "deploy.launcher", "--state-dir", str(state), "--reset"]

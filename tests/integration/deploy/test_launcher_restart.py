@@ -30,21 +30,21 @@ import httpx
 import nats
 import pytest
 
-from deploy.launcher import KEYS_DATABASE
-from deploy.launcher_infra import Ports
-from deploy.launcher_pg import PrivatePostgres, private_admin_dsn, with_database
-from deploy.launcher_procs import child_pid
-from services.common.auth import DevTokenIssuer
-from services.common.eventstore import JetStreamEventStore
-from services.common.keystore import PgKeyStore
-from services.common.testing import eventually
-from services.journal.testing import (
+from deploy.launcher.ports import Ports
+from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn, with_database
+from deploy.launcher.procs import child_pid
+from deploy.launcher.services import KEYS_DATABASE
+from services.common.dev_tokens import DevTokenIssuer
+from services.common.eventstore_jetstream import JetStreamEventStore
+from services.common.keystore_pg import PgKeyStore
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     in_memory_deps,
     math_lesson_id,
     seed_small_school,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -94,6 +94,11 @@ class Launcher:
         """Where a service (or server) of the launcher listens, from its ports.json."""
         port = json.loads((self.state / "ports.json").read_text())[name]
         return f"nats://127.0.0.1:{port}" if name == "nats" else f"http://127.0.0.1:{port}"
+
+    def database_dsn(self, database: str) -> str:
+        """The DSN of a database in the launcher's private PostgreSQL cluster."""
+        port = json.loads((self.state / "ports.json").read_text())["postgres"]
+        return with_database(private_admin_dsn(port), database)
 
     def service_pid(self, module: str) -> int | None:
         """The pid of the launcher's child running `python -m <module>`, if there is one alive."""
@@ -174,8 +179,7 @@ async def kill_and_wait_for_restart(
 
 
 async def _journal_checkpoint(launcher: Launcher) -> int:
-    port = json.loads((launcher.state / "ports.json").read_text())["postgres"]
-    conn = await asyncpg.connect(with_database(private_admin_dsn(port), "journal"))
+    conn = await asyncpg.connect(launcher.database_dsn("journal"))
     try:
         value = await conn.fetchval("SELECT max(last_seq) FROM journal.projection_checkpoints")
     finally:

@@ -20,11 +20,11 @@ import pytest_asyncio
 
 from contracts import subjects
 from contracts.chain import GENESIS_HASH
-from deploy import ops
+from deploy.ops import cli as ops
 from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
-from services.common.eventstore import JetStreamEventStore
-from services.common.keystore import PgKeyStore
-from services.journal.testing import (
+from services.common.eventstore_jetstream import JetStreamEventStore
+from services.common.keystore_pg import PgKeyStore
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     SCHOOL,

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from deploy import ops
-from services.common.testing import eventually
-from services.journal.testing_http import running_journal
+from deploy.ops import cli as ops
+from tests.support.running import running_journal
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from deploy.ops_env import ServiceDb
-from deploy.ops_status import text_repairs_table
+from deploy.ops.env import ServiceDb
+from deploy.ops.status import text_repairs_table
 from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
 
 pytestmark = pytest.mark.integration

@@ -16,12 +16,11 @@ from contracts.registry import DIARY_REGISTRY
 from contracts.streams import DIARY
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
 from services.common.projector import Projector
-from services.common.testing import eventually
 from services.diary.adapters import diary_changes
 from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.bootstrap import MIGRATIONS, rebuild_view
 from services.diary.domain.changes import PER_BATCH
-from services.diary.testing import (
+from tests.support.diary import (
     FeedWriter,
     absence,
     attachment,
@@ -35,7 +34,8 @@ from services.diary.testing import (
     pseudonym,
     school_record,
 )
-from services.diary.testing_http import RunningDiary, running_diary, settings_for
+from tests.support.running import RunningDiary, diary_settings, running_diary
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -530,7 +530,7 @@ async def test_the_rebuild_reproduces_the_changes_row_for_row(
     live = await changes(pool, "*")
     assert len(live) == 10  # 8 of the week; Anna's mark corrected, Boris's removed
 
-    settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+    settings = diary_settings(nats_url, database_url, pg_schema, "x" * 32)
     result = await rebuild_view(served.app.runtime, settings)
     assert result.last_seq == (await js.stream_info(DIARY.name)).state.last_seq
 

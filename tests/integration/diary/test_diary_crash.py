@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from services.common.testing import eventually
-from services.diary.testing import FeedWriter, lesson_record
+from tests.support.diary import FeedWriter, lesson_record
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

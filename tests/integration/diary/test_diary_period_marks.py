@@ -16,7 +16,7 @@ from services.common.projector import Projector
 from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.adapters.diary_reads import PgDiaryReads
 from services.diary.bootstrap import MIGRATIONS
-from services.diary.testing import (
+from tests.support.diary import (
     FeedWriter,
     class_record,
     lesson_record,

@@ -13,10 +13,9 @@ from contracts.registry import DIARY_REGISTRY
 from contracts.streams import DIARY
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
 from services.common.projector import Projector
-from services.common.testing import eventually
 from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.bootstrap import MIGRATIONS
-from services.diary.testing import (
+from tests.support.diary import (
     FeedWriter,
     absence,
     class_record,
@@ -26,6 +25,7 @@ from services.diary.testing import (
     pseudonym,
     school_record,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -11,14 +11,14 @@ import pytest_asyncio
 
 from contracts.diary import ClassScope, PupilScope
 from contracts.streams import PORTAL
-from services.common.testing import (
+from tests.support.answers import assert_key_reused, assert_same_answer
+from tests.support.diary import FeedWriter, class_record, pseudonym, school_record
+from tests.support.running import running_diary
+from tests.support.waiting import (
     eventually,
     outlive_duplicate_window,
     shorten_duplicate_window,
 )
-from services.common.testing.answers import assert_key_reused, assert_same_answer
-from services.diary.testing import FeedWriter, class_record, pseudonym, school_record
-from services.diary.testing_http import running_diary
 
 pytestmark = pytest.mark.integration
 

@@ -11,10 +11,10 @@ import pytest_asyncio
 
 from contracts.diary import ClassScope, PupilScope
 from contracts.streams import PORTAL
-from services.common.testing import eventually
-from services.common.testing.answers import assert_text_refused
-from services.diary.testing import FeedWriter, class_record, pseudonym, school_record
-from services.diary.testing_http import running_diary
+from tests.support.answers import assert_text_refused
+from tests.support.diary import FeedWriter, class_record, pseudonym, school_record
+from tests.support.running import running_diary
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

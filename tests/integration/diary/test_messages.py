@@ -14,12 +14,12 @@ from contracts.registry import PORTAL_REGISTRY
 from contracts.streams import PORTAL
 from services.common.eventstore import decode_stored
 from services.common.projector import Projected
-from services.common.testing import eventually
 from services.diary.adapters.messages_projection import MessagesProjection
 from services.diary.bootstrap import rebuild_messages
 from services.diary.entrypoints.message_dto import NOTICE
-from services.diary.testing import FeedWriter, class_record, pseudonym, school_record
-from services.diary.testing_http import running_diary, settings_for
+from tests.support.diary import FeedWriter, class_record, pseudonym, school_record
+from tests.support.running import diary_settings, running_diary
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -319,7 +319,7 @@ async def test_redelivery_restart_and_rebuild_of_the_messages_projection_apply_n
         assert await snapshot(pool) == live
 
         # rebuild from sequence 1 into a fresh schema, swapped in: the same rows
-        settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+        settings = diary_settings(nats_url, database_url, pg_schema, "x" * 32)
         result = await rebuild_messages(d.runtime, settings)
         assert result.last_seq == await portal_last_seq(js)
         await eventually(lambda: _same(pool, live), timeout=10)

@@ -14,11 +14,11 @@ from contracts.registry import PORTAL_REGISTRY
 from contracts.streams import PORTAL
 from services.common.eventstore import decode_stored
 from services.common.projector import Projected
-from services.common.testing import eventually
 from services.diary.adapters.messages_projection import MessagesProjection
 from services.diary.bootstrap import rebuild_messages
-from services.diary.testing import FeedWriter, class_record, pseudonym, school_record
-from services.diary.testing_http import running_diary, settings_for
+from tests.support.diary import FeedWriter, class_record, pseudonym, school_record
+from tests.support.running import diary_settings, running_diary
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -298,8 +298,12 @@ async def test_thread_answers_show_authors_by_role_and_their_own_label(diary):
     shown = await thread_as(d, subject_thread, parent(d))
     assert shown["started_by_label"] == "Учитель — Математика"
     assert shown["subject_name"] == "Математика"
-    listed = await d.http.get(THREADS, headers=parent(d))
-    assert [t["subject_name"] for t in listed.json()["threads"]] == ["Математика"]
+
+    async def listed() -> None:  # the list of threads comes from the messages' read model
+        answer = await d.http.get(THREADS, headers=parent(d))
+        assert [t["subject_name"] for t in answer.json()["threads"]] == ["Математика"]
+
+    await eventually(listed, timeout=10)
     assert [m["author_label"] for m in shown["messages"]] == ["Учитель — Математика"]
     assert {p["uid"]: p["label"] for p in shown["participants"]} == {
         TEACHER: "Учитель — Математика",
@@ -395,7 +399,7 @@ async def test_a_rebuild_from_sequence_1_reproduces_labels_and_markers(
         assert await snapshot(pool, tables) == live
 
         # rebuild from sequence 1 into a fresh schema, swapped in: the same rows
-        settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+        settings = diary_settings(nats_url, database_url, pg_schema, "x" * 32)
         result = await rebuild_messages(d.runtime, settings)
         assert result.last_seq == await portal_last_seq(js)
 

@@ -8,15 +8,15 @@ import pytest
 import pytest_asyncio
 
 from contracts.streams import JOURNAL
-from services.common.eventstore import JetStreamEventStore
-from services.enrollment.testing import FakeClock
-from services.enrollment.testing_http import (
+from services.common.eventstore_jetstream import JetStreamEventStore
+from services.journal.application.ports import Deps
+from tests.support.enrollment import FakeClock
+from tests.support.journal import in_memory_deps, seed_small_school
+from tests.support.running import (
     RunningEnrollment,
     roster_caught_up,
     running_enrollment,
 )
-from services.journal.application.ports import Deps
-from services.journal.testing import in_memory_deps, seed_small_school
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from contracts.streams import ENROLLMENT, JOURNAL
-from services.common.testing import eventually
-from services.enrollment.testing_http import roster_caught_up
 from services.journal.application import roster
 from services.journal.domain import commands as jc
-from services.journal.testing import ADMIN, meta
+from tests.support.journal import ADMIN, meta
+from tests.support.running import roster_caught_up
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from contracts.streams import ENROLLMENT
-from services.common.auth import DevTokenIssuer
-from services.common.testing import eventually
+from services.common.dev_tokens import DevTokenIssuer
 from services.enrollment import bootstrap
-from services.enrollment.testing_http import settings_for
+from tests.support.running import enrollment_settings
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -226,7 +226,7 @@ async def test_a_rebuild_swaps_in_both_projections_while_the_app_runs(
 ):
     app_id = (await submit(app))["application_id"]
     await read(app, f"/applications/{app_id}")
-    settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+    settings = enrollment_settings(nats_url, database_url, pg_schema, "x" * 32)
 
     view, roster = await bootstrap.rebuild_views(app.runtime, settings)
 

@@ -22,17 +22,17 @@ from contracts.personal import ERASED
 from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
 from contracts.streams import ENROLLMENT, JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.projector import Projector
-from services.common.testing import eventually
 from services.enrollment import bootstrap
 from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
 from services.enrollment.adapters.roster_projection import RosterProjection
 from services.enrollment.bootstrap import MIGRATIONS, ROSTER_MIGRATIONS
-from services.enrollment.testing_http import roster_caught_up, settings_for
 from services.journal.application import roster
 from services.journal.domain import commands as jc
-from services.journal.testing import ADMIN, CLASS_ID, meta
+from tests.support.journal import ADMIN, CLASS_ID, meta
+from tests.support.running import enrollment_settings, roster_caught_up
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +62,7 @@ REASON = "заявление законного представителя об 
 @pytest.fixture
 def settings(nats_url, database_url, pg_schema):
     """The enrollment's settings of the `app` fixture (its schemas, for a rebuild)."""
-    return settings_for(nats_url, database_url, pg_schema, "x" * 32)
+    return enrollment_settings(nats_url, database_url, pg_schema, "x" * 32)
 
 
 def admin(app) -> dict[str, str]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from contracts.streams import ENROLLMENT
-from services.common.testing import outlive_duplicate_window, shorten_duplicate_window
-from services.common.testing.answers import assert_key_reused, assert_same_answer
+from tests.support.answers import assert_key_reused, assert_same_answer
+from tests.support.waiting import outlive_duplicate_window, shorten_duplicate_window
 
 pytestmark = pytest.mark.integration
 

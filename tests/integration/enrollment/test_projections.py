@@ -24,14 +24,14 @@ from contracts.envelope import Actor, Envelope
 from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
 from contracts.streams import ENROLLMENT, JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.projector import Projector
 from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
 from services.enrollment.adapters.roster_projection import RosterProjection
 from services.enrollment.bootstrap import MIGRATIONS, ROSTER_MIGRATIONS
 from services.journal.application import roster
 from services.journal.domain import commands as jc
-from services.journal.testing import ADMIN, meta
+from tests.support.journal import ADMIN, meta
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contracts.streams import ENROLLMENT
-from services.common.testing.answers import assert_text_refused
+from tests.support.answers import assert_text_refused
 
 pytestmark = pytest.mark.integration
 

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.jetstream import open_bucket
 from services.exporter import bootstrap
-from services.exporter.testing_http import settings_for
 from services.journal.adapters.object_store import ObjectStoreFiles
 from services.journal.application.ports import Deps
-from services.journal.testing import in_memory_deps, seed_small_school
+from tests.support.journal import in_memory_deps, seed_small_school
+from tests.support.running import exporter_settings
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -29,6 +29,6 @@ async def journal(js, key_store) -> Deps:
 @pytest_asyncio.fixture(loop_scope="session")
 async def exporter(js, nats_url, database_url, pg_schema) -> AsyncIterator[bootstrap.Runtime]:
     """The exporter's runtime (no schedule) on the test's schema."""
-    settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+    settings = exporter_settings(nats_url, database_url, pg_schema, "x" * 32)
     async with bootstrap.build(settings) as runtime:
         yield runtime

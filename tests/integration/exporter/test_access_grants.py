@@ -13,16 +13,14 @@ import pytest
 
 from contracts.diary import AccessGranted, AccessRevoked, ClassScope, PupilScope
 from contracts.streams import DIARY, ENROLLMENT
-from services.common.eventstore import JetStreamEventStore
-from services.common.testing import eventually
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.exporter import bootstrap
 from services.exporter.application.grants import sync_due
 from services.exporter.domain.grants import grant_id
-from services.exporter.testing_enrollment import EnrollmentWriter
-from services.exporter.testing_http import running_exporter, settings_for
 from services.journal.application import roster
 from services.journal.domain import commands as c
-from services.journal.testing import (
+from tests.support.enrollment_events import EnrollmentWriter
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     MATH_TEACHER,
@@ -32,6 +30,8 @@ from services.journal.testing import (
     YEAR,
     meta,
 )
+from tests.support.running import exporter_settings, running_exporter
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 logger = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ async def test_neither_a_restart_nor_a_replay_publishes_anything_twice(
     js, journal, nats_url, database_url, pg_schema
 ):
     writer = enrollment(js)
-    settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+    settings = exporter_settings(nats_url, database_url, pg_schema, "x" * 32)
     async with bootstrap.build(settings) as runtime:
         await writer.link(PUPILS[1], PARENT)
         await writer.staff_uid(MATH_TEACHER.id, MATH_UID)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.exporter.testing_http import running_exporter
-from services.journal.testing import SCHOOL, YEAR
+from tests.support.journal import SCHOOL, YEAR
+from tests.support.running import running_exporter
 
 pytestmark = pytest.mark.integration
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.testing.http import running_app
-from services.common.testing.servers import free_port
+from deploy.launcher.ports import free_port
 from services.exporter.entrypoints.http import create_app
-from services.exporter.testing_http import settings_for
+from tests.support.running import exporter_settings, running_app
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +19,7 @@ async def test_the_check_is_for_the_school_leadership_and_says_when_a_side_is_do
     nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
 
     def make_app(secret: str):
-        settings = settings_for(nats_url, database_url, pg_schema, secret)
+        settings = exporter_settings(nats_url, database_url, pg_schema, secret)
         return create_app(
             settings.model_copy(update={"journal_url": nowhere, "diary_url": nowhere})
         )

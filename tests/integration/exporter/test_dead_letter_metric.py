@@ -9,7 +9,7 @@ from contracts import subjects
 from services.common import metrics
 from services.exporter.adapters.export_projection import NAME
 from services.exporter.application.exporting import export
-from services.journal.testing import CLASS_ID, SCHOOL, YEAR
+from tests.support.journal import CLASS_ID, SCHOOL, YEAR
 
 pytestmark = pytest.mark.integration
 

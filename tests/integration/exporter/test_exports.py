@@ -23,10 +23,9 @@ from contracts.registry import DIARY_REGISTRY
 from contracts.streams import DIARY, DIARY_FILES_BUCKET
 from services.exporter.application.exporting import ExportFailed, export
 from services.exporter.domain.pseudonym import Pseudonymiser
-from services.exporter.testing_http import TEST_PSEUDONYM_KEY
 from services.journal.application import lessons
 from services.journal.domain import commands as c
-from services.journal.testing import (
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,
@@ -36,6 +35,7 @@ from services.journal.testing import (
     math_lesson_id,
     meta,
 )
+from tests.support.running import TEST_PSEUDONYM_KEY
 
 pytestmark = pytest.mark.integration
 

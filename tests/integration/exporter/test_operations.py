@@ -24,11 +24,11 @@ from contracts.envelope import (
 )
 from contracts.journal import LessonScheduled
 from contracts.streams import DIARY, JOURNAL
-from services.common.testing import eventually
 from services.exporter import bootstrap
 from services.exporter.application.exporting import export
-from services.exporter.testing_http import TEST_PSEUDONYM_KEY
-from services.journal.testing import SCHOOL, YEAR
+from tests.support.journal import SCHOOL, YEAR
+from tests.support.running import TEST_PSEUDONYM_KEY
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

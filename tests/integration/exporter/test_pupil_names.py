@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.exporter import bootstrap
-from services.journal.testing import SCHOOL, YEAR
+from tests.support.journal import SCHOOL, YEAR
 
 pytestmark = pytest.mark.integration
 

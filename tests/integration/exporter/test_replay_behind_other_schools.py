@@ -21,16 +21,16 @@ from contracts.streams import JOURNAL
 from contracts.subjects import journal_filter
 from services.common import pullfeed
 from services.common.db import PROJECTOR_MIGRATIONS
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.projector import Projector
-from services.common.testing import eventually
 from services.exporter import bootstrap
 from services.exporter.adapters import export_state
 from services.exporter.application.exporting import export
-from services.exporter.testing_http import settings_for
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.bootstrap import MIGRATIONS as JOURNAL_MIGRATIONS
-from services.journal.testing import SCHOOL, YEAR, in_memory_deps, seed_small_school
+from tests.support.journal import SCHOOL, YEAR, in_memory_deps, seed_small_school
+from tests.support.running import exporter_settings
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -106,7 +106,7 @@ def replays(monkeypatch: pytest.MonkeyPatch) -> list:
 async def test_the_small_schools_full_export_is_complete(
     small_behind_big, short_fetches, replays, nats_url, database_url, pg_schema
 ):
-    settings = settings_for(nats_url, database_url, pg_schema, "x" * 32)
+    settings = exporter_settings(nats_url, database_url, pg_schema, "x" * 32)
     settings = settings.model_copy(update={"grants_follow": False})  # no journal drains
     async with bootstrap.build(settings) as runtime:
         started = time.perf_counter()

@@ -16,7 +16,7 @@ from services.exporter import bootstrap
 from services.exporter.application.exporting import export
 from services.journal.application import roster
 from services.journal.domain import commands as c
-from services.journal.testing import ADMIN, CLASS_ID, MATH_TEACHER, SCHOOL, YEAR, meta
+from tests.support.journal import ADMIN, CLASS_ID, MATH_TEACHER, SCHOOL, YEAR, meta
 
 pytestmark = pytest.mark.integration
 

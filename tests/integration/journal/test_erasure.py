@@ -13,9 +13,9 @@ import secrets
 import pytest
 
 from services.common.db import PROJECTOR_MIGRATIONS
-from services.common.testing import eventually
 from services.journal.bootstrap import MIGRATIONS
-from services.journal.testing_http import running_journal
+from tests.support.running import running_journal
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -10,17 +10,18 @@ import sys
 
 import pytest
 
+import demo
 from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
+from demo import loader as demo_loader
 from services.common.db import PROJECTOR_MIGRATIONS
-from services.common.eventstore import JetStreamEventStore
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.projector import Projector
-from services.common.testing import eventually
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.object_store import InMemoryFiles
-from services.journal.application import demo, demo_loader
 from services.journal.bootstrap import MIGRATIONS
-from services.journal.testing import in_memory_deps
+from tests.support.journal import in_memory_deps
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

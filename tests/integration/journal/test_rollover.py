@@ -16,14 +16,15 @@ from collections import Counter
 
 import pytest
 
+import demo
 from contracts import subjects
 from contracts.streams import JOURNAL
-from services.common.testing import eventually
+from demo import loader as demo_loader
 from services.exporter.adapters.rollovers_pg import PgRollovers
-from services.exporter.testing_http import running_exporter
-from services.journal.application import demo, demo_loader, roster
+from services.journal.application import roster
 from services.journal.domain.klass import enrolled_on
-from services.journal.testing_http import running_journal
+from tests.support.running import running_exporter, running_journal
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 

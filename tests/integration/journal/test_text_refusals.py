@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from contracts.streams import JOURNAL
-from services.common.testing.answers import assert_text_refused
-from services.journal.testing import FIRST_MONDAY, math_lesson_id, seed_small_school
-from services.journal.testing_http import running_journal
+from tests.support.answers import assert_text_refused
+from tests.support.journal import FIRST_MONDAY, math_lesson_id, seed_small_school
+from tests.support.running import running_journal
 
 pytestmark = pytest.mark.integration
 

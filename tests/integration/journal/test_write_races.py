@@ -11,13 +11,14 @@ import pytest
 
 from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
-from services.common.eventstore import ConcurrencyConflict, JetStreamEventStore
+from services.common.eventstore import ConcurrencyConflict
+from services.common.eventstore_jetstream import JetStreamEventStore
 from services.journal.application import lessons
 from services.journal.application.handling import Aggregate
 from services.journal.application.ids import mark_id
 from services.journal.domain import commands as c
 from services.journal.domain import lesson
-from services.journal.testing import (
+from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
     MATH_TEACHER,

@@ -15,10 +15,9 @@ import httpx
 import pytest_asyncio
 from fastapi import FastAPI
 
+from deploy.launcher.ports import free_port
 from services.common.auth import Principal
 from services.common.settings import AuthSettings
-from services.common.testing.servers import free_port
-from services.common.webapp.oidc_testing import ProviderClient, oidc_provider, serving
 from services.portal.entrypoints.http import SESSION_COOKIE
 from services.portal.entrypoints.http import create_app as create_portal
 from services.portal.settings import ApiUrls, OidcSettings, Settings
@@ -26,6 +25,7 @@ from services.web.entrypoints.http import create_app as create_web
 from services.web.settings import ApiUrls as WebApiUrls
 from services.web.settings import OidcSettings as WebOidcSettings
 from services.web.settings import Settings as WebSettings
+from tests.support.oidc import ProviderClient, oidc_provider, serving
 
 PORTAL_CLIENT = "portal"
 WEB_CLIENT = "school-web"

@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 import httpx
 import pytest
 
-from services.common.webapp import oidc_testing
 from services.common.webapp.oidc_flow import CALLBACK_PATH
-from services.common.webapp.oidc_testing import refusal_reason, with_query
 from services.portal.entrypoints.http import SESSION_COOKIE
 from services.portal.entrypoints.oidc_routes import FLOW_COOKIE
 from services.web.entrypoints.http import SESSION_COOKIE as SCHOOL_COOKIE
+from tests.support import oidc
+from tests.support.oidc import refusal_reason, with_query
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +41,7 @@ async def sign_in(
 ) -> httpx.Response:
     """The whole sign-in at the portal; its answer to the callback."""
     authorization = await start(http, stack.portal_url, stack.issuer, next_page)
-    callback = await oidc_testing.through_provider(http, stack.portal_url, authorization, login)
+    callback = await oidc.through_provider(http, stack.portal_url, authorization, login)
     return await http.get(callback)
 
 
@@ -62,7 +62,7 @@ async def test_a_parent_signs_in_by_uid_and_lands_on_the_children(stack, http):
     assert query["scope"] == ["openid portal"]  # no `profile`: the portal reads no name
     assert query["redirect_uri"] == [stack.portal_url + CALLBACK_PATH]
 
-    callback = await oidc_testing.through_provider(http, stack.portal_url, authorization, "parent1")
+    callback = await oidc.through_provider(http, stack.portal_url, authorization, "parent1")
     response = await http.get(callback)
 
     assert response.status_code == 303, response.text
@@ -131,7 +131,7 @@ async def test_the_portals_sign_in_state_travels_in_its_own_short_lived_signed_c
 
 async def test_a_tampered_state_is_refused(stack, http):
     authorization = await start(http, stack.portal_url, stack.issuer)
-    callback = await oidc_testing.through_provider(http, stack.portal_url, authorization, "parent1")
+    callback = await oidc.through_provider(http, stack.portal_url, authorization, "parent1")
 
     response = await http.get(with_query(callback, state=secrets.token_urlsafe(16)))
 
@@ -144,7 +144,7 @@ async def test_the_school_webs_sign_in_does_not_finish_at_the_portal(stack, http
     # Both apps on one host share the browser's cookies: the school web's sign-in under way
     # must not be taken by the portal (its own flow cookie is missing), and stays usable.
     authorization = await start(http, stack.web_url, stack.issuer)
-    web_callback = await oidc_testing.through_provider(http, stack.web_url, authorization, "t015")
+    web_callback = await oidc.through_provider(http, stack.web_url, authorization, "t015")
     query = urlsplit(web_callback).query
 
     at_portal = await http.get(f"{stack.portal_url}{CALLBACK_PATH}?{query}")
@@ -164,7 +164,7 @@ async def test_a_cancelled_sign_in_is_refused_with_the_providers_reason(stack, h
     abort = re.search(r'href="([^"]*abort[^"]*)"', login_page.text)
     assert abort, login_page.text
 
-    callback = await oidc_testing.through_provider(
+    callback = await oidc.through_provider(
         http, stack.portal_url, urljoin(str(login_page.url), html.unescape(abort.group(1))), "x"
     )
     response = await http.get(callback)

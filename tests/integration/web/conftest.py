@@ -1,7 +1,7 @@
 """The sign-in tests' world: a real OpenID Connect provider (oidc-provider, run by node from
 ./oidc, installed there by `npm ci --prefix tests/integration/web/oidc`) and the web served by
 uvicorn on a real loopback port, since the provider redirects the browser to real URLs (both
-from `services.common.webapp.oidc_testing`, which the portal's sign-in tests use too)."""
+from `tests.support.oidc`, which the portal's sign-in tests use too)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ import pytest_asyncio
 from fastapi import FastAPI
 from itsdangerous import URLSafeTimedSerializer
 
+from deploy.launcher.ports import free_port
 from services.common.auth import Principal
 from services.common.settings import AuthSettings
-from services.common.testing.servers import free_port
-from services.common.webapp.oidc_testing import ProviderClient, oidc_provider, serving
 from services.web.entrypoints.http import SESSION_COOKIE as COOKIE
 from services.web.entrypoints.http import create_app
 from services.web.entrypoints.oidc_routes import FLOW_COOKIE, FLOW_PATH, FLOW_SALT
 from services.web.settings import ApiUrls, OidcSettings, Settings
+from tests.support.oidc import ProviderClient, oidc_provider, serving
 
 CLIENT_ID = "school-web"
 

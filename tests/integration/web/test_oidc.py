@@ -14,11 +14,11 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 import httpx
 import pytest
 
-from services.common.webapp import oidc_testing
-from services.common.webapp.oidc_testing import refusal_reason, with_query
 from services.web.entrypoints.http import SESSION_COOKIE
 from services.web.entrypoints.oidc_routes import CALLBACK_PATH as CALLBACK
 from services.web.entrypoints.oidc_routes import FLOW_COOKIE
+from tests.support import oidc
+from tests.support.oidc import refusal_reason, with_query
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +35,7 @@ async def start(http: httpx.AsyncClient, stack, next_page: str = "") -> str:
 
 async def through_provider(http: httpx.AsyncClient, stack, url: str, login: str) -> str:
     """Through the provider's login and consent as `login`; the web's callback URL."""
-    return await oidc_testing.through_provider(http, stack.web_url, url, login)
+    return await oidc.through_provider(http, stack.web_url, url, login)
 
 
 async def sign_in(

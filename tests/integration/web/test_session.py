@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from services.common.auth import DevTokenIssuer
+from services.common.dev_tokens import DevTokenIssuer
 from services.common.settings import AuthSettings
 from services.common.webapp.session import CSRF_HEADER, SessionCodec, SignedIn
 from services.common.webapp.signin import SIGNIN_COOKIE

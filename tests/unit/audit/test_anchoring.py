@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from services.audit.application.anchoring import SigningSettings, anchor_due, run_anchoring
 from services.audit.application.verification import Scope, verify
-from services.audit.testing_tamper import altered, history, in_memory_integrity, rechained
+from tests.support.audit_tamper import altered, history, in_memory_integrity, rechained
 
 DAYS = "aud.s1.anchor.journal-2026090"  # the history's days are 1, 2 and 3 September
 

@@ -20,7 +20,7 @@ from services.audit.domain.anchors import (
     signature_valid,
 )
 from services.audit.domain.chain import Verifier, anchor_subject
-from services.audit.testing_tamper import (
+from tests.support.audit_tamper import (
     altered,
     history,
     rechained,

@@ -252,8 +252,8 @@ def test_events_before_a_lesson_is_scheduled_or_a_class_opened_leave_nothing():
         ("6b", PupilJoinedClass(pupil_id="p1", since=dt.date(2026, 9, 1))),
     ]
     state = fold(JournalState("s1", 2026), history(*items))
-    assert state.lessons == {}
-    assert state.classes == {}
+    assert list(state.lessons()) == []
+    assert list(state.classes()) == []
     assert class_grid(state, PAGE, T0) is None
     assert lesson_detail(state, "l9", T0) is None
 

@@ -4,10 +4,9 @@
   steps, and the diff of two moments can fold only what lies between them);
 - the diff of a state with itself is empty, and the diff of two moments is explained exactly by
   the events between them: every change names a lesson (or pupil) those events touched, and
-  every lesson whose column or cells changed on the page has a change;
-- the fold agrees with the journal view's own fold (`services.journal.domain.projection`),
-  lesson by lesson, mark by mark: the audit re-implements it because services may not import
-  each other, and this is what keeps the two in step.
+  every lesson whose column or cells changed on the page has a change.
+
+The fold itself is the kernel's (the journal view's too), tested in `tests/unit/kernel`.
 """
 
 from __future__ import annotations
@@ -44,8 +43,6 @@ from contracts.journal import (
 )
 from contracts.journal import Attachment as AttachmentModel
 from services.audit.domain.asof import GridQuery, JournalState, Recorded, class_grid, diff, fold
-from services.journal.domain.projection import Fact, ViewState, project
-from services.journal.domain.projection.closing import correction_row
 
 T0 = dt.datetime(2026, 9, 1, 6, 0, tzinfo=dt.UTC)
 DAYS = (dt.date(2026, 9, 7), dt.date(2026, 9, 9), dt.date(2026, 10, 5))
@@ -219,100 +216,3 @@ def test_the_events_between_two_moments_explain_exactly_the_diff(items, where):
             new_lessons,
             [r.pupil_id for r in new_rows],
         )
-
-
-@settings(max_examples=300)
-@given(HISTORY)
-def test_the_fold_agrees_with_the_journal_views_own_fold(items):
-    events = recorded(items)
-    ours = fold(start(), events)
-    facts = [
-        Fact(e.seq, "s1", 2026, e.aggregate_id, e.actor_id, e.recorded_at, e.event) for e in events
-    ]
-    theirs = project(ViewState(), facts)
-    assert {k[2] for k in theirs.lessons} == set(ours.lessons)
-    for (_, _, lesson_id), doc in theirs.lessons.items():
-        lesson = ours.lessons[lesson_id]
-        row = doc.row
-        assert (lesson.status, lesson.topic, lesson.teacher_id, lesson.substituted) == (
-            row.status,
-            row.topic,
-            row.teacher_id,
-            row.substituted,
-        )
-        assert (lesson.homework_text, lesson.homework_due, lesson.attachments) == (
-            row.homework_text,
-            row.homework_due,
-            row.attachments,
-        )
-        assert (lesson.attendance_taken, lesson.first_entry_at, lesson.last_entry_at) == (
-            row.attendance_taken,
-            row.first_entry_at,
-            row.last_entry_at,
-        )
-        assert {
-            m.mark_id: (
-                m.pupil_id,
-                m.value,
-                m.numeric,
-                m.weight,
-                m.counts,
-                m.cancelled,
-                m.corrected,
-                m.last_reason,
-                m.recorded_by,
-                m.recorded_at,
-            )
-            for m in lesson.marks.values()
-        } == {
-            m.mark_id: (
-                m.pupil_id,
-                m.value,
-                m.numeric,
-                m.weight,
-                m.counts,
-                m.cancelled,
-                m.corrected,
-                m.last_reason,
-                m.recorded_by,
-                m.recorded_at,
-            )
-            for m in doc.marks.values()
-        }
-        assert {
-            a.pupil_id: (
-                a.kind,
-                a.minutes_late,
-                a.reason,
-                a.evidence,
-                a.letter,
-                a.observed_by,
-                a.reason_set_by,
-            )
-            for a in lesson.absences.values()
-        } == {
-            a.pupil_id: (
-                a.kind,
-                a.minutes_late,
-                a.reason,
-                a.evidence,
-                a.letter,
-                a.observed_by,
-                a.reason_set_by,
-            )
-            for a in doc.absences.values()
-        }
-    corrections = {}
-    for fact in facts:
-        row = correction_row(fact)
-        if row is not None and row.lesson_id in ours.lessons:
-            corrections.setdefault(row.lesson_id, []).append(tuple(row[3:]))
-    assert {
-        lesson_id: [tuple(c) for c in lesson.corrections]
-        for lesson_id, lesson in ours.lessons.items()
-        if lesson.corrections
-    } == corrections
-    (klass,) = theirs.classes.values()
-    assert klass.memberships == {
-        (m.pupil_id, m.since, m.last_day) for m in ours.classes["5a"].memberships
-    }

@@ -31,7 +31,8 @@ from services.audit.domain.names import names_of
 from services.audit.domain.person_changes import person_rules
 from services.audit.domain.present import rows, target_label, value_label
 from services.audit.entrypoints.http import unreadable_personal_data
-from services.common.keystore import InMemoryKeyStore, seal_payload
+from services.common.keystore import seal_payload
+from services.common.keystore_memory import InMemoryKeyStore
 from services.common.sealing import KeyRing, MissingKey
 
 T0 = dt.datetime(2026, 9, 1, 6, 0, tzinfo=dt.UTC)
@@ -293,7 +294,7 @@ def test_the_journal_as_of_a_moment_shows_an_erased_pupil_as_erased():
     assert grid_after is not None
     assert [r.full_name for r in grid_before.rows] == ["Тайнова Вера"]
     assert [r.full_name for r in grid_after.rows] == [ERASED]
-    assert after.staff["t1"] == ERASED
+    assert after.staff_name("t1") == ERASED
 
 
 async def test_a_key_the_store_lacks_is_answered_as_unreadable_not_as_erased():

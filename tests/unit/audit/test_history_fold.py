@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import reduce
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,14 +36,14 @@ from contracts.journal import (
     TeacherSubstituted,
     TopicSet,
 )
+from kernel import Fact, ViewState, project
 from services.audit.domain.enrollment_changes import concerns_application, enrollment_rules
 from services.audit.domain.grant_changes import causes, grant_rules
 from services.audit.domain.history import FieldKey, fold, within
-from services.audit.domain.lesson_changes import lesson_rules
+from services.audit.domain.lesson_changes import fold_lesson
 from services.audit.domain.log import LoggedEvent
 from services.audit.domain.names import names_of
 from services.audit.domain.present import rows
-from services.journal.domain.lesson import INITIAL, evolve
 
 T0 = dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC)
 LESSON_SUBJECT = "jrn.2026.s1.5a.lesson.l1"
@@ -104,9 +103,8 @@ def changed(entry, name: str) -> tuple[str | None, str | None]:
 
 
 def test_a_correction_shows_the_old_and_new_value_and_its_reason():
-    history = fold(
-        logged([SCHEDULED, MarkRecorded(mark=mark("m1", "p1", "4")), corrected("m1", "5")]),
-        lesson_rules,
+    history = fold_lesson(
+        logged([SCHEDULED, MarkRecorded(mark=mark("m1", "p1", "4")), corrected("m1", "5")])
     )
 
     last = history.entries[-1]
@@ -121,7 +119,7 @@ def test_a_cancelled_mark_keeps_its_value_and_says_why():
     events = [SCHEDULED, MarkRecorded(mark=mark("m1", "p1", "2"))]
     events.append(MarkCancelled(mark_id="m1", reason="не тот ученик"))
 
-    last = fold(logged(events), lesson_rules).entries[-1]
+    last = fold_lesson(logged(events)).entries[-1]
 
     assert [(c.key, c.before, c.after) for c in last.changes] == [
         (FieldKey("mark", "m1", "status"), "recorded", "cancelled")
@@ -137,7 +135,7 @@ def test_a_new_observation_makes_pupils_not_listed_present_again():
         AttendanceTaken(absences=(AbsenceEntry(pupil_id="p2", kind="absent"),)),
     ]
 
-    entries = fold(logged(events), lesson_rules).entries
+    entries = fold_lesson(logged(events)).entries
 
     last = {(c.key.target_id, c.key.name): (c.before, c.after) for c in entries[-1].changes}
     assert last[("p1", "kind")] == ("late", None)
@@ -150,7 +148,7 @@ def test_a_new_observation_makes_pupils_not_listed_present_again():
 def test_a_reason_for_a_pupil_who_was_not_absent_changes_nothing():
     events = [SCHEDULED, AbsenceReasonSet(pupil_id="p1", reason="illness")]
 
-    assert fold(logged(events), lesson_rules).entries[-1].changes == ()
+    assert fold_lesson(logged(events)).entries[-1].changes == ()
 
 
 def test_a_whole_class_save_changes_several_fields_at_once():
@@ -161,7 +159,7 @@ def test_a_whole_class_save_changes_several_fields_at_once():
         attendance=(AbsenceEntry(pupil_id="p3", kind="absent"),),
     )
 
-    entry = fold(logged([SCHEDULED, save]), lesson_rules).entries[-1]
+    entry = fold_lesson(logged([SCHEDULED, save])).entries[-1]
 
     targets = {(c.key.target, c.key.target_id) for c in entry.changes}
     assert targets == {("lesson", ""), ("mark", "m1"), ("mark", "m2"), ("absence", "p3")}
@@ -171,7 +169,7 @@ def test_a_whole_class_save_changes_several_fields_at_once():
 def test_a_correction_after_the_period_closed_gives_its_reason_too():
     late = TopicSet.model_validate({"topic": "Дроби", "correction_reason": "приказ № 5"})
 
-    entry = fold(logged([SCHEDULED, late]), lesson_rules).entries[-1]
+    entry = fold_lesson(logged([SCHEDULED, late])).entries[-1]
 
     assert entry.reasons == ("исправление после закрытия периода: приказ № 5",)
 
@@ -183,7 +181,7 @@ def test_substitution_and_cancellation_give_their_reasons():
         LessonCancelled(reason="карантин"),
     ]
 
-    substituted, cancelled = fold(logged(events), lesson_rules).entries[1:]
+    substituted, cancelled = fold_lesson(logged(events)).entries[1:]
 
     assert changed(substituted, "teacher") == ("t1", "t2")
     assert substituted.reasons == ("болезнь",)
@@ -197,7 +195,7 @@ def test_about_a_pupil_keeps_only_their_changes_and_within_keeps_a_time_range():
         MarkRecorded(mark=mark("m1", "p1", "5")),
         MarkRecorded(mark=mark("m2", "p2", "3")),
     ]
-    entries = fold(logged(events), lesson_rules).entries
+    entries = fold_lesson(logged(events)).entries
 
     assert [e.about("p2").changes != () for e in entries] == [False, False, True]
     kept = within(entries, entries[1].recorded_at, entries[2].recorded_at)
@@ -213,7 +211,7 @@ def test_rows_show_ids_with_the_names_of_the_roster():
         subject="jrn.2026.s1.school.staff.t1",
     )
     names = names_of(roster)
-    entries = fold(logged([SCHEDULED, MarkRecorded(mark=mark("m1", "p1", "5"))]), lesson_rules)
+    entries = fold_lesson(logged([SCHEDULED, MarkRecorded(mark=mark("m1", "p1", "5"))]))
 
     lines = rows(entries.entries, names)
 
@@ -327,7 +325,7 @@ histories = st.lists(lesson_events, max_size=25).map(lambda tail: [SCHEDULED, *t
 @settings(max_examples=200, deadline=None)
 @given(histories)
 def test_the_after_of_each_change_is_the_before_of_the_next_change_of_that_field(events):
-    folded = fold(logged(events), lesson_rules)
+    folded = fold_lesson(logged(events))
 
     last: dict[FieldKey, str | None] = {}
     for entry in folded.entries:
@@ -340,17 +338,21 @@ def test_the_after_of_each_change_is_the_before_of_the_next_change_of_that_field
 
 @settings(max_examples=200, deadline=None)
 @given(histories)
-def test_the_fold_ends_where_the_journal_does(events):
-    folded = fold(logged(events), lesson_rules).fields
-    journal = reduce(evolve, events, INITIAL)
+def test_the_fold_ends_where_the_journal_view_does(events):
+    folded = fold_lesson(logged(events)).fields
+    facts = [
+        Fact(e.seq, "s1", 2026, "l1", "t1", e.recorded_at, event)
+        for e, event in zip(logged(events), events, strict=True)
+    ]
+    journal = project(ViewState(), facts).lessons[("s1", 2026, "l1")]
 
     marks = {k.target_id for k in folded if k.target == "mark" and k.name == "pupil"}
     assert marks == set(journal.marks)
-    for mark_id, state in journal.marks.items():
-        assert folded[FieldKey("mark", mark_id, "value")] == state.value
-        assert folded[FieldKey("mark", mark_id, "pupil")] == state.pupil_id
+    for mark_id, row in journal.marks.items():
+        assert folded[FieldKey("mark", mark_id, "value")] == row.value
+        assert folded[FieldKey("mark", mark_id, "pupil")] == row.pupil_id
         cancelled = folded[FieldKey("mark", mark_id, "status")] == "cancelled"
-        assert cancelled == state.cancelled
+        assert cancelled == row.cancelled
     absent = {
         k.target_id: v
         for k, v in folded.items()
@@ -363,4 +365,6 @@ def test_the_fold_ends_where_the_journal_does(events):
         if k.target == "absence" and k.name == "reason" and v
     }
     assert reasons == {p: a.reason for p, a in journal.absences.items()}
-    assert folded.get(FieldKey("lesson", "", "topic")) == journal.topic
+    assert folded.get(FieldKey("lesson", "", "topic")) == journal.row.topic
+    files = folded.get(FieldKey("lesson", "", "homework_files"))
+    assert files == ("; ".join(a.name for a in journal.row.attachments) or None)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from contracts import envelope as hdr
 from services.audit.domain.chain import Message, Verifier
-from services.audit.testing_tamper import altered, history, removed, swapped
+from tests.support.audit_tamper import altered, history, removed, swapped
 
 
 def run(messages, *, last_seq=None, **options):

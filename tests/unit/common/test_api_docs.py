@@ -128,37 +128,37 @@ def test_licences_ship_with_the_assets() -> None:
 
 def journal() -> FastAPI:
     from services.journal.entrypoints.http import create_app  # noqa: PLC0415
-    from services.journal.testing_http import settings_for  # noqa: PLC0415
+    from tests.support.running import journal_settings  # noqa: PLC0415
 
-    return create_app(settings_for(*PLACEHOLDERS))
+    return create_app(journal_settings(*PLACEHOLDERS))
 
 
 def diary() -> FastAPI:
     from services.diary.entrypoints.http import create_app  # noqa: PLC0415
-    from services.diary.testing_http import settings_for  # noqa: PLC0415
+    from tests.support.running import diary_settings  # noqa: PLC0415
 
-    return create_app(settings_for(*PLACEHOLDERS))
+    return create_app(diary_settings(*PLACEHOLDERS))
 
 
 def exporter() -> FastAPI:
     from services.exporter.entrypoints.http import create_app  # noqa: PLC0415
-    from services.exporter.testing_http import settings_for  # noqa: PLC0415
+    from tests.support.running import exporter_settings  # noqa: PLC0415
 
-    return create_app(settings_for(*PLACEHOLDERS))
+    return create_app(exporter_settings(*PLACEHOLDERS))
 
 
 def enrollment() -> FastAPI:
     from services.enrollment.entrypoints.http import create_app  # noqa: PLC0415
-    from services.enrollment.testing_http import settings_for  # noqa: PLC0415
+    from tests.support.running import enrollment_settings  # noqa: PLC0415
 
-    return create_app(settings_for(*PLACEHOLDERS))
+    return create_app(enrollment_settings(*PLACEHOLDERS))
 
 
 def audit() -> FastAPI:
     from services.audit.entrypoints.http import create_app  # noqa: PLC0415
-    from services.audit.testing_http import settings_for  # noqa: PLC0415
+    from tests.support.running import audit_settings  # noqa: PLC0415
 
-    return create_app(settings_for(*PLACEHOLDERS))
+    return create_app(audit_settings(*PLACEHOLDERS))
 
 
 @pytest.mark.parametrize("build", [journal, diary, exporter, enrollment, audit])

@@ -17,15 +17,15 @@ from pydantic import SecretStr, ValidationError
 from services.common import tokens
 from services.common.auth import (
     AuthError,
-    DevTokenIssuer,
     Principal,
-    TokenVerifier,
     current_principal,
     require_roles,
     require_school,
 )
+from services.common.dev_tokens import DevTokenIssuer
 from services.common.http import install_error_handlers
 from services.common.settings import AuthSettings
+from services.common.token_verifier import TokenVerifier
 
 SECRET = "test-secret-that-is-long-enough-for-hs256"
 OTHER_SECRET = "another-secret-that-is-long-enough-for-hs256"

@@ -14,13 +14,8 @@ from fastapi import Depends, FastAPI, File, Form, Header, Request, UploadFile
 from pydantic import BaseModel
 
 from contracts.envelope import HEADER_REQUEST_FINGERPRINT, Actor, Envelope
-from services.common.eventstore import (
-    InMemoryEventStore,
-    Version,
-    decode_stored,
-    encode,
-    headers_for,
-)
+from services.common.eventstore import Version, decode_stored, encode, headers_for
+from services.common.eventstore_memory import InMemoryEventStore
 from services.common.http import install_error_handlers
 from services.common.idempotency import (
     CommandIdentity,

@@ -186,7 +186,7 @@ def test_repeated_errors_are_thinned_and_counted(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
     now = [1000.0]
-    monkeypatch.setattr("services.common.logging.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("services.common.log_repeats.time.monotonic", lambda: now[0])
     configure_logging(json=True)
     log = structlog.get_logger("journal")
 

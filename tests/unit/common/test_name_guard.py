@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from services.common.name_guard import PLACEHOLDER, NameGuard, guard_for, normalised
-from services.common.testing import name_forms
-from services.journal.application.demo import names
+from demo import names
+from services.common.name_forms import normalised
+from services.common.name_guard import PLACEHOLDER, NameGuard, guard_for
+from tests.support import name_forms
 
 Sex = Literal["m", "f"]
 # Ordinary words a teacher writes: none of them is a form of a name of the demo's lists.

@@ -16,16 +16,16 @@ PLACEHOLDERS = ("nats://127.0.0.1:1", "postgresql://u@127.0.0.1:1/db", "s", "x" 
 
 def journal() -> FastAPI:
     from services.journal.entrypoints.http import create_app  # noqa: PLC0415
-    from services.journal.testing_http import settings_for  # noqa: PLC0415
+    from tests.support.running import journal_settings  # noqa: PLC0415
 
-    return create_app(settings_for(*PLACEHOLDERS))
+    return create_app(journal_settings(*PLACEHOLDERS))
 
 
 def enrollment() -> FastAPI:
     from services.enrollment.entrypoints.http import create_app  # noqa: PLC0415
-    from services.enrollment.testing_http import settings_for  # noqa: PLC0415
+    from tests.support.running import enrollment_settings  # noqa: PLC0415
 
-    return create_app(settings_for(*PLACEHOLDERS))
+    return create_app(enrollment_settings(*PLACEHOLDERS))
 
 
 @pytest.mark.parametrize("build", [journal, enrollment])

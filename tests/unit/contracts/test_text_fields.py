@@ -27,7 +27,7 @@ _CONTAINERS = (list, tuple, set, frozenset, dict)
 
 
 def _contract_modules() -> list[types.ModuleType]:
-    names = [info.name for info in pkgutil.iter_modules(contracts.__path__, "contracts.")]
+    names = [info.name for info in pkgutil.walk_packages(contracts.__path__, "contracts.")]
     return [contracts, *(importlib.import_module(name) for name in sorted(names))]
 
 
@@ -117,8 +117,8 @@ def _text_rules(annotation: Any) -> TextRules | None:
 def test_the_walk_finds_the_fields_we_know():
     names = {where for where, _ in POSITIONS}
 
-    assert "contracts.journal.TopicSet.topic" in names
-    assert "contracts.journal.MarkEntry.comment|0" in names
+    assert "contracts.journal.lessons.TopicSet.topic" in names
+    assert "contracts.journal.lessons.MarkEntry.comment|0" in names
     assert "contracts.envelope.Envelope.data{key}" in names
     assert "contracts.enrollment.ApplicationSubmitted.applicant_name" in names
     assert "contracts.portal.Message.text" in names

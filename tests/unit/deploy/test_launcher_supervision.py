@@ -9,22 +9,31 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy import launcher_summary as summary
-from deploy.launcher_infra import LOCK_FILE, Ports, prepare_state
-from deploy.launcher_procs import Child, LaunchError
-from deploy.launcher_restart import Restarter, RestartPolicy
+from deploy.launcher.markers import EXPORT_MARKER, MARKER
+from deploy.launcher.ports import Ports
+from deploy.launcher.procs import Child, LaunchError
+from deploy.launcher.restart import Restarter, RestartPolicy
+from deploy.launcher.state import LOCK_FILE, prepare_state
+from deploy.launcher.state_secrets import (
+    dev_secret,
+    portal_session_secret,
+    pseudonym_key,
+    session_secret,
+    signing_key,
+)
+from deploy.launcher.tokens import mint_tokens
 
 
 def fill_like_a_launcher(state: Path) -> None:
     """Everything a launcher run writes into its state folder (servers' folders included)."""
     Ports(state / "ports.json").choose("journal", [8001])
-    secret = summary.dev_secret(state)
-    summary.signing_key(state)
-    summary.pseudonym_key(state)
-    summary.session_secret(state)
-    summary.portal_session_secret(state)
-    summary.mint_tokens(secret, state, "t-math")
-    for marker in (summary.MARKER, summary.EXPORT_MARKER):
+    secret = dev_secret(state)
+    signing_key(state)
+    pseudonym_key(state)
+    session_secret(state)
+    portal_session_secret(state)
+    mint_tokens(secret, state, "t-math")
+    for marker in (MARKER, EXPORT_MARKER):
         (state / marker).write_text("{}\n")
     for folder in ("nats", "pg", "pg-socket"):
         (state / folder).mkdir()

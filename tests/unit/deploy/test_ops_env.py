@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from deploy.ops_env import ServiceDb, projection_databases
+from deploy.ops.env import ServiceDb, projection_databases
 from services.diary.settings import DiaryPostgres
 from services.enrollment.settings import EnrollmentPostgres
 from services.exporter.settings import Settings as ExporterSettings

@@ -21,7 +21,7 @@ from services.diary.domain.changes import (
     pupil_changes,
     visible,
 )
-from services.diary.domain.views import SchoolConfig
+from services.diary.domain.rows import SchoolConfig
 
 ANNA, BORIS = "p" + "a" * 32, "p" + "b" * 32
 CUT = dt.datetime(2026, 9, 7, 18, 0, tzinfo=dt.UTC)

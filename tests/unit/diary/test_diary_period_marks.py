@@ -12,17 +12,11 @@ import pytest
 
 from services.diary.application import views as app
 from services.diary.domain.access import Caller, Denied, Grant
+from services.diary.domain.assembly import pupil_lessons, pupil_marks
 from services.diary.domain.calendar import MemberRow, PeriodRow
 from services.diary.domain.period_marks import PeriodMarkRow, pupil_period_marks
-from services.diary.domain.views import (
-    LessonRow,
-    LessonSet,
-    MarkRow,
-    SchoolConfig,
-    pupil_lessons,
-    pupil_marks,
-)
-from services.diary.testing import pseudonym
+from services.diary.domain.rows import LessonRow, LessonSet, MarkRow, SchoolConfig
+from tests.support.diary import pseudonym
 
 S, Y = "s1", 2026
 ANNA = pseudonym("anna")

@@ -10,16 +10,9 @@ import pytest
 
 from services.diary.application import views
 from services.diary.domain.access import Caller, Denied
-from services.diary.domain.views import (
-    DirectoryEntry,
-    LessonRow,
-    LessonSet,
-    SchoolConfig,
-    class_lessons,
-    pupil_lessons,
-    teachers_in_order,
-)
-from services.diary.testing import pseudonym
+from services.diary.domain.assembly import class_lessons, pupil_lessons, teachers_in_order
+from services.diary.domain.rows import DirectoryEntry, LessonRow, LessonSet, SchoolConfig
+from tests.support.diary import pseudonym
 
 ANNA = pseudonym("anna")
 LESSON = LessonRow(

@@ -8,18 +8,10 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts.grading import weighted_average
-from services.diary.domain.views import (
-    AbsenceRow,
-    LessonRow,
-    LessonSet,
-    MarkRow,
-    SchoolConfig,
-    average,
-    pupil_lessons,
-    pupil_marks,
-)
-from services.diary.testing import pseudonym
+from kernel.grading import weighted_average
+from services.diary.domain.assembly import average, pupil_lessons, pupil_marks
+from services.diary.domain.rows import AbsenceRow, LessonRow, LessonSet, MarkRow, SchoolConfig
+from tests.support.diary import pseudonym
 
 SCALE = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "н/а": None}
 CONFIG = SchoolConfig(scale=SCALE, work_kinds={"answer": "Ответ"}, subjects={"math": "Матем."})

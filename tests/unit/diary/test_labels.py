@@ -7,7 +7,7 @@ import pytest
 from contracts.portal import Participant
 from services.diary.domain import labels as lb
 from services.diary.domain.access import Grant
-from services.diary.testing import pseudonym
+from tests.support.diary import pseudonym
 
 ANNA = pseudonym("anna")
 

@@ -7,15 +7,15 @@ import datetime as dt
 import pytest
 
 from contracts.portal import MessagePosted, ThreadRead, ThreadStarted
-from services.common.eventstore import InMemoryEventStore
+from services.common.eventstore_memory import InMemoryEventStore
 from services.diary.application import messaging, threads
 from services.diary.domain import attachments as a
 from services.diary.domain import thread as t
 from services.diary.domain.access import Caller, Denied, Grant
 from services.diary.domain.calendar import MemberRow
 from services.diary.domain.recipients import Addressed, NoRecipients
-from services.diary.testing import pseudonym
-from services.diary.testing_messages import FakeDirectory, InMemoryAttachments, message_deps
+from tests.support.diary import pseudonym
+from tests.support.diary_messages import FakeDirectory, InMemoryAttachments, message_deps
 
 ANNA, BORIS = pseudonym("anna"), pseudonym("boris")
 TEACHER, PARENT, PUPIL, OTHER_PARENT, OUTSIDER = 301, 101, 401, 102, 999

@@ -7,14 +7,14 @@ import datetime as dt
 
 import pytest
 
-from services.common.eventstore import InMemoryEventStore
+from services.common.eventstore_memory import InMemoryEventStore
 from services.common.idempotency import IdempotencyKeyReused
 from services.diary.application import messaging
 from services.diary.domain.access import Caller, Grant
 from services.diary.domain.calendar import MemberRow
 from services.diary.domain.recipients import Addressed
-from services.diary.testing import pseudonym
-from services.diary.testing_messages import FakeDirectory, message_deps
+from tests.support.diary import pseudonym
+from tests.support.diary_messages import FakeDirectory, message_deps
 
 ANNA = pseudonym("anna")
 TEACHER, PARENT = 301, 101

@@ -10,7 +10,7 @@ from contracts.portal import Participant
 from services.diary.domain import recipients as r
 from services.diary.domain.access import Caller, Denied, Grant
 from services.diary.domain.calendar import MemberRow
-from services.diary.testing import pseudonym
+from tests.support.diary import pseudonym
 
 ANNA, BORIS, VERA = pseudonym("anna"), pseudonym("boris"), pseudonym("vera")
 TODAY = dt.date(2026, 10, 5)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from contracts.portal import Message, MessagePosted, Participant, ThreadRead, ThreadStarted
 from services.diary.domain import thread as t
-from services.diary.testing import pseudonym
+from tests.support.diary import pseudonym
 
 TEACHER, PARENT, PUPIL, OUTSIDER = 301, 101, 401, 999
 ANNA = pseudonym("anna")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from contracts.portal import ChangesSeen, ChildLabelSet, ThreadRead, UserLabelSet
 from services.diary.domain import profile as p
 from services.diary.domain.access import Denied
-from services.diary.testing import pseudonym
+from tests.support.diary import pseudonym
 
 ANNA, BORIS = pseudonym("anna"), pseudonym("boris")
 UID = 101

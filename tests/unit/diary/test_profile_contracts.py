@@ -9,7 +9,7 @@ from contracts import subjects
 from contracts.portal import ChangesSeen, ChildLabelSet, UserLabelSet
 from contracts.registry import PORTAL_REGISTRY
 from contracts.streams import PORTAL
-from services.diary.testing import pseudonym
+from tests.support.diary import pseudonym
 
 ANNA = pseudonym("anna")
 EVENTS = [

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from contracts.portal import ChangesSeen, ChildLabelSet, Participant, UserLabelSet
-from services.common.eventstore import InMemoryEventStore
+from services.common.eventstore_memory import InMemoryEventStore
 from services.common.idempotency import IdempotencyKeyReused
 from services.diary.application import messaging
 from services.diary.application import profile as handlers
@@ -16,9 +16,9 @@ from services.diary.application.threads import ThreadView
 from services.diary.application.views import Scope
 from services.diary.domain.access import Caller, Denied, Grant
 from services.diary.domain.calendar import MemberRow
-from services.diary.testing import pseudonym
-from services.diary.testing_messages import FakeDirectory, message_deps
-from services.diary.testing_profile import FakeDiary, FakeLabels, profile_deps
+from tests.support.diary import pseudonym
+from tests.support.diary_messages import FakeDirectory, message_deps
+from tests.support.diary_profile import FakeDiary, FakeLabels, profile_deps
 
 ANNA, BORIS = pseudonym("anna"), pseudonym("boris")
 PARENT, PUPIL, TEACHER, CLASS_TEACHER = 101, 401, 301, 302

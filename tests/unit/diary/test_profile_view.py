@@ -8,7 +8,7 @@ from services.diary.domain import profile_view as pv
 from services.diary.domain.access import Caller, Grant
 from services.diary.domain.calendar import MemberRow, PeriodRow
 from services.diary.domain.profile import Child, Profile
-from services.diary.testing import pseudonym
+from tests.support.diary import pseudonym
 
 ANNA, BORIS, VERA = pseudonym("anna"), pseudonym("boris"), pseudonym("vera")
 TODAY = dt.date(2026, 10, 5)

@@ -10,7 +10,7 @@ from services.enrollment.adapters.form_render import render_html, render_pdf
 from services.enrollment.application.form import Line, describe
 from services.enrollment.application.forms import application_form
 from services.enrollment.application.views import ApplicationView, StaffInfo
-from services.enrollment.testing import InMemoryReads, InMemoryRoster, in_memory_deps
+from tests.support.enrollment import InMemoryReads, InMemoryRoster, in_memory_deps
 
 SUBMITTED = dt.datetime(2026, 9, 3, 9, 0, tzinfo=dt.UTC)
 

@@ -13,7 +13,7 @@ from services.enrollment.application.handling import Meta, school_year
 from services.enrollment.application.ids import application_id, pupil_in
 from services.enrollment.domain import commands as c
 from services.enrollment.domain import errors
-from services.enrollment.testing import InMemoryReads, InMemoryRoster, in_memory_deps
+from tests.support.enrollment import InMemoryReads, InMemoryRoster, in_memory_deps
 
 ADMIN = Actor(id="adm1", role="admin")
 

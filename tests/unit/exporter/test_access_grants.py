@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contracts.diary import AccessGranted, AccessRevoked, ClassScope, PupilScope
+from services.exporter.application.grant_ports import Due, GrantDeps, GrantRow, Unsent
 from services.exporter.application.grants import sync
-from services.exporter.application.ports import Due, GrantDeps, GrantRow, Unsent
 from services.exporter.domain.grants import (
     ClassView,
     Facts,

@@ -85,6 +85,14 @@ def test_a_mark_recorded_as_a_correction_flags_the_mark_and_the_lesson():
     assert flags(doc) == {"m1": False, "m2": True}
 
 
+def test_a_mark_recorded_again_as_a_correction_is_flagged_and_keeps_its_first_recording():
+    # As the journal's `lesson_corrections`, which name every mark a correction lists.
+    again = MarkRecorded(mark=entry("m1", value="2"), correction_reason=REASON)
+    doc = fold([MarkRecorded(mark=entry("m1", value="5")), again])
+    assert flags(doc) == {"m1": True}
+    assert doc.content["marks"][0]["value"] == "5"
+
+
 def test_a_mark_corrected_after_close_stays_flagged_after_an_ordinary_correction():
     corrected = MarkCorrected(
         mark_id="m1",

@@ -57,6 +57,9 @@ PUPILS = tuple(f"kid-{i}" for i in range(5))
 CLASSES = ("5a", "6b")
 LESSONS = ("l1", "l2", "l3")
 MARKS = ("m1", "m2", "m3")
+# Two joins and two leaves, so that a pupil may join twice, leave between or before joins.
+JOINS = (dt.date(2026, 9, 1), dt.date(2026, 10, 1))
+LAST_DAYS = (dt.date(2026, 9, 30), dt.date(2026, 10, 31))
 Key = tuple[str, str]
 History = list[tuple[str, Event]]
 
@@ -149,11 +152,11 @@ def class_step(draw: st.DrawFn) -> tuple[str, Event]:
         st.one_of(
             st.just(ClassOpened(class_id=class_id, grade=5, label="5А", class_teacher_id="t1")),
             st.builds(ClassTeacherAssigned, class_teacher_id=st.sampled_from(("t1", "t2"))),
-            st.builds(PupilJoinedClass, pupil_id=pupil, since=st.just(dt.date(2026, 9, 1))),
+            st.builds(PupilJoinedClass, pupil_id=pupil, since=st.sampled_from(JOINS)),
             st.builds(
                 PupilLeftClass,
                 pupil_id=pupil,
-                last_day=st.just(dt.date(2026, 9, 30)),
+                last_day=st.sampled_from(LAST_DAYS),
                 reason=reason,
             ),
             st.builds(TeachingAssigned, teacher_id=st.just("t1"), subject_id=st.just("math")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import uuid
@@ -125,6 +126,19 @@ async def test_retries_are_bounded_and_the_run_is_left_failed():
     assert await export_with_retries(d, "s1", 2026, "delta", Retry(2, 0.0)) is None
     assert [r.status for r in d.runs.runs.values()] == ["failed", "failed"]
     assert all("no ack" in r.error for r in d.runs.runs.values())
+
+
+async def test_the_delay_before_each_retry_doubles_from_the_first(monkeypatch):
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    d = deps(failures=10)
+    assert await export_with_retries(d, "s1", 2026, "delta", Retry(3, 60.0)) is None
+    assert slept == [60.0, 120.0]
+    assert len(d.runs.runs) == 3
 
 
 async def test_run_due_runs_every_kind_for_every_exported_school_year():

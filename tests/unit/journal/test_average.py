@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.grading import round_mark, weighted_average
+from kernel.grading import round_mark, weighted_average
 from services.journal.domain.lesson import MarkState
 
 SCALE = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "н/а": None, "осв": None}

@@ -14,7 +14,7 @@ from services.journal.application.handling import decode_all
 from services.journal.domain.commands import ConfirmRemark, IssueRemark, ResolveRemark
 from services.journal.domain.errors import RemarkNotAwaitingConfirmation
 from services.journal.domain.findings import LessonFacts
-from services.journal.testing import (
+from tests.support.journal import (
     DEPUTY,
     MATH_TEACHER,
     SCHOOL,

@@ -19,7 +19,7 @@ from contracts.journal import (
     RemarkResolved,
     TopicSet,
 )
-from services.journal.domain.projection import Fact, ViewState, project
+from kernel import Fact, ViewState, project
 from services.journal.domain.projection.checks import check_keys, project_checks
 
 SCHOOL, YEAR = "s1", 2026

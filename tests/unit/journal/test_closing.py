@@ -24,7 +24,7 @@ from contracts.journal import (
     TimetableSlot,
     TopicSet,
 )
-from services.journal.domain import closing, klass, lesson, school
+from services.journal.domain import closing, klass, lesson, lesson_decider, school
 from services.journal.domain import commands as c
 from services.journal.domain.errors import (
     CorrectionNotAllowed,
@@ -41,7 +41,7 @@ from services.journal.domain.errors import (
     YearClosed,
 )
 from services.journal.domain.errors import PeriodClosed as PeriodClosedError
-from services.journal.domain_givens import (
+from tests.support.journal_givens import (
     ADMIN,
     CLASS,
     DEPUTY,
@@ -53,7 +53,7 @@ from services.journal.domain_givens import (
     new_mark,
     recorded,
 )
-from services.journal.domain_givens import lesson_after as lesson_given
+from tests.support.journal_givens import lesson_after as lesson_given
 
 CLOSED = school.evolve(SCHOOL, PeriodClosed(period_id="q1"))
 SEALED = school.evolve(SCHOOL, SchoolYearClosed(next_year=2027))
@@ -66,7 +66,7 @@ def decide_closing(cmd, state=SCHOOL, actor=ADMIN):
 
 def edit(cmd, *history, actor=TEACHER, config=CLOSED):
     state = lesson_given(SCHEDULED, *history)
-    return lesson.decide(cmd, state, actor=actor, today=TODAY, school=config, klass=CLASS)
+    return lesson_decider.decide(cmd, state, actor=actor, today=TODAY, school=config, klass=CLASS)
 
 
 # ---------------------------------------------------------------- grading rules
@@ -243,7 +243,7 @@ def test_a_reopened_period_takes_ordinary_edits_again():
 def test_scheduling_and_substitution_stop_in_a_closed_period():
     schedule = c.ScheduleLesson("5a-20260909-2", "5a", "math", dt.date(2026, 9, 9), 2, "t-math")
     with pytest.raises(PeriodClosedError):
-        lesson.decide(
+        lesson_decider.decide(
             schedule, lesson.INITIAL, actor=ADMIN, today=TODAY, school=CLOSED, klass=CLASS
         )
     with pytest.raises(PeriodClosedError):

@@ -8,7 +8,7 @@ import pytest
 from contracts.envelope import Actor
 from services.common.auth import AuthError
 from services.journal.entrypoints.deps import Editor
-from services.journal.testing import meta
+from tests.support.journal import meta
 
 
 def editor(role: str, *roles: str) -> Editor:

@@ -20,8 +20,8 @@ from services.journal.application.handling import decode_all
 from services.journal.domain import commands as c
 from services.journal.domain.erasure import PersonNotFound
 from services.journal.domain.errors import RoleNotAllowed
-from services.journal.erasure_testing import FakeErasureViews, InMemoryPersonKeys
-from services.journal.testing import ADMIN, MATH_TEACHER, SCHOOL, YEAR, in_memory_deps, meta
+from tests.support.journal import ADMIN, MATH_TEACHER, SCHOOL, YEAR, in_memory_deps, meta
+from tests.support.journal_erasure import FakeErasureViews, InMemoryPersonKeys
 
 PUPIL = "p01"
 APPLICATION = "p01-0123456789"

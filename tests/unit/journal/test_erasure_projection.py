@@ -8,7 +8,7 @@ import datetime as dt
 
 from contracts.base import Event
 from contracts.journal import PersonErased, PupilRegistered, StaffMemberRegistered
-from services.journal.domain.projection import Fact, PupilRow, StaffRow, ViewState, project
+from kernel import Fact, PupilRow, StaffRow, ViewState, project
 from services.journal.domain.projection.erasures import blank, erased_by, erasure_row
 
 SCHOOL = "s1"

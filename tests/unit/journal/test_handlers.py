@@ -7,15 +7,17 @@ import datetime as dt
 
 import pytest
 
-from services.common.eventstore import Appended, ConcurrencyConflict, InMemoryEventStore, Version
+from services.common.command_loop import MAX_ATTEMPTS
+from services.common.eventstore import Appended, ConcurrencyConflict, Version
+from services.common.eventstore_memory import InMemoryEventStore
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import lessons
 from services.journal.application.files import FileTooLarge, UnsupportedFileType
-from services.journal.application.handling import MAX_ATTEMPTS, decode_all
+from services.journal.application.handling import decode_all
 from services.journal.application.ids import mark_id
 from services.journal.domain import commands as c
 from services.journal.domain.errors import MarkNotOnScale, NotLessonTeacher
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     FIRST_MONDAY,

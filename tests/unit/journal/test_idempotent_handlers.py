@@ -13,7 +13,7 @@ from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import lessons
 from services.journal.application.ids import mark_id
 from services.journal.domain import commands as c
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     FIRST_MONDAY,

@@ -9,7 +9,6 @@ import pytest
 
 from contracts.envelope import Actor
 from contracts.journal import (
-    Attachment,
     ClassOpened,
     HomeworkAttachmentAdded,
     HomeworkSet,
@@ -19,7 +18,7 @@ from contracts.journal import (
     TopicSet,
 )
 from services.journal.domain import commands as c
-from services.journal.domain import klass, lesson
+from services.journal.domain import klass, lesson, lesson_decider
 from services.journal.domain.errors import (
     AlreadyExists,
     ClassNotFound,
@@ -34,8 +33,9 @@ from services.journal.domain.errors import (
     TeacherNotAssigned,
     UnknownSubject,
 )
-from services.journal.domain_givens import (
+from tests.support.journal_givens import (
     ADMIN,
+    ATTACHMENT,
     CLASS,
     DEPUTY,
     END,
@@ -48,17 +48,16 @@ from services.journal.domain_givens import (
     new_mark,
     recorded,
 )
-from services.journal.domain_givens import lesson_after as given
+from tests.support.journal_givens import lesson_after as given
 
 HELD, CANCELLED = LessonHeld(), LessonCancelled(reason="карантин")
-ATTACHMENT = Attachment(
-    attachment_id="f1", name="task.pdf", size=10, media_type="application/pdf", sha256="a" * 64
-)
 
 
 def when(cmd, *history, actor=TEACHER, today=TODAY, class_state=CLASS):
     state = given(*history)
-    return lesson.decide(cmd, state, actor=actor, today=today, school=SCHOOL, klass=class_state)
+    return lesson_decider.decide(
+        cmd, state, actor=actor, today=today, school=SCHOOL, klass=class_state
+    )
 
 
 SCHEDULE = c.ScheduleLesson("5a-20260907-1", "5a", "math", MONDAY, 1, "t-math")

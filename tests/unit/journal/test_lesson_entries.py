@@ -21,9 +21,9 @@ from contracts.journal import (
     MarkCorrected,
     TopicSet,
 )
-from contracts.letters import journal_letter
+from kernel.letters import journal_letter
 from services.journal.domain import commands as c
-from services.journal.domain import lesson
+from services.journal.domain import lesson, lesson_decider
 from services.journal.domain.errors import (
     AlreadyExists,
     DuplicatePupil,
@@ -39,7 +39,7 @@ from services.journal.domain.errors import (
     ReasonRequired,
     UnknownWorkKind,
 )
-from services.journal.domain_givens import (
+from tests.support.journal_givens import (
     CLASS_ROLL,
     CLASS_TEACHER,
     OTHER_TEACHER,
@@ -52,7 +52,7 @@ from services.journal.domain_givens import (
     recorded,
     school_after,
 )
-from services.journal.domain_givens import lesson_after as given
+from tests.support.journal_givens import lesson_after as given
 
 # Entering about pupils needs neither the subject defined nor the teaching assigned.
 SCHOOL = school_after(*SCHOOL_YEAR)
@@ -61,7 +61,7 @@ CLASS = class_after(*CLASS_ROLL)
 
 def when(cmd, *history, actor=TEACHER, today=TODAY):
     state = given(SCHEDULED, *history)
-    return lesson.decide(cmd, state, actor=actor, today=today, school=SCHOOL, klass=CLASS)
+    return lesson_decider.decide(cmd, state, actor=actor, today=today, school=SCHOOL, klass=CLASS)
 
 
 def absent(pupil, kind="absent", minutes=None):

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.envelope import Actor
-from contracts.grading import weighted_average
 from contracts.journal import (
     AbsenceEntry,
     AbsenceReasonSet,
@@ -28,12 +27,15 @@ from contracts.journal import (
     TeacherSubstituted,
     TopicSet,
 )
+from kernel.grading import weighted_average
+from kernel.lessons import apply_lesson
+from kernel.rows import Fact
 from services.journal.domain import commands as c
-from services.journal.domain import klass, lesson
+from services.journal.domain import klass, lesson, lesson_decider
 from services.journal.domain.errors import DomainError
 from services.journal.domain.lesson import MarkState
 from services.journal.domain.school import DEFAULT_SCALE
-from services.journal.domain_givens import (
+from tests.support.journal_givens import (
     ADMIN,
     CLASS,
     END,
@@ -118,6 +120,61 @@ lesson_events = st.one_of(
 @given(st.lists(lesson_events, max_size=25))
 def test_folding_any_sequence_of_lesson_events_never_fails_and_is_deterministic(events):
     assert lesson_after(*events) == lesson_after(*list(events))
+
+
+@given(st.lists(lesson_events, max_size=25))
+def test_an_event_delivered_twice_changes_nothing(events):
+    assert lesson_after(*(e for event in events for e in (event, event))) == lesson_after(*events)
+
+
+@given(st.lists(lesson_events, max_size=25))
+def test_the_lesson_folds_by_the_kernels_rules(events):
+    assert decider_view(lesson_after(*events)) == kernel_view(kernel_fold(events))
+
+
+AT = dt.datetime(2026, 9, 7, 9, tzinfo=dt.UTC)
+
+
+def kernel_fold(events):
+    """The lesson as the kernel's fold (the journal view's, the audit's) builds it."""
+    doc = None
+    for seq, event in enumerate(events, start=1):
+        doc = apply_lesson(doc, Fact(seq, "s1", 2026, "l1", "t-math", AT, event), SCALE)
+    return doc
+
+
+def kernel_view(doc):
+    """What the decider reads of a lesson, taken from the kernel's lesson."""
+    if doc is None:
+        return None
+    row = doc.row
+    course = (row.class_id, row.date, row.slot, row.grp, row.teacher_id, row.status)
+    notes = (row.cancel_reason, row.topic, row.homework_text, row.homework_due, row.attachments)
+    marks = {mark_id: mark_fields(m, m.last_reason) for mark_id, m in doc.marks.items()}
+    absences = {p: (a.kind, a.minutes_late, a.reason, a.evidence) for p, a in doc.absences.items()}
+    return course, notes, marks, row.attendance_taken, absences
+
+
+def mark_fields(mark, reason):
+    """A mark's fields that the kernel's row and the decider's state both have."""
+    mark_id_free = (mark.pupil_id, mark.value, mark.work_kind_id, mark.weight, mark.comment)
+    return (*mark_id_free, mark.counts, mark.cancelled, mark.corrected, reason)
+
+
+def decider_view(state):
+    """What the decider reads of a lesson, in the shape of `kernel_view`."""
+    if not state.scheduled:
+        return None
+    course = (state.class_id, state.date, state.slot, state.group)
+    course += (state.teacher_of_record_id, state.status)
+    homework = state.homework or lesson.Homework()
+    notes = (state.cancel_reason, state.topic, homework.text or None, homework.due_on)
+    notes += (homework.attachments,)
+    marks = {mark_id: mark_fields(m, m.reason) for mark_id, m in state.marks.items()}
+    absences = {
+        p: (a.kind, a.minutes_late, a.reason, a.evidence) for p, a in state.absences.items()
+    }
+    return course, notes, marks, state.attendance_taken, absences
 
 
 # ---------------------------------------------------------------- (b) the decider
@@ -206,7 +263,9 @@ def test_accepted_commands_keep_the_lessons_invariants(scheduled_first, steps):
     start = [(*SCHEDULE, MONDAY)] if scheduled_first else []
     for cmd, actor, today in [*start, *steps]:
         try:
-            events = lesson.decide(cmd, state, actor=actor, today=today, school=SCHOOL, klass=CLASS)
+            events = lesson_decider.decide(
+                cmd, state, actor=actor, today=today, school=SCHOOL, klass=CLASS
+            )
         except DomainError:
             continue
         assert len(events) == 1

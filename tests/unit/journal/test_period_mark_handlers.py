@@ -15,7 +15,7 @@ from services.journal.application import period_marks
 from services.journal.application.handling import decode_all
 from services.journal.domain import commands as c
 from services.journal.domain.errors import PeriodClosed, PeriodNotFound
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     DEPUTY,

@@ -32,7 +32,7 @@ from services.journal.domain.errors import (
     YearClosed,
 )
 from services.journal.domain.errors import PeriodClosed as PeriodClosedError
-from services.journal.domain_givens import (
+from tests.support.journal_givens import (
     ADMIN,
     CLASS,
     DEPUTY,

@@ -40,7 +40,7 @@ from contracts.journal import (
     WorkKind,
     WorkKindsConfigured,
 )
-from services.journal.domain.projection import (
+from kernel import (
     Assignment,
     Fact,
     Membership,

@@ -21,8 +21,8 @@ from services.journal.domain.retention import (
     next_run,
     years_passed,
 )
-from services.journal.erasure_testing import FakeErasureViews, InMemoryPersonKeys
-from services.journal.testing import FakeClock, in_memory_deps
+from tests.support.journal import FakeClock, in_memory_deps
+from tests.support.journal_erasure import FakeErasureViews, InMemoryPersonKeys
 
 ENDS = {2025: dt.date(2026, 5, 31), 2026: dt.date(2027, 5, 31)}
 LEFT = PupilRecord("p1", "Акимова", (Stay(2025, "9a", dt.date(2025, 9, 1), dt.date(2026, 3, 15)),))

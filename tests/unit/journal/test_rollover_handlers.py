@@ -22,7 +22,7 @@ from services.journal.domain.errors import (
 )
 from services.journal.domain.klass import enrolled_on
 from services.journal.domain.rollover import Decision, RolloverRefused
-from services.journal.testing import (
+from tests.support.journal import (
     ADMIN,
     CLASS_ID,
     MATH_TEACHER,

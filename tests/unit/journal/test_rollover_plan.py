@@ -227,7 +227,7 @@ def test_every_pupil_lands_exactly_once_and_the_counts_add_up(case):
 
 def _closing_of(demo) -> ClosingYear:
     """The demo's roster folded through the deciders (lessons left out)."""
-    from services.journal.application.demo.model import ADMIN  # noqa: PLC0415
+    from demo.model import ADMIN  # noqa: PLC0415
     from services.journal.domain import commands as c  # noqa: PLC0415
     from services.journal.domain import klass as k  # noqa: PLC0415
     from services.journal.domain import rollover_source, school  # noqa: PLC0415
@@ -265,7 +265,7 @@ def _closing_of(demo) -> ClosingYear:
 
 
 def test_the_whole_demo_school_lands_every_pupil_exactly_once():
-    from services.journal.application.demo import generate  # noqa: PLC0415
+    from demo import generate  # noqa: PLC0415
 
     demo = generate(term_weeks=1)
     closing = _closing_of(demo)

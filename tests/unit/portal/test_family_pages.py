@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 
 from services.portal.application.ports import ApiRefused, ApiUnavailable, Download
-from services.portal.testing import signed_in_client
+from tests.support.portal import signed_in_client
 
 BASE = "/schools/s1/years/2026"
 MINE = "p" + "a" * 32

@@ -19,7 +19,7 @@ import pytest_asyncio
 from services.diary.entrypoints.message_dto import RecordedOut, StartBody, ThreadOut, ThreadsOut
 from services.diary.entrypoints.profile_dto import ProfileOut
 from services.portal.application.ports import ApiRefused, Download
-from services.portal.testing import signed_in_client
+from tests.support.portal import signed_in_client
 from tests.unit.portal.staff_diary import MESSAGES, YEAR_PATH, FakeDiary, Sent, diary_shaped
 
 TODAY = dt.date(2026, 12, 5)

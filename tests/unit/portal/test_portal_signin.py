@@ -13,9 +13,9 @@ import jwt
 
 from services.common.settings import AuthSettings
 from services.common.webapp.signing import SigningSettings, token_issuer
-from services.common.webapp.testing import DEV_SECRET
 from services.portal.entrypoints.http import SESSION_COOKIE
-from services.portal.testing import client_of, portal_app, signed_in_client
+from tests.support.pages import DEV_SECRET
+from tests.support.portal import client_of, portal_app, signed_in_client
 
 GRANTS = [
     {"uid": 100001, "role": "parent", "class_id": "5a", "pupil": "p" + "1" * 32},

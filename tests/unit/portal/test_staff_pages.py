@@ -15,7 +15,7 @@ import pytest_asyncio
 
 from services.diary.entrypoints.profile_dto import ProfileOut
 from services.portal.application.ports import ApiRefused
-from services.portal.testing import signed_in_client
+from tests.support.portal import signed_in_client
 from tests.unit.portal.staff_diary import YEAR_PATH, FakeDiary, diary_shaped
 
 TODAY = dt.date(2026, 12, 5)  # a Saturday: its week runs from Monday 30 November

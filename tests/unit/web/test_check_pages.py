@@ -20,7 +20,7 @@ import pytest
 import pytest_asyncio
 
 from services.web.application.ports import Api, ApiRefused, Download
-from services.web.testing import signed_in_client
+from tests.support.web import signed_in_client
 
 BASE = "/schools/s1/years/2026"
 CHECK = f"{BASE}/checks/c-1"

@@ -8,7 +8,6 @@ import datetime as dt
 from services.web.domain.class_absences import (
     absence_rows,
     absences_in,
-    access_lines,
     lessons_with_absences,
     refusal_text,
 )
@@ -23,7 +22,8 @@ from services.web.domain.class_teacher import (
     subjects_of,
     summary,
 )
-from services.web.domain.grid import Period
+from services.web.domain.diary_access import access_lines
+from services.web.domain.periods import Period
 
 ROSTER = {
     "classes": [

@@ -16,7 +16,7 @@ import pytest
 
 from services.web.application.ports import Api, ApiRefused, Download
 from services.web.domain.erasures import result_of, when, years
-from services.web.testing import signed_in_client
+from tests.support.web import signed_in_client
 
 S = "/schools/s1"
 J = "/schools/s1/years/2026"

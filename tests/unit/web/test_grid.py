@@ -7,17 +7,14 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.web.domain.grid import (
+from services.web.domain.grid import average_text, build_table, period_marks_of, short_name
+from services.web.domain.periods import (
     Period,
-    average_text,
-    build_table,
     chosen_range,
     default_range,
     given_range,
     period_for,
-    period_marks_of,
     periods_of,
-    short_name,
 )
 
 ROSTER = {

@@ -16,7 +16,7 @@ from services.web.application.lesson_save import LessonRef, Upload, save_lesson
 from services.web.application.ports import Api, Download
 from services.web.domain.diary_names import WARNING, named_keys, parse_keys, places
 from services.web.domain.lesson_entry import plan_save
-from services.web.testing import signed_in_client
+from tests.support.web import signed_in_client
 
 BASE = "/schools/s1/years/2026"
 LESSON = f"{BASE}/classes/5a/lessons/5a-20261204-7"

@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import ValidationError
 
-from services.common.auth import TokenVerifier
 from services.common.settings import AuthSettings
+from services.common.token_verifier import TokenVerifier
 from services.common.webapp.signing import SigningSettings, token_issuer
 from services.web.settings import Settings
 

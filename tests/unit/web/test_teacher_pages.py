@@ -17,7 +17,7 @@ import pytest
 import pytest_asyncio
 
 from services.web.application.ports import Api, ApiRefused, ApiUnavailable, Download
-from services.web.testing import signed_in_client
+from tests.support.web import signed_in_client
 
 BASE = "/schools/s1/years/2026"
 LESSON = f"{BASE}/classes/5a/lessons/5a-20261204-7"

@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from contracts.journal import AbsenceKind, AbsenceReason
+from kernel import AbsenceRow, LessonRow, MarkRow
+from kernel.closing import CorrectionRow
+from kernel.rows import LessonStatus
 from services.audit.domain.asof.grid import marks_in_order, pupil_order, weight
-from services.audit.domain.asof.state import (
-    AbsenceState,
-    JournalState,
-    LessonState,
-    LessonStatus,
-    MarkState,
-)
+from services.audit.domain.asof.state import JournalState
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,19 +141,21 @@ class LessonDetail:
 
 def lesson_detail(state: JournalState, lesson_id: str, at: dt.datetime) -> LessonDetail | None:
     """The lesson as the state holds it; None when it was not scheduled yet."""
-    lesson = state.lessons.get(lesson_id)
-    if lesson is None:
+    doc = state.lesson(lesson_id)
+    if doc is None:
         return None
-    klass = state.classes.get(lesson.class_id)
+    lesson = doc.row
+    klass = state.klass(lesson.class_id)
     members = () if klass is None else klass.memberships
     pupils = sorted(
         {m.pupil_id for m in members if m.covers(lesson.date)},
         key=lambda p: pupil_order(state, p),
     )
-    absences = sorted(lesson.absences.values(), key=lambda a: pupil_order(state, a.pupil_id))
+    absences = sorted(doc.absences.values(), key=lambda a: pupil_order(state, a.pupil_id))
+    corrections = state.corrections_of(lesson_id)
     # The reason of the last correction that changed each mark and each pupil's attendance.
-    by_mark = {m: c.reason for c in lesson.corrections for m in c.mark_ids}
-    by_pupil = {p: c.reason for c in lesson.corrections for p in c.pupil_ids}
+    by_mark = {m: c.reason for c in corrections for m in c.mark_ids}
+    by_pupil = {p: c.reason for c in corrections for p in c.pupil_ids}
     return LessonDetail(
         school=state.school,
         year=state.year,
@@ -164,12 +163,12 @@ def lesson_detail(state: JournalState, lesson_id: str, at: dt.datetime) -> Lesso
         last_seq=state.last_seq,
         lesson_id=lesson.lesson_id,
         class_id=lesson.class_id,
-        class_label=None if klass is None else klass.label,
+        class_label=None if klass is None else klass.row.label,
         subject_id=lesson.subject_id,
-        subject_name=state.subjects.get(lesson.subject_id),
+        subject_name=state.subject_name(lesson.subject_id),
         date=lesson.date,
         slot=lesson.slot,
-        group=lesson.group,
+        group=lesson.grp,
         status=lesson.status,
         cancel_reason=lesson.cancel_reason,
         topic=lesson.topic,
@@ -181,19 +180,25 @@ def lesson_detail(state: JournalState, lesson_id: str, at: dt.datetime) -> Lesso
         first_entry_at=lesson.first_entry_at,
         last_entry_at=lesson.last_entry_at,
         marks=tuple(
-            _mark(state, m, by_mark.get(m.mark_id)) for m in marks_in_order(lesson.marks.values())
+            _mark(state, m, by_mark.get(m.mark_id)) for m in marks_in_order(doc.marks.values())
         ),
         absences=tuple(_absence(state, a, by_pupil.get(a.pupil_id)) for a in absences),
-        pupils=tuple(PupilRef(p, state.pupils.get(p)) for p in pupils),
-        corrections=tuple(LessonCorrection(*c) for c in lesson.corrections),
+        pupils=tuple(PupilRef(p, state.pupil_name(p)) for p in pupils),
+        corrections=tuple(_correction(c) for c in corrections),
     )
 
 
 def _staff(state: JournalState, staff_id: str) -> StaffRef:
-    return StaffRef(staff_id, state.staff.get(staff_id))
+    return StaffRef(staff_id, state.staff_name(staff_id))
 
 
-def _homework(lesson: LessonState) -> Homework:
+def _correction(row: CorrectionRow) -> LessonCorrection:
+    return LessonCorrection(
+        row.seq, row.kind, row.reason, row.actor_id, row.recorded_at, row.mark_ids, row.pupil_ids
+    )
+
+
+def _homework(lesson: LessonRow) -> Homework:
     attachments = tuple(
         AttachmentInfo(a.attachment_id, a.name, a.size, a.media_type, a.sha256)
         for a in lesson.attachments
@@ -201,11 +206,11 @@ def _homework(lesson: LessonState) -> Homework:
     return Homework(lesson.homework_text, lesson.homework_due, attachments)
 
 
-def _mark(state: JournalState, mark: MarkState, correction: str | None) -> MarkDetail:
+def _mark(state: JournalState, mark: MarkRow, correction: str | None) -> MarkDetail:
     return MarkDetail(
         mark_id=mark.mark_id,
         pupil_id=mark.pupil_id,
-        pupil_name=state.pupils.get(mark.pupil_id),
+        pupil_name=state.pupil_name(mark.pupil_id),
         value=mark.value,
         numeric=mark.numeric,
         work_kind_id=mark.work_kind_id,
@@ -222,10 +227,10 @@ def _mark(state: JournalState, mark: MarkState, correction: str | None) -> MarkD
     )
 
 
-def _absence(state: JournalState, absence: AbsenceState, correction: str | None) -> AbsenceDetail:
+def _absence(state: JournalState, absence: AbsenceRow, correction: str | None) -> AbsenceDetail:
     return AbsenceDetail(
         pupil_id=absence.pupil_id,
-        pupil_name=state.pupils.get(absence.pupil_id),
+        pupil_name=state.pupil_name(absence.pupil_id),
         kind=absence.kind,
         minutes_late=absence.minutes_late,
         reason=absence.reason,

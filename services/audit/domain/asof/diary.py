@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from contracts.journal import AbsenceKind, AbsenceReason
+from kernel import LessonDoc
+from kernel.rows import LessonStatus
 from services.audit.domain.asof.grid import marks_in_order, weight
-from services.audit.domain.asof.state import JournalState, LessonState, LessonStatus
+from services.audit.domain.asof.state import JournalState
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +88,8 @@ class DiaryQuery(NamedTuple):
 def classes_of(state: JournalState, query: DiaryQuery) -> list[str]:
     """The classes the pupil belonged to at some day of the range, by id."""
     return sorted(
-        klass.class_id
-        for klass in state.classes.values()
+        klass.row.class_id
+        for klass in state.classes()
         if any(
             m.pupil_id == query.pupil_id and m.overlaps(query.date_from, query.date_to)
             for m in klass.memberships
@@ -99,51 +101,57 @@ def pupil_diary(state: JournalState, query: DiaryQuery, at: dt.datetime) -> Pupi
     """The diary as the state holds it; None when the pupil is not registered yet and belongs
     to no class in the range."""
     classes = classes_of(state, query)
-    if not classes and query.pupil_id not in state.pupils:
+    full_name = state.pupil_name(query.pupil_id)
+    if not classes and full_name is None:
         return None
-    lessons = [lesson for lesson in state.lessons.values() if _in_diary(state, query, lesson)]
-    lessons.sort(key=lambda lesson: (lesson.date, lesson.slot, lesson.lesson_id))
+    lessons = [
+        lesson
+        for lesson in state.lessons()
+        if _in_diary(state, query, lesson.row.date, lesson.row.class_id)
+    ]
+    lessons.sort(key=lambda lesson: (lesson.row.date, lesson.row.slot, lesson.row.lesson_id))
     return PupilDiary(
         school=state.school,
         year=state.year,
         at=at,
         last_seq=state.last_seq,
         pupil_id=query.pupil_id,
-        full_name=state.pupils.get(query.pupil_id),
+        full_name=full_name,
         date_from=query.date_from,
         date_to=query.date_to,
         lessons=tuple(_entry(state, query.pupil_id, lesson) for lesson in lessons),
     )
 
 
-def _in_diary(state: JournalState, query: DiaryQuery, lesson: LessonState) -> bool:
-    if not query.date_from <= lesson.date <= query.date_to:
+def _in_diary(state: JournalState, query: DiaryQuery, day: dt.date, class_id: str) -> bool:
+    if not query.date_from <= day <= query.date_to:
         return False
-    klass = state.classes.get(lesson.class_id)
+    klass = state.klass(class_id)
     return klass is not None and any(
-        m.pupil_id == query.pupil_id and m.covers(lesson.date) for m in klass.memberships
+        m.pupil_id == query.pupil_id and m.covers(day) for m in klass.memberships
     )
 
 
-def _entry(state: JournalState, pupil_id: str, lesson: LessonState) -> DiaryLesson:
+def _entry(state: JournalState, pupil_id: str, doc: LessonDoc) -> DiaryLesson:
+    lesson = doc.row
     marks = marks_in_order(
-        m for m in lesson.marks.values() if m.pupil_id == pupil_id and not m.cancelled
+        m for m in doc.marks.values() if m.pupil_id == pupil_id and not m.cancelled
     )
-    corrected = {m for c in lesson.corrections for m in c.mark_ids}
-    absence = lesson.absences.get(pupil_id)
+    corrected = {m for c in state.corrections_of(lesson.lesson_id) for m in c.mark_ids}
+    absence = doc.absences.get(pupil_id)
     return DiaryLesson(
         lesson_id=lesson.lesson_id,
         class_id=lesson.class_id,
         date=lesson.date,
         slot=lesson.slot,
         subject_id=lesson.subject_id,
-        subject_name=state.subjects.get(lesson.subject_id),
+        subject_name=state.subject_name(lesson.subject_id),
         status=lesson.status,
         topic=lesson.topic,
         homework_text=lesson.homework_text,
         homework_due=lesson.homework_due,
         teacher_id=lesson.teacher_id,
-        teacher_name=state.staff.get(lesson.teacher_id),
+        teacher_name=state.staff_name(lesson.teacher_id),
         marks=tuple(
             DiaryMark(
                 m.mark_id,

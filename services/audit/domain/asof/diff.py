@@ -15,14 +15,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from kernel import AbsenceRow, LessonDoc, LessonRow, MarkRow, Membership
+from kernel.closing import CorrectionRow
 from services.audit.domain.asof.grid import GridQuery, grid_lessons, marks_in_order, pupil_order
-from services.audit.domain.asof.state import (
-    AbsenceState,
-    JournalState,
-    LessonState,
-    MarkState,
-    Membership,
-)
+from services.audit.domain.asof.state import JournalState
 
 ChangeKind = Literal[
     "pupil_joined",
@@ -62,13 +58,15 @@ class Change:
 def diff(before: JournalState, after: JournalState, query: GridQuery) -> list[Change]:
     """The changes of the page from `before` to `after`: pupils first, then lesson by lesson."""
     changes = list(_members(before, after, query))
-    old = {lesson.lesson_id: lesson for lesson in grid_lessons(before, query)}
+    old = {lesson.row.lesson_id: lesson for lesson in grid_lessons(before, query)}
     new = grid_lessons(after, query)
     for lesson in new:
-        changes.extend(_lesson(after, old.pop(lesson.lesson_id, None), lesson))
+        lesson_id = lesson.row.lesson_id
+        was = old.pop(lesson_id, None)
+        changes.extend(_lesson(after, was, lesson, before.corrections_of(lesson_id)))
     changes.extend(  # only when `after` is not a later state of `before`
         Change("lesson_removed", gone.lesson_id, gone.date, before=gone.status)
-        for gone in old.values()
+        for gone in (doc.row for doc in old.values())
     )
     return changes
 
@@ -84,14 +82,14 @@ def _members(before: JournalState, after: JournalState, query: GridQuery) -> Ite
         elif was is not None and now is not None and was != now:
             kind: ChangeKind = "pupil_left" if now[-1].last_day is not None else "pupil_joined"
             yield Change(kind, pupil_id=pupil, before=_days(was), after=_days(now))
-        name = before.pupils.get(pupil), after.pupils.get(pupil)
+        name = before.pupil_name(pupil), after.pupil_name(pupil)
         if now is not None and was is not None and name[0] != name[1]:
             yield Change("pupil_renamed", pupil_id=pupil, before=name[0], after=name[1])
 
 
 def _rows(state: JournalState, query: GridQuery) -> dict[str, list[Membership]]:
     """The pupils the page has rows for, with their intervals by start."""
-    klass = state.classes.get(query.class_id)
+    klass = state.klass(query.class_id)
     rows: dict[str, list[Membership]] = {}
     for member in () if klass is None else klass.memberships:
         if member.overlaps(query.date_from, query.date_to):
@@ -103,13 +101,21 @@ def _days(intervals: list[Membership]) -> str:
     return ", ".join(f"{m.since}..{m.last_day or ''}" for m in intervals)
 
 
-def _lesson(state: JournalState, old: LessonState | None, new: LessonState) -> Iterator[Change]:
+def _lesson(
+    state: JournalState,
+    old_doc: LessonDoc | None,
+    new_doc: LessonDoc,
+    old_corrections: tuple[CorrectionRow, ...],
+) -> Iterator[Change]:
+    new = new_doc.row
+
     def change(kind: ChangeKind, was: str | None, now: str | None) -> Change:
         return Change(kind, new.lesson_id, new.date, before=was, after=now)
 
-    if old is None:
+    if old_doc is None:
         yield change("lesson_added", None, f"{new.date} slot {new.slot}")
-        old = _blank(new)
+        old_doc = _blank(new_doc)
+    old = old_doc.row
     if old.status != new.status:
         kind: ChangeKind = "lesson_cancelled" if new.status == "cancelled" else "lesson_held"
         yield change(kind, old.status, _status(new))
@@ -119,37 +125,28 @@ def _lesson(state: JournalState, old: LessonState | None, new: LessonState) -> I
         yield change("topic_changed", old.topic, new.topic)
     if _homework(old) != _homework(new):
         yield change("homework_changed", _homework(old), _homework(new))
-    yield from _marks(new, old.marks, new.marks)
-    yield from _absences(state, new, old.absences, new.absences)
-    seen = {c.seq for c in old.corrections}
-    for correction in new.corrections:
+    yield from _marks(new, old_doc.marks, new_doc.marks)
+    yield from _absences(state, new, old_doc.absences, new_doc.absences)
+    seen = {c.seq for c in old_corrections}
+    for correction in state.corrections_of(new.lesson_id):
         if correction.seq not in seen:  # an edit of a closed period, flagged on the page
-            yield change(
-                "corrected_after_close", None, f"{correction.event_type}: {correction.reason}"
-            )
+            yield change("corrected_after_close", None, f"{correction.kind}: {correction.reason}")
 
 
-def _blank(lesson: LessonState) -> LessonState:
+def _blank(lesson: LessonDoc) -> LessonDoc:
     """The lesson as just scheduled: what a lesson added in between is compared with."""
-    return LessonState(
-        lesson.lesson_id,
-        lesson.class_id,
-        lesson.subject_id,
-        lesson.date,
-        lesson.slot,
-        lesson.group,
-        lesson.timetabled_teacher_id,
-        lesson.timetabled_teacher_id,
-    )
+    row = lesson.row
+    # The columns up to the timetabled teacher as they are; the teacher is the timetabled one.
+    return LessonDoc(LessonRow(*row[:9], row.timetabled_teacher_id, last_event_seq=0))
 
 
-def _status(lesson: LessonState) -> str:
+def _status(lesson: LessonRow) -> str:
     if lesson.status == "cancelled" and lesson.cancel_reason:
         return f"cancelled: {lesson.cancel_reason}"
     return lesson.status
 
 
-def _homework(lesson: LessonState) -> str | None:
+def _homework(lesson: LessonRow) -> str | None:
     if lesson.homework_text is None:
         return None
     due = "" if lesson.homework_due is None else f" (due {lesson.homework_due})"
@@ -157,7 +154,7 @@ def _homework(lesson: LessonState) -> str | None:
 
 
 def _marks(
-    lesson: LessonState, old: Mapping[str, MarkState], new: Mapping[str, MarkState]
+    lesson: LessonRow, old: Mapping[str, MarkRow], new: Mapping[str, MarkRow]
 ) -> Iterator[Change]:
     for mark in marks_in_order(new.values()):
         was = old.get(mark.mark_id)
@@ -170,7 +167,7 @@ def _marks(
             yield Change("mark_cancelled", *where, before=_mark(mark), after=mark.last_reason)
 
 
-def _mark(mark: MarkState) -> str:
+def _mark(mark: MarkRow) -> str:
     """A mark as the change shows it: value, kind of work, weight and whether it counts."""
     counted = "" if mark.counts else ", not counted"
     comment = "" if mark.comment is None else f", {mark.comment!r}"
@@ -179,9 +176,9 @@ def _mark(mark: MarkState) -> str:
 
 def _absences(
     state: JournalState,
-    lesson: LessonState,
-    old: Mapping[str, AbsenceState],
-    new: Mapping[str, AbsenceState],
+    lesson: LessonRow,
+    old: Mapping[str, AbsenceRow],
+    new: Mapping[str, AbsenceRow],
 ) -> Iterator[Change]:
     for pupil in sorted(old.keys() | new.keys(), key=lambda p: pupil_order(state, p)):
         was, now = _absence(old.get(pupil)), _absence(new.get(pupil))
@@ -195,7 +192,7 @@ def _absences(
         yield Change(kind, lesson.lesson_id, lesson.date, pupil, before=was, after=now)
 
 
-def _absence(absence: AbsenceState | None) -> str | None:
+def _absence(absence: AbsenceRow | None) -> str | None:
     """An absence as the change shows it: the letter, what was observed and the reason."""
     if absence is None:
         return None

@@ -5,7 +5,7 @@ status. Rows: the pupils whose membership meets the range, by name (codepoint or
 missing last, as PostgreSQL orders them under the C collation), then id. A cell holds the
 pupil's marks in force (not cancelled) by recording time, and the absence letter. The average is
 the weighted average of the pupil's marks in force over the range's lessons
-(`contracts.grading.weighted_average`, with each mark's number as the scale gave it when it was
+(`kernel.grading.weighted_average`, with each mark's number as the scale gave it when it was
 recorded or corrected).
 """
 
@@ -18,14 +18,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from contracts.grading import weighted_average
-from services.audit.domain.asof.state import (
-    JournalState,
-    LessonState,
-    LessonStatus,
-    MarkState,
-    Membership,
-)
+from kernel import LessonDoc, MarkRow, Membership
+from kernel.grading import weighted_average
+from kernel.rows import LessonStatus
+from services.audit.domain.asof.state import JournalState
 
 CENTS = Decimal("0.01")
 """Weights are shown with two places, as the journal's numeric(4, 2) column holds them."""
@@ -114,22 +110,22 @@ class _Scored(NamedTuple):
     cancelled: bool
 
 
-def grid_lessons(state: JournalState, query: GridQuery) -> list[LessonState]:
+def grid_lessons(state: JournalState, query: GridQuery) -> list[LessonDoc]:
     """The lessons of the page, by date, slot and id."""
     found = [
         lesson
-        for lesson in state.lessons.values()
-        if lesson.class_id == query.class_id
-        and lesson.subject_id == query.subject_id
-        and query.date_from <= lesson.date <= query.date_to
+        for lesson in state.lessons()
+        if lesson.row.class_id == query.class_id
+        and lesson.row.subject_id == query.subject_id
+        and query.date_from <= lesson.row.date <= query.date_to
     ]
-    found.sort(key=lambda lesson: (lesson.date, lesson.slot, lesson.lesson_id))
+    found.sort(key=lambda lesson: (lesson.row.date, lesson.row.slot, lesson.row.lesson_id))
     return found
 
 
 def class_grid(state: JournalState, query: GridQuery, at: dt.datetime) -> ClassGrid | None:
     """The page as the state holds it; None when the class was not opened yet."""
-    klass = state.classes.get(query.class_id)
+    klass = state.klass(query.class_id)
     if klass is None:
         return None
     lessons = grid_lessons(state, query)
@@ -144,7 +140,7 @@ def class_grid(state: JournalState, query: GridQuery, at: dt.datetime) -> ClassG
         subject_id=query.subject_id,
         date_from=query.date_from,
         date_to=query.date_to,
-        lessons=tuple(grid_lesson(lesson) for lesson in lessons),
+        lessons=tuple(grid_lesson(state, lesson) for lesson in lessons),
         rows=tuple(
             _row(state, pupil, intervals, lessons, marks)
             for pupil, intervals in _by_pupil(state, members)
@@ -152,35 +148,36 @@ def class_grid(state: JournalState, query: GridQuery, at: dt.datetime) -> ClassG
     )
 
 
-def grid_lesson(lesson: LessonState) -> GridLesson:
+def grid_lesson(state: JournalState, lesson: LessonDoc) -> GridLesson:
     """A lesson as a column of the grid."""
+    row = lesson.row
     return GridLesson(
-        lesson.lesson_id,
-        lesson.date,
-        lesson.slot,
-        lesson.status,
-        lesson.topic,
-        lesson.teacher_id,
-        corrected_after_close=bool(lesson.corrections),
+        row.lesson_id,
+        row.date,
+        row.slot,
+        row.status,
+        row.topic,
+        row.teacher_id,
+        corrected_after_close=bool(state.corrections_of(row.lesson_id)),
     )
 
 
 def pupil_order(state: JournalState, pupil_id: str) -> tuple[bool, str, str]:
     """The journal's order of pupils: by name (names missing last), then by id."""
-    name = state.pupils.get(pupil_id)
+    name = state.pupil_name(pupil_id)
     return (name is None, name or "", pupil_id)
 
 
-_Cells = Mapping[tuple[str, str], list[MarkState]]
+_Cells = Mapping[tuple[str, str], list[MarkRow]]
 
 
-def _marks_by_cell(lessons: Iterable[LessonState]) -> _Cells:
+def _marks_by_cell(lessons: Iterable[LessonDoc]) -> _Cells:
     """The marks in force by (pupil, lesson), each list by recording time then id."""
-    cells: defaultdict[tuple[str, str], list[MarkState]] = defaultdict(list)
+    cells: defaultdict[tuple[str, str], list[MarkRow]] = defaultdict(list)
     for lesson in lessons:
         for mark in lesson.marks.values():
             if not mark.cancelled:
-                cells[mark.pupil_id, lesson.lesson_id].append(mark)
+                cells[mark.pupil_id, mark.lesson_id].append(mark)
     for marks in cells.values():
         marks.sort(key=_recording_order)
     return cells
@@ -202,23 +199,23 @@ def _row(
     state: JournalState,
     pupil_id: str,
     intervals: list[Membership],
-    lessons: list[LessonState],
+    lessons: list[LessonDoc],
     marks: _Cells,
 ) -> GridRow:
-    own: list[MarkState] = []
+    own: list[MarkRow] = []
     cells: list[GridCell] = []
     absences = lates = 0
     for lesson in lessons:
-        cell = marks.get((pupil_id, lesson.lesson_id), [])
+        cell = marks.get((pupil_id, lesson.row.lesson_id), [])
         own.extend(cell)
         absence = lesson.absences.get(pupil_id)
         if absence is not None:
             absences += absence.kind == "absent"
             lates += absence.kind == "late"
-        cells.append(_cell(lesson, pupil_id, cell))
+        cells.append(_cell(state, lesson, pupil_id, cell))
     return GridRow(
         pupil_id=pupil_id,
-        full_name=state.pupils.get(pupil_id),
+        full_name=state.pupil_name(pupil_id),
         since=intervals[0].since,
         last_day=intervals[-1].last_day,
         cells=tuple(cells),
@@ -228,42 +225,44 @@ def _row(
     )
 
 
-def _cell(lesson: LessonState, pupil_id: str, marks: list[MarkState]) -> GridCell:
+def _cell(state: JournalState, lesson: LessonDoc, pupil_id: str, marks: list[MarkRow]) -> GridCell:
     """A pupil's cell of a lesson, flagged where a correction after closing changed it."""
+    lesson_id = lesson.row.lesson_id
     absence = lesson.absences.get(pupil_id)
     letter = None if absence is None else absence.letter
-    if not lesson.corrections:
-        return GridCell(lesson.lesson_id, tuple(grid_mark(m) for m in marks), letter)
-    corrected = {m for c in lesson.corrections for m in c.mark_ids}
+    corrections = state.corrections_of(lesson_id)
+    if not corrections:
+        return GridCell(lesson_id, tuple(grid_mark(m) for m in marks), letter)
+    corrected = {m for c in corrections for m in c.mark_ids}
     shown = tuple(grid_mark(m, flagged=m.mark_id in corrected) for m in marks)
-    flagged = any(pupil_id in c.pupil_ids for c in lesson.corrections) or any(
+    flagged = any(pupil_id in c.pupil_ids for c in corrections) or any(
         m.corrected_after_close for m in shown
     )
-    return GridCell(lesson.lesson_id, shown, letter, flagged)
+    return GridCell(lesson_id, shown, letter, flagged)
 
 
-def marks_in_order(marks: Iterable[MarkState]) -> list[MarkState]:
+def marks_in_order(marks: Iterable[MarkRow]) -> list[MarkRow]:
     """Marks by recording time, then id (the journal's order)."""
     return sorted(marks, key=_recording_order)
 
 
-def _recording_order(mark: MarkState) -> tuple[dt.datetime, str]:
+def _recording_order(mark: MarkRow) -> tuple[dt.datetime, str]:
     return (mark.recorded_at, mark.mark_id)
 
 
-def grid_mark(mark: MarkState, *, flagged: bool = False) -> GridMark:
+def grid_mark(mark: MarkRow, *, flagged: bool = False) -> GridMark:
     """A mark as the grid shows it (`flagged`: changed by a correction after closing)."""
     return GridMark(
         mark.mark_id, mark.value, mark.work_kind_id, weight(mark), mark.corrected, flagged
     )
 
 
-def weight(mark: MarkState) -> Decimal:
+def weight(mark: MarkRow) -> Decimal:
     """The mark's weight with two places (2 -> 2.00), as the journal shows it."""
     return mark.weight.quantize(CENTS)
 
 
-def average(marks: Iterable[MarkState]) -> Decimal | None:
+def average(marks: Iterable[MarkRow]) -> Decimal | None:
     """Σ(weight·number)/Σweight over the marks that count, are not cancelled and have a number."""
     scored = (
         _Scored("" if m.numeric is None else str(m.numeric), m.weight, m.counts, m.cancelled)

@@ -23,7 +23,7 @@ from contracts.journal import (
     RemarkReopened,
     RemarkResolved,
 )
-from services.journal.domain.projection.rows import Fact, RowKey
+from kernel.rows import Fact, RowKey
 
 CHECK_EVENTS: frozenset[type[Event]] = frozenset(get_args(CheckEvent))
 RemarkStatus = Literal["issued", "resolved", "confirmed", "reopened"]

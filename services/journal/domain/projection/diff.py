@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from services.journal.domain.projection.rows import (
+from kernel.rows import (
     AbsenceRow,
     Assignment,
     ClassDoc,
@@ -25,7 +25,7 @@ from services.journal.domain.projection.rows import (
     StaffRow,
     SubjectRow,
 )
-from services.journal.domain.projection.state import ViewState
+from kernel.state import ViewState
 
 K = TypeVar("K")
 R = TypeVar("R")

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from contracts.journal import PersonErased
-from services.journal.domain.projection.rows import Fact, PupilRow, RowKey, StaffRow
-from services.journal.domain.projection.school import erase_pupil, erase_staff
+from kernel.rows import Fact, PupilRow, RowKey, StaffRow
+from kernel.school import erase_pupil, erase_staff
 
 
 class ErasureRow(NamedTuple):

@@ -1,0 +1,202 @@
+"""`python -m deploy.ops`: one command line for the operator, over the services' own commands.
+
+  demo load                                   the demo school into the journal
+  export run|runs|check --school S --year Y   the exporter's runs and the diary check
+  projection rebuild journal|diary|exporter|enrollment|audit
+                                              replay a service's projections from sequence 1
+  projection status                           every projection's checkpoint and lag
+  status                                      streams, consumers, dead letters, last runs
+  audit verify [--stream S] [--subject F]     the streams' hash chains, gaps and signed
+                                              anchors (exit 1: anything wrong)
+  audit anchor [--school S]                   sign and publish the anchors due now (the audit
+                                              service anchors hourly)
+  token mint --sub U --role R --school S      a development token
+  person erase pupil|staff ID --reason R [--school S]
+                                              erase a person's personal data (irreversible)
+  person erasures [--school S]                every erasure: who, when, by whom, why
+  person retention [--dry-run] [--school S]   the retention rule: who is due, or erase them
+
+Configuration: the services' variables (JOURNAL_*, DIARY_*, EXPORTER_*); those not set are
+taken from the launcher's state folder (--state-dir, default .local) when it exists, exactly as
+the launcher sets them for its services.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from deploy.launcher.paths import DEFAULT_STATE_DIR
+from deploy.ops import env, handlers
+from services.common.auth import ROLES
+
+
+def _group(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    group = commands.add_parser(name, help=help_text, description=help_text)
+    return group.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def _school_year(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--school", required=True, help="school id, e.g. s1")
+    parser.add_argument("--year", type=int, required=True, help="the school year's first year")
+
+
+def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    load = _group(commands, "demo", "the demo school").add_parser(
+        "load", help="load the demo school through the journal's handlers (idempotent)"
+    )
+    load.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
+    load.add_argument("--weeks", type=int, default=8, help="weeks of lessons from 1 September")
+    load.set_defaults(handler=handlers.demo_load_command)
+
+
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = _group(commands, "export", "the exporter: runs and the diary check")
+    run = export.add_parser("run", help="export now (delta: the changes; full: the whole year)")
+    run.add_argument("--kind", choices=("delta", "full"), default="delta", help="default delta")
+    run.add_argument("--force", action="store_true", help="full only: a new batch anyway")
+    runs = export.add_parser("runs", help="recent runs, newest first")
+    check = export.add_parser("check", help="compare the journal with the diary (exit 1: differ)")
+    for parser, limit in ((runs, 20), (check, 100)):
+        parser.add_argument("--limit", type=int, default=limit, help=f"default {limit}")
+    for parser in (run, runs, check):
+        _school_year(parser)
+        parser.set_defaults(handler=handlers.export_command)
+
+
+def _add_projection(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from deploy.ops.projection import PROJECTIONS  # noqa: PLC0415 - light, local to the parser
+
+    projection = _group(commands, "projection", "the services' projections")
+    rebuild = projection.add_parser(
+        "rebuild", help="replay a projection from sequence 1 into a fresh schema and swap it in"
+    )
+    rebuild.add_argument("service", choices=PROJECTIONS, help="whose projection")
+    status = projection.add_parser("status", help="checkpoint, stream position, dead letters")
+    for parser in (rebuild, status):
+        parser.set_defaults(handler=handlers.projection_command)
+
+
+def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = _group(commands, "audit", "the event streams' integrity")
+    verify = audit.add_parser(
+        "verify",
+        help="recompute every subject's Prev-Hash chain; list broken links (exit 1 if any)",
+        description=(
+            "Walk the stream from sequence 1 with an ordered consumer and check that every"
+            " event's Prev-Hash is the hash of the previous event on its subject. Lists every"
+            " broken link (subject, seq, expected prev, found); exit 1 if any. The last hash of"
+            " every subject is kept in memory during the walk."
+        ),
+    )
+    verify.add_argument("--stream", default="JOURNAL", help="default JOURNAL")
+    verify.add_argument("--subject", default=None, help="subject filter, e.g. jrn.2026.s1.>")
+    verify.set_defaults(handler=handlers.audit_command)
+    anchor = audit.add_parser(
+        "anchor",
+        help="sign and publish the anchors of every event not anchored yet, now",
+        description=(
+            "Seal every school's events not anchored yet (today's so far included) in signed"
+            " anchors on the AUDIT stream, as the audit service does every hour. Needs"
+            " AUDIT_SIGNING_KEY. Idempotent: with nothing new, nothing is written."
+        ),
+    )
+    anchor.add_argument("--school", default=None, help="only this school (default: every one)")
+    anchor.set_defaults(handler=handlers.audit_command)
+
+
+def _add_person(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    help_text = (
+        "personal data: erasure and retention (exit 0 done, 1 failed, 2 cannot run as asked,"
+        " 3 unknown person)"
+    )
+    person = _group(commands, "person", help_text)
+    erase = person.add_parser(
+        "erase",
+        help="erase a pupil's or a member of staff's personal data (irreversible)",
+        description=(
+            "Record the erasure (journal.PersonErased: who, why), then destroy the person's key"
+            " and, for a pupil, their applicants' keys: their names and birth date read"
+            " «[удалено]» everywhere from then on; marks and lessons stay. Erasing an erased"
+            " person records nothing and shows the earlier erasure (exit 0)."
+        ),
+    )
+    erase.add_argument("kind", choices=("pupil", "staff"), help="whose data")
+    erase.add_argument("person", help="the pupil's or member of staff's id")
+    erase.add_argument("--reason", required=True, help="why (recorded, shown in the audit)")
+    erase.add_argument("--by", default=None, help="who asks (default ops:<user>)")
+    listed = person.add_parser("erasures", help="every erasure of the school")
+    rule = person.add_parser(
+        "retention",
+        help="the retention rule: erase whoever is due now (--dry-run: only list them)",
+        description=(
+            "Erase the personal data of the pupils who left the school more than"
+            " JOURNAL_RETENTION__LEAVER_YEARS years ago (as the journal's daily run does)."
+            " --dry-run lists them and why, erasing nothing."
+        ),
+    )
+    rule.add_argument("--dry-run", action="store_true", help="list, erase nothing")
+    rule.add_argument(
+        "--leaver-years", type=int, default=None, help="this rule instead of the configured one"
+    )
+    for parser in (erase, listed, rule):
+        parser.add_argument("--school", default=None, help="default: the only school known")
+        parser.add_argument("--json", action="store_true", help="the API's JSON on stdout")
+        parser.set_defaults(handler=handlers.person_command)
+
+
+def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mint = _group(commands, "token", "development tokens").add_parser(
+        "mint", help="print a development token signed with JOURNAL_AUTH__DEV_SECRET"
+    )
+    mint.add_argument("--sub", required=True, help="user id (the token's subject)")
+    mint.add_argument(
+        "--role", action="append", required=True, choices=sorted(ROLES), help="repeat for more"
+    )
+    mint.add_argument("--school", required=True, help="school id")
+    mint.add_argument("--uid", type=int, default=None, help="portal UID (portal users)")
+    mint.add_argument("--ttl-hours", type=float, default=12.0, help="lifetime (default 12)")
+    mint.set_defaults(handler=handlers.token_command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.ops",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=DEFAULT_STATE_DIR,
+        help="the launcher's state folder, for settings not in the environment (default .local)",
+    )
+    commands = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+    _add_demo(commands)
+    _add_export(commands)
+    _add_projection(commands)
+    status = commands.add_parser(
+        "status",
+        help="streams, consumers and their lag, dead letters, last export runs",
+        description=(
+            "Streams (messages, bytes, first/last seq), consumers with their lag, dead letters"
+            " per service schema and the last export runs per school and year, as tables."
+        ),
+    )
+    status.set_defaults(handler=handlers.status_command)
+    _add_audit(commands)
+    _add_person(commands)
+    _add_token(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, complete the configuration, run one command; its exit code."""
+    args = build_parser().parse_args(argv)
+    env.complete_environment(args.state_dir)
+    handler: handlers.Handler = args.handler
+    return handler(args)

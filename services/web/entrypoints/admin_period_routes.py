@@ -1,0 +1,128 @@
+"""`/admin/periods`: the school year's periods, open or closed, closing (after a confirm step)
+and reopening them with the reason.
+
+The page first reads the rollover's status (`GET …/rollover`), which the journal gives the
+administration only; it says whether the year is sealed. The journal's roster does not keep
+whether a period is closed, so the page asks one class's period-mark sheet of each period,
+which says it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from services.common.webapp.session import Session, SignedIn
+from services.web.application.ports import ApiRefused, Backends
+from services.web.domain.admin import (
+    period_state,
+)
+from services.web.entrypoints.admin_forms import (
+    FormRefusal,
+    attempt,
+    back_to,
+    form_context,
+    journal_year,
+    posted,
+    present,
+    request_key,
+    seg,
+    status_of,
+)
+from services.web.entrypoints.pages import deps_of, render, today
+
+router = APIRouter(tags=["admin"])
+PERIODS = "/admin/periods"
+
+
+@router.get(PERIODS, summary="The periods of the year, open or closed; closing and reopening")
+async def periods_page(request: Request, session: SignedIn) -> HTMLResponse:
+    return await _periods(request, session)
+
+
+async def _periods(
+    request: Request, session: Session, refusal: FormRefusal | None = None
+) -> HTMLResponse:
+    backends, base = deps_of(request).backends, journal_year(request, session)
+    status = await backends.get("journal", f"{base}/rollover", session.token)
+    roster = await backends.get("journal", f"{base}/roster", session.token)
+    sample = roster["assignments"][0] if roster["assignments"] else None
+    closed = await asyncio.gather(
+        *(_closed(backends, session, f"{base}/classes", sample, p) for p in roster["periods"])
+    )
+    on = today(request)
+    periods = [
+        {**p, "closed": shut, "state": period_state(_day(p["starts_on"]), _day(p["ends_on"]), on)}
+        for p, shut in zip(roster["periods"], closed, strict=True)
+    ]
+    asked = request.query_params.get("close", "")
+    context: dict[str, Any] = {
+        "periods": periods,
+        "closed_into": status["closed_into"],
+        "confirming": next((p for p in periods if p["period_id"] == asked), None),
+        **form_context(request, refusal),
+    }
+    return render(request, "admin/periods.html", context, status=status_of(refusal))
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+async def _closed(
+    backends: Backends,
+    session: Session,
+    classes: str,
+    sample: dict[str, Any] | None,
+    period: dict[str, Any],
+) -> bool | None:
+    """Whether the period is closed (None: no class and subject to ask about it)."""
+    if sample is None:
+        return None
+    path = f"{classes}/{seg(sample['class_id'])}/subjects/{seg(sample['subject_id'])}/period-marks"
+    try:
+        sheet = await backends.get(
+            "journal", path, session.token, params={"period_id": period["period_id"]}
+        )
+    except ApiRefused as error:
+        if error.status in {401, 403}:
+            raise
+        return None
+    return bool(sheet["closed"])
+
+
+@router.post(PERIODS + "/{period_id}/close", summary="Close a period (after the confirm step)")
+async def close_period(period_id: str, request: Request, session: SignedIn) -> Response:
+    values = await posted(request)
+    if values.get("confirm") != "yes":
+        return back_to(request, PERIODS, close=period_id)
+    path = f"{journal_year(request, session)}/periods/{seg(period_id)}/close"
+    call = deps_of(request).backends.send(
+        "journal", "POST", path, session.token, idempotency_key=await request_key(request)
+    )
+    refusal = await attempt("close", {**values, "period_id": period_id}, call)
+    if refusal is not None:
+        return await _periods(request, session, refusal)
+    return back_to(request, PERIODS, done="closed")
+
+
+@router.post(PERIODS + "/{period_id}/reopen", summary="Reopen a closed period, with the reason")
+async def reopen_period(period_id: str, request: Request, session: SignedIn) -> Response:
+    values = await posted(request)
+    path = f"{journal_year(request, session)}/periods/{seg(period_id)}/reopen"
+    call = deps_of(request).backends.send(
+        "journal",
+        "POST",
+        path,
+        session.token,
+        json=present(values, "reason"),
+        idempotency_key=await request_key(request),
+    )
+    refusal = await attempt("reopen", {**values, "period_id": period_id}, call)
+    if refusal is not None:
+        return await _periods(request, session, refusal)
+    return back_to(request, PERIODS, done="reopened")
