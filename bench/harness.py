@@ -36,7 +36,8 @@ from services.journal.application.handling import Meta
 from services.journal.application.ports import Deps
 from services.journal.domain import commands as c
 from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
-from tests.support.journal import AFTER_TERM, FakeClock, in_memory_deps
+from tests.support.clock import FakeClock
+from tests.support.journal import AFTER_TERM, in_memory_deps
 from tests.support.servers import nats_server, temporary_database
 
 SCHOOL, YEAR, CLASS_ID = "s1", 2026, "9a"

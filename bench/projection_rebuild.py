@@ -33,7 +33,8 @@ from services.common.settings import KeyStoreSettings
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.bootstrap import MIGRATIONS
-from tests.support.journal import AFTER_TERM, FakeClock, in_memory_deps
+from tests.support.clock import FakeClock
+from tests.support.journal import AFTER_TERM, in_memory_deps
 
 
 async def load(nats_url: str, database_url: str, weeks: int) -> dict[str, Any]:

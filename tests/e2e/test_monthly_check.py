@@ -10,6 +10,7 @@ import io
 
 import pytest
 
+from tests.support.clock import FakeClock
 from tests.support.journal import (
     CLASS_ID,
     DEPUTY,
@@ -17,7 +18,6 @@ from tests.support.journal import (
     MATH_TEACHER,
     PUPILS,
     RUSSIAN_TEACHER,
-    FakeClock,
     math_lesson_id,
 )
 from tests.support.waiting import eventually

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from services.journal.domain.school import DEFAULT_WORK_KINDS
+from tests.support.clock import FakeClock
 from tests.support.journal import (
     ADMIN,
     CLASS_ID,
@@ -17,7 +18,6 @@ from tests.support.journal import (
     NEWCOMER,
     PUPILS,
     RUSSIAN_TEACHER,
-    FakeClock,
 )
 from tests.support.waiting import eventually
 

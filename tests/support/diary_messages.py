@@ -15,6 +15,7 @@ from services.diary.domain.attachments import AttachmentLimits
 from services.diary.domain.calendar import MemberRow
 from services.diary.domain.period_marks import PeriodMarkRow
 from services.diary.domain.rows import FileRow, LessonRow, LessonSet, SchoolConfig
+from tests.support.clock import FakeClock
 
 NOW = dt.datetime(2026, 10, 5, 9, 30, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -132,17 +133,6 @@ class _NoFiles:
         raise NotImplementedError
 
 
-class _FixedClock:
-    def now(self) -> dt.datetime:
-        return NOW
-
-    def today(self) -> dt.date:
-        return TODAY
-
-    def local_date(self, moment: dt.datetime) -> dt.date:
-        return moment.date()
-
-
 def message_deps(
     directory: FakeDirectory,
     *,
@@ -155,7 +145,7 @@ def message_deps(
         reads=directory,
         operations=_NoOperations(),
         files=_NoFiles(),
-        clock=_FixedClock(),
+        clock=FakeClock(NOW),
         messages=MessageDeps(
             store=store or InMemoryEventStore(),
             directory=directory,

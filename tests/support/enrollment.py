@@ -19,31 +19,16 @@ from services.enrollment.application.views import (
     StaffUidView,
     StayRow,
 )
+from tests.support import clock
 
 SCHOOL_ZONE = ZoneInfo("Europe/Moscow")
 
 
 @dataclass
-class FakeClock:
-    """A clock fixed at `moment` (aware); local dates are those of the school's zone."""
+class FakeClock(clock.FakeClock):
+    """The tests' clock, dated in the school's zone (enrollment's dates are the school's)."""
 
-    moment: dt.datetime = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
-
-    def now(self) -> dt.datetime:
-        """The fixed moment."""
-        return self.moment
-
-    def today(self) -> dt.date:
-        """The fixed moment's local date."""
-        return self.local_date(self.moment)
-
-    def local_date(self, moment: dt.datetime) -> dt.date:
-        """The school's local date at `moment`."""
-        return moment.astimezone(SCHOOL_ZONE).date()
-
-    def set(self, day: dt.date, hour: int = 9) -> None:
-        """Move to `hour` o'clock UTC of `day`."""
-        self.moment = dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+    zone: dt.tzinfo = SCHOOL_ZONE
 
 
 class InMemoryRoster:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 from contracts.envelope import Actor
@@ -21,6 +20,7 @@ from services.journal.application.handling import Meta
 from services.journal.application.ports import Deps, FileLimits, FileStore
 from services.journal.domain import commands as c
 from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
+from tests.support.clock import FakeClock
 
 SCHOOL, YEAR = "s1", 2026
 ADMIN = Actor(id="adm1", role="admin")
@@ -33,25 +33,6 @@ NEWCOMER = "p99"  # joins the class on 2026-09-14
 FIRST_MONDAY = dt.date(2026, 9, 7)
 AFTER_TERM = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)  # every demo lesson lies before
 _ids = itertools.count(1)
-
-
-@dataclass
-class FakeClock:
-    """A clock that stands still until a test moves it."""
-
-    moment: dt.datetime = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
-
-    def now(self) -> dt.datetime:
-        """The fixed moment."""
-        return self.moment
-
-    def today(self) -> dt.date:
-        """The fixed moment's date."""
-        return self.moment.date()
-
-    def local_date(self, moment: dt.datetime) -> dt.date:
-        """The date (UTC) at `moment`."""
-        return moment.astimezone(dt.UTC).date()
 
 
 class NoViews:

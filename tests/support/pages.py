@@ -26,25 +26,6 @@ DEV_SECRET: Final = "a-development-secret-of-enough-length-0123456789"
 TODAY: Final = dt.date(2026, 12, 5)
 
 
-class FixedClock:
-    """The school's date standing still (page tests)."""
-
-    def __init__(self, today: dt.date = TODAY) -> None:
-        self._today = today
-
-    def now(self) -> dt.datetime:
-        """Noon (UTC) of the fixed date."""
-        return dt.datetime.combine(self._today, dt.time(12), tzinfo=dt.UTC)
-
-    def today(self) -> dt.date:
-        """The fixed date."""
-        return self._today
-
-    def local_date(self, moment: dt.datetime) -> dt.date:
-        """The date (UTC) at `moment`."""
-        return moment.astimezone(dt.UTC).date()
-
-
 async def assert_accessible(page: Page) -> None:
     """Fail when axe-core finds a serious or critical WCAG 2 A/AA violation on the page as it
     is now, listing each (rule, what it asks for, the first elements concerned)."""

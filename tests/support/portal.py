@@ -16,7 +16,8 @@ from services.common.webapp.signing import SigningSettings, token_issuer
 from services.portal.application.ports import Deps, Diary
 from services.portal.entrypoints.http import SESSION_COOKIE, create_app
 from services.portal.settings import Settings
-from tests.support.pages import DEV_SECRET, FixedClock
+from tests.support.clock import FakeClock
+from tests.support.pages import DEV_SECRET, TODAY
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -32,7 +33,7 @@ def portal_app(diary: Diary, *, today: dt.date | None = None, dev_sign_in: bool 
     settings = Settings(auth=auth, session_secret="s" * 40, dev_sign_in=dev_sign_in, log_json=False)
     app = create_app(settings)
     issuer = token_issuer(SigningSettings(), auth)
-    clock = FixedClock(today) if today else FixedClock()
+    clock = FakeClock.on(today or TODAY)
     app.state.deps = Deps(diary, issuer, clock, dt.timedelta(hours=1), SCHOOL, YEAR)
     return app
 

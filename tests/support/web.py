@@ -24,19 +24,14 @@ from services.web.application.ports import Backends, Deps
 from services.web.entrypoints.http import SESSION_COOKIE as COOKIE
 from services.web.entrypoints.http import create_app
 from services.web.settings import Settings
-from tests.support.pages import (
-    DEV_SECRET,
-    FixedClock,
-    assert_accessible,
-    screenshot,
-)
+from tests.support.clock import FakeClock
+from tests.support.pages import DEV_SECRET, TODAY, assert_accessible, screenshot
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
 __all__ = [
     "DEV_SECRET",
-    "FixedClock",
     "assert_accessible",
     "screenshot",
     "sign_in",
@@ -53,7 +48,7 @@ def signed_in_client(
     auth = AuthSettings(dev_secret=DEV_SECRET)
     app = create_app(Settings(auth=auth, session_secret="s" * 40, log_json=False))
     issuer = token_issuer(SigningSettings(), auth)
-    app.state.deps = Deps(backends, issuer, FixedClock(), dt.timedelta(hours=1), 2026)
+    app.state.deps = Deps(backends, issuer, FakeClock.on(TODAY), dt.timedelta(hours=1), 2026)
     token = issuer.mint(staff_id, [role], "s1", ttl=dt.timedelta(hours=1))
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test")
     http.cookies.set(COOKIE, app.state.session_codec.value(token, name or staff_id), "web.test")

@@ -31,6 +31,7 @@ from services.web.application.ports import Deps
 from services.web.entrypoints.http import SESSION_COOKIE as COOKIE
 from services.web.entrypoints.http import create_app
 from services.web.settings import ApiUrls, Settings
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.integration
 
@@ -72,11 +73,6 @@ class FakeBackends:
         raise AssertionError(f"unexpected {method} {api} {path}")
 
 
-class FixedClock:
-    def today(self) -> date:
-        return date(2026, 12, 5)
-
-
 def settings() -> Settings:
     api = ApiUrls(journal=UNUSED, enrollment=UNUSED, exporter=UNUSED, audit=UNUSED)
     return Settings(
@@ -97,7 +93,7 @@ async def web():
     app.state.deps = Deps(
         backends=FakeBackends(),
         issuer=token_issuer(config.signing, config.auth),
-        clock=FixedClock(),
+        clock=FakeClock.on(date(2026, 12, 5)),
         session_ttl=timedelta(hours=config.session_hours),
     )
 

@@ -22,7 +22,8 @@ from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application.ports import Deps, FileLimits
 from services.journal.domain import commands as c
 from services.journal.domain import klass, school
-from tests.support.journal import FakeClock, NoViews
+from tests.support.clock import FakeClock
+from tests.support.journal import NoViews
 
 TOKEN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 WORD = r"[А-ЯЁ][а-яё]+"

@@ -24,6 +24,7 @@ from services.exporter.domain.grants import (
     plan,
 )
 from services.exporter.domain.pseudonym import Pseudonymiser
+from tests.support.clock import FakeClock
 
 PSEUDONYM = Pseudonymiser(b"k" * 32).of
 SCHOOL, YEAR = "s1", 2026
@@ -284,11 +285,6 @@ class DiaryFeed:
         return {gid for gid, live in self.diary.items() if live}
 
 
-class FixedClock:
-    def now(self) -> dt.datetime:
-        return NOW
-
-
 def grant_deps() -> tuple[GrantDeps, FakeEnrollment, FakeRoster, InMemoryGrantBook, DiaryFeed]:
     enrollment, roster, book, feed = (
         FakeEnrollment(),
@@ -296,7 +292,7 @@ def grant_deps() -> tuple[GrantDeps, FakeEnrollment, FakeRoster, InMemoryGrantBo
         InMemoryGrantBook(),
         DiaryFeed(),
     )
-    deps = GrantDeps(enrollment, roster, book, feed, FixedClock(), PSEUDONYM, publish_window=4)
+    deps = GrantDeps(enrollment, roster, book, feed, FakeClock(NOW), PSEUDONYM, publish_window=4)
     return deps, enrollment, roster, book, feed
 
 

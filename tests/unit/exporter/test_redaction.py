@@ -17,6 +17,7 @@ from services.exporter.application.ports import Cut, Deps, RunRecord
 from services.exporter.domain.agreement import Line
 from services.exporter.domain.docs import Doc
 from services.exporter.domain.redaction import redact_content, redact_doc
+from tests.support.clock import FakeClock
 
 NOW = dt.datetime(2026, 10, 1, 16, 0, tzinfo=dt.UTC)
 ROSTER = ("Акимова Вероника Антоновна", "Иванов Пётр Сергеевич")
@@ -176,11 +177,6 @@ class Files:
         return "copied"
 
 
-class Clock:
-    def now(self) -> dt.datetime:
-        return NOW
-
-
 def _redacted_total(kind: str) -> float:
     value = metrics.registry().get_sample_value("export_names_redacted_total", {"kind": kind})
     return value or 0.0
@@ -188,7 +184,7 @@ def _redacted_total(kind: str) -> float:
 
 async def test_the_run_redacts_before_publishing_and_counts_in_its_record_and_metrics():
     publisher = Publisher()
-    deps = Deps(Runs(), State(), publisher, Files(), Clock())
+    deps = Deps(Runs(), State(), publisher, Files(), FakeClock(NOW))
     before = _redacted_total("delta")
     outcome = await export(deps, "s1", 2026, "delta", "api")
     assert (outcome.run.status, outcome.run.records, outcome.run.names_redacted) == (

@@ -14,6 +14,7 @@ from services.exporter.application.exporting import ExportFailed
 from services.exporter.application.ports import Cut, Deps, RunRecord
 from services.exporter.application.rollover_exports import ClosedYear, export_rollovers
 from services.exporter.domain.docs import Doc
+from tests.support.clock import FakeClock
 
 NOW = dt.datetime(2027, 6, 20, 16, 0, tzinfo=dt.UTC)
 SCHOOL_CONTENT = {
@@ -80,11 +81,6 @@ class Files:
         return "copied"
 
 
-class Clock:
-    def now(self) -> dt.datetime:
-        return NOW
-
-
 class Book:
     def __init__(self, exported: set[int] | None = None) -> None:
         self.pending = [CLOSED]
@@ -103,7 +99,7 @@ class Book:
 
 
 def deps(publisher: Publisher | None = None) -> Deps:
-    return Deps(Runs(), State(), publisher or Publisher(), Files(), Clock())
+    return Deps(Runs(), State(), publisher or Publisher(), Files(), FakeClock(NOW))
 
 
 async def test_a_closed_year_gets_a_full_export_of_both_years_the_closed_one_first():

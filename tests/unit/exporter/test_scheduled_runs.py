@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from services.exporter.application.ports import Cut, Deps, RunRecord
 from services.exporter.application.scheduler import Retry, export_with_retries, run_due
 from services.exporter.domain.docs import Doc
+from tests.support.clock import FakeClock
 
 NOW = dt.datetime(2026, 10, 1, 16, 0, tzinfo=dt.UTC)
 SCHOOL_DOC = Doc(
@@ -98,13 +99,8 @@ class Files:
         return True
 
 
-class Clock:
-    def now(self) -> dt.datetime:
-        return NOW
-
-
 def deps(failures: int) -> Deps:
-    return Deps(Runs(), State(), FlakyPublisher(failures), Files(), Clock())
+    return Deps(Runs(), State(), FlakyPublisher(failures), Files(), FakeClock(NOW))
 
 
 async def test_a_failed_scheduled_run_is_retried_until_it_succeeds():

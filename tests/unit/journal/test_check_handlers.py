@@ -14,12 +14,12 @@ from services.journal.application.handling import decode_all
 from services.journal.domain.commands import ConfirmRemark, IssueRemark, ResolveRemark
 from services.journal.domain.errors import RemarkNotAwaitingConfirmation
 from services.journal.domain.findings import LessonFacts
+from tests.support.clock import FakeClock
 from tests.support.journal import (
     DEPUTY,
     MATH_TEACHER,
     SCHOOL,
     YEAR,
-    FakeClock,
     in_memory_deps,
     meta,
 )

@@ -21,7 +21,8 @@ from services.journal.domain.retention import (
     next_run,
     years_passed,
 )
-from tests.support.journal import FakeClock, in_memory_deps
+from tests.support.clock import FakeClock
+from tests.support.journal import in_memory_deps
 from tests.support.journal_erasure import FakeErasureViews, InMemoryPersonKeys
 
 ENDS = {2025: dt.date(2026, 5, 31), 2026: dt.date(2027, 5, 31)}
