@@ -99,7 +99,14 @@ _DETAILS = {
 
 
 def outage_of(exc: BaseException) -> Outage | None:
-    """The outage `exc` stands for, or None when it is not a dependency failure (a bug)."""
+    """The outage `exc` stands for, or None when it is not a dependency failure (a bug).
+
+    An exception group (the failures of a task group's tasks) is an outage when every failure
+    in it is one: the first one's.
+    """
+    if isinstance(exc, BaseExceptionGroup):
+        found = [outage_of(inner) for inner in exc.exceptions]
+        return found[0] if all(found) else None
     if isinstance(exc, nats.js.errors.APIError) and exc.code == 503:
         return _outage(NATS_UNAVAILABLE)
     if isinstance(exc, NATS_ERRORS):

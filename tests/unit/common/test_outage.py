@@ -87,6 +87,30 @@ def test_bugs_are_not_outages(error: Exception):
     assert outage_of(error) is None
 
 
+def test_a_task_groups_failures_are_an_outage_only_when_each_is_one():
+    both = ExceptionGroup("tasks", [nats.errors.TimeoutError(), asyncpg.InterfaceError("closed")])
+    outage = outage_of(both)
+    assert outage is not None
+    assert outage.reason == NATS_UNAVAILABLE
+    nested = ExceptionGroup("outer", [ExceptionGroup("inner", [asyncpg.InterfaceError("x")])])
+    assert outage_of(nested) is not None
+    assert outage_of(ExceptionGroup("tasks", [nats.errors.TimeoutError(), ValueError()])) is None
+
+
+async def test_an_outage_inside_a_task_group_answers_503_not_500():
+    async def failing() -> None:
+        raise asyncpg.InterfaceError("pool is closing")
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(failing())
+    except ExceptionGroup as raised:
+        error = raised
+    response = await post(app_raising(error))
+    assert response.status_code == 503
+    assert response.json()["reason"] == POSTGRES_UNAVAILABLE
+
+
 def app_raising(error: BaseException | None = None, *, hang: bool = False) -> FastAPI:
     app = FastAPI()
     limits = RequestLimits(deadline_seconds=0.2)
