@@ -8,7 +8,10 @@
   `long_running` more); past it, it is cancelled and answered 503 with `Retry-After`, so that a
   dependency that hangs (rather than refusing) cannot hold a request forever. Within the
   request, a PostgreSQL connection is waited for at most `dependency_timeout_seconds`
-  (`services.common.db.ACQUIRE_TIMEOUT`), so an outage answers 503 at once.
+  (`services.common.db.ACQUIRE_TIMEOUT`), so an outage answers 503 at once. A long-running
+  route is batch work (a rollover runs dozens of commands side by side over small pools): it
+  waits for a connection as the background does, since its own workers are what it queues
+  behind; an outage still fails its connection attempts at once, and its deadline bounds it.
 
 Routes declare their own needs with the decorators `upload` and `long_running` (on the
 endpoint function, under the router's decorator). The middleware runs before routing, so it
@@ -28,7 +31,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.db import ACQUIRE_TIMEOUT
+from services.common.db import ACQUIRE_TIMEOUT, BACKGROUND_ACQUIRE_SECONDS
 from services.common.outage import deadline_outage, outage_response
 from services.common.problems import problem
 from services.common.settings import MIB, HttpSettings
@@ -161,7 +164,9 @@ class RequestLimitsMiddleware:
             return
         long = route is not None and route.long_running
         deadline = limits.long_deadline_seconds if long else limits.deadline_seconds
-        token = ACQUIRE_TIMEOUT.set(limits.dependency_seconds)
+        token = ACQUIRE_TIMEOUT.set(
+            BACKGROUND_ACQUIRE_SECONDS if long else limits.dependency_seconds
+        )
         try:
             await self._run(scope, receive, send, _Request(limit, reason), deadline)
         finally:

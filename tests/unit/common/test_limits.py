@@ -13,7 +13,7 @@ from starlette.types import Message
 
 from services.common.db import ACQUIRE_TIMEOUT, BACKGROUND_ACQUIRE_SECONDS
 from services.common.http import CorrelationIdMiddleware, install_error_handlers
-from services.common.limits import RequestLimits, RequestLimitsMiddleware, upload
+from services.common.limits import RequestLimits, RequestLimitsMiddleware, long_running, upload
 from services.common.settings import MIB
 
 LIMITS = RequestLimits(body_bytes=MIB, upload_bytes=3 * MIB, dependency_seconds=0.7)
@@ -45,6 +45,11 @@ def build_app() -> FastAPI:
 
     @app.get("/acquire-timeout")
     async def acquire_timeout() -> dict[str, float]:
+        return {"seconds": ACQUIRE_TIMEOUT.get()}
+
+    @app.post("/rollover")
+    @long_running
+    async def rollover() -> dict[str, float]:
         return {"seconds": ACQUIRE_TIMEOUT.get()}
 
     return app
@@ -146,3 +151,12 @@ async def test_a_request_waits_for_a_pool_connection_only_briefly():
 
     assert response.json() == {"seconds": 0.7}
     assert ACQUIRE_TIMEOUT.get() == BACKGROUND_ACQUIRE_SECONDS
+
+
+async def test_a_long_running_route_waits_for_a_pool_connection_as_batch_work_does():
+    # its own side-by-side commands are what it queues behind, not an outage
+    transport = httpx.ASGITransport(app=build_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.post("/rollover")
+
+    assert response.json() == {"seconds": BACKGROUND_ACQUIRE_SECONDS}
