@@ -9,18 +9,25 @@ The readers of the journal's events compute through it, each keeping only its ow
   answers (`services.audit.domain.asof`);
 - the audit's history folds one lesson at a time with `kernel.lessons.apply_lesson` and lists
   the fields that differ before and after each event (`services.audit.domain.lesson_changes`);
-- the exporter keeps no kernel state: its documents are exactly the published diary records
-  (no cancelled marks, pupils by pseudonym). Its fold (`services.exporter.domain.fold_lesson`,
-  `fold_class`) decides through the kernel's rule functions on plain values, the same ones the
-  kernel's fold uses: `marks.first_recordings` (is a mark id new), `lessons.attachment_is_new`,
-  `attendance.observe` (what an observation says of a pupil), `classes.join_opens_interval`
-  and `classes.interval_left` (how a join or a leave changes a pupil's intervals).
+- the exporter keeps the kernel's state of each exported aggregate as its documents: a lesson
+  folded with `kernel.lessons.apply_lesson`, a class with `kernel.classes.apply_class`, a
+  class's period marks as `kernel.closing.period_mark_rows` says (beside them the flags of
+  corrections after close, and the order pupils joined); one mapping per kind turns that state
+  into the published diary record (no cancelled marks, no reasons, pupils by pseudonym:
+  `services.exporter.domain.records`), and a document counts as changed only when that
+  record does. The school's configuration and the staff directory are its own.
 The lesson aggregate's `evolve` (`services.journal.domain.lesson`, the decider's state) decides
 through the same rule functions (`first_recordings`, `attachment_is_new`, `observe`), so a
 command is checked against the lesson every reader sees.
 
 `project(state, facts)` folds a batch of facts in stream order; `touched(facts)` names the rows
 a batch may change (what a store must load before folding it).
+
+Beside the fold, the kernel holds what several services must say the same way and whose
+domains may import nothing of `services.common`: the journal's answers about a page and a
+lesson (`kernel.answers`, given by the journal view and the audit's as-of view alike), the
+Russian spelling of dates on both web apps' pages (`kernel.russian_dates`), and the reading of
+the city provider's ID-token claims (`kernel.oidc_claims`).
 """
 
 from __future__ import annotations

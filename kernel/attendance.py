@@ -38,7 +38,8 @@ class Observation(NamedTuple):
 def observe(entry: AbsenceEntry, known_reason: AbsenceReason | None) -> Observation:
     """What an observation says of a pupil: minutes late count only for a lateness; a reason
     already given (`known_reason`) stays with its pupil, a new absence's is unknown. The
-    journal's fold and the exporter's both decide through this."""
+    kernel's fold and the lesson aggregate (`services.journal.domain.lesson`) both decide
+    through this."""
     kind = entry.kind
     reason: AbsenceReason = "unknown" if known_reason is None else known_reason
     minutes = entry.minutes_late if kind == "late" else None

@@ -89,8 +89,8 @@ def _leave(doc: ClassDoc, pupil_id: str, last_day: dt.date) -> ClassDoc:
     return doc._replace(memberships=(doc.memberships - {latest}) | {closed})
 
 
-# The rules of membership, on plain dates: the journal's fold and the exporter's (which knows
-# pupils by pseudonym and dates as text) both decide through them.
+# The rules of membership, on plain dates (what the fold above decides a join or a leave does,
+# stated apart: `tests/unit/kernel/test_rule_functions.py` states them on plain values).
 
 
 def join_opens_interval(sinces: Iterable[dt.date], since: dt.date) -> bool:

@@ -39,13 +39,24 @@ def weighted_average(marks: Iterable[Weighable], numeric: Numeric) -> Decimal | 
     is exact, rounded half up to two places; None when no mark enters the average.
     """
     number_of = numeric.get if isinstance(numeric, Mapping) else numeric
+    return _mean((number_of(m.value), m.weight) for m in marks if m.counts and not m.cancelled)
+
+
+def recorded_average(marks: Iterable[tuple[int | None, Decimal, bool]]) -> Decimal | None:
+    """The same average over marks in force given as (number, weight, counts), where the number
+    is the one the scale gave the mark when it was recorded or corrected (None: no number): the
+    journal's grid, from its rows or from the kernel's state, averages the marks this way."""
+    return _mean((number, weight) for number, weight, counts in marks if counts)
+
+
+def _mean(numbered: Iterable[tuple[int | None, Decimal]]) -> Decimal | None:
+    """Σ(weight·number)/Σweight over the pairs with a number; None when there is none."""
     total = Fraction(0)
     weights = Fraction(0)
-    for mark in marks:
-        number = number_of(mark.value) if mark.counts and not mark.cancelled else None
+    for number, weight in numbered:
         if number is not None:
-            total += Fraction(mark.weight) * number
-            weights += Fraction(mark.weight)
+            total += Fraction(weight) * number
+            weights += Fraction(weight)
     if weights == 0:
         return None
     return _to_cents(total / weights)

@@ -150,7 +150,8 @@ def _apply_content(row: LessonRow, fact: Fact) -> LessonRow:
 def attachment_is_new(attachment_id: str, listed: Iterable[str]) -> bool:
     """Whether adding an attachment lists it: one already listed (by id) is not listed twice.
 
-    The journal's fold and the exporter's both decide through this."""
+    The kernel's fold and the lesson aggregate and decider (`services.journal.domain`) all
+    decide through this."""
     return all(known != attachment_id for known in listed)
 
 

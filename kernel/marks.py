@@ -55,8 +55,8 @@ def record_marks(
 
 def first_recordings(entries: Iterable[MarkEntry], known: Container[str]) -> list[MarkEntry]:
     """The entries that record a mark: a mark id `known` already, or listed earlier among the
-    entries, keeps its first recording (see the module's docstring). The journal's fold and
-    the exporter's, which knows only the marks it publishes, both decide through this."""
+    entries, keeps its first recording (see the module's docstring). The kernel's fold and
+    the lesson aggregate (`services.journal.domain.lesson`) both decide through this."""
     fresh: list[MarkEntry] = []
     seen: set[str] = set()
     for entry in entries:

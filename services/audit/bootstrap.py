@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.registry import (
@@ -40,7 +39,9 @@ from services.common.keystore import KEEP_SEALED
 from services.common.keystore_pg import PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas, scratch_schema
+from services.common.service_runtime import ServiceRuntime
 from services.common.settings import key_store_of
+from services.common.stream_projector import stream_projector
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -54,13 +55,11 @@ LOGGED_STREAMS: tuple[tuple[StreamSpec, Registry], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class Runtime:
-    """The running service: its Deps and the resources behind them."""
+class Runtime(ServiceRuntime[Deps]):
+    """The running audit: besides its Deps and connections (`pool` on the event log's
+    schema), the event log's projectors, one per stream."""
 
-    deps: Deps
-    nats: Client
     js: JetStreamContext
-    pool: Pool
     projectors: tuple[Projector, ...]
     projectors_running: bool
 
@@ -69,15 +68,7 @@ def projectors_for(js: JetStreamContext, pool: Pool) -> tuple[Projector, ...]:
     """One event-log projector per stream, all on the one pool (and so the one table); each
     logs sealed personal data as it travelled, without opening it."""
     return tuple(
-        Projector(
-            js,
-            pool,
-            stream=spec.name,
-            filter_subject=spec.subjects[0],
-            registry=registry,
-            projection=EventLogProjection(spec.name),
-            keys=KEEP_SEALED,
-        )
+        stream_projector(js, pool, spec, registry, EventLogProjection(spec.name), KEEP_SEALED)
         for spec, registry in LOGGED_STREAMS
     )
 
@@ -121,7 +112,7 @@ async def build(
             _all_running(projectors, settings.run_projector) as running,
             _anchoring(integrity, signing, settings.run_anchoring),
         ):
-            yield Runtime(deps, nc, js, pool, projectors, running)
+            yield Runtime(deps, nc, pool, js, projectors, running)
     finally:
         await keys.close()
         await pool.close()

@@ -2,8 +2,8 @@
 
 `Aggregate` says how one kind of aggregate is rebuilt from its events (and remembers recent
 states); `EventLog` is a service's stream as its commands use it (the store, the keys of sealed
-personal data, the clock that stamps new events); `Decision` is what a command decided, and
-`event_id` the id its event gets.
+personal data, the clock that stamps new events); `Issued` is who sends a command and under
+which ids, `Decision` what a command decided, and `event_id` the id its event gets.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -90,6 +90,19 @@ class CommandMeta(Protocol):
 
     @property
     def fingerprint(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """Who sends a command, for which school, and under which ids: the metadata every service's
+    commands carry (a service's own `Meta` may add to it). `fingerprint` is the request's under
+    an Idempotency-Key ("" without one, and for commands made in-process)."""
+
+    command_id: str
+    correlation_id: str
+    actor: Actor
+    school: str
+    fingerprint: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

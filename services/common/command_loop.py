@@ -26,6 +26,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
 from contracts.base import Event
+from contracts.envelope import Actor
 from services.common.aggregate import Aggregate, CommandMeta, Decision, EventLog
 from services.common.eventstore import ConcurrencyConflict, Loaded, StoredEvent
 from services.common.idempotency import check_same_request, earlier_event
@@ -40,6 +41,30 @@ spread out instead of colliding again."""
 Decide = Callable[[S, Loaded], Awaitable[Decision | None]]
 """Decides on the aggregate's state (and its history): the one event to record, or None when
 the command changes nothing."""
+OneEvent = Callable[[S], list[Event]]
+"""A domain decider bound to its command: the state in, the command's one event out (a list of
+exactly one, as the deciders return it)."""
+
+
+def one_event(decide: OneEvent[S], actor: Actor, year: Callable[[], int]) -> Decide[S]:
+    """`decide` as the loop runs it: its one event, recorded by `actor` in the school year that
+    `year()` gives when the command is decided."""
+
+    async def decision(state: S, _history: Loaded) -> Decision:
+        (event,) = decide(state)
+        return Decision(event, actor, year())
+
+    return decision
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a command did: the event it recorded (or had recorded before, when `duplicate`)."""
+
+    subject: str
+    seq: int
+    event_type: str
+    duplicate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +92,11 @@ class Outcome(Generic[S]):
         if self.earlier is not None:
             return self.earlier.envelope.event_type
         return self.event.event_type if self.event is not None else ""
+
+    @property
+    def recorded(self) -> Recorded:
+        """What the command did, without the history it was decided on."""
+        return Recorded(self.subject, self.seq, self.event_type, self.duplicate)
 
 
 async def run_command(

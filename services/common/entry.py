@@ -1,11 +1,14 @@
 """`python -m services.<name> [api|serve|worker|cli ...|<command> ...]`: one dispatcher for every
-service's entry point, so that each starts, and names its commands, the same way."""
+service's entry point, so that each starts, and names its commands, the same way. A back-end
+service's `__main__` declares a `Service` (what differs: its name, settings, app, consumers and
+commands) and runs it."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, TypeVar
+from dataclasses import dataclass, field
+from typing import Generic, NoReturn, Protocol, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -59,3 +62,30 @@ def run_service(
     roles = ["api", "serve", *(["worker"] if worker else []), *commands]
     sys.stderr.write(f"usage: python -m services.{name} [{'|'.join(roles)} ...], not {role!r}\n")
     return 2
+
+
+@dataclass(frozen=True, slots=True)
+class Service(Generic[S]):
+    """A service's entry point, declared: `run_service`'s arguments but `argv`."""
+
+    name: str
+    settings: Callable[[], S]
+    create_app: Callable[[S], FastAPI]
+    worker: Callable[[], None] | None = None
+    commands: Mapping[str, Command] = field(default_factory=dict)
+
+    def main(self, argv: Sequence[str]) -> int:
+        """Run the chosen process until it is stopped, or the command until it is done."""
+        return run_service(
+            self.name,
+            argv,
+            settings=self.settings,
+            create_app=self.create_app,
+            worker=self.worker,
+            commands=self.commands,
+        )
+
+    def run(self) -> NoReturn:
+        """`python -m services.<name> ...`: `main` on the process's arguments, and exit with
+        its code."""
+        sys.exit(self.main(sys.argv[1:]))

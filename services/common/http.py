@@ -1,7 +1,7 @@
-"""A service's FastAPI app, built the same way by every service (`service_app`), and the
-FastAPI pieces every service uses, importable from here: problem+json errors
-(`services.common.http_errors`), correlation ids (`services.common.correlation`), health and
-metrics (`services.common.health`).
+"""A service's FastAPI app, built the same way by every service (`service_app`; a back-end
+service declares what differs as a `ServiceApi`), and the FastAPI pieces every service uses,
+importable from here: problem+json errors (`services.common.http_errors`), correlation ids
+(`services.common.correlation`), health and metrics (`services.common.health`).
 
 Errors are RFC 9457 problem details (`application/problem+json`, `services.common.problems`):
 `{"type": "urn:problem:<reason>", "title": ..., "status": ..., "reason": ..., "detail": ...}`
@@ -16,9 +16,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 
 from services.common.api_docs import install_api_docs
 from services.common.correlation import CORRELATION_HEADER, CorrelationIdMiddleware, correlation_id
@@ -30,9 +31,10 @@ from services.common.health import (
     service_checks,
 )
 from services.common.http_errors import ApiError, install_error_handlers, snake_case
-from services.common.limits import RequestLimits, RequestLimitsMiddleware
+from services.common.limits import RequestLimits, RequestLimitsMiddleware, request_limits
+from services.common.logging import configure_logging
 from services.common.problems import PROBLEM_MEDIA_TYPE, problem
-from services.common.settings import AuthSettings, WatchdogSettings
+from services.common.settings import AuthSettings, HttpSettings, WatchdogSettings
 from services.common.token_verifier import TokenVerifier
 from services.common.watchdog import watching
 
@@ -43,6 +45,8 @@ __all__ = [
     "ApiError",
     "CorrelationIdMiddleware",
     "ReadinessChecks",
+    "ServiceApi",
+    "app_deps",
     "correlation_id",
     "health_router",
     "install_error_handlers",
@@ -104,3 +108,80 @@ def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-
     app.include_router(health_router(lambda: readiness(app.state.runtime)))
     install_api_docs(app)
     return app
+
+
+async def app_deps(request: Request) -> object:
+    """The Deps the app's lifespan opened (`app.state.deps`): a service's routes take them as
+    `Annotated[Deps, Depends(app_deps)]`."""
+    return request.app.state.deps
+
+
+class ApiSettings(Protocol):
+    """What `ServiceApi` reads of a service's settings (every back-end service has them)."""
+
+    @property
+    def auth(self) -> AuthSettings: ...
+    @property
+    def http(self) -> HttpSettings: ...
+    @property
+    def watchdog(self) -> WatchdogSettings: ...
+    @property
+    def log_json(self) -> bool: ...
+
+
+S = TypeVar("S", bound=ApiSettings)
+R = TypeVar("R")
+ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
+"""A service's own handler of one of its exceptions (`app.add_exception_handler`)."""
+
+
+def _no_uploads(_settings: object) -> int:
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceApi(Generic[S, R]):
+    """A back-end service's HTTP application, declared: what differs from service to service.
+    `create_app` builds it the one way (`service_app`).
+
+    `settings` reads the service's settings (from the environment); `build(settings)` opens
+    its runtime `R` in the lifespan; `readiness(runtime)` gives `/readyz` its checks;
+    `domain_statuses` maps the domain's exceptions to statuses and `handlers` are the service's
+    own exception handlers; `upload_bytes(settings)` is what its upload routes accept (the
+    files' own limit; none by default).
+    """
+
+    title: str
+    description: str
+    settings: Callable[[], S]
+    build: Callable[[S], AbstractAsyncContextManager[R]]
+    readiness: Callable[[R], Awaitable[dict[str, bool | str]]]
+    routers: Sequence[APIRouter]
+    domain_statuses: Mapping[type[Exception], int] | None = None
+    handlers: Mapping[type[Exception], ExceptionHandler] = field(default_factory=dict)
+    upload_bytes: Callable[[S], int] = _no_uploads
+
+    def create_app(
+        self,
+        settings: S | None = None,
+        runtime_factory: Callable[[S], AbstractAsyncContextManager[R]] | None = None,
+    ) -> FastAPI:
+        """The FastAPI app; resources are opened in its lifespan, never at import time.
+        `runtime_factory` replaces `build` (tests open the runtime their own way)."""
+        config = settings or self.settings()  # required fields come from the environment
+        configure_logging(json=config.log_json)
+        open_runtime = runtime_factory or self.build
+        app = service_app(
+            title=self.title,
+            description=self.description,
+            auth=config.auth,
+            limits=request_limits(config.http, upload_bytes=self.upload_bytes(config)),
+            watchdog=config.watchdog,
+            open_runtime=lambda: open_runtime(config),
+            readiness=self.readiness,
+            routers=self.routers,
+            domain_statuses=self.domain_statuses,
+        )
+        for kind, handler in self.handlers.items():
+            app.add_exception_handler(kind, handler)
+        return app

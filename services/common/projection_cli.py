@@ -5,23 +5,39 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import TypeVar
+
+from pydantic_settings import BaseSettings
+
+from services.common.projector import Projector
+
+S = TypeVar("S", bound=BaseSettings)
+R = TypeVar("R")
+
+STATUS_HELP = "checkpoints, stream positions, dead letters"
 
 
-def projection_main(
+def projection_main(  # noqa: PLR0913 - what differs between services, keyword-only
     prog: str,
     description: str | None,
     argv: Sequence[str] | None,
     *,
     what: str,
-    rebuild: Callable[[], Coroutine[Any, Any, int]],
-    status: Callable[[], Coroutine[Any, Any, int]],
+    settings: Callable[[], S],
+    build: Callable[[S], AbstractAsyncContextManager[R]],
+    projectors: Callable[[R], Iterable[Projector]],
+    rebuild: Callable[[R, S], Awaitable[Iterable[str]]],
+    status_help: str = STATUS_HELP,
 ) -> int:
-    """Parse `projection rebuild|status` and run the matching coroutine (its exit code).
+    """Parse `projection rebuild|status` and run it on the service's runtime (`build`), its
+    projectors not running (`run_projector=False`): `status` prints where each of
+    `projectors(runtime)` stands; `rebuild(runtime, settings)` rebuilds, and what it returns is
+    printed once the runtime is closed. The exit code.
 
-    `rebuild` and `status` build the service's settings themselves, so that `--help` works
-    without the environment a real run needs.
+    The settings are read after the command line is parsed, so that `--help` works without the
+    environment a real run needs.
     """
     parser = argparse.ArgumentParser(
         prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -30,6 +46,29 @@ def projection_main(
     projection = groups.add_parser("projection", help=what)
     commands = projection.add_subparsers(dest="cmd", required=True)
     commands.add_parser("rebuild", help="rebuild from sequence 1 and swap in")
-    commands.add_parser("status", help="checkpoints, stream positions, dead letters")
+    commands.add_parser("status", help=status_help)
     args = parser.parse_args(argv)
-    return asyncio.run(rebuild() if args.cmd == "rebuild" else status())
+    config = settings()  # required fields come from the environment
+    offline = build(config.model_copy(update={"run_projector": False}))
+    if args.cmd == "rebuild":
+        return asyncio.run(_rebuild(offline, lambda runtime: rebuild(runtime, config)))
+    return asyncio.run(_status(offline, projectors))
+
+
+async def _rebuild(
+    offline: AbstractAsyncContextManager[R], rebuild: Callable[[R], Awaitable[Iterable[str]]]
+) -> int:
+    async with offline as runtime:
+        done = await rebuild(runtime)
+    for line in done:
+        print(line)  # noqa: T201 - an operator command prints its answer
+    return 0
+
+
+async def _status(
+    offline: AbstractAsyncContextManager[R], projectors: Callable[[R], Iterable[Projector]]
+) -> int:
+    async with offline as runtime:
+        for projector in projectors(runtime):
+            print(await projector.describe())  # noqa: T201 - likewise
+    return 0

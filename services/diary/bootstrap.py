@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asyncpg import Pool
-from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.registry import DIARY_REGISTRY, PORTAL_REGISTRY
@@ -24,17 +23,18 @@ from services.common.idempotency import KeyLedger
 from services.common.idempotency_ledger import open_key_ledger
 from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
+from services.common.object_bucket import ObjectBucket
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
+from services.common.service_runtime import ServiceRuntime
+from services.common.stream_projector import stream_projector
 from services.diary.adapters.changes_reads import PgChangeReads
 from services.diary.adapters.diary_operations import PgDiaryOperations
 from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.adapters.diary_reads import PgDiaryReads
-from services.diary.adapters.files import ObjectStoreFiles
 from services.diary.adapters.grant_directory import PgGrantDirectory
 from services.diary.adapters.messages_projection import MessagesProjection, PgThreadReads
 from services.diary.adapters.portal_directory import PgPortalDirectory
-from services.diary.adapters.portal_files import ObjectStoreAttachments
 from services.diary.adapters.profile_reads import PgProfileReads
 from services.diary.application.portal_ports import MessageDeps, ProfileDeps
 from services.diary.application.ports import Deps
@@ -46,13 +46,11 @@ MESSAGES_MIGRATIONS = Path(__file__).parent / "messages_migrations"
 
 
 @dataclass(frozen=True, slots=True)
-class Runtime:
-    """The running service: its Deps and the resources behind them."""
+class Runtime(ServiceRuntime[Deps]):
+    """The running diary: besides its Deps and connections (`pool` on the feed's schema), the
+    feed's and the messages' projectors and pools, and the Idempotency-Key ledger."""
 
-    deps: Deps
-    nats: Client
     js: JetStreamContext
-    pool: Pool
     projector: Projector
     projector_running: bool
     messages_pool: Pool
@@ -62,26 +60,12 @@ class Runtime:
 
 def projector_for(js: JetStreamContext, pool: Pool) -> Projector:
     """The diary's projector on the DIARY stream."""
-    return Projector(
-        js,
-        pool,
-        stream=DIARY.name,
-        filter_subject=DIARY.subjects[0],
-        registry=DIARY_REGISTRY,
-        projection=DiaryProjection(),
-    )
+    return stream_projector(js, pool, DIARY, DIARY_REGISTRY, DiaryProjection())
 
 
 def messages_projector_for(js: JetStreamContext, pool: Pool) -> Projector:
     """The messages' projector on the PORTAL stream (`pool` on the messages schema)."""
-    return Projector(
-        js,
-        pool,
-        stream=PORTAL.name,
-        filter_subject=PORTAL.subjects[0],
-        registry=PORTAL_REGISTRY,
-        projection=MessagesProjection(),
-    )
+    return stream_projector(js, pool, PORTAL, PORTAL_REGISTRY, MessagesProjection())
 
 
 def attachment_limits(settings: Settings) -> AttachmentLimits:
@@ -123,13 +107,13 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             store=JetStreamEventStore(js, PORTAL.name),
             directory=PgGrantDirectory(pool),
             threads=PgThreadReads(messages_pool),
-            attachments=ObjectStoreAttachments(portal_bucket),
+            attachments=ObjectBucket(portal_bucket),
             limits=attachment_limits(settings),
         )
         deps = Deps(
             reads=PgDiaryReads(pool),
             operations=PgDiaryOperations(pool, projection.name),
-            files=ObjectStoreFiles(bucket),
+            files=ObjectBucket(bucket),
             clock=SchoolClock(settings.timezone),
             messages=messages,
             profile=ProfileDeps(PgProfileReads(messages_pool), PgPortalDirectory(pool)),
@@ -144,7 +128,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             messages_projector.running(enabled),
         ):
             yield Runtime(
-                deps, nc, js, pool, projector, running, messages_pool, messages_projector, ledger
+                deps, nc, pool, js, projector, running, messages_pool, messages_projector, ledger
             )
     finally:
         await messages_pool.close()

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
@@ -23,7 +22,9 @@ from services.common.keystore import KeyStore
 from services.common.keystore_pg import PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
+from services.common.service_runtime import ServiceRuntime
 from services.common.settings import key_store_of
+from services.common.stream_projector import stream_projector
 from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
 from services.enrollment.adapters.enrollment_reads import PgEnrollmentReads
 from services.enrollment.adapters.roster_projection import RosterProjection
@@ -36,12 +37,10 @@ ROSTER_MIGRATIONS = Path(__file__).parent / "roster_migrations"
 
 
 @dataclass(frozen=True, slots=True)
-class Runtime:
-    """The running service: its Deps and the resources behind them."""
+class Runtime(ServiceRuntime[Deps]):
+    """The running enrollment: besides its Deps and connections (`pool` on the read model's
+    schema), the roster's pool, both projectors and the Idempotency-Key ledger."""
 
-    deps: Deps
-    nats: Client
-    pool: Pool
     roster_pool: Pool
     projector: Projector
     roster_projector: Projector
@@ -54,24 +53,9 @@ def projectors_for(
 ) -> tuple[Projector, Projector]:
     """The read model's projector on ENROLLMENT and the roster's on JOURNAL (which also blanks
     the erased applicants' data in the read model's `view_schema`)."""
-    view = Projector(
-        js,
-        pool,
-        stream=ENROLLMENT.name,
-        filter_subject=ENROLLMENT.subjects[0],
-        registry=ENROLLMENT_REGISTRY,
-        projection=EnrollmentProjection(),
-        keys=keys,
-    )
-    roster = Projector(
-        js,
-        roster_pool,
-        stream=JOURNAL.name,
-        filter_subject=JOURNAL.subjects[0],
-        registry=JOURNAL_REGISTRY,
-        projection=RosterProjection(view_schema),
-        keys=keys,
-    )
+    view = stream_projector(js, pool, ENROLLMENT, ENROLLMENT_REGISTRY, EnrollmentProjection(), keys)
+    roster_projection = RosterProjection(view_schema)
+    roster = stream_projector(js, roster_pool, JOURNAL, JOURNAL_REGISTRY, roster_projection, keys)
     return view, roster
 
 

@@ -3,24 +3,15 @@ the export schedule (the default), or one operator command (see `entrypoints/cli
 
 from __future__ import annotations
 
-import sys
-
-from services.common.entry import run_service
+from services.common.entry import Service
 from services.exporter.entrypoints import cli
 from services.exporter.entrypoints.http import create_app
 from services.exporter.settings import Settings
 
+COMMANDS = ("run", "runs", "grants", "check", "projection")
+"""Each gets the whole command line (`entrypoints/cli.py` parses it)."""
 
-def main(argv: list[str]) -> int:
-    """Run the chosen process until it is stopped, or the command until it is done."""
-    return run_service(
-        "exporter",
-        argv,
-        settings=Settings,
-        create_app=create_app,
-        commands=dict.fromkeys(("run", "runs", "grants", "check", "projection"), cli.main),
-    )
-
+SERVICE = Service("exporter", Settings, create_app, commands=dict.fromkeys(COMMANDS, cli.main))
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    SERVICE.run()

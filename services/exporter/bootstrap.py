@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
-from asyncpg import Pool
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
@@ -22,6 +21,7 @@ from services.common.jetstream import connect, ensure_stream, jetstream, open_bu
 from services.common.keystore_pg import PgKeyStore
 from services.common.projector import RebuildResult
 from services.common.scratch import drop_stale_schemas
+from services.common.service_runtime import ServiceRuntime
 from services.common.settings import key_store_of
 from services.exporter.adapters.access_state import ACCESS_MIGRATIONS, PgAccess
 from services.exporter.adapters.diary_publisher import JetStreamPublisher
@@ -52,13 +52,11 @@ STOP_GRACE_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
-class Runtime:
-    """The running service: its Deps and the resources behind them."""
+class Runtime(ServiceRuntime[Deps]):
+    """The running exporter: besides its Deps and connections, the export state, the diary
+    check, the grant sync's state and whether the schedule and the grant sync run."""
 
-    deps: Deps
-    nats: Client
     js: JetStreamContext
-    pool: Pool
     state: PgExportState
     pseudonymiser: Pseudonymiser
     check: DiaryCheck
@@ -141,8 +139,8 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             yield Runtime(
                 deps,
                 nc,
-                js,
                 pool,
+                js,
                 state,
                 pseudonymiser,
                 check,

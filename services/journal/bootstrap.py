@@ -10,7 +10,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from asyncpg import Pool
-from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.registry import JOURNAL_REGISTRY
@@ -26,7 +25,9 @@ from services.common.keystore import KeyStore
 from services.common.keystore_pg import PgKeyStore
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
+from services.common.service_runtime import ServiceRuntime
 from services.common.settings import key_store_of
+from services.common.stream_projector import stream_projector
 from services.journal.adapters.check_view import PgCheckViews
 from services.journal.adapters.erasure_view import PgErasureViews
 from services.journal.adapters.journal_projection import JournalViewProjection
@@ -43,12 +44,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 @dataclass(frozen=True, slots=True)
-class Runtime:
-    """The running service: its Deps and the resources behind them."""
+class Runtime(ServiceRuntime[Deps]):
+    """The running journal: besides its Deps and connections, the journal view's projector
+    (running or not) and the Idempotency-Key ledger."""
 
-    deps: Deps
-    nats: Client
-    pool: Pool
     projector: Projector
     projector_running: bool
     idempotency: KeyLedger
@@ -56,15 +55,7 @@ class Runtime:
 
 def projector_for(js: JetStreamContext, pool: Pool, keys: KeyStore) -> Projector:
     """The journal view's projector on the JOURNAL stream."""
-    return Projector(
-        js,
-        pool,
-        stream=JOURNAL.name,
-        filter_subject=JOURNAL.subjects[0],
-        registry=JOURNAL_REGISTRY,
-        projection=JournalViewProjection(),
-        keys=keys,
-    )
+    return stream_projector(js, pool, JOURNAL, JOURNAL_REGISTRY, JournalViewProjection(), keys)
 
 
 @contextlib.asynccontextmanager

@@ -219,7 +219,9 @@ async def todays_extra_lesson(system) -> str:
                     "teacher_id": TEACHER}  # fmt: skip
             answer = await http.post(f"{YEAR}/classes/{CLASS_ID}/lessons", json=body)
             if answer.status_code == 201:
-                return f"{CLASS_ID}-{today:%Y%m%d}-{slot}"
+                lesson_id: str = answer.json()["lesson_id"]
+                assert lesson_id == f"{CLASS_ID}-{today:%Y%m%d}-{slot}", answer.text
+                return lesson_id
             assert answer.json()["reason"] == "already_exists", answer.text
     raise AssertionError("no free slot today")
 

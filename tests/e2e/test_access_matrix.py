@@ -19,9 +19,17 @@ from dataclasses import dataclass
 import pytest
 import pytest_asyncio
 
-from contracts.diary import ClassScope, PupilScope
 from services.common.dev_tokens import DevTokenIssuer
-from tests.support.diary import FeedWriter, class_record, lesson_record, pseudonym, school_record
+from tests.support.diary import lesson_record
+from tests.support.diary_served import (
+    ANNA,
+    PARENT,
+    PUPIL,
+    TEACHER,
+    anna_in_5a,
+    feed_applied,
+    publish_granted,
+)
 from tests.support.journal import seed_small_school
 from tests.support.running import (
     RunningApp,
@@ -36,8 +44,6 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.e2e
 
 SCHOOL, YEAR = "s1", 2026
-ANNA = pseudonym("anna")
-PARENT_UID, PUPIL_UID, TEACHER_UID = 101, 401, 301
 
 
 @dataclass(frozen=True)
@@ -56,9 +62,9 @@ PERSONAS: Mapping[str, Persona] = {
     "teacher": Persona("t-math", ("teacher",)),  # teaches maths in 5a
     "auditor": Persona("auditor-1", ("auditor",)),
     "system": Persona("exporter", ("system",)),
-    "parent": Persona("parent-1", ("parent",), PARENT_UID),  # Anna's parent
-    "pupil": Persona("pupil-1", ("pupil",), PUPIL_UID),  # Anna
-    "teacher-uid": Persona("t-math", ("teacher",), TEACHER_UID),  # maths in 5a, on the portal
+    "parent": Persona("parent-1", ("parent",), PARENT),  # Anna's parent
+    "pupil": Persona("pupil-1", ("pupil",), PUPIL),  # Anna
+    "teacher-uid": Persona("t-math", ("teacher",), TEACHER),  # maths in 5a, on the portal
 }
 SCHOOL_STAFF = frozenset({"admin", "head", "deputy", "teacher", "teacher-uid"})
 READ_ALL = frozenset({"admin", "head", "deputy"})
@@ -537,29 +543,12 @@ async def journal(nats_url, database_url, pg_schema, js):
 @pytest_asyncio.fixture(loop_scope="session")
 async def diary(nats_url, database_url, pg_schema, js):
     async with running_diary(nats_url, database_url, pg_schema) as running:
-        feed = FeedWriter(js)
-        since = dt.date(2026, 9, 1)
         records = [
-            school_record(),
-            class_record("5a", members=[(ANNA, since, None)]),
+            *anna_in_5a(since=dt.date(2026, 9, 1)),
             lesson_record("l1", dt.date(2026, 9, 7), seq=11),
         ]
-        await feed.publish(feed.batch(records))
-        await feed.grant("g-parent", PARENT_UID, PupilScope(pupil=ANNA, relation="parent"))
-        await feed.grant("g-pupil", PUPIL_UID, PupilScope(pupil=ANNA, relation="pupil"))
-        await feed.grant("g-math", TEACHER_UID, ClassScope(class_id="5a", subject_id="math"))
-        last = (await js.stream_info("DIARY")).state.last_seq
-
-        def caught_up() -> None:
-            assert running.runtime.projector.status().last_seq >= last
-
-        await eventually(caught_up, timeout=10)
-        yield running
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def exporter(nats_url, database_url, pg_schema, js):
-    async with running_exporter(nats_url, database_url, pg_schema) as running:
+        await publish_granted(js, records, (PARENT, PUPIL, TEACHER))
+        await feed_applied(running, js)
         yield running
 
 
@@ -571,25 +560,16 @@ async def test_diary_matrix(diary):
     await _check(diary, Matrix("/diary/v1/schools/{school}/years/{year}", DIARY))
 
 
-async def test_exporter_matrix(exporter):
-    await _check(exporter, Matrix("/exporter/v1/schools/{school}/years/{year}", EXPORTER))
+NO_GIVENS = {
+    "exporter": (running_exporter, Matrix("/exporter/v1/schools/{school}/years/{year}", EXPORTER)),
+    "enrollment": (running_enrollment, Matrix("/enrollment/v1/schools/{school}", ENROLLMENT)),
+    "audit": (running_audit, Matrix("/audit/v1", AUDIT)),
+}
+"""The services whose matrix needs nothing recorded first: the runner and the table of each."""
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def enrollment(nats_url, database_url, pg_schema, js):
-    async with running_enrollment(nats_url, database_url, pg_schema) as running:
-        yield running
-
-
-async def test_enrollment_matrix(enrollment):
-    await _check(enrollment, Matrix("/enrollment/v1/schools/{school}", ENROLLMENT))
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def audit(nats_url, database_url, pg_schema, js):
-    async with running_audit(nats_url, database_url, pg_schema) as running:
-        yield running
-
-
-async def test_audit_matrix(audit):
-    await _check(audit, Matrix("/audit/v1", AUDIT))
+@pytest.mark.parametrize("service", NO_GIVENS)
+async def test_matrix_of_a_service_on_empty_streams(service, nats_url, database_url, pg_schema, js):
+    run, matrix = NO_GIVENS[service]
+    async with run(nats_url, database_url, pg_schema) as running:
+        await _check(running, matrix)

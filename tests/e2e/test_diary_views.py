@@ -8,36 +8,33 @@ import json
 import pytest
 import pytest_asyncio
 
-from contracts.diary import ClassScope, PupilScope
 from contracts.streams import DIARY_FILES_BUCKET
-from tests.support.diary import (
-    FeedWriter,
-    absence,
-    attachment,
-    class_record,
-    lesson_record,
-    mark,
-    pseudonym,
-    school_record,
+from tests.support.diary import absence, attachment, lesson_record, mark
+from tests.support.diary_served import (
+    ANNA,
+    BORIS,
+    CLASS_TEACHER,
+    PARENT,
+    PUPIL,
+    TEACHER,
+    VERA,
+    feed_applied,
+    publish_granted,
+    two_classes,
 )
 from tests.support.running import running_diary
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
-ANNA, BORIS, VERA = pseudonym("anna"), pseudonym("boris"), pseudonym("vera")
 MONDAY, WEDNESDAY, NEXT_MONDAY = dt.date(2026, 9, 7), dt.date(2026, 9, 9), dt.date(2026, 9, 14)
-PARENT, PUPIL, MATH_TEACHER, CLASS_TEACHER = 101, 401, 301, 302
 FILE_BYTES = b"%PDF-1.4 homework"
 BASE = "/diary/v1/schools/s1/years/2026"
 
 
 def _records() -> list:
-    since = dt.date(2026, 9, 1)
     return [
-        school_record(),
-        class_record("5a", members=[(ANNA, since, None), (BORIS, since, None)]),
-        class_record("5b", members=[(VERA, since, None)], seq=3),
+        *two_classes(since=dt.date(2026, 9, 1)),
         lesson_record(
             "l1",
             MONDAY,
@@ -74,22 +71,12 @@ def _records() -> list:
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app on fresh streams with a small school's feed applied."""
     async with running_diary(nats_url, database_url, pg_schema) as running:
-        feed = FeedWriter(js)
-        await feed.publish(feed.batch(_records()))
-        await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
-        await feed.grant("g-pupil", PUPIL, PupilScope(pupil=ANNA, relation="pupil"))
-        await feed.grant("g-math", MATH_TEACHER, ClassScope(class_id="5a", subject_id="math"))
-        await feed.grant("g-class", CLASS_TEACHER, ClassScope(class_id="5a"))
+        feed = await publish_granted(js, _records(), (PARENT, PUPIL, TEACHER, CLASS_TEACHER))
         store = await js.object_store(DIARY_FILES_BUCKET)
         await store.put("att1", FILE_BYTES)
         await store.put("att9", b"other")
-        last = (await js.stream_info("DIARY")).state.last_seq
-        await eventually(lambda: _caught_up(running, last), timeout=10)
+        await feed_applied(running, js)
         yield running, feed
-
-
-def _caught_up(running, last: int) -> None:
-    assert running.runtime.projector.status().last_seq >= last
 
 
 def parent(d) -> dict[str, str]:
@@ -164,7 +151,7 @@ async def test_another_pupil_is_refused_to_a_parent(diary):
 
 async def test_a_subject_teacher_sees_only_their_subject(diary):
     d, _ = diary
-    teacher = d.headers("t-math", "teacher", uid=MATH_TEACHER)
+    teacher = d.headers("t-math", "teacher", uid=TEACHER)
     week = (await get(d, f"/pupils/{ANNA}/weeks/{MONDAY}", teacher)).json()
     assert [x["lesson_id"] for x in week["lessons"]] == ["l1", "l3"]
     assert (await get(d, f"/pupils/{ANNA}/subjects/rus", teacher)).json()["reason"] == "no_grant"
@@ -224,7 +211,7 @@ async def test_files_download_only_within_scope(diary):
 
 async def test_me_lists_live_grants(diary):
     d, _ = diary
-    grants = (await get(d, "/me", d.headers("t-math", "teacher", uid=MATH_TEACHER))).json()
+    grants = (await get(d, "/me", d.headers("t-math", "teacher", uid=TEACHER))).json()
     assert [(g["grant_id"], g["class_id"], g["subject_id"]) for g in grants] == [
         ("g-math", "5a", "math")
     ]

@@ -4,107 +4,42 @@ depersonalised, and the diary check finds every place where the two sides disagr
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import time
 
 import pytest
 import pytest_asyncio
 
-from contracts.streams import ENROLLMENT
-from services.common.eventstore_jetstream import JetStreamEventStore
-from services.exporter.adapters.record_feeds import (
-    DIARY_RECORDS_PATH,
-    JOURNAL_FACTS_PATH,
-    HttpRecordFeed,
-)
-from services.exporter.application.agreement import DiaryCheck
 from services.exporter.application.exporting import export
-from tests.support.enrollment_events import EnrollmentWriter
-from tests.support.journal import (
-    CLASS_ID,
-    FIRST_MONDAY,
-    MATH_TEACHER,
-    PUPILS,
-    math_lesson_id,
-    seed_small_school,
+from tests.support.journal import CLASS_ID, FIRST_MONDAY, MATH_TEACHER, PUPILS, math_lesson_id
+from tests.support.platform import (
+    DIARY_YEAR,
+    SCHOOL,
+    YEAR,
+    Platform,
+    batch_decided,
+    running_platform,
+    system,
 )
-from tests.support.running import running_diary, running_exporter, running_journal
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
-SCHOOL, YEAR = "s1", 2026
 LESSON = math_lesson_id(FIRST_MONDAY)
 JOURNAL_BASE = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
-DIARY_BASE = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
 PARENT_UID = 100001
 WITHDRAWAL_BUDGET = 2.0  # seconds from the enrollment's withdrawal to the diary's refusal
 logger = logging.getLogger(__name__)
 
 
-class Platform:
-    """The three services of one test, and the diary check wired to the first two."""
-
-    def __init__(self, journal, diary, exporter, enrollment) -> None:
-        self.journal, self.diary, self.exporter = journal, diary, exporter
-        self.enrollment = enrollment
-        runtime = exporter.runtime
-        self.pseudonym = runtime.pseudonymiser.of
-
-        def tokens(service):  # each app here trusts its own development issuer
-            return lambda school: service.issuer.mint("exporter", ["system"], school)
-
-        # The check's feeds over the in-process apps (the same HTTP calls as in production).
-        self.check = DiaryCheck(
-            journal=HttpRecordFeed(
-                journal.http, "http://journal", JOURNAL_FACTS_PATH, tokens(journal)
-            ),
-            diary=HttpRecordFeed(diary.http, "http://diary", DIARY_RECORDS_PATH, tokens(diary)),
-            pseudonym=self.pseudonym,
-        )
-
-    def teacher(self) -> dict[str, str]:
-        return self.journal.headers(MATH_TEACHER.id, "teacher")
-
-    def system(self) -> dict[str, str]:
-        return self.diary.headers("exporter", "system")
-
-    async def export(self, kind: str = "delta") -> str:
-        """Run an export and wait until the diary has applied its batch; the batch id."""
-        await self._journal_view_caught_up()
-        outcome = await export(self.exporter.runtime.deps, SCHOOL, YEAR, kind, "api")
-        batch_id = outcome.run.batch_id
-        assert batch_id is not None
-
-        async def applied():
-            response = await self.diary.http.get(f"{DIARY_BASE}/batches", headers=self.system())
-            batch = {b["batch_id"]: b for b in response.json()}.get(batch_id)
-            assert batch is not None
-            assert batch["status"] == "applied", batch
-            return batch
-
-        return (await eventually(applied))["batch_id"]
-
-    async def _journal_view_caught_up(self) -> None:
-        # The journal's own view feeds the check; exports read the stream itself.
-        await self.journal.runtime.projector.drain()
-
-    async def run_check(self):
-        await self._journal_view_caught_up()
-        return await self.check.run(SCHOOL, YEAR, dt.datetime.now(dt.UTC))
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def platform(nats_url, database_url, pg_schema, js):
-    async with (
-        running_journal(nats_url, database_url, pg_schema) as journal,
-        running_diary(nats_url, database_url, f"{pg_schema}_diary") as diary,
-        running_exporter(nats_url, database_url, f"{pg_schema}_exporter") as exporter,
-    ):
-        await seed_small_school(journal.runtime.deps)
-        enrollment = EnrollmentWriter(JetStreamEventStore(js, ENROLLMENT.name), SCHOOL, YEAR)
-        yield Platform(journal, diary, exporter, enrollment)
+    async with running_platform(nats_url, database_url, pg_schema, js) as running:
+        yield running
+
+
+def teacher(platform: Platform) -> dict[str, str]:
+    return platform.journal.headers(MATH_TEACHER.id, "teacher")
 
 
 async def _record_lesson(platform: Platform) -> list[str]:
@@ -119,7 +54,7 @@ async def _record_lesson(platform: Platform) -> list[str]:
         "attendance": [{"pupil_id": PUPILS[2], "kind": "absent"}],
     }
     response = await platform.journal.http.post(
-        f"{JOURNAL_BASE}/entries", json=body, headers=platform.teacher()
+        f"{JOURNAL_BASE}/entries", json=body, headers=teacher(platform)
     )
     assert response.status_code == 200, response.text
     mark_ids: list[str] = response.json()["mark_ids"]
@@ -135,7 +70,7 @@ async def test_a_parent_sees_what_the_teacher_recorded_and_the_check_agrees(plat
 
     async def day_is_visible():
         response = await platform.diary.http.get(
-            f"{DIARY_BASE}/pupils/{child}/days/{FIRST_MONDAY}", headers=parent
+            f"{DIARY_YEAR}/pupils/{child}/days/{FIRST_MONDAY}", headers=parent
         )
         assert response.status_code == 200, response.text
         return response.json()
@@ -145,13 +80,13 @@ async def test_a_parent_sees_what_the_teacher_recorded_and_the_check_agrees(plat
     assert "Сложение дробей" in text
     assert "§12, упр. 3-5" in text
     subject = await platform.diary.http.get(
-        f"{DIARY_BASE}/pupils/{child}/subjects/math", params={"period": "q1"}, headers=parent
+        f"{DIARY_YEAR}/pupils/{child}/subjects/math", params={"period": "q1"}, headers=parent
     )
     assert subject.status_code == 200, subject.text
     assert subject.json()["average"] == "4.33"  # (5·2 + 3·1) / 3, as the journal computes it
     other = platform.pseudonym(PUPILS[1])
     refused = await platform.diary.http.get(
-        f"{DIARY_BASE}/pupils/{other}/days/{FIRST_MONDAY}", headers=parent
+        f"{DIARY_YEAR}/pupils/{other}/days/{FIRST_MONDAY}", headers=parent
     )
     assert refused.status_code == 403
 
@@ -166,7 +101,7 @@ async def test_a_withdrawn_link_is_refused_by_the_diary_within_two_seconds(platf
     child = platform.pseudonym(PUPILS[0])
     await platform.enrollment.link(PUPILS[0], PARENT_UID, application="a1")
     parent = platform.diary.headers("parent-1", "parent", uid=PARENT_UID)
-    day = f"{DIARY_BASE}/pupils/{child}/days/{FIRST_MONDAY}"
+    day = f"{DIARY_YEAR}/pupils/{child}/days/{FIRST_MONDAY}"
 
     async def visible():
         response = await platform.diary.http.get(day, headers=parent)
@@ -192,7 +127,7 @@ async def test_the_check_names_what_the_diary_has_not_received_yet(platform):
     await platform.export()
     correction = {"value": "4", "work_kind_id": "test", "reason": "пересчитано"}
     response = await platform.journal.http.post(
-        f"{JOURNAL_BASE}/marks/{mark_ids[0]}/correct", json=correction, headers=platform.teacher()
+        f"{JOURNAL_BASE}/marks/{mark_ids[0]}/correct", json=correction, headers=teacher(platform)
     )
     assert response.status_code == 200, response.text
     reason = {"reason": "illness"}
@@ -226,7 +161,7 @@ async def test_a_teacher_uid_sees_the_class_subject_grid(platform):
 
     async def grid():
         response = await platform.diary.http.get(
-            f"{DIARY_BASE}/classes/{CLASS_ID}/subjects/math", headers=teacher
+            f"{DIARY_YEAR}/classes/{CLASS_ID}/subjects/math", headers=teacher
         )
         assert response.status_code == 200, response.text
         return response.json()
@@ -234,7 +169,7 @@ async def test_a_teacher_uid_sees_the_class_subject_grid(platform):
     body = await eventually(grid)
     assert platform.pseudonym(PUPILS[0]) in str(body)
     russian = await platform.diary.http.get(
-        f"{DIARY_BASE}/classes/{CLASS_ID}/subjects/russian", headers=teacher
+        f"{DIARY_YEAR}/classes/{CLASS_ID}/subjects/russian", headers=teacher
     )
     assert russian.status_code == 403
 
@@ -260,15 +195,9 @@ async def test_a_rejected_batch_is_repaired_by_a_forced_full_reconciliation(plat
     await platform.journal.runtime.projector.drain()
     full = (await export(corrupting, SCHOOL, YEAR, "full", "api")).run
 
-    async def rejected():
-        response = await platform.diary.http.get(f"{DIARY_BASE}/batches", headers=platform.system())
-        batch = {b["batch_id"]: b for b in response.json()}.get(full.batch_id)
-        assert batch is not None
-        assert batch["status"] == "rejected"
-        return batch
-
-    assert (await eventually(rejected))["reason"].startswith("missing_records")
-    status = await platform.diary.http.get(f"{DIARY_BASE}/status", headers=platform.system())
+    rejected = await batch_decided(platform.diary, full.batch_id, "rejected")
+    assert rejected["reason"].startswith("missing_records")
+    status = await platform.diary.http.get(f"{DIARY_YEAR}/status", headers=system(platform.diary))
     assert status.json()["feed"]["dead_letters"] >= 1
     assert not (await platform.run_check()).agrees
 
@@ -278,13 +207,7 @@ async def test_a_rejected_batch_is_repaired_by_a_forced_full_reconciliation(plat
     assert not forced.already
     assert forced.run.batch_id != full.batch_id
 
-    async def applied():
-        response = await platform.diary.http.get(f"{DIARY_BASE}/batches", headers=platform.system())
-        batch = {b["batch_id"]: b for b in response.json()}.get(forced.run.batch_id)
-        assert batch is not None
-        assert batch["status"] == "applied"
-
-    await eventually(applied)
+    await batch_decided(platform.diary, forced.run.batch_id)
     assert (await platform.run_check()).agrees
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 if TYPE_CHECKING:
     from nats.js import JetStreamContext
@@ -17,6 +17,24 @@ SHORT_DUPLICATE_WINDOW = 1.0
 """Seconds: the duplicate window of a stream a test shortens."""
 
 
+@overload
+async def eventually(
+    assertion: Callable[[], Awaitable[T]],
+    timeout: float = ...,  # noqa: ASYNC109
+    interval: float = ...,
+) -> T: ...
+
+
+@overload
+async def eventually(
+    assertion: Callable[[], T],
+    timeout: float = ...,  # noqa: ASYNC109
+    interval: float = ...,
+) -> T: ...
+
+
+# The overloads let mypy see through a coroutine function: with `Awaitable[T] | T` alone it
+# cannot choose T for `async def check() -> None` and rejects the call.
 async def eventually(
     assertion: Callable[[], Awaitable[T] | T],
     timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for many awaits, not one

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
 from contracts.subjects import SCHOOL_WIDE
+from kernel.answers import JournalPage
 from services.audit.domain.asof import (
     Change,
-    ClassGrid,
+    ClassGridAsOf,
     DiaryQuery,
     GridQuery,
     JournalState,
-    LessonDetail,
+    LessonDetailAsOf,
     PupilDiary,
     Recorded,
     class_grid,
@@ -50,15 +51,9 @@ class AsOfNotFound(LookupError):
 
 
 @dataclass(frozen=True, slots=True)
-class PageChanges:
+class PageChanges(JournalPage):
     """What changed on a class-subject page between two moments (as recorded)."""
 
-    school: str
-    year: int
-    class_id: str
-    subject_id: str
-    date_from: dt.date
-    date_to: dt.date
     since: dt.datetime
     until: dt.datetime
     since_seq: int
@@ -74,7 +69,7 @@ class AsOfJournal:
 
     async def class_grid(
         self, school: str, year: int, query: GridQuery, at: dt.datetime
-    ) -> ClassGrid:
+    ) -> ClassGridAsOf:
         """The class-subject page as recorded by `at`."""
         state = fold(JournalState(school, year), await self._class(school, year, query, at))
         grid = class_grid(state, query, at)
@@ -84,7 +79,7 @@ class AsOfJournal:
 
     async def lesson(
         self, school: str, year: int, class_id: str, lesson_id: str, at: dt.datetime
-    ) -> LessonDetail:
+    ) -> LessonDetailAsOf:
         """A lesson of the class as recorded by `at`."""
         prefix = f"jrn.{year}.{school}.{class_id}"
         patterns = (f"{prefix}.class.{class_id}", f"{prefix}.lesson.{lesson_id}")

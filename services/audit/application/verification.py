@@ -184,7 +184,8 @@ async def verify(
         problem_count=verifier.problem_count,
         seconds=time.perf_counter() - started,
         chained=verifier.chained,
-        signatures_checked=bool(integrity.keys),
+        # Signatures are the anchors': with none yet (a fresh install), none was checked.
+        signatures_checked=bool(integrity.keys) and bool(own),
         unstorable_text=text.count,
         not_anchored=verifier.not_anchored,
     )

@@ -9,16 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from contracts.enrollment import (
-    ApplicationApproved,
-    ApplicationRejected,
-    ApplicationSubmitted,
-    LinkWithdrawn,
-    PassportChecked,
-    PupilDeparted,
-    StaffUidRecorded,
-    StaffUidRevoked,
-)
+from contracts import enrollment as enr
 from services.audit.domain.decoding import decoded
 from services.audit.domain.history import Assignment, Effect, FieldKey
 from services.audit.domain.log import LoggedEvent
@@ -47,12 +38,12 @@ def enrollment_rules(event: LoggedEvent, state: State) -> Effect:
     model = decoded(event)
     pupil = _pupil_of(event.subject)
     match model:
-        case ApplicationSubmitted():
+        case enr.ApplicationSubmitted():
             return Effect(tuple(_submitted(model, pupil)))
-        case PassportChecked():
+        case enr.PassportChecked():
             field = application_field(model.application_id, "checked_by")
             return Effect((Assignment(field, model.checked_by, pupil),))
-        case StaffUidRecorded() | StaffUidRevoked():
+        case enr.StaffUidRecorded() | enr.StaffUidRevoked():
             return _staff_uid(model)
         case _:
             return _decision(model, pupil)
@@ -65,29 +56,29 @@ def _status(application_id: str, value: str, pupil: str | None) -> Assignment:
 def _decision(model: object, pupil: str | None) -> Effect:
     """Approval, rejection, withdrawal and departure: a new status, and why."""
     match model:
-        case ApplicationApproved():
+        case enr.ApplicationApproved():
             return Effect((_status(model.application_id, "approved (linked)", pupil),))
-        case ApplicationRejected():
+        case enr.ApplicationRejected():
             return Effect((_status(model.application_id, "rejected", pupil),), (model.reason,))
-        case LinkWithdrawn():
+        case enr.LinkWithdrawn():
             why = f"{model.reason} (requested by {model.requested_by})"
             return Effect((_status(model.application_id, "withdrawn", pupil),), (why,))
-        case PupilDeparted():
+        case enr.PupilDeparted():
             ended = tuple(_status(a, "ended: pupil departed", pupil) for a in model.ended)
             return Effect(ended, (model.reason,))
         case _:
             return Effect()
 
 
-def _staff_uid(model: StaffUidRecorded | StaffUidRevoked) -> Effect:
-    if isinstance(model, StaffUidRecorded):
+def _staff_uid(model: enr.StaffUidRecorded | enr.StaffUidRevoked) -> Effect:
+    if isinstance(model, enr.StaffUidRecorded):
         staff = Assignment(staff_uid_field(model.uid, "staff"), model.staff_id)
         return Effect((staff, Assignment(staff_uid_field(model.uid, "status"), "recorded")))
     revoked = Assignment(staff_uid_field(model.uid, "status"), "revoked")
     return Effect((revoked,), (model.reason,))
 
 
-def _submitted(event: ApplicationSubmitted, pupil: str | None) -> Iterator[Assignment]:
+def _submitted(event: enr.ApplicationSubmitted, pupil: str | None) -> Iterator[Assignment]:
     app = event.application_id
     yield Assignment(application_field(app, "pupil"), event.pupil_id, pupil)
     yield Assignment(application_field(app, "uid"), str(event.uid), pupil)
@@ -103,4 +94,6 @@ def concerns_application(event: LoggedEvent, application_id: str) -> bool:
     data = event.data
     if data.get("application_id") == application_id:
         return True
-    return event.event_type == PupilDeparted.event_type and application_id in data.get("ended", ())
+    return event.event_type == enr.PupilDeparted.event_type and application_id in data.get(
+        "ended", ()
+    )

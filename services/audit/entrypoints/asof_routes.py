@@ -3,8 +3,9 @@ stood at a date and time, and what changed on a page between two moments.
 
 A moment is "as recorded by then": every journal event JetStream stored at or before it, folded
 in stream order (`services.audit.application.asof`). A moment must carry its time zone; without
-one it is the present. The answers have the journal view's shape (`ClassGrid`, `LessonDetail`)
-plus `at` and `last_seq`, the stream sequence of the last event the answer includes.
+one it is the present. The answers are the journal view's (`kernel.answers.ClassGrid`,
+`LessonDetail`) plus `at` and `last_seq`, the stream sequence of the last event the answer
+includes.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pydantic import AwareDatetime
 from contracts.base import Token
 from services.audit.application.asof import AsOfJournal, AsOfNotFound, PageChanges
 from services.audit.domain.asof import (
-    ClassGrid,
+    ClassGridAsOf,
     DiaryQuery,
     GridQuery,
-    LessonDetail,
+    LessonDetailAsOf,
     PupilDiary,
 )
 from services.audit.entrypoints.deps import AuditReader, DepsDep
@@ -76,7 +77,7 @@ async def grid_as_of(
     date_from: DateFrom,
     date_to: DateTo,
     at: At = None,
-) -> ClassGrid:
+) -> ClassGridAsOf:
     _check_range(date_from, date_to)
     query = GridQuery(class_id, subject_id, date_from, date_to)
     return await AsOfJournal(deps.opened_log).class_grid(school, year, query, _moment(at))
@@ -95,7 +96,7 @@ async def lesson_as_of(
     _reader: AuditReader,
     deps: DepsDep,
     at: At = None,
-) -> LessonDetail:
+) -> LessonDetailAsOf:
     return await AsOfJournal(deps.opened_log).lesson(school, year, class_id, lesson_id, _moment(at))
 
 

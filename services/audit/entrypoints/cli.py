@@ -13,21 +13,13 @@ from services.audit.settings import Settings
 from services.common.projection_cli import projection_main
 
 
-async def rebuild_log(settings: Settings) -> int:
+async def rebuild_log(runtime: bootstrap.Runtime, settings: Settings) -> list[str]:
     """Rebuild the event log from sequence 1 of every stream and swap it in."""
-    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        results = await bootstrap.rebuild_log(runtime, settings.pg.schema_name)
-    for projector, result in zip(runtime.projectors, results, strict=True):
-        print(f"{projector.name} rebuilt: {result}")
-    return 0
-
-
-async def log_status(settings: Settings) -> int:
-    """Print where each stream's projection stands."""
-    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        for projector in runtime.projectors:
-            print(await projector.describe())
-    return 0
+    results = await bootstrap.rebuild_log(runtime, settings.pg.schema_name)
+    return [
+        f"{projector.name} rebuilt: {result}"
+        for projector, result in zip(runtime.projectors, results, strict=True)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,8 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         __doc__,
         argv,
         what="the event log of every stream",
-        rebuild=lambda: rebuild_log(Settings()),  # required fields come from the environment
-        status=lambda: log_status(Settings()),
+        settings=Settings,
+        build=bootstrap.build,
+        projectors=lambda runtime: runtime.projectors,
+        rebuild=rebuild_log,
     )
 
 

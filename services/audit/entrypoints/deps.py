@@ -9,24 +9,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from contracts.envelope import Role
 from services.audit.application.ports import Deps
 from services.common.auth import AuthError, Principal, PrincipalDep
+from services.common.http import app_deps
 from services.common.path_params import SchoolPath
 
 AUDIT_ROLES: tuple[Role, ...] = ("auditor", "head", "deputy")
 """Who reads the audit service (DESIGN.md §6)."""
 
 
-async def get_deps(request: Request) -> Deps:
-    """The Deps built by the app's lifespan."""
-    deps: Deps = request.app.state.deps
-    return deps
-
-
-DepsDep = Annotated[Deps, Depends(get_deps)]
+DepsDep = Annotated[Deps, Depends(app_deps)]
 
 
 async def audit_reader(principal: PrincipalDep, school: SchoolPath) -> Principal:

@@ -6,49 +6,14 @@ Every route is for the auditor, head and deputy director of the path's school on
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-
-from fastapi import FastAPI, Request, Response
+from fastapi import Request, Response
 
 from services.audit import bootstrap
 from services.audit.application.asof import AsOfNotFound
 from services.audit.entrypoints import asof_routes, history_routes, report_routes, verify_routes
 from services.audit.settings import Settings
-from services.common.http import problem, service_app, service_checks
-from services.common.limits import request_limits
-from services.common.logging import configure_logging
+from services.common.http import ServiceApi, problem, service_checks
 from services.common.sealing import MissingKey, UnopenableBox
-
-# Histories and reports; the journal as of a moment; tamper evidence.
-ROUTERS = (history_routes.router, report_routes.router, asof_routes.router, verify_routes.router)
-
-RuntimeFactory = Callable[[Settings], AbstractAsyncContextManager[bootstrap.Runtime]]
-
-
-def create_app(
-    settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
-) -> FastAPI:
-    """The FastAPI app; resources are opened in its lifespan, never at import time."""
-    config = settings or Settings()  # required fields come from the environment
-    configure_logging(json=config.log_json)
-    app = service_app(
-        title="Audit",
-        description=(
-            "What the journal said, when, and who changed it: histories, reports, the journal "
-            "as of a moment and tamper evidence. For the auditor, head and deputy director."
-        ),
-        auth=config.auth,
-        limits=request_limits(config.http),
-        watchdog=config.watchdog,
-        open_runtime=lambda: runtime_factory(config),
-        readiness=readiness,
-        routers=ROUTERS,
-    )
-    app.add_exception_handler(AsOfNotFound, asof_routes.not_found)
-    app.add_exception_handler(MissingKey, unreadable_personal_data)
-    app.add_exception_handler(UnopenableBox, unreadable_personal_data)
-    return app
 
 
 async def unreadable_personal_data(_request: Request, exc: Exception) -> Response:
@@ -65,3 +30,23 @@ async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
         for projector in runtime.projectors:
             checks[projector.name] = projector.status().healthy
     return checks
+
+
+API = ServiceApi(
+    title="Audit",
+    description=(
+        "What the journal said, when, and who changed it: histories, reports, the journal "
+        "as of a moment and tamper evidence. For the auditor, head and deputy director."
+    ),
+    settings=Settings,
+    build=bootstrap.build,
+    readiness=readiness,
+    # Histories and reports; the journal as of a moment; tamper evidence.
+    routers=(history_routes.router, report_routes.router, asof_routes.router, verify_routes.router),
+    handlers={
+        AsOfNotFound: asof_routes.not_found,
+        MissingKey: unreadable_personal_data,
+        UnopenableBox: unreadable_personal_data,
+    },
+)
+create_app = API.create_app

@@ -1,6 +1,8 @@
 """The FastAPI app of a web app, as both build it: its runtime opened in the lifespan, the signed
 session, the request limits, gzip, correlation ids, the error pages, the app's own assets with
-the shared vendored ones, and health and metrics.
+the shared ones (the stylesheet both apps' pages load, `/static/common`, and the vendored htmx,
+`/static/vendor`: every asset is served by the app itself, never by a CDN), and health and
+metrics.
 
 A web app holds no state: it can serve whenever it runs, so it is always ready. An API that is
 down makes the pages that need it answer 503, which restarting the web app would not cure.
@@ -25,7 +27,9 @@ from services.common.settings import AuthSettings, HttpSettings
 from services.common.token_verifier import TokenVerifier
 from services.common.webapp.session import SessionCodec
 
-VENDOR: Final = Path(__file__).resolve().parent / "static" / "vendor"
+_SHARED_STATIC: Final = Path(__file__).resolve().parent / "static"
+_SHARED_ASSETS: Final = ("common", "vendor")
+"""The folders of `_SHARED_STATIC` each app serves at /static/<folder>."""
 _GZIP_FROM_BYTES: Final = 1024  # a class journal compresses ~10:1; tiny answers are not worth it
 
 
@@ -93,7 +97,8 @@ def web_app(
     app.add_middleware(GZipMiddleware, minimum_size=_GZIP_FROM_BYTES)
     app.add_middleware(CorrelationIdMiddleware)
     app_parts.install_page_errors(app)
-    app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="vendor")
+    for folder in _SHARED_ASSETS:  # before the app's own /static, which would shadow them
+        app.mount(f"/static/{folder}", StaticFiles(directory=_SHARED_STATIC / folder), name=folder)
     app.mount("/static", StaticFiles(directory=app_parts.static), name="static")
     for router in app_parts.routers:
         app.include_router(router)

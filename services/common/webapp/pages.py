@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final, Generic, Protocol, TypeVar
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -30,6 +30,8 @@ REFUSAL_TEXT: Final = {
     403: "У вас нет доступа к этой странице.",
     404: "Такой страницы нет.",
 }
+DepsT = TypeVar("DepsT")
+"""An app's own Deps (`services.web.application.ports.Deps`, the portal's)."""
 
 
 class Render(Protocol):
@@ -54,14 +56,15 @@ class PageDeps(Protocol):
 
 
 COMMON_TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
-"""The pages both apps show alike (a refusal, the city provider's refusal or outage); each
-extends the app's own `base.html`."""
+"""The pages both apps show alike (a refusal, the city provider's refusal or outage), each
+extending the app's own `base.html`; and the layouts the apps' own templates extend: `layout.html`
+(every page: head, header, menu, footer) and `signin_layout.html` (the sign-in page)."""
 
 
-class Pages:
+class Pages(Generic[DepsT]):
     """An app's templates (its own first, then `COMMON_TEMPLATES`; trimmed blocks, `year_label`
     and the app's own globals) and the context every page gets: `session`, `menu`,
-    `csrf_token`, `year`, `today`, `path`."""
+    `csrf_token`, `year`, `today`, `path`; with the app's error pages and its Deps (`DepsT`)."""
 
     def __init__(
         self,
@@ -75,6 +78,11 @@ class Pages:
         self.templates.env.trim_blocks = True
         self.templates.env.lstrip_blocks = True
         self._menu = menu
+
+    def deps_of(self, request: Request) -> DepsT:
+        """The running app's Deps."""
+        deps: DepsT = request.app.state.deps
+        return deps
 
     @staticmethod
     def page_deps(request: Request) -> PageDeps:
@@ -113,6 +121,14 @@ class Pages:
         }
         merged = {**common, **(context or {})}
         return self.templates.TemplateResponse(request, template, merged, status)
+
+    def refusal_page(self, request: Request, status: int, reason: str, detail: str) -> HTMLResponse:
+        """The page of a refusal: what happened in Russian, the API's reason for the curious."""
+        return refusal(self.render, request, status, reason, detail)
+
+    def install_page_errors(self, app: FastAPI) -> None:
+        """Turn sign-in, CSRF and API refusals, and outages, into this app's pages."""
+        install_page_errors(app, self.render)
 
 
 def refusal(

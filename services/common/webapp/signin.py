@@ -1,15 +1,16 @@
 """Signing in and out, as both web apps do it: the sign-in page, the form's double-submit cookie
 (the sign-in form has no session yet, so it is protected against login CSRF by a nonce of its
 own), the local page to go back to, starting the session once the person is known, and signing
-out. Who may sign in, and as whom, is each app's own."""
+out, and `/`, where a person lands. Who may sign in, and as whom, and each role's start page
+are each app's own."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.common.webapp.pages import Render, refusal
@@ -103,3 +104,16 @@ async def signout(request: Request) -> Response:
     codec: SessionCodec = request.app.state.session_codec
     codec.clear(response)
     return response
+
+
+def home_router(start_page: Callable[[Iterable[str]], str]) -> APIRouter:
+    """`/`: where a person lands: the start page of their roles, or the sign-in page."""
+    router = APIRouter(tags=["home"])
+
+    @router.get("/", summary="The start page of the signed-in person")
+    async def home(request: Request) -> RedirectResponse:
+        session = session_of(request)
+        target = start_page(session.principal.roles) if session else _SIGNIN_PATH
+        return RedirectResponse(target, status_code=303)
+
+    return router

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kernel.answers import LessonHeading
 from services.diary.domain.period_marks import PeriodMarkView
 
 FileUrl = Callable[[str], str]
@@ -57,15 +58,9 @@ class AbsenceView:
 
 
 @dataclass(frozen=True, slots=True)
-class PupilLesson:
+class PupilLesson(LessonHeading):
     """A lesson in a pupil's diary, with this pupil's marks and absence."""
 
-    lesson_id: str
-    class_id: str
-    date: dt.date
-    slot: int
-    subject_id: str
-    subject_name: str | None
     teacher_id: str
     status: str
     topic: str | None

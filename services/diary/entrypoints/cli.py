@@ -14,22 +14,11 @@ from services.diary import bootstrap
 from services.diary.settings import Settings
 
 
-async def rebuild_view(settings: Settings) -> int:
+async def rebuild_views(runtime: bootstrap.Runtime, settings: Settings) -> list[str]:
     """Rebuild the diary and the messages into fresh schemas and swap them in."""
-    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        diary = await bootstrap.rebuild_view(runtime, settings)
-        messages = await bootstrap.rebuild_messages(runtime, settings)
-    print(f"diary rebuilt: {diary}")
-    print(f"messages rebuilt: {messages}")
-    return 0
-
-
-async def view_status(settings: Settings) -> int:
-    """Print where the diary's projections stand."""
-    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        print(await runtime.projector.describe())
-        print(await runtime.messages_projector.describe())
-    return 0
+    diary = await bootstrap.rebuild_view(runtime, settings)
+    messages = await bootstrap.rebuild_messages(runtime, settings)
+    return [f"diary rebuilt: {diary}", f"messages rebuilt: {messages}"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,8 +28,10 @@ def main(argv: list[str] | None = None) -> int:
         __doc__,
         argv,
         what="the diary's projections",
-        rebuild=lambda: rebuild_view(Settings()),  # required fields come from the environment
-        status=lambda: view_status(Settings()),
+        settings=Settings,
+        build=bootstrap.build,
+        projectors=lambda runtime: (runtime.projector, runtime.messages_projector),
+        rebuild=rebuild_views,
     )
 
 

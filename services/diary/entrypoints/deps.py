@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.common.auth import Principal, current_principal
-from services.common.http import correlation_id
+from services.common.http import app_deps, correlation_id
 from services.common.idempotency import IdempotencyKey, command_identity
 from services.common.path_params import SchoolPath, YearPath
 from services.diary.application import messaging
@@ -16,12 +16,6 @@ from services.diary.application.ports import Deps
 from services.diary.application.views import Scope
 from services.diary.domain.access import Caller, check_portal_caller
 from services.diary.domain.recipients import check_teacher
-
-
-async def get_deps(request: Request) -> Deps:
-    """The Deps built by the app's lifespan."""
-    deps: Deps = request.app.state.deps
-    return deps
 
 
 async def request_scope(
@@ -65,7 +59,7 @@ async def teacher_message_request(
     return req
 
 
-DepsDep = Annotated[Deps, Depends(get_deps)]
+DepsDep = Annotated[Deps, Depends(app_deps)]
 ScopeDep = Annotated[Scope, Depends(request_scope)]
 MessageRequestDep = Annotated[messaging.Request, Depends(message_request)]
 TeacherMessageRequestDep = Annotated[messaging.Request, Depends(teacher_message_request)]

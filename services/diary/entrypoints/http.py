@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from fastapi import Request, Response
 
-from fastapi import FastAPI, Request, Response
-
-from services.common.http import (
-    problem,
-    service_app,
-    service_checks,
-)
-from services.common.limits import request_limits
-from services.common.logging import configure_logging
+from services.common.http import ServiceApi, problem, service_checks
 from services.diary import bootstrap
 from services.diary.application.threads import AttachmentNotFound
 from services.diary.application.views import NotFound
@@ -43,49 +34,12 @@ DOMAIN_STATUSES: dict[type[Exception], int] = {
     attachments.EmptyAttachment: 422,
 }
 
-RuntimeFactory = Callable[[Settings], AbstractAsyncContextManager[bootstrap.Runtime]]
-
 
 async def _denied(_request: Request, exc: Exception) -> Response:
     """403 with the refusal's own reason (`no_grant`, `wrong_school`, `wrong_role`, `no_uid`)."""
     if not isinstance(exc, Denied):  # pragma: no cover - registered for Denied only
         raise exc
     return problem(403, exc.reason, exc.detail)
-
-
-def create_app(
-    settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
-) -> FastAPI:
-    """The FastAPI app; resources are opened in its lifespan, never at import time."""
-    config = settings or Settings()  # required fields come from the environment
-    configure_logging(json=config.log_json)
-    app = service_app(
-        title="E-diary",
-        description=(
-            "The portal's e-diary for parents, pupils and staff UIDs: depersonalised lessons, "
-            "homework, marks and attendance from the exporter's feed; messages between "
-            "teachers and the parents and pupils of their classes.\n\n"
-            f"{NOTICE}"
-        ),
-        auth=config.auth,
-        limits=request_limits(
-            config.http, upload_bytes=config.messages.max_files * config.messages.max_file_bytes
-        ),
-        watchdog=config.watchdog,
-        open_runtime=lambda: runtime_factory(config),
-        readiness=readiness,
-        routers=(
-            view_routes.router,
-            admin_routes.router,
-            message_routes.router,
-            message_write_routes.router,
-            profile_routes.router,
-            change_routes.router,
-        ),
-        domain_statuses=DOMAIN_STATUSES,
-    )
-    app.add_exception_handler(Denied, _denied)
-    return app
 
 
 async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
@@ -96,3 +50,34 @@ async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
         messages = runtime.messages_projector.status().healthy
         checks["projector"] = checks["projector"] is True and messages
     return checks
+
+
+def upload_bytes(settings: Settings) -> int:
+    """A message's files: as many as it may carry, each up to the largest allowed."""
+    return settings.messages.max_files * settings.messages.max_file_bytes
+
+
+API = ServiceApi(
+    title="E-diary",
+    description=(
+        "The portal's e-diary for parents, pupils and staff UIDs: depersonalised lessons, "
+        "homework, marks and attendance from the exporter's feed; messages between "
+        "teachers and the parents and pupils of their classes.\n\n"
+        f"{NOTICE}"
+    ),
+    settings=Settings,
+    build=bootstrap.build,
+    readiness=readiness,
+    routers=(
+        view_routes.router,
+        admin_routes.router,
+        message_routes.router,
+        message_write_routes.router,
+        profile_routes.router,
+        change_routes.router,
+    ),
+    domain_statuses=DOMAIN_STATUSES,
+    handlers={Denied: _denied},
+    upload_bytes=upload_bytes,
+)
+create_app = API.create_app

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from contracts.base import Event
-from contracts.envelope import Actor
 from contracts.registry import ENROLLMENT_REGISTRY
 from services.common import aggregate as common
-from services.common.aggregate import Decision, EventLog
-from services.common.command_loop import Outcome, run_command
+from services.common import command_loop
+from services.common.aggregate import EventLog, Issued
+from services.common.command_loop import OneEvent, Outcome, one_event, run_command
 from services.common.eventstore import Loaded
 from services.enrollment.application.ports import Deps
 
@@ -23,28 +23,17 @@ SCHOOL_YEAR_STARTS = 9
 """The month a school year starts: an event's envelope `year` is the school year of its day."""
 
 
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """Who sends a command for which school, and under which ids; `fingerprint` is the
-    request's under an Idempotency-Key ("" without one)."""
-
-    command_id: str
-    correlation_id: str
-    actor: Actor
-    school: str
-    fingerprint: str = ""
+Meta = Issued
+"""An enrollment command's metadata: who sends it, for which school, under which ids (its
+events belong to the school year of the day they are recorded)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Recorded(Generic[S]):
-    """What a command did: the event it recorded (or had recorded before, when `duplicate`)
-    and the aggregate's state after it."""
+class Recorded(command_loop.Recorded, Generic[S]):
+    """What a command did, and the aggregate's state after it (after the earlier event, when
+    `duplicate`): a retry answers what the first request did."""
 
-    subject: str
-    seq: int
-    event_type: str
-    state: S
-    duplicate: bool = False
+    state: S = field(kw_only=True)
 
 
 class Aggregate(common.Aggregate[S]):
@@ -60,11 +49,7 @@ def school_year(day: dt.date) -> int:
 
 
 async def execute(
-    deps: Deps,
-    meta: Meta,
-    subject: str,
-    aggregate: Aggregate[S],
-    decide: Callable[[S], list[Event]],
+    deps: Deps, meta: Meta, subject: str, aggregate: Aggregate[S], decide: OneEvent[S]
 ) -> Recorded[S]:
     """Run one command, deciding one event, against one aggregate; the event belongs to the
     school year of the day it is recorded.
@@ -73,15 +58,11 @@ async def execute(
     key reused with another body on another aggregate then meets the first one's fingerprint in
     JetStream's window instead of slipping through as a new command.
     """
-
-    async def decision(state: S, _history: Loaded) -> Decision:
-        (event,) = decide(state)
-        return Decision(event, meta.actor, school_year(deps.clock.today()))
-
+    decision = one_event(decide, meta.actor, lambda: school_year(deps.clock.today()))
     log = EventLog(deps.store, deps.clock.now, deps.keys)
     done = await run_command(log, meta, subject, aggregate, decision)
     after = await _after(log, aggregate, done)
-    return Recorded(done.subject, done.seq, done.event_type, after, done.duplicate)
+    return Recorded(done.subject, done.seq, done.event_type, done.duplicate, state=after)
 
 
 async def _after(log: EventLog, aggregate: Aggregate[S], done: Outcome[S]) -> S:

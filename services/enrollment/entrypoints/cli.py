@@ -13,21 +13,10 @@ from services.enrollment import bootstrap
 from services.enrollment.settings import Settings
 
 
-async def rebuild_views(settings: Settings) -> int:
+async def rebuild_views(runtime: bootstrap.Runtime, settings: Settings) -> list[str]:
     """Rebuild both projections into fresh schemas and swap them in."""
-    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        view, roster = await bootstrap.rebuild_views(runtime, settings)
-    print(f"read model rebuilt: {view}")
-    print(f"roster rebuilt: {roster}")
-    return 0
-
-
-async def view_status(settings: Settings) -> int:
-    """Print where both projections stand."""
-    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        print(await runtime.projector.describe())
-        print(await runtime.roster_projector.describe())
-    return 0
+    view, roster = await bootstrap.rebuild_views(runtime, settings)
+    return [f"read model rebuilt: {view}", f"roster rebuilt: {roster}"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         __doc__,
         argv,
         what="the read model and the roster copy",
-        rebuild=lambda: rebuild_views(Settings()),  # required fields come from the environment
-        status=lambda: view_status(Settings()),
+        settings=Settings,
+        build=bootstrap.build,
+        projectors=lambda runtime: (runtime.projector, runtime.roster_projector),
+        rebuild=rebuild_views,
     )
 
 

@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from fastapi import Request, Response
 
-from fastapi import FastAPI, Request, Response
-
-from services.common.http import problem, service_app, service_checks
+from services.common.http import ServiceApi, problem, service_checks
 from services.common.keystore import PersonErased
-from services.common.limits import request_limits
-from services.common.logging import configure_logging
 from services.enrollment import bootstrap
 from services.enrollment.domain.errors import Conflict, DomainError, Invalid, NotFound
 from services.enrollment.entrypoints import application_routes, pupil_routes, staff_routes
 from services.enrollment.settings import Settings
 
 DOMAIN_STATUSES: dict[type[DomainError], int] = {NotFound: 404, Conflict: 409, Invalid: 422}
-
-RuntimeFactory = Callable[[Settings], AbstractAsyncContextManager[bootstrap.Runtime]]
-
-
-def create_app(
-    settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
-) -> FastAPI:
-    """The FastAPI app; resources are opened in its lifespan, never at import time."""
-    config = settings or Settings()  # required fields come from the environment
-    configure_logging(json=config.log_json)
-    app = service_app(
-        title="Enrollment",
-        description="Applications for e-diary access, parent and pupil links, staff portal UIDs.",
-        auth=config.auth,
-        limits=request_limits(config.http),
-        watchdog=config.watchdog,
-        open_runtime=lambda: runtime_factory(config),
-        readiness=readiness,
-        routers=(application_routes.router, pupil_routes.router, staff_routes.router),
-        # New personal data of an erased person (an application for an erased pupil's
-        # applicant, say): 409 `person_erased`.
-        domain_statuses={PersonErased: 409},
-    )
-    app.add_exception_handler(DomainError, domain_error)
-    return app
 
 
 async def domain_error(_request: Request, exc: Exception) -> Response:
@@ -59,3 +29,18 @@ async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
         checks["projector"] = runtime.projector.status().healthy
         checks["roster_projector"] = runtime.roster_projector.status().healthy
     return checks
+
+
+API = ServiceApi(
+    title="Enrollment",
+    description="Applications for e-diary access, parent and pupil links, staff portal UIDs.",
+    settings=Settings,
+    build=bootstrap.build,
+    readiness=readiness,
+    routers=(application_routes.router, pupil_routes.router, staff_routes.router),
+    # New personal data of an erased person (an application for an erased pupil's applicant,
+    # say): 409 `person_erased`. The domain's own errors carry their reasons (`domain_error`).
+    domain_statuses={PersonErased: 409},
+    handlers={DomainError: domain_error},
+)
+create_app = API.create_app

@@ -1,9 +1,14 @@
-"""The export state: a projection of the JOURNAL stream into diary documents (table `docs`).
+"""The export state: a projection of the JOURNAL stream into the exporter's documents (table
+`docs`: each document's typed state in its stored form, `services.exporter.domain.stored_docs`).
 
 Per batch: the touched documents loaded in one query (an event may touch more than one: a
 class's teaching also changes the school year's staff roll and directory), the pure fold of
 `services.exporter.domain.fold` in memory, the changed documents written in one set-based
 upsert. The projector opens the transaction and moves the checkpoint in it.
+
+The projection's name carries the version of the stored form: `export_docs_v2` keeps the
+kernel's state (v1 kept the published records), so an installation folded by v1 starts again
+from sequence 1 into an emptied table (migration 0007) instead of misreading its rows.
 
 The same batches keep the names of the school's pupils (table `pupil_names`) for the name
 guard, which redacts them from exported free texts; they are never published.
@@ -12,21 +17,19 @@ guard, which redacts them from exported free texts; they are never published.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 
-from contracts.diary import canonical_json
 from contracts.journal import PersonErased, PupilRegistered, SchoolYearClosed
 from contracts.personal import ERASED
 from contracts.subjects import parse_journal
 from services.common.db import Connection
 from services.common.projector import Projected
 from services.exporter.adapters.grants_pg import mark_due_statement
-from services.exporter.domain.docs import Doc, DocKind
-from services.exporter.domain.fold import Pseudonym, doc_keys, evolve_docs
-from services.exporter.domain.pseudonym import Pseudonymiser
+from services.exporter.domain.docs import DocKind, Folded
+from services.exporter.domain.fold import Stamp, doc_keys, evolve_docs
+from services.exporter.domain.stored_docs import dump_state, load_state
 
-NAME = "export_docs_v1"
+NAME = "export_docs_v2"
 DocKey = tuple[str, int, DocKind, str]  # (school, year, kind, record_id)
 
 # One primary-key probe per key (LATERAL ... LIMIT 1 is not flattened into a join): planned
@@ -66,13 +69,7 @@ class ExportDocsProjection:
 
     name: str = NAME
 
-    def __init__(
-        self,
-        pseudonymiser: Pseudonymiser,
-        due_table: str | None = None,
-        rollovers_table: str | None = None,
-    ) -> None:
-        self._pseudonym = pseudonymiser.of
+    def __init__(self, due_table: str | None = None, rollovers_table: str | None = None) -> None:
         self._mark = None if due_table is None else mark_due_statement(due_table)
         self._rollovers = None if rollovers_table is None else _closed_statement(rollovers_table)
 
@@ -83,11 +80,14 @@ class ExportDocsProjection:
         if not keyed:
             return
         docs = await load(conn, {key for keys, _ in keyed for key in keys})
-        stored = set(docs)
-        changed = _fold(docs, keyed, self._pseudonym)
-        await save(conn, {k: d for k, d in changed.items() if k in stored})
-        await insert(conn, {k: d for k, d in changed.items() if k not in stored})
-        years = sorted({(k[0], k[1]) for k in changed if k[2] == "class"})
+        seqs = {key: doc.seq for key, doc in docs.items()}
+        changed = _fold(docs, keyed)
+        await save(conn, {k: d for k, d in changed.items() if k in seqs})
+        await insert(conn, {k: d for k, d in changed.items() if k not in seqs})
+        # Grants follow what the class records say (a seq moved), not the state beside it.
+        years = sorted(
+            {(k[0], k[1]) for k, d in changed.items() if k[2] == "class" and seqs.get(k) != d.seq}
+        )
         if self._mark is not None and years:
             await conn.execute(self._mark, [y[0] for y in years], [y[1] for y in years])
         closed = [
@@ -150,18 +150,20 @@ def _keyed(batch: Sequence[Projected]) -> list[tuple[list[DocKey], Projected]]:
 
 
 def _fold(
-    docs: dict[DocKey, Doc], keyed: list[tuple[list[DocKey], Projected]], pseudonym: Pseudonym
-) -> dict[DocKey, Doc]:
+    docs: dict[DocKey, Folded], keyed: list[tuple[list[DocKey], Projected]]
+) -> dict[DocKey, Folded]:
     """Fold the events into `docs` in order; the documents they changed."""
-    changed: dict[DocKey, Doc] = {}
+    changed: dict[DocKey, Folded] = {}
     for keys, projected in keyed:
         school, year = keys[0][0], keys[0][1]
+        stored = projected.stored
+        envelope = stored.envelope
         after = evolve_docs(
             {(k[2], k[3]): docs[k] for k in keys if k in docs},
             projected.event,
-            subject=projected.stored.subject,
-            seq=projected.stored.seq,
-            pseudonym=pseudonym,
+            subject=stored.subject,
+            seq=stored.seq,
+            stamp=Stamp(envelope.actor.id, stored.recorded_at, envelope.occurred_at),
         )
         for (kind, record_id), doc in after.items():
             key = (school, year, kind, record_id)
@@ -169,20 +171,22 @@ def _fold(
     return changed
 
 
-async def load(conn: Connection, keys: set[DocKey]) -> dict[DocKey, Doc]:
+async def load(conn: Connection, keys: set[DocKey]) -> dict[DocKey, Folded]:
     """The stored documents of `keys` (keys without a document are simply absent)."""
     columns = list(zip(*keys, strict=True))
     rows = await conn.fetch(_LOAD, *(list(c) for c in columns))
-    return {(r[0], r[1], r[2], r[3]): Doc(r[2], r[3], r[4], json.loads(r[5])) for r in rows}
+    return {
+        (r[0], r[1], r[2], r[3]): Folded(r[2], r[3], r[4], load_state(r[2], r[5])) for r in rows
+    }
 
 
-def _stored(doc: Doc) -> tuple[str, str]:
-    """The content as stored (its canonical JSON: one serialisation for both) and its digest."""
-    canonical = canonical_json(doc.content)
-    return canonical.decode(), hashlib.sha256(canonical).hexdigest()
+def _stored(doc: Folded) -> tuple[str, str]:
+    """The state as stored (one serialisation for both) and its digest."""
+    text = dump_state(doc.kind, doc.state)
+    return text, hashlib.sha256(text.encode()).hexdigest()
 
 
-async def insert(conn: Connection, new: dict[DocKey, Doc]) -> None:
+async def insert(conn: Connection, new: dict[DocKey, Folded]) -> None:
     """Bulk-load documents not stored yet (COPY: about twice as fast as an upsert)."""
     if not new:
         return
@@ -190,7 +194,7 @@ async def insert(conn: Connection, new: dict[DocKey, Doc]) -> None:
     await conn.copy_records_to_table("docs", records=records, columns=_COLUMNS)
 
 
-async def save(conn: Connection, changed: dict[DocKey, Doc]) -> None:
+async def save(conn: Connection, changed: dict[DocKey, Folded]) -> None:
     """Upsert the changed stored documents in one statement."""
     if not changed:
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import json
 from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 
@@ -24,8 +23,10 @@ from services.exporter.adapters.export_projection import (
     PupilNamesProjection,
 )
 from services.exporter.application.ports import Cut
-from services.exporter.domain.docs import ROLL, Content, Doc
+from services.exporter.domain.docs import ROLL, Content, Doc, Folded
 from services.exporter.domain.pseudonym import Pseudonymiser
+from services.exporter.domain.records import content_of, published
+from services.exporter.domain.stored_docs import load_state
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 FETCH = 500  # rows per round trip of the cursor: memory stays bounded whatever the year's size
@@ -75,10 +76,9 @@ _KNOWN_ALL = _KNOWN.format(where="true")
 _KNOWN_OF_SCHOOL = _KNOWN.format(where="docs.school = $1")
 
 
-def export_projector(  # noqa: PLR0913 - the projection's whole wiring
+def export_projector(
     js: JetStreamContext,
     pool: Pool,
-    pseudonymiser: Pseudonymiser,
     filter_subject: str,
     due_table: str | None = None,
     rollovers_table: str | None = None,
@@ -93,7 +93,7 @@ def export_projector(  # noqa: PLR0913 - the projection's whole wiring
         stream=JOURNAL.name,
         filter_subject=filter_subject,
         registry=JOURNAL_REGISTRY,
-        projection=ExportDocsProjection(pseudonymiser, due_table, rollovers_table),
+        projection=ExportDocsProjection(due_table, rollovers_table),
         keys=keys,
     )
 
@@ -124,7 +124,6 @@ class PgExportState:
         self.projector = export_projector(
             js,
             pool,
-            pseudonymiser,
             journal_filter(),
             due_table="grant_syncs_due",
             rollovers_table="rollovers",
@@ -158,7 +157,7 @@ class PgExportState:
         async with self._pool.acquire() as conn, _snapshot(conn):
             checkpoint = int(await conn.fetchval(_CHECKPOINT, NAME) or 0)
             names = tuple(row[0] for row in await conn.fetch(_NAMES, school))
-            docs = _stream(conn, _CHANGED, school, year, after, checkpoint)
+            docs = self._stream(conn, _CHANGED, school, year, after, checkpoint)
             try:
                 yield Cut(checkpoint, docs, names)
             finally:
@@ -172,7 +171,7 @@ class PgExportState:
         schools' events before the first of this one (`services.common.projector_replay`).
         """
         projector = export_projector(
-            self._js, self._pool, self._pseudonymiser, journal_filter(year, school), keys=self._keys
+            self._js, self._pool, journal_filter(year, school), keys=self._keys
         )
         async with scratch_schema(self._pool, self._schema, "full") as scratch:
             await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS, until=until)
@@ -180,7 +179,7 @@ class PgExportState:
                 await conn.execute(f"SET LOCAL search_path TO {quote_ident(scratch)}")
                 live = _NAMES_WITH_LIVE.format(live=quote_ident(self._schema))
                 names = tuple(row[0] for row in await conn.fetch(live, school))
-                docs = _stream(conn, _ALL, school, year, until)
+                docs = self._stream(conn, _ALL, school, year, until)
                 try:
                     yield Cut(until, docs, names)
                 finally:
@@ -192,9 +191,7 @@ class PgExportState:
         Not a schema swap: the runs table shares the schema and must survive. Documents,
         checkpoint and dead letters are replaced in one transaction under the drain lock.
         """
-        projector = export_projector(
-            self._js, self._pool, self._pseudonymiser, journal_filter(), keys=self._keys
-        )
+        projector = export_projector(self._js, self._pool, journal_filter(), keys=self._keys)
         await drop_stale_schemas(self._pool, self._schema)  # an interrupted rebuild's copy
         async with self._draining, self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock(hashtext('exporter:drain'))")
@@ -243,9 +240,19 @@ class PgExportState:
         return [(row[0], row[1]) for row in rows]
 
     async def classes(self, school: str, year: int) -> list[Content]:
-        """The class documents of a school year."""
+        """What the class records of a school year say (pupils by pseudonym)."""
         rows = await self._pool.fetch(_CLASSES, school, year)
-        return [json.loads(row[0]) for row in rows]
+        return [content_of(load_state("class", row[0]), self._pseudonymiser) for row in rows]
+
+    async def _stream(
+        self, conn: Connection, query: str, *args: object
+    ) -> AsyncGenerator[Doc, None]:
+        """What the documents' records say, through a server-side cursor, a bounded number of
+        rows at a time: each stored state read back and mapped to its record here, where the
+        pseudonymiser is (the states keep pupil ids, as the kernel folds them)."""
+        async for row in conn.cursor(query, *args, prefetch=FETCH):
+            folded = Folded(row[0], row[1], row[2], load_state(row[0], row[3]))
+            yield published(folded, self._pseudonymiser)
 
     async def years(self, school: str | None = None) -> list[tuple[str, int]]:
         """Every (school, year) with documents (of one school, if given)."""
@@ -292,9 +299,3 @@ async def _snapshot(conn: Connection) -> AsyncIterator[None]:
         # Planned for this school and range, not from a generic plan cached on the connection.
         await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         yield
-
-
-async def _stream(conn: Connection, query: str, *args: object) -> AsyncGenerator[Doc, None]:
-    """Documents through a server-side cursor, a bounded number of rows at a time."""
-    async for row in conn.cursor(query, *args, prefetch=FETCH):
-        yield Doc(row[0], row[1], row[2], json.loads(row[3]))

@@ -1,94 +1,109 @@
-"""A class as the diary sees it: pupils by pseudonym over time, who teaches what.
+"""A class as the exporter keeps it, the kernel's class (`kernel.classes.apply_class`: its row,
+the pupils' membership intervals, the teaching assignments), and as the diary sees it.
 
 The timetable is not exported (lessons carry their own slot); reasons of leaving are not
 exported either. Events before the class is opened are ignored: there is nothing to show yet.
-How a join or a leave changes a pupil's intervals is the kernel's rule (`kernel.classes`), the
-same as in the journal's fold.
+The kernel keeps the intervals as a set; the record lists them in the order the pupils joined,
+so the state keeps that order beside them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from contracts.base import Event
-from contracts.journal import (
-    ClassOpened,
-    ClassTeacherAssigned,
-    PupilJoinedClass,
-    PupilLeftClass,
-    TeachingAssigned,
-    TeachingUnassigned,
-)
-from kernel.classes import interval_left, join_opens_interval
+from kernel import Assignment, ClassDoc, ClassRow, Fact, Membership
+from kernel.classes import apply_class
 from services.exporter.domain.docs import Content
+from services.exporter.domain.stored import load_row
+
+Pseudonym = Callable[[str], str]
+Joined = tuple[str, dt.date]
+"""(pupil id, since): an interval of membership by its start."""
 
 
-def fold_class(
-    content: Content | None, event: Event, _record_id: str, pseudonym: Callable[[str], str]
-) -> Content | None:
-    """The class document after `event`, or None when the event changes nothing exported."""
-    if isinstance(event, ClassOpened):
-        base = content or {"members": [], "teaching": []}
-        return {
-            **base,
-            "class_id": event.class_id,
-            "grade": event.grade,
-            "label": event.label,
-            "class_teacher_id": event.class_teacher_id,
-        }
-    if content is None:
+class ClassState(NamedTuple):
+    """The kernel's class, and its intervals' starts in the order the pupils joined."""
+
+    doc: ClassDoc
+    joined: tuple[Joined, ...] = ()
+
+
+def fold_class(state: ClassState | None, fact: Fact, _fold_id: str) -> ClassState | None:
+    """The class after `fact`: None before it is opened, `state` itself when the event was
+    folded already (the kernel's `last_seq`)."""
+    doc = apply_class(None if state is None else state.doc, fact)
+    if doc is None:
         return None
-    changed: Content | None = None
-    match event:
-        case ClassTeacherAssigned():
-            changed = {"class_teacher_id": event.class_teacher_id}
-        case PupilJoinedClass():
-            changed = _members(_joined(content["members"], pseudonym(event.pupil_id), event))
-        case PupilLeftClass():
-            changed = _members(_left(content["members"], pseudonym(event.pupil_id), event))
-        case TeachingAssigned() | TeachingUnassigned():
-            changed = {"teaching": _teaching(content["teaching"], event)}
-    return None if changed is None else {**content, **changed}
+    if state is None:
+        return ClassState(doc)
+    if doc is state.doc:
+        return state
+    known = set(state.joined)
+    opened = sorted((m.pupil_id, m.since) for m in doc.memberships - state.doc.memberships)
+    joined = state.joined + tuple(key for key in opened if key not in known)
+    return ClassState(doc, joined)
 
 
-def _members(members: list[Content] | None) -> Content | None:
-    return None if members is None else {"members": members}
+def class_content(state: ClassState, pseudonym: Pseudonym) -> Content:
+    """What the class's record says (`ClassRecord.content()`: JSON-ready): members in the order
+    they joined, assignments sorted (a set: equal sets look equal)."""
+    row = state.doc.row
+    order = {key: at for at, key in enumerate(state.joined)}
+    members = sorted(state.doc.memberships, key=lambda m: order[m.pupil_id, m.since])
+    return {
+        "class_id": row.class_id,
+        "grade": row.grade,
+        "label": row.label,
+        "class_teacher_id": row.class_teacher_id,
+        "members": [
+            {
+                "pupil": pseudonym(m.pupil_id),
+                "since": m.since.isoformat(),
+                "last_day": None if m.last_day is None else m.last_day.isoformat(),
+            }
+            for m in members
+        ],
+        "teaching": [
+            {"teacher_id": a.teacher_id, "subject_id": a.subject_id, "group": a.grp}
+            for a in _sorted(state.doc.assignments)
+        ],
+    }
 
 
-def _sinces(members: list[Content], pupil: str) -> list[dt.date]:
-    """The starts of the pupil's intervals."""
-    return [dt.date.fromisoformat(m["since"]) for m in members if m["pupil"] == pupil]
+def same_class(before: ClassState, after: ClassState, _event: Event) -> bool:
+    """Whether the class's record says the same: everything the kernel keeps of a class but
+    its sequence is exported (the order of joining follows the intervals)."""
+    old, new = before.doc, after.doc
+    return (
+        old.row._replace(last_seq=0) == new.row._replace(last_seq=0)
+        and old.memberships == new.memberships
+        and old.assignments == new.assignments
+    )
 
 
-def _joined(members: list[Content], pupil: str, event: PupilJoinedClass) -> list[Content] | None:
-    """The members with the pupil's new interval (`kernel.classes.join_opens_interval`), or
-    None when the join opens none."""
-    if not join_opens_interval(_sinces(members, pupil), event.since):
-        return None
-    return [*members, {"pupil": pupil, "since": event.since.isoformat(), "last_day": None}]
+def _sorted(assignments: frozenset[Assignment]) -> list[Assignment]:
+    """The assignments in a fixed order (as the record lists them)."""
+    return sorted(assignments, key=lambda a: (a.teacher_id, a.subject_id, a.grp or ""))
 
 
-def _left(members: list[Content], pupil: str, event: PupilLeftClass) -> list[Content] | None:
-    """The members with the interval the leave closes (`kernel.classes.interval_left`) ending
-    on `last_day`, or None when it closes none."""
-    since = interval_left(_sinces(members, pupil), event.last_day)
-    if since is None:
-        return None
-    start, last_day = since.isoformat(), event.last_day.isoformat()
-    closed = [
-        {**m, "last_day": last_day} if m["pupil"] == pupil and m["since"] == start else m
-        for m in members
-    ]
-    return None if closed == members else closed
+def dump_class(state: ClassState) -> list[Any]:
+    """What is stored (`services.exporter.domain.stored`): [row, intervals, assignments,
+    starts in order of joining], the sets sorted (a set's order differs from process to
+    process)."""
+    doc = state.doc
+    intervals = sorted(doc.memberships, key=lambda m: (m.pupil_id, m.since))
+    return [doc.row, intervals, _sorted(doc.assignments), state.joined]
 
 
-def _teaching(
-    teaching: list[Content], event: TeachingAssigned | TeachingUnassigned
-) -> list[Content]:
-    """The set of assignments after the event, sorted so that equal sets look equal."""
-    entry = {"teacher_id": event.teacher_id, "subject_id": event.subject_id, "group": event.group}
-    others = [t for t in teaching if t != entry]
-    if isinstance(event, TeachingAssigned):
-        others.append(entry)
-    return sorted(others, key=lambda t: (t["teacher_id"], t["subject_id"], t["group"] or ""))
+def load_class(stored: list[Any]) -> ClassState:
+    """The state `dump_class` stored."""
+    row, memberships, assignments, joined = stored
+    doc = ClassDoc(
+        load_row(ClassRow, row),
+        frozenset(load_row(Membership, m) for m in memberships),
+        frozenset(load_row(Assignment, a) for a in assignments),
+    )
+    return ClassState(doc, tuple((pupil, dt.date.fromisoformat(since)) for pupil, since in joined))

@@ -1,194 +1,81 @@
-"""A lesson as a parent sees it, folded exactly as the journal folds it.
+"""A lesson as the exporter keeps it: the kernel's lesson (`kernel.lessons.apply_lesson`), folded
+exactly as the journal view folds it, with the flags of corrections after close beside it.
 
-Not exported: the timetabled teacher (only the teacher of record), reasons of substitutions,
-cancellations and corrections, evidence of absences, cancelled marks. Pupils are pseudonyms.
-Events before the lesson is scheduled are ignored: there is nothing to show yet.
-
-The decisions the journal's fold makes too (is an attachment listed already, what an
-observation says of a pupil, is a mark id new: see `fold_lesson_marks`) are the kernel's
-(`kernel.lessons`, `kernel.attendance`, `kernel.marks`); this module only maps them onto the
-published document.
+What a parent sees of it is a mapping of this state (`services.exporter.domain.lesson_record`):
+the state itself keeps everything the kernel keeps (cancelled marks, reasons, who recorded
+what), so the exporter decides every rule as the journal does, a mark id seen again after its
+mark was cancelled included.
 
 An event carrying a `correction_reason` (an edit after its period closed, or its year was
 sealed) flags the lesson `corrected_after_close`, even when it changes nothing else exported:
 the same meaning as a row of the journal view's `lesson_corrections`, so the diary check agrees.
-The marks such an event records or corrects are flagged too, for good. The reason is not
-exported (free text).
+The marks such an event records or corrects (`kernel.closing.touched_by`) are flagged too, for
+good. The reason is not exported (free text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from contracts.base import Event
-from contracts.journal import (
-    AbsenceEntry,
-    AbsenceReasonSet,
-    AttendanceTaken,
-    HomeworkAttachmentAdded,
-    HomeworkSet,
-    LessonCancelled,
-    LessonEntriesSaved,
-    LessonHeld,
-    LessonScheduled,
-    MarkCancelled,
-    MarkCorrected,
-    MarkRecorded,
-    TeacherSubstituted,
-    TopicSet,
-)
-from kernel.attendance import observe
-from kernel.lessons import attachment_is_new
-from kernel.letters import journal_letter
-from services.exporter.domain.docs import Content
-from services.exporter.domain.fold_lesson_marks import (
-    cancel_mark,
-    correct_mark,
-    is_correction,
-    record_mark,
-    with_marks,
-)
+from kernel import AbsenceRow, Fact, LessonDoc, LessonRow, MarkRow
+from kernel.closing import touched_by
+from kernel.lessons import apply_lesson
+from services.exporter.domain.stored import load_row
 
-Pseudonym = Callable[[str], str]
+# The numbers marks stand for are not exported: the kernel is given no scale.
+_NO_SCALE: Mapping[str, int | None] = MappingProxyType({})
 
 
-def fold_lesson(
-    content: Content | None, event: Event, _record_id: str, pseudonym: Pseudonym
-) -> Content | None:
-    """The lesson document after `event`, or None when the event changes nothing exported."""
-    if content is None:
-        return _scheduled(event) if isinstance(event, LessonScheduled) else None
-    step = _STEPS.get(type(event))
-    changed = None if step is None else step(content, event, pseudonym)
-    if not is_correction(event) or content.get("corrected_after_close", False):
-        return changed
-    return {**(content if changed is None else changed), "corrected_after_close": True}
+class LessonState(NamedTuple):
+    """The kernel's lesson, whether some edit of it was a correction after close, and the ids
+    of the marks recorded or corrected by one."""
+
+    doc: LessonDoc
+    corrected: bool = False
+    flagged: frozenset[str] = frozenset()
 
 
-def _scheduled(event: LessonScheduled) -> Content:
-    """The lesson as first scheduled: as in the journal's fold, a later scheduling changes
-    nothing (it reaches no step)."""
-    return {
-        "status": "scheduled",
-        "topic": None,
-        "homework": None,
-        "homework_due_on": None,
-        "files": [],
-        "marks": [],
-        "absences": [],
-        "corrected_after_close": False,
-        "lesson_id": event.lesson_id,
-        "class_id": event.class_id,
-        "subject_id": event.subject_id,
-        "date": event.date.isoformat(),
-        "slot": event.slot,
-        "group": event.group,
-        "teacher_id": event.teacher_id,
-    }
+def _is_correction(event: Event) -> bool:
+    """Whether the event is a correction after close (it carries a `correction_reason`)."""
+    return getattr(event, "correction_reason", None) is not None
 
 
-def _substituted(content: Content, event: TeacherSubstituted, _p: Pseudonym) -> Content | None:
-    return {**content, "teacher_id": event.substitute_id}
-
-
-def _held(content: Content, _event: Event, _p: Pseudonym) -> Content | None:
-    return {**content, "status": "held"}
-
-
-def _cancelled(content: Content, _event: Event, _p: Pseudonym) -> Content | None:
-    return {**content, "status": "cancelled"}
-
-
-def _topic(content: Content, event: TopicSet, _p: Pseudonym) -> Content | None:
-    return {**content, "topic": event.topic}
-
-
-def _homework(content: Content, event: HomeworkSet, _p: Pseudonym) -> Content | None:
-    due = None if event.due_on is None else event.due_on.isoformat()
-    return {**content, "homework": event.text, "homework_due_on": due}
-
-
-def _attachment(content: Content, event: HomeworkAttachmentAdded, _p: Pseudonym) -> Content | None:
-    attachment = event.attachment
-    listed = (f["attachment_id"] for f in content["files"])
-    if not attachment_is_new(attachment.attachment_id, listed):
+def fold_lesson(state: LessonState | None, fact: Fact, _fold_id: str) -> LessonState | None:
+    """The lesson after `fact`: None before it is scheduled, `state` itself when the event was
+    folded already (the kernel's `last_event_seq`)."""
+    doc = apply_lesson(None if state is None else state.doc, fact, _NO_SCALE)
+    if doc is None:
         return None
-    return {**content, "files": [*content["files"], attachment.model_dump(mode="json")]}
+    if state is None:
+        return LessonState(doc)
+    if doc is state.doc:
+        return state
+    if not _is_correction(fact.event):
+        return LessonState(doc, state.corrected, state.flagged)
+    marks, _ = touched_by(fact.event)
+    flagged = state.flagged.union(mark for mark in marks if mark in doc.marks)
+    return LessonState(doc, corrected=True, flagged=flagged)
 
 
-def _absences(
-    known: list[Content], entries: tuple[AbsenceEntry, ...], p: Pseudonym
-) -> list[Content]:
-    """The new observation replaces the old one (`kernel.attendance.observe`)."""
-    reasons = {a["pupil"]: a["reason"] for a in known}
-    result = []
-    for entry in entries:
-        pupil = p(entry.pupil_id)
-        seen = observe(entry, reasons.get(pupil))
-        result.append(
-            {
-                "pupil": pupil,
-                "kind": seen.kind,
-                "minutes_late": seen.minutes_late,
-                "reason": seen.reason,
-                "letter": seen.letter,
-            }
-        )
-    return result
+def dump_lesson(state: LessonState) -> list[Any]:
+    """What is stored (`services.exporter.domain.stored`): [row, marks, absences, corrected,
+    flagged mark ids]."""
+    doc = state.doc
+    marks, absences = list(doc.marks.values()), list(doc.absences.values())
+    return [doc.row, marks, absences, state.corrected, sorted(state.flagged)]
 
 
-def _attendance(content: Content, event: AttendanceTaken, p: Pseudonym) -> Content | None:
-    return {**content, "absences": _absences(content["absences"], event.absences, p)}
-
-
-def _reason(content: Content, event: AbsenceReasonSet, p: Pseudonym) -> Content | None:
-    pupil = p(event.pupil_id)
-    absences = content["absences"]
-    if not any(a["pupil"] == pupil for a in absences):
-        return None
-    return {
-        **content,
-        "absences": [
-            {**a, "reason": event.reason, "letter": journal_letter(a["kind"], event.reason)}
-            if a["pupil"] == pupil
-            else a
-            for a in absences
-        ],
-    }
-
-
-def _entries(content: Content, event: LessonEntriesSaved, p: Pseudonym) -> Content | None:
-    result = dict(content)
-    if event.held:
-        result["status"] = "held"
-    if event.topic is not None:
-        result["topic"] = event.topic
-    if event.homework is not None:
-        result["homework"] = event.homework.text
-        due = event.homework.due_on
-        result["homework_due_on"] = None if due is None else due.isoformat()
-    if event.marks:
-        flagged = is_correction(event)
-        result["marks"] = with_marks(content["marks"], event.marks, p, flagged)
-    if event.attendance is not None:
-        result["absences"] = _absences(content["absences"], event.attendance, p)
-    return result
-
-
-# Each step takes the event type it is registered for.
-_Step = Callable[[Content, Any, Pseudonym], Content | None]
-_STEPS: dict[type[Event], _Step] = {
-    TeacherSubstituted: _substituted,
-    LessonHeld: _held,
-    LessonCancelled: _cancelled,
-    TopicSet: _topic,
-    HomeworkSet: _homework,
-    HomeworkAttachmentAdded: _attachment,
-    MarkRecorded: record_mark,
-    MarkCorrected: correct_mark,
-    MarkCancelled: cancel_mark,
-    AttendanceTaken: _attendance,
-    AbsenceReasonSet: _reason,
-    LessonEntriesSaved: _entries,
-}
+def load_lesson(stored: list[Any]) -> LessonState:
+    """The state `dump_lesson` stored (marks and absences in their order of recording)."""
+    row, marks, absences, corrected, flagged = stored
+    loaded = (load_row(MarkRow, mark) for mark in marks)
+    observed = (load_row(AbsenceRow, absence) for absence in absences)
+    doc = LessonDoc(
+        load_row(LessonRow, row),
+        {mark.mark_id: mark for mark in loaded},
+        {absence.pupil_id: absence for absence in observed},
+    )
+    return LessonState(doc, corrected, frozenset(flagged))

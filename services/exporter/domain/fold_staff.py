@@ -19,7 +19,9 @@ Fed by the journal's staff aggregates (names) and class aggregates (teaching ass
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Final
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, NamedTuple
 
 from contracts.base import Event
 from contracts.journal import (
@@ -29,75 +31,110 @@ from contracts.journal import (
     TeachingUnassigned,
 )
 from contracts.personal import ERASED
-from services.exporter.domain.docs import ROLL, Content, Doc
+from services.exporter.domain.docs import ROLL, Content, Folded
 from services.exporter.domain.short_names import short_name
 
 STAFF_AGGREGATES: Final = frozenset({"staff", "class", "erasure"})
 """The journal aggregate kinds whose events may change the roll."""
 
 
-def fold_roll(content: Content | None, event: Event, class_id: str) -> Content | None:
+class Assigned(NamedTuple):
+    """A teacher teaches a subject to a class (or one of its groups)."""
+
+    teacher_id: str
+    subject_id: str
+    class_id: str
+    group: str | None = None
+
+
+class Roll(NamedTuple):
+    """Every member of staff's short name by staff id, and every teaching assignment (sorted,
+    so that equal sets look equal)."""
+
+    names: Mapping[str, str] = MappingProxyType({})
+    teaching: tuple[Assigned, ...] = ()
+
+
+class Listed(NamedTuple):
+    """A teacher in the directory: short name, and the subjects taught (sorted)."""
+
+    staff_id: str
+    short_name: str
+    subjects: tuple[str, ...]
+
+
+class Directory(NamedTuple):
+    """The school year's directory: its teachers by staff id."""
+
+    school_id: str
+    teachers: tuple[Listed, ...] = ()
+
+
+def fold_roll(roll: Roll | None, event: Event, class_id: str) -> Roll | None:
     """The roll after `event` (`class_id`: the class of a class aggregate's event), or None
     when the event changes nothing in it."""
-    base = content if content is not None else {"names": {}, "teaching": []}
-    changed: Content
+    base = roll if roll is not None else Roll()
     match event:
         case StaffMemberRegistered(full_name=name) if name != ERASED:
-            names = {**base["names"], event.staff_id: short_name(name)}
-            changed = {**base, "names": names}
+            changed = base._replace(names={**base.names, event.staff_id: short_name(name)})
         case StaffMemberRegistered(staff_id=staff_id) | PersonErased(kind="staff", person=staff_id):
             # Erased: no name to show, so the directory leaves them out (read again from
             # sequence 1, their registration reads «[удалено]»: the same roll).
-            names = {k: v for k, v in base["names"].items() if k != staff_id}
-            changed = {**base, "names": names}
+            names = {k: v for k, v in base.names.items() if k != staff_id}
+            changed = base._replace(names=names)
         case TeachingAssigned() | TeachingUnassigned():
-            changed = {**base, "teaching": _teaching(base["teaching"], event, class_id)}
+            changed = base._replace(teaching=_teaching(base.teaching, event, class_id))
         case _:
             return None
-    return None if changed == content else changed
+    return None if changed == roll else changed
 
 
 def _teaching(
-    teaching: list[Content], event: TeachingAssigned | TeachingUnassigned, class_id: str
-) -> list[Content]:
+    teaching: tuple[Assigned, ...], event: TeachingAssigned | TeachingUnassigned, class_id: str
+) -> tuple[Assigned, ...]:
     """The assignments after the event, sorted so that equal sets look equal."""
-    entry = {
-        "teacher_id": event.teacher_id,
-        "subject_id": event.subject_id,
-        "class_id": class_id,
-        "group": event.group,
-    }
+    entry = Assigned(event.teacher_id, event.subject_id, class_id, event.group)
     others = [t for t in teaching if t != entry]
     if isinstance(event, TeachingAssigned):
         others.append(entry)
-    return sorted(
-        others, key=lambda t: (t["teacher_id"], t["subject_id"], t["class_id"], t["group"] or "")
-    )
+    return tuple(sorted(others, key=lambda t: (*t[:3], t.group or "")))
 
 
-def directory(roll: Content, school_id: str) -> Content:
+def directory(roll: Roll, school_id: str) -> Directory:
     """The directory a roll says: every named member of staff with at least one assignment,
     by staff id, with the subjects of their assignments (a teacher assigned but not registered
     in the year has no name to show, and is left out until registered)."""
     subjects: dict[str, set[str]] = defaultdict(set)
-    for assignment in roll["teaching"]:
-        subjects[assignment["teacher_id"]].add(assignment["subject_id"])
-    names: dict[str, str] = roll["names"]
-    teachers = [
-        {
-            "staff_id": staff_id,
-            "short_name": names[staff_id],
-            "subjects": sorted(subjects[staff_id]),
-        }
+    for assignment in roll.teaching:
+        subjects[assignment.teacher_id].add(assignment.subject_id)
+    teachers = tuple(
+        Listed(staff_id, roll.names[staff_id], tuple(sorted(subjects[staff_id])))
         for staff_id in sorted(subjects)
-        if staff_id in names
-    ]
-    return {"school_id": school_id, "teachers": teachers}
+        if staff_id in roll.names
+    )
+    return Directory(school_id, teachers)
+
+
+def directory_content(listed: Directory) -> Content:
+    """What the directory's record says (`StaffDirectoryRecord.content()`: JSON-ready)."""
+    return {
+        "school_id": listed.school_id,
+        "teachers": [
+            {"staff_id": t.staff_id, "short_name": t.short_name, "subjects": list(t.subjects)}
+            for t in listed.teachers
+        ],
+    }
 
 
 def evolve_staff(
-    roll: Doc | None, listed: Doc | None, event: Event, *, school: str, class_id: str, seq: int
-) -> tuple[Doc | None, Doc | None]:
+    roll: Folded | None,
+    listed: Folded | None,
+    event: Event,
+    *,
+    school: str,
+    class_id: str,
+    seq: int,
+) -> tuple[Folded | None, Folded | None]:
     """The roll and the directory after `event`, stored at journal sequence `seq`.
 
     Each is answered as given when unchanged: an event at or below the roll's `seq` was folded
@@ -105,11 +142,18 @@ def evolve_staff(
     """
     if roll is not None and seq <= roll.seq:
         return roll, listed
-    content = fold_roll(None if roll is None else roll.content, event, class_id)
-    if content is None:
+    after = fold_roll(None if roll is None else _roll(roll), event, class_id)
+    if after is None:
         return roll, listed
-    after = directory(content, school)
-    unchanged = after == listed.content if listed is not None else not after["teachers"]
-    return Doc(ROLL, school, seq, content), listed if unchanged else Doc(
-        "staff", school, seq, after
+    now = directory(after, school)
+    unchanged = listed.state == now if listed is not None else not now.teachers
+    return Folded(ROLL, school, seq, after), listed if unchanged else Folded(
+        "staff", school, seq, now
     )
+
+
+def _roll(doc: Folded) -> Roll:
+    if not isinstance(doc.state, Roll):
+        msg = f"not a staff roll: {doc.kind} {doc.record_id}"
+        raise TypeError(msg)
+    return doc.state

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.common.auth import AuthError, Principal, current_principal, require_school
+from services.common.http import app_deps
 from services.common.path_params import SchoolPath
 from services.exporter.application.ports import Deps
-
-
-async def get_deps(request: Request) -> Deps:
-    """The Deps built by the app's lifespan."""
-    deps: Deps = request.app.state.deps
-    return deps
 
 
 async def admin_of(
@@ -27,5 +22,5 @@ async def admin_of(
     return principal
 
 
-DepsDep = Annotated[Deps, Depends(get_deps)]
+DepsDep = Annotated[Deps, Depends(app_deps)]
 AdminDep = Annotated[Principal, Depends(admin_of)]

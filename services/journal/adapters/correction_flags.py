@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
+from kernel.answers import ClassGrid, GridCell, GridRow, LessonCorrection, LessonDetail
 from services.common.db import Connection
-from services.journal.application.read_models import (
-    ClassGrid,
-    GridCell,
-    GridRow,
-    LessonCorrection,
-    LessonDetail,
-)
 
 _CORRECTIONS = """
 SELECT lesson_id, seq, kind AS event_type, reason, actor_id, recorded_at, mark_ids, pupil_ids
@@ -48,24 +43,18 @@ def flag_detail(detail: LessonDetail, corrections: Sequence[LessonCorrection]) -
     by_mark = {m: c.reason for c in corrections for m in c.mark_ids}
     by_pupil = {p: c.reason for c in corrections for p in c.pupil_ids}
     marks = [
-        m.model_copy(
-            update={"corrected_after_close": True, "correction_reason": by_mark[m.mark_id]}
-        )
+        replace(m, corrected_after_close=True, correction_reason=by_mark[m.mark_id])
         if m.mark_id in by_mark
         else m
         for m in detail.marks
     ]
     absences = [
-        a.model_copy(
-            update={"corrected_after_close": True, "correction_reason": by_pupil[a.pupil_id]}
-        )
+        replace(a, corrected_after_close=True, correction_reason=by_pupil[a.pupil_id])
         if a.pupil_id in by_pupil
         else a
         for a in detail.absences
     ]
-    return detail.model_copy(
-        update={"marks": marks, "absences": absences, "corrections": list(corrections)}
-    )
+    return replace(detail, marks=marks, absences=absences, corrections=list(corrections))
 
 
 def flag_grid(grid: ClassGrid, corrections: Corrections) -> ClassGrid:
@@ -73,13 +62,11 @@ def flag_grid(grid: ClassGrid, corrections: Corrections) -> ClassGrid:
     if not corrections:
         return grid
     lessons = [
-        lesson.model_copy(update={"corrected_after_close": True})
-        if lesson.lesson_id in corrections
-        else lesson
+        replace(lesson, corrected_after_close=True) if lesson.lesson_id in corrections else lesson
         for lesson in grid.lessons
     ]
     rows = [_flag_row(row, corrections) for row in grid.rows]
-    return grid.model_copy(update={"lessons": lessons, "rows": rows})
+    return replace(grid, lessons=lessons, rows=rows)
 
 
 def _flag_row(row: GridRow, corrections: Corrections) -> GridRow:
@@ -89,15 +76,15 @@ def _flag_row(row: GridRow, corrections: Corrections) -> GridRow:
         else cell
         for cell in row.cells
     ]
-    return row.model_copy(update={"cells": cells})
+    return replace(row, cells=cells)
 
 
 def _flag_cell(cell: GridCell, pupil_id: str, corrections: list[LessonCorrection]) -> GridCell:
     marks_changed = {m for c in corrections for m in c.mark_ids}
     absence_changed = any(pupil_id in c.pupil_ids for c in corrections)
     marks = [
-        m.model_copy(update={"corrected_after_close": True}) if m.mark_id in marks_changed else m
+        replace(m, corrected_after_close=True) if m.mark_id in marks_changed else m
         for m in cell.marks
     ]
     flagged = absence_changed or any(m.corrected_after_close for m in marks)
-    return cell.model_copy(update={"marks": marks, "corrected_after_close": flagged})
+    return replace(cell, marks=marks, corrected_after_close=flagged)

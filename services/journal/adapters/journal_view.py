@@ -11,15 +11,13 @@ from collections.abc import AsyncIterator
 
 from asyncpg.transaction import Transaction
 
+from kernel.answers import ClassGrid, GridLesson, LessonDetail
 from services.common.db import Connection, Pool
 from services.journal.adapters.correction_flags import fetch_corrections, flag_detail, flag_grid
 from services.journal.adapters.journal_facts import record_facts
 from services.journal.adapters.journal_view_rows import grid_rows, lesson_detail, missing_entries
 from services.journal.adapters.period_marks_view import PgPeriodMarkViews
 from services.journal.application.read_models import (
-    ClassGrid,
-    GridLesson,
-    LessonDetail,
     RosterIds,
     TeacherDay,
     TeacherLesson,

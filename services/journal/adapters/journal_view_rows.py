@@ -9,14 +9,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import NamedTuple
 
 import asyncpg
 
-from kernel.grading import weighted_average
-from services.journal.application.read_models import (
+from contracts.journal import Attachment
+from kernel.answers import (
     AbsenceDetail,
-    AttachmentInfo,
     GridCell,
     GridLesson,
     GridMark,
@@ -24,32 +22,16 @@ from services.journal.application.read_models import (
     Homework,
     LessonDetail,
     MarkDetail,
-    Missing,
     PupilRef,
     StaffRef,
 )
-
-
-class _Scored(NamedTuple):
-    """A fetched mark as `average.weighted_average` reads it: `value` is its stored number."""
-
-    value: str
-    weight: Decimal
-    counts: bool
-    cancelled: bool = False
-
-
-def _number(value: str) -> int | None:
-    return int(value) if value else None
+from kernel.grading import recorded_average
+from services.journal.application.read_models import Missing
 
 
 def pupil_average(marks: Iterable[asyncpg.Record]) -> Decimal | None:
     """Σ(weight·numeric)/Σweight over the marks that count and have a number on the scale."""
-    scored = (
-        _Scored("" if m["numeric"] is None else str(m["numeric"]), m["weight"], m["counts"])
-        for m in marks
-    )
-    return weighted_average(scored, _number)
+    return recorded_average((m["numeric"], m["weight"], m["counts"]) for m in marks)
 
 
 def missing_entries(status: str, topic: str | None, attendance_taken: bool) -> list[Missing]:
@@ -136,7 +118,7 @@ def lesson_detail(
     pupils: Sequence[asyncpg.Record],
 ) -> LessonDetail:
     """A lesson's detail from its record (with names joined in) and its parts."""
-    attachments = [AttachmentInfo(**a) for a in json.loads(lesson["attachments"])]
+    attachments = [Attachment.model_validate(a) for a in json.loads(lesson["attachments"])]
     return LessonDetail(
         school=school,
         year=year,

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nats.js import api
-from nats.js.errors import ObjectNotFoundError
-
 from contracts.journal import Attachment
+from services.common.object_bucket import ObjectBucket
 
 if TYPE_CHECKING:
     from nats.js.object_store import ObjectStore
@@ -17,20 +15,15 @@ class ObjectStoreFiles:
     """The FileStore port on an Object Store bucket; objects are named by attachment id."""
 
     def __init__(self, store: ObjectStore) -> None:
-        self._store = store
+        self._bucket = ObjectBucket(store)
 
     async def put(self, attachment: Attachment, data: bytes) -> None:
         """Store the bytes under the attachment id (a retry rewrites the same bytes)."""
-        meta = api.ObjectMeta(name=attachment.attachment_id, description=attachment.media_type)
-        await self._store.put(attachment.attachment_id, data, meta=meta)
+        await self._bucket.put(attachment.attachment_id, attachment.media_type, data)
 
     async def get(self, attachment_id: str) -> bytes | None:
         """The stored bytes, or None."""
-        try:
-            result = await self._store.get(attachment_id)
-        except ObjectNotFoundError:
-            return None
-        return bytes(result.data or b"")
+        return await self._bucket.get(attachment_id)
 
 
 class InMemoryFiles:

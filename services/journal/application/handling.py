@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from contracts.base import Event
-from contracts.envelope import Actor
 from contracts.personal import Opener
 from contracts.registry import JOURNAL_REGISTRY
 from services.common import aggregate as common
-from services.common.aggregate import Decision, EventLog
-from services.common.command_loop import run_command
+from services.common import command_loop
+from services.common.aggregate import EventLog, Issued
+from services.common.command_loop import OneEvent, one_event, run_command
 from services.common.decoding import decode_events
 from services.common.eventstore import Loaded, StoredEvent
 from services.common.idempotency import earlier_event
@@ -24,26 +24,15 @@ S = TypeVar("S")
 
 
 @dataclass(frozen=True, slots=True)
-class Meta:
-    """Who sends a command, for which school year, and under which ids; `fingerprint` is the
-    request's under an Idempotency-Key ("" without one, and for commands made in-process)."""
+class Meta(Issued):
+    """A journal command's metadata: who sends it, for which school, under which ids, and the
+    school year its events belong to (`Meta(command_id, correlation_id, actor, school, year)`)."""
 
-    command_id: str
-    correlation_id: str
-    actor: Actor
-    school: str
     year: int
-    fingerprint: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """What a command did: the event it recorded (or had recorded before, when `duplicate`)."""
-
-    subject: str
-    seq: int
-    event_type: str
-    duplicate: bool = False
+Recorded = command_loop.Recorded
+"""What a command did (the journal's commands answer with it)."""
 
 
 class Aggregate(common.Aggregate[S]):
@@ -89,17 +78,13 @@ async def execute(
     meta: Meta,
     subject: str,
     aggregate: Aggregate[S],
-    decide: Callable[[S], list[Event]],
+    decide: OneEvent[S],
     *,
     shared: bool = False,
 ) -> Recorded:
     """Run one command, deciding one event, against one aggregate of the school year `meta`
     names (`shared`: one command of many subjects, each deduplicated on its own)."""
-
-    async def decision(state: S, _history: Loaded) -> Decision:
-        (event,) = decide(state)
-        return Decision(event, meta.actor, meta.year)
-
+    decision = one_event(decide, meta.actor, lambda: meta.year)
     msg_id = msg_id_for(meta, subject, shared=shared)
     done = await run_command(event_log(deps), meta, subject, aggregate, decision, msg_id=msg_id)
-    return Recorded(done.subject, done.seq, done.event_type, duplicate=done.duplicate)
+    return done.recorded

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final
 
 from contracts.journal import (
     AbsenceEntry,
@@ -18,6 +20,16 @@ from contracts.journal import (
     TimetableSlot,
     WorkKind,
 )
+
+
+class Keep(Enum):
+    """A field of a correction that was not sent: the mark keeps what it has (a correction of
+    the value alone must not silently clear the comment or make the mark count again)."""
+
+    AS_RECORDED = "as recorded"
+
+
+KEEP: Final = Keep.AS_RECORDED
 
 
 # ---------------------------------------------------------------- school configuration
@@ -230,8 +242,8 @@ class CorrectMark:
     value: str
     work_kind_id: str
     reason: str
-    comment: str | None = None
-    counts: bool = True
+    comment: str | Keep | None = KEEP
+    counts: bool | Keep = KEEP
     correction_reason: str | None = None  # set only to correct a closed period
 
 

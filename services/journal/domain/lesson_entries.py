@@ -20,7 +20,13 @@ from contracts.journal import (
     MarkEntry,
     WorkKind,
 )
-from services.journal.domain.commands import CancelMark, CorrectMark, NewMark, SaveLessonEntries
+from services.journal.domain.commands import (
+    CancelMark,
+    CorrectMark,
+    Keep,
+    NewMark,
+    SaveLessonEntries,
+)
 from services.journal.domain.errors import (
     AlreadyExists,
     DuplicatePupil,
@@ -111,8 +117,10 @@ def correct(cmd: CorrectMark, state: LessonState, school: SchoolConfig) -> MarkC
     require_reason(cmd.reason, f"correcting mark '{cmd.mark_id}'")
     _require_on_scale(school, cmd.value)
     kind = _work_kind(school, cmd.work_kind_id)
+    comment = mark.comment if isinstance(cmd.comment, Keep) else cmd.comment
+    counts = mark.counts if isinstance(cmd.counts, Keep) else cmd.counts
     before = (mark.value, mark.work_kind_id, mark.weight, mark.comment, mark.counts)
-    if before == (cmd.value, cmd.work_kind_id, kind.weight, cmd.comment, cmd.counts):
+    if before == (cmd.value, cmd.work_kind_id, kind.weight, comment, counts):
         msg = f"the correction of mark '{cmd.mark_id}' changes nothing"
         raise NothingToChange(msg)
     return MarkCorrected(
@@ -120,8 +128,8 @@ def correct(cmd: CorrectMark, state: LessonState, school: SchoolConfig) -> MarkC
         value=cmd.value,
         work_kind_id=cmd.work_kind_id,
         weight=kind.weight,
-        comment=cmd.comment,
-        counts=cmd.counts,
+        comment=comment,
+        counts=counts,
         reason=cmd.reason,
     )
 

@@ -6,44 +6,31 @@ projection status    the view's checkpoint, the stream's last sequence, dead let
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import sys
 
+from services.common.projection_cli import projection_main
 from services.journal import bootstrap
 from services.journal.settings import Settings
 
 
-async def rebuild_view(settings: Settings) -> int:
+async def rebuild_view(runtime: bootstrap.Runtime, settings: Settings) -> list[str]:
     """Rebuild the journal view into a fresh schema and swap it in."""
-    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        result = await bootstrap.rebuild_view(runtime, settings)
-    print(f"journal view rebuilt: {result}")
-    return 0
-
-
-async def view_status(settings: Settings) -> int:
-    """Print where the journal view stands."""
-    async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        print(await runtime.projector.describe())
-    return 0
+    return [f"journal view rebuilt: {await bootstrap.rebuild_view(runtime, settings)}"]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
-    parser = argparse.ArgumentParser(
-        prog="journal", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    return projection_main(
+        "journal",
+        __doc__,
+        argv,
+        what="the journal view",
+        status_help="checkpoint, stream position, dead letters",
+        settings=Settings,
+        build=bootstrap.build,
+        projectors=lambda runtime: (runtime.projector,),
+        rebuild=rebuild_view,
     )
-    groups = parser.add_subparsers(dest="group", required=True)
-    view = groups.add_parser("projection", help="the journal view")
-    view_cmd = view.add_subparsers(dest="cmd", required=True)
-    view_cmd.add_parser("rebuild", help="rebuild from sequence 1 and swap in")
-    view_cmd.add_parser("status", help="checkpoint, stream position, dead letters")
-    args = parser.parse_args(argv)
-    settings = Settings()  # required fields come from the environment
-    if args.cmd == "rebuild":
-        return asyncio.run(rebuild_view(settings))
-    return asyncio.run(view_status(settings))
 
 
 if __name__ == "__main__":

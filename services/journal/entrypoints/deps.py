@@ -9,21 +9,15 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from contracts.envelope import Actor, Role
+from services.common.acting import acting_role, issued
 from services.common.auth import AuthError, Principal, PrincipalDep
-from services.common.http import correlation_id
-from services.common.idempotency import IdempotencyKey, command_identity
+from services.common.http import app_deps
+from services.common.idempotency import IdempotencyKey
 from services.common.path_params import SchoolPath, YearPath
 from services.journal.application.handling import Meta
 from services.journal.application.ports import Deps
 
-
-async def get_deps(request: Request) -> Deps:
-    """The Deps built by the app's lifespan."""
-    deps: Deps = request.app.state.deps
-    return deps
-
-
-DepsDep = Annotated[Deps, Depends(get_deps)]
+DepsDep = Annotated[Deps, Depends(app_deps)]
 
 
 def check_school(principal: Principal, school: str) -> None:
@@ -42,8 +36,7 @@ def reading(*roles: Role) -> Callable[..., Awaitable[Principal]]:
 
     async def reader(principal: PrincipalDep, school: SchoolPath) -> Principal:
         check_school(principal, school)
-        if not principal.has(*roles):
-            raise AuthError("role_not_allowed", 403, f"this needs one of the roles {list(roles)}")
+        acting_role(principal, roles)
         return principal
 
     return reader
@@ -67,17 +60,10 @@ def acting(*roles: Role) -> Callable[..., Awaitable[Meta]]:
         idempotency_key: IdempotencyKey = None,
     ) -> Meta:
         check_school(principal, school)
-        role = next((r for r in roles if principal.has(r)), None)
-        if role is None:
-            raise AuthError("role_not_allowed", 403, f"this needs one of the roles {list(roles)}")
-        identity = await command_identity(request, principal.user_id, idempotency_key)
+        role = acting_role(principal, roles)
+        by = await issued(request, principal, role, school, idempotency_key)
         return Meta(
-            command_id=identity.command_id,
-            fingerprint=identity.fingerprint,
-            correlation_id=correlation_id(),
-            actor=Actor(id=principal.user_id, role=role),
-            school=school,
-            year=year,
+            by.command_id, by.correlation_id, by.actor, school, year, fingerprint=by.fingerprint
         )
 
     return meta

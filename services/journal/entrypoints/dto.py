@@ -156,11 +156,17 @@ class RecordMarkBody(MarkBody, Correctable):
 
 
 class CorrectMarkBody(Correctable):
+    """The mark as corrected; what is not sent stays as the mark has it."""
+
     value: MarkValue
     work_kind_id: Token
     reason: Reason
-    comment: Comment | None = None
-    counts: bool = True
+    comment: Comment | None = Field(
+        default=None, description="not sent: the comment stays; null: the comment is removed"
+    )
+    counts: bool | None = Field(
+        default=None, description="whether the mark counts toward averages; not sent: unchanged"
+    )
 
 
 class AttendanceBody(Correctable):
@@ -231,6 +237,12 @@ class RecordedTextOut(RecordedOut):
 
 class MarkRecordedOut(RecordedTextOut):
     mark_id: str
+
+
+class LessonAddedOut(RecordedOut):
+    """A lesson added outside the timetable, with the id its later edits are addressed by."""
+
+    lesson_id: str
 
 
 class EntriesOut(RecordedTextOut):

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-
-from fastapi import FastAPI
-
-from services.common.http import service_app, service_checks
+from services.common.http import ServiceApi, service_checks
 from services.common.keystore import PersonErased
-from services.common.limits import request_limits
-from services.common.logging import configure_logging
 from services.journal import bootstrap
 from services.journal.application.files import EmptyFile, FileTooLarge, UnsupportedFileType
 from services.journal.application.read_models import ViewNotFound
@@ -40,39 +33,36 @@ DOMAIN_STATUSES: dict[type[Exception], int] = {
     PersonErased: 409,  # new personal data of an erased person: `person_erased`
 }
 
-RuntimeFactory = Callable[[Settings], AbstractAsyncContextManager[bootstrap.Runtime]]
-
-
-def create_app(
-    settings: Settings | None = None, runtime_factory: RuntimeFactory = bootstrap.build
-) -> FastAPI:
-    """The FastAPI app; resources are opened in its lifespan, never at import time."""
-    config = settings or Settings()  # required fields come from the environment
-    configure_logging(json=config.log_json)
-    return service_app(
-        title="School journal",
-        description="The school's electronic class journal: roster, lessons, marks, attendance.",
-        auth=config.auth,
-        limits=request_limits(config.http, upload_bytes=config.files.max_bytes),
-        watchdog=config.watchdog,
-        open_runtime=lambda: runtime_factory(config),
-        readiness=readiness,
-        routers=(
-            admin_routes.router,
-            lesson_routes.router,
-            lesson_entry_routes.router,
-            view_routes.router,
-            rollover_routes.router,
-            period_routes.router,
-            check_routes.router,
-            roster_routes.router,
-            erasure_routes.router,
-        ),
-        domain_statuses=DOMAIN_STATUSES,
-    )
-
 
 async def readiness(runtime: bootstrap.Runtime) -> dict[str, bool | str]:
     """NATS and PostgreSQL reachable, the projector (when this process runs it) healthy."""
     projector = runtime.projector if runtime.projector_running else None
     return await service_checks(runtime.nats, runtime.pool, projector)
+
+
+def upload_bytes(settings: Settings) -> int:
+    """Homework files: up to the files' own limit."""
+    return settings.files.max_bytes
+
+
+API = ServiceApi(
+    title="School journal",
+    description="The school's electronic class journal: roster, lessons, marks, attendance.",
+    settings=Settings,
+    build=bootstrap.build,
+    readiness=readiness,
+    routers=(
+        admin_routes.router,
+        lesson_routes.router,
+        lesson_entry_routes.router,
+        view_routes.router,
+        rollover_routes.router,
+        period_routes.router,
+        check_routes.router,
+        roster_routes.router,
+        erasure_routes.router,
+    ),
+    domain_statuses=DOMAIN_STATUSES,
+    upload_bytes=upload_bytes,
+)
+create_app = API.create_app

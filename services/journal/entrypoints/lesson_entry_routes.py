@@ -69,8 +69,8 @@ async def correct_mark(
         body.value,
         body.work_kind_id,
         body.reason,
-        body.comment,
-        body.counts,
+        body.comment if "comment" in body.model_fields_set else c.KEEP,
+        c.KEEP if body.counts is None else body.counts,
         body.correction_reason,
     )
     meta = editor.acting(body.correction_reason)

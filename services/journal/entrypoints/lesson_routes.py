@@ -32,6 +32,7 @@ from services.journal.entrypoints.dto import (
     DiaryTextWarning,
     ExtraLessonBody,
     HeldBody,
+    LessonAddedOut,
     RecordedOut,
     RecordedTextOut,
     SetHomeworkBody,
@@ -49,12 +50,13 @@ TOPIC, HOMEWORK, COMMENT, FILE = "Тема урока", "Домашнее зад
 @router.post("/lessons", summary="Add a lesson outside the timetable", status_code=201)
 async def add_lesson(
     class_id: Token, body: ExtraLessonBody, meta: AdminMeta, deps: DepsDep
-) -> RecordedOut:
+) -> LessonAddedOut:
     lid = make_lesson_id(class_id, f"{body.date:%Y%m%d}", body.slot, body.group)
     cmd = c.ScheduleLesson(
         lid, class_id, body.subject_id, body.date, body.slot, body.teacher_id, body.group
     )
-    return out(await lessons.run(deps, meta, class_id, lid, cmd))
+    recorded = out(await lessons.run(deps, meta, class_id, lid, cmd))
+    return LessonAddedOut(**recorded.model_dump(), lesson_id=lid)
 
 
 @router.post(LESSON + "/substitute", summary="Another teacher holds the lesson")

@@ -13,18 +13,14 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from contracts.base import Token
+from kernel.answers import ClassGrid, LessonDetail
 from services.common.auth import AuthError, Principal
 from services.common.dates import IsoDate
 from services.common.http import ApiError
 from services.common.outage import primed
 from services.common.path_params import SchoolPath, YearPath
 from services.journal.application.ports import Deps
-from services.journal.application.read_models import (
-    ClassGrid,
-    LessonDetail,
-    TeacherDay,
-    ViewNotFound,
-)
+from services.journal.application.read_models import TeacherDay, ViewNotFound
 from services.journal.entrypoints.deps import READ_ALL, DepsDep, FactsReader, JournalReader
 
 router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["journal view"])

@@ -7,13 +7,14 @@ from typing import Any, Final
 
 import httpx
 
-from services.common.webapp.backends import Download, Files, HttpBackends
+from services.common.webapp.backends import Download, HttpBackends
 
 _API: Final = "diary"
 
 
 class HttpDiary:
-    """Calls `<base>/diary/v1<path>` with the person's token."""
+    """Calls `<base>/diary/v1<path>` with the person's token: `HttpBackends` with the diary as
+    its one API, whose answers and errors pass unchanged."""
 
     def __init__(self, client: httpx.AsyncClient, base: str) -> None:
         self._backends = HttpBackends(client, {_API: base.rstrip("/") + "/diary/v1"})
@@ -28,25 +29,7 @@ class HttpDiary:
         """The bytes of a GET, with the media type and disposition the diary chose."""
         return await self._backends.download(_API, path, token, params)
 
-    async def send(  # noqa: PLR0913 - one call of any write route
-        self,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,  # noqa: ANN401 - the request body
-        files: Files | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:  # noqa: ANN401 - the API's JSON answer
-        """The JSON answer of a write."""
-        return await self._backends.send(
-            _API,
-            method,
-            path,
-            token,
-            json=json,
-            files=files,
-            data=data,
-            idempotency_key=idempotency_key,
-        )
+    async def send(self, method: str, path: str, token: str, **body: Any) -> Any:  # noqa: ANN401 - the API's JSON answer
+        """The JSON answer of a write; `body` is `HttpBackends.send`'s keywords (`json`,
+        `files`, `data`, `idempotency_key`), which the `Diary` port types for its callers."""
+        return await self._backends.send(_API, method, path, token, **body)

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from kernel.russian_dates import column_day, short_day
 from services.portal.domain.bells import DEFAULT_BELLS
 from services.portal.domain.marks import decimal_text, letter_meaning, mark_note
 from services.portal.domain.periods import WHOLE_YEAR, period_name
-from services.portal.domain.russian_dates import column_day, short_day
 from services.portal.domain.subject_view import PeriodChoice, period_choices
 
 NO_AVERAGE: Final = "—"

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from kernel.russian_dates import short_day
 from services.portal.domain.bells import DEFAULT_BELLS, BellSchedule
 from services.portal.domain.marks import AbsenceNote, MarkNote, absence_note, mark_note
-from services.portal.domain.russian_dates import short_day
 
 NO_TEACHER_NAME: Final = "учитель"
 _KB: Final = 1024

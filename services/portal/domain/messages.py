@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+from kernel.russian_dates import moment_text
 from services.portal.domain.lesson_card import FileLink, size_text
-from services.portal.domain.russian_dates import moment_text
 
 NOTICE: Final = (
     "Сообщения в электронном дневнике не являются официальной перепиской образовательной "

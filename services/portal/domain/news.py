@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from kernel.russian_dates import day_month, short_day
 from services.portal.domain.marks import letter_meaning, weight_text
 from services.portal.domain.periods import period_name
-from services.portal.domain.russian_dates import day_month, short_day
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from kernel.oidc_claims import ClaimsRefused, claimed_roles, text_claim
 from services.portal.domain.navigation import ROLE_NAMES
 
 PORTAL_ROLES: Final = frozenset(ROLE_NAMES)
 """The roles the portal's pages serve (parent, pupil, teacher)."""
 MAX_UID_DIGITS: Final = 12
-_MAX_TEXT: Final = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +50,6 @@ class PortalPerson:
         return f"{', '.join(ROLE_NAMES[r] for r in self.roles)} · UID {self.uid}"
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimsRefused:
-    """Why the person may not sign in: a machine `reason` and a Russian `detail`."""
-
-    reason: str
-    detail: str
-
-
 def portal_person(
     claims: Mapping[str, object], names: ClaimNames, school: str
 ) -> PortalPerson | ClaimsRefused:
@@ -76,7 +68,7 @@ def portal_person(
             "У вашей учётной записи нет роли родителя, ученика или учителя. "
             "Доступ к дневнику открывает школа по заявлению.",
         )
-    claimed = _text(claims.get(names.school))
+    claimed = text_claim(claims.get(names.school))
     if claimed is None:
         return ClaimsRefused(
             "oidc_no_school",
@@ -105,20 +97,5 @@ def portal_uid(value: object) -> int | None:
 
 
 def portal_roles(value: object) -> tuple[str, ...]:
-    """The portal roles among the claimed ones, sorted; a claim that is one string (some
-    providers send "parent teacher") counts as a space-separated list."""
-    if isinstance(value, str):
-        claimed: list[object] = list(value.split())
-    elif isinstance(value, list | tuple):
-        claimed = list(value)
-    else:
-        return ()
-    return tuple(sorted({role for role in claimed if isinstance(role, str)} & PORTAL_ROLES))
-
-
-def _text(value: object) -> str | None:
-    """A non-blank string claim of reasonable length, stripped; anything else is missing."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    return text if text and len(text) <= _MAX_TEXT else None
+    """The portal roles among the claimed ones, sorted (`kernel.oidc_claims.claimed_roles`)."""
+    return claimed_roles(value, PORTAL_ROLES)

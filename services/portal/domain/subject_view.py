@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.russian_dates import date_range, short_day
 from services.portal.domain.marks import MarkNote, decimal_text, mark_note
 from services.portal.domain.periods import WHOLE_YEAR, period_name
-from services.portal.domain.russian_dates import date_range, short_day
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from kernel.russian_dates import date_range, long_day
 from services.common.webapp.session import Session, SignedIn
 from services.portal.domain.class_day import class_day
 from services.portal.domain.class_grid import grid_periods, grid_table
 from services.portal.domain.marks import LETTER_MEANINGS
 from services.portal.domain.my_classes import class_cards, class_label
-from services.portal.domain.russian_dates import date_range, long_day
 from services.portal.entrypoints.family_common import checked_date, checked_id, profile
 from services.portal.entrypoints.pages import deps_of, render, year_path
 

@@ -20,12 +20,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kernel.russian_dates import date_range, long_day, short_day
 from services.common.webapp.backends import ApiRefused
 from services.common.webapp.session import Session, SignedIn
 from services.portal.domain.children import LABEL_MAX, Child, checked_label, children_of
 from services.portal.domain.lesson_card import LessonCard, lesson_card
 from services.portal.domain.marks import LETTER_MEANINGS
-from services.portal.domain.russian_dates import date_range, long_day, short_day
 from services.portal.domain.week import group_by_day, monday_of, neighbour_weeks
 from services.portal.entrypoints.family_common import (
     checked_date,

@@ -14,12 +14,13 @@ from fastapi import FastAPI
 
 from services.common.logging import configure_logging
 from services.common.webapp.app import WebApp, web_app
+from services.common.webapp.signin import home_router
 from services.portal import bootstrap
+from services.portal.domain.navigation import start_page
 from services.portal.entrypoints import (
     class_routes,
     family_routes,
     file_routes,
-    home_routes,
     message_new_routes,
     message_routes,
     news_routes,
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=(
             signin_routes.router,
             oidc_routes.router,
-            home_routes.router,
+            home_router(start_page),
             family_routes.router,
             subject_routes.router,
             news_routes.router,

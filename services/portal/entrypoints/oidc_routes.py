@@ -16,9 +16,10 @@ from typing import Final
 import structlog
 from fastapi import Request
 
+from kernel.oidc_claims import ClaimsRefused
 from services.common.webapp.oidc_routes import OidcPages, OidcSignIn, oidc_router
 from services.portal.domain.navigation import start_page
-from services.portal.domain.oidc_claims import ClaimNames, ClaimsRefused, portal_person
+from services.portal.domain.oidc_claims import ClaimNames, portal_person
 from services.portal.entrypoints.pages import deps_of, render
 from services.portal.settings import Settings
 

@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from services.web.application.ports import ApiRefused, Backends
+from services.web.application.journal_year import JournalYear
+from services.web.application.ports import ApiRefused
 
 T = TypeVar("T")
 SETTLE_SECONDS: Final = 5.0
@@ -24,41 +25,27 @@ _NOT_YET: Final = 404
 
 
 @dataclass(frozen=True, slots=True)
-class CheckApi:
+class CheckApi(JournalYear):
     """The check routes of the journal for one person in one school year."""
-
-    backends: Backends
-    token: str
-    school: str
-    year: int
-
-    @property
-    def _base(self) -> str:
-        return f"/schools/{self.school}/years/{self.year}"
-
-    async def roster(self) -> dict[str, Any]:
-        """The year's reference data: staff, classes, subjects (names for the pages)."""
-        answer: dict[str, Any] = await self._get("/roster")
-        return answer
 
     async def checks(self) -> list[dict[str, Any]]:
         """The checks of the year, the latest first."""
-        answer: list[dict[str, Any]] = await self._get("/checks")
+        answer: list[dict[str, Any]] = await self.journal("/checks")
         return answer
 
     async def check(self, check_id: str) -> dict[str, Any]:
         """A check: findings at opening and now, remarks with their status."""
-        answer: dict[str, Any] = await self._get(f"/checks/{check_id}")
+        answer: dict[str, Any] = await self.journal(f"/checks/{check_id}")
         return answer
 
     async def class_members(self, class_id: str) -> dict[str, Any]:
         """A class's pupils (their names for the findings about absences)."""
-        answer: dict[str, Any] = await self._get(f"/classes/{class_id}/members")
+        answer: dict[str, Any] = await self.journal(f"/classes/{class_id}/members")
         return answer
 
     async def teacher_remarks(self, teacher_id: str) -> list[dict[str, Any]]:
         """The remarks addressed to a teacher this year."""
-        answer: list[dict[str, Any]] = await self._get(f"/teachers/{teacher_id}/remarks")
+        answer: list[dict[str, Any]] = await self.journal(f"/teachers/{teacher_id}/remarks")
         return answer
 
     async def open(self, month: str, scope: str, target_id: str | None, key: str | None) -> str:
@@ -78,9 +65,6 @@ class CheckApi:
         """A plain action on the check (`close`) or a remark (`remarks/{id}/confirm` …)."""
         await self._post(f"/checks/{check_id}/{path}", body, key)
 
-    async def _get(self, path: str) -> Any:  # noqa: ANN401 - the API's JSON answer
-        return await self.backends.get("journal", self._base + path, self.token)
-
     async def _post(
         self,
         path: str,
@@ -88,7 +72,7 @@ class CheckApi:
         key: str | None,
     ) -> Any:  # noqa: ANN401 - the API's JSON answer
         return await self.backends.send(
-            "journal", "POST", self._base + path, self.token, json=body, idempotency_key=key
+            "journal", "POST", self.base + path, self.token, json=body, idempotency_key=key
         )
 
 

@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from services.web.application.ports import ApiRefused, Backends
+from services.web.application.journal_year import JournalYear
+from services.web.application.ports import ApiRefused
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -41,26 +42,12 @@ async def bounded(
 
 
 @dataclass(frozen=True, slots=True)
-class ClassApi:
+class ClassApi(JournalYear):
     """The routes «Мой класс» calls, for one person in one school year."""
-
-    backends: Backends
-    token: str
-    school: str
-    year: int
-
-    @property
-    def _base(self) -> str:
-        return f"/schools/{self.school}/years/{self.year}"
-
-    async def roster(self) -> dict[str, Any]:
-        """The year's reference data: classes with their class teachers, subjects, staff."""
-        answer: dict[str, Any] = await self._journal("/roster")
-        return answer
 
     async def members(self, class_id: str) -> list[dict[str, Any]]:
         """The class's pupils over the year (one entry per interval of membership)."""
-        answer = await self._journal(f"/classes/{class_id}/members")
+        answer = await self.journal(f"/classes/{class_id}/members")
         members: list[dict[str, Any]] = answer.get("members", [])
         return members
 
@@ -72,7 +59,7 @@ class ClassApi:
 
         async def grid(subject_id: str) -> dict[str, Any]:
             path = f"/classes/{class_id}/subjects/{subject_id}/grid"
-            answer: dict[str, Any] = await self._journal(path, params)
+            answer: dict[str, Any] = await self.journal(path, params)
             return answer
 
         return await bounded(subject_ids, grid)
@@ -88,14 +75,14 @@ class ClassApi:
 
     async def lesson(self, class_id: str, lesson_id: str) -> dict[str, Any]:
         """Everything recorded for one lesson."""
-        answer: dict[str, Any] = await self._journal(f"/classes/{class_id}/lessons/{lesson_id}")
+        answer: dict[str, Any] = await self.journal(f"/classes/{class_id}/lessons/{lesson_id}")
         return answer
 
     async def set_reason(
         self, class_id: str, lesson_id: str, pupil_id: str, body: Mapping[str, str | None]
     ) -> None:
         """Give (or change) the reason of an absence; the journal decides who may."""
-        path = f"{self._base}/classes/{class_id}/lessons/{lesson_id}/absences/{pupil_id}/reason"
+        path = f"{self.base}/classes/{class_id}/lessons/{lesson_id}/absences/{pupil_id}/reason"
         await self.backends.send("journal", "PUT", path, self.token, json=dict(body))
 
     async def diary_access(
@@ -127,6 +114,3 @@ class ClassApi:
                 raise
             return {"unknown": True}
         return answer
-
-    async def _journal(self, path: str, params: Mapping[str, str] | None = None) -> Any:  # noqa: ANN401 - the API's JSON answer
-        return await self.backends.get("journal", self._base + path, self.token, params=params)

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from kernel.russian_dates import column_day
 from services.web.domain.class_teacher import SubjectRef
 from services.web.domain.periods import Period
-from services.web.domain.teacher_day import short_date
 
 REASONS: Final = {
     "illness": "болезнь (Б)",
@@ -114,7 +114,7 @@ def absence_rows(
         rows.append(
             AbsenceRow(
                 ref=ref,
-                date_text=f"{short_date(ref.date)}, {ref.slot}-й урок",
+                date_text=f"{column_day(ref.date)}, {ref.slot}-й урок",
                 letter_text=LETTERS.get(ref.letter, ref.letter),
                 reason=reason,
                 reason_text=_reason_text(record, reason),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from services.web.domain.teacher_day import short_date
+from kernel.russian_dates import column_day
 
 NONE: Final = "—"
 MONTH_NAMES: Final = (
@@ -124,8 +124,8 @@ def _column(lesson: Mapping[str, Any]) -> Column:
     return Column(
         lesson_id=str(lesson["lesson_id"]),
         day=f"{day:%d}",
-        label=short_date(day),
-        title=f"{short_date(day)}, {lesson['slot']}-й урок: {topic}",
+        label=column_day(day),
+        title=f"{column_day(day)}, {lesson['slot']}-й урок: {topic}",
         cancelled=status == "cancelled",
         flagged=bool(lesson.get("corrected_after_close")),
     )
@@ -178,10 +178,10 @@ def _membership_note(row: Mapping[str, Any], grid: Mapping[str, Any]) -> str:
     """When the pupil joined or left within the range shown."""
     last_day = row.get("last_day")
     if last_day and last_day < str(grid.get("date_to", "")):
-        return f"выбыл(а) {short_date(dt.date.fromisoformat(last_day))}"
+        return f"выбыл(а) {column_day(dt.date.fromisoformat(last_day))}"
     since = str(row.get("since", ""))
     if since and since > str(grid.get("date_from", "")):
-        return f"с {short_date(dt.date.fromisoformat(since))}"
+        return f"с {column_day(dt.date.fromisoformat(since))}"
     return ""
 
 

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from kernel.oidc_claims import ClaimsRefused, claimed_roles, text_claim
 from services.web.domain.navigation import ROLE_NAMES
 
 STAFF_ROLES: Final = frozenset(ROLE_NAMES)
 """The roles the school's pages serve (teacher, deputy, admin, head, auditor)."""
-_MAX_ID_LENGTH: Final = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +39,9 @@ class StaffMember:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimsRefused:
-    """Why the person may not sign in: a machine `reason` and a Russian `detail`."""
-
-    reason: str
-    detail: str
-
-
 def staff_member(claims: Mapping[str, object], names: ClaimNames) -> StaffMember | ClaimsRefused:
     """The member of staff the claims name, or the refusal (no id, no staff role, no school)."""
-    staff_id = _text(claims.get(names.staff_id))
+    staff_id = text_claim(claims.get(names.staff_id))
     if staff_id is None:
         return ClaimsRefused(
             "oidc_no_staff_id",
@@ -62,31 +54,16 @@ def staff_member(claims: Mapping[str, object], names: ClaimNames) -> StaffMember
             "У вашей учётной записи нет роли сотрудника школы (учитель, заместитель директора, "
             "администратор, директор, аудитор). Обратитесь к администратору школы.",
         )
-    school = _text(claims.get(names.school))
+    school = text_claim(claims.get(names.school))
     if school is None:
         return ClaimsRefused(
             "oidc_no_school",
             "Городская учётная запись не сообщила вашу школу. Обратитесь к администратору школы.",
         )
-    name = _text(claims.get(names.name)) or staff_id
+    name = text_claim(claims.get(names.name)) or staff_id
     return StaffMember(staff_id, roles, school, name)
 
 
 def staff_roles(value: object) -> tuple[str, ...]:
-    """The staff roles among the claimed ones, sorted; a claim that is one string (some providers
-    send "teacher deputy") counts as a space-separated list."""
-    if isinstance(value, str):
-        claimed: list[object] = list(value.split())
-    elif isinstance(value, list | tuple):
-        claimed = list(value)
-    else:
-        return ()
-    return tuple(sorted({role for role in claimed if isinstance(role, str)} & STAFF_ROLES))
-
-
-def _text(value: object) -> str | None:
-    """A non-blank string claim of reasonable length, stripped; anything else is missing."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    return text if text and len(text) <= _MAX_ID_LENGTH else None
+    """The staff roles among the claimed ones, sorted (`kernel.oidc_claims.claimed_roles`)."""
+    return claimed_roles(value, STAFF_ROLES)

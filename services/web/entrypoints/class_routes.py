@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from kernel.russian_dates import full_date
 from services.common.webapp.session import Session, SignedIn
 from services.web.application.checks import settle
 from services.web.application.class_overview import ClassApi
@@ -44,7 +45,6 @@ from services.web.domain.class_teacher import (
 )
 from services.web.domain.diary_access import access_lines
 from services.web.domain.periods import chosen_range, periods_of
-from services.web.domain.teacher_day import long_date
 from services.web.entrypoints.pages import deps_of, render, school_year, today
 from services.web.entrypoints.teacher_routes import checked_ids
 
@@ -148,13 +148,13 @@ async def _class_context(
         "class_teacher": names.get(klass.class_teacher_id, klass.class_teacher_id),
         "first": first,
         "last": last,
-        "range_text": f"{long_date(first, weekday=False)} — {long_date(last, weekday=False)}",
+        "range_text": f"{full_date(first)} — {full_date(last)}",
         "months": month_choices(*_year_bounds(roster, school_year(request))),
         "summary": summary(subjects, grids, members),
         "absences": absence_rows(refs, details, names, periods_of(roster)),
         "access": access_lines(pupils, access, {s.subject_id: s.name for s in subjects}),
         "access_refused": refused,
-        "access_day": long_date(day, weekday=False),
+        "access_day": full_date(day),
     }
 
 

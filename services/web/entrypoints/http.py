@@ -14,7 +14,9 @@ from fastapi import FastAPI
 
 from services.common.logging import configure_logging
 from services.common.webapp.app import WebApp, web_app
+from services.common.webapp.signin import home_router
 from services.web import bootstrap
+from services.web.domain.navigation import start_page
 from services.web.entrypoints import (
     admin_application_routes,
     admin_class_routes,
@@ -30,7 +32,6 @@ from services.web.entrypoints import (
     check_report_routes,
     check_routes,
     class_routes,
-    home_routes,
     journal_routes,
     lesson_routes,
     oidc_routes,
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         static=STATIC,
         routers=(
             signin_routes.router,
-            home_routes.router,
+            home_router(start_page),
             oidc_routes.router,
             check_routes.router,
             check_action_routes.router,

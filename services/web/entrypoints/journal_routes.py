@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from kernel.russian_dates import full_date
 from services.common.webapp.session import Session, SignedIn
 from services.web.domain.grid import build_table, period_marks_of
 from services.web.domain.journal_choice import journal_choices
@@ -28,7 +29,6 @@ from services.web.domain.periods import (
     period_for,
     periods_of,
 )
-from services.web.domain.teacher_day import long_date
 from services.web.entrypoints.pages import deps_of, render, school_year, today
 from services.web.entrypoints.teacher_routes import checked_ids
 
@@ -78,7 +78,7 @@ async def class_journal(
         "subject_name": _label(roster, "subjects", "subject_id", subject_id, "name"),
         "first": first,
         "last": last,
-        "range_text": f"{long_date(first, weekday=False)} — {long_date(last, weekday=False)}",
+        "range_text": f"{full_date(first)} — {full_date(last)}",
         "periods": periods,
         "period": period,
         "table": table,

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from kernel.russian_dates import long_day
 from services.common.limits import upload
 from services.common.outage import RETRY_AFTER_SECONDS
 from services.common.webapp.session import Session, SignedIn
@@ -34,7 +35,7 @@ from services.web.domain.lesson_page import (
     teacher_line,
     work_kinds,
 )
-from services.web.domain.teacher_day import STATUS, long_date
+from services.web.domain.teacher_day import STATUS
 from services.web.entrypoints.pages import deps_of, render, school_year
 from services.web.entrypoints.teacher_routes import checked_ids
 
@@ -170,7 +171,7 @@ async def _page(
     columns = max(columns, len([n for n in values if n.startswith("kind.")]))
     context = {
         "lesson": detail,
-        "date_text": long_date(dt.date.fromisoformat(detail["date"])),
+        "date_text": long_day(dt.date.fromisoformat(detail["date"])),
         "status_text": STATUS.get(detail["status"], detail["status"]),
         "teacher_text": teacher_line(detail),
         "editable": detail["teacher"]["staff_id"] == session.user_id,

@@ -15,10 +15,11 @@ from typing import Final
 import structlog
 from fastapi import Request
 
+from kernel.oidc_claims import ClaimsRefused
 from services.common.webapp.oidc_flow import CALLBACK_PATH, FLOW_PATH
 from services.common.webapp.oidc_routes import OidcPages, OidcSignIn, oidc_router
 from services.web.domain.navigation import start_page
-from services.web.domain.oidc_claims import ClaimNames, ClaimsRefused, staff_member
+from services.web.domain.oidc_claims import ClaimNames, staff_member
 from services.web.entrypoints.pages import deps_of, render
 from services.web.settings import OidcSettings, Settings
 

@@ -13,12 +13,12 @@ from typing import Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kernel.russian_dates import long_day
 from services.common.webapp.session import SignedIn
 from services.web.application.ports import ApiRefused
 from services.web.domain.teacher_day import (
     STATUS,
     chosen_day,
-    long_date,
     missing_labels,
     neighbours,
 )
@@ -55,7 +55,7 @@ async def my_day(request: Request, session: SignedIn, date: str | None = None) -
     before, after = neighbours(day)
     context = {
         "day": day,
-        "day_text": long_date(day),
+        "day_text": long_day(day),
         "before": before,
         "after": after,
         "lessons": lessons,

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.registry import JOURNAL_REGISTRY
-from contracts.streams import JOURNAL
 from services.common import metrics
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
 from services.common.projector import Projector
 from services.enrollment.adapters.roster_projection import RosterProjection
 from services.enrollment.bootstrap import ROSTER_MIGRATIONS
+from tests.support.projectors import journal_projector
 
 pytestmark = pytest.mark.integration
 
@@ -19,14 +18,7 @@ POISON = 17
 
 
 def roster_projector(js, pool) -> Projector:
-    return Projector(
-        js,
-        pool,
-        stream=JOURNAL.name,
-        filter_subject=JOURNAL.subjects[0],
-        registry=JOURNAL_REGISTRY,
-        projection=RosterProjection(),
-    )
+    return journal_projector(js, pool, RosterProjection())
 
 
 def gauge(name: str) -> float | None:

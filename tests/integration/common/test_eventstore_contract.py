@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import itertools
 import uuid
 
 import pytest
 
-from contracts.base import Event
 from contracts.chain import GENESIS_HASH
-from contracts.envelope import Actor, Envelope
 from contracts.journal import LessonHeld, TopicSet
 from contracts.streams import JOURNAL
 from services.common.eventstore import ConcurrencyConflict, EventStore, Version
 from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.eventstore_memory import InMemoryEventStore
+from tests.support.stored_events import envelope_of
 
 pytestmark = pytest.mark.integration
-
-
-def envelope_of(event: Event) -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=dt.datetime.now(dt.UTC),
-        actor=Actor(id="t1", role="teacher"),
-        school="s1",
-        year=2026,
-        correlation_id="corr-1",
-        causation_id="cmd-1",
-        data=event.model_dump(mode="json"),
-    )
 
 
 def new_msg_id() -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import random
 import uuid
@@ -13,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from contracts.base import Event
-from contracts.envelope import Actor, Envelope
 from contracts.journal import LessonHeld, TopicSet
-from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
 from services.common.db import migrate
 from services.common.eventstore import Version, encode, headers_for
 from services.common.projector import Projected, Projector
+from tests.support.projectors import journal_projector
+from tests.support.stored_events import envelope_of
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -68,35 +67,14 @@ async def schema(pg_pool, pg_schema, migrations) -> str:
 
 
 def make_projector(js, pool, *, batch_size=50, cls=Projector, projection=None) -> Projector:
-    return cls(
-        js,
-        pool,
-        stream=JOURNAL.name,
-        filter_subject="jrn.>",
-        registry=JOURNAL_REGISTRY,
-        projection=projection or CountPerSubject(),
-        batch_size=batch_size,
-        fetch_timeout=0.5,
+    projection = projection or CountPerSubject()
+    return journal_projector(
+        js, pool, projection, cls=cls, batch_size=batch_size, fetch_timeout=0.5
     )
 
 
 def lesson_subject(n: int) -> str:
     return f"jrn.2026.s1.5a.lesson.l{n}"
-
-
-def envelope_of(event: Event) -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=dt.datetime.now(dt.UTC),
-        actor=Actor(id="t1", role="teacher"),
-        school="s1",
-        year=2026,
-        correlation_id="c1",
-        causation_id="c1",
-        data=event.model_dump(mode="json"),
-    )
 
 
 async def publish(js, subject: str, event: Event | None = None) -> int:

@@ -13,13 +13,11 @@ import contextlib
 import asyncpg
 import pytest
 
-from contracts.registry import JOURNAL_REGISTRY
-from contracts.streams import JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, quote_ident
-from services.common.projector import Projector
 from services.common.scratch import drop_stale_schemas, scratch_schema
 from services.enrollment import bootstrap
 from services.enrollment.adapters.roster_projection import RosterProjection
+from tests.support.projectors import journal_projector
 from tests.support.running import enrollment_settings
 
 pytestmark = pytest.mark.integration
@@ -66,14 +64,7 @@ async def test_a_rebuild_drops_what_an_interrupted_one_left_and_keeps_a_running_
     stale = f"{pg_schema}_rebuild_deadbeef"
     await left_by_a_killed_rebuild(database_url, stale)
     other = await create_pool(database_url, pg_schema, max_size=2)  # another process
-    projector = Projector(
-        js,
-        pg_pool,
-        stream=JOURNAL.name,
-        filter_subject=JOURNAL.subjects[0],
-        registry=JOURNAL_REGISTRY,
-        projection=RosterProjection(),
-    )
+    projector = journal_projector(js, pg_pool, RosterProjection())
     migrations = bootstrap.ROSTER_MIGRATIONS
     try:
         async with scratch_schema(other, pg_schema, "rebuild") as running:

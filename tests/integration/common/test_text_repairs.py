@@ -3,21 +3,19 @@ projections apply them repaired (U+FFFD) and record it in `text_repairs`, never 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from contracts.envelope import Actor, Envelope
+from contracts.envelope import Actor
 from contracts.journal import MarkEntry, MarkRecorded
-from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
 from services.common import metrics
 from services.common.db import migrate
-from services.common.projector import Projector
+from tests.support.projectors import journal_projector
+from tests.support.stored_events import envelope_of
 
 pytestmark = pytest.mark.integration
 
@@ -53,16 +51,10 @@ def raw_mark(comment: str) -> bytes:
     )
     data = MarkRecorded(mark=mark).model_dump(mode="json")
     data["mark"]["comment"] = comment
-    envelope = Envelope(
-        event_id=uuid.uuid4(),
-        event_type=MarkRecorded.event_type,
-        schema_version=1,
-        occurred_at=dt.datetime.now(dt.UTC),
+    envelope = envelope_of(
+        MarkRecorded(mark=mark),
         actor=Actor(id="t-math", role="teacher"),
-        school="s1",
-        year=2026,
         correlation_id="c",
-        causation_id="c",
         data={},
     )
     return json.dumps({**envelope.model_dump(mode="json"), "data": data}).encode()
@@ -84,15 +76,7 @@ async def test_a_nul_in_a_mark_comment_is_applied_as_u_fffd_and_recorded(js, pg_
     nul = await publish(js, "хорошо\x00")
     surrogate = await publish(js, "a\ud800b")
     counted = repairs_counted()
-    projector = Projector(
-        js,
-        pg_pool,
-        stream=JOURNAL.name,
-        filter_subject="jrn.>",
-        registry=JOURNAL_REGISTRY,
-        projection=Comments(),
-        fetch_timeout=0.5,
-    )
+    projector = journal_projector(js, pg_pool, Comments(), fetch_timeout=0.5)
 
     assert await projector.drain() == surrogate
     await projector.close()

@@ -11,14 +11,11 @@ from dataclasses import dataclass
 import pytest
 import pytest_asyncio
 
-from contracts.diary import ClassScope, DiaryAbsence, LessonRecord, PupilScope
-from contracts.registry import DIARY_REGISTRY
+from contracts.diary import DiaryAbsence, LessonRecord, PupilScope
 from contracts.streams import DIARY
-from services.common.db import PROJECTOR_MIGRATIONS, migrate
 from services.common.projector import Projector
 from services.diary.adapters import diary_changes
-from services.diary.adapters.diary_projection import DiaryProjection
-from services.diary.bootstrap import MIGRATIONS, rebuild_view
+from services.diary.bootstrap import rebuild_view
 from services.diary.domain.changes import PER_BATCH
 from tests.support.diary import (
     FeedWriter,
@@ -31,36 +28,28 @@ from tests.support.diary import (
     mark,
     period_mark,
     period_marks_record,
-    pseudonym,
     school_record,
 )
+from tests.support.diary_served import (
+    ANNA,
+    BORIS,
+    CLASS_TEACHER,
+    OTHER_PARENT,
+    PARENT,
+    TEACHER,
+    VERA,
+    as_user,
+    diary_projector,
+    feed_applied,
+    grant_anna_and_5a,
+)
 from tests.support.running import RunningDiary, diary_settings, running_diary
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
-ANNA, BORIS, VERA = pseudonym("anna"), pseudonym("boris"), pseudonym("vera")
 SEPTEMBER = dt.date(2026, 9, 1)
 MONDAY, TUESDAY = dt.date(2026, 9, 7), dt.date(2026, 9, 8)
 COLUMNS = "kind, pupil, lesson_id, old, new"
-
-
-def projector(js, pool) -> Projector:
-    return Projector(
-        js,
-        pool,
-        stream=DIARY.name,
-        filter_subject=DIARY.subjects[0],
-        registry=DIARY_REGISTRY,
-        projection=DiaryProjection(),
-        fetch_timeout=0.2,
-    )
-
-
-@pytest.fixture
-async def diary(js, pg_pool, pg_schema):
-    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    return projector(js, pg_pool)
 
 
 async def changes(pool, columns: str = COLUMNS, where: str = "true") -> list[tuple]:
@@ -254,7 +243,7 @@ async def test_a_redelivered_batch_records_nothing_twice(js, pg_pool, diary):
     )
     await diary.drain()
     # and the whole stream applied again over the live rows (a redelivered projector batch)
-    again = projector(js, pg_pool)
+    again = diary_projector(js, pg_pool)
     async with pg_pool.acquire() as conn:
         await conn.execute("UPDATE projection_checkpoints SET last_seq = 0")
     await again.drain()
@@ -366,8 +355,6 @@ async def test_every_batch_records_exactly_what_a_model_of_the_diff_expects(
 
 # ------------------------------------------------------------------ over HTTP, and the rebuild
 
-PARENT, OTHER_PARENT, MATH_TEACHER, CLASS_TEACHER = 101, 102, 301, 302
-
 
 @dataclass
 class Served:
@@ -395,32 +382,17 @@ async def served(nats_url, database_url, pg_schema, js):
                 kind="full",
             )
         )
-        await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
+        await grant_anna_and_5a(feed, (PARENT, TEACHER, CLASS_TEACHER))
         await feed.grant("g-other", OTHER_PARENT, PupilScope(pupil=BORIS, relation="parent"))
-        await feed.grant("g-math", MATH_TEACHER, ClassScope(class_id="5a", subject_id="math"))
-        await feed.grant("g-class", CLASS_TEACHER, ClassScope(class_id="5a"))
-        await caught_up(running, js)
+        await feed_applied(running, js)
         yield Served(running, feed)
-
-
-async def caught_up(running, js) -> None:
-    last = (await js.stream_info(DIARY.name)).state.last_seq
-
-    async def done() -> None:
-        assert running.runtime.projector.status().last_seq >= last
-
-    await eventually(done, timeout=10)
-
-
-def as_(d, uid: int, role: str) -> dict[str, str]:
-    return d.headers(f"user-{uid}", role, uid=uid)
 
 
 async def feed_of(s: Served, pupil: str, uid: int, role: str, **params) -> dict:
     response = await s.app.http.get(
         f"/diary/v1/schools/s1/years/2026/pupils/{pupil}/changes",
         params=params,
-        headers=as_(s.app, uid, role),
+        headers=as_user(s.app, uid, role),
     )
     assert response.status_code == 200, response.text
     body: dict = response.json()
@@ -456,7 +428,7 @@ async def publish_week(s: Served, js) -> None:
             ]
         )
     )
-    await caught_up(s.app, js)
+    await feed_applied(s.app, js)
 
 
 async def test_a_parent_reads_the_pupils_changes_newest_first_as_in_the_week(served, js):
@@ -495,7 +467,7 @@ async def test_a_parent_reads_the_pupils_changes_newest_first_as_in_the_week(ser
 async def test_teachers_see_their_subjects_and_another_parent_is_refused(served, js):
     await publish_week(served, js)
 
-    maths = await feed_of(served, ANNA, MATH_TEACHER, "teacher")
+    maths = await feed_of(served, ANNA, TEACHER, "teacher")
     assert {(c["subject_id"], c["class_id"]) for c in maths["changes"]} == {("math", "5a")}
     assert {c["kind"] for c in maths["changes"]} == {
         "mark_added",
@@ -508,11 +480,11 @@ async def test_teachers_see_their_subjects_and_another_parent_is_refused(served,
     assert whole["latest"] == whole["changes"][0]["change_id"]
 
     url = f"/diary/v1/schools/s1/years/2026/pupils/{ANNA}/changes"
-    refused = await served.app.http.get(url, headers=as_(served.app, OTHER_PARENT, "parent"))
+    refused = await served.app.http.get(url, headers=as_user(served.app, OTHER_PARENT, "parent"))
     assert refused.status_code == 403
     assert refused.json()["reason"] == "no_grant"
     for bad in ({"after": -1}, {"limit": 0}, {"limit": 201}, {"after": "x"}):
-        parent = as_(served.app, PARENT, "parent")
+        parent = as_user(served.app, PARENT, "parent")
         response = await served.app.http.get(url, params=bad, headers=parent)
         assert response.status_code == 422, bad
         assert response.json()["reason"] == "invalid_request"
@@ -525,7 +497,7 @@ async def test_the_rebuild_reproduces_the_changes_row_for_row(
     feed = served.feed
     corrected = lesson_record("math-1", MONDAY, seq=40, marks=[mark(ANNA, "4", mark_id="m1")])
     await feed.publish(feed.batch([corrected]))
-    await caught_up(served.app, js)
+    await feed_applied(served.app, js)
     pool = served.app.runtime.pool
     live = await changes(pool, "*")
     assert len(live) == 10  # 8 of the week; Anna's mark corrected, Boris's removed

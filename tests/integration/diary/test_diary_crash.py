@@ -6,41 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import random
-import sys
 
 import pytest
 
 from tests.support.diary import FeedWriter, lesson_record
 from tests.support.waiting import eventually
+from tests.support.workers import start_worker, worker_env
 
 pytestmark = pytest.mark.integration
 
 LESSONS = 6_000
-
-
-def _worker_env(nats_url: str, database_url: str, schema: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DIARY_NATS__URL": nats_url,
-        "DIARY_PG__DSN": database_url,
-        "DIARY_PG__SCHEMA_NAME": schema,
-        "DIARY_AUTH__DEV_SECRET": "x" * 32,
-        "DIARY_LOG_JSON": "true",
-    }
-
-
-async def _worker(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "services.diary",
-        "worker",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
 
 
 async def _count(pool, schema: str, table: str) -> int:
@@ -61,11 +37,11 @@ async def test_sigkill_while_staging_and_applying_never_shows_half_a_batch(
     ]
     batch = writer.batch(records, kind="full", to_seq=LESSONS)
     await writer.publish(batch)
-    env = _worker_env(nats_url, database_url, pg_schema)
+    env = worker_env("diary", nats_url, database_url, pg_schema)
     rng = random.Random(5)
     kills = 0
     while kills < 4:
-        worker = await _worker(env)
+        worker = await start_worker("diary", env)
         staged_before = await _count(pg_pool, pg_schema, "staged_records")
 
         async def progressing(before=staged_before):
@@ -85,7 +61,7 @@ async def test_sigkill_while_staging_and_applying_never_shows_half_a_batch(
             break
     assert kills >= 2, "the worker applied the batch before it could be killed twice"
 
-    final = await _worker(env)
+    final = await start_worker("diary", env)
     try:
 
         async def applied():

@@ -9,13 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.registry import DIARY_REGISTRY
-from contracts.streams import DIARY
-from services.common.db import PROJECTOR_MIGRATIONS, migrate
-from services.common.projector import Projector
-from services.diary.adapters.diary_projection import DiaryProjection
 from services.diary.adapters.diary_reads import PgDiaryReads
-from services.diary.bootstrap import MIGRATIONS
 from tests.support.diary import (
     FeedWriter,
     class_record,
@@ -23,28 +17,13 @@ from tests.support.diary import (
     mark,
     period_mark,
     period_marks_record,
-    pseudonym,
     school_record,
 )
+from tests.support.diary_served import ANNA, BORIS
 
 pytestmark = pytest.mark.integration
 
-ANNA, BORIS = pseudonym("anna"), pseudonym("boris")
 MONDAY = dt.date(2026, 9, 7)
-
-
-@pytest.fixture
-async def diary(js, pg_pool, pg_schema):
-    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    return Projector(
-        js,
-        pg_pool,
-        stream=DIARY.name,
-        filter_subject=DIARY.subjects[0],
-        registry=DIARY_REGISTRY,
-        projection=DiaryProjection(),
-        fetch_timeout=0.2,
-    )
 
 
 async def rows(pool, sql: str) -> list[tuple]:

@@ -9,12 +9,7 @@ import json
 import pytest
 
 from contracts.diary import ClassScope, PupilScope, record_digest
-from contracts.registry import DIARY_REGISTRY
 from contracts.streams import DIARY
-from services.common.db import PROJECTOR_MIGRATIONS, migrate
-from services.common.projector import Projector
-from services.diary.adapters.diary_projection import DiaryProjection
-from services.diary.bootstrap import MIGRATIONS
 from tests.support.diary import (
     FeedWriter,
     absence,
@@ -22,33 +17,14 @@ from tests.support.diary import (
     envelope,
     lesson_record,
     mark,
-    pseudonym,
     school_record,
 )
+from tests.support.diary_served import ANNA, BORIS, diary_projector
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
-ANNA, BORIS = pseudonym("anna"), pseudonym("boris")
 MONDAY = dt.date(2026, 9, 7)
-
-
-def projector(js, pool) -> Projector:
-    return Projector(
-        js,
-        pool,
-        stream=DIARY.name,
-        filter_subject=DIARY.subjects[0],
-        registry=DIARY_REGISTRY,
-        projection=DiaryProjection(),
-        fetch_timeout=0.2,
-    )
-
-
-@pytest.fixture
-async def diary(js, pg_pool, pg_schema):
-    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    return projector(js, pg_pool)
 
 
 async def rows(pool, sql: str, *args) -> list[tuple]:
@@ -322,15 +298,26 @@ async def test_a_full_batch_applied_twice_finds_no_drift_the_second_time(js, pg_
     assert decided["drift_same"] == 3
 
 
+def lessons_with_a_mark(count: int, value: str) -> list:
+    """The school and `count` lessons on Monday, each with Anna's mark `value`."""
+    return [school_record()] + [
+        lesson_record(f"l{i}", MONDAY, slot=1 + i % 8, seq=10 + i, marks=[mark(ANNA, value)])
+        for i in range(count)
+    ]
+
+
+async def drain_a_restarted_projector(js, pool) -> None:
+    """A new projector on the same schema (as after a restart) drains the stream and stops."""
+    restarted = diary_projector(js, pool)
+    await restarted.drain()
+    await restarted.close()
+
+
 async def test_stopping_after_half_a_batch_then_restarting_applies_it_once_whole(
     js, pg_pool, diary
 ):
     feed = FeedWriter(js)
-    records = [school_record()] + [
-        lesson_record(f"l{i}", MONDAY, slot=1 + i % 8, seq=10 + i, marks=[mark(ANNA, "5")])
-        for i in range(40)
-    ]
-    batch = feed.batch(records)
+    batch = feed.batch(lessons_with_a_mark(40, "5"))
     for record in batch.records[:20]:
         await feed.publish_record(record)
     await diary.drain()
@@ -341,9 +328,7 @@ async def test_stopping_after_half_a_batch_then_restarting_applies_it_once_whole
     for record in batch.records[20:]:
         await feed.publish_record(record)
     await feed.publish_manifest(batch.manifest)
-    restarted = projector(js, pg_pool)
-    await restarted.drain()
-    await restarted.close()
+    await drain_a_restarted_projector(js, pg_pool)
 
     assert (await batch_row(pg_pool, batch.manifest.batch_id))["status"] == "applied"
     assert len(await current(pg_pool)) == 41
@@ -355,11 +340,7 @@ async def test_a_cancelled_apply_rolls_back_and_the_batch_applies_once_on_restar
     js, pg_pool, diary
 ):
     feed = FeedWriter(js)
-    records = [school_record()] + [
-        lesson_record(f"l{i}", MONDAY, slot=1 + i % 8, seq=10 + i, marks=[mark(ANNA, "4")])
-        for i in range(300)
-    ]
-    batch = feed.batch(records)
+    batch = feed.batch(lessons_with_a_mark(300, "4"))
     await feed.publish(batch)
 
     # Cancel the first run once it has started: wherever it stops, nothing half-done stays.
@@ -368,9 +349,7 @@ async def test_a_cancelled_apply_rolls_back_and_the_batch_applies_once_on_restar
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    restarted = projector(js, pg_pool)
-    await restarted.drain()
-    await restarted.close()
+    await drain_a_restarted_projector(js, pg_pool)
 
     assert await rows(pg_pool, "SELECT count(*) FROM batches") == [(1,)]
     assert len(await current(pg_pool)) == 301

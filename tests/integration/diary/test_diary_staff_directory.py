@@ -10,11 +10,7 @@ import datetime as dt
 import pytest
 
 from contracts.diary import DirectoryTeacher, StaffDirectoryRecord
-from contracts.registry import DIARY_REGISTRY
-from contracts.streams import DIARY
-from services.common.db import PROJECTOR_MIGRATIONS, migrate
-from services.common.projector import Projector
-from services.diary.adapters.diary_projection import DiaryProjection
+from services.common.db import PROJECTOR_MIGRATIONS
 from services.diary.adapters.diary_reads import PgDiaryReads
 from services.diary.bootstrap import MIGRATIONS
 from tests.support.diary import (
@@ -29,20 +25,6 @@ pytestmark = pytest.mark.integration
 
 MONDAY = dt.date(2026, 9, 7)
 DIRECTORY_ROWS = "SELECT staff_id, short_name, subjects FROM staff_directory ORDER BY staff_id"
-
-
-@pytest.fixture
-async def diary(js, pg_pool, pg_schema):
-    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    return Projector(
-        js,
-        pg_pool,
-        stream=DIARY.name,
-        filter_subject=DIARY.subjects[0],
-        registry=DIARY_REGISTRY,
-        projection=DiaryProjection(),
-        fetch_timeout=0.2,
-    )
 
 
 def directory(*teachers: tuple[str, str, tuple[str, ...]], seq: int = 5) -> StaffDirectoryRecord:

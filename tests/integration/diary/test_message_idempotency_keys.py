@@ -4,26 +4,29 @@ body is refused; another teacher's key is theirs."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import pytest_asyncio
 
-from contracts.diary import ClassScope, PupilScope
 from contracts.streams import PORTAL
 from tests.support.answers import assert_key_reused, assert_same_answer
-from tests.support.diary import FeedWriter, class_record, pseudonym, school_record
+from tests.support.diary_served import (
+    ANNA,
+    CLASS_TEACHER,
+    PARENT,
+    TEACHER,
+    anna_in_5a,
+    as_user,
+    feed_applied,
+    publish_granted,
+)
 from tests.support.running import running_diary
 from tests.support.waiting import (
-    eventually,
     outlive_duplicate_window,
     shorten_duplicate_window,
 )
 
 pytestmark = pytest.mark.integration
 
-ANNA = pseudonym("anna")
-PARENT, TEACHER, CLASS_TEACHER = 101, 301, 302
 THREADS = "/diary/v1/schools/s1/messages/threads"
 START = {
     "class_id": "5a",
@@ -39,23 +42,9 @@ START = {
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app with class 5a, a parent of Anna, her maths teacher and class teacher."""
     async with running_diary(nats_url, database_url, pg_schema) as running:
-        feed = FeedWriter(js)
-        members = [(ANNA, dt.date(2020, 9, 1), None)]
-        await feed.publish(feed.batch([school_record(), class_record("5a", members=members)]))
-        await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
-        await feed.grant("g-math", TEACHER, ClassScope(class_id="5a", subject_id="math"))
-        await feed.grant("g-class", CLASS_TEACHER, ClassScope(class_id="5a"))
-        last = (await js.stream_info("DIARY")).state.last_seq
-
-        def caught_up() -> None:
-            assert running.runtime.projector.status().last_seq >= last
-
-        await eventually(caught_up, timeout=10)
+        await publish_granted(js, anna_in_5a(), (PARENT, TEACHER, CLASS_TEACHER))
+        await feed_applied(running, js)
         yield running
-
-
-def as_(d, uid: int, role: str, key: str) -> dict[str, str]:
-    return {**d.headers(f"user-{uid}", role, uid=uid), "Idempotency-Key": key}
 
 
 async def stored(js) -> int:
@@ -63,7 +52,7 @@ async def stored(js) -> int:
 
 
 async def start(d, key: str, body=None, uid: int = TEACHER):
-    return await d.http.post(THREADS, json=body or START, headers=as_(d, uid, "teacher", key))
+    return await d.http.post(THREADS, json=body or START, headers=as_user(d, uid, "teacher", key))
 
 
 async def test_a_retried_start_records_once_and_another_body_is_refused(diary, js):
@@ -90,7 +79,7 @@ async def test_a_retried_reply_after_the_duplicate_window_answers_the_first_reco
 
     async def reply(text: str, data: bytes):
         files = [("files", ("ответ.pdf", data, "application/pdf"))]
-        headers = as_(diary, PARENT, "parent", "reply-1")
+        headers = as_user(diary, PARENT, "parent", "reply-1")
         return await diary.http.post(url, data={"text": text}, files=files, headers=headers)
 
     first = await reply("Хорошо", b"%PDF-1.4 answer")

@@ -4,22 +4,24 @@ message's body or a file's name with NUL or a control character is refused with 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import pytest_asyncio
 
-from contracts.diary import ClassScope, PupilScope
 from contracts.streams import PORTAL
 from tests.support.answers import assert_text_refused
-from tests.support.diary import FeedWriter, class_record, pseudonym, school_record
+from tests.support.diary_served import (
+    ANNA,
+    PARENT,
+    TEACHER,
+    anna_in_5a,
+    as_user,
+    feed_applied,
+    publish_granted,
+)
 from tests.support.running import running_diary
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
-ANNA = pseudonym("anna")
-PARENT, TEACHER = 101, 301
 BASE = "/diary/v1/schools/s1/messages"
 PDF = b"%PDF-1.4 homework"
 
@@ -28,24 +30,13 @@ PDF = b"%PDF-1.4 homework"
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app with one class, a parent and the maths teacher's grants."""
     async with running_diary(nats_url, database_url, pg_schema) as running:
-        feed = FeedWriter(js)
-        since = dt.date(2020, 9, 1)
-        await feed.publish(
-            feed.batch([school_record(), class_record("5a", members=[(ANNA, since, None)])])
-        )
-        await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
-        await feed.grant("g-math", TEACHER, ClassScope(class_id="5a", subject_id="math"))
-        last = (await js.stream_info("DIARY")).state.last_seq
-
-        def caught_up() -> None:
-            assert running.runtime.projector.status().last_seq >= last
-
-        await eventually(caught_up, timeout=10)
+        await publish_granted(js, anna_in_5a(), (PARENT, TEACHER))
+        await feed_applied(running, js)
         yield running
 
 
 def teacher(d) -> dict[str, str]:
-    return d.headers(f"user-{TEACHER}", "teacher", uid=TEACHER)
+    return as_user(d, TEACHER, "teacher")
 
 
 def thread(**changes) -> dict:

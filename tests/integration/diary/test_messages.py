@@ -3,28 +3,40 @@ retries, and the messages' projection under redelivery, restart and rebuild."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
 import pytest_asyncio
 
-from contracts.diary import ClassScope, PupilScope
-from contracts.registry import PORTAL_REGISTRY
-from contracts.streams import PORTAL
-from services.common.eventstore import decode_stored
-from services.common.projector import Projected
-from services.diary.adapters.messages_projection import MessagesProjection
-from services.diary.bootstrap import rebuild_messages
+from contracts.diary import ClassScope
 from services.diary.entrypoints.message_dto import NOTICE
-from tests.support.diary import FeedWriter, class_record, pseudonym, school_record
+from tests.support.diary import FeedWriter
+from tests.support.diary_served import (
+    ANNA,
+    BORIS,
+    CLASS_TEACHER,
+    OTHER_PARENT,
+    PARENT,
+    PUPIL,
+    TEACHER,
+    VERA,
+    as_user,
+    assert_messages_rebuild_reproduces,
+    feed_applied,
+    portal_items,
+    portal_last_seq,
+    publish_granted,
+    redeliver,
+    snapshot,
+    two_classes,
+)
 from tests.support.running import diary_settings, running_diary
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
-ANNA, BORIS, VERA = pseudonym("anna"), pseudonym("boris"), pseudonym("vera")
-PARENT, OTHER_PARENT, PUPIL, TEACHER, CLASS_TEACHER, OTHER_TEACHER = 101, 102, 401, 301, 302, 303
+OTHER_TEACHER = 303
+"""A maths teacher of 5b: outside every thread of 5a."""
 BASE = "/diary/v1/schools/s1/messages"
 PDF = b"%PDF-1.4 homework"
 TABLES = ("threads", "participants", "messages", "message_recipients")
@@ -34,46 +46,23 @@ TABLES = ("threads", "participants", "messages", "message_recipients")
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app with two classes, their parents, a pupil and three teachers' grants."""
     async with running_diary(nats_url, database_url, pg_schema) as running:
-        await publish_school(js)
-        last = (await js.stream_info("DIARY")).state.last_seq
-        await eventually(lambda: _caught_up(running, last), timeout=10)
+        await publish_two_classes(js)
+        await feed_applied(running, js)
         yield running
 
 
-async def publish_school(js) -> None:
-    since = dt.date(2020, 9, 1)
-    feed = FeedWriter(js)
-    records = [
-        school_record(),
-        class_record("5a", members=[(ANNA, since, None), (BORIS, since, None)]),
-        class_record("5b", members=[(VERA, since, None)], seq=3),
-    ]
-    await feed.publish(feed.batch(records))
-    await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
-    await feed.grant("g-other", OTHER_PARENT, PupilScope(pupil=VERA, relation="parent"))
-    await feed.grant("g-pupil", PUPIL, PupilScope(pupil=ANNA, relation="pupil"))
-    await feed.grant("g-math", TEACHER, ClassScope(class_id="5a", subject_id="math"))
-    await feed.grant("g-class", CLASS_TEACHER, ClassScope(class_id="5a"))
+async def publish_two_classes(js) -> None:
+    uids = (PARENT, OTHER_PARENT, PUPIL, TEACHER, CLASS_TEACHER)
+    feed = await publish_granted(js, two_classes(), uids)
     await feed.grant("g-5b", OTHER_TEACHER, ClassScope(class_id="5b", subject_id="math"))
 
 
-def _caught_up(running, last: int) -> None:
-    assert running.runtime.projector.status().last_seq >= last
-
-
-def as_(d, uid: int, role: str, key: str | None = None) -> dict[str, str]:
-    headers = d.headers(f"user-{uid}", role, uid=uid)
-    if key is not None:
-        headers["Idempotency-Key"] = key
-    return headers
-
-
 def teacher(d, key: str | None = None) -> dict[str, str]:
-    return as_(d, TEACHER, "teacher", key)
+    return as_user(d, TEACHER, "teacher", key)
 
 
 def parent(d, key: str | None = None) -> dict[str, str]:
-    return as_(d, PARENT, "parent", key)
+    return as_user(d, PARENT, "parent", key)
 
 
 def start_body(**changes) -> dict:
@@ -107,10 +96,6 @@ async def wait_unread(d, headers, expected: int) -> None:
         assert await unread(d, headers) == expected
 
     await eventually(check, timeout=10)
-
-
-async def portal_last_seq(js) -> int:
-    return int((await js.stream_info(PORTAL.name)).state.last_seq)
 
 
 async def test_a_thread_from_start_to_reply_with_unread_counts(diary):
@@ -151,9 +136,9 @@ async def test_nobody_outside_a_thread_reads_or_posts_to_it(diary):
     d = diary
     thread_id = await start(d)
     for headers in [
-        as_(d, OTHER_PARENT, "parent"),
-        as_(d, PUPIL, "pupil"),  # the pupil was not addressed (audience: parents)
-        as_(d, OTHER_TEACHER, "teacher"),
+        as_user(d, OTHER_PARENT, "parent"),
+        as_user(d, PUPIL, "pupil"),  # the pupil was not addressed (audience: parents)
+        as_user(d, OTHER_TEACHER, "teacher"),
     ]:
         shown = await d.http.get(f"{BASE}/threads/{thread_id}", headers=headers)
         posted = await d.http.post(
@@ -171,12 +156,12 @@ async def test_who_may_start_a_thread_and_to_whom(diary, js):
     d = diary
     before = await portal_last_seq(js)
     cases = [
-        (as_(d, OTHER_TEACHER, "teacher"), {}, 403, "no_grant"),
+        (as_user(d, OTHER_TEACHER, "teacher"), {}, 403, "no_grant"),
         (teacher(d), {"subject_id": "rus"}, 403, "no_grant"),
         (teacher(d), {"to": {"pupils": [VERA], "audience": "parents"}}, 403, "not_in_class"),
         (teacher(d), {"to": {"pupils": [BORIS], "audience": "parents"}}, 422, "no_recipients"),
         (parent(d), {}, 403, "wrong_role"),
-        (as_(d, PUPIL, "pupil"), {}, 403, "wrong_role"),
+        (as_user(d, PUPIL, "pupil"), {}, 403, "wrong_role"),
     ]
     for headers, changes, status, reason in cases:
         answer = await d.http.post(f"{BASE}/threads", json=start_body(**changes), headers=headers)
@@ -186,10 +171,10 @@ async def test_who_may_start_a_thread_and_to_whom(diary, js):
     # the class teacher writes to the whole class, parents and pupils
     whole = {"subject_id": None, "to": {"pupils": "all", "audience": "both"}}
     answer = await d.http.post(
-        f"{BASE}/threads", json=start_body(**whole), headers=as_(d, CLASS_TEACHER, "teacher")
+        f"{BASE}/threads", json=start_body(**whole), headers=as_user(d, CLASS_TEACHER, "teacher")
     )
     assert (answer.status_code, answer.json()["recipients"]) == (201, 2)
-    await wait_unread(d, as_(d, PUPIL, "pupil"), 1)
+    await wait_unread(d, as_user(d, PUPIL, "pupil"), 1)
 
 
 async def test_attachments_are_limited_and_downloaded_by_participants_only(diary, js):
@@ -228,7 +213,7 @@ async def test_attachments_are_limited_and_downloaded_by_participants_only(diary
     got = await d.http.get(attachment["url"], headers=parent(d))
     assert (got.status_code, got.content) == (200, PDF)
     assert got.headers["content-type"] == "application/pdf"
-    for headers in (as_(d, OTHER_PARENT, "parent"), as_(d, OTHER_TEACHER, "teacher")):
+    for headers in (as_user(d, OTHER_PARENT, "parent"), as_user(d, OTHER_TEACHER, "teacher")):
         assert (await d.http.get(attachment["url"], headers=headers)).status_code == 404
 
 
@@ -256,8 +241,7 @@ async def test_a_parent_whose_grant_ended_keeps_what_was_sent_but_may_not_post(d
     d = diary
     thread_id = await start(d)
     await FeedWriter(js).revoke("g-parent", PARENT)
-    last = (await js.stream_info("DIARY")).state.last_seq
-    await eventually(lambda: _caught_up(d, last), timeout=10)
+    await feed_applied(d, js)
     shown = (await d.http.get(f"{BASE}/threads/{thread_id}", headers=parent(d))).json()
     assert (len(shown["messages"]), shown["can_post"]) == (1, False)
     refused = await d.http.post(
@@ -275,34 +259,12 @@ async def test_a_parent_whose_grant_ended_keeps_what_was_sent_but_may_not_post(d
     assert (answer.status_code, answer.json()["reason"]) == (422, "no_recipients")
 
 
-async def snapshot(pool) -> dict[str, list]:
-    found = {}
-    async with pool.acquire() as conn:
-        for table in TABLES:
-            rows = await conn.fetch(f"SELECT * FROM {table} ORDER BY 1, 2, 3")
-            found[table] = [tuple(r.values()) for r in rows]
-    return found
-
-
-async def portal_items(js) -> list[Projected]:
-    items = []
-    for seq in range(1, await portal_last_seq(js) + 1):
-        raw = await js.get_msg(PORTAL.name, seq)
-        stored = decode_stored(raw.subject, raw.seq, raw.data, raw.headers or {}, raw.time)
-        env = stored.envelope
-        items.append(
-            Projected(stored, PORTAL_REGISTRY.decode(env.event_type, env.schema_version, env.data))
-        )
-    return items
-
-
 async def test_redelivery_restart_and_rebuild_of_the_messages_projection_apply_nothing_twice(
     nats_url, database_url, pg_schema, js
 ):
     async with running_diary(nats_url, database_url, pg_schema) as d:
-        await publish_school(js)
-        last = (await js.stream_info("DIARY")).state.last_seq
-        await eventually(lambda: _caught_up(d, last), timeout=10)
+        await publish_two_classes(js)
+        await feed_applied(d, js)
         thread_id = await start(d, to={"pupils": "all", "audience": "both"})
         await d.http.post(f"{BASE}/threads/{thread_id}/read", headers=parent(d))
         await d.http.post(
@@ -310,29 +272,21 @@ async def test_redelivery_restart_and_rebuild_of_the_messages_projection_apply_n
         )
         await wait_unread(d, teacher(d), 1)
         pool = d.runtime.messages_pool
-        live = await snapshot(pool)
+        live = await snapshot(pool, TABLES)
         assert len(live["messages"]) == 2
 
         # redelivery: the whole stream applied again over the live rows
-        async with pool.acquire() as conn, conn.transaction():
-            await MessagesProjection().apply(conn, await portal_items(js))
-        assert await snapshot(pool) == live
+        await redeliver(pool, await portal_items(js))
+        assert await snapshot(pool, TABLES) == live
 
-        # rebuild from sequence 1 into a fresh schema, swapped in: the same rows
         settings = diary_settings(nats_url, database_url, pg_schema, "x" * 32)
-        result = await rebuild_messages(d.runtime, settings)
-        assert result.last_seq == await portal_last_seq(js)
-        await eventually(lambda: _same(pool, live), timeout=10)
+        await assert_messages_rebuild_reproduces(d, js, settings, TABLES, live)
 
     # restart: the projector resumes from its checkpoint and applies nothing again
     async with running_diary(nats_url, database_url, pg_schema) as d:
         await eventually(lambda: _messages_caught_up(d, js), timeout=10)
-        assert await snapshot(d.runtime.messages_pool) == live
+        assert await snapshot(d.runtime.messages_pool, TABLES) == live
         assert await unread(d, teacher(d)) == 1
-
-
-async def _same(pool, live) -> None:
-    assert await snapshot(pool) == live
 
 
 async def _messages_caught_up(d, js) -> None:

@@ -4,26 +4,33 @@ labels of message authors, and the messages' projection of it all under replay a
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import pytest_asyncio
 
-from contracts.diary import ClassScope, PupilScope
-from contracts.registry import PORTAL_REGISTRY
-from contracts.streams import PORTAL
-from services.common.eventstore import decode_stored
-from services.common.projector import Projected
-from services.diary.adapters.messages_projection import MessagesProjection
-from services.diary.bootstrap import rebuild_messages
-from tests.support.diary import FeedWriter, class_record, pseudonym, school_record
+from tests.support.diary import FeedWriter
+from tests.support.diary_served import (
+    ANNA,
+    CLASS_TEACHER,
+    OTHER_PARENT,
+    PARENT,
+    PUPIL,
+    TEACHER,
+    VERA,
+    as_user,
+    assert_messages_rebuild_reproduces,
+    feed_applied,
+    portal_items,
+    portal_last_seq,
+    publish_granted,
+    redeliver,
+    snapshot,
+    two_classes,
+)
 from tests.support.running import diary_settings, running_diary
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
-ANNA, BORIS, VERA = pseudonym("anna"), pseudonym("boris"), pseudonym("vera")
-PARENT, OTHER_PARENT, PUPIL, TEACHER, CLASS_TEACHER = 101, 102, 401, 301, 302
 SCHOOL = "/diary/v1/schools/s1"
 YEAR = f"{SCHOOL}/years/2026"
 THREADS = f"{SCHOOL}/messages/threads"
@@ -34,49 +41,17 @@ PROFILE_TABLES = ("user_labels", "child_labels", "changes_seen")
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app with two classes, two parents, a pupil and two teachers' grants."""
     async with running_diary(nats_url, database_url, pg_schema) as running:
-        await publish_school(js)
+        await publish_two_classes(js)
         await feed_applied(running, js)
         yield running
 
 
-async def publish_school(js) -> None:
-    since = dt.date(2020, 9, 1)
-    feed = FeedWriter(js)
-    records = [
-        school_record(),
-        class_record("5a", members=[(ANNA, since, None), (BORIS, since, None)]),
-        class_record("5b", members=[(VERA, since, None)], seq=3),
-    ]
-    await feed.publish(feed.batch(records))
-    await feed.grant("g-parent", PARENT, PupilScope(pupil=ANNA, relation="parent"))
-    await feed.grant("g-other", OTHER_PARENT, PupilScope(pupil=VERA, relation="parent"))
-    await feed.grant("g-pupil", PUPIL, PupilScope(pupil=ANNA, relation="pupil"))
-    await feed.grant("g-math", TEACHER, ClassScope(class_id="5a", subject_id="math"))
-    await feed.grant("g-class", CLASS_TEACHER, ClassScope(class_id="5a"))
-
-
-async def feed_applied(d, js) -> None:
-    last = (await js.stream_info("DIARY")).state.last_seq
-
-    def caught_up() -> None:
-        assert d.runtime.projector.status().last_seq >= last
-
-    await eventually(caught_up, timeout=10)
-
-
-def as_(d, uid: int, role: str, key: str | None = None) -> dict[str, str]:
-    headers = d.headers(f"user-{uid}", role, uid=uid)
-    if key is not None:
-        headers["Idempotency-Key"] = key
-    return headers
+async def publish_two_classes(js) -> None:
+    await publish_granted(js, two_classes(), (PARENT, OTHER_PARENT, PUPIL, TEACHER, CLASS_TEACHER))
 
 
 def parent(d, key: str | None = None) -> dict[str, str]:
-    return as_(d, PARENT, "parent", key)
-
-
-async def portal_last_seq(js) -> int:
-    return int((await js.stream_info(PORTAL.name)).state.last_seq)
+    return as_user(d, PARENT, "parent", key)
 
 
 async def put(d, path: str, body: dict, headers: dict[str, str], status: int = 200) -> dict:
@@ -134,11 +109,11 @@ async def test_labels_are_set_changed_and_shown_in_the_profile_at_once(diary, js
 
 async def test_a_teachers_profile_lists_their_classes(diary):
     d = diary
-    shown = await profile_of(d, as_(d, TEACHER, "teacher"))
+    shown = await profile_of(d, as_user(d, TEACHER, "teacher"))
     assert (shown["roles"], shown["children"]) == (["teacher"], [])
     math = {"subject_id": "math", "subject_name": "Математика"}
     assert shown["classes"] == [{"class_id": "5a", "class_label": "5A", **math, "subjects": [math]}]
-    whole = await profile_of(d, as_(d, CLASS_TEACHER, "teacher"))
+    whole = await profile_of(d, as_user(d, CLASS_TEACHER, "teacher"))
     assert [c["subjects"] for c in whole["classes"]] == [
         [math, {"subject_id": "rus", "subject_name": "Русский язык"}]
     ]
@@ -156,7 +131,7 @@ async def test_an_idempotency_key_replays_and_a_reused_key_is_refused(diary, js)
     reused = await d.http.put(f"{SCHOOL}{url}", json={"up_to": 9}, headers=parent(d, "seen-1"))
     assert (reused.status_code, reused.json()["reason"]) == (422, "idempotency_key_reused")
     # the same key from another user is another command
-    await put(d, url, {"up_to": 4}, as_(d, PUPIL, "pupil", "seen-1"))
+    await put(d, url, {"up_to": 4}, as_user(d, PUPIL, "pupil", "seen-1"))
     assert await portal_last_seq(js) == before + 3
 
 
@@ -165,8 +140,8 @@ async def test_a_pupil_without_a_grant_is_refused_and_nothing_is_recorded(diary,
     before = await portal_last_seq(js)
     cases = [
         (parent(d), VERA, 403, "no_grant"),  # another parent's child
-        (as_(d, TEACHER, "teacher"), ANNA, 403, "no_grant"),  # a class grant is not a child
-        (as_(d, PUPIL, "parent"), ANNA, 403, "no_grant"),  # the pupil's own grant, as a parent
+        (as_user(d, TEACHER, "teacher"), ANNA, 403, "no_grant"),  # a class grant is not a child
+        (as_user(d, PUPIL, "parent"), ANNA, 403, "no_grant"),  # the pupil's own grant, as a parent
         (d.headers("admin", "admin"), ANNA, 403, "wrong_role"),
         (d.headers("x", "parent", uid=PARENT, school="s2"), ANNA, 403, "wrong_school"),
     ]
@@ -189,13 +164,13 @@ async def test_the_seen_marker_only_moves_forward(diary, js):
     before = await portal_last_seq(js)
     marks = [(5, 5), (3, 5), (5, 5), (0, 5), (8, 8)]
     for up_to, shown in marks:
-        assert await put(d, url, {"up_to": up_to}, as_(d, PUPIL, "pupil")) == {
+        assert await put(d, url, {"up_to": up_to}, as_user(d, PUPIL, "pupil")) == {
             "pupil": ANNA,
             "seen_up_to": shown,
         }
     assert await portal_last_seq(js) == before + 2
-    await put(d, url, {"up_to": -1}, as_(d, PUPIL, "pupil"), status=422)
-    profile = await profile_of(d, as_(d, PUPIL, "pupil"))
+    await put(d, url, {"up_to": -1}, as_user(d, PUPIL, "pupil"), status=422)
+    profile = await profile_of(d, as_user(d, PUPIL, "pupil"))
     assert [(c["pupil"], c["relation"], c["seen_up_to"]) for c in profile["children"]] == [
         (ANNA, "pupil", 8)
     ]
@@ -263,7 +238,7 @@ async def test_portal_users_are_listed_for_operators_only(diary):
     assert system.status_code == 200
     for headers, reason in (
         (parent(d), "wrong_role"),
-        (as_(d, TEACHER, "teacher"), "wrong_role"),
+        (as_user(d, TEACHER, "teacher"), "wrong_role"),
         (d.headers("head", "head"), "wrong_role"),
         (d.headers("admin", "admin", school="s2"), "wrong_school"),
     ):
@@ -294,7 +269,7 @@ async def thread_as(d, thread_id: str, headers: dict[str, str]) -> dict:
 
 async def test_thread_answers_show_authors_by_role_and_their_own_label(diary):
     d = diary
-    subject_thread = await start_thread(d, as_(d, TEACHER, "teacher"))
+    subject_thread = await start_thread(d, as_user(d, TEACHER, "teacher"))
     shown = await thread_as(d, subject_thread, parent(d))
     assert shown["started_by_label"] == "Учитель — Математика"
     assert shown["subject_name"] == "Математика"
@@ -318,7 +293,7 @@ async def test_thread_answers_show_authors_by_role_and_their_own_label(diary):
     assert reply.status_code == 201, reply.text
 
     async def labelled() -> None:  # other users' labels come from the messages' read model
-        seen = await thread_as(d, subject_thread, as_(d, TEACHER, "teacher"))
+        seen = await thread_as(d, subject_thread, as_user(d, TEACHER, "teacher"))
         assert [m["author_label"] for m in seen["messages"]] == [
             "Учитель — Математика",
             "Родитель (мама Маши)",
@@ -326,8 +301,8 @@ async def test_thread_answers_show_authors_by_role_and_their_own_label(diary):
 
     await eventually(labelled, timeout=10)
 
-    whole_class = await start_thread(d, as_(d, CLASS_TEACHER, "teacher"), subject_id=None)
-    shown = await thread_as(d, whole_class, as_(d, PUPIL, "pupil"))
+    whole_class = await start_thread(d, as_user(d, CLASS_TEACHER, "teacher"), subject_id=None)
+    shown = await thread_as(d, whole_class, as_user(d, PUPIL, "pupil"))
     assert shown["started_by_label"] == "Классный руководитель"
     assert shown["messages"][0]["author_label"] == "Классный руководитель"
     labels = [p["label"] for p in shown["participants"]]
@@ -335,40 +310,19 @@ async def test_thread_answers_show_authors_by_role_and_their_own_label(diary):
     assert not any(str(uid) in text for text in labels for uid in (PARENT, PUPIL, CLASS_TEACHER))
 
 
-async def snapshot(pool, tables) -> dict[str, list]:
-    found = {}
-    async with pool.acquire() as conn:
-        for table in tables:
-            rows = await conn.fetch(f"SELECT * FROM {table} ORDER BY 1, 2, 3")
-            found[table] = [tuple(r.values()) for r in rows]
-    return found
-
-
-async def portal_items(js) -> list[Projected]:
-    items = []
-    for seq in range(1, await portal_last_seq(js) + 1):
-        raw = await js.get_msg(PORTAL.name, seq)
-        stored = decode_stored(raw.subject, raw.seq, raw.data, raw.headers or {}, raw.time)
-        env = stored.envelope
-        items.append(
-            Projected(stored, PORTAL_REGISTRY.decode(env.event_type, env.schema_version, env.data))
-        )
-    return items
-
-
 async def test_a_rebuild_from_sequence_1_reproduces_labels_and_markers(
     nats_url, database_url, pg_schema, js
 ):
     async with running_diary(nats_url, database_url, pg_schema) as d:
-        await publish_school(js)
+        await publish_two_classes(js)
         await feed_applied(d, js)
         await put(d, "/me/label", {"label": "мама Маши"}, parent(d))
         await put(d, "/me/label", {"label": "папа Маши"}, parent(d))
         await put(d, f"/me/children/{ANNA}/label", {"label": "Маша"}, parent(d))
         await put(d, f"/me/children/{ANNA}/seen", {"up_to": 7}, parent(d))
         await put(d, f"/me/children/{ANNA}/seen", {"up_to": 9}, parent(d))
-        await put(d, f"/me/children/{ANNA}/seen", {"up_to": 3}, as_(d, PUPIL, "pupil"))
-        await start_thread(d, as_(d, TEACHER, "teacher"))
+        await put(d, f"/me/children/{ANNA}/seen", {"up_to": 3}, as_user(d, PUPIL, "pupil"))
+        await start_thread(d, as_user(d, TEACHER, "teacher"))
         pool = d.runtime.messages_pool
 
         async def projected() -> None:
@@ -393,17 +347,8 @@ async def test_a_rebuild_from_sequence_1_reproduces_labels_and_markers(
         # redelivery: the whole stream applied again over the live rows; then an older event
         # alone (a label and a marker since replaced): nothing moves back
         items = await portal_items(js)
-        async with pool.acquire() as conn, conn.transaction():
-            await MessagesProjection().apply(conn, items)
-            await MessagesProjection().apply(conn, items[:1] + items[3:4])
+        await redeliver(pool, items, items[:1] + items[3:4])
         assert await snapshot(pool, tables) == live
 
-        # rebuild from sequence 1 into a fresh schema, swapped in: the same rows
         settings = diary_settings(nats_url, database_url, pg_schema, "x" * 32)
-        result = await rebuild_messages(d.runtime, settings)
-        assert result.last_seq == await portal_last_seq(js)
-
-        async def same() -> None:
-            assert await snapshot(pool, tables) == live
-
-        await eventually(same, timeout=10)
+        await assert_messages_rebuild_reproduces(d, js, settings, tables, live)

@@ -9,20 +9,13 @@ import pytest
 from contracts.streams import ENROLLMENT
 from services.common.dev_tokens import DevTokenIssuer
 from services.enrollment import bootstrap
+from tests.support.enrollment_served import MOTHER
 from tests.support.running import enrollment_settings
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
 BASE = "/enrollment/v1/schools/s1"
-MOTHER = {
-    "pupil_id": "p01",
-    "uid": 1001,
-    "relation": "parent",
-    "applicant_name": "Иванова Мария Петровна",
-    "kinship": "mother",
-    "contact": "+7 900 000-00-00",
-}
 
 
 def admin(app) -> dict[str, str]:

@@ -9,27 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import uuid
 
 import pytest
 
 from contracts import subjects
 from contracts.base import Event
 from contracts.enrollment import ApplicationSubmitted
-from contracts.envelope import Actor, Envelope
 from contracts.journal import PersonErased, PupilRegistered, StaffMemberRegistered
 from contracts.personal import ERASED
-from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
 from contracts.streams import ENROLLMENT, JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
 from services.common.eventstore_jetstream import JetStreamEventStore
-from services.common.projector import Projector
 from services.enrollment import bootstrap
-from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
-from services.enrollment.adapters.roster_projection import RosterProjection
 from services.enrollment.bootstrap import MIGRATIONS, ROSTER_MIGRATIONS
 from services.journal.application import roster
 from services.journal.domain import commands as jc
+from tests.support.audit import append
+from tests.support.enrollment_served import roster_projector, rows, view_projector
 from tests.support.journal import ADMIN, CLASS_ID, meta
 from tests.support.running import enrollment_settings, roster_caught_up
 from tests.support.waiting import eventually
@@ -73,25 +69,9 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(4)}"
 
 
-async def publish(js, stream: str, subject: str, event: Event, data: dict | None = None) -> int:
-    """Append `event` (or a payload standing for it) as its service would, hash chain and all."""
-    store = JetStreamEventStore(js, stream)
-    loaded = await store.load(subject)
-    event_id = uuid.uuid4()
-    envelope = Envelope(
-        event_id=event_id,
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=dt.datetime.now(dt.UTC),
-        actor=Actor(id="adm1", role="admin"),
-        school="s1",
-        year=2026,
-        correlation_id=event_id.hex,
-        causation_id=event_id.hex,
-        data=data if data is not None else event.model_dump(mode="json"),
-    )
-    appended = await store.append(subject, envelope, expected=loaded.version, msg_id=event_id.hex)
-    return appended.seq
+async def publish(js, stream: str, subject: str, event: Event) -> int:
+    """Append `event` as its service would, hash chain and all."""
+    return await append(JetStreamEventStore(js, stream), subject, event)
 
 
 async def erase(js, key_store, kind: str, person: str, applications: tuple[str, ...] = ()) -> None:
@@ -123,38 +103,6 @@ async def get(app, path: str):
     response = await app.http.get(f"{BASE}{path}", headers=admin(app))
     assert response.status_code == 200, response.text
     return response
-
-
-async def rows(pool, tables: dict[str, str], schema: str | None = None) -> dict[str, list]:
-    prefix = f'"{schema}".' if schema else ""
-    return {
-        name: [tuple(r) for r in await pool.fetch(f"SELECT * FROM {prefix}{name} ORDER BY {order}")]
-        for name, order in tables.items()
-    }
-
-
-def roster_projector(js, pool, keys, applications: str) -> Projector:
-    return Projector(
-        js,
-        pool,
-        stream=JOURNAL.name,
-        filter_subject="jrn.>",
-        registry=JOURNAL_REGISTRY,
-        projection=RosterProjection(applications),
-        keys=keys,
-    )
-
-
-def view_projector(js, pool, keys) -> Projector:
-    return Projector(
-        js,
-        pool,
-        stream=ENROLLMENT.name,
-        filter_subject="enr.>",
-        registry=ENROLLMENT_REGISTRY,
-        projection=EnrollmentProjection(),
-        keys=keys,
-    )
 
 
 async def all_rows(app, pg_schema: str) -> dict[str, list]:
@@ -270,7 +218,7 @@ async def test_erasure_blanks_data_written_in_the_clear_and_a_replay_agrees(
         contact=CONTACT,
     )
     await publish(js, ENROLLMENT.name, subjects.enrollment_pupil("s1", pupil), submitted)
-    view = view_projector(js, pg_pool, key_store)
+    view = view_projector(js, pg_pool, keys=key_store)
     await view.drain()
     await view.close()
     # The clear-text pupil never had a key: the erasure names no application, yet the pupil's
@@ -278,7 +226,7 @@ async def test_erasure_blanks_data_written_in_the_clear_and_a_replay_agrees(
     for kind, person in (("pupil", pupil), ("staff", "tc")):
         event = PersonErased(kind=kind, person=person, reason=REASON)
         await publish(js, JOURNAL.name, subjects.erasure(2026, "s1", kind, person), event)
-    live = roster_projector(js, pg_pool, key_store, pg_schema)
+    live = roster_projector(js, pg_pool, keys=key_store, applications=pg_schema)
     await live.drain()
     await live.close()
 
@@ -289,9 +237,9 @@ async def test_erasure_blanks_data_written_in_the_clear_and_a_replay_agrees(
     assert [(r[5], r[7]) for r in now["applications"]] == [(ERASED, None)]
 
     copy = f"{pg_schema}_copy"
-    await view_projector(js, pg_pool, key_store).rebuild_into(
+    await view_projector(js, pg_pool, keys=key_store).rebuild_into(
         copy, PROJECTOR_MIGRATIONS, MIGRATIONS
     )
-    replay = roster_projector(js, pg_pool, key_store, copy)
+    replay = roster_projector(js, pg_pool, keys=key_store, applications=copy)
     await replay.rebuild_into(copy, PROJECTOR_MIGRATIONS, ROSTER_MIGRATIONS)
     assert await rows(pg_pool, tables, copy) == now

@@ -9,19 +9,12 @@ import pytest
 
 from contracts.streams import ENROLLMENT
 from tests.support.answers import assert_key_reused, assert_same_answer
+from tests.support.enrollment_served import MOTHER
 from tests.support.waiting import outlive_duplicate_window, shorten_duplicate_window
 
 pytestmark = pytest.mark.integration
 
 URL = "/enrollment/v1/schools/s1/applications"
-MOTHER = {
-    "pupil_id": "p01",
-    "uid": 1001,
-    "relation": "parent",
-    "applicant_name": "Иванова Мария Петровна",
-    "kinship": "mother",
-    "contact": "+7 900 000-00-00",
-}
 FATHER = {**MOTHER, "pupil_id": "p02", "uid": 1002, "kinship": "father"}
 
 

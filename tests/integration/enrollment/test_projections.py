@@ -4,7 +4,7 @@ model of ENROLLMENT. Restart and redelivery change nothing; a rebuild equals the
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import functools
 
 import pytest
 
@@ -20,17 +20,16 @@ from contracts.enrollment import (
     StaffUidRecorded,
     StaffUidRevoked,
 )
-from contracts.envelope import Actor, Envelope
-from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
 from contracts.streams import ENROLLMENT, JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, migrate
 from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.projector import Projector
-from services.enrollment.adapters.enrollment_projection import EnrollmentProjection
-from services.enrollment.adapters.roster_projection import RosterProjection
 from services.enrollment.bootstrap import MIGRATIONS, ROSTER_MIGRATIONS
 from services.journal.application import roster
 from services.journal.domain import commands as jc
+from tests.support import enrollment_served
+from tests.support.audit import append
+from tests.support.enrollment_served import rows
 from tests.support.journal import ADMIN, meta
 
 pytestmark = pytest.mark.integration
@@ -55,38 +54,9 @@ class StartsFromTheBeginning(Projector):
         return 1
 
 
-def roster_projector(js, pool, cls=Projector, *, keys, applications=None) -> Projector:
-    return cls(
-        js,
-        pool,
-        stream=JOURNAL.name,
-        filter_subject="jrn.>",
-        registry=JOURNAL_REGISTRY,
-        projection=RosterProjection(applications),
-        batch_size=25,
-        keys=keys,
-    )
-
-
-def view_projector(js, pool, cls=Projector, *, keys=None) -> Projector:
-    return cls(
-        js,
-        pool,
-        stream=ENROLLMENT.name,
-        filter_subject="enr.>",
-        registry=ENROLLMENT_REGISTRY,
-        projection=EnrollmentProjection(),
-        batch_size=3,
-        keys=keys,
-    )
-
-
-async def rows(pool, tables: dict[str, str], schema: str | None = None) -> dict[str, list]:
-    prefix = f'"{schema}".' if schema else ""
-    return {
-        name: [tuple(r) for r in await pool.fetch(f"SELECT * FROM {prefix}{name} ORDER BY {order}")]
-        for name, order in tables.items()
-    }
+# Small batches: a restart or a redelivery lands mid-history.
+roster_projector = functools.partial(enrollment_served.roster_projector, batch_size=25)
+view_projector = functools.partial(enrollment_served.view_projector, batch_size=3)
 
 
 async def test_the_roster_copies_people_classes_and_intervals(
@@ -166,20 +136,7 @@ async def test_roster_restart_redelivery_and_rebuild_change_nothing(
 
 
 async def record(store: JetStreamEventStore, subject: str, event: Event, minutes: int) -> None:
-    loaded = await store.load(subject)
-    envelope = Envelope(
-        event_id=uuid.uuid4(),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=T0 + dt.timedelta(minutes=minutes),
-        actor=Actor(id="adm1", role="admin"),
-        school="s1",
-        year=2026,
-        correlation_id="c",
-        causation_id="c",
-        data=event.model_dump(mode="json"),
-    )
-    await store.append(subject, envelope, expected=loaded.version, msg_id=uuid.uuid4().hex)
+    await append(store, subject, event, at=T0 + dt.timedelta(minutes=minutes))
 
 
 async def enrollment_history(js) -> None:

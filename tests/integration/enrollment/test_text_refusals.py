@@ -7,17 +7,11 @@ import pytest
 
 from contracts.streams import ENROLLMENT
 from tests.support.answers import assert_text_refused
+from tests.support.enrollment_served import MOTHER
 
 pytestmark = pytest.mark.integration
 
 BASE = "/enrollment/v1/schools/s1"
-MOTHER = {
-    "pupil_id": "p01",
-    "uid": 1001,
-    "relation": "parent",
-    "applicant_name": "Иванова Мария Петровна",
-    "kinship": "mother",
-}
 
 
 async def appended(js) -> int:

@@ -200,7 +200,7 @@ async def test_the_command_line_runs_syncs_grants_and_shows_the_state(
     assert code == 2  # gone: grants follow from the enrollment
     code, out = await cli(env, "projection", "status")
     assert code == 0
-    assert "export_docs_v1" in out
+    assert "export_docs_v2" in out
     code, out = await cli(env, "projection", "status", "--access")
     assert code == 0
     assert "exporter_access_v1" in out

@@ -14,6 +14,8 @@ from contracts.registry import DIARY_REGISTRY
 from contracts.streams import DIARY
 from services.exporter import bootstrap
 from services.exporter.application.exporting import export
+from services.exporter.domain.docs import ROLL
+from services.exporter.domain.stored_docs import load_state
 from services.journal.application import roster
 from services.journal.domain import commands as c
 from tests.support.journal import ADMIN, CLASS_ID, MATH_TEACHER, SCHOOL, YEAR, meta
@@ -91,7 +93,7 @@ async def test_a_rebuild_folds_the_same_roll_and_directory(js, journal, exporter
     )
     live = await exporter.pool.fetch(query)
     assert [r["kind"] for r in live] == ["staff", "staff-roll"]
-    roll = json.loads(live[1]["content"])
-    assert roll["names"]["sec1"] == "Смирнова О. И."  # the school side keeps no full name either
+    roll = load_state(ROLL, live[1]["content"])
+    assert roll.names["sec1"] == "Смирнова О. И."  # the school side keeps no full name either
     await bootstrap.rebuild_state(exporter)
     assert await exporter.pool.fetch(query) == live

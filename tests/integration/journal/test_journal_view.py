@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from contracts import subjects
-from contracts.base import Event
-from contracts.envelope import Actor, Envelope
+from contracts.envelope import Envelope
 from contracts.journal import (
     AbsenceEntry,
     AbsenceReasonSet,
@@ -23,10 +20,8 @@ from contracts.journal import (
     LessonCancelled,
     LessonEntriesSaved,
     LessonHeld,
-    LessonScheduled,
     MarkCancelled,
     MarkCorrected,
-    MarkEntry,
     MarkRecorded,
     MarkScaleConfigured,
     Period,
@@ -43,32 +38,33 @@ from contracts.journal import (
     WorkKind,
     WorkKindsConfigured,
 )
-from contracts.registry import JOURNAL_REGISTRY
-from contracts.streams import JOURNAL
-from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
-from services.common.eventstore import StoredEvent, Version, encode, headers_for
-from services.common.projector import Projected, Projector
+from services.common.db import PROJECTOR_MIGRATIONS
+from services.common.eventstore import Version, encode, headers_for
+from services.common.projector import Projected
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews
 from services.journal.application.read_models import ViewNotFound
+from services.journal.bootstrap import MIGRATIONS
+from tests.support.journal_view import (
+    SCHOOL,
+    VIEW_TABLES,
+    YEAR,
+    Item,
+    apply_batches,
+    assert_redelivery_changes_nothing,
+    assert_splits_build_the_same_rows,
+    dump,
+    migrate_view,
+    numbered,
+    on,
+    oral_mark,
+    scheduled,
+)
+from tests.support.projectors import journal_projector
 
 pytestmark = pytest.mark.integration
 
-MIGRATIONS = Path(__file__).parents[3] / "services" / "journal" / "migrations"
-TABLES = [
-    "school_config",
-    "subjects",
-    "staff",
-    "pupils",
-    "classes",
-    "memberships",
-    "assignments",
-    "lessons",
-    "marks",
-    "absences",
-]
-S, Y = "sch1", 2026
-T0 = dt.datetime(2026, 9, 1, 7, 0, tzinfo=dt.UTC)
+S, Y = SCHOOL, YEAR
 SEP = {d: dt.date(2026, 9, d) for d in range(1, 31)}
 SCHOOL_SUBJECT = subjects.school_config(Y, S)
 SHEET = Attachment(
@@ -76,46 +72,11 @@ SHEET = Attachment(
 )
 
 
-def stored(seq: int, subject: str, event: Event, actor: str) -> Projected:
-    envelope = Envelope(
-        event_id=uuid.UUID(int=seq),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=T0 + dt.timedelta(hours=seq),
-        actor=Actor(id=actor, role="teacher"),
-        school=S,
-        year=Y,
-        correlation_id=f"c{seq}",
-        causation_id=f"c{seq}",
-        data=event.model_dump(mode="json"),
-    )
-    at = T0 + dt.timedelta(hours=seq)
-    return Projected(StoredEvent(subject, seq, envelope, "h", "p", f"m{seq}", at), event)
+def lesson(lesson_id: str, subject_id: str, day: int, slot: int) -> Item:
+    return scheduled(lesson_id, SEP[day], subject_id, slot)
 
 
-def mark(mark_id: str, pupil: str, value: str, weight: int = 1) -> MarkEntry:
-    return MarkEntry(
-        mark_id=mark_id, pupil_id=pupil, value=value, work_kind_id="oral", weight=Decimal(weight)
-    )
-
-
-def lesson(lesson_id: str, subject_id: str, day: int, slot: int) -> tuple[str, Event, str]:
-    scheduled = LessonScheduled(
-        lesson_id=lesson_id,
-        class_id="c1",
-        subject_id=subject_id,
-        date=SEP[day],
-        slot=slot,
-        teacher_id="t1",
-    )
-    return subjects.lesson(Y, S, "c1", lesson_id), scheduled, "admin"
-
-
-def on(lesson_id: str, event: Event, actor: str = "t1") -> tuple[str, Event, str]:
-    return subjects.lesson(Y, S, "c1", lesson_id), event, actor
-
-
-def school_setup() -> list[tuple[str, Event, str]]:
+def school_setup() -> list[Item]:
     """The school's year, scale, kinds of work and subject, as the administrator sets them."""
     scale = tuple(ScaleValue(value=str(n), numeric=n, label=str(n)) for n in range(2, 6))
     period = Period(period_id="q1", name="I", starts_on=SEP[1], ends_on=dt.date(2026, 10, 31))
@@ -136,7 +97,7 @@ def school_setup() -> list[tuple[str, Event, str]]:
     ]
 
 
-def roster() -> list[tuple[str, Event, str]]:
+def roster() -> list[Item]:
     """Three teachers, three pupils, class 5A; Sidorov leaves it on 8 September."""
     cls = subjects.school_class(Y, S, "c1")
     staff = [
@@ -156,7 +117,7 @@ def roster() -> list[tuple[str, Event, str]]:
         )
         for pid, name in (("p3", "Sidorov"), ("p1", "Ivanov"), ("p2", "Petrov"))
     ]
-    klass: list[tuple[str, Event, str]] = [
+    klass: list[Item] = [
         (cls, ClassOpened(class_id="c1", grade=5, label="5A", class_teacher_id="ct"), "admin"),
         (cls, TeachingAssigned(teacher_id="t1", subject_id="math"), "admin"),
         *((cls, PupilJoinedClass(pupil_id=p, since=SEP[1]), "admin") for p in ("p1", "p2", "p3")),
@@ -165,11 +126,15 @@ def roster() -> list[tuple[str, Event, str]]:
     return [*staff, *pupils, *klass]
 
 
-def lessons() -> list[tuple[str, Event, str]]:
+def lessons() -> list[Item]:
     """Four lessons: marks recorded, corrected and cancelled, absences, a substitution."""
     saved = LessonEntriesSaved(
         topic="Fractions",
-        marks=(mark("m1", "p1", "5"), mark("m2", "p2", "3"), mark("m3", "p3", "4", 2)),
+        marks=(
+            oral_mark("m1", "p1", "5"),
+            oral_mark("m2", "p2", "3"),
+            oral_mark("m3", "p3", "4", 2),
+        ),
         attendance=(AbsenceEntry(pupil_id="p2", kind="absent"),),
     )
     fix = MarkCorrected(
@@ -187,7 +152,11 @@ def lessons() -> list[tuple[str, Event, str]]:
         on("l2", TeacherSubstituted(substitute_id="t2", reason="t1 ill"), "admin"),
         *(
             on("l2", MarkRecorded(mark=m), "t2")
-            for m in (mark("m4", "p1", "5", 2), mark("m5", "p1", "н/а"), mark("m6", "p1", "4"))
+            for m in (
+                oral_mark("m4", "p1", "5", 2),
+                oral_mark("m5", "p1", "н/а"),
+                oral_mark("m6", "p1", "4"),
+            )
         ),
         *(
             on("l2", event, "t2")
@@ -204,29 +173,12 @@ def lessons() -> list[tuple[str, Event, str]]:
 
 def history() -> list[Projected]:
     """A month of one class, as stored events with increasing sequences."""
-    items = [*school_setup(), *roster(), *lessons()]
-    return [stored(seq, subj, ev, actor) for seq, (subj, ev, actor) in enumerate(items, 1)]
-
-
-async def apply_batches(pool, schema: str, batches: list[list[Projected]]) -> None:
-    for batch in batches:
-        async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(f"SET LOCAL search_path TO {quote_ident(schema)}")
-            await JournalViewProjection().apply(conn, batch)
-
-
-async def dump(pool, schema: str) -> dict[str, list[tuple]]:
-    tables: dict[str, list[tuple]] = {}
-    async with pool.acquire() as conn:
-        for table in TABLES:
-            rows = await conn.fetch(f"SELECT * FROM {quote_ident(schema)}.{table}")
-            tables[table] = sorted((tuple(r.values()) for r in rows), key=repr)
-    return tables
+    return numbered([*school_setup(), *roster(), *lessons()])
 
 
 @pytest.fixture
 async def views(pg_pool, pg_schema) -> PgJournalViews:
-    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    await migrate_view(pg_pool, pg_schema)
     await apply_batches(pg_pool, pg_schema, [history()])
     return PgJournalViews(pg_pool)
 
@@ -309,42 +261,29 @@ async def test_roster_helpers_and_unknown_keys(views):
 
 
 async def test_applying_the_same_batch_twice_changes_nothing(views, pg_pool, pg_schema):
-    once = await dump(pg_pool, pg_schema)
-    await apply_batches(pg_pool, pg_schema, [history()])
-    assert await dump(pg_pool, pg_schema) == once
+    once = await assert_redelivery_changes_nothing(pg_pool, pg_schema, history(), VIEW_TABLES)
     assert len(once["marks"]) == 6
 
 
 @pytest.mark.parametrize("size", [1, 2, 5, 13])
 async def test_any_batch_split_builds_the_same_tables(views, pg_pool, pg_schema, size):
-    events = history()
-    copy = f"{pg_schema}_copy"
-    await migrate(pg_pool, copy, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    await apply_batches(pg_pool, copy, [events[i : i + size] for i in range(0, len(events), size)])
-    assert await dump(pg_pool, copy) == await dump(pg_pool, pg_schema)
+    await assert_splits_build_the_same_rows(pg_pool, pg_schema, history(), VIEW_TABLES, size)
 
 
 async def test_the_live_projector_and_a_rebuild_from_the_stream_agree(js, pg_pool, pg_schema):
-    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    await migrate_view(pg_pool, pg_schema)
     for event in history():
-        envelope = event.stored.envelope
+        envelope: Envelope = event.stored.envelope
         headers = headers_for(envelope, expected=Version(), msg_id=str(envelope.event_id))
         del headers["Nats-Expected-Last-Subject-Sequence"]  # many events per subject
         await js.publish(event.stored.subject, encode(envelope), headers=headers)
-    projector = Projector(
-        js,
-        pg_pool,
-        stream=JOURNAL.name,
-        filter_subject="jrn.>",
-        registry=JOURNAL_REGISTRY,
-        projection=JournalViewProjection(),
-        batch_size=7,
-        fetch_timeout=0.5,
+    projector = journal_projector(
+        js, pg_pool, JournalViewProjection(), batch_size=7, fetch_timeout=0.5
     )
     assert await projector.drain() == len(history())
     await projector.close()
     copy = f"{pg_schema}_copy"
     await projector.rebuild_into(copy, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    live = await dump(pg_pool, pg_schema)
-    assert await dump(pg_pool, copy) == live
+    live = await dump(pg_pool, pg_schema, VIEW_TABLES)
+    assert await dump(pg_pool, copy, VIEW_TABLES) == live
     assert len(live["marks"]) == 6

@@ -4,14 +4,11 @@ facts a check reads, the checks and remarks tables, redelivery and batch splits.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from pathlib import Path
 
 import pytest
 
 from contracts import subjects
 from contracts.base import Event
-from contracts.envelope import Actor, Envelope
 from contracts.journal import (
     AbsenceEntry,
     ClassOpened,
@@ -27,18 +24,24 @@ from contracts.journal import (
     SubjectDefined,
     TopicSet,
 )
-from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
-from services.common.eventstore import StoredEvent
 from services.common.projector import Projected
 from services.journal.adapters.check_view import PgCheckViews
-from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.application.read_models import ViewNotFound
 from services.journal.domain.findings import CheckRules, find
+from tests.support.journal_view import (
+    SCHOOL,
+    YEAR,
+    apply_batches,
+    assert_redelivery_changes_nothing,
+    assert_splits_build_the_same_rows,
+    migrate_view,
+)
+from tests.support.stored_events import projected
 
 pytestmark = pytest.mark.integration
 
-MIGRATIONS = Path(__file__).parents[3] / "services" / "journal" / "migrations"
-S, Y = "sch1", 2026
+S, Y = SCHOOL, YEAR
+TABLES = ("lessons", "checks", "remarks")
 DAY = dt.date(2026, 9, 7)
 STREAM_TIME = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)  # the stream's clock: not what counts
 FINDING = Finding(
@@ -51,19 +54,9 @@ def at(days: int, hour: int = 8) -> dt.datetime:
 
 
 def stored(seq: int, subject: str, event: Event, occurred: dt.datetime, actor: str) -> Projected:
-    envelope = Envelope(
-        event_id=uuid.UUID(int=seq),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=occurred,
-        actor=Actor(id=actor, role="teacher"),
-        school=S,
-        year=Y,
-        correlation_id=f"c{seq}",
-        causation_id=f"c{seq}",
-        data=event.model_dump(mode="json"),
+    return projected(
+        seq, subject, event, actor, school=S, year=Y, occurred_at=occurred, stored_at=STREAM_TIME
     )
-    return Projected(StoredEvent(subject, seq, envelope, "h", "p", f"m{seq}", STREAM_TIME), event)
 
 
 def scheduled(lesson_id: str, teacher: str = "t1") -> LessonScheduled:
@@ -103,30 +96,9 @@ def history() -> list[Projected]:
     return [stored(seq, *item) for seq, item in enumerate(items, 1)]
 
 
-async def apply_batches(pool, schema: str, batches: list[list[Projected]]) -> None:
-    for batch in batches:
-        async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(f"SET LOCAL search_path TO {quote_ident(schema)}")
-            await JournalViewProjection().apply(conn, batch)
-
-
-async def dump(pool, schema: str) -> dict[str, list[tuple]]:
-    async with pool.acquire() as conn:
-        return {
-            table: sorted(
-                (
-                    tuple(r.values())
-                    for r in await conn.fetch(f"SELECT * FROM {quote_ident(schema)}.{table}")
-                ),
-                key=repr,
-            )
-            for table in ("lessons", "checks", "remarks")
-        }
-
-
 @pytest.fixture
 async def views(pg_pool, pg_schema) -> PgCheckViews:
-    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    await migrate_view(pg_pool, pg_schema)
     await apply_batches(pg_pool, pg_schema, [history()])
     return PgCheckViews(pg_pool)
 
@@ -180,11 +152,5 @@ async def test_checks_and_remarks_are_read_with_names(views):
 
 
 async def test_redelivery_and_batch_splits_build_the_same_rows(views, pg_pool, pg_schema):
-    once = await dump(pg_pool, pg_schema)
-    await apply_batches(pg_pool, pg_schema, [history()])
-    assert await dump(pg_pool, pg_schema) == once
-    events = history()
-    copy = f"{pg_schema}_copy"
-    await migrate(pg_pool, copy, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    await apply_batches(pg_pool, copy, [events[i : i + 2] for i in range(0, len(events), 2)])
-    assert await dump(pg_pool, copy) == once
+    await assert_redelivery_changes_nothing(pg_pool, pg_schema, history(), TABLES)
+    await assert_splits_build_the_same_rows(pg_pool, pg_schema, history(), TABLES, 2)

@@ -4,22 +4,16 @@ the projection's writes (idempotent, whatever the batches) and the queries and f
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from contracts import subjects
-from contracts.base import Event
-from contracts.envelope import Actor, Envelope
 from contracts.journal import (
     AbsenceEntry,
     AttendanceTaken,
     ClassOpened,
-    LessonScheduled,
     MarkCorrected,
-    MarkEntry,
     MarkRecorded,
     MarkScaleConfigured,
     Period,
@@ -33,62 +27,31 @@ from contracts.journal import (
     TeachingAssigned,
     TopicSet,
 )
-from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
-from services.common.eventstore import StoredEvent
 from services.common.projector import Projected
-from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews
 from services.journal.application.read_models import ViewNotFound
 from services.journal.domain.school import DEFAULT_SCALE
+from tests.support.journal_view import (
+    SCHOOL,
+    YEAR,
+    apply_batches,
+    assert_redelivery_changes_nothing,
+    assert_splits_build_the_same_rows,
+    migrate_view,
+    numbered,
+    on,
+    oral_mark,
+    scheduled,
+)
 
 pytestmark = pytest.mark.integration
 
-MIGRATIONS = Path(__file__).parents[3] / "services" / "journal" / "migrations"
-S, Y = "sch1", 2026
-T0 = dt.datetime(2026, 9, 1, 7, 0, tzinfo=dt.UTC)
+S, Y = SCHOOL, YEAR
 Q1 = (dt.date(2026, 9, 1), dt.date(2026, 10, 31))
 CLS = subjects.school_class(Y, S, "c1")
 MARKS = subjects.period_marks(Y, S, "c1", "math")
 REASON = "исправление после закрытия"
-
-
-def stored(seq: int, subject: str, event: Event, actor: str) -> Projected:
-    at = T0 + dt.timedelta(hours=seq)
-    envelope = Envelope(
-        event_id=uuid.UUID(int=seq),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=at,
-        actor=Actor(id=actor, role="teacher"),
-        school=S,
-        year=Y,
-        correlation_id=f"c{seq}",
-        causation_id=f"c{seq}",
-        data=event.model_dump(mode="json"),
-    )
-    return Projected(StoredEvent(subject, seq, envelope, "h", "p", f"m{seq}", at), event)
-
-
-def entry(mark_id: str, pupil: str, value: str) -> MarkEntry:
-    return MarkEntry(
-        mark_id=mark_id, pupil_id=pupil, value=value, work_kind_id="oral", weight=Decimal(1)
-    )
-
-
-def lesson(lesson_id: str, day: int) -> tuple[str, Event, str]:
-    scheduled = LessonScheduled(
-        lesson_id=lesson_id,
-        class_id="c1",
-        subject_id="math",
-        date=dt.date(2026, 9, day),
-        slot=1,
-        teacher_id="t1",
-    )
-    return subjects.lesson(Y, S, "c1", lesson_id), scheduled, "admin"
-
-
-def on(lesson_id: str, event: Event, actor: str = "t1") -> tuple[str, Event, str]:
-    return subjects.lesson(Y, S, "c1", lesson_id), event, actor
+TABLES = ("period_marks", "lesson_corrections", "marks")
 
 
 def period_mark(value: str, reason: str | None = None) -> PeriodMarkSet:
@@ -131,10 +94,10 @@ def history() -> list[Projected]:
         (CLS, TeachingAssigned(teacher_id="t1", subject_id="math"), "admin"),
         (CLS, PupilJoinedClass(pupil_id="p1", since=Q1[0]), "admin"),
         (CLS, PupilJoinedClass(pupil_id="p2", since=Q1[0]), "admin"),
-        lesson("l1", 7),
-        lesson("l2", 9),
-        on("l1", MarkRecorded(mark=entry("m1", "p1", "4"))),
-        on("l1", MarkRecorded(mark=entry("m9", "p2", "2"))),
+        scheduled("l1", dt.date(2026, 9, 7)),
+        scheduled("l2", dt.date(2026, 9, 9)),
+        on("l1", MarkRecorded(mark=oral_mark("m1", "p1", "4"))),
+        on("l1", MarkRecorded(mark=oral_mark("m9", "p2", "2"))),
         (MARKS, period_mark("5"), "t1"),
         (config, PeriodClosed(period_id="q1"), "admin"),
         on("l1", TopicSet(topic="Дроби", correction_reason=REASON), "dep1"),
@@ -159,28 +122,12 @@ def history() -> list[Projected]:
         ),
         (MARKS, period_mark("4", REASON), "dep1"),
     ]
-    return [stored(seq, subj, ev, actor) for seq, (subj, ev, actor) in enumerate(items, 1)]
-
-
-async def apply_batches(pool, schema: str, batches: list[list[Projected]]) -> None:
-    for batch in batches:
-        async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(f"SET LOCAL search_path TO {quote_ident(schema)}")
-            await JournalViewProjection().apply(conn, batch)
-
-
-async def dump(pool, schema: str) -> dict[str, list[tuple]]:
-    tables = {}
-    async with pool.acquire() as conn:
-        for table in ("period_marks", "lesson_corrections", "marks"):
-            rows = await conn.fetch(f"SELECT * FROM {quote_ident(schema)}.{table}")
-            tables[table] = sorted((tuple(r.values()) for r in rows), key=repr)
-    return tables
+    return numbered(items)
 
 
 @pytest.fixture
 async def views(pg_pool, pg_schema) -> PgJournalViews:
-    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    await migrate_view(pg_pool, pg_schema)
     await apply_batches(pg_pool, pg_schema, [history()])
     return PgJournalViews(pg_pool)
 
@@ -232,15 +179,8 @@ async def test_the_grid_flags_corrected_lessons_cells_and_marks(views):
 
 
 async def test_applying_again_or_in_other_batches_writes_the_same_rows(views, pg_pool, pg_schema):
-    once = await dump(pg_pool, pg_schema)
+    once = await assert_redelivery_changes_nothing(pg_pool, pg_schema, history(), TABLES)
     assert len(once["period_marks"]) == 1
     assert len(once["lesson_corrections"]) == 3
-    await apply_batches(pg_pool, pg_schema, [history()])
-    assert await dump(pg_pool, pg_schema) == once
-    events = history()
     for size in (1, 4):
-        copy = f"{pg_schema}_c{size}"
-        await migrate(pg_pool, copy, PROJECTOR_MIGRATIONS, MIGRATIONS)
-        batches = [events[i : i + size] for i in range(0, len(events), size)]
-        await apply_batches(pg_pool, copy, batches)
-        assert await dump(pg_pool, copy) == once
+        await assert_splits_build_the_same_rows(pg_pool, pg_schema, history(), TABLES, size)

@@ -4,50 +4,25 @@ gives the same journal view as an uninterrupted rebuild from sequence 1."""
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import sys
 
 import pytest
 
 import demo
-from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
 from demo import loader as demo_loader
 from services.common.db import PROJECTOR_MIGRATIONS
 from services.common.eventstore_jetstream import JetStreamEventStore
-from services.common.projector import Projector
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.bootstrap import MIGRATIONS
 from tests.support.journal import in_memory_deps
+from tests.support.journal_view import VIEW_TABLES
+from tests.support.projectors import journal_projector
 from tests.support.waiting import eventually
+from tests.support.workers import start_worker, worker_env
 
 pytestmark = pytest.mark.integration
-
-TABLES = (
-    "school_config",
-    "subjects",
-    "staff",
-    "pupils",
-    "classes",
-    "memberships",
-    "assignments",
-    "lessons",
-    "marks",
-    "absences",
-)
-
-
-def _worker_env(nats_url: str, database_url: str, schema: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "JOURNAL_NATS__URL": nats_url,
-        "JOURNAL_PG__DSN": database_url,
-        "JOURNAL_PG__SCHEMA_NAME": schema,
-        "JOURNAL_AUTH__DEV_SECRET": "x" * 32,
-        "JOURNAL_LOG_JSON": "true",
-    }
 
 
 async def _table(pool, schema: str, table: str) -> list[tuple]:
@@ -75,20 +50,12 @@ async def test_sigkill_mid_batch_then_restart_equals_an_uninterrupted_rebuild(
     journal = JetStreamEventStore(js, JOURNAL.name)
     await demo_loader.load(in_memory_deps(journal, files=InMemoryFiles(), keys=key_store), school)
     last_seq = (await js.stream_info(JOURNAL.name)).state.last_seq
-    env = _worker_env(nats_url, database_url, pg_schema)
+    env = worker_env("journal", nats_url, database_url, pg_schema)
     rng = random.Random(11)
     kills = 0
     checkpoint = 0
     while checkpoint < last_seq and kills < 6:
-        worker = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "services.journal",
-            "worker",
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        worker = await start_worker("journal", env)
         before = checkpoint
 
         async def progressed(before=before):
@@ -103,15 +70,7 @@ async def test_sigkill_mid_batch_then_restart_equals_an_uninterrupted_rebuild(
         kills += 1
         checkpoint = await _checkpoint(pg_pool, pg_schema)
     assert kills >= 2, "the worker finished before it could be killed twice"
-    final = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "services.journal",
-        "worker",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    final = await start_worker("journal", env)
     try:
 
         async def caught_up():
@@ -123,17 +82,9 @@ async def test_sigkill_mid_batch_then_restart_equals_an_uninterrupted_rebuild(
         await final.wait()
 
     rebuilt = f"{pg_schema}_copy"
-    projector = Projector(
-        js,
-        pg_pool,
-        stream=JOURNAL.name,
-        filter_subject=JOURNAL.subjects[0],
-        registry=JOURNAL_REGISTRY,
-        projection=JournalViewProjection(),
-        keys=key_store,
-    )
+    projector = journal_projector(js, pg_pool, JournalViewProjection(), keys=key_store)
     await projector.rebuild_into(rebuilt, PROJECTOR_MIGRATIONS, MIGRATIONS)
-    for table in TABLES:
+    for table in VIEW_TABLES:
         live = await _table(pg_pool, pg_schema, table)
         assert live == await _table(pg_pool, rebuilt, table), table
         assert live or table == "assignments"

@@ -70,6 +70,18 @@ async def test_a_forged_copy_fails_against_the_anchors_and_the_original_passes()
     assert forged.problems[0].kind == "anchor_mismatch"
 
 
+async def test_before_any_anchor_the_report_says_no_signature_was_checked():
+    integrity = in_memory_integrity({"JOURNAL": history(10)})
+
+    fresh = await verify(integrity, Scope("JOURNAL", school="s1"))
+    await anchor_due(integrity)
+    anchored = await verify(integrity, Scope("JOURNAL", school="s1"))
+
+    assert (fresh.anchors, fresh.signatures_checked) == (0, False)
+    assert anchored.anchors >= 1
+    assert anchored.signatures_checked
+
+
 async def test_the_loop_anchors_at_start_and_again_every_period():
     messages = history(90)
     integrity = in_memory_integrity({"JOURNAL": messages[:45]})

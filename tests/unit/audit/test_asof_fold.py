@@ -318,7 +318,7 @@ def test_a_correction_after_closing_is_listed_and_flags_what_it_changed():
     detail = lesson_detail(state, "l1", T0)
     assert detail is not None
     assert [(c.event_type, c.reason, c.actor_id, c.mark_ids) for c in detail.corrections] == [
-        ("journal.MarkCorrected", reason, "dep1", ("m1",))
+        ("journal.MarkCorrected", reason, "dep1", ["m1"])
     ]
     assert (detail.marks[0].corrected_after_close, detail.marks[0].correction_reason) == (
         True,

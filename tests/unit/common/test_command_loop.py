@@ -11,8 +11,8 @@ from contracts.envelope import Actor
 from contracts.journal import PupilRegistered
 from contracts.personal import ERASED
 from contracts.registry import JOURNAL_REGISTRY
-from services.common.aggregate import Aggregate, Decision, EventLog, event_id
-from services.common.command_loop import run_command
+from services.common.aggregate import Aggregate, Decision, EventLog, Issued, event_id
+from services.common.command_loop import Recorded, one_event, run_command
 from services.common.eventstore import Loaded
 from services.common.eventstore_memory import InMemoryEventStore
 from services.common.keystore_memory import InMemoryKeyStore
@@ -77,3 +77,17 @@ async def test_personal_data_is_not_remembered_past_the_erasure_of_its_key():
     after = await log.current(pupil, SUBJECT)
     assert isinstance(after, PupilRegistered)
     assert (after.full_name, after.birth_date) == (ERASED, None)
+
+
+async def test_a_one_event_decider_records_its_event_in_the_year_asked_when_it_decides():
+    log = EventLog(InMemoryEventStore(), lambda: NOW)
+    pupil = Aggregate(None, last_event, JOURNAL_REGISTRY)
+    years = iter([2025, 2026])
+    meta = Issued("c1", "corr", ADMIN, "s1", fingerprint="f1")
+    decide = one_event(lambda _state: [register("Иванов Пётр")], ADMIN, lambda: next(years))
+    done = await run_command(log, meta, SUBJECT, pupil, decide)
+    assert done.recorded == Recorded(SUBJECT, 1, "journal.PupilRegistered", duplicate=False)
+    (stored,) = (await log.store.load(SUBJECT)).events
+    assert (stored.envelope.year, stored.envelope.actor) == (2025, ADMIN)
+    again = await run_command(log, meta, SUBJECT, pupil, decide)
+    assert again.recorded == Recorded(SUBJECT, 1, "journal.PupilRegistered", duplicate=True)

@@ -8,47 +8,16 @@ from decimal import Decimal
 
 import pytest
 
+from contracts import journal as j
 from contracts import subjects
 from contracts.base import Event
 from contracts.diary import content_digest, record_digest
-from contracts.journal import (
-    AbsenceEntry,
-    AbsenceReasonSet,
-    Attachment,
-    AttendanceTaken,
-    ClassOpened,
-    ClassTeacherAssigned,
-    HomeworkAttachmentAdded,
-    HomeworkSet,
-    LessonCancelled,
-    LessonEntriesSaved,
-    LessonHeld,
-    LessonScheduled,
-    MarkCancelled,
-    MarkCorrected,
-    MarkEntry,
-    MarkRecorded,
-    MarkScaleConfigured,
-    Period,
-    PupilJoinedClass,
-    PupilLeftClass,
-    PupilRegistered,
-    ScaleValue,
-    SchoolYearOpened,
-    StaffMemberRegistered,
-    SubjectDefined,
-    TeacherSubstituted,
-    TeachingAssigned,
-    TeachingUnassigned,
-    TimetableSet,
-    TopicSet,
-    WorkKind,
-    WorkKindsConfigured,
-)
-from services.exporter.domain.docs import ROLL, Doc
+from services.exporter.domain.docs import ROLL, Doc, Folded
 from services.exporter.domain.fold import evolve, evolve_docs
 from services.exporter.domain.pseudonym import Pseudonymiser
-from services.exporter.domain.records import to_record
+from services.exporter.domain.records import published, to_record
+from tests.support.fold_givens import lesson_scheduled
+from tests.support.fold_givens import mark as given_mark
 
 S, Y, C = "s1", 2026, "5a"
 KEY = b"k" * 32
@@ -57,48 +26,35 @@ LESSON = subjects.lesson(Y, S, C, "l1")
 CLASS = subjects.school_class(Y, S, C)
 SCHOOL = subjects.school_config(Y, S)
 SECRET_TEXTS = ("Болел гриппом", "Ошибка ввода", "Учитель болен", "Экскурсия", "Переезд")
-SHEET = Attachment(
+SHEET = j.Attachment(
     attachment_id="a1", name="sheet.pdf", size=10, media_type="application/pdf", sha256="a" * 64
 )
 
 
-def fold(history: list[tuple[str, Event]], start: Doc | None = None) -> Doc | None:
+def fold(history: list[tuple[str, Event]], start: Folded | None = None) -> Folded | None:
     doc = start
     for seq, (subject, event) in enumerate(history, start=1):
-        doc = evolve(doc, event, subject=subject, seq=seq, pseudonym=PSEUDO.of)
+        doc = evolve(doc, event, subject=subject, seq=seq)
     return doc
 
 
-def valid(doc: Doc | None) -> Doc:
-    """The document validates as its contract model, and its content is that model's."""
+def valid(doc: Folded | None) -> Doc:
+    """What the document's record says (pupils by `PSEUDO`): it validates as its contract
+    model, and its content is that model's."""
     assert doc is not None
-    record = to_record(doc, "b1", 0)
-    assert record.content() == doc.content
-    assert record_digest(record) == content_digest(doc.content)
-    return doc
+    shown = published(doc, PSEUDO.of)
+    record = to_record(shown, "b1", 0)
+    assert record.content() == shown.content
+    assert record_digest(record) == content_digest(shown.content)
+    return shown
 
 
 def scheduled(teacher: str = "t1") -> tuple[str, Event]:
-    event = LessonScheduled(
-        lesson_id="l1",
-        class_id=C,
-        subject_id="math",
-        date=dt.date(2026, 9, 7),
-        slot=1,
-        teacher_id=teacher,
-    )
-    return LESSON, event
+    return LESSON, lesson_scheduled("l1", C, day=dt.date(2026, 9, 7), slot=1, teacher=teacher)
 
 
-def mark(mark_id: str, pupil: str, value: str = "5", comment: str | None = None) -> MarkEntry:
-    return MarkEntry(
-        mark_id=mark_id,
-        pupil_id=pupil,
-        value=value,
-        work_kind_id="oral",
-        weight=Decimal("1.5"),
-        comment=comment,
-    )
+def mark(mark_id: str, pupil: str, value: str = "5", comment: str | None = None) -> j.MarkEntry:
+    return given_mark(mark_id, pupil, value, "1.5", comment)
 
 
 def on(event: Event) -> tuple[str, Event]:
@@ -116,15 +72,15 @@ def test_a_scheduled_lesson_is_exported_with_its_teacher_of_record():
 
 
 def test_a_substitute_becomes_the_teacher_of_record_without_the_reason():
-    doc = valid(fold([scheduled(), on(TeacherSubstituted(substitute_id="t2", reason="Болеет"))]))
+    doc = valid(fold([scheduled(), on(j.TeacherSubstituted(substitute_id="t2", reason="Болеет"))]))
     assert doc.content["teacher_id"] == "t2"
     assert "Болеет" not in json.dumps(doc.content, ensure_ascii=False)
 
 
 def test_held_and_cancelled_set_the_status_and_the_reason_stays_home():
-    held = valid(fold([scheduled(), on(LessonHeld())]))
+    held = valid(fold([scheduled(), on(j.LessonHeld())]))
     assert held.content["status"] == "held"
-    cancelled = valid(fold([scheduled(), on(LessonCancelled(reason="Экскурсия"))]))
+    cancelled = valid(fold([scheduled(), on(j.LessonCancelled(reason="Экскурсия"))]))
     assert cancelled.content["status"] == "cancelled"
     assert "Экскурсия" not in json.dumps(cancelled.content, ensure_ascii=False)
 
@@ -134,10 +90,10 @@ def test_topic_homework_and_attachments():
         fold(
             [
                 scheduled(),
-                on(TopicSet(topic="Дроби")),
-                on(HomeworkSet(text="№ 12", due_on=dt.date(2026, 9, 9))),
-                on(HomeworkAttachmentAdded(attachment=SHEET)),
-                on(TopicSet(topic="Дроби и проценты")),
+                on(j.TopicSet(topic="Дроби")),
+                on(j.HomeworkSet(text="№ 12", due_on=dt.date(2026, 9, 9))),
+                on(j.HomeworkAttachmentAdded(attachment=SHEET)),
+                on(j.TopicSet(topic="Дроби и проценты")),
             ]
         )
     )
@@ -152,11 +108,11 @@ def test_marks_corrected_and_cancelled():
         fold(
             [
                 scheduled(),
-                on(MarkRecorded(mark=mark("m1", "p01", "3"))),
-                on(MarkRecorded(mark=mark("m2", "p02", "4"))),
-                on(MarkRecorded(mark=mark("m3", "p03", "5"))),
+                on(j.MarkRecorded(mark=mark("m1", "p01", "3"))),
+                on(j.MarkRecorded(mark=mark("m2", "p02", "4"))),
+                on(j.MarkRecorded(mark=mark("m3", "p03", "5"))),
                 on(
-                    MarkCorrected(
+                    j.MarkCorrected(
                         mark_id="m1",
                         value="4",
                         work_kind_id="test",
@@ -164,9 +120,9 @@ def test_marks_corrected_and_cancelled():
                         reason="Ошибка ввода",
                     )
                 ),
-                on(MarkCancelled(mark_id="m2", reason="Ошибка ввода")),
+                on(j.MarkCancelled(mark_id="m2", reason="Ошибка ввода")),
                 on(
-                    MarkCorrected(
+                    j.MarkCorrected(
                         mark_id="m2", value="5", work_kind_id="oral", weight=1, reason="x"
                     )
                 ),
@@ -185,18 +141,18 @@ def test_marks_corrected_and_cancelled():
 
 
 def test_attendance_replaces_the_observation_keeping_reasons_of_pupils_still_absent():
-    absent = AbsenceEntry(pupil_id="p01", kind="absent")
-    late = AbsenceEntry(pupil_id="p02", kind="late", minutes_late=10)
-    other = AbsenceEntry(pupil_id="p03", kind="absent")
+    absent = j.AbsenceEntry(pupil_id="p01", kind="absent")
+    late = j.AbsenceEntry(pupil_id="p02", kind="late", minutes_late=10)
+    other = j.AbsenceEntry(pupil_id="p03", kind="absent")
     doc = valid(
         fold(
             [
                 scheduled(),
-                on(AttendanceTaken(absences=(absent, late, other))),
-                on(AbsenceReasonSet(pupil_id="p01", reason="illness", evidence="Болел гриппом")),
-                on(AbsenceReasonSet(pupil_id="p03", reason="valid")),
-                on(AttendanceTaken(absences=(absent, late))),  # p03 came after all
-                on(AbsenceReasonSet(pupil_id="p09", reason="valid")),  # not absent: ignored
+                on(j.AttendanceTaken(absences=(absent, late, other))),
+                on(j.AbsenceReasonSet(pupil_id="p01", reason="illness", evidence="Болел гриппом")),
+                on(j.AbsenceReasonSet(pupil_id="p03", reason="valid")),
+                on(j.AttendanceTaken(absences=(absent, late))),  # p03 came after all
+                on(j.AbsenceReasonSet(pupil_id="p09", reason="valid")),  # not absent: ignored
             ]
         )
     )
@@ -214,8 +170,8 @@ def test_a_late_reason_changes_the_letter():
         fold(
             [
                 scheduled(),
-                on(AttendanceTaken(absences=(AbsenceEntry(pupil_id="p01", kind="absent"),))),
-                on(AbsenceReasonSet(pupil_id="p01", reason="unexcused")),
+                on(j.AttendanceTaken(absences=(j.AbsenceEntry(pupil_id="p01", kind="absent"),))),
+                on(j.AbsenceReasonSet(pupil_id="p01", reason="unexcused")),
             ]
         )
     )
@@ -223,12 +179,12 @@ def test_a_late_reason_changes_the_letter():
 
 
 def test_lesson_entries_saved_carries_everything_at_once():
-    saved = LessonEntriesSaved(
+    saved = j.LessonEntriesSaved(
         held=True,
         topic="Дроби",
-        homework=HomeworkSet(text="№ 1"),
+        homework=j.HomeworkSet(text="№ 1"),
         marks=(mark("m1", "p01"), mark("m2", "p02", "4", comment="молодец")),
-        attendance=(AbsenceEntry(pupil_id="p03", kind="absent"),),
+        attendance=(j.AbsenceEntry(pupil_id="p03", kind="absent"),),
     )
     doc = valid(fold([scheduled(), on(saved)]))
     assert doc.content["status"] == "held"
@@ -240,23 +196,28 @@ def test_lesson_entries_saved_carries_everything_at_once():
 
 
 def test_lesson_entries_not_held_keep_the_status_and_what_they_do_not_carry():
-    first = LessonEntriesSaved(held=True, topic="Дроби", attendance=())
-    second = LessonEntriesSaved(held=False, marks=(mark("m1", "p01"),))
-    doc = valid(fold([scheduled(), on(LessonCancelled(reason="x")), on(first), on(second)]))
+    first = j.LessonEntriesSaved(held=True, topic="Дроби", attendance=())
+    second = j.LessonEntriesSaved(held=False, marks=(mark("m1", "p01"),))
+    doc = valid(fold([scheduled(), on(j.LessonCancelled(reason="x")), on(first), on(second)]))
     assert doc.content["status"] == "held"
     assert doc.content["topic"] == "Дроби"
     assert len(doc.content["marks"]) == 1
 
 
 def test_events_before_scheduling_and_seen_events_change_nothing():
-    assert fold([on(LessonHeld())]) is None
+    assert fold([on(j.LessonHeld())]) is None
     doc = fold([scheduled()])
-    assert evolve(doc, LessonHeld(), subject=LESSON, seq=1, pseudonym=PSEUDO.of) is doc
+    assert evolve(doc, j.LessonHeld(), subject=LESSON, seq=1) is doc
+
+
+EXCELLENT = j.ScaleValue(value="5", numeric=5, label="отлично")
+ORAL = j.WorkKind(work_kind_id="oral", name="Устный", weight=Decimal("1.5"))
+SEPT_30 = dt.date(2026, 9, 30)
 
 
 def test_school_configuration():
     periods = (
-        Period(
+        j.Period(
             period_id="q1",
             name="1 четверть",
             starts_on=dt.date(2026, 9, 1),
@@ -268,7 +229,7 @@ def test_school_configuration():
             [
                 (
                     SCHOOL,
-                    SchoolYearOpened(
+                    j.SchoolYearOpened(
                         school_name="Школа № 1",
                         starts_on=dt.date(2026, 9, 1),
                         ends_on=dt.date(2027, 5, 31),
@@ -277,19 +238,22 @@ def test_school_configuration():
                 ),
                 (
                     SCHOOL,
-                    MarkScaleConfigured(
-                        scale_id="five", values=(ScaleValue(value="5", numeric=5, label="отлично"),)
+                    j.MarkScaleConfigured(
+                        scale_id="five",
+                        values=(j.ScaleValue(value="5", numeric=5, label="отлично"),),
                     ),
                 ),
                 (
                     SCHOOL,
-                    WorkKindsConfigured(
-                        kinds=(WorkKind(work_kind_id="oral", name="Устный", weight=Decimal("1.5")),)
+                    j.WorkKindsConfigured(
+                        kinds=(
+                            j.WorkKind(work_kind_id="oral", name="Устный", weight=Decimal("1.5")),
+                        )
                     ),
                 ),
-                (SCHOOL, SubjectDefined(subject_id="math", name="Математика")),
-                (SCHOOL, SubjectDefined(subject_id="rus", name="Русский")),
-                (SCHOOL, SubjectDefined(subject_id="math", name="Алгебра")),
+                (SCHOOL, j.SubjectDefined(subject_id="math", name="Математика")),
+                (SCHOOL, j.SubjectDefined(subject_id="rus", name="Русский")),
+                (SCHOOL, j.SubjectDefined(subject_id="math", name="Алгебра")),
             ]
         )
     )
@@ -308,19 +272,21 @@ def test_class_membership_teaching_and_class_teacher():
     doc = valid(
         fold(
             [
-                (CLASS, ClassOpened(class_id=C, grade=5, label="5А", class_teacher_id="t1")),
-                (CLASS, PupilJoinedClass(pupil_id="p01", since=dt.date(2026, 9, 1))),
-                (CLASS, PupilJoinedClass(pupil_id="p02", since=dt.date(2026, 9, 1))),
+                (CLASS, j.ClassOpened(class_id=C, grade=5, label="5А", class_teacher_id="t1")),
+                (CLASS, j.PupilJoinedClass(pupil_id="p01", since=dt.date(2026, 9, 1))),
+                (CLASS, j.PupilJoinedClass(pupil_id="p02", since=dt.date(2026, 9, 1))),
                 (
                     CLASS,
-                    PupilLeftClass(pupil_id="p02", last_day=dt.date(2026, 9, 30), reason="Переезд"),
+                    j.PupilLeftClass(
+                        pupil_id="p02", last_day=dt.date(2026, 9, 30), reason="Переезд"
+                    ),
                 ),
-                (CLASS, PupilJoinedClass(pupil_id="p02", since=dt.date(2026, 11, 1))),
-                (CLASS, TeachingAssigned(teacher_id="t2", subject_id="math")),
-                (CLASS, TeachingAssigned(teacher_id="t1", subject_id="rus", group="g1")),
-                (CLASS, TeachingUnassigned(teacher_id="t2", subject_id="math")),
-                (CLASS, ClassTeacherAssigned(class_teacher_id="t3")),
-                (CLASS, TimetableSet(effective_from=dt.date(2026, 9, 1), slots=())),
+                (CLASS, j.PupilJoinedClass(pupil_id="p02", since=dt.date(2026, 11, 1))),
+                (CLASS, j.TeachingAssigned(teacher_id="t2", subject_id="math")),
+                (CLASS, j.TeachingAssigned(teacher_id="t1", subject_id="rus", group="g1")),
+                (CLASS, j.TeachingUnassigned(teacher_id="t2", subject_id="math")),
+                (CLASS, j.ClassTeacherAssigned(class_teacher_id="t3")),
+                (CLASS, j.TimetableSet(effective_from=dt.date(2026, 9, 1), slots=())),
             ]
         )
     )
@@ -342,11 +308,11 @@ def test_class_membership_teaching_and_class_teacher():
     [
         (
             subjects.staff_member(Y, S, "t1"),
-            StaffMemberRegistered(staff_id="t1", full_name="Иванова Анна", position="учитель"),
+            j.StaffMemberRegistered(staff_id="t1", full_name="Иванова Анна", position="учитель"),
         ),
         (
             subjects.pupil(Y, S, "p01"),
-            PupilRegistered(
+            j.PupilRegistered(
                 pupil_id="p01", full_name="Петров Пётр", birth_date=dt.date(2015, 1, 1)
             ),
         ),
@@ -356,7 +322,7 @@ def test_people_are_never_exported(subject, event):
     assert fold([(subject, event)]) is None
     # Nor published at all: a member of staff enters the staff roll (kept on the school side)
     # and reaches the directory only once they teach (`test_fold_staff.py`).
-    changed = evolve_docs({}, event, subject=subject, seq=1, pseudonym=PSEUDO.of)
+    changed = evolve_docs({}, event, subject=subject, seq=1)
     assert {doc.kind for doc in changed.values()} <= {ROLL}
 
 

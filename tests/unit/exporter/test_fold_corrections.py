@@ -25,10 +25,11 @@ from contracts.journal import (
     TeacherSubstituted,
     TopicSet,
 )
-from services.exporter.domain.docs import Doc
+from services.exporter.domain.docs import Doc, Folded
 from services.exporter.domain.fold import evolve
 from services.exporter.domain.pseudonym import Pseudonymiser
-from services.exporter.domain.records import to_record
+from services.exporter.domain.records import published, to_record
+from services.exporter.domain.stored_docs import dump_state, load_state
 
 S, Y, C = "s1", 2026, "5a"
 PSEUDO = Pseudonymiser(b"k" * 32)
@@ -36,8 +37,9 @@ LESSON = subjects.lesson(Y, S, C, "l1")
 REASON = "исправление по служебной записке № 12"
 
 
-def fold(events: list[Event]) -> Doc:
-    doc: Doc | None = None
+def folded(events: list[Event]) -> Folded:
+    """The lesson scheduled, then `events`: its state as folded."""
+    doc: Folded | None = None
     for seq, event in enumerate(
         [
             LessonScheduled(
@@ -52,13 +54,23 @@ def fold(events: list[Event]) -> Doc:
         ],
         start=1,
     ):
-        doc = evolve(doc, event, subject=LESSON, seq=seq, pseudonym=PSEUDO.of)
+        doc = evolve(doc, event, subject=LESSON, seq=seq)
     assert doc is not None
+    return doc
+
+
+def shown(state: Folded) -> Doc:
+    """What the lesson's record says: exactly the record, never a reason."""
+    doc = published(state, PSEUDO.of)
     record = to_record(doc, "b1", 0)
     assert record.content() == doc.content  # the document is exactly the record
     assert record_digest(record) == content_digest(doc.content)
     assert REASON not in json.dumps(doc.content, ensure_ascii=False)
     return doc
+
+
+def fold(events: list[Event]) -> Doc:
+    return shown(folded(events))
 
 
 def entry(mark_id: str, pupil: str = "p01", value: str = "4") -> MarkEntry:
@@ -93,15 +105,19 @@ def test_a_mark_recorded_again_as_a_correction_is_flagged_and_keeps_its_first_re
     assert doc.content["marks"][0]["value"] == "5"
 
 
+CORRECTED = MarkCorrected(
+    mark_id="m1",
+    value="5",
+    work_kind_id="oral",
+    weight=Decimal(1),
+    reason="пересчитано",
+    correction_reason=REASON,
+)
+"""m1 corrected after close."""
+
+
 def test_a_mark_corrected_after_close_stays_flagged_after_an_ordinary_correction():
-    corrected = MarkCorrected(
-        mark_id="m1",
-        value="5",
-        work_kind_id="oral",
-        weight=Decimal(1),
-        reason="пересчитано",
-        correction_reason=REASON,
-    )
+    corrected = CORRECTED
     again = corrected.model_copy(update={"value": "3", "correction_reason": None})
     doc = fold([MarkRecorded(mark=entry("m1")), corrected, again])
     assert flags(doc) == {"m1": True}
@@ -156,7 +172,8 @@ def test_attendance_corrected_flags_the_lesson_and_keeps_the_marks_unflagged():
 
 
 def test_the_flag_once_set_stays_and_a_repeated_correction_is_not_a_change():
-    first = fold([TopicSet(topic="Дроби", correction_reason=REASON)])
+    state = folded([TopicSet(topic="Дроби", correction_reason=REASON)])
+    first = shown(state)
     assert first.content["corrected_after_close"] is True
     later = fold(
         [
@@ -166,42 +183,22 @@ def test_the_flag_once_set_stays_and_a_repeated_correction_is_not_a_change():
         ]
     )
     assert later.content["corrected_after_close"] is True
-    # A second correction of something not exported changes nothing: the document keeps its seq.
+    # A second correction of something not exported changes nothing: the record keeps its seq.
     same = evolve(
-        first,
+        state,
         AbsenceReasonSet(pupil_id="p09", reason="valid", correction_reason=REASON),
         subject=LESSON,
-        seq=first.seq + 1,
-        pseudonym=PSEUDO.of,
+        seq=state.seq + 1,
     )
-    assert same is first
+    assert same is not None
+    assert shown(same) == first
 
 
-def test_a_document_from_before_the_flags_reads_as_unflagged_and_takes_them():
-    """Documents stored before the flags existed lack the keys: the record's defaults apply."""
-    old = fold([MarkRecorded(mark=entry("m1"))])
-    content = {k: v for k, v in old.content.items() if k != "corrected_after_close"}
-    content["marks"] = [
-        {k: v for k, v in m.items() if k != "corrected_after_close"} for m in content["marks"]
-    ]
-    stored = Doc(old.kind, old.record_id, old.seq, content)
-    record = to_record(stored, "b1", 0)
-    assert record.corrected_after_close is False
-    assert record.marks[0].corrected_after_close is False
-    corrected = evolve(
-        stored,
-        MarkCorrected(
-            mark_id="m1",
-            value="5",
-            work_kind_id="oral",
-            weight=Decimal(1),
-            reason="x-x",
-            correction_reason=REASON,
-        ),
-        subject=LESSON,
-        seq=old.seq + 1,
-        pseudonym=PSEUDO.of,
-    )
-    assert corrected is not None
-    assert corrected.content["corrected_after_close"] is True
-    assert corrected.content["marks"][0]["corrected_after_close"] is True
+def test_the_flags_are_stored_with_the_lesson():
+    """The stored form (jsonb) reads back as the same state, flags included."""
+    state = folded([MarkRecorded(mark=entry("m1")), CORRECTED])
+    stored = load_state(state.kind, dump_state(state.kind, state.state))
+    assert stored == state.state
+    doc = shown(Folded(state.kind, state.record_id, state.seq, stored))
+    assert doc.content["corrected_after_close"] is True
+    assert doc.content["marks"][0]["corrected_after_close"] is True

@@ -19,6 +19,7 @@ from contracts.journal import (
     LessonHeld,
     MarkCancelled,
     MarkCorrected,
+    MarkRecorded,
     TopicSet,
 )
 from kernel.letters import journal_letter
@@ -130,6 +131,31 @@ def test_a_correction_replaces_the_value_and_keeps_the_reason():
     )
     mark = given(SCHEDULED, recorded(), event).marks["m1"]
     assert (mark.value, mark.weight, mark.corrected, mark.reason) == ("4", 2, True, "ошибка ввода")
+
+
+def _commented(comment: str, *, counts: bool = True) -> MarkRecorded:
+    """A recorded mark with a comment (and whether it counts)."""
+    event = recorded()
+    return MarkRecorded(mark=event.mark.model_copy(update={"comment": comment, "counts": counts}))
+
+
+def test_a_correction_that_does_not_send_the_comment_or_counts_keeps_them():
+    (event,) = when(
+        c.CorrectMark("m1", "4", "classwork", "ошибка"), _commented("устно", counts=False)
+    )
+    assert isinstance(event, MarkCorrected)
+    assert (event.value, event.comment, event.counts) == ("4", "устно", False)
+
+
+def test_a_correction_removes_the_comment_only_when_told_to():
+    (event,) = when(c.CorrectMark("m1", "5", "classwork", "лишнее", comment=None), _commented("x"))
+    assert isinstance(event, MarkCorrected)
+    assert (event.value, event.comment, event.counts) == ("5", None, True)
+
+
+def test_a_correction_that_keeps_everything_changes_nothing():
+    with pytest.raises(NothingToChange):
+        when(c.CorrectMark("m1", "5", "classwork", "ошибка"), _commented("устно"))
 
 
 @pytest.mark.parametrize(

@@ -18,17 +18,13 @@ from contracts.journal import (
     LessonCancelled,
     LessonEntriesSaved,
     LessonHeld,
-    LessonScheduled,
     MarkCancelled,
     MarkCorrected,
-    MarkEntry,
     MarkRecorded,
-    MarkScaleConfigured,
     Period,
     PupilJoinedClass,
     PupilLeftClass,
     PupilRegistered,
-    ScaleValue,
     SchoolYearOpened,
     StaffMemberRegistered,
     SubjectDefined,
@@ -42,45 +38,15 @@ from contracts.journal import (
 )
 from kernel import (
     Assignment,
-    Fact,
     Membership,
     ViewState,
     project,
     touched,
 )
 from services.journal.domain.projection.diff import changes
+from tests.support.fold_givens import DAY, SCALE, SCHOOL, T0, YEAR, facts, mark, scheduled
 
-SCHOOL, YEAR = "s1", 2026
-T0 = dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC)
-DAY = dt.date(2026, 9, 1)
-SCALE = MarkScaleConfigured(
-    scale_id="five",
-    values=(
-        *(ScaleValue(value=str(n), numeric=n, label=str(n)) for n in range(1, 6)),
-        ScaleValue(value="н/а", label="не аттестован"),
-    ),
-)
 SHA = "0" * 64
-
-
-def facts(*items: tuple[str, Event], start: int = 1, actor: str = "t1") -> list[Fact]:
-    """Facts with increasing sequences; each item is (aggregate id, event)."""
-    return [
-        Fact(start + i, SCHOOL, YEAR, agg, actor, T0 + dt.timedelta(minutes=start + i), event)
-        for i, (agg, event) in enumerate(items)
-    ]
-
-
-def scheduled(lesson_id: str = "l1", class_id: str = "c1") -> tuple[str, Event]:
-    return lesson_id, LessonScheduled(
-        lesson_id=lesson_id, class_id=class_id, subject_id="math", date=DAY, slot=2, teacher_id="t1"
-    )
-
-
-def mark(mark_id: str, pupil: str = "p1", value: str = "5", weight: str = "1") -> MarkEntry:
-    return MarkEntry(
-        mark_id=mark_id, pupil_id=pupil, value=value, work_kind_id="oral", weight=Decimal(weight)
-    )
 
 
 def lesson_after(*events: Event, actor: str = "t1") -> ViewState:

@@ -21,53 +21,18 @@ from contracts.journal import (
     LessonCancelled,
     LessonEntriesSaved,
     LessonHeld,
-    LessonScheduled,
     MarkCancelled,
     MarkCorrected,
-    MarkEntry,
     MarkRecorded,
-    MarkScaleConfigured,
     PupilJoinedClass,
     PupilLeftClass,
-    ScaleValue,
     TeacherSubstituted,
     TeachingAssigned,
     TeachingUnassigned,
     TopicSet,
 )
 from kernel import Fact, ViewState, project
-
-SCHOOL, YEAR = "s1", 2026
-T0 = dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC)
-DAY = dt.date(2026, 9, 1)
-SCALE = MarkScaleConfigured(
-    scale_id="five",
-    values=(
-        *(ScaleValue(value=str(n), numeric=n, label=str(n)) for n in range(1, 6)),
-        ScaleValue(value="н/а", label="не аттестован"),
-    ),
-)
-
-
-def facts(*items: tuple[str, Event]) -> list[Fact]:
-    """Facts with sequences 1, 2, ...; each item is (aggregate id, event)."""
-    return [
-        Fact(i, SCHOOL, YEAR, agg, "t1", T0 + dt.timedelta(minutes=i), event)
-        for i, (agg, event) in enumerate(items, 1)
-    ]
-
-
-def scheduled(lesson_id: str, class_id: str) -> tuple[str, Event]:
-    return lesson_id, LessonScheduled(
-        lesson_id=lesson_id, class_id=class_id, subject_id="math", date=DAY, slot=2, teacher_id="t1"
-    )
-
-
-def mark(mark_id: str, pupil: str, value: str, weight: str) -> MarkEntry:
-    return MarkEntry(
-        mark_id=mark_id, pupil_id=pupil, value=value, work_kind_id="oral", weight=Decimal(weight)
-    )
-
+from tests.support.fold_givens import DAY, SCALE, facts, mark, scheduled
 
 PUPILS = st.sampled_from(["p1", "p2", "p3"])
 MARK_IDS = st.sampled_from(["m1", "m2", "m3"])

@@ -1,5 +1,5 @@
-"""The kernel's rule functions on plain values, which the journal's fold and the exporter's
-both decide through."""
+"""The kernel's rule functions on plain values, which the kernel's fold (and so every reader of
+the journal) and the lesson aggregate decide through."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from services.portal.application.ports import ApiRefused, ApiUnavailable, Download
+from tests.support.fake_apis import Call, FakeDiaryApi, stored
 
 T = TypeVar("T")
 
@@ -42,7 +43,7 @@ class Sent:
 
 
 @dataclass
-class FakeDiary:
+class FakeDiary(FakeDiaryApi):
     """Answers `gets` by path (an `ApiRefused` there is raised); `answer` makes a write's answer;
     `refusal` refuses every write; `down` is an outage of everything."""
 
@@ -54,38 +55,19 @@ class FakeDiary:
     refusal: ApiRefused | None = None
     down: bool = False
 
-    async def get(self, path: str, token: str, params: Mapping[str, str] | None = None) -> Any:
+    def answer_get(self, call: Call) -> Any:
         if self.down:
             raise ApiUnavailable("diary", "down")
-        self.asked.append((path, params))
-        if path not in self.gets:
-            raise ApiRefused(404, "not_found", path)
-        found = self.gets[path]
-        if isinstance(found, ApiRefused):
-            raise found
-        return found
+        self.asked.append((call.path, call.params))
+        return stored(self.gets, call.path, ApiRefused(404, "not_found", call.path))
 
-    async def download(
-        self, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Download:
-        if path not in self.files:
-            raise ApiRefused(404, "attachment_not_found", path)
-        return self.files[path]
+    def answer_download(self, call: Call) -> Download:
+        return stored(self.files, call.path, ApiRefused(404, "attachment_not_found", call.path))
 
-    async def send(
-        self,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,
-        files: Any = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
+    def answer_send(self, call: Call) -> Any:
         if self.down:
             raise ApiUnavailable("diary", "down")
-        sent = Sent(method, path, json, data, files, idempotency_key)
+        sent = Sent(call.method, call.path, call.json, call.data, call.files, call.idempotency_key)
         self.sent.append(sent)
         if self.refusal is not None:
             raise self.refusal

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,8 @@ import pytest
 import pytest_asyncio
 
 from services.portal.application.ports import ApiRefused, ApiUnavailable, Download
+from tests.support.fake_apis import Call, FakeDiaryApi, stored
+from tests.support.page_forms import csrf_of
 from tests.support.portal import signed_in_client
 
 BASE = "/schools/s1/years/2026"
@@ -96,7 +98,7 @@ CHANGES = {
 
 
 @dataclass
-class FakeDiary:
+class FakeDiary(FakeDiaryApi):
     """GET answers by path (an exception is raised); writes recorded; `down` fails every call."""
 
     gets: dict[str, Any] = field(default_factory=dict)
@@ -104,39 +106,23 @@ class FakeDiary:
     sent: list[tuple[str, str, Any, str | None]] = field(default_factory=list)
     down: bool = False
 
-    async def get(self, path: str, token: str, params: Mapping[str, str] | None = None) -> Any:
-        self.asked.append((path, dict(params or {})))
+    def answer_get(self, call: Call) -> Any:
+        self.asked.append((call.path, dict(call.params or {})))
         if self.down:
             raise ApiUnavailable("diary", "down")
-        if path not in self.gets:
-            raise ApiRefused(403, "no_grant", "you have no live grant for this pupil")
-        answer = self.gets[path]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
+        no_grant = ApiRefused(403, "no_grant", "you have no live grant for this pupil")
+        return stored(self.gets, call.path, no_grant)
 
-    async def download(
-        self, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Download:
-        if path != f"{BASE}/files/att-1":
+    def answer_download(self, call: Call) -> Download:
+        if call.path != f"{BASE}/files/att-1":
             raise ApiRefused(404, "not_found", "no such file")
         return Download(b"%PDF-1.4", "application/pdf", "attachment; filename*=UTF-8''x.pdf")
 
-    async def send(
-        self,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
+    def answer_send(self, call: Call) -> Any:
         if self.down:
             raise ApiUnavailable("diary", "down")
-        self.sent.append((method, path, json, idempotency_key))
-        return json
+        self.sent.append((call.method, call.path, call.json, call.idempotency_key))
+        return call.json
 
 
 @pytest.fixture
@@ -156,12 +142,6 @@ def diary() -> FakeDiary:
 async def parent(diary: FakeDiary) -> AsyncIterator[httpx.AsyncClient]:
     async with signed_in_client(diary, 100001, "parent", TODAY) as http:
         yield http
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf-token" content="([^"]+)"', page)
-    assert found
-    return found.group(1)
 
 
 def text_of(page: str) -> str:

@@ -8,11 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import SecretStr, ValidationError
 
+from kernel.oidc_claims import ClaimsRefused
 from services.common.settings import AuthSettings
 from services.portal.domain.oidc_claims import (
     PORTAL_ROLES,
     ClaimNames,
-    ClaimsRefused,
     PortalPerson,
     portal_person,
     portal_roles,

@@ -14,6 +14,7 @@ import jwt
 from services.common.settings import AuthSettings
 from services.common.webapp.signing import SigningSettings, token_issuer
 from services.portal.entrypoints.http import SESSION_COOKIE
+from tests.support.fake_apis import Call, FakeDiaryApi
 from tests.support.pages import DEV_SECRET
 from tests.support.portal import client_of, portal_app, signed_in_client
 
@@ -23,14 +24,14 @@ GRANTS = [
 ]
 
 
-class GrantsDiary:
+class GrantsDiary(FakeDiaryApi):
     """Answers the portal-users route and remembers who asked."""
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, dict[str, Any]]] = []
 
-    async def get(self, path: str, token: str, params: Any = None) -> Any:
-        self.asked.append((path, jwt.decode(token, options={"verify_signature": False})))
+    def answer_get(self, call: Call) -> Any:
+        self.asked.append((call.path, jwt.decode(call.token, options={"verify_signature": False})))
         return GRANTS
 
 

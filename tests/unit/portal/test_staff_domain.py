@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kernel.russian_dates import column_day, moment_text
 from services.portal.domain.class_day import class_day
 from services.portal.domain.class_grid import grid_periods, grid_table
 from services.portal.domain.my_classes import class_cards, class_label
-from services.portal.domain.russian_dates import column_day, moment_text
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 TODAY = dt.date(2026, 12, 5)

@@ -8,8 +8,8 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kernel.russian_dates import date_range, long_day, short_day
 from services.portal.domain.bells import DEFAULT_BELLS, BellSchedule
-from services.portal.domain.russian_dates import date_range, long_day, short_day
 from services.portal.domain.week import group_by_day, monday_of, neighbour_weeks
 
 MONDAY = dt.date(2026, 9, 14)

@@ -10,8 +10,7 @@ CSRF check, templates and error pages are the real ones.
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services.web.application.ports import Api, ApiRefused, Download
+from services.web.application.ports import ApiRefused, Download
+from tests.support.fake_apis import Call, FakeBackends, stored
+from tests.support.page_forms import csrf_of, field_of
 from tests.support.web import signed_in_client
 
 J = "/schools/s1/years/2026"
@@ -120,7 +121,7 @@ PAGES = (
 
 
 @dataclass
-class FakeApis:
+class FakeApis(FakeBackends):
     """GET answers by (api, path); writes recorded as (api, method, path, body, key) and
     answered by `answers` (by path), or refused by `refusal`."""
 
@@ -129,36 +130,18 @@ class FakeApis:
     answers: dict[str, Any] = field(default_factory=dict)
     refusal: ApiRefused | None = None
 
-    async def get(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Any:
-        answer = self.gets.get((api, path), ApiRefused(404, "not_found", path))
-        if isinstance(answer, ApiRefused):
-            raise answer
-        return copy.deepcopy(answer)
+    def answer_get(self, call: Call) -> Any:
+        return stored(self.gets, (call.api, call.path), ApiRefused(404, "not_found", call.path))
 
-    async def download(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Download:
-        assert (api, path) == ("enrollment", f"{E}/applications/p0001-abc/form.pdf")
+    def answer_download(self, call: Call) -> Download:
+        assert (call.api, call.path) == ("enrollment", f"{E}/applications/p0001-abc/form.pdf")
         return Download(b"%PDF-1.7 ...", "application/pdf", 'inline; filename="a.pdf"')
 
-    async def send(
-        self,
-        api: Api,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
-        self.sent.append((api, method, path, json, idempotency_key))
-        if self.refusal is not None and not (json or {}).get("dry_run"):
+    def answer_send(self, call: Call) -> Any:
+        self.sent.append((call.api, call.method, call.path, call.json, call.idempotency_key))
+        if self.refusal is not None and not (call.json or {}).get("dry_run"):
             raise self.refusal
-        return copy.deepcopy(self.answers.get(path, {"seq": 1}))
+        return copy.deepcopy(self.answers.get(call.path, {"seq": 1}))
 
 
 @pytest.fixture
@@ -198,18 +181,16 @@ async def admin(apis: FakeApis) -> AsyncIterator[httpx.AsyncClient]:
 async def post(http: httpx.AsyncClient, page: str, path: str, **fields: Any) -> httpx.Response:
     """Open `page`, then post to `path` with its CSRF token and its forms' request id."""
     html = (await http.get(page)).text
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    key = re.search(r'name="request_id" value="([^"]+)"', html)
-    assert csrf
-    sent = {"csrf_token": csrf[1]} | ({"request_id": key[1]} if key else {})
+    key = field_of(html, "request_id")
+    sent = {"csrf_token": csrf_of(html)} | ({"request_id": key} if key else {})
     return await http.post(path, data=sent | fields)
 
 
 def key_of(answer: httpx.Response) -> str:
     """The request id the page was shown with (each showing has its own)."""
-    found = re.search(r'name="request_id" value="([^"]+)"', answer.text)
+    found = field_of(answer.text, "request_id")
     assert found
-    return found[1]
+    return found
 
 
 async def test_the_roster_lists_classes_with_their_teacher_and_size_and_suggests_an_id(admin):

@@ -10,8 +10,7 @@ once. The app, its session, CSRF check, templates and error pages are the real o
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services.web.application.ports import Api, ApiRefused, Download
+from services.web.application.ports import ApiRefused
+from tests.support.fake_apis import Call, FakeBackends, stored
+from tests.support.page_forms import csrf_of
 from tests.support.web import signed_in_client
 
 BASE = "/schools/s1/years/2026"
@@ -91,42 +92,22 @@ def remark(status: str, shown: str | None = None, **extra: Any) -> dict[str, Any
 
 
 @dataclass
-class FakeJournal:
-    """GET answers by path; writes recorded, refused (`refusal`) or shown in the views."""
+class FakeJournal(FakeBackends):
+    """GET answers by path; writes recorded, refused (`refusal`) or shown in the views; the
+    check pages download nothing from the APIs."""
 
     gets: dict[str, Any] = field(default_factory=dict)
     sent: list[tuple[str, Any, str | None]] = field(default_factory=list)
     refusal: ApiRefused | None = None
 
-    async def get(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Any:
-        answer = self.gets.get(path, ApiRefused(404, "not_found", path))
-        if isinstance(answer, ApiRefused):
-            raise answer
-        return copy.deepcopy(answer)
+    def answer_get(self, call: Call) -> Any:
+        return stored(self.gets, call.path, ApiRefused(404, "not_found", call.path))
 
-    async def download(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Download:
-        raise AssertionError("the check pages download nothing from the APIs")
-
-    async def send(
-        self,
-        api: Api,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
-        self.sent.append((path, json, idempotency_key))
+    def answer_send(self, call: Call) -> Any:
+        self.sent.append((call.path, call.json, call.idempotency_key))
         if self.refusal is not None:
             raise self.refusal
-        return self._show(path.removeprefix(BASE), json)
+        return self._show(call.path.removeprefix(BASE), call.json)
 
     def _show(self, path: str, body: Any) -> dict[str, Any]:
         """The views follow the write (as the journal's projections do a moment later)."""
@@ -172,12 +153,6 @@ async def signed_in(journal: FakeJournal, staff_id: str, role: str) -> httpx.Asy
 async def deputy(journal: FakeJournal) -> AsyncIterator[httpx.AsyncClient]:
     async with await signed_in(journal, "dep1", "deputy") as http:
         yield http
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf-token" content="([^"]+)"', page)
-    assert found
-    return found.group(1)
 
 
 async def post(http: httpx.AsyncClient, path: str, **fields: str) -> httpx.Response:

@@ -14,8 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
-from services.web.application.ports import Api, ApiRefused, Download
+from services.web.application.ports import ApiRefused
 from services.web.domain.erasures import result_of, when, years
+from tests.support.fake_apis import Call, FakeBackends, stored
+from tests.support.page_forms import csrf_of, field_of
 from tests.support.web import signed_in_client
 
 S = "/schools/s1"
@@ -51,7 +53,7 @@ ERASED = {
 
 
 @dataclass
-class FakeJournal:
+class FakeJournal(FakeBackends):
     """GET answers by path (and the params of the last GET); writes recorded and answered."""
 
     gets: dict[str, Any] = field(default_factory=dict)
@@ -59,23 +61,13 @@ class FakeJournal:
     sent: list[tuple[str, str, Any, str | None]] = field(default_factory=list)
     refusal: ApiRefused | None = None
 
-    async def get(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Any:
-        assert api == "journal"
-        self.params[path] = params
-        answer = self.gets.get(path, ApiRefused(404, "not_found", path))
-        if isinstance(answer, ApiRefused):
-            raise answer
-        return copy.deepcopy(answer)
+    def answer_get(self, call: Call) -> Any:
+        assert call.api == "journal"
+        self.params[call.path] = call.params
+        return stored(self.gets, call.path, ApiRefused(404, "not_found", call.path))
 
-    async def download(self, *args: Any, **kwargs: Any) -> Download:
-        raise AssertionError("no download here")
-
-    async def send(self, api: Api, method: str, path: str, token: str, *, json: Any = None,
-                   files: Any = None, data: Any = None, idempotency_key: str | None = None
-                   ) -> Any:  # fmt: skip
-        self.sent.append((method, path, json, idempotency_key))
+    def answer_send(self, call: Call) -> Any:
+        self.sent.append((call.method, call.path, call.json, call.idempotency_key))
         if self.refusal is not None:
             raise self.refusal
         return copy.deepcopy(ERASED)
@@ -90,12 +82,10 @@ def journal() -> FakeJournal:
 
 async def post(http: httpx.AsyncClient, html: str, **fields: str) -> httpx.Response:
     """Post the erasure form with the CSRF token and the request id of `html`."""
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    key = re.search(r'name="request_id" value="([^"]+)"', html)
-    assert csrf
+    key = field_of(html, "request_id")
     assert key
     return await http.post(
-        "/admin/erasures", data={"csrf_token": csrf[1], "request_id": key[1], **fields}
+        "/admin/erasures", data={"csrf_token": csrf_of(html), "request_id": key, **fields}
     )
 
 

@@ -4,7 +4,7 @@ the page says, in a live region with a link to each field, that the diary gets �
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +13,10 @@ import pytest
 import pytest_asyncio
 
 from services.web.application.lesson_save import LessonRef, Upload, save_lesson
-from services.web.application.ports import Api, Download
 from services.web.domain.diary_names import WARNING, named_keys, parse_keys, places
 from services.web.domain.lesson_entry import plan_save
+from tests.support.fake_apis import Call, FakeBackends
+from tests.support.page_forms import field_of
 from tests.support.web import signed_in_client
 
 BASE = "/schools/s1/years/2026"
@@ -47,48 +48,31 @@ def warning(field_name: str) -> dict[str, str]:
 
 
 @dataclass
-class FakeJournal:
+class FakeJournal(FakeBackends):
     """The journal: its lesson view follows the save; a topic or a file name that names the
     pupil is answered with the journal's warning."""
 
     lesson: dict[str, Any] = field(default_factory=lambda: dict(DETAIL))
     sent: list[tuple[str, str]] = field(default_factory=list)
 
-    async def get(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Any:
-        return {LESSON: self.lesson, f"{BASE}/roster": ROSTER}[path]
+    def answer_get(self, call: Call) -> Any:
+        return {LESSON: self.lesson, f"{BASE}/roster": ROSTER}[call.path]
 
-    async def download(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Download:
-        raise NotImplementedError
-
-    async def send(
-        self,
-        api: Api,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
-        self.sent.append((method, path.removeprefix(LESSON)))
+    def answer_send(self, call: Call) -> Any:
+        self.sent.append((call.method, call.path.removeprefix(LESSON)))
         answer: dict[str, Any] = {"seq": 1, "duplicate": False, "event_type": "x", "warnings": []}
-        if path.endswith("/entries"):
-            self.lesson = {**self.lesson, "topic": json.get("topic")}
+        if call.path.endswith("/entries"):
+            self.lesson = {**self.lesson, "topic": call.json.get("topic")}
             answer["mark_ids"] = []
-            if "Акимов" in (json.get("topic") or ""):
+            if "Акимов" in (call.json.get("topic") or ""):
                 answer["warnings"] = [warning("topic")]
-        if files is not None:
+        if call.files is not None:
+            name = call.files["file"][0]
             answer["attachment_id"] = "att-1"
-            attachment = {"attachment_id": "att-1", "name": files["file"][0]}
+            attachment = {"attachment_id": "att-1", "name": name}
             self.lesson = {**self.lesson, "homework": {**DETAIL["homework"], "attachments": [
                 attachment]}}  # fmt: skip
-            if "Акимов" in files["file"][0]:
+            if "Акимов" in name:
                 answer["warnings"] = [warning("name")]
         return answer
 
@@ -105,8 +89,7 @@ async def client(journal: FakeJournal) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def form_of(page: str, **typed: str) -> dict[str, str]:
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    csrf, key = field_of(page, "csrf_token"), field_of(page, "key")
     return {"csrf_token": csrf, "key": key, "held": "1", "att_taken": "1", "att.p1": ""} | typed
 
 

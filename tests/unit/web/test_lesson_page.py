@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kernel.russian_dates import full_date, long_day
 from services.web.domain.journal_choice import journal_choices
 from services.web.domain.lesson_page import (
     column_count,
@@ -14,7 +15,7 @@ from services.web.domain.lesson_page import (
     teacher_line,
     work_kinds,
 )
-from services.web.domain.teacher_day import chosen_day, long_date, missing_labels, neighbours
+from services.web.domain.teacher_day import chosen_day, missing_labels, neighbours
 
 LESSON = {
     "status": "held",
@@ -95,8 +96,8 @@ def test_the_day_asked_for_and_its_neighbours():
     assert chosen_day("14.09.2026", today) == today
     assert chosen_day(None, today) == today
     assert neighbours(today) == (dt.date(2026, 12, 4), dt.date(2026, 12, 6))
-    assert long_date(today) == "суббота, 5 декабря 2026"
-    assert long_date(today, weekday=False) == "5 декабря 2026"
+    assert long_day(today) == "суббота, 5 декабря 2026"
+    assert full_date(today) == "5 декабря 2026"
 
 
 def test_whats_missing_is_said_in_the_schools_words():

@@ -3,22 +3,22 @@ then the reasons and files under keys derived from it; a refusal records nothing
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from services.web.application.lesson_save import LessonRef, Upload, save_lesson
-from services.web.application.ports import Api, ApiRefused, ApiUnavailable, Download
+from services.web.application.ports import ApiRefused, ApiUnavailable
 from services.web.domain.lesson_entry import plan_save
+from tests.support.fake_apis import Call, FakeBackends
 
 LESSON = LessonRef("s1", 2026, "5a", "5a-20261204-7", "token")
 PATH = "/schools/s1/years/2026/classes/5a/lessons/5a-20261204-7"
 
 
 @dataclass
-class FakeJournal:
+class FakeJournal(FakeBackends):
     """Answers the lesson's writes like the journal: a key seen before with the same request
     is a duplicate; `refuse` makes the next write of a path refuse; the lesson's view is
     `view` (shown after `lag` reads)."""
@@ -31,44 +31,27 @@ class FakeJournal:
     reads: int = 0
     down: bool = False
 
-    async def get(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Any:
-        assert (api, path, token) == ("journal", PATH, "token")
+    def answer_get(self, call: Call) -> Any:
+        assert (call.api, call.path, call.token) == ("journal", PATH, "token")
         self.reads += 1
         return {} if self.reads <= self.lag else self.view
 
-    async def download(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Download:
-        raise NotImplementedError
-
-    async def send(
-        self,
-        api: Api,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
+    def answer_send(self, call: Call) -> Any:
         if self.down:
             raise ApiUnavailable("journal", "down")
-        body = json if files is None else {"file": files["file"][0]}
-        self.sent.append((method, path.removeprefix(PATH), body, idempotency_key))
-        if path.removeprefix(PATH) in self.refuse:
-            raise self.refuse.pop(path.removeprefix(PATH))
-        if idempotency_key in self.keys:
-            return {**self.keys[idempotency_key], "duplicate": True}
+        path, key = call.path.removeprefix(PATH), call.idempotency_key
+        body = call.json if call.files is None else {"file": call.files["file"][0]}
+        self.sent.append((call.method, path, body, key))
+        if path in self.refuse:
+            raise self.refuse.pop(path)
+        if key in self.keys:
+            return {**self.keys[key], "duplicate": True}
         answer: dict[str, Any] = {"seq": len(self.sent), "duplicate": False}
         if path.endswith("/entries"):
-            answer["mark_ids"] = [f"m{i}" for i, _ in enumerate(json["marks"])]
-        if files is not None:
-            answer["attachment_id"] = f"att-{idempotency_key}"
-        self.keys[idempotency_key or ""] = answer
+            answer["mark_ids"] = [f"m{i}" for i, _ in enumerate(call.json["marks"])]
+        if call.files is not None:
+            answer["attachment_id"] = f"att-{key}"
+        self.keys[key or ""] = answer
         return answer
 
 

@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from kernel.oidc_claims import ClaimsRefused
 from services.web.domain.oidc_claims import (
     STAFF_ROLES,
     ClaimNames,
-    ClaimsRefused,
     StaffMember,
     staff_member,
     staff_roles,

@@ -8,7 +8,7 @@ CSRF check, templates and error pages are the real ones.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services.web.application.ports import Api, ApiRefused, ApiUnavailable, Download
+from services.web.application.ports import ApiRefused, ApiUnavailable, Download
+from tests.support.fake_apis import Call, FakeBackends, stored
+from tests.support.page_forms import csrf_of, field_of
 from tests.support.web import signed_in_client
 
 BASE = "/schools/s1/years/2026"
@@ -50,7 +52,7 @@ DETAIL = {
 
 
 @dataclass
-class FakeJournal:
+class FakeJournal(FakeBackends):
     """GET answers by path; writes recorded and answered (or refused / down)."""
 
     gets: dict[str, Any] = field(default_factory=dict)
@@ -58,40 +60,20 @@ class FakeJournal:
     refusal: ApiRefused | None = None
     down: bool = False
 
-    async def get(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Any:
-        if path not in self.gets:
-            raise ApiRefused(404, "not_found", path)
-        answer = self.gets[path]
-        if isinstance(answer, ApiRefused):
-            raise answer
-        return answer
+    def answer_get(self, call: Call) -> Any:
+        return stored(self.gets, call.path, ApiRefused(404, "not_found", call.path))
 
-    async def download(
-        self, api: Api, path: str, token: str, params: Mapping[str, str] | None = None
-    ) -> Download:
-        assert path == f"{LESSON}/homework/attachments/att-1"
+    def answer_download(self, call: Call) -> Download:
+        assert call.path == f"{LESSON}/homework/attachments/att-1"
         return Download(b"%PDF-1", "application/pdf", "attachment; filename*=UTF-8''x.pdf")
 
-    async def send(
-        self,
-        api: Api,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
+    def answer_send(self, call: Call) -> Any:
         if self.down:
             raise ApiUnavailable("journal", "down")
-        self.sent.append((method, path, json, idempotency_key))
+        self.sent.append((call.method, call.path, call.json, call.idempotency_key))
         if self.refusal is not None:
             raise self.refusal
-        self._show(path, json)
+        self._show(call.path, call.json)
         return {"seq": 1, "duplicate": False, "mark_ids": [], "event_type": "x"}
 
     def _show(self, path: str, body: Any) -> None:
@@ -124,12 +106,8 @@ async def client(journal: FakeJournal) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def key_of(page: str) -> str:
-    return re.search(r'name="key" value="([^"]+)"', page).group(1)
+def key_of(page: str) -> str | None:
+    return field_of(page, "key")
 
 
 def form_of(page: str, **typed: str) -> dict[str, str]:

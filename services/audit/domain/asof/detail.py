@@ -1,4 +1,4 @@
-"""A lesson's detail as of a moment, with the journal's meaning and shape (its `LessonDetail`).
+"""A lesson's detail as of a moment: the journal's answer (`kernel.answers.LessonDetail`).
 
 Every mark recorded for the lesson, cancelled or not, by recording time; the absences by the
 pupil's name; the pupils of the class on the lesson's date; names as recorded by the moment; the
@@ -9,137 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
-from contracts.journal import AbsenceKind, AbsenceReason
 from kernel import AbsenceRow, LessonRow, MarkRow
+from kernel.answers import (
+    AbsenceDetail,
+    Homework,
+    LessonCorrection,
+    LessonDetail,
+    MarkDetail,
+    PupilRef,
+    StaffRef,
+)
 from kernel.closing import CorrectionRow
-from kernel.rows import LessonStatus
 from services.audit.domain.asof.grid import marks_in_order, pupil_order, weight
 from services.audit.domain.asof.state import JournalState
 
 
-@dataclass(frozen=True, slots=True)
-class StaffRef:
-    """A member of staff with the name the journal shows (None if not registered)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LessonDetailAsOf(LessonDetail):
+    """Everything the journal held about one lesson at `at`; `last_seq` is the stream sequence
+    of the last event it includes."""
 
-    staff_id: str
-    full_name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PupilRef:
-    """A pupil with their name (None if not registered)."""
-
-    pupil_id: str
-    full_name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class AttachmentInfo:
-    """A homework file; its bytes live in the journal's Object Store under `attachment_id`."""
-
-    attachment_id: str
-    name: str
-    size: int
-    media_type: str
-    sha256: str
-
-
-@dataclass(frozen=True, slots=True)
-class Homework:
-    """The homework of a lesson."""
-
-    text: str | None
-    due_on: dt.date | None
-    attachments: tuple[AttachmentInfo, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MarkDetail:
-    """A mark with everything recorded about it, cancelled or not."""
-
-    mark_id: str
-    pupil_id: str
-    pupil_name: str | None
-    value: str
-    numeric: int | None
-    work_kind_id: str
-    weight: Decimal
-    comment: str | None
-    counts: bool
-    cancelled: bool
-    corrected: bool
-    last_reason: str | None
-    recorded_by: str
-    recorded_at: dt.datetime
-    corrected_after_close: bool = False
-    correction_reason: str | None = None  # of the last correction after closing
-
-
-@dataclass(frozen=True, slots=True)
-class AbsenceDetail:
-    """An absence or lateness: the observation, the reason, and who recorded each."""
-
-    pupil_id: str
-    pupil_name: str | None
-    kind: AbsenceKind
-    minutes_late: int | None
-    reason: AbsenceReason
-    evidence: str | None
-    letter: str
-    observed_by: str
-    reason_set_by: str | None
-    corrected_after_close: bool = False
-    correction_reason: str | None = None  # of the last correction after closing
-
-
-@dataclass(frozen=True, slots=True)
-class LessonCorrection:
-    """An edit of the lesson made as a correction after its period (or year) closed."""
-
-    seq: int
-    event_type: str
-    reason: str
-    actor_id: str
-    recorded_at: dt.datetime
-    mark_ids: tuple[str, ...]
-    pupil_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LessonDetail:
-    """Everything the journal held about one lesson at `at`."""
-
-    school: str
-    year: int
     at: dt.datetime
     last_seq: int
-    lesson_id: str
-    class_id: str
-    class_label: str | None
-    subject_id: str
-    subject_name: str | None
-    date: dt.date
-    slot: int
-    group: str | None
-    status: LessonStatus
-    cancel_reason: str | None
-    topic: str | None
-    timetabled_teacher: StaffRef
-    teacher: StaffRef
-    substituted: bool
-    homework: Homework
-    attendance_taken: bool
-    first_entry_at: dt.datetime | None
-    last_entry_at: dt.datetime | None
-    marks: tuple[MarkDetail, ...]
-    absences: tuple[AbsenceDetail, ...]
-    pupils: tuple[PupilRef, ...]
-    corrections: tuple[LessonCorrection, ...] = ()
 
 
-def lesson_detail(state: JournalState, lesson_id: str, at: dt.datetime) -> LessonDetail | None:
+def lesson_detail(state: JournalState, lesson_id: str, at: dt.datetime) -> LessonDetailAsOf | None:
     """The lesson as the state holds it; None when it was not scheduled yet."""
     doc = state.lesson(lesson_id)
     if doc is None:
@@ -156,7 +51,7 @@ def lesson_detail(state: JournalState, lesson_id: str, at: dt.datetime) -> Lesso
     # The reason of the last correction that changed each mark and each pupil's attendance.
     by_mark = {m: c.reason for c in corrections for m in c.mark_ids}
     by_pupil = {p: c.reason for c in corrections for p in c.pupil_ids}
-    return LessonDetail(
+    return LessonDetailAsOf(
         school=state.school,
         year=state.year,
         at=at,
@@ -179,12 +74,10 @@ def lesson_detail(state: JournalState, lesson_id: str, at: dt.datetime) -> Lesso
         attendance_taken=lesson.attendance_taken,
         first_entry_at=lesson.first_entry_at,
         last_entry_at=lesson.last_entry_at,
-        marks=tuple(
-            _mark(state, m, by_mark.get(m.mark_id)) for m in marks_in_order(doc.marks.values())
-        ),
-        absences=tuple(_absence(state, a, by_pupil.get(a.pupil_id)) for a in absences),
-        pupils=tuple(PupilRef(p, state.pupil_name(p)) for p in pupils),
-        corrections=tuple(_correction(c) for c in corrections),
+        marks=[_mark(state, m, by_mark.get(m.mark_id)) for m in marks_in_order(doc.marks.values())],
+        absences=[_absence(state, a, by_pupil.get(a.pupil_id)) for a in absences],
+        pupils=[PupilRef(p, state.pupil_name(p)) for p in pupils],
+        corrections=[_correction(c) for c in corrections],
     )
 
 
@@ -194,16 +87,18 @@ def _staff(state: JournalState, staff_id: str) -> StaffRef:
 
 def _correction(row: CorrectionRow) -> LessonCorrection:
     return LessonCorrection(
-        row.seq, row.kind, row.reason, row.actor_id, row.recorded_at, row.mark_ids, row.pupil_ids
+        row.seq,
+        row.kind,
+        row.reason,
+        row.actor_id,
+        row.recorded_at,
+        [*row.mark_ids],
+        [*row.pupil_ids],
     )
 
 
 def _homework(lesson: LessonRow) -> Homework:
-    attachments = tuple(
-        AttachmentInfo(a.attachment_id, a.name, a.size, a.media_type, a.sha256)
-        for a in lesson.attachments
-    )
-    return Homework(lesson.homework_text, lesson.homework_due, attachments)
+    return Homework(lesson.homework_text, lesson.homework_due, [*lesson.attachments])
 
 
 def _mark(state: JournalState, mark: MarkRow, correction: str | None) -> MarkDetail:

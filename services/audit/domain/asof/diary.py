@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from contracts.journal import AbsenceKind, AbsenceReason
 from kernel import LessonDoc
+from kernel.answers import LessonHeading
 from kernel.rows import LessonStatus
 from services.audit.domain.asof.grid import marks_in_order, weight
 from services.audit.domain.asof.state import JournalState
@@ -43,15 +44,9 @@ class DiaryAbsence:
 
 
 @dataclass(frozen=True, slots=True)
-class DiaryLesson:
+class DiaryLesson(LessonHeading):
     """One lesson of the pupil's diary."""
 
-    lesson_id: str
-    class_id: str
-    date: dt.date
-    slot: int
-    subject_id: str
-    subject_name: str | None
     status: LessonStatus
     topic: str | None
     homework_text: str | None

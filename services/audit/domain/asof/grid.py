@@ -1,12 +1,12 @@
-"""The class-subject grid as of a moment, with the journal's meaning and shape (its `ClassGrid`).
+"""The class-subject grid as of a moment: the journal's answer (`kernel.answers.ClassGrid`).
 
 Columns: the class's lessons of the subject in the range, by date, slot and id, whatever their
 status. Rows: the pupils whose membership meets the range, by name (codepoint order, names
 missing last, as PostgreSQL orders them under the C collation), then id. A cell holds the
 pupil's marks in force (not cancelled) by recording time, and the absence letter. The average is
 the weighted average of the pupil's marks in force over the range's lessons
-(`kernel.grading.weighted_average`, with each mark's number as the scale gave it when it was
-recorded or corrected).
+(`kernel.grading.recorded_average`, with each mark's number as the scale gave it when it was
+recorded or corrected), as the journal view computes it from its rows.
 """
 
 from __future__ import annotations
@@ -19,77 +19,21 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from kernel import LessonDoc, MarkRow, Membership
-from kernel.grading import weighted_average
-from kernel.rows import LessonStatus
+from kernel.answers import ClassGrid, GridCell, GridLesson, GridMark, GridRow
+from kernel.grading import recorded_average
 from services.audit.domain.asof.state import JournalState
 
 CENTS = Decimal("0.01")
 """Weights are shown with two places, as the journal's numeric(4, 2) column holds them."""
 
 
-@dataclass(frozen=True, slots=True)
-class GridLesson:
-    """A column of the grid: one lesson of the class and subject."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClassGridAsOf(ClassGrid):
+    """The journal's class-subject page as recorded by `at`; `last_seq` is the stream sequence
+    of the last event it includes."""
 
-    lesson_id: str
-    date: dt.date
-    slot: int
-    status: LessonStatus
-    topic: str | None
-    teacher_id: str
-    corrected_after_close: bool = False  # something of the lesson was corrected after closing
-
-
-@dataclass(frozen=True, slots=True)
-class GridMark:
-    """A mark in force as the grid shows it."""
-
-    mark_id: str
-    value: str
-    work_kind_id: str
-    weight: Decimal
-    corrected: bool
-    corrected_after_close: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class GridCell:
-    """What a pupil got at one lesson: marks and the absence letter, if any."""
-
-    lesson_id: str
-    marks: tuple[GridMark, ...]
-    absence: str | None = None
-    corrected_after_close: bool = False  # a mark or the absence changed by a correction
-
-
-@dataclass(frozen=True, slots=True)
-class GridRow:
-    """A pupil of the class in the range, with one cell per column and their average."""
-
-    pupil_id: str
-    full_name: str | None
-    since: dt.date
-    last_day: dt.date | None
-    cells: tuple[GridCell, ...]
-    average: Decimal | None
-    absences: int
-    lates: int
-
-
-@dataclass(frozen=True, slots=True)
-class ClassGrid:
-    """A class's journal page for one subject over a range, as recorded by `at`."""
-
-    school: str
-    year: int
     at: dt.datetime
     last_seq: int
-    class_id: str
-    subject_id: str
-    date_from: dt.date
-    date_to: dt.date
-    lessons: tuple[GridLesson, ...]
-    rows: tuple[GridRow, ...]
 
 
 class GridQuery(NamedTuple):
@@ -99,15 +43,6 @@ class GridQuery(NamedTuple):
     subject_id: str
     date_from: dt.date
     date_to: dt.date
-
-
-class _Scored(NamedTuple):
-    """A mark as `weighted_average` reads it: `value` is its number as text ("" for none)."""
-
-    value: str
-    weight: Decimal
-    counts: bool
-    cancelled: bool
 
 
 def grid_lessons(state: JournalState, query: GridQuery) -> list[LessonDoc]:
@@ -123,7 +58,7 @@ def grid_lessons(state: JournalState, query: GridQuery) -> list[LessonDoc]:
     return found
 
 
-def class_grid(state: JournalState, query: GridQuery, at: dt.datetime) -> ClassGrid | None:
+def class_grid(state: JournalState, query: GridQuery, at: dt.datetime) -> ClassGridAsOf | None:
     """The page as the state holds it; None when the class was not opened yet."""
     klass = state.klass(query.class_id)
     if klass is None:
@@ -131,7 +66,7 @@ def class_grid(state: JournalState, query: GridQuery, at: dt.datetime) -> ClassG
     lessons = grid_lessons(state, query)
     members = [m for m in klass.memberships if m.overlaps(query.date_from, query.date_to)]
     marks = _marks_by_cell(lessons)
-    return ClassGrid(
+    return ClassGridAsOf(
         school=state.school,
         year=state.year,
         at=at,
@@ -140,11 +75,11 @@ def class_grid(state: JournalState, query: GridQuery, at: dt.datetime) -> ClassG
         subject_id=query.subject_id,
         date_from=query.date_from,
         date_to=query.date_to,
-        lessons=tuple(grid_lesson(state, lesson) for lesson in lessons),
-        rows=tuple(
+        lessons=[grid_lesson(state, lesson) for lesson in lessons],
+        rows=[
             _row(state, pupil, intervals, lessons, marks)
             for pupil, intervals in _by_pupil(state, members)
-        ),
+        ],
     )
 
 
@@ -218,7 +153,7 @@ def _row(
         full_name=state.pupil_name(pupil_id),
         since=intervals[0].since,
         last_day=intervals[-1].last_day,
-        cells=tuple(cells),
+        cells=cells,
         average=average(own),
         absences=absences,
         lates=lates,
@@ -232,9 +167,9 @@ def _cell(state: JournalState, lesson: LessonDoc, pupil_id: str, marks: list[Mar
     letter = None if absence is None else absence.letter
     corrections = state.corrections_of(lesson_id)
     if not corrections:
-        return GridCell(lesson_id, tuple(grid_mark(m) for m in marks), letter)
+        return GridCell(lesson_id, [grid_mark(m) for m in marks], letter)
     corrected = {m for c in corrections for m in c.mark_ids}
-    shown = tuple(grid_mark(m, flagged=m.mark_id in corrected) for m in marks)
+    shown = [grid_mark(m, flagged=m.mark_id in corrected) for m in marks]
     flagged = any(pupil_id in c.pupil_ids for c in corrections) or any(
         m.corrected_after_close for m in shown
     )
@@ -264,12 +199,4 @@ def weight(mark: MarkRow) -> Decimal:
 
 def average(marks: Iterable[MarkRow]) -> Decimal | None:
     """Σ(weight·number)/Σweight over the marks that count, are not cancelled and have a number."""
-    scored = (
-        _Scored("" if m.numeric is None else str(m.numeric), m.weight, m.counts, m.cancelled)
-        for m in marks
-    )
-    return weighted_average(scored, _number)
-
-
-def _number(value: str) -> int | None:
-    return int(value) if value else None
+    return recorded_average((m.numeric, m.weight, m.counts) for m in marks if not m.cancelled)

@@ -1,5 +1,11 @@
-"""Dates and times as the portal's pages write them, in Russian: «пн, 14 сентября»,
-«понедельник, 14 сентября 2026», «14–20 сентября 2026», «сегодня, 10:05»."""
+"""Dates and times as both web apps' pages write them, in Russian: «пн, 14 сентября»,
+«понедельник, 14 сентября 2026», «14 сентября 2026», «14–20 сентября 2026», «14.09»,
+«сегодня, 10:05».
+
+Pure wording, in the kernel so that both apps' domains (the school's pages and the portal's)
+share one spelling of the months and weekdays; the domains may import nothing of
+`services.common`.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ MONTHS: Final = (
     "ноября",
     "декабря",
 )
+"""The months in the genitive, as a date names them («14 сентября»)."""
 WEEKDAYS: Final = (
     "понедельник",
     "вторник",
@@ -38,6 +45,11 @@ def day_month(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}"
 
 
+def full_date(day: dt.date) -> str:
+    """«14 сентября 2026»."""
+    return f"{day_month(day)} {day.year}"
+
+
 def short_day(day: dt.date) -> str:
     """«пн, 14 сентября»."""
     return f"{SHORT_WEEKDAYS[day.weekday()]}, {day_month(day)}"
@@ -45,23 +57,23 @@ def short_day(day: dt.date) -> str:
 
 def long_day(day: dt.date) -> str:
     """«понедельник, 14 сентября 2026»."""
-    return f"{WEEKDAYS[day.weekday()]}, {day_month(day)} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]}, {full_date(day)}"
 
 
 def date_range(first: dt.date, last: dt.date) -> str:
     """«14–20 сентября 2026», «28 сентября – 4 октября 2026», «28 декабря 2026 – 3 января
     2027»; one day: «14 сентября 2026»."""
     if first == last:
-        return f"{day_month(first)} {first.year}"
+        return full_date(first)
     if first.year != last.year:
-        return f"{day_month(first)} {first.year} – {day_month(last)} {last.year}"
+        return f"{full_date(first)} – {full_date(last)}"
     if first.month != last.month:
-        return f"{day_month(first)} – {day_month(last)} {last.year}"
+        return f"{day_month(first)} – {full_date(last)}"
     return f"{first.day}–{last.day} {MONTHS[last.month - 1]} {last.year}"
 
 
 def column_day(day: dt.date) -> str:
-    """«14.09», as a grid's column is headed."""
+    """«14.09», as a grid's or a journal's column is headed."""
     return f"{day:%d.%m}"
 
 
@@ -76,4 +88,4 @@ def moment_text(moment: dt.datetime, today: dt.date, zone: ZoneInfo) -> str:
         return f"вчера, {clock}"
     if day.year == today.year:
         return f"{short_day(day)}, {clock}"
-    return f"{day_month(day)} {day.year}, {clock}"
+    return f"{full_date(day)}, {clock}"

@@ -1,0 +1,84 @@
+"""`Service`: a back-end service's entry point, declared once and dispatched the one way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi import FastAPI
+
+from services.common import entry
+from services.common.entry import Service
+
+
+@dataclass(frozen=True)
+class Http:
+    host: str = "127.0.0.1"
+    port: int = 8999
+
+
+@dataclass(frozen=True)
+class Settings:
+    http: Http = field(default_factory=Http)
+
+
+@dataclass
+class Calls:
+    made: list[tuple[str, object]] = field(default_factory=list)
+
+    def command(self, name: str, code: int = 0) -> entry.Command:
+        def run(argv: list[str]) -> int:
+            self.made.append((name, argv))
+            return code
+
+        return run
+
+    def worker(self) -> None:
+        self.made.append(("worker", None))
+
+
+def declared(calls: Calls, *, worker: bool = True) -> Service[Settings]:
+    return Service(
+        "test",
+        Settings,
+        lambda settings: FastAPI(title=str(settings.http.port)),
+        calls.worker if worker else None,
+        {"cli": calls.command("cli", 3), "verify": calls.command("verify")},
+    )
+
+
+@pytest.mark.parametrize("argv", [[], ["api"], ["serve"]])
+def test_the_api_is_served_by_default_on_the_settings_host_and_port(monkeypatch, argv):
+    served = []
+    monkeypatch.setattr(
+        entry.uvicorn, "run", lambda app, **kw: served.append((app.title, kw["host"], kw["port"]))
+    )
+    assert declared(Calls()).main(argv) == 0
+    assert served == [("8999", "127.0.0.1", 8999)]
+
+
+def test_commands_get_their_arguments_and_answer_with_their_exit_code():
+    calls = Calls()
+    service = declared(calls)
+    assert service.main(["worker"]) == 0
+    assert service.main(["cli", "projection", "status"]) == 3  # `cli` gets what follows it
+    assert service.main(["verify", "--school", "s1"]) == 0  # others get the whole line
+    assert calls.made == [
+        ("worker", None),
+        ("cli", ["projection", "status"]),
+        ("verify", ["verify", "--school", "s1"]),
+    ]
+
+
+def test_an_unknown_role_says_which_there_are(capsys):
+    assert declared(Calls(), worker=False).main(["worker"]) == 2
+    usage = capsys.readouterr().err
+    assert usage == "usage: python -m services.test [api|serve|cli|verify ...], not 'worker'\n"
+
+
+def test_run_exits_with_the_code_of_the_process_arguments(monkeypatch):
+    calls = Calls()
+    monkeypatch.setattr(entry.sys, "argv", ["services.test", "cli", "x"])
+    with pytest.raises(SystemExit) as exited:
+        declared(calls).run()
+    assert (exited.value.code, calls.made) == (3, [("cli", ["x"])])
