@@ -1,4 +1,5 @@
-"""Live grants of other portal users, read from the diary's schema (for addressing messages)."""
+"""Live grants of other portal users, read from the diary's schema (for addressing messages),
+and how a grant is read from a row of the `grants` table (`GRANT_COLUMNS`, `grant_of`)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,20 @@ from typing import Any
 from services.common.db import Pool
 from services.diary.domain.access import Grant
 
-_COLUMNS = "grant_id, uid, scope_kind, pupil, relation, class_id, subject_id"
+GRANT_COLUMNS = "grant_id, uid, scope_kind, pupil, relation, class_id, subject_id"
 _BY_UIDS = (
-    f"SELECT {_COLUMNS} FROM grants WHERE school = $1 AND year = $2 "  # noqa: S608 - constant
+    f"SELECT {GRANT_COLUMNS} FROM grants WHERE school = $1 AND year = $2 "  # noqa: S608 - constant
     "AND uid = ANY($3::bigint[]) AND revoked_at IS NULL ORDER BY uid, grant_id"
 )
 _BY_PUPILS = (
-    f"SELECT {_COLUMNS} FROM grants WHERE school = $1 AND year = $2 "  # noqa: S608 - constant
+    f"SELECT {GRANT_COLUMNS} FROM grants WHERE school = $1 AND year = $2 "  # noqa: S608 - constant
     "AND scope_kind = 'pupil' AND pupil = ANY($3::text[]) AND revoked_at IS NULL "
     "ORDER BY uid, grant_id"
 )
 
 
-def _grant(row: Any) -> Grant:  # noqa: ANN401 - an asyncpg Record
+def grant_of(row: Any) -> Grant:  # noqa: ANN401 - an asyncpg Record
+    """The grant of a row of `GRANT_COLUMNS`."""
     return Grant(
         grant_id=row["grant_id"],
         uid=row["uid"],
@@ -42,10 +44,10 @@ class PgGrantDirectory:
         """The live grants of the given UIDs."""
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(_BY_UIDS, school, year, list(uids))
-        return [_grant(row) for row in rows]
+        return [grant_of(row) for row in rows]
 
     async def pupil_grants(self, school: str, year: int, pupils: Collection[str]) -> list[Grant]:
         """The live pupil grants (parents' and pupils' own) naming the given pupils."""
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(_BY_PUPILS, school, year, list(pupils))
-        return [_grant(row) for row in rows]
+        return [grant_of(row) for row in rows]

@@ -7,12 +7,11 @@ Read-only over tables the feed's projection writes (`classes`, `class_teaching`,
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from services.common.db import Pool
+from services.diary.adapters.grant_directory import GRANT_COLUMNS, grant_of
 from services.diary.domain.access import Grant
 
-_COLUMNS = "grant_id, uid, scope_kind, pupil, relation, class_id, subject_id"
 _CLASS_LABELS = (
     "SELECT class_id, label FROM classes WHERE school = $1 AND year = $2 "
     "AND class_id = ANY($3::text[])"
@@ -22,25 +21,13 @@ _CLASS_SUBJECTS = (
     "AND class_id = ANY($3::text[]) ORDER BY class_id, subject_id"
 )
 _PUPIL_GRANTS_OF = (
-    f"SELECT {_COLUMNS} FROM grants WHERE school = $1 AND uid = $2 "  # noqa: S608 - constant
+    f"SELECT {GRANT_COLUMNS} FROM grants WHERE school = $1 AND uid = $2 "  # noqa: S608 - constant
     "AND scope_kind = 'pupil' AND revoked_at IS NULL ORDER BY year DESC, grant_id"
 )
 _SCHOOL_GRANTS = (
-    f"SELECT {_COLUMNS} FROM grants WHERE school = $1 AND year = $2 "  # noqa: S608 - constant
+    f"SELECT {GRANT_COLUMNS} FROM grants WHERE school = $1 AND year = $2 "  # noqa: S608 - constant
     "AND revoked_at IS NULL ORDER BY uid, grant_id"
 )
-
-
-def _grant(row: Any) -> Grant:  # noqa: ANN401 - an asyncpg Record
-    return Grant(
-        grant_id=row["grant_id"],
-        uid=row["uid"],
-        scope_kind=row["scope_kind"],
-        pupil=row["pupil"],
-        relation=row["relation"],
-        class_id=row["class_id"],
-        subject_id=row["subject_id"],
-    )
 
 
 class PgPortalDirectory:
@@ -76,10 +63,10 @@ class PgPortalDirectory:
         """The live pupil grants of `uid` in every school year of the school, latest first."""
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(_PUPIL_GRANTS_OF, school, uid)
-        return [_grant(row) for row in rows]
+        return [grant_of(row) for row in rows]
 
     async def school_grants(self, school: str, year: int) -> list[Grant]:
         """Every live grant of the school year."""
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(_SCHOOL_GRANTS, school, year)
-        return [_grant(row) for row in rows]
+        return [grant_of(row) for row in rows]
