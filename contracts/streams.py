@@ -1,4 +1,5 @@
-"""Stream definitions (valid on nats-server 2.9.10). Created idempotently at start-up."""
+"""Stream definitions (for the pinned nats-server, `deploy.launcher.nats_binary`). Created
+idempotently at start-up."""
 
 from __future__ import annotations
 

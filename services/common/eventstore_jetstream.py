@@ -75,8 +75,11 @@ class JetStreamEventStore:
         except APIError as error:
             if error.err_code != WRONG_LAST_SEQUENCE:
                 raise
-            self._cache.pop(subject, None)
-            recorded = await self._find_msg_id(subject, after=expected.seq, msg_id=msg_id)
+            # The server checks the expected sequence before its duplicate window: a command
+            # sent again is recorded when its subject holds its message id, after `expected`
+            # (a retry of the same attempt) or before it (a retry that loaded what it made).
+            history = await self.load(subject)
+            recorded = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
             if recorded is None:
                 raise ConcurrencyConflict(subject, expected.seq) from error
             return Appended(subject, recorded.seq, True, recorded.fingerprint)
@@ -101,14 +104,6 @@ class JetStreamEventStore:
         return decode_stored(
             raw.subject or subject, raw.seq or 0, raw.data or b"", raw.headers or {}, raw.time
         )
-
-    async def _find_msg_id(self, subject: str, *, after: int, msg_id: str) -> StoredEvent | None:
-        seq = after
-        while (stored := await self._next(subject, after=seq)) is not None:
-            if stored.msg_id == msg_id:
-                return stored
-            seq = stored.seq
-        return None
 
     def _extend_cache(
         self,

@@ -5,7 +5,8 @@ flow-controlled, no state left on the server, restarted by the client at the rig
 if a message is lost on the way). Each delivery is handled inside the subscription's callback,
 with its sequence and server time parsed straight from the reply subject (the client's
 `metadata` builds several objects per message): the walk costs about what reading the stream
-costs. nats-server 2.9 has no batched direct get, which would be the other fast way.
+costs. (The batched direct get of nats-server 2.11+ would be the other fast way; nats-py has
+no call for it.)
 
 `JetStreamAnchors` reads the anchors back and writes a new one exactly once: `Nats-Msg-Id` is
 the anchor's subject and `Nats-Expected-Last-Subject-Sequence` is 0, so a re-run, a second
