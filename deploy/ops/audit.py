@@ -20,12 +20,12 @@ service seals them hourly, `anchor` at once (it needs `AUDIT_SIGNING_KEY`).
 from __future__ import annotations
 
 import asyncio
-import sys
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from deploy.ops.output import stdout_console
 from services.audit.adapters.stream_walk import JetStreamAnchors, integrity_for
 from services.audit.application.anchoring import AnchorRun, SigningSettings, anchor_due
 from services.audit.application.verification import Report, Scope
@@ -103,7 +103,7 @@ def _not_anchored(result: Report, console: Console) -> None:
 
 def verify(url: str, stream: str, subject: str | None) -> int:
     """`audit verify`: walk, report, 0 when nothing is wrong, else 1."""
-    console = Console(file=sys.stdout)
+    console = stdout_console()
     result = asyncio.run(walk(url, stream, subject, Console(stderr=True)))
     return report(result, console)
 
@@ -123,7 +123,7 @@ async def _anchor(url: str, school: str | None) -> AnchorRun | None:
 
 def anchor(url: str, school: str | None) -> int:
     """`audit anchor`: seal every event not anchored yet now; 2 without a signing key."""
-    console = Console(file=sys.stdout)
+    console = stdout_console()
     run = asyncio.run(_anchor(url, school))
     if run is None:
         Console(stderr=True).print("AUDIT_SIGNING_KEY is not set: nothing can be signed")

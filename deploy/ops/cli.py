@@ -5,7 +5,8 @@
   projection rebuild journal|diary|exporter|enrollment|audit
                                               replay a service's projections from sequence 1
   projection status                           every projection's checkpoint and lag
-  status                                      streams, consumers, dead letters, last runs
+  status [--json]                             streams, consumers, dead letters, last runs
+                                              (exit 1: needs attention, 2: unreachable)
   audit verify [--stream S] [--subject F]     the streams' hash chains, gaps and signed
                                               anchors (exit 1: anything wrong)
   audit anchor [--school S]                   sign and publish the anchors due now (the audit
@@ -181,12 +182,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_projection(commands)
     status = commands.add_parser(
         "status",
-        help="streams, consumers and their lag, dead letters, last export runs",
+        help="streams, consumers and their lag, dead letters, last export runs (exit 0 well,"
+        " 1 needs attention, 2 unreachable)",
         description=(
             "Streams (messages, bytes, first/last seq), consumers with their lag, dead letters"
             " per service schema and the last export runs per school and year, as tables."
+            " Exit 0: all is well; 1: a dead letter or a failed last export run; 2: NATS or a"
+            " configured database could not be reached."
         ),
     )
+    status.add_argument("--json", action="store_true", help="one JSON document on stdout")
     status.set_defaults(handler=handlers.status_command)
     _add_audit(commands)
     _add_person(commands)

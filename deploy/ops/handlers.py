@@ -39,11 +39,11 @@ def projection_command(args: argparse.Namespace) -> int:
     return projection.status()
 
 
-def status_command(_args: argparse.Namespace) -> int:
-    """`status`: streams, consumers, dead letters, last export runs."""
+def status_command(args: argparse.Namespace) -> int:
+    """`status [--json]`: streams, consumers, dead letters, last export runs."""
     from deploy.ops import status  # noqa: PLC0415
 
-    return status.show(env.nats_url(), env.projection_databases())
+    return status.show(env.nats_url(), env.projection_databases(), as_json=args.json)
 
 
 def audit_command(args: argparse.Namespace) -> int:

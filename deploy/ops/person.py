@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import getpass
 import json
-import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contracts.envelope import Actor
+from deploy.ops.output import stdout_console
 from services.common.webapp.school_year import school_year_of
 from services.journal import bootstrap
 from services.journal.application.erasure import erase_person, erasure_list
@@ -62,7 +62,7 @@ class Output:
 
 
 def _output(as_json: bool) -> Output:
-    return Output(as_json, Console(file=sys.stdout), Console(stderr=True))
+    return Output(as_json, stdout_console(), Console(stderr=True))
 
 
 @contextlib.asynccontextmanager

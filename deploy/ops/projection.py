@@ -9,7 +9,6 @@ running) and shows one table.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from deploy.ops.output import stdout_console
 from services.common.projector import Projector, ProjectorStatus
 
 PROJECTIONS = ("journal", "diary", "exporter", "enrollment", "audit")
@@ -147,5 +147,5 @@ def status() -> int:
             behind,
             str(row.dead_letters),
         )
-    Console(file=sys.stdout).print(table)
+    stdout_console().print(table)
     return 0

@@ -1,83 +1,84 @@
-"""`ops status`: the system at a glance, as tables.
+"""`ops status`: the system at a glance, as tables or (`--json`) as one JSON document.
 
-- streams: messages, bytes, first and last sequence;
-- consumers of every stream with their lag (`num_pending`: not yet delivered,
-  `num_ack_pending`: delivered, not yet acknowledged);
-- dead letters per service schema (`<schema>.dead_letters`, one row per event a projection
-  could not apply);
+- streams: messages, bytes, first and last sequence, and the consumers of each with their lag
+  (`pending`: not yet delivered, `ack_pending`: delivered, not yet acknowledged);
+- dead letters per service schema and projection (`<schema>.dead_letters`, one row per event a
+  projection could not apply), and the events applied after a text repair;
 - the last export run of each kind per school and year (the exporter's `runs` table).
 
 Read only: nothing is created, migrated or acknowledged. What cannot be reached is shown as such.
+The exit code says what a script needs to know: 0 all is well, 1 something needs attention (a
+dead letter, a failed last export run), 2 something could not be looked at (NATS or a
+configured database unreachable). A service with no settings here is "not configured", not
+an error.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
+import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 import asyncpg
 import nats
-from rich.console import Console
-from rich.table import Table
 
 from deploy.ops.env import ServiceDb
+from deploy.ops.output import stdout_console
+from deploy.ops.status_tables import tables
 from services.common.db import quote_ident
 from services.common.projector_writer import TEXT_REPAIRS_BY_PROJECTION
 
 if TYPE_CHECKING:
     from nats.js import JetStreamContext
 
-_RUNS = """
+OK, ATTENTION, UNREACHABLE = 0, 1, 2
+_RUNS: Final = """
 SELECT DISTINCT ON (school, year, kind)
        school, year, kind, status, started_at, from_seq, to_seq, records, error
 FROM {schema}.runs
 ORDER BY school, year, kind, started_at DESC
 """
+_DEAD_LETTERS: Final = (
+    "SELECT projection, count(*) FROM {schema}.dead_letters GROUP BY 1 ORDER BY 1"
+)
+_NOT_CONFIGURED: Final = "not configured"
+_NO_TABLE: Final = "no such table (never started?)"
 
 
-async def stream_tables(js: JetStreamContext) -> list[Table]:
-    """The streams table, and one table of consumers per stream that has any."""
-    streams = Table(title="streams")
-    for column in ("stream", "messages", "bytes", "first seq", "last seq", "consumers"):
-        streams.add_column(column, justify="left" if column == "stream" else "right")
-    tables = [streams]
+async def streams(js: JetStreamContext) -> list[dict[str, Any]]:
+    """Every stream with its state and its consumers' positions."""
+    found = []
     for info in sorted(await js.streams_info(), key=lambda i: str(i.config.name)):
         name, state = str(info.config.name), info.state
-        streams.add_row(
-            name,
-            str(state.messages),
-            str(state.bytes),
-            str(state.first_seq),
-            str(state.last_seq),
-            str(state.consumer_count),
-        )
         consumers = await js.consumers_info(name)
-        if not consumers:
-            continue
-        table = Table(title=f"consumers of {name}")
-        for column in ("consumer", "filter", "delivered", "ack floor", "pending", "ack pending"):
-            table.add_column(
-                column, justify="left" if column in ("consumer", "filter") else "right"
-            )
-        for consumer in sorted(consumers, key=lambda c: str(c.name)):
-            table.add_row(
-                str(consumer.name),
-                str(consumer.config.filter_subject or ""),
-                str(consumer.delivered.stream_seq if consumer.delivered else ""),
-                str(consumer.ack_floor.stream_seq if consumer.ack_floor else ""),
-                str(consumer.num_pending),
-                str(consumer.num_ack_pending),
-            )
-        tables.append(table)
-    return tables
+        found.append(
+            {
+                "stream": name,
+                "messages": state.messages,
+                "bytes": state.bytes,
+                "first_seq": state.first_seq,
+                "last_seq": state.last_seq,
+                "consumers": [
+                    {
+                        "consumer": str(c.name),
+                        "filter": c.config.filter_subject or "",
+                        "delivered": c.delivered.stream_seq if c.delivered else None,
+                        "ack_floor": c.ack_floor.stream_seq if c.ack_floor else None,
+                        "pending": c.num_pending,
+                        "ack_pending": c.num_ack_pending,
+                    }
+                    for c in sorted(consumers, key=lambda c: str(c.name))
+                ],
+            }
+        )
+    return found
 
 
 async def _fetch(db: ServiceDb, query: str) -> list[asyncpg.Record] | str:
     """Rows of `query` in the service's database ({schema} filled in), or why there are none."""
     if db.dsn is None:
-        return "not configured"
+        return _NOT_CONFIGURED
     try:
         conn = await asyncpg.connect(db.dsn, timeout=5)
     except (OSError, asyncpg.PostgresError) as error:
@@ -85,95 +86,105 @@ async def _fetch(db: ServiceDb, query: str) -> list[asyncpg.Record] | str:
     try:
         return list(await conn.fetch(query.format(schema=quote_ident(db.schema))))
     except asyncpg.UndefinedTableError:
-        return "no such table (never started?)"
+        return _NO_TABLE
     finally:
         await conn.close()
 
 
-async def dead_letters_table(dbs: Sequence[ServiceDb]) -> Table:
-    """Dead letters per service schema and projection."""
-    table = Table(title="dead letters")
-    for column in ("service", "schema", "projection", "dead letters"):
-        table.add_column(column, justify="right" if column == "dead letters" else "left")
-    query = "SELECT projection, count(*) FROM {schema}.dead_letters GROUP BY 1 ORDER BY 1"
+async def counts(dbs: Sequence[ServiceDb], query: str) -> list[dict[str, Any]]:
+    """Per service schema: the count of each projection (`query` groups by projection), or the
+    schema's `state` when it cannot be read."""
+    found: list[dict[str, Any]] = []
     for db in dbs:
         rows = await _fetch(db, query)
+        where = {"service": db.service, "schema": db.schema}
         if isinstance(rows, str):
-            table.add_row(db.service, db.schema, "", rows)
-        elif not rows:
-            table.add_row(db.service, db.schema, "(all)", "0")
-        for row in rows if not isinstance(rows, str) else []:
-            table.add_row(db.service, db.schema, str(row[0]), str(row[1]))
-    return table
-
-
-async def text_repairs_table(dbs: Sequence[ServiceDb]) -> Table:
-    """Events applied after their unstorable text (NUL, lone surrogates) became U+FFFD, per
-    service schema and projection (`<schema>.text_repairs`)."""
-    table = Table(title="text repairs")
-    for column in ("service", "schema", "projection", "text repairs"):
-        table.add_column(column, justify="right" if column == "text repairs" else "left")
-    for db in dbs:
-        rows = await _fetch(db, TEXT_REPAIRS_BY_PROJECTION)
-        if isinstance(rows, str):
-            table.add_row(db.service, db.schema, "", rows)
+            found.append({**where, "state": rows})
             continue
+        found.extend({**where, "projection": str(r[0]), "count": int(r[1])} for r in rows)
         if not rows:
-            table.add_row(db.service, db.schema, "(all)", "0")
-        for row in rows:
-            table.add_row(db.service, db.schema, str(row[0]), str(row[1]))
-    return table
+            found.append({**where, "projection": "(all)", "count": 0})
+    return found
 
 
-async def runs_table(exporter: ServiceDb) -> Table:
-    """The last export run of each kind per school and year."""
-    table = Table(title=f"last export runs ({exporter.schema}.runs, UTC)")
-    columns = ("school", "year", "kind", "status", "started", "journal seq", "records", "error")
-    for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column == "started")
+async def export_runs(exporter: ServiceDb) -> list[dict[str, Any]] | str:
+    """The last export run of each kind per school and year, or why there are none."""
     rows = await _fetch(exporter, _RUNS)
     if isinstance(rows, str):
-        table.add_row(rows, *[""] * (len(columns) - 1))
-        return table
-    for row in rows:
-        seqs = f"{row['from_seq']}..{row['to_seq'] if row['to_seq'] is not None else ''}"
-        table.add_row(
-            row["school"],
-            str(row["year"]),
-            row["kind"],
-            row["status"],
-            f"{row['started_at']:%Y-%m-%d %H:%M:%S}",
-            seqs,
-            str(row["records"]),
-            (row["error"] or "")[:80],
-        )
-    return table
+        return rows
+    return [
+        {
+            "school": r["school"],
+            "year": r["year"],
+            "kind": r["kind"],
+            "status": r["status"],
+            "started_at": r["started_at"].isoformat(),
+            "from_seq": r["from_seq"],
+            "to_seq": r["to_seq"],
+            "records": r["records"],
+            "error": r["error"],
+        }
+        for r in rows
+    ]
 
 
-async def collect(url: str, dbs: Sequence[ServiceDb]) -> list[Table]:
-    """Every table of the status, in the order shown."""
+async def gather(url: str, dbs: Sequence[ServiceDb]) -> dict[str, Any]:
+    """The whole status, as `--json` prints it."""
+    nats_part: dict[str, Any] = {"url": url}
     try:
-        nc = await nats.connect(url, name="ops-status", connect_timeout=5, allow_reconnect=False)
+        nc = await nats.connect(
+            url,
+            name="ops-status",
+            connect_timeout=5,
+            allow_reconnect=False,
+            # nats-py retries a refused first connection 60 times, 2 s apart: one retry, quietly.
+            max_reconnect_attempts=1,
+            error_cb=_quiet,
+        )
     except (OSError, nats.errors.Error) as error:
-        unreachable = Table(title="streams")
-        unreachable.add_column(f"NATS at {url}")
-        unreachable.add_row(f"unreachable ({type(error).__name__})")
-        tables = [unreachable]
+        nats_part["state"] = f"unreachable ({type(error).__name__})"
     else:
         try:
-            tables = await stream_tables(nc.jetstream())
+            nats_part["streams"] = await streams(nc.jetstream())
         finally:
             await nc.close()
-    tables.append(await dead_letters_table(dbs))
-    tables.append(await text_repairs_table(dbs))
     exporter = next(db for db in dbs if db.service == "exporter")
-    tables.append(await runs_table(exporter))
-    return tables
+    status: dict[str, Any] = {
+        "nats": nats_part,
+        "dead_letters": await counts(dbs, _DEAD_LETTERS),
+        "text_repairs": await counts(dbs, TEXT_REPAIRS_BY_PROJECTION),
+        "export_runs": await export_runs(exporter),
+    }
+    status["exit_code"] = exit_code(status)
+    return status
 
 
-def show(url: str, dbs: Sequence[ServiceDb]) -> int:
-    """`status`: print the tables; 0."""
-    console = Console(file=sys.stdout)
-    for table in asyncio.run(collect(url, dbs)):
-        console.print(table)
-    return 0
+async def _quiet(_error: Exception) -> None:
+    """nats-py's error callback: the status reports the failure itself."""
+
+
+def exit_code(status: dict[str, Any]) -> int:
+    """2 when something could not be looked at, else 1 when something needs attention, else 0."""
+    schemas = [*status["dead_letters"], *status["text_repairs"]]
+    runs = status["export_runs"]
+    unread = [s["state"] for s in schemas if "state" in s]
+    if isinstance(runs, str):
+        unread.append(runs)
+    if "state" in status["nats"] or any(s.startswith("unreachable") for s in unread):
+        return UNREACHABLE
+    dead = any(s.get("count", 0) > 0 for s in status["dead_letters"])
+    failed = not isinstance(runs, str) and any(r["status"] == "failed" for r in runs)
+    return ATTENTION if dead or failed else OK
+
+
+def show(url: str, dbs: Sequence[ServiceDb], *, as_json: bool = False) -> int:
+    """`status`: print the tables (or the JSON document); the exit code of `exit_code`."""
+    status = asyncio.run(gather(url, dbs))
+    if as_json:
+        print(json.dumps(status, ensure_ascii=False))
+    else:
+        out = stdout_console()
+        for table in tables(status):
+            out.print(table)
+    code: int = status["exit_code"]
+    return code

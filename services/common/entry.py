@@ -28,6 +28,15 @@ class ServiceSettings(Protocol):
     def http(self) -> _Http: ...
 
 
+_ROLES_HELP = """
+  api, serve     the HTTP API (the default), on the settings' host and port
+  worker         the consumers alone, without the HTTP API (where the service has any)
+  cli ...        the service's operator commands (`cli --help` lists them)
+  <command> ...  another command of the service, given the whole command line
+
+Settings come from the environment (the README's configuration table).
+"""
+
 S = TypeVar("S", bound=ServiceSettings)
 Command = Callable[[list[str]], int]
 """An operator command: its arguments in, an exit code out."""
@@ -47,6 +56,11 @@ def run_service(
     hands what follows it to the command named `cli`). The exit code."""
     commands = commands or {}
     role = argv[0] if argv else "api"
+    roles = ["api", "serve", *(["worker"] if worker else []), *commands]
+    usage = f"usage: python -m services.{name} [{'|'.join(roles)} ...]"
+    if role in {"-h", "--help", "help"}:
+        sys.stdout.write(f"{usage}\n{_ROLES_HELP}")
+        return 0
     if role in {"api", "serve"}:
         chosen = settings()  # required fields come from the environment
         app = create_app(chosen)
@@ -59,8 +73,7 @@ def run_service(
         return commands["cli"](list(argv[1:]))
     if role in commands:
         return commands[role](list(argv))
-    roles = ["api", "serve", *(["worker"] if worker else []), *commands]
-    sys.stderr.write(f"usage: python -m services.{name} [{'|'.join(roles)} ...], not {role!r}\n")
+    sys.stderr.write(f"{usage}, not {role!r}\n")
     return 2
 
 

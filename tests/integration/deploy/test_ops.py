@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest_asyncio
 
 from contracts import subjects
 from contracts.chain import GENESIS_HASH
+from deploy.launcher.ports import free_port
 from deploy.ops import cli as ops
 from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
 from services.common.eventstore_jetstream import JetStreamEventStore
@@ -186,7 +188,7 @@ async def test_status_lists_streams_consumers_dead_letters_and_runs(
     code = await run_ops(no_state, "status")
 
     out = capsys.readouterr().out
-    assert code == 0, out
+    assert code == 1, out  # a dead letter needs attention
     journal_row = next(line for line in out.splitlines() if "│ JOURNAL " in line)
     assert f" {events} " in journal_row
     reader_row = next(line for line in out.splitlines() if "ops-test-reader" in line)
@@ -223,11 +225,49 @@ async def test_status_counts_every_dead_letter_table_of_every_service(
     code = await run_ops(no_state, "status")
 
     out = capsys.readouterr().out
-    assert code == 0, out
+    assert code == 1, out
     row = next(line for line in out.splitlines() if "enrollment_roster" in line)
     assert roster in row
     assert row.rstrip(" │").endswith("17")
     assert any(view in line and "(all)" in line for line in out.splitlines())
+
+
+async def test_status_as_json_says_the_same_and_exits_0_when_all_is_well(
+    journal_stream: JetStreamContext,
+    pg_pool: Pool,
+    pg_schema: str,
+    no_state: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    events = (await journal_stream.stream_info("JOURNAL")).state.messages
+    await migrate(pg_pool, pg_schema, PROJECTOR_MIGRATIONS)
+
+    code = await run_ops(no_state, "status", "--json")
+
+    status = json.loads(capsys.readouterr().out)
+    assert (code, status["exit_code"]) == (0, 0)
+    journal = next(s for s in status["nats"]["streams"] if s["stream"] == "JOURNAL")
+    assert journal["messages"] == events
+    assert {"service": "journal", "schema": pg_schema, "projection": "(all)", "count": 0} in (
+        status["dead_letters"]
+    )
+    assert {"service": "diary", "schema": "diary", "state": "not configured"} in (
+        status["dead_letters"]
+    )
+    assert status["export_runs"] == "not configured"
+
+
+async def test_status_exits_2_when_nats_cannot_be_reached(
+    no_state: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JOURNAL_NATS__URL", f"nats://127.0.0.1:{free_port('127.0.0.1')}")
+
+    code = await run_ops(no_state, "status")
+    as_json = await run_ops(no_state, "status", "--json")
+
+    out = capsys.readouterr().out
+    assert (code, as_json) == (2, 2)
+    assert "unreachable" in out
 
 
 async def test_audit_anchor_seals_now_and_then_nothing_more(

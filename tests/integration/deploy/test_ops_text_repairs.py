@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 
 from deploy.ops.env import ServiceDb
-from deploy.ops.status import text_repairs_table
+from deploy.ops.status import counts
 from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
+from services.common.projector_writer import TEXT_REPAIRS_BY_PROJECTION
 
 pytestmark = pytest.mark.integration
 
@@ -30,12 +28,15 @@ async def test_text_repairs_are_counted_per_service_and_projection(
         ServiceDb("audit", database_url, f"{pg_schema}_missing"),
     ]
 
-    table = await text_repairs_table(dbs)
+    repairs = await counts(dbs, TEXT_REPAIRS_BY_PROJECTION)
 
-    console = Console(file=io.StringIO(), width=200)
-    console.print(table)
-    lines = console.file.getvalue().splitlines()
-    journal = next(line for line in lines if "journal_view_v1" in line)
-    assert journal.rstrip(" │").endswith("2")
-    assert any("diary" in line and "not configured" in line for line in lines)
-    assert any("audit" in line and "no such table" in line for line in lines)
+    journal = {"service": "journal", "schema": pg_schema}
+    assert repairs == [
+        {**journal, "projection": "journal_view_v1", "count": 2},
+        {"service": "diary", "schema": "diary", "state": "not configured"},
+        {
+            "service": "audit",
+            "schema": f"{pg_schema}_missing",
+            "state": "no such table (never started?)",
+        },
+    ]

@@ -82,3 +82,13 @@ def test_run_exits_with_the_code_of_the_process_arguments(monkeypatch):
     with pytest.raises(SystemExit) as exited:
         declared(calls).run()
     assert (exited.value.code, calls.made) == (3, [("cli", ["x"])])
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h", "help"])
+def test_help_lists_the_roles_and_exits_0(capsys, flag):
+    calls = Calls()
+    assert declared(calls).main([flag]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m services.test [api|serve|worker|cli|verify ...]\n")
+    assert "the consumers alone" in out
+    assert calls.made == []
