@@ -25,12 +25,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from deploy.ops.connection import NatsUnreachable, connect_once
 from deploy.ops.output import stdout_console
 from services.audit.adapters.stream_walk import JetStreamAnchors, integrity_for
 from services.audit.application.anchoring import AnchorRun, SigningSettings, anchor_due
 from services.audit.application.verification import Report, Scope
 from services.audit.application.verification import verify as verify_stream
-from services.common.jetstream import connect
 
 
 def _progress(console: Console) -> Progress:
@@ -48,7 +48,7 @@ async def walk(url: str, stream: str, subject: str | None, console: Console) -> 
     """Verify the stream (or the subjects matching `subject`) up to its last sequence as of
     now; a progress bar follows the sequence."""
     signing = SigningSettings()
-    nc = await connect(url, name="ops-audit")
+    nc = await connect_once(url, name="ops-audit")
     try:
         integrity = integrity_for(nc.jetstream(), signing.signer(), signing.trusted_keys)
         with _progress(console) as bar:
@@ -102,9 +102,14 @@ def _not_anchored(result: Report, console: Console) -> None:
 
 
 def verify(url: str, stream: str, subject: str | None) -> int:
-    """`audit verify`: walk, report, 0 when nothing is wrong, else 1."""
+    """`audit verify`: walk, report, 0 when nothing is wrong, else 1; 2 when NATS cannot be
+    reached."""
     console = stdout_console()
-    result = asyncio.run(walk(url, stream, subject, Console(stderr=True)))
+    try:
+        result = asyncio.run(walk(url, stream, subject, Console(stderr=True)))
+    except NatsUnreachable as error:
+        Console(stderr=True).print(str(error))
+        return 2
     return report(result, console)
 
 
@@ -112,7 +117,7 @@ async def _anchor(url: str, school: str | None) -> AnchorRun | None:
     signer = SigningSettings().signer()
     if signer is None:
         return None
-    nc = await connect(url, name="ops-audit-anchor")
+    nc = await connect_once(url, name="ops-audit-anchor")
     try:
         js = nc.jetstream()
         await JetStreamAnchors(js).prepare()
@@ -122,9 +127,14 @@ async def _anchor(url: str, school: str | None) -> AnchorRun | None:
 
 
 def anchor(url: str, school: str | None) -> int:
-    """`audit anchor`: seal every event not anchored yet now; 2 without a signing key."""
+    """`audit anchor`: seal every event not anchored yet now; 2 without a signing key or when
+    NATS cannot be reached."""
     console = stdout_console()
-    run = asyncio.run(_anchor(url, school))
+    try:
+        run = asyncio.run(_anchor(url, school))
+    except NatsUnreachable as error:
+        Console(stderr=True).print(str(error))
+        return 2
     if run is None:
         Console(stderr=True).print("AUDIT_SIGNING_KEY is not set: nothing can be signed")
         return 2

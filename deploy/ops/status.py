@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import asyncpg
-import nats
 
+from deploy.ops.connection import NatsUnreachable, connect_once
 from deploy.ops.env import ServiceDb
 from deploy.ops.output import stdout_console
 from deploy.ops.status_tables import tables
@@ -132,17 +132,9 @@ async def gather(url: str, dbs: Sequence[ServiceDb]) -> dict[str, Any]:
     """The whole status, as `--json` prints it."""
     nats_part: dict[str, Any] = {"url": url}
     try:
-        nc = await nats.connect(
-            url,
-            name="ops-status",
-            connect_timeout=5,
-            allow_reconnect=False,
-            # nats-py retries a refused first connection 60 times, 2 s apart: one retry, quietly.
-            max_reconnect_attempts=1,
-            error_cb=_quiet,
-        )
-    except (OSError, nats.errors.Error) as error:
-        nats_part["state"] = f"unreachable ({type(error).__name__})"
+        nc = await connect_once(url, name="ops-status")
+    except NatsUnreachable as error:
+        nats_part["state"] = f"unreachable ({type(error.__cause__).__name__})"
     else:
         try:
             nats_part["streams"] = await streams(nc.jetstream())
@@ -157,10 +149,6 @@ async def gather(url: str, dbs: Sequence[ServiceDb]) -> dict[str, Any]:
     }
     status["exit_code"] = exit_code(status)
     return status
-
-
-async def _quiet(_error: Exception) -> None:
-    """nats-py's error callback: the status reports the failure itself."""
 
 
 def exit_code(status: dict[str, Any]) -> int:
