@@ -60,7 +60,6 @@ bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.name_guard
 	$(UV) run python -m bench.web_pages
 	$(UV) run python -m bench.portal_pages
-	$(UV) run python -m bench.nats_sync
 
 compose-smoke: ## docker-compose.yml end to end with podman (builds images on first use)
 	deploy/compose-smoke

@@ -1,5 +1,4 @@
-"""Stream definitions (for the pinned nats-server, `deploy.launcher.nats_binary`). Created
-idempotently at start-up."""
+"""Stream definitions (valid on nats-server 2.9.10). Created idempotently at start-up."""
 
 from __future__ import annotations
 

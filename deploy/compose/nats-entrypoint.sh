@@ -2,6 +2,6 @@
 # Like the official image: options alone mean "nats-server <options>".
 set -e
 case "${1:-}" in
-  -*) set -- /usr/local/bin/nats-server "$@" ;;
+  -*) set -- /usr/sbin/nats-server "$@" ;;
 esac
 exec "$@"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from deploy.launcher.nats_binary import nats_server_binary
 from deploy.launcher.output import prefix_for, say
 from deploy.launcher.ports import Ports, wait_for_nats_url, wait_for_port
 from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn, with_database
@@ -33,9 +33,9 @@ class PrivateNats:
 
     def start(self) -> str:
         """Start the server (stopping a leftover of a crashed run first) and return its URL."""
-        binary = nats_server_binary()
+        binary = shutil.which("nats-server")
         if binary is None:
-            raise LaunchError("no nats-server (run `make install`, or set NATS_URL)")
+            raise LaunchError("nats-server is not on PATH (install it, or set NATS_URL)")
         store, pid_file = self.state / "nats", self.state / "nats.pid"
         kill_pid_file(pid_file, str(store), lambda pid: say(f"stopping leftover nats-server {pid}"))
         port = self.ports.choose("nats")

@@ -75,9 +75,9 @@ class JetStreamEventStore:
         except APIError as error:
             if error.err_code != WRONG_LAST_SEQUENCE:
                 raise
-            # The server checks the expected sequence before its duplicate window: a command
-            # sent again is recorded when its subject holds its message id, after `expected`
-            # (a retry of the same attempt) or before it (a retry that loaded what it made).
+            # nats-server 2.10+ checks the expected sequence before its duplicate window: a
+            # command sent again is recorded when its subject holds its message id, after
+            # `expected` (a retry of the same attempt) or before it (one that loaded what it made).
             history = await self.load(subject)
             recorded = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
             if recorded is None:
