@@ -8,10 +8,12 @@ The rollover itself is not run here: it would seal the year the other tests writ
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from playwright.async_api import Page, expect
 
+from tests.support.clock import school_today
 from tests.support.waiting import eventually
 from tests.support.web import assert_accessible, sign_in
 
@@ -32,6 +34,9 @@ async def shown_after_reload(page: Page, url: str, locator: str, text: str) -> N
 
 async def test_a_new_pupil_is_registered_into_a_class_and_transferred(system, page: Page):
     web = system.web_url
+    # Dates from the school's today: the pupil joins tomorrow (the page says «придёт»).
+    joins = school_today() + dt.timedelta(days=1)
+    leaves, arrives = joins + dt.timedelta(days=3), joins + dt.timedelta(days=4)
     await sign_in(page, web, "adm1", "admin")
     await page.goto(f"{web}/admin/roster")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Классы и ученики, 2026/27")
@@ -43,26 +48,26 @@ async def test_a_new_pupil_is_registered_into_a_class_and_transferred(system, pa
     await form.get_by_label("ФИО").fill(NEW_PUPIL)
     await form.get_by_label("Дата рождения").fill("2011-04-05")
     await form.get_by_label(re.compile("^Зачислить в класс")).select_option("9a")
-    await form.get_by_label(re.compile("^Дата зачисления")).fill("2026-12-07")
+    await form.get_by_label(re.compile("^Дата зачисления")).fill(joins.isoformat())
     await form.get_by_role("button", name="Записать ученика").click()
     await page.wait_for_url(re.compile(r"/admin/roster/9a\?done=joined$"))
     await shown_after_reload(page, f"{web}/admin/roster/9a", MEMBERS_TABLE, NEW_PUPIL)
     row = page.locator(MEMBERS_TABLE).locator("tbody tr", has_text=NEW_PUPIL)
-    await expect(row).to_contain_text("2026-12-07")
+    await expect(row).to_contain_text(joins.isoformat())
     await expect(row).to_contain_text("придёт")
     await assert_accessible(page)
 
     transfer = page.locator("form[action^='/admin/roster/9a/transfer']")
     await transfer.get_by_label("Ученик").select_option(pupil_id)
     await transfer.get_by_label("В класс").select_option("9b")
-    await transfer.get_by_label("Последний день в этом классе").fill("2026-12-10")
+    await transfer.get_by_label("Последний день в этом классе").fill(leaves.isoformat())
     await transfer.get_by_label(re.compile("^Основание")).fill("перевод по заявлению родителей")
     await transfer.get_by_role("button", name="Перевести").click()
     await page.wait_for_url(re.compile(r"/admin/roster/9b\?done=transferred$"))
     await shown_after_reload(page, f"{web}/admin/roster/9b", MEMBERS_TABLE, NEW_PUPIL)
-    await expect(row).to_contain_text("2026-12-11")
-    await shown_after_reload(page, f"{web}/admin/roster/9a", MEMBERS_TABLE, "2026-12-10")
-    await expect(row).to_contain_text("2026-12-10")
+    await expect(row).to_contain_text(arrives.isoformat())
+    await shown_after_reload(page, f"{web}/admin/roster/9a", MEMBERS_TABLE, leaves.isoformat())
+    await expect(row).to_contain_text(leaves.isoformat())
 
 
 async def test_a_teaching_assignment_is_added_and_removed(system, page: Page):

@@ -15,6 +15,7 @@ import httpx
 from playwright.async_api import Browser, Page, expect
 
 from services.common.dev_tokens import DevTokenIssuer
+from tests.support.clock import school_today
 from tests.support.waiting import eventually
 from tests.support.web import assert_accessible, screenshot, sign_in, stream_messages
 
@@ -130,7 +131,8 @@ async def test_the_head_chooses_a_class_and_sees_who_reads_the_diaries(system, p
     await page.get_by_role("link", name="5А", exact=True).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Класс 5А")
     access = page.locator("table.access")
-    today = await pupils_between(system, "2026-12-05", "2026-12-05")
+    day = school_today().isoformat()
+    today = await pupils_between(system, day, day)
     await expect(access.locator("tbody tr")).to_have_count(len(today))
     await expect(access).to_contain_text("Федотова Нина Сергеевна (UID")
     await expect(access).to_contain_text("классный руководитель")

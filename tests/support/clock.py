@@ -1,10 +1,20 @@
 """The tests' one stand-in for the services' clock (`services.common.clock.Clock`): a moment
-that stands still until a test moves it, dated in the zone the test gives (UTC unless told)."""
+that stands still until a test moves it, dated in the zone the test gives (UTC unless told);
+and `school_today()`, the real date at the demo school, for tests against a running system."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+DEMO_SCHOOL_ZONE = ZoneInfo("Europe/Moscow")
+
+
+def school_today() -> dt.date:
+    """Today at the demo school (Moscow), as a launched system's services date it: three hours
+    ahead of UTC, so a test that writes "tomorrow" must not take it from UTC."""
+    return dt.datetime.now(DEMO_SCHOOL_ZONE).date()
 
 
 def at(day: dt.date, hour: int) -> dt.datetime:
