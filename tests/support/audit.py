@@ -6,9 +6,10 @@ import datetime as dt
 import uuid
 
 from contracts.base import Event
-from contracts.envelope import Actor, Envelope
+from contracts.envelope import Actor
 from services.common.eventstore import EventStore
 from services.common.keystore import KeyStore, seal_payload
+from tests.support.stored_events import envelope_of
 
 SCHOOL, YEAR = "s1", 2026
 ADMIN = Actor(id="adm1", role="admin")
@@ -33,16 +34,14 @@ async def append(
         event.model_dump(mode="json") if keys is None else await seal_payload(keys, school, event)
     )
     event_id = uuid.uuid4()
-    envelope = Envelope(
-        event_id=event_id,
-        event_type=event.event_type,
-        schema_version=event.schema_version,
-        occurred_at=at or dt.datetime.now(dt.UTC),
+    envelope = envelope_of(
+        event,
         actor=actor,
+        at=at,
+        event_id=event_id,
         school=school,
         year=year,
         correlation_id=event_id.hex,
-        causation_id=event_id.hex,
         data=data,
     )
     appended = await store.append(subject, envelope, expected=loaded.version, msg_id=event_id.hex)
