@@ -5,6 +5,7 @@ commands) and runs it."""
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,9 +65,11 @@ def run_service(
     if role in {"api", "serve"}:
         chosen = settings()  # required fields come from the environment
         app = create_app(chosen)
+        _freeze_what_start_up_made()
         uvicorn.run(app, host=chosen.http.host, port=chosen.http.port, log_config=None)
         return 0
     if role == "worker" and worker is not None:
+        _freeze_what_start_up_made()
         worker()
         return 0
     if role == "cli" and "cli" in commands:
@@ -75,6 +78,14 @@ def run_service(
         return commands[role](list(argv))
     sys.stderr.write(f"{usage}, not {role!r}\n")
     return 2
+
+
+def _freeze_what_start_up_made() -> None:
+    """Leave the objects that imports and the app made out of every later full garbage
+    collection. They live as long as the process (a service holds about 130,000 of them), and
+    each full collection would walk them again, pausing the event loop for about 0.1 s more."""
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,11 @@ from services.common.eventstore import (
     encode,
     headers_for,
 )
+from services.common.patience import patiently
 
 if TYPE_CHECKING:
     from nats.js import JetStreamContext
+    from nats.js.api import PubAck
 
 WRONG_LAST_SEQUENCE = 10071
 
@@ -70,8 +72,15 @@ class JetStreamEventStore:
 
         body = encode(envelope)
         headers = headers_for(envelope, expected=expected, msg_id=msg_id, fingerprint=fingerprint)
+        sent = 0
+
+        async def publish() -> PubAck:
+            nonlocal sent
+            sent += 1
+            return await self._js.publish(subject, body, stream=self._stream, headers=headers)
+
         try:
-            ack = await self._js.publish(subject, body, stream=self._stream, headers=headers)
+            ack = await patiently(publish)
         except APIError as error:
             if error.err_code != WRONG_LAST_SEQUENCE:
                 raise
@@ -82,22 +91,39 @@ class JetStreamEventStore:
             recorded = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
             if recorded is None:
                 raise ConcurrencyConflict(subject, expected.seq) from error
+            if sent > 1 and recorded.seq > expected.seq:
+                return self._resent(subject, envelope, recorded.seq)
             return Appended(subject, recorded.seq, True, recorded.fingerprint)
+        if ack.duplicate and sent > 1:
+            return self._resent(subject, envelope, ack.seq)
         if ack.duplicate:  # within the duplicate window, possibly on another subject
             self._cache.pop(subject, None)
-            first = await self._js.get_msg(self._stream, seq=ack.seq, direct=True)
+            first = await patiently(
+                lambda: self._js.get_msg(self._stream, seq=ack.seq, direct=True)
+            )
             fingerprint = (first.headers or {}).get(hdr.HEADER_REQUEST_FINGERPRINT, "")
             return Appended(subject, ack.seq, True, fingerprint)
         self._extend_cache(subject, envelope, body, expected=expected, seq=ack.seq, headers=headers)
         metrics.instruments().events_appended.labels(self._stream, envelope.event_type).inc()
         return Appended(subject, ack.seq)
 
+    def _resent(self, subject: str, envelope: Envelope, seq: int) -> Appended:
+        """A publish whose answer timed out was recorded, and the resend met that record: the
+        command is recorded now, by this call (not a duplicate of an earlier command). Another
+        process sending the same command id in the same instant would be answered the same;
+        both then report what one of them recorded."""
+        self._cache.pop(subject, None)
+        metrics.instruments().events_appended.labels(self._stream, envelope.event_type).inc()
+        return Appended(subject, seq)
+
     async def _next(self, subject: str, *, after: int) -> StoredEvent | None:
         from nats.js.errors import NotFoundError  # noqa: PLC0415
 
         try:
-            raw = await self._js.get_msg(
-                self._stream, seq=after + 1, subject=subject, next=True, direct=True
+            raw = await patiently(
+                lambda: self._js.get_msg(
+                    self._stream, seq=after + 1, subject=subject, next=True, direct=True
+                )
             )
         except NotFoundError:
             return None

@@ -12,6 +12,8 @@
   route is batch work (a rollover runs dozens of commands side by side over small pools): it
   waits for a connection as the background does, since its own workers are what it queues
   behind; an outage still fails its connection attempts at once, and its deadline bounds it.
+  Likewise only a long-running route sends a timed-out JetStream call again
+  (`services.common.patience`); any other request answers 503 at the first timeout.
 
 Routes declare their own needs with the decorators `upload` and `long_running` (on the
 endpoint function, under the router's decorator). The middleware runs before routing, so it
@@ -33,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.db import ACQUIRE_TIMEOUT, BACKGROUND_ACQUIRE_SECONDS
 from services.common.outage import deadline_outage, outage_response
+from services.common.patience import PATIENT
 from services.common.problems import problem
 from services.common.settings import MIB, HttpSettings
 
@@ -167,9 +170,11 @@ class RequestLimitsMiddleware:
         token = ACQUIRE_TIMEOUT.set(
             BACKGROUND_ACQUIRE_SECONDS if long else limits.dependency_seconds
         )
+        patience = PATIENT.set(long)
         try:
             await self._run(scope, receive, send, _Request(limit, reason), deadline)
         finally:
+            PATIENT.reset(patience)
             ACQUIRE_TIMEOUT.reset(token)
 
     async def _run(

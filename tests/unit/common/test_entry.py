@@ -47,20 +47,31 @@ def declared(calls: Calls, *, worker: bool = True) -> Service[Settings]:
     )
 
 
+@pytest.fixture
+def frozen(monkeypatch) -> list[str]:
+    """What the garbage collector was asked to do (this test process is left as it is)."""
+    asked: list[str] = []
+    monkeypatch.setattr(entry.gc, "collect", lambda: asked.append("collect"))
+    monkeypatch.setattr(entry.gc, "freeze", lambda: asked.append("freeze"))
+    return asked
+
+
 @pytest.mark.parametrize("argv", [[], ["api"], ["serve"]])
-def test_the_api_is_served_by_default_on_the_settings_host_and_port(monkeypatch, argv):
+def test_the_api_is_served_by_default_on_the_settings_host_and_port(monkeypatch, frozen, argv):
     served = []
     monkeypatch.setattr(
         entry.uvicorn, "run", lambda app, **kw: served.append((app.title, kw["host"], kw["port"]))
     )
     assert declared(Calls()).main(argv) == 0
     assert served == [("8999", "127.0.0.1", 8999)]
+    assert frozen == ["collect", "freeze"]  # start-up's objects stay out of later collections
 
 
-def test_commands_get_their_arguments_and_answer_with_their_exit_code():
+def test_commands_get_their_arguments_and_answer_with_their_exit_code(frozen):
     calls = Calls()
     service = declared(calls)
     assert service.main(["worker"]) == 0
+    assert frozen == ["collect", "freeze"]
     assert service.main(["cli", "projection", "status"]) == 3  # `cli` gets what follows it
     assert service.main(["verify", "--school", "s1"]) == 0  # others get the whole line
     assert calls.made == [
@@ -68,6 +79,7 @@ def test_commands_get_their_arguments_and_answer_with_their_exit_code():
         ("cli", ["projection", "status"]),
         ("verify", ["verify", "--school", "s1"]),
     ]
+    assert frozen == ["collect", "freeze"]  # a command is short-lived: nothing to freeze
 
 
 def test_an_unknown_role_says_which_there_are(capsys):

@@ -1,5 +1,6 @@
 """Request bodies over the limit are refused with 413 before anything reads them; upload routes
-keep their own larger limit; the pool wait inside a request is the short one."""
+keep their own larger limit; the pool wait inside a request is the short one, and only a
+long-running route sends a timed-out NATS call again."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from starlette.types import Message
 from services.common.db import ACQUIRE_TIMEOUT, BACKGROUND_ACQUIRE_SECONDS
 from services.common.http import CorrelationIdMiddleware, install_error_handlers
 from services.common.limits import RequestLimits, RequestLimitsMiddleware, long_running, upload
+from services.common.patience import PATIENT
 from services.common.settings import MIB
 
 LIMITS = RequestLimits(body_bytes=MIB, upload_bytes=3 * MIB, dependency_seconds=0.7)
@@ -44,13 +46,13 @@ def build_app() -> FastAPI:
     app.include_router(files)
 
     @app.get("/acquire-timeout")
-    async def acquire_timeout() -> dict[str, float]:
-        return {"seconds": ACQUIRE_TIMEOUT.get()}
+    async def acquire_timeout() -> dict[str, float | bool]:
+        return {"seconds": ACQUIRE_TIMEOUT.get(), "patient": PATIENT.get()}
 
     @app.post("/rollover")
     @long_running
-    async def rollover() -> dict[str, float]:
-        return {"seconds": ACQUIRE_TIMEOUT.get()}
+    async def rollover() -> dict[str, float | bool]:
+        return {"seconds": ACQUIRE_TIMEOUT.get(), "patient": PATIENT.get()}
 
     return app
 
@@ -144,19 +146,20 @@ async def test_an_upload_route_keeps_its_own_larger_limit():
     assert too_big.json()["reason"] == "file_too_large"  # the route's own word for it
 
 
-async def test_a_request_waits_for_a_pool_connection_only_briefly():
+async def test_a_request_waits_briefly_and_answers_the_first_nats_timeout():
     transport = httpx.ASGITransport(app=build_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.get("/acquire-timeout")
 
-    assert response.json() == {"seconds": 0.7}
+    assert response.json() == {"seconds": 0.7, "patient": False}
     assert ACQUIRE_TIMEOUT.get() == BACKGROUND_ACQUIRE_SECONDS
+    assert PATIENT.get() is True  # background work outside the request stays patient
 
 
-async def test_a_long_running_route_waits_for_a_pool_connection_as_batch_work_does():
+async def test_a_long_running_route_waits_and_resends_as_batch_work_does():
     # its own side-by-side commands are what it queues behind, not an outage
     transport = httpx.ASGITransport(app=build_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.post("/rollover")
 
-    assert response.json() == {"seconds": BACKGROUND_ACQUIRE_SECONDS}
+    assert response.json() == {"seconds": BACKGROUND_ACQUIRE_SECONDS, "patient": True}
