@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from contracts.base import Contract, Event, SchoolId
+from contracts.roles import Role
 from contracts.text import PRINTABLE
 
 # The stable wire name of an event: `<bounded context>.<PastTenseName>`.
@@ -18,8 +19,6 @@ EventType = Annotated[
 OpaqueId = Annotated[str, StringConstraints(pattern=PRINTABLE, min_length=1, max_length=128)]
 # A payload's field names (snake_case identifiers of the contract models).
 FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
-
-Role = Literal["admin", "head", "deputy", "teacher", "auditor", "system", "parent", "pupil"]
 
 
 class Actor(Contract):

@@ -27,10 +27,22 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from contracts.roles import ROLES
 from deploy.launcher.paths import DEFAULT_STATE_DIR
-from deploy.ops import env, handlers
-from services.common.auth import ROLES
+from services.common.entry import Lazy
+
+if TYPE_CHECKING:
+    from deploy.ops.handlers import Handler
+
+PROJECTIONS = ("journal", "diary", "exporter", "enrollment", "audit")
+
+
+def _handler(name: str) -> Lazy:
+    """A command's handler in `deploy.ops.handlers`, imported only when that command runs: the
+    handlers import the launcher, the services and their clients, which `--help` needs none of."""
+    return Lazy(f"deploy.ops.handlers:{name}")
 
 
 def _group(
@@ -51,7 +63,7 @@ def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     load.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
     load.add_argument("--weeks", type=int, default=8, help="weeks of lessons from 1 September")
-    load.set_defaults(handler=handlers.demo_load_command)
+    load.set_defaults(handler=_handler("demo_load_command"))
 
 
 def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,12 +77,10 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         parser.add_argument("--limit", type=int, default=limit, help=f"default {limit}")
     for parser in (run, runs, check):
         _school_year(parser)
-        parser.set_defaults(handler=handlers.export_command)
+        parser.set_defaults(handler=_handler("export_command"))
 
 
 def _add_projection(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from deploy.ops.projection import PROJECTIONS  # noqa: PLC0415 - light, local to the parser
-
     projection = _group(commands, "projection", "the services' projections")
     rebuild = projection.add_parser(
         "rebuild", help="replay a projection from sequence 1 into a fresh schema and swap it in"
@@ -78,7 +88,7 @@ def _add_projection(commands: argparse._SubParsersAction[argparse.ArgumentParser
     rebuild.add_argument("service", choices=PROJECTIONS, help="whose projection")
     status = projection.add_parser("status", help="checkpoint, stream position, dead letters")
     for parser in (rebuild, status):
-        parser.set_defaults(handler=handlers.projection_command)
+        parser.set_defaults(handler=_handler("projection_command"))
 
 
 def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -95,7 +105,7 @@ def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     verify.add_argument("--stream", default="JOURNAL", help="default JOURNAL")
     verify.add_argument("--subject", default=None, help="subject filter, e.g. jrn.2026.s1.>")
-    verify.set_defaults(handler=handlers.audit_command)
+    verify.set_defaults(handler=_handler("audit_command"))
     anchor = audit.add_parser(
         "anchor",
         help="sign and publish the anchors of every event not anchored yet, now",
@@ -106,7 +116,7 @@ def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     anchor.add_argument("--school", default=None, help="only this school (default: every one)")
-    anchor.set_defaults(handler=handlers.audit_command)
+    anchor.set_defaults(handler=_handler("audit_command"))
 
 
 def _add_person(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -146,7 +156,7 @@ def _add_person(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     for parser in (erase, listed, rule):
         parser.add_argument("--school", default=None, help="default: the only school known")
         parser.add_argument("--json", action="store_true", help="the API's JSON on stdout")
-        parser.set_defaults(handler=handlers.person_command)
+        parser.set_defaults(handler=_handler("person_command"))
 
 
 def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -160,7 +170,7 @@ def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mint.add_argument("--school", required=True, help="school id")
     mint.add_argument("--uid", type=int, default=None, help="portal UID (portal users)")
     mint.add_argument("--ttl-hours", type=float, default=12.0, help="lifetime (default 12)")
-    mint.set_defaults(handler=handlers.token_command)
+    mint.set_defaults(handler=_handler("token_command"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     status.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    status.set_defaults(handler=handlers.status_command)
+    status.set_defaults(handler=_handler("status_command"))
     _add_audit(commands)
     _add_person(commands)
     _add_token(commands)
@@ -202,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, complete the configuration, run one command; its exit code."""
     args = build_parser().parse_args(argv)
+    from deploy.ops import env  # noqa: PLC0415 - after parsing: `--help` does without it
+
     env.complete_environment(args.state_dir)
-    handler: handlers.Handler = args.handler
+    handler: Handler = args.handler
     return handler(args)

@@ -20,7 +20,6 @@ from rich.table import Table
 from deploy.ops.output import stdout_console
 from services.common.projector import Projector, ProjectorStatus
 
-PROJECTIONS = ("journal", "diary", "exporter", "enrollment", "audit")
 R = TypeVar("R")
 
 

@@ -4,14 +4,20 @@ operator command on the event log, or the tamper evidence (`entrypoints.verify_c
 
 from __future__ import annotations
 
-from services.audit.entrypoints import cli, verify_cli, worker
-from services.audit.entrypoints.http import create_app
-from services.audit.settings import Settings
-from services.common.entry import Service
+from services.common.entry import Lazy, Service
 
-COMMANDS = {"cli": cli.main, **dict.fromkeys(("verify", "anchor", "keygen"), verify_cli.main)}
-
-SERVICE = Service("audit", Settings, create_app, worker.main, COMMANDS)
+VERIFY = Lazy("services.audit.entrypoints.verify_cli:main")
+COMMANDS = {
+    "cli": Lazy("services.audit.entrypoints.cli:main"),
+    **dict.fromkeys(("verify", "anchor", "keygen"), VERIFY),
+}
+SERVICE = Service(
+    "audit",
+    Lazy("services.audit.settings:Settings"),
+    Lazy("services.audit.entrypoints.http:create_app"),
+    Lazy("services.audit.entrypoints.worker:main"),
+    COMMANDS,
+)
 
 if __name__ == "__main__":
     SERVICE.run()

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from fastapi import Request
 
-from contracts.envelope import Actor, Role
+from contracts.envelope import Actor
+from contracts.roles import Role
 from services.common.aggregate import Issued
 from services.common.auth import AuthError, Principal
 from services.common.correlation import correlation_id

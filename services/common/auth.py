@@ -20,17 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Final, get_args
+from typing import TYPE_CHECKING, Annotated, Final
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from contracts.envelope import Role
+from contracts.roles import ROLES
 
 if TYPE_CHECKING:
     from services.common.token_verifier import TokenVerifier
 
-ROLES: Final[frozenset[str]] = frozenset(get_args(Role))
 DEV_ALGORITHM: Final = "HS256"
 
 

@@ -11,7 +11,8 @@ from typing import Any
 import jwt
 from pydantic import SecretStr
 
-from services.common.auth import DEV_ALGORITHM, ROLES
+from contracts.roles import ROLES
+from services.common.auth import DEV_ALGORITHM
 from services.common.settings import MIN_SECRET_BYTES, AuthSettings
 
 

@@ -6,13 +6,14 @@ commands) and runs it."""
 from __future__ import annotations
 
 import gc
+import importlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, TypeVar
 
-import uvicorn
-from fastapi import FastAPI
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 class _Http(Protocol):
@@ -63,6 +64,8 @@ def run_service(
         sys.stdout.write(f"{usage}\n{_ROLES_HELP}")
         return 0
     if role in {"api", "serve"}:
+        import uvicorn  # noqa: PLC0415 - the other roles and --help start without the server
+
         chosen = settings()  # required fields come from the environment
         app = create_app(chosen)
         _freeze_what_start_up_made()
@@ -78,6 +81,24 @@ def run_service(
         return commands[role](list(argv))
     sys.stderr.write(f"{usage}, not {role!r}\n")
     return 2
+
+
+@dataclass(frozen=True, slots=True)
+class Lazy:
+    """The function (or class) `module:name`, imported when it is called: a service's
+    `__main__` names its app, consumers and commands this way, so that `--help` and each role
+    import only what they run (`--help` took 2.1-3.0 s when it imported the app)."""
+
+    target: str
+
+    def resolve(self) -> Any:  # noqa: ANN401 - whatever the target is
+        """The target, imported."""
+        module, _, name = self.target.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401 - the target's own
+        """The target called with the arguments given."""
+        return self.resolve()(*args, **kwargs)
 
 
 def _freeze_what_start_up_made() -> None:

@@ -14,7 +14,8 @@ from typing import Any, Final
 import jwt
 from jwt.exceptions import InvalidJTIError, InvalidSubjectError
 
-from services.common.auth import DEV_ALGORITHM, ROLES, AuthError, Principal
+from contracts.roles import ROLES
+from services.common.auth import DEV_ALGORITHM, AuthError, Principal
 from services.common.settings import AuthSettings
 
 KEY_SET_ALGORITHMS: Final = frozenset({"RS256", "ES256"})

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 
-from services.common.auth import ROLES
+from contracts.roles import ROLES
 from services.common.dev_tokens import DevTokenIssuer
 from services.common.settings import AuthSettings
 

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from services.common.entry import Service
-from services.diary.entrypoints import cli, worker
-from services.diary.entrypoints.http import create_app
-from services.diary.settings import Settings
+from services.common.entry import Lazy, Service
 
-SERVICE = Service("diary", Settings, create_app, worker.main, {"cli": cli.main})
+SERVICE = Service(
+    "diary",
+    Lazy("services.diary.settings:Settings"),
+    Lazy("services.diary.entrypoints.http:create_app"),
+    Lazy("services.diary.entrypoints.worker:main"),
+    {"cli": Lazy("services.diary.entrypoints.cli:main")},
+)
 
 if __name__ == "__main__":
     SERVICE.run()

@@ -3,12 +3,15 @@ unless `ENROLLMENT_RUN_PROJECTOR=false`), the projectors alone, or an operator c
 
 from __future__ import annotations
 
-from services.common.entry import Service
-from services.enrollment.entrypoints import cli, worker
-from services.enrollment.entrypoints.http import create_app
-from services.enrollment.settings import Settings
+from services.common.entry import Lazy, Service
 
-SERVICE = Service("enrollment", Settings, create_app, worker.main, {"cli": cli.main})
+SERVICE = Service(
+    "enrollment",
+    Lazy("services.enrollment.settings:Settings"),
+    Lazy("services.enrollment.entrypoints.http:create_app"),
+    Lazy("services.enrollment.entrypoints.worker:main"),
+    {"cli": Lazy("services.enrollment.entrypoints.cli:main")},
+)
 
 if __name__ == "__main__":
     SERVICE.run()

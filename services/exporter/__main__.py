@@ -3,15 +3,15 @@ the export schedule (the default), or one operator command (see `entrypoints/cli
 
 from __future__ import annotations
 
-from services.common.entry import Service
-from services.exporter.entrypoints import cli
-from services.exporter.entrypoints.http import create_app
-from services.exporter.settings import Settings
+from services.common.entry import Lazy, Service
 
 COMMANDS = ("run", "runs", "grants", "check", "projection")
-"""Each gets the whole command line (`entrypoints/cli.py` parses it)."""
-
-SERVICE = Service("exporter", Settings, create_app, commands=dict.fromkeys(COMMANDS, cli.main))
+SERVICE = Service(
+    "exporter",
+    Lazy("services.exporter.settings:Settings"),
+    Lazy("services.exporter.entrypoints.http:create_app"),
+    commands=dict.fromkeys(COMMANDS, Lazy("services.exporter.entrypoints.cli:main")),
+)
 
 if __name__ == "__main__":
     SERVICE.run()

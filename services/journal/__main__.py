@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from services.common.entry import Service
-from services.journal.entrypoints import cli, worker
-from services.journal.entrypoints.http import create_app
-from services.journal.settings import Settings
+from services.common.entry import Lazy, Service
 
-SERVICE = Service("journal", Settings, create_app, worker.main, {"cli": cli.main})
+SERVICE = Service(
+    "journal",
+    Lazy("services.journal.settings:Settings"),
+    Lazy("services.journal.entrypoints.http:create_app"),
+    Lazy("services.journal.entrypoints.worker:main"),
+    {"cli": Lazy("services.journal.entrypoints.cli:main")},
+)
 
 if __name__ == "__main__":
     SERVICE.run()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from services.common.entry import run_service
-from services.web.entrypoints.http import create_app
-from services.web.settings import Settings
+from services.common.entry import Lazy, run_service
 
 
 def main(argv: list[str]) -> int:
     """Serve the pages until stopped."""
-    return run_service("web", argv, settings=Settings, create_app=create_app)
+    return run_service(
+        "web",
+        argv,
+        settings=Lazy("services.web.settings:Settings"),
+        create_app=Lazy("services.web.entrypoints.http:create_app"),
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from contracts.envelope import Role
+from contracts.roles import Role
 from services.audit.application.ports import Deps
 from services.common.auth import AuthError, Principal, PrincipalDep
 from services.common.http import app_deps

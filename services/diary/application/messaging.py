@@ -15,10 +15,11 @@ from typing import TypeVar
 
 from contracts import subjects
 from contracts.base import Event
-from contracts.envelope import Actor, Role
+from contracts.envelope import Actor
 from contracts.journal import Attachment
 from contracts.portal import Message, Participant
 from contracts.registry import PORTAL_REGISTRY
+from contracts.roles import Role
 from services.common.aggregate import Aggregate, Decision, EventLog
 from services.common.command_loop import Outcome, run_command
 from services.common.eventstore import Loaded, StoredEvent

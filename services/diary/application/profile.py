@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from contracts import subjects
 from contracts.base import Event
-from contracts.envelope import Role
 from contracts.registry import PORTAL_REGISTRY
+from contracts.roles import Role
 from services.common.aggregate import Aggregate
 from services.common.eventstore import Loaded
 from services.diary.application import messaging

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contracts.envelope import Role
+from contracts.roles import Role
 from services.common.acting import acting_role, issued
 from services.common.auth import PrincipalDep, require_school
 from services.common.http import app_deps

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contracts.envelope import Actor, Role
+from contracts.envelope import Actor
+from contracts.roles import Role
 from services.common.acting import acting_role, issued
 from services.common.auth import AuthError, Principal, PrincipalDep
 from services.common.http import app_deps

@@ -1,14 +1,20 @@
-"""`Service`: a back-end service's entry point, declared once and dispatched the one way."""
+"""`Service`: a back-end service's entry point, declared once and dispatched the one way; every
+service's `__main__` names targets that exist, and `--help` imports none of them."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import re
 from dataclasses import dataclass, field
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 
 from services.common import entry
 from services.common.entry import Service
+from tests.support.startup import heavy_imports
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def frozen(monkeypatch) -> list[str]:
 def test_the_api_is_served_by_default_on_the_settings_host_and_port(monkeypatch, frozen, argv):
     served = []
     monkeypatch.setattr(
-        entry.uvicorn, "run", lambda app, **kw: served.append((app.title, kw["host"], kw["port"]))
+        uvicorn, "run", lambda app, **kw: served.append((app.title, kw["host"], kw["port"]))
     )
     assert declared(Calls()).main(argv) == 0
     assert served == [("8999", "127.0.0.1", 8999)]
@@ -104,3 +110,33 @@ def test_help_lists_the_roles_and_exits_0(capsys, flag):
     assert out.startswith("usage: python -m services.test [api|serve|worker|cli|verify ...]\n")
     assert "the consumers alone" in out
     assert calls.made == []
+
+
+ENTRY_MODULES = [
+    f"services.{name}.__main__"
+    for name in ("journal", "diary", "exporter", "enrollment", "audit", "web", "portal")
+]
+
+
+def declared_targets(module: str) -> list[entry.Lazy]:
+    main = importlib.import_module(module)
+    service = getattr(main, "SERVICE", None)
+    if service is None:  # the pages: `main` hands its targets to `run_service`
+        source = inspect.getsource(main.main)
+        return [entry.Lazy(t) for t in re.findall(r'Lazy\("([^"]+)"\)', source)]
+    named = [service.settings, service.create_app, service.worker, *service.commands.values()]
+    return [t for t in named if isinstance(t, entry.Lazy)]
+
+
+@pytest.mark.parametrize("module", ENTRY_MODULES)
+def test_every_target_a_service_names_exists(module):
+    targets = declared_targets(module)
+
+    assert len(targets) >= 2  # at least the settings and the app
+    for target in targets:
+        assert callable(target.resolve()), target.target
+
+
+@pytest.mark.parametrize("module", ENTRY_MODULES)
+def test_help_starts_without_the_app_or_its_server(module):
+    assert heavy_imports(module, "--help") == []
