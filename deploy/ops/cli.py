@@ -1,7 +1,7 @@
 """`python -m deploy.ops`: one command line for the operator, over the services' own commands.
 
   demo load                                   the demo school into the journal
-  export run|runs|check --school S --year Y   the exporter's runs and the diary check
+  export run|runs|check [--school S --year Y] the exporter's runs and the diary check
   projection rebuild journal|diary|exporter|enrollment|audit
                                               replay a service's projections from sequence 1
   projection status                           every projection's checkpoint and lag
@@ -53,8 +53,10 @@ def _group(
 
 
 def _school_year(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--school", required=True, help="school id, e.g. s1")
-    parser.add_argument("--year", type=int, required=True, help="the school year's first year")
+    parser.add_argument("--school", help="school id, e.g. s1 (default: the only one known)")
+    parser.add_argument(
+        "--year", type=int, help="the school year's first year (default: the school's latest)"
+    )
 
 
 def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

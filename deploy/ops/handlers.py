@@ -22,7 +22,9 @@ def export_command(args: argparse.Namespace) -> int:
     """`export run|runs|check`: the exporter's own command line."""
     from services.exporter.entrypoints import cli  # noqa: PLC0415 - heavy, imported when used
 
-    argv = [args.command, "--school", args.school, "--year", str(args.year)]
+    argv = [args.command]
+    argv += ["--school", args.school] if args.school is not None else []
+    argv += ["--year", str(args.year)] if args.year is not None else []
     if args.command == "run":
         argv += ["--kind", args.kind, *(["--force"] if args.force else [])]
     else:

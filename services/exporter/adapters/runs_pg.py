@@ -129,3 +129,8 @@ class PgRuns:
             limit,
         )
         return [_run(row) for row in rows]
+
+    async def years(self) -> list[tuple[str, int]]:
+        """Every (school, year) with a run."""
+        rows = await self._pool.fetch("SELECT DISTINCT school, year FROM runs ORDER BY 1, 2")
+        return [(row[0], row[1]) for row in rows]

@@ -90,6 +90,10 @@ class Runs(Protocol):
         """The latest runs of a school and year, newest first."""
         ...
 
+    async def years(self) -> list[tuple[str, int]]:
+        """Every (school, year) with a run."""
+        ...
+
 
 class ExportState(Protocol):
     """The export state (documents per aggregate) and the journal it is folded from."""

@@ -1,14 +1,17 @@
 """`python -m services.exporter <command>`: the exporter's operator commands.
 
-run --kind delta|full --school S --year Y    export now (full --force: a new batch anyway)
-runs --school S --year Y [--limit N]         recent runs
+run --kind delta|full [--school S --year Y]  export now (full --force: a new batch anyway)
+runs [--school S --year Y] [--limit N]       recent runs
 grants sync [--school S [--year Y]]          bring the portal's access grants in step now (every
                                              known school year, or those given; exit 1: failed)
 grants list --school S --year Y              the grants published, one JSON object a line
-check --school S --year Y [--limit N]        compare the journal with the diary (exit 1: differ)
+check [--school S --year Y] [--limit N]      compare the journal with the diary (exit 1: differ)
 projection status|rebuild [--access]         the export state (documents folded from the
                                              journal), or with --access the links and staff
                                              UIDs folded from the enrollment
+
+`run`, `runs` and `check` take the school the exporter knows when it knows only one, and its
+latest school year (the one a rollover opened, once it has); exit 2 when a school must be named.
 
 Grants are not given by hand: they follow from the enrollment's links and staff UIDs and from
 the journal's classes, and the running service keeps them in step.
@@ -28,6 +31,7 @@ from services.common.logging import configure_logging
 from services.exporter import bootstrap
 from services.exporter.application import grants
 from services.exporter.application.exporting import ExportFailed, export
+from services.exporter.bootstrap import Runtime
 from services.exporter.entrypoints.check_routes import CheckOut
 from services.exporter.entrypoints.dto import RunOut
 from services.exporter.entrypoints.grant_routes import GrantOut, SyncOut
@@ -41,15 +45,40 @@ def _offline(settings: Settings) -> Settings:
     return settings.model_copy(update={"schedule_enabled": False, "grants_follow": False})
 
 
+class SchoolNotNamed(Exception):
+    """A command's school year the exporter cannot choose alone (several schools, or none)."""
+
+
+async def _school_year(runtime: Runtime, school: str | None, year: int | None) -> tuple[str, int]:
+    """The school year named; else the only school the exporter knows (documents, grants or
+    runs) and its latest year."""
+    if school is not None and year is not None:
+        return school, year
+    known = set(await grants.known_years(runtime.grants, school))
+    known.update(k for k in await runtime.deps.runs.years() if school in {None, k[0]})
+    schools = sorted({s for s, _ in known})
+    if len(schools) != 1:
+        listed = ", ".join(schools[:10]) or "none"
+        msg = f"name the school year with --school and --year (the exporter knows: {listed})"
+        raise SchoolNotNamed(msg)
+    return schools[0], year if year is not None else max(y for _, y in known)
+
+
 def _show(run: RunOut) -> None:
     print(json.dumps(run.model_dump(mode="json"), ensure_ascii=False))
 
 
 async def run_export(
-    settings: Settings, kind: BatchKind, school: str, year: int, *, force: bool = False
+    settings: Settings,
+    kind: BatchKind,
+    school: str | None,
+    year: int | None,
+    *,
+    force: bool = False,
 ) -> int:
     """Run one export and print its record (exit 1 when it failed)."""
     async with bootstrap.build(_offline(settings)) as runtime:
+        school, year = await _school_year(runtime, school, year)
         with _console.status(f"exporting {kind} of {school} {year}…"):
             try:
                 outcome = await export(runtime.deps, school, year, kind, "cli", force=force)
@@ -60,9 +89,10 @@ async def run_export(
     return 0
 
 
-async def list_runs(settings: Settings, school: str, year: int, limit: int) -> int:
+async def list_runs(settings: Settings, school: str | None, year: int | None, limit: int) -> int:
     """Print the recent runs, newest first, one JSON object a line."""
     async with bootstrap.build(_offline(settings)) as runtime:
+        school, year = await _school_year(runtime, school, year)
         for run in await runtime.deps.runs.recent(school, year, limit):
             _show(RunOut.of(run))
     return 0
@@ -99,9 +129,10 @@ async def list_grants(settings: Settings, school: str, year: int) -> int:
     return 0
 
 
-async def diary_check(settings: Settings, school: str, year: int, limit: int) -> int:
+async def diary_check(settings: Settings, school: str | None, year: int | None, limit: int) -> int:
     """Print the diary check's report as JSON; exit 1 when the diary differs from the journal."""
     async with bootstrap.build(_offline(settings)) as runtime:
+        school, year = await _school_year(runtime, school, year)
         with _console.status(f"comparing the journal with the diary for {school} {year}…"):
             report = await runtime.check.run(school, year, runtime.deps.clock.now(), keep=limit)
     print(CheckOut.of(report).model_dump_json(indent=2))
@@ -141,8 +172,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="compare the journal with the diary")
     check.add_argument("--limit", type=int, default=100, help="differences to list")
     for sub in (run, runs, check):
-        sub.add_argument("--school", required=True)
-        sub.add_argument("--year", type=int, required=True)
+        sub.add_argument("--school", help="default: the only school the exporter knows")
+        sub.add_argument("--year", type=int, help="default: the school's latest year")
     access = commands.add_parser("grants", help="the portal's access grants")
     access.add_argument("action", choices=("sync", "list"))
     access.add_argument("--school", help="sync: this school only (list: required)")
@@ -173,6 +204,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging(json=True)  # logs go to stderr: stdout carries the JSON answers
     settings = Settings()  # required fields come from the environment
+    try:
+        return _dispatch(settings, args)
+    except SchoolNotNamed as unnamed:
+        _console.print(str(unnamed))
+        return 2
+
+
+def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the command parsed."""
     match args.command:
         case "run":
             if args.force and args.kind != "full":

@@ -189,6 +189,10 @@ async def test_the_command_line_runs_syncs_grants_and_shows_the_state(
     assert (run["status"], run["trigger"], run["kind"]) == ("published", "cli", "full")
     code, out = await cli(env, "runs", *where)
     assert [json.loads(line)["run_id"] for line in out.splitlines()] == [run["run_id"]]
+    code, out = await cli(env, "runs")  # the only school it knows, its latest year
+    assert [json.loads(line)["run_id"] for line in out.splitlines()] == [run["run_id"]]
+    code, out = await cli(env, "check", "--school", "nowhere")
+    assert (code, out) == (2, "")  # no school year of that school: it must be named
     code, out = await cli(env, "grants", "sync", *where)
     assert code == 0, out
     synced = json.loads(out.splitlines()[-1])  # after the log lines of the catch-up

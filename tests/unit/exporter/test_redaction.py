@@ -139,6 +139,9 @@ class Runs:
     async def recent(self, school: str, year: int, limit: int) -> list[RunRecord]:
         return list(self.runs.values())
 
+    async def years(self) -> list[tuple[str, int]]:
+        return sorted({(r.school, r.year) for r in self.runs.values()})
+
 
 class State:
     """One lesson whose mark comment names a pupil; the roster as of the cut."""

@@ -60,6 +60,9 @@ class Runs:
     async def recent(self, school: str, year: int, limit: int) -> list[RunRecord]:
         return list(self.runs.values())[-limit:]
 
+    async def years(self) -> list[tuple[str, int]]:
+        return sorted({(r.school, r.year) for r in self.runs.values()})
+
 
 class State:
     async def catch_up(self) -> int:
