@@ -4,20 +4,14 @@ operator command on the event log, or the tamper evidence (`entrypoints.verify_c
 
 from __future__ import annotations
 
-from services.common.entry import Lazy, Service
+from services.common.entry import Lazy, laid_out
 
 VERIFY = Lazy("services.audit.entrypoints.verify_cli:main")
 COMMANDS = {
     "cli": Lazy("services.audit.entrypoints.cli:main"),
     **dict.fromkeys(("verify", "anchor", "keygen"), VERIFY),
 }
-SERVICE = Service(
-    "audit",
-    Lazy("services.audit.settings:Settings"),
-    Lazy("services.audit.entrypoints.http:create_app"),
-    Lazy("services.audit.entrypoints.worker:main"),
-    COMMANDS,
-)
+SERVICE = laid_out("audit", commands=COMMANDS)
 
 if __name__ == "__main__":
     SERVICE.run()

@@ -134,3 +134,20 @@ class Service(Generic[S]):
         """`python -m services.<name> ...`: `main` on the process's arguments, and exit with
         its code."""
         sys.exit(self.main(sys.argv[1:]))
+
+
+def laid_out(
+    name: str, *, worker: bool = True, commands: Mapping[str, Command] | None = None
+) -> Service[Any]:
+    """The entry point of a service laid out as every back-end service is (CONVENTIONS.md):
+    its `Settings` in `services.<name>.settings`, `create_app` in `entrypoints.http`, the
+    consumers' `main` in `entrypoints.worker` (unless `worker` is False), and `commands` (by
+    default `cli`: `entrypoints.cli`'s `main`), each imported only when it runs."""
+    package = f"services.{name}"
+    return Service(
+        name,
+        Lazy(f"{package}.settings:Settings"),
+        Lazy(f"{package}.entrypoints.http:create_app"),
+        Lazy(f"{package}.entrypoints.worker:main") if worker else None,
+        {"cli": Lazy(f"{package}.entrypoints.cli:main")} if commands is None else commands,
+    )

@@ -3,15 +3,9 @@
 
 from __future__ import annotations
 
-from services.common.entry import Lazy, Service
+from services.common.entry import laid_out
 
-SERVICE = Service(
-    "diary",
-    Lazy("services.diary.settings:Settings"),
-    Lazy("services.diary.entrypoints.http:create_app"),
-    Lazy("services.diary.entrypoints.worker:main"),
-    {"cli": Lazy("services.diary.entrypoints.cli:main")},
-)
+SERVICE = laid_out("diary")
 
 if __name__ == "__main__":
     SERVICE.run()

@@ -3,15 +3,9 @@ unless `ENROLLMENT_RUN_PROJECTOR=false`), the projectors alone, or an operator c
 
 from __future__ import annotations
 
-from services.common.entry import Lazy, Service
+from services.common.entry import laid_out
 
-SERVICE = Service(
-    "enrollment",
-    Lazy("services.enrollment.settings:Settings"),
-    Lazy("services.enrollment.entrypoints.http:create_app"),
-    Lazy("services.enrollment.entrypoints.worker:main"),
-    {"cli": Lazy("services.enrollment.entrypoints.cli:main")},
-)
+SERVICE = laid_out("enrollment")
 
 if __name__ == "__main__":
     SERVICE.run()

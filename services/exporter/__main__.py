@@ -3,13 +3,12 @@ the export schedule (the default), or one operator command (see `entrypoints/cli
 
 from __future__ import annotations
 
-from services.common.entry import Lazy, Service
+from services.common.entry import Lazy, laid_out
 
 COMMANDS = ("run", "runs", "grants", "check", "projection")
-SERVICE = Service(
+SERVICE = laid_out(
     "exporter",
-    Lazy("services.exporter.settings:Settings"),
-    Lazy("services.exporter.entrypoints.http:create_app"),
+    worker=False,
     commands=dict.fromkeys(COMMANDS, Lazy("services.exporter.entrypoints.cli:main")),
 )
 

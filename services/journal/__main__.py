@@ -3,15 +3,9 @@
 
 from __future__ import annotations
 
-from services.common.entry import Lazy, Service
+from services.common.entry import laid_out
 
-SERVICE = Service(
-    "journal",
-    Lazy("services.journal.settings:Settings"),
-    Lazy("services.journal.entrypoints.http:create_app"),
-    Lazy("services.journal.entrypoints.worker:main"),
-    {"cli": Lazy("services.journal.entrypoints.cli:main")},
-)
+SERVICE = laid_out("journal")
 
 if __name__ == "__main__":
     SERVICE.run()
