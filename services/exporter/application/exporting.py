@@ -99,8 +99,8 @@ async def _export(deps: Deps, attempt: _Attempt, *, force: bool) -> Outcome:
         start = 0 if last is None or last.to_seq is None else last.to_seq
         await deps.state.catch_up()
         async with deps.state.changed(run.school, run.year, start) as cut:
-            if last is not None and cut.to_seq <= start:
-                return Outcome(last, already=True)  # nothing new in the journal at all
+            if last is not None and cut.to_seq <= start and _answers_a_delta(last, cut.to_seq):
+                return Outcome(last, already=True)  # nothing new since the last delta
             attempt.run = replace(run, from_seq=start)
             return await _run(deps, attempt, cut)
     until = await deps.state.journal_last_seq()
@@ -114,6 +114,13 @@ async def _export(deps: Deps, attempt: _Attempt, *, force: bool) -> Outcome:
     await deps.runs.save(attempt.run)  # visible as 'running' during the replay
     async with cutting as cut:
         return await _run(deps, attempt, cut)
+
+
+def _answers_a_delta(last: RunRecord, to_seq: int) -> bool:
+    """Whether a delta that finds nothing new is answered with the last cut: yes when that was
+    a delta, or when the export state lags behind it. After a full run the delta records a run
+    of its own instead, empty (nothing is published): a delta is not answered with a full run."""
+    return last.kind == "delta" or to_seq < (last.to_seq or 0)
 
 
 async def _run(deps: Deps, attempt: _Attempt, cut: Cut) -> Outcome:

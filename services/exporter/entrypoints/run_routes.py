@@ -21,7 +21,9 @@ router = APIRouter(prefix="/exporter/v1/schools/{school}/years/{year}", tags=["e
     "/runs",
     status_code=201,
     summary="Run an export now",
-    responses={200: {"description": "the range was exported already: the earlier run"}},
+    responses={
+        200: {"description": "the range was exported already: the earlier run of the same kind"}
+    },
 )
 @long_running
 async def run_now(

@@ -159,6 +159,23 @@ async def test_a_second_delta_exports_only_what_changed_and_a_rerun_publishes_no
     assert (await js.stream_info(DIARY.name)).state.last_seq == before
 
 
+async def test_a_delta_with_nothing_new_after_a_full_run_is_a_delta_of_its_own(
+    js, journal, exporter
+):
+    await teach(journal)
+    full = (await export(exporter.deps, SCHOOL, YEAR, "full", "api")).run
+    before = (await js.stream_info(DIARY.name)).state.last_seq
+
+    delta = await export(exporter.deps, SCHOOL, YEAR, "delta", "api")
+    again = await export(exporter.deps, SCHOOL, YEAR, "delta", "api")
+
+    assert not delta.already
+    assert (delta.run.kind, delta.run.status, delta.run.records) == ("delta", "empty", 0)
+    assert delta.run.from_seq == delta.run.to_seq == full.to_seq
+    assert (again.already, again.run.run_id) == (True, delta.run.run_id)
+    assert (await js.stream_info(DIARY.name)).state.last_seq == before  # nothing published
+
+
 async def test_a_delta_of_another_school_year_is_empty_and_advances_the_cursor(
     js, journal, exporter
 ):
