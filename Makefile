@@ -12,8 +12,8 @@ install: ## Install the locked dependencies into .venv (installs uv first if mis
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-run: install ## Run the whole system with the demo school (private NATS and PostgreSQL if none given)
-	$(UV) run python -m deploy.launcher
+run: install ## Run the whole system with the demo school (ARGS="--reset", "--no-demo", "--verbose")
+	$(UV) run python -m deploy.launcher $(ARGS)
 
 demo: run ## Same as run
 

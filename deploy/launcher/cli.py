@@ -61,6 +61,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="start everything, print the summary, stop, exit 0 (tests, CI)",
     )
     parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show every line the services log (else: warnings and errors; all in <state>/logs)",
+    )
+    parser.add_argument(
         "--infra-only",
         action="store_true",
         help="start NATS and PostgreSQL only (no services, no demo)",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -31,7 +32,7 @@ from deploy.launcher.markers import (
     mark_demo_loaded,
     mark_diary_demo,
 )
-from deploy.launcher.output import prefix_for, say
+from deploy.launcher.output import Output, prefix_for, say
 from deploy.launcher.paths import PROJECT_ROOT
 from deploy.launcher.procs import Child, LaunchError, run_foreground
 from deploy.launcher.state_secrets import dev_secret, pseudonym_key
@@ -48,13 +49,28 @@ EnvFor = Callable[[str], dict[str, str]]
 
 
 @dataclass(frozen=True)
+class Outputs:
+    """Where one-off commands write: prefixed on the terminal (`quiet` lines only in the log)
+    and whole into `<logs>/<name>.log`."""
+
+    prefix_width: int
+    color_index: int
+    quiet: re.Pattern[str] | None
+    logs: Path
+
+    def of(self, name: str) -> Output:
+        """The output of the command `name`."""
+        prefix = prefix_for(name, self.color_index, self.prefix_width)
+        return Output(prefix, self.quiet, self.logs / f"{name}.log")
+
+
+@dataclass(frozen=True)
 class OneOff:
     """Runs one-off commands as prefixed foreground children, stopped with the launcher."""
 
     stack: contextlib.ExitStack
     env_for: EnvFor
-    prefix_width: int
-    color_index: int
+    outputs: Outputs
 
     def run(self, name: str, service: str, module_args: Sequence[str]) -> int:
         """`python -m <module_args>` with `service`'s environment; its exit code."""
@@ -62,7 +78,7 @@ class OneOff:
             name,
             [sys.executable, "-m", *module_args],
             self.env_for(service),
-            prefix_for(name, self.color_index, self.prefix_width),
+            self.outputs.of(name),
             cwd=PROJECT_ROOT,
         )
         self.stack.callback(child.stop)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from deploy.launcher.output import prefix_for, say
+from deploy.launcher.output import Output, prefix_for, say
+from deploy.launcher.paths import logs_of
 from deploy.launcher.ports import Ports, wait_for_nats_url, wait_for_port
 from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn, with_database
 from deploy.launcher.procs import Child, LaunchError, kill_pid_file
@@ -42,7 +43,8 @@ class PrivateNats:
         args = [binary, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(store)]
         args += ["-P", str(pid_file)]
         prefix = prefix_for("nats", 4, 8)
-        self.child = Child("nats", args, dict(os.environ), prefix, quiet=_NATS_INFO)
+        log = logs_of(self.state) / "nats.log"
+        self.child = Child("nats", args, dict(os.environ), Output(prefix, _NATS_INFO, log))
         wait_for_port("127.0.0.1", port)  # JetStream is on before the client port opens
         return f"nats://127.0.0.1:{port}"
 

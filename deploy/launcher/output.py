@@ -12,6 +12,8 @@ import os
 import re
 import sys
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 TAIL_LINES = 25
 _COLORS = ("36", "33", "35", "32", "34", "91", "96")
@@ -19,6 +21,14 @@ _TOKENS = re.compile(r"\r\n|\n|\r|\x1b\[[0-9;?]*[A-Za-z]|\x1b|[^\r\n\x1b]+")
 _NEWLINES = frozenset({"\n", "\r\n", "\r"})
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _lock = threading.Lock()
+INFO_LINES = re.compile(
+    r"\[(?:\x1b\[[0-9;]*m)*(?:debug|info)\b"  # the services' console log, colored or not
+    r"|^[\d-]+ [\d:,.]+ (?:DEBUG|INFO) "  # a library's own handler (faststream's)
+    r'|"level": "(?:debug|info)"'  # a command's JSON log (the exporter's CLI)
+)
+"""The debug and info lines of a service or a one-off command: into its log file only. A first
+start writes thousands; the terminal keeps the launcher's lines, the warnings and errors, and the
+summary."""
 
 
 def use_color() -> bool:
@@ -48,6 +58,16 @@ def say(message: str, *, loud: bool = False) -> None:
     if loud and not use_color():
         message = f"!!! {message}"
     write_out("".join(f"{head}{line}{tail}\n" for line in message.splitlines() or [""]))
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """Where a child's output goes: to the terminal behind `prefix` (lines matching `quiet` only
+    into the tail kept for error reports) and, whole, into the `log` file."""
+
+    prefix: str
+    quiet: re.Pattern[str] | None = None
+    log: Path | None = None
 
 
 class Prefixer:

@@ -8,7 +8,6 @@ import codecs
 import contextlib
 import ctypes
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -16,10 +15,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
-from deploy.launcher.output import Prefixer, say, write_out
+from deploy.launcher.output import Output, Prefixer, say, write_out
 
 STOP_GRACE_SECONDS = 10.0
 _PR_SET_PDEATHSIG = 1
@@ -43,12 +43,12 @@ class Child:
         name: str,
         args: Sequence[str],
         env: dict[str, str],
-        prefix: str,
+        output: Output,
         cwd: Path | None = None,
-        quiet: re.Pattern[str] | None = None,
     ) -> None:
         self.name = name
-        self.prefixer = Prefixer(prefix, quiet)
+        self.prefixer = Prefixer(output.prefix, output.quiet)
+        self.log = output.log
         self._args, self._env, self._cwd = list(args), env, cwd
         self.process, self._pump = self._spawn()
         self.reported_dead = False
@@ -86,9 +86,20 @@ class Child:
         stream = process.stdout
         assert stream is not None  # noqa: S101 - stdout=PIPE above
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        while chunk := os.read(stream.fileno(), 65536):
-            write_out(self.prefixer.feed(decoder.decode(chunk)))
+        with self._log_file() as log:
+            while chunk := os.read(stream.fileno(), 65536):
+                if log is not None:
+                    log.write(chunk)
+                    log.flush()  # `tail -f` follows it as it comes
+                write_out(self.prefixer.feed(decoder.decode(chunk)))
         write_out(self.prefixer.feed(decoder.decode(b"", final=True)) + self.prefixer.flush())
+
+    def _log_file(self) -> contextlib.AbstractContextManager[BinaryIO | None]:
+        """The child's log, appended to (a restarted child goes on in the same file)."""
+        if self.log is None:
+            return contextlib.nullcontext()
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        return self.log.open("ab")
 
     def tail(self) -> str:
         """The child's last output lines, for error messages."""

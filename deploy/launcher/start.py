@@ -12,8 +12,8 @@ from pathlib import Path
 from deploy.launcher import demo_load
 from deploy.launcher.infra import mask_password, start_infrastructure
 from deploy.launcher.markers import diary_demo_of
-from deploy.launcher.output import prefix_for, say, write_out
-from deploy.launcher.paths import PROJECT_ROOT
+from deploy.launcher.output import INFO_LINES, Output, prefix_for, say, write_out
+from deploy.launcher.paths import PROJECT_ROOT, logs_of
 from deploy.launcher.ports import Ports
 from deploy.launcher.postgres import analyze, ensure_database
 from deploy.launcher.procs import Child, wait_ready
@@ -54,7 +54,7 @@ def start_all(args: argparse.Namespace, state: Path, stack: contextlib.ExitStack
     ]
     if not args.infra_only:
         for index, service in enumerate(SERVICES):
-            child = start_service(service, index, context, ports)
+            child = start_service(service, index, context, ports, verbose=args.verbose)
             stack.callback(_stop_child, child)
             url = context.urls[service.name]
             wait_ready(child, f"{url}/readyz", READY_TIMEOUT_SECONDS)
@@ -68,9 +68,12 @@ def _where(private: bool, folder: Path) -> str:
     return f"private, data in {folder}" if private else "from the environment"
 
 
-def start_service(service: Service, index: int, context: Context, ports: Ports) -> Child:
+def start_service(
+    service: Service, index: int, context: Context, ports: Ports, *, verbose: bool = False
+) -> Child:
     """Create the service's database if missing and start its process (its URL goes into
-    `context.urls`)."""
+    `context.urls`). Its whole output goes to `<state>/logs/<name>.log`; the terminal shows its
+    warnings and errors (everything when `verbose`)."""
     infra = context.infra
     if service.database is not None:
         ensure_database(infra.admin_dsn, infra.fixed_database or service.database)
@@ -84,7 +87,9 @@ def start_service(service: Service, index: int, context: Context, ports: Ports) 
     env = service_env(service, context, port)
     prefix = prefix_for(service.name, index + 1, NAME_WIDTH)
     say(f"starting {service.name}: python -m {service.module} on port {port}")
-    return Child(service.name, args, env, prefix, cwd=PROJECT_ROOT)
+    quiet = None if verbose else INFO_LINES
+    log = logs_of(context.state) / f"{service.name}.log"
+    return Child(service.name, args, env, Output(prefix, quiet, log), cwd=PROJECT_ROOT)
 
 
 def _stop_child(child: Child) -> None:
@@ -104,7 +109,9 @@ def load_demo(args: argparse.Namespace, running: Running, stack: contextlib.Exit
     def env_for(name: str) -> dict[str, str]:
         return service_env(services[name], context, running.ports.known[name])
 
-    one_off = demo_load.OneOff(stack, env_for, NAME_WIDTH, len(SERVICES) + 1)
+    quiet = None if args.verbose else INFO_LINES
+    output = demo_load.Outputs(NAME_WIDTH, len(SERVICES) + 1, quiet, logs_of(context.state))
+    one_off = demo_load.OneOff(stack, env_for, output)
     nats_url = context.infra.nats_url
     if not demo_load.load_demo(context.state, nats_url, one_off):
         return False

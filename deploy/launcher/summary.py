@@ -9,6 +9,7 @@ from pathlib import Path
 
 from deploy.launcher.demo_cast import GRID_CLASS, SCHOOL, YEAR
 from deploy.launcher.markers import DemoChild, DiaryDemo, demo_teacher
+from deploy.launcher.paths import logs_of
 from deploy.launcher.tokens import PORTAL_USERS, mint_tokens
 
 WEB_APPS = frozenset({"web", "portal"})
@@ -131,6 +132,7 @@ def summary(
             *rows,
             "OpenAPI UIs:",
             *docs,
+            f"Logs: {logs_of(state)}/<name>.log (here: warnings and errors; --verbose: all)",
             f"Development tokens (valid 12 h; all in {state / 'tokens.env'}):",
             "  staff, for the journal (ADMIN also for the exporter, enrollment and the diary's"
             " operator views)",

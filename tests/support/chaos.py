@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from deploy.launcher.launched import SERVICE_NAMES, LaunchedSystem, close_pipe
-from deploy.launcher.output import prefix_for
+from deploy.launcher.output import Output, prefix_for
 from deploy.launcher.ports import Ports, wait_for_port
 from deploy.launcher.postgres import PG_OS_USER, PrivatePostgres, private_admin_dsn
 from deploy.launcher.procs import Child, LaunchError
@@ -84,7 +84,7 @@ class ChaosLauncher(LaunchedSystem):
         with contextlib.suppress(FileNotFoundError):  # else a stale pid could be read back
             (self.state / "nats.pid").unlink()
         prefix = prefix_for("nats", 4, 8)
-        self.nats = Child("nats", self._nats_args, dict(os.environ), prefix, quiet=_NATS_INFO)
+        self.nats = Child("nats", self._nats_args, dict(os.environ), Output(prefix, _NATS_INFO))
 
     def wait_nats(self) -> None:
         """Block until the (re)started nats-server accepts clients (JetStream is on by then)."""

@@ -106,7 +106,11 @@ def test_once_starts_everything_prints_the_summary_and_stops(state_dir: Path) ->
     assert "Authorization: Bearer" in result.stdout
     for service in SERVICES:
         assert f"{service} is ready at http://127.0.0.1:" in result.stdout
-        assert f"{service:<10} | " in result.stdout  # the service's own output, prefixed
+        log = (state_dir / "logs" / f"{service}.log").read_text()
+        assert "Application startup complete" in log  # the service's whole output, in its log
+        assert "Application startup complete" not in result.stdout  # info stays in the log
+    assert str(state_dir / "logs") in result.stdout  # the summary says where the logs are
+    assert len(result.stdout.splitlines()) < 200  # the summary is what a person reads
     tokens = (state_dir / "tokens.env").read_text()
     staff = ("ADMIN", "DEPUTY", "HEAD", "TEACHER")
     portal = ("PARENT", "PUPIL", "TEACHER_UID", "CLASS_TEACHER_UID")

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from deploy.launcher.markers import EXPORT_MARKER, MARKER
+from deploy.launcher.output import INFO_LINES, Output
 from deploy.launcher.ports import Ports
 from deploy.launcher.procs import Child, LaunchError
 from deploy.launcher.restart import Restarter, RestartPolicy
@@ -75,7 +76,9 @@ class Clock:
 
 
 def sleeper(tmp_path: Path) -> Child:
-    return Child("journal", [sys.executable, "-c", "import time; time.sleep(60)"], {}, "j | ")
+    return Child(
+        "journal", [sys.executable, "-c", "import time; time.sleep(60)"], {}, Output("j | ")
+    )
 
 
 def stop(child: Child) -> None:
@@ -122,3 +125,25 @@ def test_no_restart_while_a_server_the_services_need_is_down(tmp_path: Path):
         assert restarter.waiting_for == "NATS"
     finally:
         stop(child)
+
+
+def test_a_services_info_lines_go_to_its_log_only(tmp_path: Path, capsys):
+    lines = [
+        "2026-12-06T22:42:15Z [info     ] http_request status=200",
+        "2026-12-06T22:42:15Z [\x1b[32m\x1b[1minfo     \x1b[0m] projection.batch count=3",
+        "2026-12-06 23:19:24,953 INFO     -       |            - callback for Task-19 is ...",
+        '{"count": 1000, "event": "projection.rebuild_batch", "level": "info"}',
+        "2026-12-06T22:42:16Z [warning  ] nats.disconnected connection=journal",
+        "2026-12-06T22:42:17Z [error    ] export.failed run_id=r1",
+        "Traceback (most recent call last):",
+    ]
+    script = f"import sys; sys.stdout.write({chr(10).join(lines) + chr(10)!r})"
+    log = tmp_path / "logs" / "journal.log"
+    child = Child("journal", [sys.executable, "-c", script], {}, Output("j | ", INFO_LINES, log))
+    child.process.wait(timeout=10)
+    child.wait_output()
+    stop(child)
+
+    shown = capsys.readouterr().out.splitlines()
+    assert shown == [f"j | {line}" for line in lines[4:]]
+    assert log.read_text().splitlines() == lines
