@@ -20,13 +20,14 @@ service seals them hourly, `anchor` at once (it needs `AUDIT_SIGNING_KEY`).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from deploy.ops.connection import NatsUnreachable, connect_once
-from deploy.ops.output import stdout_console
+from deploy.ops.output import print_json, stdout_console
 from services.audit.adapters.stream_walk import JetStreamAnchors, integrity_for
 from services.audit.application.anchoring import AnchorRun, SigningSettings, anchor_due
 from services.audit.application.verification import Report, Scope
@@ -101,16 +102,18 @@ def _not_anchored(result: Report, console: Console) -> None:
         )
 
 
-def verify(url: str, stream: str, subject: str | None) -> int:
-    """`audit verify`: walk, report, 0 when nothing is wrong, else 1; 2 when NATS cannot be
-    reached."""
-    console = stdout_console()
+def verify(url: str, stream: str, subject: str | None, *, as_json: bool = False) -> int:
+    """`audit verify`: walk, report (`as_json`: the whole report as one JSON document), 0 when
+    nothing is wrong, else 1; 2 when NATS cannot be reached."""
     try:
         result = asyncio.run(walk(url, stream, subject, Console(stderr=True)))
     except NatsUnreachable as error:
         Console(stderr=True).print(str(error))
         return 2
-    return report(result, console)
+    if as_json:
+        print_json({**asdict(result), "ok": result.ok})
+        return 0 if result.ok else 1
+    return report(result, stdout_console())
 
 
 async def _anchor(url: str, school: str | None) -> AnchorRun | None:
@@ -126,10 +129,9 @@ async def _anchor(url: str, school: str | None) -> AnchorRun | None:
         await nc.close()
 
 
-def anchor(url: str, school: str | None) -> int:
-    """`audit anchor`: seal every event not anchored yet now; 2 without a signing key or when
-    NATS cannot be reached."""
-    console = stdout_console()
+def anchor(url: str, school: str | None, *, as_json: bool = False) -> int:
+    """`audit anchor`: seal every event not anchored yet now (`as_json`: what was written as one
+    JSON document); 2 without a signing key or when NATS cannot be reached."""
     try:
         run = asyncio.run(_anchor(url, school))
     except NatsUnreachable as error:
@@ -138,10 +140,14 @@ def anchor(url: str, school: str | None) -> int:
     if run is None:
         Console(stderr=True).print("AUDIT_SIGNING_KEY is not set: nothing can be signed")
         return 2
+    if as_json:
+        anchors = [{"subject": s, **a.model_dump(mode="json")} for s, a in run.anchors]
+        print_json({"written": run.written, "anchors": anchors})
+        return 0
     table = Table(title=f"anchors written: {sum(run.written.values())}")
     for column in ("subject", "day", "seq", "events"):
         table.add_column(column, justify="right" if column == "events" else "left")
     for subject, a in run.anchors:
         table.add_row(subject, a.day.isoformat(), f"{a.first_seq}..{a.last_seq}", str(a.count))
-    console.print(table)
+    stdout_console().print(table)
     return 0

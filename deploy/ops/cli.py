@@ -4,22 +4,24 @@
   export run|runs|check [--school S --year Y] the exporter's runs and the diary check
   projection rebuild journal|diary|exporter|enrollment|audit
                                               replay a service's projections from sequence 1
-  projection status                           every projection's checkpoint and lag
+  projection status [--json]                  every projection's checkpoint and lag
   status [--json]                             streams, consumers, dead letters, last runs
                                               (exit 1: needs attention, 2: unreachable)
-  audit verify [--stream S] [--subject F]     the streams' hash chains, gaps and signed
+  audit verify [--stream S] [--subject F] [--json]
+                                              the streams' hash chains, gaps and signed
                                               anchors (exit 1: anything wrong)
-  audit anchor [--school S]                   sign and publish the anchors due now (the audit
+  audit anchor [--school S] [--json]          sign and publish the anchors due now (the audit
                                               service anchors hourly)
   token mint --sub U --role R --school S      a development token
-  person erase pupil|staff ID --reason R [--school S]
+  person erase pupil|staff ID --reason R [--school S] [--json]
                                               erase a person's personal data (irreversible)
   person erasures [--school S]                every erasure: who, when, by whom, why
   person retention [--dry-run] [--school S]   the retention rule: who is due, or erase them
 
 Configuration: the services' variables (JOURNAL_*, DIARY_*, EXPORTER_*); those not set are
 taken from the launcher's state folder (--state-dir, default .local) when it exists, exactly as
-the launcher sets them for its services.
+the launcher sets them for its services. Export commands print JSON lines; every other command
+that answers with tables prints one JSON document instead with --json.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ def _group(
 ) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     group = commands.add_parser(name, help=help_text, description=help_text)
     return group.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
 
 def _school_year(parser: argparse.ArgumentParser) -> None:
@@ -89,6 +95,7 @@ def _add_projection(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
     rebuild.add_argument("service", choices=PROJECTIONS, help="whose projection")
     status = projection.add_parser("status", help="checkpoint, stream position, dead letters")
+    _json_option(status)
     for parser in (rebuild, status):
         parser.set_defaults(handler=_handler("projection_command"))
 
@@ -107,6 +114,7 @@ def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     verify.add_argument("--stream", default="JOURNAL", help="default JOURNAL")
     verify.add_argument("--subject", default=None, help="subject filter, e.g. jrn.2026.s1.>")
+    _json_option(verify)
     verify.set_defaults(handler=_handler("audit_command"))
     anchor = audit.add_parser(
         "anchor",
@@ -118,6 +126,7 @@ def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     anchor.add_argument("--school", default=None, help="only this school (default: every one)")
+    _json_option(anchor)
     anchor.set_defaults(handler=_handler("audit_command"))
 
 
@@ -157,7 +166,7 @@ def _add_person(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     for parser in (erase, listed, rule):
         parser.add_argument("--school", default=None, help="default: the only school known")
-        parser.add_argument("--json", action="store_true", help="the API's JSON on stdout")
+        _json_option(parser)
         parser.set_defaults(handler=_handler("person_command"))
 
 
@@ -203,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
             " configured database could not be reached."
         ),
     )
-    status.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    _json_option(status)
     status.set_defaults(handler=_handler("status_command"))
     _add_audit(commands)
     _add_person(commands)

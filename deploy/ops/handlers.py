@@ -38,7 +38,7 @@ def projection_command(args: argparse.Namespace) -> int:
 
     if args.command == "rebuild":
         return projection.rebuild(args.service)
-    return projection.status()
+    return projection.status(as_json=args.json)
 
 
 def status_command(args: argparse.Namespace) -> int:
@@ -53,8 +53,8 @@ def audit_command(args: argparse.Namespace) -> int:
     from deploy.ops import audit  # noqa: PLC0415
 
     if args.command == "anchor":
-        return audit.anchor(env.nats_url(), args.school)
-    return audit.verify(env.nats_url(), args.stream, args.subject)
+        return audit.anchor(env.nats_url(), args.school, as_json=args.json)
+    return audit.verify(env.nats_url(), args.stream, args.subject, as_json=args.json)
 
 
 def person_command(args: argparse.Namespace) -> int:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import getpass
-import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contracts.envelope import Actor
-from deploy.ops.output import stdout_console
+from deploy.ops.output import print_json, stdout_console
 from services.common.webapp.school_year import school_year_of
 from services.journal import bootstrap
 from services.journal.application.erasure import erase_person, erasure_list
@@ -58,7 +57,7 @@ class Output:
 
     def data(self, value: Any) -> None:  # noqa: ANN401 - any JSON-able answer
         """Print an answer as JSON."""
-        print(json.dumps(value, ensure_ascii=False, default=str))
+        print_json(value)
 
 
 def _output(as_json: bool) -> Output:

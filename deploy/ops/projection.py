@@ -17,10 +17,12 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from deploy.ops.output import stdout_console
+from deploy.ops.output import print_json, stdout_console
 from services.common.projector import Projector, ProjectorStatus
 
 R = TypeVar("R")
+_FIELDS = ("service", "projection", "checkpoint", "stream_last_seq", "behind", "dead_letters")
+"""A projection's row, as the table's columns and as the JSON's keys."""
 
 
 def rebuild(service: str) -> int:
@@ -126,25 +128,32 @@ async def _statuses() -> list[tuple[str, ProjectorStatus | str]]:
     return rows
 
 
-def status() -> int:
-    """`projection status`: one row per projection; 0."""
+def status(*, as_json: bool = False) -> int:
+    """`projection status`: one row per projection (`as_json`: one JSON document); 0."""
+    rows = [_row(service, row) for service, row in asyncio.run(_statuses())]
+    if as_json:
+        print_json({"projections": rows})
+        return 0
     table = Table(title="projections")
-    columns = ("service", "projection", "checkpoint", "stream last seq", "behind", "dead letters")
-    for column in columns:
-        table.add_column(column, justify="left" if column in columns[:2] else "right")
-    for service, row in asyncio.run(_statuses()):
-        if isinstance(row, str):
-            table.add_row(service, row, "", "", "", "")
-            continue
-        last = row.stream_last_seq
-        behind = "" if last is None else str(max(last - row.last_seq, 0))
-        table.add_row(
-            service,
-            row.projection,
-            str(row.last_seq),
-            "" if last is None else str(last),
-            behind,
-            str(row.dead_letters),
-        )
+    for field in _FIELDS:
+        right = field not in {"service", "projection"}
+        table.add_column(field.replace("_", " "), justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*("" if row[field] is None else str(row[field]) for field in _FIELDS))
     stdout_console().print(table)
     return 0
+
+
+def _row(service: str, status: ProjectorStatus | str) -> dict[str, str | int | None]:
+    """A projection's row; a service that could not be read has its reason as `projection`."""
+    if isinstance(status, str):
+        return dict.fromkeys(_FIELDS) | {"service": service, "projection": status}
+    last = status.stream_last_seq
+    return {
+        "service": service,
+        "projection": status.projection,
+        "checkpoint": status.last_seq,
+        "stream_last_seq": last,
+        "behind": None if last is None else max(last - status.last_seq, 0),
+        "dead_letters": status.dead_letters,
+    }

@@ -16,7 +16,6 @@ an error.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,7 +23,7 @@ import asyncpg
 
 from deploy.ops.connection import NatsUnreachable, connect_once
 from deploy.ops.env import ServiceDb
-from deploy.ops.output import stdout_console
+from deploy.ops.output import print_json, stdout_console
 from deploy.ops.status_tables import tables
 from services.common.db import quote_ident
 from services.common.projector_writer import TEXT_REPAIRS_BY_PROJECTION
@@ -169,7 +168,7 @@ def show(url: str, dbs: Sequence[ServiceDb], *, as_json: bool = False) -> int:
     """`status`: print the tables (or the JSON document); the exit code of `exit_code`."""
     status = asyncio.run(gather(url, dbs))
     if as_json:
-        print(json.dumps(status, ensure_ascii=False))
+        print_json(status)
     else:
         out = stdout_console()
         for table in tables(status):

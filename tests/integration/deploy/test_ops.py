@@ -155,6 +155,37 @@ async def test_audit_verify_reports_a_tampered_message_and_exits_1(
     assert TAMPERED_PREV in row
 
 
+async def test_audit_verify_as_json_names_the_tampered_message(
+    journal_stream: JetStreamContext, no_state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lesson = subjects.lesson(YEAR, SCHOOL, CLASS_ID, math_lesson_id(FIRST_MONDAY))
+    headers = {"Prev-Hash": TAMPERED_PREV, "Event-Type": "journal.LessonTopicSet"}
+    ack = await journal_stream.publish(lesson, b"{}", stream="JOURNAL", headers=headers)
+    events = (await journal_stream.stream_info("JOURNAL")).state.messages
+
+    code = await run_ops(no_state, "audit", "verify", "--json")
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert (report["stream"], report["ok"], report["events"]) == ("JOURNAL", False, events)
+    broken = [p for p in report["problems"] if p["kind"] == "broken_link"]
+    assert [(p["seq"], p["subject"], p["found"]) for p in broken] == [
+        (ack.seq, lesson, TAMPERED_PREV)
+    ]
+
+
+async def test_projection_status_as_json_has_a_row_per_projection(
+    journal_stream: JetStreamContext, no_state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = await run_ops(no_state, "projection", "status", "--json")
+
+    rows = json.loads(capsys.readouterr().out)["projections"]
+    assert code == 0
+    assert {r["service"] for r in rows} == {"journal", "diary", "exporter", "enrollment", "audit"}
+    keys = {"service", "projection", "checkpoint", "stream_last_seq", "behind", "dead_letters"}
+    assert all(set(r) == keys for r in rows)
+
+
 async def test_audit_verify_checks_only_the_filtered_subjects(
     journal_stream: JetStreamContext, no_state: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -307,3 +338,22 @@ async def test_audit_anchor_without_a_key_is_refused(
     monkeypatch.delenv("AUDIT_SIGNING_KEY", raising=False)
 
     assert await run_ops(no_state, "audit", "anchor") == 2
+
+
+async def test_audit_anchor_as_json_lists_what_it_wrote(
+    journal_stream: JetStreamContext,
+    no_state: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AUDIT_SIGNING_KEY", base64.b64encode(bytes(range(32))).decode())
+    events = (await journal_stream.stream_info("JOURNAL")).state.messages
+
+    code = await run_ops(no_state, "audit", "anchor", "--json")
+
+    run = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert run["written"]["JOURNAL"] == 1
+    (anchor,) = run["anchors"]
+    assert anchor["subject"].startswith(f"aud.{SCHOOL}.anchor.journal-")
+    assert (anchor["school"], anchor["count"]) == (SCHOOL, events)
