@@ -118,7 +118,7 @@ async def test_a_remark_from_issue_to_confirmation_through_the_automatic_fix(jou
         return await _check(journal, check_id)
 
     check = await eventually(check_is_shown)
-    at_opening = {f["finding_id"] for f in check["findings_at_opening"]}
+    at_opening = {f["finding_id"] for f in check["findings"] if f["at_opening"]}
     assert {
         f"absence_without_reason:{COMPLETE}:{PUPILS[2]}",
         f"not_marked_held:{UNTOUCHED}",
@@ -129,7 +129,7 @@ async def test_a_remark_from_issue_to_confirmation_through_the_automatic_fix(jou
     } <= at_opening
     assert not {f for f in at_opening if f.endswith(f":{COMPLETE}")}
     assert f"no_attendance:{NO_TOPIC}" not in at_opening
-    assert {f["finding_id"] for f in check["findings_now"]} == at_opening
+    assert {f["finding_id"] for f in check["findings"] if f["now"]} == at_opening
 
     # The deputy issues a remark about the missing topic; it goes to the lesson's teacher.
     text = "Запишите тему урока <b>9 сентября</b>"
@@ -178,7 +178,7 @@ async def test_a_remark_from_issue_to_confirmation_through_the_automatic_fix(jou
     )
     fixed = await eventually(lambda: teacher_sees("fixed_automatically"))
     assert (fixed["status"], fixed["auto_fixed"]) == ("issued", True)
-    now = {f["finding_id"] for f in (await _check(journal, check_id))["findings_now"]}
+    now = {f["finding_id"] for f in (await _check(journal, check_id))["findings"] if f["now"]}
     assert f"no_topic:{NO_TOPIC}" not in now
     assert f"late_entry:{NO_TOPIC}" in now  # the topic came weeks after the lesson
 

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from contracts.journal import Finding
 from services.common.webapp.backends import ApiRefused, Download, Files
+from services.journal.application.check_reads import listed_once
 
 DIARY = "diary"
 """The portal's one API."""
@@ -93,3 +95,12 @@ def stored(answers: Mapping[Any, Any], key: object, missing: ApiRefused) -> Any:
     if isinstance(answer, Exception):
         raise answer
     return copy.deepcopy(answer)
+
+
+def check_findings(at_opening: list[dict[str, Any]], now: list[dict[str, Any]]) -> list[Any]:
+    """The `findings` of a check's JSON as the journal answers them (each once, flagged
+    `at_opening` and `now`), from the findings at opening and now."""
+    listed = listed_once(
+        [Finding.model_validate(f) for f in at_opening], [Finding.model_validate(f) for f in now]
+    )
+    return [f.model_dump(mode="json") for f in listed]

@@ -84,8 +84,17 @@ class CheckSummary(ReadModel):
     remarks: int
 
 
+class CheckFinding(Finding):
+    """A finding of a check, listed once: whether the check found it when it was opened, and
+    whether it holds now (as it stands now when it does)."""
+
+    at_opening: bool
+    now: bool
+
+
 class CheckDetail(ReadModel):
-    """A check: findings at opening and now, and its remarks with their statuses."""
+    """A check: its findings (each once, at opening, now or both), and its remarks with their
+    statuses."""
 
     check_id: str
     month: str
@@ -95,8 +104,7 @@ class CheckDetail(ReadModel):
     opened_at: dt.datetime
     closed: bool
     closed_at: dt.datetime | None
-    findings_at_opening: list[Finding]
-    findings_now: list[Finding]
+    findings: list[CheckFinding]
     remarks: list[RemarkView]
 
 

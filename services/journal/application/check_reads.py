@@ -14,6 +14,7 @@ from typing import Literal, TypeVar
 from contracts.journal import Finding
 from services.journal.application.check_models import (
     CheckDetail,
+    CheckFinding,
     CheckSummary,
     RemarkRecord,
     RemarkView,
@@ -72,7 +73,8 @@ async def list_checks(deps: Deps, school: str, year: int) -> list[CheckSummary]:
 
 
 async def check_detail(deps: Deps, school: str, year: int, check_id: str) -> CheckDetail:
-    """A check with its findings at opening and now, and its remarks; ViewNotFound if unknown."""
+    """A check with its findings (each once: at opening, now or both) and its remarks;
+    ViewNotFound if unknown."""
     check = await deps.check_views.check(school, year, check_id)
     now = await scope_findings(deps, school, year, check.month, check.scope, check.target_id)
     remarks = await deps.check_views.remarks(school, year, check_id=check_id)
@@ -85,10 +87,25 @@ async def check_detail(deps: Deps, school: str, year: int, check_id: str) -> Che
         opened_at=check.opened_at,
         closed=check.closed,
         closed_at=check.closed_at,
-        findings_at_opening=list(check.findings),
-        findings_now=now,
+        findings=listed_once(check.findings, now),
         remarks=await with_auto_fixed(deps, school, year, remarks),
     )
+
+
+def listed_once(at_opening: Sequence[Finding], now: Sequence[Finding]) -> list[CheckFinding]:
+    """Every finding of a check once, in the order of opening and then the new ones; one that
+    still holds as it stands now. Most findings hold both at opening and now: listed twice,
+    they doubled the answer (a school's check ran to a megabyte)."""
+    opened = {f.finding_id for f in at_opening}
+    holding = {f.finding_id: f for f in now}
+    listed = [holding.get(f.finding_id, f) for f in at_opening]
+    listed += [f for f in now if f.finding_id not in opened]
+    return [
+        CheckFinding(
+            **f.model_dump(), at_opening=f.finding_id in opened, now=f.finding_id in holding
+        )
+        for f in listed
+    ]
 
 
 async def teacher_remarks(deps: Deps, school: str, year: int, teacher_id: str) -> list[RemarkView]:
@@ -124,8 +141,8 @@ async def report(deps: Deps, school: str, year: int, check_id: str, by: ReportBy
     detail = await check_detail(deps, school, year, check_id)
     names = await deps.check_views.names(school, year)
     labels = names.staff if by == "teacher" else names.classes
-    opening = Counter(_key(f, by) for f in detail.findings_at_opening)
-    now = _grouped(detail.findings_now, by)
+    opening = Counter(_key(f, by) for f in detail.findings if f.at_opening)
+    now = _grouped([f for f in detail.findings if f.now], by)
     remarks = _grouped(detail.remarks, by)
     keys = sorted(set(opening) | set(now) | set(remarks), key=lambda k: (labels.get(k) or k, k))
     rows = [

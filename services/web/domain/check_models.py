@@ -193,7 +193,7 @@ def check_of(raw: Mapping[str, Any]) -> Check:
         opened_by=raw.get("opened_by") or "",
         opened_at=datetime.fromisoformat(opened_at) if opened_at else None,
         closed=bool(raw.get("closed")),
-        at_opening=tuple(finding_of(f) for f in raw.get("findings_at_opening", [])),
-        now=tuple(finding_of(f) for f in raw.get("findings_now", [])),
+        at_opening=tuple(finding_of(f) for f in raw.get("findings", []) if f["at_opening"]),
+        now=tuple(finding_of(f) for f in raw.get("findings", []) if f["now"]),
         remarks=tuple(remark_of(r) for r in raw.get("remarks", [])),
     )

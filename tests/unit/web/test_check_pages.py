@@ -19,7 +19,7 @@ import pytest
 import pytest_asyncio
 
 from services.web.application.ports import ApiRefused
-from tests.support.fake_apis import Call, FakeBackends, stored
+from tests.support.fake_apis import Call, FakeBackends, check_findings, stored
 from tests.support.page_forms import csrf_of
 from tests.support.web import signed_in_client
 
@@ -61,8 +61,7 @@ DETAIL = {
     "opened_at": "2026-10-02T08:00:00Z",
     "closed": False,
     "closed_at": None,
-    "findings_at_opening": [NO_TOPIC, ABSENCE],
-    "findings_now": [NO_TOPIC, ABSENCE],
+    "findings": check_findings([NO_TOPIC, ABSENCE], [NO_TOPIC, ABSENCE]),
     "remarks": [],
 }
 MEMBERS = {"members": [{"pupil_id": "p1", "full_name": "Акимова Вероника", "since": "2026-09-01"}]}

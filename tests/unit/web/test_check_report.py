@@ -20,6 +20,7 @@ from services.web.domain.check_report import (
     safe_cell,
     to_csv,
 )
+from tests.support.fake_apis import check_findings
 
 NAMES = names_of(
     {
@@ -66,12 +67,10 @@ CHECK = check_of(
         "scope": "school",
         "opened_by": "dep1",
         "closed": False,
-        "findings_at_opening": [
-            finding(1, "t1", "5a"),
-            finding(2, "t1", "5a"),
-            finding(3, "t2", "10a"),
-        ],
-        "findings_now": [finding(2, "t1", "5a")],
+        "findings": check_findings(
+            [finding(1, "t1", "5a"), finding(2, "t1", "5a"), finding(3, "t2", "10a")],
+            [finding(2, "t1", "5a")],
+        ),
         "remarks": [
             remark("r-1", "t1", "5a", "confirmed"),
             remark("r-2", "t1", "5a", "fixed_automatically"),

@@ -22,6 +22,7 @@ from services.web.domain.checks import (
     shown_findings,
     split_remarks,
 )
+from tests.support.fake_apis import check_findings
 
 ROSTER = {
     "school_name": "Школа № 17",
@@ -96,8 +97,7 @@ def check(at_opening, now, remarks=()):
             "opened_at": "2026-10-02T08:00:00Z",
             "closed": False,
             "closed_at": None,
-            "findings_at_opening": at_opening,
-            "findings_now": now,
+            "findings": check_findings(at_opening, now),
             "remarks": list(remarks),
         }
     )
