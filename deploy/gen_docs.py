@@ -10,8 +10,12 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contracts.docs import json_schemas
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 from deploy.asyncapi import asyncapi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,16 +40,21 @@ PLACEHOLDER_ENV = {
 the placeholders are never used, since an app opens its connections in its lifespan only."""
 
 
-def openapi_documents() -> dict[str, object]:
-    """Each service's OpenAPI document, from its app built as `python -m services.<name>` builds
-    it: `create_app()` on `Settings()` read from the environment (placeholders here, no I/O)."""
-    documents: dict[str, object] = {}
+def service_apps() -> dict[str, FastAPI]:
+    """Each service's app built as `python -m services.<name>` builds it: `create_app()` on
+    `Settings()` read from the environment (placeholders here, no I/O)."""
+    apps: dict[str, FastAPI] = {}
     for name in API_SERVICES:
         http = importlib.import_module(f"services.{name}.entrypoints.http")
         prefix = f"{name.upper()}_"
         with environment({prefix + key: value for key, value in PLACEHOLDER_ENV.items()}):
-            documents[name] = http.create_app().openapi()
-    return documents
+            apps[name] = http.create_app()
+    return apps
+
+
+def openapi_documents() -> dict[str, object]:
+    """Each service's OpenAPI document, from its app (`service_apps`)."""
+    return {name: app.openapi() for name, app in service_apps().items()}
 
 
 @contextlib.contextmanager

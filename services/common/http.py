@@ -33,6 +33,7 @@ from services.common.health import (
 from services.common.http_errors import ApiError, install_error_handlers, snake_case
 from services.common.limits import RequestLimits, RequestLimitsMiddleware, request_limits
 from services.common.logging import configure_logging
+from services.common.openapi_doc import document_problems, operation_id
 from services.common.problems import PROBLEM_MEDIA_TYPE, problem
 from services.common.settings import AuthSettings, HttpSettings, WatchdogSettings
 from services.common.token_verifier import TokenVerifier
@@ -95,6 +96,7 @@ def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-
         lifespan=lifespan,
         docs_url=None,  # served from the package by install_api_docs: no CDN
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.token_verifier = TokenVerifier(auth)
     # Added inside out: the correlation id (and its log line) wraps the limits' refusals too.
@@ -107,6 +109,7 @@ def service_app(  # noqa: PLR0913 - the whole shape of a service's app, keyword-
         app.include_router(router)
     app.include_router(health_router(lambda: readiness(app.state.runtime)))
     install_api_docs(app)
+    document_problems(app)
     return app
 
 

@@ -62,7 +62,15 @@ HEADER_DESCRIPTION: Final = (
     "Without a key every request is a new command."
 )
 
-IdempotencyKey = Annotated[str | None, Header(description=HEADER_DESCRIPTION)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        description=HEADER_DESCRIPTION,
+        # documented only: a key of another shape is answered 400 `invalid_idempotency_key`
+        # by `check_key`, not 422 as a validated header would be
+        json_schema_extra={"pattern": KEY_PATTERN.pattern, "minLength": 1, "maxLength": 100},
+    ),
+]
 """The `Idempotency-Key` header of a command route (parameter name `idempotency_key`)."""
 
 

@@ -37,6 +37,7 @@ from services.common.db import ACQUIRE_TIMEOUT, BACKGROUND_ACQUIRE_SECONDS
 from services.common.outage import deadline_outage, outage_response
 from services.common.patience import PATIENT
 from services.common.problems import problem
+from services.common.routes import flat_routes
 from services.common.settings import MIB, HttpSettings
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -115,11 +116,7 @@ class _Marked:
 
 def _marked(routes: Iterable[BaseRoute]) -> Iterator[_Marked]:
     """The marked routes among `routes`, looking into included routers."""
-    for route in routes:
-        included = getattr(route, "original_router", None)  # FastAPI's included router
-        if included is not None:
-            yield from _marked(included.routes)
-            continue
+    for route in flat_routes(routes):
         endpoint = getattr(route, "endpoint", None)
         upload_route = getattr(endpoint, _UPLOAD, None)
         long_route = getattr(endpoint, _LONG_RUNNING, False)

@@ -25,6 +25,7 @@ from services.audit.entrypoints.report_render import (
 from services.common.dates import IsoDate
 from services.common.http import ApiError
 from services.common.limits import long_running
+from services.common.openapi_doc import produces
 from services.common.path_params import YearPath
 
 router = APIRouter(prefix="/audit/v1/schools/{school}", tags=["reports"])
@@ -53,6 +54,7 @@ def _download(body: str, name: str) -> Response:
     "/years/{year}/reports/{kind}/{subject_id}",
     summary="Every change in a date range for a class, made by a teacher or about a pupil",
     response_class=HTMLResponse,
+    responses=produces("text/html", "text/csv", description="a page to print, or CSV"),
 )
 @long_running
 async def audit_report(
@@ -78,6 +80,7 @@ async def audit_report(
     "/pupils/{pupil_id}/personal-data-access",
     summary="Who could see a pupil's data and when (enrollment links, staff class grants)",
     response_class=HTMLResponse,
+    responses=produces("text/html", "text/csv", description="a page to print, or CSV"),
 )
 @long_running
 async def personal_data_access(

@@ -137,7 +137,7 @@ async def mark_read(
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-async def download(
+async def download_message_file(
     thread_id: Token, attachment_id: Token, req: MessageRequestDep, deps: DepsDep
 ) -> Response:
     """The bytes, named."""

@@ -100,7 +100,7 @@ async def teachers(scope: ScopeDep, deps: DepsDep) -> list[DirectoryEntry]:
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-async def download(attachment_id: Token, scope: ScopeDep, deps: DepsDep) -> Response:
+async def download_homework_file(attachment_id: Token, scope: ScopeDep, deps: DepsDep) -> Response:
     """The bytes, named; 404 when no lesson the caller sees references the file."""
     found = await downloads.download(deps.reads, deps.files, scope, attachment_id)
     disposition = f"attachment; filename*=UTF-8''{quote(found.name)}"

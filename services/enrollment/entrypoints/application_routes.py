@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from contracts.base import PupilId, Token
+from services.common.openapi_doc import produces
 from services.enrollment.adapters.form_render import render_html, render_pdf
 from services.enrollment.application import forms, pupils
 from services.enrollment.application.ids import application_id as new_application_id
@@ -65,13 +66,23 @@ async def get_application(
     return await forms.current_application(deps, school, application_id)
 
 
-@router.get(ONE + "/form", summary="The printed application (HTML)", response_class=Response)
+@router.get(
+    ONE + "/form",
+    summary="The printed application (HTML)",
+    response_class=Response,
+    responses=produces("text/html"),
+)
 async def form_html(application_id: Token, school: ReadSchool, deps: DepsDep) -> Response:
     form = await forms.application_form(deps, school, application_id)
     return Response(render_html(form), media_type="text/html; charset=utf-8")
 
 
-@router.get(ONE + "/form.pdf", summary="The printed application (PDF)", response_class=Response)
+@router.get(
+    ONE + "/form.pdf",
+    summary="The printed application (PDF)",
+    response_class=Response,
+    responses=produces("application/pdf"),
+)
 async def form_pdf(application_id: Token, school: ReadSchool, deps: DepsDep) -> Response:
     form = await forms.application_form(deps, school, application_id)
     headers = {"Content-Disposition": f'inline; filename="application-{application_id}.pdf"'}

@@ -22,7 +22,10 @@ router = APIRouter(prefix="/exporter/v1/schools/{school}/years/{year}", tags=["e
     status_code=201,
     summary="Run an export now",
     responses={
-        200: {"description": "the range was exported already: the earlier run of the same kind"}
+        200: {
+            "description": "the range was exported already: the earlier run of the same kind",
+            "model": RunOut,
+        }
     },
 )
 @long_running

@@ -73,7 +73,9 @@ EraserMeta = Annotated[Meta, Depends(_erasing)]
     "erasure, nothing recorded). 404 `person_not_found` when neither the key store nor any "
     "year's roster knows the person. The administrator only.",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"description": "erased before (a retry, or `already_erased`)"}},
+    responses={
+        200: {"description": "erased before (a retry, or `already_erased`)", "model": ErasureOut}
+    },
 )
 async def erase(
     kind: Literal["pupil", "staff"],

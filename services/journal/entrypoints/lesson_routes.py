@@ -114,7 +114,10 @@ async def set_homework(
 
 
 @router.post(
-    LESSON + "/homework/attachments", summary="Attach a file to the homework", status_code=201
+    LESSON + "/homework/attachments",
+    summary="Attach a file to the homework",
+    status_code=201,
+    responses={415: {"description": "The file's type is not accepted (`unsupported_file_type`)"}},
 )
 @upload("file_too_large")
 async def attach(

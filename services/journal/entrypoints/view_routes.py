@@ -17,6 +17,7 @@ from kernel.answers import ClassGrid, LessonDetail
 from services.common.auth import AuthError, Principal
 from services.common.dates import IsoDate
 from services.common.http import ApiError
+from services.common.openapi_doc import produces
 from services.common.outage import primed
 from services.common.path_params import SchoolPath, YearPath
 from services.journal.application.ports import Deps
@@ -96,6 +97,7 @@ async def teacher_day(
     "/classes/{class_id}/lessons/{lesson_id}/homework/attachments/{attachment_id}",
     summary="Download a homework file",
     response_class=Response,
+    responses=produces("application/octet-stream", description="the file, in its own type"),
 )
 async def download(
     school: SchoolPath,
@@ -126,6 +128,7 @@ async def download(
     "diary's records with school-side pupil ids; the exporter substitutes pseudonyms and "
     "compares. Head, deputy, administrator and the exporter's service token.",
     response_class=StreamingResponse,
+    responses=produces("application/x-ndjson"),
 )
 async def record_facts(
     school: SchoolPath, year: YearPath, _reader: FactsReader, deps: DepsDep

@@ -305,13 +305,10 @@ async def test_commands_exit_2_at_once_when_nats_cannot_be_reached(
     assert "unreachable" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("signing_key")
 async def test_audit_anchor_seals_now_and_then_nothing_more(
-    journal_stream: JetStreamContext,
-    no_state: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    journal_stream: JetStreamContext, no_state: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("AUDIT_SIGNING_KEY", base64.b64encode(bytes(range(32))).decode())
     events = (await journal_stream.stream_info("JOURNAL")).state.messages
     await run_ops(no_state, "audit", "verify")
     unsealed_out = capsys.readouterr().out
@@ -332,6 +329,12 @@ async def test_audit_anchor_seals_now_and_then_nothing_more(
     assert "last anchor" not in verified_out
 
 
+@pytest.fixture
+def signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An audit signing key in the environment, as the launcher sets one."""
+    monkeypatch.setenv("AUDIT_SIGNING_KEY", base64.b64encode(bytes(range(32))).decode())
+
+
 async def test_audit_anchor_without_a_key_is_refused(
     no_state: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -340,13 +343,10 @@ async def test_audit_anchor_without_a_key_is_refused(
     assert await run_ops(no_state, "audit", "anchor") == 2
 
 
+@pytest.mark.usefixtures("signing_key")
 async def test_audit_anchor_as_json_lists_what_it_wrote(
-    journal_stream: JetStreamContext,
-    no_state: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    journal_stream: JetStreamContext, no_state: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("AUDIT_SIGNING_KEY", base64.b64encode(bytes(range(32))).decode())
     events = (await journal_stream.stream_info("JOURNAL")).state.messages
 
     code = await run_ops(no_state, "audit", "anchor", "--json")
