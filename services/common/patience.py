@@ -9,8 +9,8 @@ the call times out although the server answered at once.
 
 An interactive request answers 503 at the first timeout and its client retries
 (`services.common.limits` makes such a request impatient). Batch work would otherwise fail
-whole: a rollover's thousand commands, the demo's thirty thousand, projectors and scheduled
-runs. It sends the call again instead. Every call sent through here is safe to send twice: a
+whole: a rollover's thousand commands, the demo's thirty thousand, a scheduled run. It sends
+the call again instead. Every call sent through here is safe to send twice: a
 load only reads, and an append carries its command id (JetStream's duplicate window, or the
 subject's history, answers a resend with the first record).
 
