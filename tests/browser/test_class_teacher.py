@@ -9,11 +9,13 @@ and sees it. A teacher who leads no class is told so. Every page passes axe-core
 
 from __future__ import annotations
 
+import calendar
 import re
 
 import httpx
 from playwright.async_api import Browser, Page, expect
 
+from kernel.russian_dates import full_date
 from services.common.dev_tokens import DevTokenIssuer
 from tests.support.clock import school_today
 from tests.support.waiting import eventually
@@ -22,8 +24,11 @@ from tests.support.web import assert_accessible, screenshot, sign_in, stream_mes
 SCHOOL, YEAR, CLASS_ID = "s1", 2026, "5a"
 CLASS_TEACHER = "t023"  # leads 5А in the demo
 ENGLISH_TEACHER = "t033"  # teaches English in 5А, leads no class
-LESSON_DAY, LESSON_SLOT = "2026-12-04", 9  # a lesson of our own, outside the timetable
-LESSON_ID = f"{CLASS_ID}-20261204-{LESSON_SLOT}"
+MONTH = school_today().replace(day=1)  # the class teacher's page shows the school's month
+MONTH_END = MONTH.replace(day=calendar.monthrange(MONTH.year, MONTH.month)[1])
+# A lesson of our own, outside the timetable, on the month's first day: never after today.
+LESSON_DAY, LESSON_SLOT = MONTH.isoformat(), 9
+LESSON_ID = f"{CLASS_ID}-{MONTH:%Y%m%d}-{LESSON_SLOT}"
 VIEW_SECONDS = 30.0
 
 
@@ -83,10 +88,12 @@ async def test_the_class_teacher_sees_the_class_and_gives_a_reason_later(system,
         page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Мой класс").click()
     )
     await expect(page.get_by_role("heading", level=1)).to_have_text("Мой класс: 5А")
-    await expect(page.locator("main")).to_contain_text("1 декабря 2026 — 31 декабря 2026")
+    await expect(page.locator("main")).to_contain_text(
+        f"{full_date(MONTH)} — {full_date(MONTH_END)}"
+    )
     english = page.get_by_role("link", name="Английский язык", exact=True)
     await expect(english).to_have_attribute(
-        "href", "/journal/5a/english?from=2026-12-01&to=2026-12-31"
+        "href", f"/journal/5a/english?from={MONTH}&to={MONTH_END}"
     )
     row = page.locator(row_id)
     await expect(row).to_contain_text(name)
