@@ -205,3 +205,13 @@ async def log_caught_up(
             assert status.last_seq >= seq, f"{stream} at {status.last_seq} < {seq}"
 
     await eventually(caught_up, timeout=timeout)
+
+
+RUNNERS: dict[str, Runner] = {
+    "journal": running_journal,
+    "diary": running_diary,
+    "exporter": running_exporter,
+    "enrollment": running_enrollment,
+    "audit": running_audit,
+}
+"""Every back-end service's runner, by service name."""
