@@ -6,7 +6,7 @@ from __future__ import annotations
 import nats.errors
 import pytest
 
-from services.common.patience import ATTEMPTS, PATIENT, patiently
+from services.common.patience import ATTEMPTS, PATIENT, _pause, patiently
 
 
 class Flaky:
@@ -59,3 +59,13 @@ async def test_other_failures_are_not_sent_again(error):
     with pytest.raises(error):
         await patiently(call)
     assert call.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("attempt", "longest"), [(1, 0.25), (2, 0.5), (3, 1.0), (4, 2.0), (9, 2.0)]
+)
+def test_the_pause_grows_with_each_attempt_up_to_two_seconds(attempt, longest):
+    pauses = [_pause(attempt) for _ in range(200)]
+
+    assert all(0 <= p <= longest for p in pauses)
+    assert max(pauses) > longest / 2  # drawn over the whole range, not a fixed step
