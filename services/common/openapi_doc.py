@@ -59,6 +59,7 @@ STATUSES: Final[dict[int, str]] = {
     503: "A dependency is unavailable or the request ran out of time: retry after `Retry-After`",
 }
 _FIRST_ERROR: Final = 400
+_FASTAPIS_OWN_422: Final = "Validation Error"
 _UNCHECKED: Final = frozenset({"/healthz", "/readyz", "/metrics"})
 _WRITES: Final = frozenset({"post", "put", "patch", "delete"})
 _PROBLEM_REF: Final = {"$ref": "#/components/schemas/Problem"}
@@ -80,8 +81,8 @@ def document_problems(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            truthful(generate())  # FastAPI keeps the document it made: amended in place, once
-        return app.openapi_schema or generate()
+            app.openapi_schema = truthful(generate())
+        return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
 
@@ -97,7 +98,9 @@ def truthful(document: dict[str, Any]) -> dict[str, Any]:
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for status in sorted(_statuses(path, method, operation)):
-                responses[str(status)] = {"description": STATUSES[status]}
+                response = responses.setdefault(str(status), {})
+                if response.get("description") in {None, _FASTAPIS_OWN_422}:
+                    response["description"] = STATUSES[status]  # a route's own words stay
             for status, response in responses.items():
                 if int(status) >= _FIRST_ERROR:  # the route's own declared errors too
                     response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}

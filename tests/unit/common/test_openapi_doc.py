@@ -82,3 +82,13 @@ def test_the_idempotency_key_says_its_format_and_its_400():
                 assert keys[0]["schema"]["pattern"] == "^[A-Za-z0-9._:-]{1,100}$"
                 assert "400" in op["responses"]
     assert seen > 0
+
+
+def test_a_routes_own_words_for_an_error_stay():
+    paths = APPS["audit"].openapi()["paths"]
+    as_of = next(ops["get"] for path, ops in paths.items() if path.endswith("/lessons/{lesson_id}"))
+
+    assert as_of["responses"]["404"]["description"] == (
+        "nothing under that key had been recorded by the moment"
+    )
+    assert as_of["responses"]["404"]["content"] == {PROBLEM_MEDIA_TYPE: PROBLEM}
