@@ -64,6 +64,9 @@ async def _targets(audit: RunningAudit) -> tuple[str, str, str, str, int]:
     """(class, lesson, subject id, pupil, events of the lesson) to ask about."""
     async with audit.runtime.pool.acquire() as conn:
         busiest = await conn.fetchrow(_BUSIEST_LESSON)
+        if busiest is None:
+            msg = "the loaded school has no lesson events"
+            raise RuntimeError(msg)
         year, school, class_id, _, lesson_id = subjects.parse_journal(busiest["subject"])
         subject_id = await conn.fetchval(
             "SELECT data->>'subject_id' FROM event_log WHERE subject = $1 "

@@ -2,10 +2,14 @@
 
     uv run python -m bench.export [--runs 3] [--synthetic-events 1000000]
                                   [--small-events 200000] [--skip-demo] [--skip-synthetic]
+                                  [--clear]
 
-1. The demo school (`demo.generate(2026)`, loaded through the handlers): per run a raw ordered
-   read of its JOURNAL subjects, a full export (fresh exporter schema, so never "already
-   exported"), and the diary applying that full batch (fresh diary schema).
+1. The demo school (`demo.generate(2026)`, loaded through the handlers, personal data sealed
+   as the journal seals it): per run a raw ordered read of its JOURNAL subjects, a full export
+   (fresh exporter schema, so never "already exported"), and the diary applying that full
+   batch (fresh diary schema). With `--clear`, the same school is also loaded with sealing off
+   into a second pair of servers, and each run is followed by a full export of that one:
+   `sealing_cost` is 1 - the sealed export's median rate / the clear one's.
 2. A synthetic school year of at least a million events (school "big"), and a smaller one
    (school "mid", same stream) for the peak-memory comparison: the same measurements.
 3. The busy-day delta on "big": a first delta over the whole year (the baseline cut, timed
@@ -83,11 +87,11 @@ def _quiet_logs() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
-async def load_demo(nats_url: str, database_url: str) -> dict[str, Any]:
-    """Load the default demo school through the journal's handlers."""
+async def load_demo(nats_url: str, database_url: str, *, sealed: bool) -> dict[str, Any]:
+    """Load the default demo school through the journal's handlers (sealed or in the clear)."""
     from bench.projection_rebuild import load  # noqa: PLC0415
 
-    return await load(nats_url, database_url, 8)  # demo.generate's default term_weeks
+    return await load(nats_url, database_url, 8, sealed=sealed)  # demo.generate's term_weeks
 
 
 async def full_export(infra: Infra, school: str) -> dict[str, Any]:
@@ -258,7 +262,8 @@ def run_step(step: str, args: list[str]) -> dict[str, Any]:
     rest = args[2:]
     match step:
         case "load-demo":
-            return asyncio.run(load_demo(infra.nats_url, infra.database_url))
+            sealed = rest != ["clear"]
+            return asyncio.run(load_demo(infra.nats_url, infra.database_url, sealed=sealed))
         case "raw":
             return asyncio.run(raw_read(infra.nats_url, rest[0], int(rest[1])))
         case "full":
@@ -297,21 +302,38 @@ class Session:
 
 
 async def full_reconciliation(
-    session: Session, school: str, runs: int, *, profile: str | None = None
+    session: Session,
+    school: str,
+    runs: int,
+    *,
+    profile: str | None = None,
+    clear: Session | None = None,
 ) -> dict[str, Any]:
-    """Alternate raw reads, full exports and diary applies of one school year `runs` times."""
-    raws, fulls, diaries = [], [], []
+    """Alternate raw reads, full exports and diary applies of one school year `runs` times
+    (and a full export of the same school written in the clear, in `clear`, after each)."""
+    raws, fulls, diaries, clear_fulls = [], [], [], []
     for n in range(runs):
         raws.append(session.step("raw", journal_filter(YEAR, school), "1"))
         fulls.append(session.step("full", school))
         until = await session.diary_last_seq()
         diaries.append(session.step("diary", school, str(until)))
         _progress(f"{school} full run {n + 1}: {fulls[-1]['seconds']} s")
+        if clear is not None:
+            clear_fulls.append(clear.step("full", school))
+            _progress(f"{school} in the clear, full run {n + 1}: {clear_fulls[-1]['seconds']} s")
     profiled = None
     if profile is not None and session.profile_dir is not None:  # an extra run, not counted
         profiled = session.step("full", school, profile=profile)
     raw_rate = median([r["per_s"] for r in raws])
     rate = median([f["per_s"] for f in fulls])
+    sealing = {}
+    if clear_fulls:
+        clear_rate = median([f["per_s"] for f in clear_fulls])
+        sealing = {
+            "clear_export_seconds": median([f["seconds"] for f in clear_fulls]),
+            "clear_export_events_per_s": round(clear_rate),
+            "sealing_cost": round(1 - rate / clear_rate, 3),
+        }
     return {
         "school": school,
         "profiled_run": profiled,
@@ -330,7 +352,8 @@ async def full_reconciliation(
         "diary_records_per_s": round(median([d["records_per_s"] for d in diaries])),
         "diary_records_applied": diaries[0]["records_applied"],
         "diary_peak_rss_mib": max(d["rss_mib"] for d in diaries),
-        "runs": {"raw": raws, "full": fulls, "diary": diaries},
+        **sealing,
+        "runs": {"raw": raws, "full": fulls, "diary": diaries, "clear_full": clear_fulls},
     }
 
 
@@ -338,13 +361,20 @@ def _progress(text: str) -> None:
     print(f"[bench.export {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-async def demo_school(runs: int, profile_dir: str | None) -> dict[str, Any]:
-    """Section 1: the demo school's full reconciliation."""
-    async with private_infra() as infra:
+async def demo_school(runs: int, profile_dir: str | None, *, clear: bool) -> dict[str, Any]:
+    """Section 1: the demo school's full reconciliation (beside the same school in the clear)."""
+    async with private_infra() as infra, contextlib.AsyncExitStack() as stack:
         session = Session(infra, profile_dir)
         loaded = session.step("load-demo")
         _progress(f"demo loaded: {loaded['events']} events in {loaded['load_seconds']} s")
-        result = await full_reconciliation(session, DEMO_SCHOOL, runs, profile="demo_full.prof")
+        plain = None
+        if clear:
+            plain = Session(await stack.enter_async_context(private_infra()))
+            plain.step("load-demo", "clear")
+            _progress("demo loaded in the clear")
+        result = await full_reconciliation(
+            session, DEMO_SCHOOL, runs, profile="demo_full.prof", clear=plain
+        )
     return {"load": loaded, **result}
 
 
@@ -446,6 +476,9 @@ def main() -> None:
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
     parser.add_argument(
+        "--clear", action="store_true", help="also export the demo school written in the clear"
+    )
+    parser.add_argument(
         "--profile-dir",
         default=None,
         help="cProfile one extra (uncounted) full export of demo and big into this directory",
@@ -453,7 +486,7 @@ def main() -> None:
     args = parser.parse_args()
     out: dict[str, Any] = {"bench": "export", "runs": args.runs}
     if not args.skip_demo:
-        out["demo"] = asyncio.run(demo_school(args.runs, args.profile_dir))
+        out["demo"] = asyncio.run(demo_school(args.runs, args.profile_dir, clear=args.clear))
     if not args.skip_synthetic:
         out["synthetic"] = asyncio.run(
             synthetic_school(args.runs, args.synthetic_events, args.small_events, args.profile_dir)
