@@ -50,12 +50,12 @@ _ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 
 
 def _lesson_api(lesson: str) -> str:
-    return f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}"
+    return f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}"
 
 
 def _grid_api() -> str:
     return (
-        f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/subjects/math/grid"
+        f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/subjects/math/grid"
         f"?from={FIRST_DAY}&to={LAST_DAY}"
     )
 

@@ -55,7 +55,7 @@ def _figures(latencies: list[float], elapsed: float, failures: int) -> dict[str,
 
 
 def _lesson_path(lesson: str, what: str) -> str:
-    return f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}/{what}"
+    return f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}/{what}"
 
 
 def mark_request(lesson_ids: list[str]) -> Make:

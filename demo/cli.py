@@ -1,44 +1,43 @@
-"""`python -m demo load [--seed N] [--weeks N]` (`ops demo load`): the demo school into the journal.
+"""`python -m demo load [--seed N] [--weeks N] [--json]` (`ops demo load`): the demo school into
+the journal.
 
 The school `demo.generate` makes goes through the journal's real handlers (see `demo.loader`),
 on the journal's settings from the environment (`JOURNAL_...`, as the launcher and `ops` give
 them to the journal's tools). Loading again records nothing new: every step is a duplicate.
+It prints what loading did, as a line or (`--json`) one JSON document; the progress bar goes to
+stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import json
 import sys
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import demo
 from demo import loader
+from services.common.progress import progress_bar
 from services.journal import bootstrap
 from services.journal.settings import Settings
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=not sys.stderr.isatty(),
-    )
-
-
-async def load_demo(settings: Settings, seed: int, weeks: int) -> int:
+async def load_demo(settings: Settings, seed: int, weeks: int, *, as_json: bool = False) -> int:
     """Generate the demo school and send it through the handlers; idempotent."""
     school = demo.generate(seed, term_weeks=weeks)
     async with bootstrap.build(settings.model_copy(update={"run_projector": False})) as runtime:
-        with _progress() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("demo school", total=len(school.steps))
             report = await loader.load(
                 runtime.deps, school, progress=lambda done, _total: bar.update(task, completed=done)
             )
-    print(f"demo school: {report}")
+    if as_json:
+        print(
+            json.dumps({"school": school.school, "year": school.year, **dataclasses.asdict(report)})
+        )
+    else:
+        print(f"demo school: {report}")
     return 0
 
 
@@ -53,9 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load", help="load the demo school (idempotent)")
     load.add_argument("--seed", type=int, default=2026)
     load.add_argument("--weeks", type=int, default=8, help="weeks of lessons from 1 September")
+    load.add_argument("--json", action="store_true", help="one JSON document on stdout")
     args = parser.parse_args(argv)
     settings = Settings()  # required fields come from the environment
-    return asyncio.run(load_demo(settings, args.seed, args.weeks))
+    return asyncio.run(load_demo(settings, args.seed, args.weeks, as_json=args.json))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ SCHOOL, YEAR = "s1", 2026
 CLASS_ID, SUBJECT, TEACHER, PUPIL = "5a", "math", "t-math", "p01"
 LESSON_DAY = "2026-09-07"
 LESSON = lesson_id(CLASS_ID, LESSON_DAY.replace("-", ""), 1, None)
+JOURNAL_YEAR = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}"
 PARENT_UID = 100001
 MARK = {"pupil_id": PUPIL, "value": "5", "work_kind_id": "test"}
 WAIT_SECONDS = 60.0
@@ -101,7 +102,7 @@ def eventually(what: str, probe: Callable[[], Any], timeout: float = WAIT_SECOND
 
 def create_school(admin: Api, journal: str) -> None:
     """The smallest school a mark can be recorded in, through the administrator's API."""
-    base = f"{journal}/schools/{SCHOOL}/years/{YEAR}"
+    base = f"{journal}{JOURNAL_YEAR}"
     period = {"period_id": "q1", "name": "1 четверть", "starts_on": "2026-09-01"}
     year = {
         "school_name": "Школа smoke",
@@ -135,7 +136,7 @@ def create_school(admin: Api, journal: str) -> None:
 
 def record_mark(teacher: Api, admin: Api, journal: str) -> str:
     """The teacher records a mark; the journal's lesson view shows it. The mark's id."""
-    lesson = f"{journal}/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
+    lesson = f"{journal}{JOURNAL_YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
     mark_id = str(teacher.call("POST", f"{lesson}/marks", MARK, expect=(201,))["mark_id"])
     say(f"mark {MARK['value']} recorded for {PUPIL} ({mark_id})")
 

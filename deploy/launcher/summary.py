@@ -14,7 +14,8 @@ from deploy.launcher.tokens import PORTAL_USERS, mint_tokens
 
 WEB_APPS = frozenset({"web", "portal"})
 """Services that serve pages, not an API (no OpenAPI UI to list)."""
-GRID_PATH = f"/schools/{SCHOOL}/years/{YEAR}/classes/{GRID_CLASS}/subjects/math/grid"
+JOURNAL_YEAR = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}"
+GRID_PATH = f"{JOURNAL_YEAR}/classes/{GRID_CLASS}/subjects/math/grid"
 GRID_QUERY = "?from=2026-09-01&to=2026-10-26"
 DIARY_PATH = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
 RUNS_PATH = f"/exporter/v1/schools/{SCHOOL}/years/{YEAR}/runs"
@@ -119,7 +120,7 @@ def summary(
     rows = [f"  {e.name:<11} {e.url}{f'  ({e.note})' if e.note else ''}" for e in endpoints]
     docs = [f"  {name:<11} {url}/docs" for name, url in urls.items() if name not in WEB_APPS]
     grid = f"{journal}{GRID_PATH}{GRID_QUERY}"
-    day = f"{journal}/schools/{SCHOOL}/years/{YEAR}/teachers/{teacher}/day?date=2026-09-15"
+    day = f"{journal}{JOURNAL_YEAR}/teachers/{teacher}/day?date=2026-09-15"
     runs = f"{exporter}{RUNS_PATH}"
     delta = ("-X POST", "-H 'Content-Type: application/json'", """-d '{"kind":"delta"}'""")
     rule = "=" * 72

@@ -23,7 +23,6 @@ import asyncio
 from dataclasses import asdict
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from deploy.ops.connection import NatsUnreachable, connect_once
@@ -32,17 +31,7 @@ from services.audit.adapters.stream_walk import JetStreamAnchors, integrity_for
 from services.audit.application.anchoring import AnchorRun, SigningSettings, anchor_due
 from services.audit.application.verification import Report, Scope
 from services.audit.application.verification import verify as verify_stream
-
-
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=not console.is_terminal,
-    )
+from services.common.progress import progress_bar
 
 
 async def walk(url: str, stream: str, subject: str | None, console: Console) -> Report:
@@ -52,7 +41,7 @@ async def walk(url: str, stream: str, subject: str | None, console: Console) -> 
     nc = await connect_once(url, name="ops-audit")
     try:
         integrity = integrity_for(nc.jetstream(), signing.signer(), signing.trusted_keys)
-        with _progress(console) as bar:
+        with progress_bar(console) as bar:
             task = bar.add_task(f"{stream} {subject or ''}".rstrip(), total=None)
 
             def advance(seq: int, last: int) -> None:

@@ -1,6 +1,6 @@
 """`python -m deploy.ops`: one command line for the operator, over the services' own commands.
 
-  demo load                                   the demo school into the journal
+  demo load [--json]                          the demo school into the journal
   export run|runs|check [--school S --year Y] the exporter's runs and the diary check
   projection rebuild journal|diary|exporter|enrollment|audit
                                               replay a service's projections from sequence 1
@@ -12,7 +12,8 @@
                                               anchors (exit 1: anything wrong)
   audit anchor [--school S] [--json]          sign and publish the anchors due now (the audit
                                               service anchors hourly)
-  token mint --sub U --role R --school S      a development token
+  token mint --sub U --role R --school S [--json]
+                                              a development token
   person erase pupil|staff ID --reason R [--school S] [--json]
                                               erase a person's personal data (irreversible)
   person erasures [--school S]                every erasure: who, when, by whom, why
@@ -21,7 +22,7 @@
 Configuration: the services' variables (JOURNAL_*, DIARY_*, EXPORTER_*); those not set are
 taken from the launcher's state folder (--state-dir, default .local) when it exists, exactly as
 the launcher sets them for its services. Export commands print JSON lines; every other command
-that answers with tables prints one JSON document instead with --json.
+that answers with tables or a line prints one JSON document instead with --json.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     load.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
     load.add_argument("--weeks", type=int, default=8, help="weeks of lessons from 1 September")
+    _json_option(load)
     load.set_defaults(handler=_handler("demo_load_command"))
 
 
@@ -181,6 +183,7 @@ def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mint.add_argument("--school", required=True, help="school id")
     mint.add_argument("--uid", type=int, default=None, help="portal UID (portal users)")
     mint.add_argument("--ttl-hours", type=float, default=12.0, help="lifetime (default 12)")
+    _json_option(mint)
     mint.set_defaults(handler=_handler("token_command"))
 
 

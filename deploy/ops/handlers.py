@@ -15,7 +15,8 @@ def demo_load_command(args: argparse.Namespace) -> int:
     """`demo load`: the demo school into the journal (`python -m demo load`)."""
     from demo import cli  # noqa: PLC0415 - heavy, imported when used
 
-    return cli.main(["load", "--seed", str(args.seed), "--weeks", str(args.weeks)])
+    argv = ["load", "--seed", str(args.seed), "--weeks", str(args.weeks)]
+    return cli.main([*argv, *(["--json"] if args.json else [])])
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -74,5 +75,5 @@ def token_command(args: argparse.Namespace) -> int:
 
     argv = ["mint", "--sub", args.sub, "--school", args.school]
     argv += [item for role in args.role for item in ("--role", role)]
-    argv += ["--ttl-hours", str(args.ttl_hours)]
+    argv += ["--ttl-hours", str(args.ttl_hours), *(["--json"] if args.json else [])]
     return tokens.main([*argv, *(["--uid", str(args.uid)] if args.uid is not None else [])])

@@ -3,8 +3,8 @@
 The work is the journal's (`services.journal.application.erasure` and `.retention`), run in
 this process against the journal's NATS, database and key store (its `JOURNAL_*` variables),
 as `ops demo load` runs the journal's handlers: the same command, the same record, the same
-destruction of keys as `POST /schools/{school}/people/{kind}/{person}/erasure`. Answers print
-as a table, or with `--json` as the API's JSON.
+destruction of keys as `POST /journal/v1/schools/{school}/people/{kind}/{person}/erasure`.
+Answers print as a table, or with `--json` as the API's JSON.
 
 Exit codes: 0 done (erased now, or erased before: the data is gone either way; a dry run
 listed); 1 something failed (an erasure of the retention run, the lease held by a run

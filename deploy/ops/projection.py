@@ -14,7 +14,6 @@ from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
 from deploy.ops.output import print_json, stdout_console
@@ -26,30 +25,28 @@ _FIELDS = ("service", "projection", "checkpoint", "stream_last_seq", "behind", "
 
 
 def rebuild(service: str) -> int:
-    """Rebuild one service's projection with its own CLI; its exit code."""
-    console = Console(stderr=True)
-    with console.status(f"rebuilding the {service} projection from sequence 1…"):
-        if service == "journal":
-            from services.journal.entrypoints import cli as journal  # noqa: PLC0415
+    """Rebuild one service's projection with its own CLI (a bar per projection); its exit code."""
+    if service == "journal":
+        from services.journal.entrypoints import cli as journal  # noqa: PLC0415
 
-            return journal.main(["projection", "rebuild"])
-        if service == "diary":
-            from services.diary.entrypoints import cli as diary  # noqa: PLC0415
+        return journal.main(["projection", "rebuild"])
+    if service == "diary":
+        from services.diary.entrypoints import cli as diary  # noqa: PLC0415
 
-            return diary.main(["projection", "rebuild"])
-        if service == "enrollment":
-            from services.enrollment.entrypoints import cli as enrollment  # noqa: PLC0415
+        return diary.main(["projection", "rebuild"])
+    if service == "enrollment":
+        from services.enrollment.entrypoints import cli as enrollment  # noqa: PLC0415
 
-            return enrollment.main(["projection", "rebuild"])
-        if service == "audit":
-            from services.audit.entrypoints import cli as audit  # noqa: PLC0415
+        return enrollment.main(["projection", "rebuild"])
+    if service == "audit":
+        from services.audit.entrypoints import cli as audit  # noqa: PLC0415
 
-            return audit.main(["projection", "rebuild"])
-        from services.exporter.entrypoints import cli as exporter  # noqa: PLC0415
+        return audit.main(["projection", "rebuild"])
+    from services.exporter.entrypoints import cli as exporter  # noqa: PLC0415
 
-        return exporter.main(["projection", "rebuild"]) or exporter.main(
-            ["projection", "rebuild", "--access"]
-        )
+    return exporter.main(["projection", "rebuild"]) or exporter.main(
+        ["projection", "rebuild", "--access"]
+    )
 
 
 async def _describe(

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from pydantic_settings import BaseSettings
+from rich.progress import TaskID
 
+from services.common.progress import progress_bar
 from services.common.projector import Projector
+from services.common.projector_rebuild import REBUILD_PROGRESS
 
 S = TypeVar("S", bound=BaseSettings)
 R = TypeVar("R")
@@ -34,7 +38,8 @@ def projection_main(  # noqa: PLR0913 - what differs between services, keyword-o
     """Parse `projection rebuild|status` and run it on the service's runtime (`build`), its
     projectors not running (`run_projector=False`): `status` prints where each of
     `projectors(runtime)` stands; `rebuild(runtime, settings)` rebuilds, and what it returns is
-    printed once the runtime is closed. The exit code.
+    printed once the runtime is closed; a bar per projection on stderr follows it up to the
+    stream's end as of its start. The exit code.
 
     The settings are read after the command line is parsed, so that `--help` works without the
     environment a real run needs.
@@ -51,8 +56,27 @@ def projection_main(  # noqa: PLR0913 - what differs between services, keyword-o
     config = settings()  # required fields come from the environment
     offline = build(config.model_copy(update={"run_projector": False}))
     if args.cmd == "rebuild":
-        return asyncio.run(_rebuild(offline, lambda runtime: rebuild(runtime, config)))
+        with rebuild_bars():
+            return asyncio.run(_rebuild(offline, lambda runtime: rebuild(runtime, config)))
     return asyncio.run(_status(offline, projectors))
+
+
+@contextlib.contextmanager
+def rebuild_bars() -> Iterator[None]:
+    """The rebuilds run inside show a bar each (`REBUILD_PROGRESS`)."""
+    with progress_bar() as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(projection: str, done: int, total: int) -> None:
+            if projection not in tasks:
+                tasks[projection] = bar.add_task(projection, total=total)
+            bar.update(tasks[projection], completed=done, total=total)
+
+        following = REBUILD_PROGRESS.set(report)
+        try:
+            yield
+        finally:
+            REBUILD_PROGRESS.reset(following)
 
 
 async def _rebuild(

@@ -2,13 +2,17 @@
 that schema in for the live one.
 
 A rebuild reads through the hand-driven feed (`services.common.projector_replay`), never the
-live FastStream subscription: a full replay is where the feed's throughput counts.
+live FastStream subscription: a full replay is where the feed's throughput counts. An operator's
+command that wants to show how far it has come sets `REBUILD_PROGRESS` around it (the rebuilds
+of a service's runtime are wired deep inside it; the command only runs them).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,11 +29,17 @@ if TYPE_CHECKING:
 
     from contracts.registry import Registry
     from services.common.keystore import KeySource
-    from services.common.projector_batch import Projection
+    from services.common.projector_batch import Batch, Projection, Written
     from services.common.projector_replay import OnBatch
     from services.common.projector_source import StreamSource
 
 logger = structlog.get_logger()
+
+RebuildProgress = Callable[[str, int, int], None]
+"""Told (projection, the last sequence applied, the sequence the rebuild goes up to) when a
+rebuild starts and after each batch."""
+
+REBUILD_PROGRESS: ContextVar[RebuildProgress | None] = ContextVar("rebuild_progress", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +72,7 @@ class Rebuilder:
             replay = Replay(
                 self.source,
                 self.registry,
-                self.on_batch,
+                _reporting(self.on_batch, self.projection.name, until),
                 stall_limit=self.stall_limit,
                 keys=self.keys,
             )
@@ -92,3 +102,17 @@ class Rebuilder:
             seconds=round(result.seconds, 3),
         )
         return dataclasses.replace(result, schema=schema)
+
+
+def _reporting(on_batch: OnBatch, projection: str, until: int) -> OnBatch:
+    """`on_batch`, and the progress after each batch when someone follows it."""
+    report = REBUILD_PROGRESS.get()
+    if report is None:
+        return on_batch
+    report(projection, 0, until)
+
+    def reported(batch: Batch, written: Written, started: float, event: str) -> None:
+        on_batch(batch, written, started, event)
+        report(projection, batch.last_seq, until)
+
+    return reported

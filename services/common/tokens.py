@@ -2,7 +2,8 @@
 
 The secret is read from an environment variable (JOURNAL_AUTH__DEV_SECRET unless --secret-env
 names another) or given with --secret (visible in the process list: avoid outside a laptop).
-The token goes to stdout alone, so `TOKEN=$(python -m services.common.tokens mint ...)` works.
+The token goes to stdout alone, so `TOKEN=$(python -m services.common.tokens mint ...)` works;
+with --json, one JSON document instead: the token, its claims and when it expires.
 Its lifetime stays within what the services accept (`AuthSettings`' defaults: 12 h for staff,
 30 days for portal users, i.e. with --uid), so a minted token is never refused as too long.
 """
@@ -10,10 +11,11 @@ Its lifetime stays within what the services accept (`AuthSettings`' defaults: 12
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from contracts.roles import ROLES
 from services.common.dev_tokens import DevTokenIssuer
@@ -41,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     mint.add_argument("--secret", help="the secret itself (prefer --secret-env)")
     mint.add_argument("--issuer", default="school-journal", help="iss claim")
     mint.add_argument("--audience", default="school-journal", help="aud claim")
+    mint.add_argument("--json", action="store_true", help="the token and its claims as JSON")
     return parser
 
 
@@ -61,10 +64,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         issuer = DevTokenIssuer(secret, args.issuer, args.audience)
     except ValueError as error:
         parser.error(str(error))
-    token = issuer.mint(
-        args.sub, args.role, args.school, uid=args.uid, ttl=timedelta(hours=args.ttl_hours)
-    )
-    sys.stdout.write(token + "\n")
+    now, ttl = datetime.now(UTC), timedelta(hours=args.ttl_hours)
+    token = issuer.mint(args.sub, args.role, args.school, uid=args.uid, ttl=ttl, now=now)
+    if args.json:
+        claims = {"sub": args.sub, "roles": sorted(set(args.role)), "school": args.school}
+        expires = (now + ttl).isoformat(timespec="seconds")
+        sys.stdout.write(
+            json.dumps({"token": token, **claims, "uid": args.uid, "expires_at": expires})
+        )
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(token + "\n")
     return 0
 
 

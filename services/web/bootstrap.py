@@ -23,7 +23,8 @@ async def build(settings: Settings) -> AsyncIterator[Runtime[Deps]]:
         backends = HttpBackends(
             client,
             {
-                "journal": api.journal.rstrip("/"),
+                # the journal's paths here are those under its API's version prefix
+                "journal": api.journal.rstrip("/") + "/journal/v1",
                 "enrollment": api.enrollment.rstrip("/"),
                 "exporter": api.exporter.rstrip("/"),
                 "audit": api.audit.rstrip("/"),

@@ -31,7 +31,7 @@ VERIFY_MS = 120_000  # the verification walks every stream (about a second for t
 
 async def call(system, method: str, path: str, staff_id: str, role: str, body=None):
     token = DevTokenIssuer(system.launched.dev_secret()).mint(staff_id, [role], SCHOOL)
-    url = f"{system.api_urls['journal']}/schools/{SCHOOL}/years/{YEAR}{path}"
+    url = f"{system.api_urls['journal']}/journal/v1/schools/{SCHOOL}/years/{YEAR}{path}"
     async with httpx.AsyncClient(timeout=30) as client:
         response = await client.request(
             method, url, json=body, headers={"Authorization": f"Bearer {token}"}

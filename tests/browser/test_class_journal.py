@@ -20,7 +20,7 @@ from tests.support.waiting import eventually
 from tests.support.web import assert_accessible, screenshot, sign_in
 
 CLASS_ID, SUBJECT, TEACHER = "5a", "math", "t015"
-YEAR = "/schools/s1/years/2026"
+YEAR = "/journal/v1/schools/s1/years/2026"
 Q1 = {"from": "2026-09-01", "to": "2026-10-26"}
 VIEW_SECONDS = 30.0
 PAGE_BYTES = 300 * 1024

@@ -33,7 +33,7 @@ VIEW_SECONDS = 30.0
 
 
 def journal(system, path: str) -> str:
-    return f"{system.api_urls['journal']}/schools/{SCHOOL}/years/{YEAR}{path}"
+    return f"{system.api_urls['journal']}/journal/v1/schools/{SCHOOL}/years/{YEAR}{path}"
 
 
 async def call(system, method: str, path: str, staff_id: str, role: str, body=None):

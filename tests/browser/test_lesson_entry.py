@@ -23,7 +23,7 @@ from tests.support.waiting import eventually
 from tests.support.web import assert_accessible, screenshot, sign_in, stream_messages
 
 CLASS_ID, SUBJECT, TEACHER = "5a", "math", "t015"  # the demo's 5А and its mathematics teacher
-YEAR = "/schools/s1/years/2026"
+YEAR = "/journal/v1/schools/s1/years/2026"
 VIEW_SECONDS = 30.0  # the journal's views follow its stream within seconds
 FILE = {"name": "задачи.txt", "mimeType": "text/plain", "buffer": "Задачи 1–5 из учебника".encode()}
 ABSENT = {24: ("KeyY", "Н"), 25: ("Comma", "Б"), 26: ("KeyE", "У")}  # row: (key, letter)

@@ -79,7 +79,9 @@ async def an_absence_without_reason(system, page: Page) -> tuple[str, str]:
         "rows => rows.map(r => [r.dataset.finding, r.dataset.teacher])"
     )
     headers = {"Authorization": f"Bearer {system.tokens['DEPUTY_TOKEN']}"}
-    base = f"{system.api_urls['journal']}/schools/s1/years/2026/classes/{CLASS_ID}/lessons"
+    base = (
+        f"{system.api_urls['journal']}/journal/v1/schools/s1/years/2026/classes/{CLASS_ID}/lessons"
+    )
     async with httpx.AsyncClient(timeout=10, headers=headers) as client:
         for finding_id, teacher in rows:
             _kind, lesson_id, pupil_id = finding_id.split(":")

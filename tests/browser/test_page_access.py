@@ -111,7 +111,7 @@ class PageRule:
 ROSTER = ("journal", "GET /roster")
 PUPILS = ("journal", "GET /pupils")
 ROLLOVER = ("journal", "GET /rollover")
-ERASURES = ("journal", "GET /schools/{school}/erasures")
+ERASURES = ("journal", "GET /journal/v1/schools/{school}/erasures")
 PAGES = (
     PageRule("/day", (("journal", "GET /teachers/{teacher_id}/day"),)),
     PageRule(
@@ -133,7 +133,9 @@ PAGES = (
     PageRule("/admin/exports", (("exporter", "GET /runs"),)),
     PageRule("/admin/periods", (ROLLOVER, ROSTER)),
     PageRule("/admin/rollover", (ROLLOVER, PUPILS, ROSTER)),  # the plan: admin only, optional
-    PageRule("/admin/erasures", (ERASURES, ("journal", "GET /schools/{school}/erasures/due"))),
+    PageRule(
+        "/admin/erasures", (ERASURES, ("journal", "GET /journal/v1/schools/{school}/erasures/due"))
+    ),
     PageRule("/audit", (("audit", "GET /schools/{school}/anchors"),)),  # the roster: optional
     PageRule("/audit/verify", (("audit", "GET /schools/{school}/anchors"),)),
 )
@@ -150,7 +152,7 @@ PEOPLE = (
 async def facts_of(system) -> Facts:
     """The roster's teachers of maths in 5А, its class teacher, and t015's first lesson there."""
     token = system.tokens["ADMIN_TOKEN"]
-    base = f"{system.api_urls['journal']}/schools/{SCHOOL}/years/{YEAR}"
+    base = f"{system.api_urls['journal']}/journal/v1/schools/{SCHOOL}/years/{YEAR}"
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(timeout=30, headers=headers) as client:
         roster = (await client.get(f"{base}/roster")).json()

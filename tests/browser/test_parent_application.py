@@ -48,7 +48,7 @@ async def admin_get(system, url: str, params=None):
 async def a_pupil_without_applications(system) -> dict:
     """A pupil of 5Б (the journal's list) for whom the enrollment has no application yet."""
     pupils = await admin_get(
-        system, f"{system.api_urls['journal']}/schools/{SCHOOL}/years/{YEAR}/pupils"
+        system, f"{system.api_urls['journal']}/journal/v1/schools/{SCHOOL}/years/{YEAR}/pupils"
     )
     for pupil in (p for p in pupils["pupils"] if p["class_id"] == "5b"):
         found = await admin_get(

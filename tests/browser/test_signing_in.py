@@ -25,7 +25,7 @@ SESSION_COOKIE = "school_session"
 async def full_name(system, staff_id: str) -> str:
     """The name the journal's roster gives a member of staff (what the header shows)."""
     token = system.tokens["ADMIN_TOKEN"]
-    url = f"{system.api_urls['journal']}/schools/{SCHOOL}/years/{YEAR}/roster"
+    url = f"{system.api_urls['journal']}/journal/v1/schools/{SCHOOL}/years/{YEAR}/roster"
     async with httpx.AsyncClient(timeout=10) as client:
         response = await client.get(url, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text

@@ -256,12 +256,15 @@ JOURNAL = (
     # Per school, not per year (the prefix is not theirs): a person's records span years.
     Group(
         "personal data: erase a person",
-        _routes("POST /schools/{school}/people/{kind}/{person}/erasure"),
+        _routes("POST /journal/v1/schools/{school}/people/{kind}/{person}/erasure"),
         frozenset({"admin"}),
     ),
     Group(
         "personal data: the erasures and the retention rule's dry run",
-        _routes("GET /schools/{school}/erasures", "GET /schools/{school}/erasures/due"),
+        _routes(
+            "GET /journal/v1/schools/{school}/erasures",
+            "GET /journal/v1/schools/{school}/erasures/due",
+        ),
         frozenset({"admin", "head"}),
     ),
 )
@@ -553,7 +556,7 @@ async def diary(nats_url, database_url, pg_schema, js):
 
 
 async def test_journal_matrix(journal):
-    await _check(journal, Matrix("/schools/{school}/years/{year}", JOURNAL))
+    await _check(journal, Matrix("/journal/v1/schools/{school}/years/{year}", JOURNAL))
 
 
 async def test_diary_matrix(diary):

@@ -40,7 +40,7 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.e2e
 
 SCHOOL, YEAR = "s1", 2026
-YEAR_PATH = f"/schools/{SCHOOL}/years/{YEAR}"
+YEAR_PATH = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}"
 BASE = f"{YEAR_PATH}/classes/{CLASS_ID}"
 LESSON = math_lesson_id(FIRST_MONDAY)
 DIARY = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"

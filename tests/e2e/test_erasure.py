@@ -80,7 +80,7 @@ CONTACT = "+7 911 314-15-92"
 PARENT_UID, TEACHER_UID = 100051, 200051
 SIGNING_KEY = base64.b64encode(bytes(range(100, 132))).decode()
 LOGGED = (JOURNAL, ENROLLMENT, DIARY, PORTAL)
-J = f"/schools/{SCHOOL}/years/{YEAR}"
+J = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}"
 E = f"/enrollment/v1/schools/{SCHOOL}"
 A = f"/audit/v1/schools/{SCHOOL}"
 D = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
@@ -425,7 +425,7 @@ async def journal_answers(system: System, at: Place) -> dict[str, str]:
             f"{J}/classes/{at.class_id}/subjects/{at.subject_id}/period-marks",
             {"period_id": at.period_id},
         ),
-        "erasures": (f"/schools/{SCHOOL}/erasures", {}),
+        "erasures": (f"/journal/v1/schools/{SCHOOL}/erasures", {}),
     }
     answers = {}
     for label, (path, params) in paths.items():
@@ -659,7 +659,7 @@ async def test_an_erased_pupil_is_gone_everywhere_and_their_marks_still_count(
         # 3. The administrator erases the pupil.
         erased = await ok(
             await system.journal.http.post(
-                f"/schools/{SCHOOL}/people/pupil/{pid}/erasure",
+                f"/journal/v1/schools/{SCHOOL}/people/pupil/{pid}/erasure",
                 json={"reason": REASON},
                 headers={**admin, "Idempotency-Key": f"erase-{pid}"},
             ),

@@ -26,7 +26,7 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.e2e
 
 LESSON = math_lesson_id(FIRST_MONDAY)
-JOURNAL_BASE = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
+JOURNAL_BASE = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
 PARENT_UID = 100001
 WITHDRAWAL_BUDGET = 2.0  # seconds from the enrollment's withdrawal to the diary's refusal
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from tests.support.waiting import (
 
 pytestmark = pytest.mark.e2e
 
-BASE = f"/schools/s1/years/2026/classes/{CLASS_ID}"
+BASE = f"/journal/v1/schools/s1/years/2026/classes/{CLASS_ID}"
 MATH_LESSON = math_lesson_id(FIRST_MONDAY)
 RUSSIAN_LESSON = math_lesson_id(FIRST_MONDAY, 2)
 MARK = {"pupil_id": PUPILS[0], "value": "5", "work_kind_id": "oral"}

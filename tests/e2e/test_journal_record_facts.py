@@ -19,7 +19,7 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
-BASE = "/schools/s1/years/2026"
+BASE = "/journal/v1/schools/s1/years/2026"
 LESSON = math_lesson_id(FIRST_MONDAY)
 
 

@@ -24,7 +24,7 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
-YEAR_PATH = "/schools/s1/years/2026"
+YEAR_PATH = "/journal/v1/schools/s1/years/2026"
 BASE = f"{YEAR_PATH}/classes/{CLASS_ID}"
 COMPLETE = math_lesson_id(FIRST_MONDAY)  # entered in full on its day, one absence unexplained
 UNTOUCHED = f"{CLASS_ID}-{FIRST_MONDAY:%Y%m%d}-2"  # Russian, nothing entered

@@ -183,7 +183,7 @@ async def test_staff_uids_see_their_subject_or_their_class_and_follow_assignment
 
     # The journal ends the maths assignment: the teacher's UID no longer sees maths.
     ended = await journal.http.post(
-        f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/assignments/remove",
+        f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/assignments/remove",
         json={"teacher_id": MATH_TEACHER.id, "subject_id": "math"},
         headers=journal.headers("adm1", "admin"),
     )

@@ -24,7 +24,7 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
-YEAR = "/schools/s1/years/2026"
+YEAR = "/journal/v1/schools/s1/years/2026"
 BASE = f"{YEAR}/classes/{CLASS_ID}"
 MONDAY_LESSON = math_lesson_id(FIRST_MONDAY)
 WEDNESDAY_LESSON = math_lesson_id(FIRST_MONDAY + dt.timedelta(days=2), 2)

@@ -22,7 +22,7 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
-BASE = f"/schools/s1/years/2026/classes/{CLASS_ID}"
+BASE = f"/journal/v1/schools/s1/years/2026/classes/{CLASS_ID}"
 LESSON = math_lesson_id(FIRST_MONDAY)
 WEDNESDAY_LESSON = math_lesson_id(FIRST_MONDAY + dt.timedelta(days=2), 2)
 
@@ -117,7 +117,7 @@ async def test_the_teachers_day_lists_what_is_still_missing(journal):
 
     async def day_shows_missing():
         response = await journal.http.get(
-            f"/schools/s1/years/2026/teachers/{MATH_TEACHER.id}/day",
+            f"/journal/v1/schools/s1/years/2026/teachers/{MATH_TEACHER.id}/day",
             params={"date": FIRST_MONDAY.isoformat()},
             headers=teacher(journal),
         )

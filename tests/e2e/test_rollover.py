@@ -34,7 +34,7 @@ async def test_a_rollover_reaches_the_diary_as_two_full_exports(
     ):
         await seed_small_school(journal.runtime.deps)
         teacher = journal.headers(MATH_TEACHER.id, "teacher")
-        base = f"/schools/{SCHOOL}/years/{YEAR}"
+        base = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}"
         saved = await journal.http.post(
             f"{base}/classes/{CLASS_ID}/lessons/{LESSON}/entries",
             json={

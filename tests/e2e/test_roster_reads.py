@@ -23,7 +23,7 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
-BASE = "/schools/s1/years/2026"
+BASE = "/journal/v1/schools/s1/years/2026"
 BIOLOGY_TEACHER = "t-bio"  # leads 10a, teaches nothing in 5a
 SENIOR = "10a"  # sorts before 5a by id, after it by grade
 LONER = "p50"  # registered, in no class
@@ -147,7 +147,7 @@ async def test_every_member_of_staff_reads_the_roster_and_no_one_else(school):
     response = await school.http.get(f"{BASE}/roster")
     assert response.status_code == 401
     unknown = await school.http.get(
-        "/schools/s1/years/2030/roster", headers=school.headers("adm1", "admin")
+        "/journal/v1/schools/s1/years/2030/roster", headers=school.headers("adm1", "admin")
     )
     assert unknown.status_code == 404, unknown.text
 

@@ -205,7 +205,7 @@ class Write:
 
 
 def _writes(lesson: str, topic: str, homework: str, comment: str) -> list[Write]:
-    base = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}"
+    base = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}"
     topic_body = {"topic": topic}
     homework_body = {"text": homework}
     mark_body = {"pupil_id": PUPIL, "value": "4", "work_kind_id": "oral", "comment": comment}
@@ -234,7 +234,7 @@ async def _apply(platform: Platform, write: Write) -> None:
 
 
 async def _shown_everywhere(platform: Platform, lesson: str, day: dt.date, texts: set[str]):
-    base = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}"
+    base = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{lesson}"
     await platform.journal.runtime.projector.drain()
     deputy = platform.journal.headers("dep1", "deputy")
     view = await platform.journal.http.get(base, headers=deputy)

@@ -14,7 +14,7 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.e2e
 
 LESSON = math_lesson_id(FIRST_MONDAY)
-JOURNAL_LESSON = f"/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
+JOURNAL_LESSON = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{CLASS_ID}/lessons/{LESSON}"
 CHILD, OTHER_CHILD = PUPILS[0], PUPILS[1]
 PARENT_UID, OTHER_PARENT_UID = 100001, 100002
 

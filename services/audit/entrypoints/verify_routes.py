@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.audit import DailyAnchor
 from services.audit.application.anchoring import anchor_due
@@ -60,6 +60,8 @@ IntegrityDep = Annotated[Integrity, Depends(get_integrity)]
 
 class VerificationRequest(BaseModel):
     """Which streams to verify (all by default), for the path's school."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"streams": ["JOURNAL"]}]})
 
     streams: list[StreamName] = Field(default_factory=lambda: list(DEFAULT_STREAMS))
 

@@ -30,7 +30,20 @@ class To(BaseModel):
 class StartBody(BaseModel):
     """A new thread with its first message."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "class_id": "5a",
+                    "subject_id": "math",
+                    "to": {"pupils": "all", "audience": "parents"},
+                    "title": "Контрольная работа в пятницу",
+                    "text": "Повторите, пожалуйста, сложение дробей: параграфы 12 и 13.",
+                }
+            ]
+        },
+    )
 
     class_id: ClassId
     subject_id: SubjectId | None = Field(

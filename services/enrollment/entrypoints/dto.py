@@ -24,6 +24,21 @@ class Body(BaseModel):
 class ApplicationBody(Body):
     """An application made in person."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "pupil_id": "p0101",
+                    "uid": 100003,
+                    "relation": "parent",
+                    "applicant_name": "Иванова Мария Петровна",
+                    "kinship": "mother",
+                    "contact": "+7 900 123-45-67",
+                }
+            ]
+        }
+    )
+
     pupil_id: PupilId
     uid: Uid
     relation: Relation
@@ -47,12 +62,24 @@ class ReasonBody(Body):
 class WithdrawBody(Body):
     """Who asked to end the link, and why."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"requested_by": "parent", "reason": "Ребёнок переходит в другую школу"}]
+        }
+    )
+
     requested_by: Requester
     reason: Text
 
 
 class DepartureBody(Body):
     """The pupil's last day at school and why they left."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"last_day": "2026-12-25", "reason": "Переезд в другой город"}]
+        }
+    )
 
     last_day: dt.date
     reason: Text

@@ -74,5 +74,5 @@ def _line(document: dict[str, object]) -> Line:
     return Line(str(document["kind"]), str(document["id"]), content)
 
 
-JOURNAL_FACTS_PATH = "/schools/{school}/years/{year}/record-facts"
+JOURNAL_FACTS_PATH = "/journal/v1/schools/{school}/years/{year}/record-facts"
 DIARY_RECORDS_PATH = "/diary/v1/schools/{school}/years/{year}/records"

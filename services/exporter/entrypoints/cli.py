@@ -28,6 +28,7 @@ from rich.console import Console
 
 from contracts.diary import BatchKind
 from services.common.logging import configure_logging
+from services.common.projection_cli import rebuild_bars
 from services.exporter import bootstrap
 from services.exporter.application import grants
 from services.exporter.application.exporting import ExportFailed, export
@@ -144,11 +145,11 @@ async def projection(settings: Settings, command: str, *, access: bool = False) 
     sequence 1."""
     async with bootstrap.build(_offline(settings)) as runtime:
         if command == "rebuild" and access:
-            with _console.status("replaying the enrollment into the links and staff UIDs…"):
+            with rebuild_bars():
                 result = await bootstrap.rebuild_access(runtime)
             print(f"access projection rebuilt: {result}")
         elif command == "rebuild":
-            with _console.status("replaying the journal into the export state…"):
+            with rebuild_bars():
                 result = await bootstrap.rebuild_state(runtime)
             print(f"export state rebuilt: {result}")
         else:

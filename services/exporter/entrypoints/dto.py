@@ -14,7 +14,10 @@ from services.exporter.application.ports import RunRecord, RunStatus, Trigger
 class RunRequest(BaseModel):
     """`POST /runs`: which kind of export to run now."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"kind": "delta"}, {"kind": "full", "force": True}]},
+    )
 
     kind: BatchKind
     force: bool = Field(

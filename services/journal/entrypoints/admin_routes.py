@@ -27,7 +27,7 @@ from services.journal.entrypoints.dto import (
     WorkKindsBody,
 )
 
-router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["administration"])
+router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["administration"])
 
 
 def out(recorded: Recorded) -> RecordedOut:

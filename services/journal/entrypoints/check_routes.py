@@ -33,7 +33,7 @@ from services.journal.entrypoints.check_report import render_csv, render_html
 from services.journal.entrypoints.deps import DepsDep, acting, reading
 from services.journal.entrypoints.dto import RecordedOut
 
-router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["monthly check"])
+router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["monthly check"])
 CHECK = "/checks/{check_id}"
 REMARK = CHECK + "/remarks/{remark_id}"
 

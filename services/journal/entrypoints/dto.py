@@ -63,6 +63,12 @@ class StaffBody(Body):
 
 
 class PupilBody(Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"full_name": "Иванова Анна Сергеевна", "birth_date": "2015-03-01"}]
+        }
+    )
+
     full_name: Name
     birth_date: dt.date
 
@@ -104,6 +110,14 @@ class ScheduleRangeBody(Body):
 
 
 class ExtraLessonBody(Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"subject_id": "math", "date": "2026-09-19", "slot": 5, "teacher_id": "t023"}
+            ]
+        }
+    )
+
     subject_id: Token
     date: dt.date
     slot: int = Field(ge=1, le=12)
@@ -112,6 +126,12 @@ class ExtraLessonBody(Body):
 
 
 class SubstituteBody(Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"substitute_id": "t031", "reason": "Учитель на больничном"}]
+        }
+    )
+
     substitute_id: Token
     reason: Reason
 
@@ -123,14 +143,20 @@ class Correctable(Body):
 
 
 class CancelBody(Correctable):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "Карантин в классе"}]})
+
     reason: Reason
 
 
 class HeldBody(Correctable):
-    pass
+    model_config = ConfigDict(json_schema_extra={"examples": [{}]})  # nothing to say but "held"
 
 
 class TopicBody(Correctable):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"topic": "Сложение дробей с разными знаменателями"}]}
+    )
+
     topic: Text
 
 
@@ -140,7 +166,9 @@ class HomeworkBody(Body):
 
 
 class SetHomeworkBody(HomeworkBody, Correctable):
-    pass
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"text": "№ 245, 247 (с. 58)", "due_on": "2026-09-09"}]}
+    )
 
 
 class MarkBody(Body):
@@ -152,11 +180,30 @@ class MarkBody(Body):
 
 
 class RecordMarkBody(MarkBody, Correctable):
-    pass
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "pupil_id": "p0101",
+                    "value": "5",
+                    "work_kind_id": "oral",
+                    "comment": "Отличный ответ у доски",
+                }
+            ]
+        }
+    )
 
 
 class CorrectMarkBody(Correctable):
     """The mark as corrected; what is not sent stays as the mark has it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"value": "4", "work_kind_id": "oral", "reason": "Ошибка при вводе оценки"}
+            ]
+        }
+    )
 
     value: MarkValue
     work_kind_id: Token
@@ -170,16 +217,47 @@ class CorrectMarkBody(Correctable):
 
 
 class AttendanceBody(Correctable):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "absences": [
+                        {"pupil_id": "p0101", "kind": "absent"},
+                        {"pupil_id": "p0102", "kind": "late", "minutes_late": 10},
+                    ]
+                }
+            ]
+        }
+    )
+
     absences: list[AbsenceEntry]
 
 
 class AbsenceReasonBody(Correctable):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "illness", "evidence": "Справка от 14.09"}]}
+    )
+
     reason: Literal["illness", "valid", "unexcused", "unknown"]
     evidence: Comment | None = None
 
 
 class EntriesBody(Correctable):
     """The lesson page saved at once: attendance (when given) is the whole class's."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "held": True,
+                    "topic": "Сложение дробей с разными знаменателями",
+                    "homework": {"text": "№ 245, 247 (с. 58)", "due_on": "2026-09-09"},
+                    "marks": [{"pupil_id": "p0101", "value": "5", "work_kind_id": "oral"}],
+                    "attendance": [{"pupil_id": "p0102", "kind": "absent"}],
+                }
+            ]
+        }
+    )
 
     held: bool = True
     topic: Text | None = None
@@ -203,6 +281,8 @@ class ReopenBody(Body):
 
 
 class PeriodMarkBody(Correctable):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"value": "4"}]})
+
     value: MarkValue = Field(description="a value of the school's scale, 'н/а' or 'осв'")
 
 

@@ -31,7 +31,7 @@ from services.journal.entrypoints.erasure_dto import (
     ErasureOut,
 )
 
-router = APIRouter(prefix="/schools/{school}", tags=["personal data"])
+router = APIRouter(prefix="/journal/v1/schools/{school}", tags=["personal data"])
 
 ErasureReader = Annotated[Principal, Depends(reading("admin", "head"))]
 """The administrator (responsible for personal data) and the head read the erasures."""

@@ -40,7 +40,7 @@ from services.journal.entrypoints.dto import (
     TopicBody,
 )
 
-PREFIX = "/schools/{school}/years/{year}/classes/{class_id}"
+PREFIX = "/journal/v1/schools/{school}/years/{year}/classes/{class_id}"
 router = APIRouter(prefix=PREFIX, tags=["lessons"])
 LESSON = "/lessons/{lesson_id}"
 # What the lesson page calls the texts that go to the diary (the warnings name them so).

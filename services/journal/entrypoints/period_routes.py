@@ -28,7 +28,7 @@ from services.journal.entrypoints.dto import (
     ReopenBody,
 )
 
-router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["periods"])
+router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["periods"])
 PERIOD = "/periods/{period_id}"
 MARKS = "/classes/{class_id}/subjects/{subject_id}/period-marks"
 

@@ -33,7 +33,7 @@ from services.journal.entrypoints.rollover_dto import (
     UndoBody,
 )
 
-router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["rollover"])
+router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["rollover"])
 Reader = Annotated[Principal, Depends(reading(*READ_ALL))]
 
 

@@ -21,7 +21,7 @@ from services.journal.application.roster_reads import ClassMembers, PupilList, R
 from services.journal.domain import closing
 from services.journal.entrypoints.deps import READ_ALL, DepsDep, JournalReader, reading
 
-router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["roster"])
+router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["roster"])
 
 AllPupilsReader = Annotated[Principal, Depends(reading(*READ_ALL))]
 """The administration: the whole list of pupils, with their birth dates."""

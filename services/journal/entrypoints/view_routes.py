@@ -24,7 +24,7 @@ from services.journal.application.ports import Deps
 from services.journal.application.read_models import TeacherDay, ViewNotFound
 from services.journal.entrypoints.deps import READ_ALL, DepsDep, FactsReader, JournalReader
 
-router = APIRouter(prefix="/schools/{school}/years/{year}", tags=["journal view"])
+router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["journal view"])
 
 
 async def _check_class_subject(

@@ -32,7 +32,7 @@ from tests.support.portal import sign_in
 from tests.support.waiting import eventually
 
 SCHOOL, YEAR = "s1", 2026
-JOURNAL_YEAR = f"/schools/{SCHOOL}/years/{YEAR}"
+JOURNAL_YEAR = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}"
 DIARY_YEAR = f"/diary/v1/schools/{SCHOOL}/years/{YEAR}"
 PARENT_UID = 100001  # the demo's parent of its pupil in 5А
 WEEK = dt.date(2026, 9, 14)  # a week of the demo's first term (Monday)
@@ -77,7 +77,7 @@ async def delta_export(system) -> None:
         system,
         "exporter",
         "POST",
-        f"/exporter/v1{JOURNAL_YEAR}/runs",
+        f"/exporter/v1/schools/{SCHOOL}/years/{YEAR}/runs",
         admin,
         json={"kind": "delta"},
     )

@@ -41,7 +41,7 @@ async def roster_names(system, class_id: str) -> list[str]:
     """Every pupil's name the school's journal holds for the class (the portal must show none)."""
     async with httpx.AsyncClient(base_url=system.api_urls["journal"], timeout=30) as http:
         answer = await http.get(
-            f"/schools/{SCHOOL}/years/{YEAR}/classes/{class_id}/members",
+            f"/journal/v1/schools/{SCHOOL}/years/{YEAR}/classes/{class_id}/members",
             headers={"Authorization": f"Bearer {system.tokens['ADMIN_TOKEN']}"},
         )
     assert answer.status_code == 200, answer.text

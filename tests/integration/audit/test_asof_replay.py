@@ -36,7 +36,7 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.integration
 
 RANGE = {"from": "2026-09-01", "to": "2026-09-30"}
-JOURNAL_BASE = f"/schools/s1/years/2026/classes/{CLASS_ID}"
+JOURNAL_BASE = f"/journal/v1/schools/s1/years/2026/classes/{CLASS_ID}"
 AUDIT_BASE = f"/audit/v1/schools/s1/years/2026/classes/{CLASS_ID}"
 MONDAY = math_lesson_id(FIRST_MONDAY)
 NEXT_MONDAY = math_lesson_id(FIRST_MONDAY + dt.timedelta(days=7))
@@ -175,7 +175,8 @@ async def step_three(journal) -> None:
 async def step_four(journal, snapshot: dict[str, Any]) -> None:
     """The first quarter closed, then corrected by the deputy director: a mark and a topic."""
     closed = await journal.http.post(
-        "/schools/s1/years/2026/periods/q1/close", headers=journal.headers(ADMIN.id, "admin")
+        "/journal/v1/schools/s1/years/2026/periods/q1/close",
+        headers=journal.headers(ADMIN.id, "admin"),
     )
     assert closed.status_code == 200, closed.text
     marks = {(m["pupil_id"], m["value"]): m["mark_id"] for m in snapshot[MONDAY]["marks"]}

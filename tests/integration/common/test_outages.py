@@ -62,7 +62,7 @@ VALID_WRITES = (
     (
         "journal",
         "PUT",
-        "/schools/s1/years/2026/pupils/p01",
+        "/journal/v1/schools/s1/years/2026/pupils/p01",
         {"full_name": "Ученик Номер", "birth_date": "2015-03-01"},
     ),
     ("enrollment", "PUT", "/enrollment/v1/schools/s1/staff/t-math/uid", {"uid": 301}),
@@ -162,7 +162,7 @@ async def writers(system: System) -> AsyncIterator[None]:
                 return
             body = {"full_name": f"Ученик Номер {count}", "birth_date": "2015-03-01"}
             # Pupils of this test's own: the streams outlive the test, its key store does not.
-            path = f"/schools/s1/years/2026/pupils/w{system.tag}-{index:02d}"
+            path = f"/journal/v1/schools/s1/years/2026/pupils/w{system.tag}-{index:02d}"
             started = time.monotonic()
             try:
                 response = await asyncio.wait_for(
@@ -308,7 +308,7 @@ async def test_postgres_outage_answers_503_and_every_service_recovers(
 
 async def test_a_date_that_is_not_iso_is_a_422(system: System):
     journal = system.apps["journal"]
-    path = "/schools/s1/years/2026/teachers/t-math/day"
+    path = "/journal/v1/schools/s1/years/2026/teachers/t-math/day"
 
     response = await journal.http.get(path, params={"date": "0"}, headers=system.token("journal"))
 

@@ -17,6 +17,7 @@ from contracts.streams import JOURNAL
 from services.common.db import migrate
 from services.common.eventstore import Version, encode, headers_for
 from services.common.projector import Projected, Projector
+from services.common.projector_rebuild import REBUILD_PROGRESS
 from tests.support.projectors import journal_projector
 from tests.support.stored_events import envelope_of
 from tests.support.waiting import eventually
@@ -364,6 +365,27 @@ async def test_rebuild_swaps_in_while_the_runner_keeps_going(js, pg_pool, schema
         "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1 || '\\_%'", schema
     )
     assert leftovers == []
+
+
+async def test_a_rebuild_tells_whoever_follows_it_how_far_it_has_come(
+    js, pg_pool, schema, migrations
+):
+    seqs = await publish_many(js, 120)
+    reports: list[tuple[str, int, int]] = []
+    following = REBUILD_PROGRESS.set(lambda *report: reports.append(report))
+    try:
+        projector = make_projector(js, pg_pool, batch_size=25)
+        await projector.rebuild(schema, migrations)
+    finally:
+        REBUILD_PROGRESS.reset(following)
+
+    names = {name for name, _, _ in reports}
+    done = [applied for _, applied, _ in reports]
+    assert names == {projector.name}
+    assert {total for _, _, total in reports} == {seqs[-1]}
+    assert (done[0], done[-1]) == (0, seqs[-1])
+    assert done == sorted(done)
+    assert len(done) >= 1 + 120 // 25
 
 
 async def test_a_runner_resyncs_when_a_swap_moves_its_checkpoint(js, pg_pool, schema, migrations):

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import queue
+import shlex
 import shutil
 import signal
 import subprocess
@@ -60,10 +61,15 @@ def launcher_env() -> dict[str, str]:
     return {**env, "NO_COLOR": "1"}
 
 
-def launcher_args(state: Path, *extra: str, demo: bool = False) -> list[str]:
-    """The launcher's command line (without the demo unless `demo`)."""
-    args = [sys.executable, "-m", "deploy.launcher", "--state-dir", str(state), *extra]
-    return args if demo else [*args, "--no-demo"]
+def launcher_args(
+    state: Path, *extra: str, demo: bool = False, via_make: bool = False
+) -> list[str]:
+    """The launcher's command line (without the demo unless `demo`), or `make run`'s with the
+    same options (`via_make`: as the README starts it)."""
+    options = ["--state-dir", str(state), *extra, *([] if demo else ["--no-demo"])]
+    if via_make:
+        return ["make", "--no-print-directory", "run", f"ARGS={shlex.join(options)}"]
+    return [sys.executable, "-m", "deploy.launcher", *options]
 
 
 def run_once(state: Path) -> subprocess.CompletedProcess[str]:
@@ -139,11 +145,14 @@ def wait_for_line(lines: queue.Queue[str], text: str, seen: list[str], timeout: 
 
 
 @contextlib.contextmanager
-def running_launcher(state: Path, *, demo: bool = False) -> Iterator[list[str]]:
+def running_launcher(
+    state: Path, *, demo: bool = False, via_make: bool = False
+) -> Iterator[list[str]]:
     """Run without --once until everything is up; yield its output lines so far (the list
-    grows with the rest), then SIGTERM and check that it stopped cleanly with exit code 0."""
+    grows with the rest), then SIGTERM the process started (`make` itself when `via_make`)
+    and check that it stopped cleanly with exit code 0."""
     with subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        launcher_args(state, demo=demo),
+        launcher_args(state, demo=demo, via_make=via_make),
         cwd=ROOT,
         env=launcher_env(),
         stdout=subprocess.PIPE,
@@ -169,19 +178,22 @@ def running_launcher(state: Path, *, demo: bool = False) -> Iterator[list[str]]:
     while not lines.empty():
         seen.append(lines.get())
     output = "".join(seen)
-    assert code == 0, output[-4000:]
+    # make forwards the signal to its children, waits for them, then dies of the signal itself
+    assert code in ((0, -signal.SIGTERM) if via_make else (0,)), output[-4000:]
     assert "launcher | stopped" in output
 
 
-def run_until_sigterm(state: Path) -> str:
+def run_until_sigterm(state: Path, *, via_make: bool = False) -> str:
     """Run without --once, send SIGTERM once everything is up; the output."""
-    with running_launcher(state) as seen:
+    with running_launcher(state, via_make=via_make) as seen:
         pass
     return "".join(seen)
 
 
 @pytest.mark.timeout(2 * RUN_TIMEOUT + 30)
-def test_a_second_run_reuses_the_servers_and_stops_on_sigterm(state_dir: Path) -> None:
+def test_a_second_run_through_make_reuses_the_servers_and_stops_when_make_gets_sigterm(
+    state_dir: Path,
+) -> None:
     first = run_once(state_dir)
     assert first.returncode == 0, (first.stdout + first.stderr)[-4000:]
     servers = ("nats", "postgres")  # the journal's port may move: 8001 when free, else any
@@ -189,7 +201,8 @@ def test_a_second_run_reuses_the_servers_and_stops_on_sigterm(state_dir: Path) -
         k: v for k, v in json.loads((state_dir / "ports.json").read_text()).items() if k in servers
     }
 
-    output = run_until_sigterm(state_dir)
+    # A supervisor signals the process it started: make, which waits for its children.
+    output = run_until_sigterm(state_dir, via_make=True)
 
     assert "creating a PostgreSQL cluster" not in output
     assert "created database" not in output

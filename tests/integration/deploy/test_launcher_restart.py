@@ -51,7 +51,9 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT = 90.0
 OUTAGE_TIMEOUT = 40.0  # backoff (1 s) + a service's start-up, with room for a slow machine
-LESSON = f"/schools/s1/years/2026/classes/{CLASS_ID}/lessons/{math_lesson_id(FIRST_MONDAY)}"
+LESSON = (
+    f"/journal/v1/schools/s1/years/2026/classes/{CLASS_ID}/lessons/{math_lesson_id(FIRST_MONDAY)}"
+)
 
 
 @pytest.fixture

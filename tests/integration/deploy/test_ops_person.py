@@ -59,7 +59,7 @@ async def test_erasing_listing_and_the_retention_rule_from_the_command_line(
     school = f"o{secrets.token_hex(4)}"
     async with running_journal(nats_url, database_url, pg_schema) as journal:
         admin = journal.headers("adm1", "admin", school=school)
-        base = f"/schools/{school}/years/{YEAR}"
+        base = f"/journal/v1/schools/{school}/years/{YEAR}"
         year = {"school_name": "Школа", "starts_on": "2020-09-01", "ends_on": "2021-05-31",
                 "periods": [{"period_id": "h1", "name": "1 полугодие",
                              "starts_on": "2020-09-01", "ends_on": "2020-12-28"}]}  # fmt: skip

@@ -53,14 +53,14 @@ async def test_an_erased_pupil_reads_erased_live_and_after_a_rebuild(
 ):
     async with running_journal(nats_url, database_url, pg_schema) as journal:
         admin = journal.headers("adm1", "admin", school=school)
-        base = f"/schools/{school}/years/{YEAR}"
+        base = f"/journal/v1/schools/{school}/years/{YEAR}"
         person = {"full_name": "Акимова Вероника Антоновна", "birth_date": "2013-04-05"}
         await _ok(await journal.http.put(f"{base}/pupils/p1", json=person, headers=admin))
         other = {**person, "full_name": "Белов Кирилл"}
         await _ok(await journal.http.put(f"{base}/pupils/p2", json=other, headers=admin))
         staff = {"full_name": "Иванова Анна Петровна", "position": "учитель"}
         await _ok(await journal.http.put(f"{base}/staff/t1", json=staff, headers=admin))
-        erasure = f"/schools/{school}/people/pupil/p1/erasure"
+        erasure = f"/journal/v1/schools/{school}/people/pupil/p1/erasure"
         reason = {"reason": "заявление законного представителя"}
         keyed = {**admin, "Idempotency-Key": "erase-p1"}
 
@@ -71,10 +71,10 @@ async def test_an_erased_pupil_reads_erased_live_and_after_a_rebuild(
         )
         teacher = journal.headers("t1", "teacher", school=school)
         refused = await journal.http.post(
-            f"/schools/{school}/people/staff/t1/erasure", json=reason, headers=teacher
+            f"/journal/v1/schools/{school}/people/staff/t1/erasure", json=reason, headers=teacher
         )
         unknown = await journal.http.post(
-            f"/schools/{school}/people/pupil/nobody/erasure", json=reason, headers=admin
+            f"/journal/v1/schools/{school}/people/pupil/nobody/erasure", json=reason, headers=admin
         )
         reregistered = await journal.http.put(f"{base}/pupils/p1", json=person, headers=admin)
 
@@ -94,7 +94,9 @@ async def test_an_erased_pupil_reads_erased_live_and_after_a_rebuild(
             pupils = await _ok(await journal.http.get(f"{base}/pupils", headers=admin))
             shown = {p["pupil_id"]: (p["full_name"], p["birth_date"]) for p in pupils["pupils"]}
             assert shown == {"p1": ("[удалено]", None), "p2": ("Белов Кирилл", "2013-04-05")}
-            listed = await _ok(await journal.http.get(f"/schools/{school}/erasures", headers=admin))
+            listed = await _ok(
+                await journal.http.get(f"/journal/v1/schools/{school}/erasures", headers=admin)
+            )
             [one] = listed["erasures"]
             assert (one["person"], one["erased_by"], one["keys_destroyed"]) == ("p1", "adm1", True)
 
@@ -116,7 +118,7 @@ async def test_the_retention_dry_run_lists_a_leaver_and_erases_nothing(
     async with running_journal(nats_url, database_url, pg_schema) as journal:
         admin = journal.headers("adm1", "admin", school=school)
         head = journal.headers("head1", "head", school=school)
-        base = f"/schools/{school}/years/{YEAR}"
+        base = f"/journal/v1/schools/{school}/years/{YEAR}"
         year = {"school_name": "Школа", "starts_on": "2020-09-01", "ends_on": "2021-05-31",
                 "periods": PERIODS}  # fmt: skip
         await _ok(await journal.http.put(base, json=year, headers=admin))
@@ -131,7 +133,7 @@ async def test_the_retention_dry_run_lists_a_leaver_and_erases_nothing(
         await _ok(await journal.http.post(members, json=join, headers=admin))
         leave = {"last_day": "2021-03-15", "reason": "переезд"}
         await _ok(await journal.http.post(f"{members}/p9/leave", json=leave, headers=admin))
-        due_path = f"/schools/{school}/erasures/due"
+        due_path = f"/journal/v1/schools/{school}/erasures/due"
 
         async def listed():
             answer = await _ok(
@@ -148,6 +150,8 @@ async def test_the_retention_dry_run_lists_a_leaver_and_erases_nothing(
         assert answer["due"][0]["reason"] == "срок хранения: выбыл 2021-03-15, прошёл 1 год"
         assert (answer["leaver_years"], answer["configured"]) == (1, False)
         assert (unset["leaver_years"], unset["due"]) == (None, [])
-        erasures = await _ok(await journal.http.get(f"/schools/{school}/erasures", headers=head))
+        erasures = await _ok(
+            await journal.http.get(f"/journal/v1/schools/{school}/erasures", headers=head)
+        )
         assert erasures["erasures"] == []
         assert await key_store.erasures(school) == []

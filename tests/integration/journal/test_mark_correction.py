@@ -16,7 +16,7 @@ from tests.support.running import running_journal
 pytestmark = pytest.mark.integration
 
 LESSON_ID = math_lesson_id(FIRST_MONDAY)
-LESSON = f"/schools/s1/years/2026/classes/{CLASS_ID}/lessons/{LESSON_ID}"
+LESSON = f"/journal/v1/schools/s1/years/2026/classes/{CLASS_ID}/lessons/{LESSON_ID}"
 
 
 async def _last_correction(js) -> MarkCorrected:

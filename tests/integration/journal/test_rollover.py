@@ -29,7 +29,7 @@ from tests.support.waiting import eventually
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 YEAR, NEXT = 2026, 2027
-BASE, NEXT_BASE = f"/schools/s1/years/{YEAR}", f"/schools/s1/years/{NEXT}"
+BASE, NEXT_BASE = f"/journal/v1/schools/s1/years/{YEAR}", f"/journal/v1/schools/s1/years/{NEXT}"
 FIRST_WEEK = {"from": "2026-09-01", "to": "2026-09-07"}
 NEW_WEEK = {"from": "2027-09-01", "to": "2027-09-07"}
 

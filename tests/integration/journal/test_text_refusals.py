@@ -12,7 +12,7 @@ from tests.support.running import running_journal
 
 pytestmark = pytest.mark.integration
 
-LESSON = f"/schools/s1/years/2026/classes/5a/lessons/{math_lesson_id(FIRST_MONDAY)}"
+LESSON = f"/journal/v1/schools/s1/years/2026/classes/5a/lessons/{math_lesson_id(FIRST_MONDAY)}"
 PDF = b"%PDF-1.4 homework"
 
 

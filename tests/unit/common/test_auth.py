@@ -363,6 +363,23 @@ def test_mint_command_prints_a_token_the_verifier_accepts(
     )
 
 
+def test_mint_command_with_json_prints_the_token_with_its_claims_and_expiry(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setenv(tokens.DEFAULT_SECRET_ENV, SECRET)
+    argv = ["mint", "--sub", "t-1", "--role", "teacher", "--school", "s1", "--ttl-hours", "2"]
+    before = datetime.now(UTC).replace(microsecond=0)
+
+    assert tokens.main([*argv, "--json"]) == 0
+
+    answer = json.loads(capsys.readouterr().out)
+    principal = verifier().verify(answer.pop("token"))
+    expires = datetime.fromisoformat(answer.pop("expires_at"))
+    assert answer == {"sub": "t-1", "roles": ["teacher"], "school": "s1", "uid": None}
+    assert principal.user_id == "t-1"
+    assert before + timedelta(hours=2) <= expires <= datetime.now(UTC) + timedelta(hours=2)
+
+
 def test_mint_command_without_a_secret_exits_with_usage_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

@@ -4,13 +4,14 @@ say in what, the Idempotency-Key's format is declared, and operation ids are sho
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, params
 from fastapi.datastructures import DefaultPlaceholder
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from deploy.gen_docs import service_apps
 from services.common.problems import PROBLEM_MEDIA_TYPE
@@ -92,3 +93,46 @@ def test_a_routes_own_words_for_an_error_stay():
         "nothing under that key had been recorded by the moment"
     )
     assert as_of["responses"]["404"]["content"] == {PROBLEM_MEDIA_TYPE: PROBLEM}
+
+
+def request_bodies(app: FastAPI) -> dict[str, type[BaseModel]]:
+    """ "METHOD path" -> the JSON body's model, of every route that takes one (an optional body
+    too; not a form's)."""
+    bodies: dict[str, type[BaseModel]] = {}
+    for route in api_routes(app):
+        field = route.body_field
+        if field is None or isinstance(field.field_info, params.Form):
+            continue
+        annotation = field.field_info.annotation
+        body = next((a for a in (annotation, *get_args(annotation)) if isinstance(a, type)), None)
+        if body is not None and issubclass(body, BaseModel):
+            for method in sorted(route.methods):
+                bodies[f"{method} {route.path}"] = body
+    return bodies
+
+
+def examples_of(model: type[BaseModel]) -> list[Any]:
+    examples: list[Any] = model.model_json_schema().get("examples", [])
+    return examples
+
+
+def test_every_example_of_a_request_body_is_a_body_the_route_accepts(app_name: str):
+    models = set(request_bodies(APPS[app_name]).values())
+
+    for model in models:
+        for example in examples_of(model):
+            model.model_validate(example)  # raises when the example is not a valid body
+    assert any(examples_of(model) for model in models), f"{app_name} shows no example"
+
+
+def test_a_lesson_is_recorded_from_the_examples_alone():
+    bodies = request_bodies(APPS["journal"])
+    lesson_writes = {
+        route: model
+        for route, model in bodies.items()
+        if "/lessons/{lesson_id}" in route and not route.startswith("GET")
+    }
+
+    missing = sorted(route for route, model in lesson_writes.items() if not examples_of(model))
+    assert len(lesson_writes) >= 10
+    assert not missing, missing
