@@ -148,9 +148,12 @@ async def _lock_schema(conn: Connection, schema: str) -> None:
 async def swap_schema(pool: Pool, *, live: str, fresh: str) -> None:
     """In one transaction: rename `live` away, rename `fresh` to `live`, drop the old one.
 
-    Every pooled connection is replaced afterwards, since their cached statement plans may
-    name tables of the dropped schema.
+    The fresh tables are analyzed first: freshly built, they have no statistics, and until
+    autovacuum analyzes them (up to a minute later) the planner picks plans that make a heavy
+    read (a monthly check's report) run past its deadline. Every pooled connection is replaced
+    afterwards, since their cached statement plans may name tables of the dropped schema.
     """
+    await analyze_schema(pool, fresh)
     old = f"{live}_old_{secrets.token_hex(4)}"
     async with pool.acquire() as conn, conn.transaction():
         exists = await conn.fetchval("SELECT to_regnamespace($1) IS NOT NULL", live)
@@ -161,6 +164,15 @@ async def swap_schema(pool: Pool, *, live: str, fresh: str) -> None:
         if exists:
             await conn.execute(f"DROP SCHEMA {quote_ident(old)} CASCADE")
     await pool.expire_connections()
+
+
+async def analyze_schema(pool: Pool, schema: str) -> None:
+    """Gather the planner's statistics of every table of `schema`."""
+    async with pool.acquire() as conn:
+        tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = $1", schema)
+        qualified = [f"{quote_ident(schema)}.{quote_ident(t['tablename'])}" for t in tables]
+        if qualified:
+            await conn.execute(f"ANALYZE {', '.join(qualified)}")
 
 
 async def _lock_checkpoints(conn: Connection, schema: str) -> None:

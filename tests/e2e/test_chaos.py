@@ -242,7 +242,7 @@ async def writer(api: Api, record: Record, number: int, seat: Seat, stop: asynci
 def read_routes(api: Api, seat: Seat) -> dict[str, tuple[str, dict[str, str]]]:
     """A GET route of every service that reads its database, with a token allowed to read it."""
     deputy, admin = api.headers("dep1", "deputy"), api.headers("adm1", "admin")
-    year = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}"
+    year = f"/schools/{SCHOOL}/years/{YEAR}"
     return {
         "journal": (api.url("journal", seat.path), deputy),
         "diary": (api.url("diary", f"/diary/v1{year}/batches"), admin),

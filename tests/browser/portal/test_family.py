@@ -340,7 +340,7 @@ async def sync_grants(system) -> None:
         system,
         "exporter",
         "POST",
-        f"/exporter/v1{JOURNAL_YEAR}/grants/sync",
+        f"/exporter/v1/schools/{SCHOOL}/years/{YEAR}/grants/sync",
         system.tokens["ADMIN_TOKEN"],
     )
 
