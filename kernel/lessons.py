@@ -8,6 +8,7 @@ from typing import Any
 from contracts.base import Event
 from contracts.journal import (
     AbsenceReasonSet,
+    Attachment,
     AttendanceTaken,
     HomeworkAttachmentAdded,
     HomeworkSet,
@@ -15,6 +16,7 @@ from contracts.journal import (
     LessonEntriesSaved,
     LessonHeld,
     LessonScheduled,
+    LessonTextsRedacted,
     MarkCancelled,
     MarkCorrected,
     MarkRecorded,
@@ -68,6 +70,8 @@ def apply_lesson(
             changed["attendance_taken"] = True
         case MarkRecorded() | MarkCorrected() | MarkCancelled():
             marks = apply_mark(doc, fact, scale)
+        case LessonTextsRedacted():
+            row, marks, absences = redact_texts(doc, event)
         case _:
             row = apply_lesson_row(row, fact)
     if type(event) in _TIMED_ENTRIES:
@@ -180,6 +184,50 @@ def _save_entries(
         absences = take_attendance(doc.row, absences, saved.attendance, fact.actor_id)
         changed["attendance_taken"] = True
     return changed, marks, absences
+
+
+def redact_texts(doc: LessonDoc, event: LessonTextsRedacted) -> LessonDoc:
+    """The lesson with the texts an erasure redacted (`LessonTextsRedacted`) as they read now;
+    a mark, file or absence the event names and the lesson does not have is passed over."""
+    row = doc.row._replace(
+        **{
+            column: text
+            for column in ("topic", "homework_text", "cancel_reason")
+            if (text := getattr(event, column)) is not None
+        },
+        attachments=renamed(doc.row.attachments, event.attachment_names),
+    )
+    marks = {
+        **doc.marks,
+        **{
+            mark_id: mark._replace(
+                comment=event.mark_comments.get(mark_id, mark.comment),
+                last_reason=event.mark_reasons.get(mark_id, mark.last_reason),
+            )
+            for mark_id, mark in doc.marks.items()
+            if mark_id in event.mark_comments or mark_id in event.mark_reasons
+        },
+    }
+    absences = {
+        **doc.absences,
+        **{
+            pupil: absence._replace(evidence=event.absence_evidence[pupil])
+            for pupil, absence in doc.absences.items()
+            if pupil in event.absence_evidence
+        },
+    }
+    return LessonDoc(row, marks, absences)
+
+
+def renamed(
+    attachments: tuple[Attachment, ...], names: Mapping[str, str]
+) -> tuple[Attachment, ...]:
+    """The attachments with the new names `names` gives by attachment id (the kernel's fold and
+    the lesson aggregate both rename through this)."""
+    return tuple(
+        a.model_copy(update={"name": names[a.attachment_id]}) if a.attachment_id in names else a
+        for a in attachments
+    )
 
 
 def _advance(row: LessonRow, fact: Fact, changed: dict[str, Any]) -> LessonRow:

@@ -179,6 +179,27 @@ class LessonEntriesSaved(Event):
     correction_reason: CorrectionReason | None = None
 
 
+class LessonTextsRedacted(Event):
+    """Free texts of the lesson that named a pupil whose personal data was erased, as they read
+    from now on: each mention of the pupil replaced by «[ученик]» (`services.common.name_guard`).
+
+    Recorded by the erasure (its actor, its command) just before the pupil's key is destroyed,
+    while the name is still known: after that nothing could tell the name in a text apart
+    from any other words, and a later export would send it. Only the texts that changed are
+    listed (by the mark's, the file's or the absent pupil's id); the earlier events keep the
+    texts as typed, in the stream's history. `person` is the erased pupil's id."""
+
+    event_type = "journal.LessonTextsRedacted"
+    person: PupilId
+    topic: Text | None = None
+    homework_text: Text | None = None
+    cancel_reason: Text | None = None
+    attachment_names: dict[Token, FileName] = Field(default_factory=dict)
+    mark_comments: dict[MarkId, Comment] = Field(default_factory=dict)
+    mark_reasons: dict[MarkId, Text] = Field(default_factory=dict)
+    absence_evidence: dict[PupilId, Comment] = Field(default_factory=dict)
+
+
 LessonEvent = (
     LessonScheduled
     | TeacherSubstituted
@@ -193,4 +214,5 @@ LessonEvent = (
     | AttendanceTaken
     | AbsenceReasonSet
     | LessonEntriesSaved
+    | LessonTextsRedacted
 )

@@ -166,3 +166,49 @@ async def test_a_named_pupil_reaches_the_diary_redacted_and_the_teacher_was_warn
     )
     report = await check.run(SCHOOL, YEAR, dt.datetime.now(dt.UTC))
     assert report.agrees, report.differences
+
+
+async def test_an_erased_pupils_name_stays_out_of_the_texts_a_later_full_export_sends(services, js):
+    journal, diary, exporter = services
+    teacher = journal.headers(MATH_TEACHER.id, "teacher")
+    body = {"marks": [{"pupil_id": PUPIL, "value": "5", "work_kind_id": "test",
+                       "comment": "Акимовой Веронике — молодец!"}]}  # fmt: skip
+    saved = await journal.http.post(f"{JOURNAL_LESSON}/entries", json=body, headers=teacher)
+    assert saved.status_code == 200, saved.text
+    await journal.runtime.projector.drain()  # the erasure looks for her name in the view
+
+    admin = journal.headers("adm1", "admin")
+    erased = await journal.http.post(
+        f"/journal/v1/schools/{SCHOOL}/people/pupil/{PUPIL}/erasure",
+        json={"reason": "заявление законного представителя"},
+        headers=admin,
+    )
+    assert erased.status_code == 201, erased.text
+
+    # The journal shows the comment with the placeholder from now on.
+    await journal.runtime.projector.drain()
+    lesson = (await journal.http.get(JOURNAL_LESSON, headers=teacher)).json()
+    assert [m["comment"] for m in lesson["marks"]] == [f"{PLACEHOLDER} — молодец!"]
+
+    # A full export after the erasure, when nothing knows her name any more, sends no name.
+    runs_admin = exporter.headers("adm1", "admin")
+    run = await exporter.http.post(RUNS, json={"kind": "full"}, headers=runs_admin)
+    assert run.status_code == 201, run.text
+    assert run.json()["status"] == "published", run.text
+    system = diary.headers("exporter", "system")
+
+    async def applied():
+        batches = (await diary.http.get(f"{DIARY_BASE}/batches", headers=system)).json()
+        assert {b["batch_id"]: b["status"] for b in batches}.get(
+            run.json()["batch_id"]
+        ) == "applied"
+
+    await eventually(applied, timeout=30)
+    last = (await js.stream_info(DIARY.name)).state.last_seq
+    bodies = [(await js.get_msg(DIARY.name, seq)).data.decode() for seq in range(1, last + 1)]
+    assert not [b for b in bodies if any(part in b for part in NAME_PARTS)]
+    [record] = [json.loads(b)["data"] for b in bodies if f'"lesson_id":"{LESSON}"' in b]
+    assert [m["comment"] for m in record["marks"]] == [f"{PLACEHOLDER} — молодец!"]
+    records = (await diary.http.get(f"{DIARY_BASE}/records", headers=system)).text
+    assert f"{PLACEHOLDER} — молодец!" in records
+    assert not any(part in records for part in NAME_PARTS)

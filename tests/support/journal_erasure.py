@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from contracts.personal import PersonKind
 from services.common.keystore import Erasure
 from services.common.keystore_memory import InMemoryKeyStore
-from services.journal.application.erasure_reads import ErasureInfo, RetentionInputs
+from services.journal.application.erasure_reads import ErasureInfo, LessonTexts, RetentionInputs
 from services.journal.domain.erasure import ErasedKind
 from services.journal.domain.retention import PupilRecord
 
@@ -39,6 +39,8 @@ class FakeErasureViews:
     people: set[tuple[str, str, str]] = field(default_factory=set)
     inputs: dict[str, RetentionInputs] = field(default_factory=dict)
     recorded: dict[str, list[ErasureInfo]] = field(default_factory=dict)
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    texts: dict[str, list[LessonTexts]] = field(default_factory=dict)
     lease_taken: bool = False
 
     async def known(self, school: str, kind: ErasedKind, person: str) -> bool:
@@ -56,6 +58,14 @@ class FakeErasureViews:
     async def schools(self) -> list[str]:
         """Every school with inputs."""
         return sorted(self.inputs)
+
+    async def pupil_name(self, school: str, pupil: str) -> str | None:
+        """The name a test gave the pupil."""
+        return self.names.get((school, pupil))
+
+    async def lesson_texts(self, school: str) -> list[LessonTexts]:
+        """The lessons' texts a test put here."""
+        return list(self.texts.get(school, []))
 
     @contextlib.asynccontextmanager
     async def lease(self, name: str) -> AsyncIterator[bool]:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from asyncpg.transaction import Transaction
 
 from services.common.db import Connection, Pool
-from services.journal.application.erasure_reads import ErasureInfo, RetentionInputs
+from services.journal.application.erasure_reads import ErasureInfo, LessonTexts, RetentionInputs
 from services.journal.domain.erasure import ErasedKind
 from services.journal.domain.retention import PupilRecord, Stay
 
@@ -30,6 +30,24 @@ WHERE school = $1 ORDER BY pupil_id, year DESC"""
 _STAYS = """
 SELECT pupil_id, year, class_id, since, last_day FROM memberships
 WHERE school = $1 ORDER BY pupil_id, year, since, class_id"""
+_PUPIL_NAME = """
+SELECT full_name FROM pupils WHERE school = $1 AND pupil_id = $2 ORDER BY year DESC LIMIT 1"""
+# A lesson's texts, its marks' and its absences' (the free texts a person may type about it).
+_LESSON_TEXTS = """
+SELECT year, class_id, lesson_id, array_agg(text) AS texts FROM (
+    SELECT year, class_id, lesson_id, unnest(ARRAY[topic, homework_text, cancel_reason]) AS text
+    FROM lessons WHERE school = $1
+    UNION ALL
+    SELECT year, class_id, lesson_id, a->>'name'
+    FROM lessons, jsonb_array_elements(attachments) AS a WHERE school = $1
+    UNION ALL
+    SELECT year, class_id, lesson_id, unnest(ARRAY[comment, last_reason])
+    FROM marks WHERE school = $1
+    UNION ALL
+    SELECT year, class_id, lesson_id, evidence FROM absences WHERE school = $1
+) AS written
+WHERE text <> ''
+GROUP BY year, class_id, lesson_id"""
 _YEARS = "SELECT year, ends_on FROM school_config WHERE school = $1"
 _SCHOOLS = "SELECT DISTINCT school FROM school_config ORDER BY school"
 _TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext($1))"
@@ -73,6 +91,20 @@ class PgErasureViews:
         """Every school the view knows."""
         async with self._pool.acquire() as conn:
             return [r["school"] for r in await conn.fetch(_SCHOOLS)]
+
+    async def pupil_name(self, school: str, pupil: str) -> str | None:
+        """The pupil's full name in their latest school year (None: not in any roster)."""
+        async with self._pool.acquire() as conn:
+            name: str | None = await conn.fetchval(_PUPIL_NAME, school, pupil)
+        return name
+
+    async def lesson_texts(self, school: str) -> list[LessonTexts]:
+        """Every lesson of every year of the school that has some free text."""
+        async with self._pool.acquire() as conn, _snapshot(conn):
+            rows = await conn.fetch(_LESSON_TEXTS, school)
+        return [
+            LessonTexts(r["year"], r["class_id"], r["lesson_id"], tuple(r["texts"])) for r in rows
+        ]
 
     @contextlib.asynccontextmanager
     async def lease(self, name: str) -> AsyncIterator[bool]:

@@ -2,13 +2,15 @@
 
 1. The person must be known: the key store has a key of theirs, or the roster of some school
    year of the school has them (`PersonNotFound` otherwise).
-2. `PersonErased` is recorded through the normal write path on the erasure subject of the
+2. For a pupil, the school's free texts that name them are redacted (`erasure_texts`: after
+   step 4 nothing could tell their name apart from other words any more).
+3. `PersonErased` is recorded through the normal write path on the erasure subject of the
    school year of `meta` (the current one), naming for a pupil the applications whose
    applicants' keys go with theirs.
-3. The keys are destroyed (`KeyStore.erase`): the person's and, for a pupil, their applicants'.
+4. The keys are destroyed (`KeyStore.erase`): the person's and, for a pupil, their applicants'.
 
 Recording first means the audit always knows who erased whom and why; a request cut short
-between 2 and 3 is finished by its retry (same command id: the event is a duplicate, the
+between 3 and 4 is finished by its retry (same command id: the event is a duplicate, the
 destruction runs again harmlessly) or by any later erasure of the person (the event is there
 already: `PersonAlreadyErased`, and the keys are destroyed anyway). Erasing an erased person
 records nothing and answers the earlier erasure (`ErasureDone.already_erased`).
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from contracts import subjects
 from services.common import keystore
 from services.journal.application.erasure_reads import ErasureStatus
+from services.journal.application.erasure_texts import redact_mentions
 from services.journal.application.handling import Aggregate, Meta, Recorded, execute
 from services.journal.application.ports import Deps
 from services.journal.domain import erasure
@@ -70,6 +73,8 @@ async def erase_person(
     listed = await deps.erasure_views.erasures(meta.school)
     seen = next((e for e in listed if (e.kind, e.person) == (kind, person)), None)
     earlier: tuple[str, tuple[str, ...]] | None = None  # reason and applications
+    if kind == "pupil" and seen is None and not (own is not None and own.destroyed):
+        await redact_mentions(deps, meta, person)
     recorded: Recorded | None = None
     try:
         recorded = await execute(

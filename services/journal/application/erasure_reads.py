@@ -46,6 +46,17 @@ class RetentionInputs:
     year_ends: dict[int, dt.date | None] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class LessonTexts:
+    """The free texts the journal view holds of one lesson (its own, its marks', its absences'),
+    for an erasure to look for the pupil's name in."""
+
+    year: int
+    class_id: str
+    lesson_id: str
+    texts: tuple[str, ...]
+
+
 class ErasureViews(Protocol):
     """Queries over the journal view for erasures and the retention rule."""
 
@@ -63,6 +74,14 @@ class ErasureViews(Protocol):
 
     async def schools(self) -> list[str]:
         """Every school the view knows."""
+        ...
+
+    async def pupil_name(self, school: str, pupil: str) -> str | None:
+        """The pupil's full name in their latest school year (None: not in any roster)."""
+        ...
+
+    async def lesson_texts(self, school: str) -> list[LessonTexts]:
+        """Every lesson of every year of the school that has some free text."""
         ...
 
     def lease(self, name: str) -> AbstractAsyncContextManager[bool]:

@@ -42,6 +42,7 @@ from contracts.journal import (
     LessonEntriesSaved,
     LessonHeld,
     LessonScheduled,
+    LessonTextsRedacted,
     MarkCancelled,
     MarkCorrected,
     MarkEntry,
@@ -50,7 +51,7 @@ from contracts.journal import (
     TopicSet,
 )
 from kernel.attendance import observe
-from kernel.lessons import attachment_is_new
+from kernel.lessons import attachment_is_new, renamed
 from kernel.marks import first_recordings
 
 Status = Literal["scheduled", "held", "cancelled"]
@@ -122,7 +123,7 @@ def evolve(state: LessonState, event: Event) -> LessonState:
     return _evolve_scheduled(state, event)
 
 
-def _evolve_scheduled(state: LessonState, event: Event) -> LessonState:
+def _evolve_scheduled(state: LessonState, event: Event) -> LessonState:  # noqa: PLR0911 - a branch per kind
     match event:
         case LessonScheduled() | TeacherSubstituted() | LessonHeld() | LessonCancelled():
             return _evolve_course(state, event)
@@ -134,6 +135,8 @@ def _evolve_scheduled(state: LessonState, event: Event) -> LessonState:
             return _evolve_attendance(state, event)
         case LessonEntriesSaved():
             return _evolve_entries(state, event)
+        case LessonTextsRedacted():
+            return _redact(state, event)
         case _:
             return state
 
@@ -266,3 +269,36 @@ def _evolve_entries(state: LessonState, event: LessonEntriesSaved) -> LessonStat
     if event.attendance is not None:
         state = _observe(state, event.attendance)
     return state
+
+
+def _redact(state: LessonState, event: LessonTextsRedacted) -> LessonState:
+    """The texts as an erasure left them (see `kernel.lessons.redact_texts`)."""
+    homework = state.homework
+    if homework is not None:
+        homework = replace(
+            homework,
+            text=event.homework_text if event.homework_text is not None else homework.text,
+            attachments=renamed(homework.attachments, event.attachment_names),
+        )
+    marks = {
+        mark_id: replace(
+            mark,
+            comment=event.mark_comments.get(mark_id, mark.comment),
+            reason=event.mark_reasons.get(mark_id, mark.reason),
+        )
+        for mark_id, mark in state.marks.items()
+    }
+    absences = {
+        pupil: replace(absence, evidence=event.absence_evidence.get(pupil, absence.evidence))
+        for pupil, absence in state.absences.items()
+    }
+    return replace(
+        state,
+        topic=event.topic if event.topic is not None else state.topic,
+        cancel_reason=event.cancel_reason
+        if event.cancel_reason is not None
+        else state.cancel_reason,
+        homework=homework,
+        marks=marks,
+        absences=absences,
+    )

@@ -16,6 +16,7 @@ from contracts.envelope import Actor
 from services.common.auth import AuthError, Principal, PrincipalDep
 from services.common.http import correlation_id
 from services.common.idempotency import IdempotencyKey, command_identity
+from services.common.limits import long_running
 from services.common.path_params import SchoolPath
 from services.common.webapp.school_year import school_year_of
 from services.journal.application.erasure import erase_person, erasure_list
@@ -65,7 +66,10 @@ EraserMeta = Annotated[Meta, Depends(_erasing)]
 @router.post(
     "/people/{kind}/{person}/erasure",
     summary="Erase a pupil's or a member of staff's personal data (irreversible)",
-    description="Records `journal.PersonErased` (who, why), then destroys the person's key and, "
+    description="For a pupil, first replaces every mention of their name in the school's lesson "
+    "texts (topics, homework, file names, comments, reasons, evidence) with «[ученик]» "
+    "(`journal.LessonTextsRedacted` on each lesson that named them). Then records "
+    "`journal.PersonErased` (who, why) and destroys the person's key and, "
     "for a pupil, their applicants' keys: every name and birth date of theirs in every stream "
     "and view reads «[удалено]» from then on; marks, lessons and absences stay. 201 when this "
     "request recorded the erasure; 200 for a retry with the same Idempotency-Key (the same "
@@ -77,6 +81,7 @@ EraserMeta = Annotated[Meta, Depends(_erasing)]
         200: {"description": "erased before (a retry, or `already_erased`)", "model": ErasureOut}
     },
 )
+@long_running  # every lesson text of the school, of every year, is searched for the name
 async def erase(
     kind: Literal["pupil", "staff"],
     person: Token,

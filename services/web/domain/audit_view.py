@@ -31,6 +31,7 @@ EVENTS: Final = {
     "journal.AttendanceTaken": "посещаемость",
     "journal.AbsenceReasonSet": "причина пропуска",
     "journal.LessonEntriesSaved": "страница урока сохранена",
+    "journal.LessonTextsRedacted": "имя ученика убрано из текстов (удаление данных)",
     "journal.PeriodMarkSet": "отметка за период",
     "journal.PupilRegistered": "сведения об ученике",
     "journal.StaffMemberRegistered": "сведения о сотруднике",

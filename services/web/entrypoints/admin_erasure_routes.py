@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.common.limits import long_running
 from services.common.webapp.session import Session, SignedIn
 from services.web.application.ports import ApiRefused
 from services.web.domain import erasures as words
@@ -70,6 +71,7 @@ async def _page(
 
 
 @router.post(ERASURES, summary="Erase a person's personal data (after the confirm step)")
+@long_running  # the journal searches every lesson text of the school for the pupil's name
 async def erase(request: Request, session: SignedIn) -> Response:
     values = await posted(request)
     kind, person = values.get("kind", ""), values.get("person", "")
