@@ -18,6 +18,7 @@ erasure runs, or not yet in the journal view, is not seen.
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import structlog
 
@@ -38,17 +39,15 @@ async def redact_mentions(deps: Deps, meta: Meta, pupil: str) -> int:
     name = await deps.erasure_views.pupil_name(meta.school, pupil)
     if not name or name == ERASED:
         return 0
+    started = time.perf_counter()
     guard = guard_for([name])
 
     def redact(text: str) -> tuple[str, int]:
         found = guard.redact(text)
         return found.text, found.replaced
 
-    naming = [
-        lesson
-        for lesson in await deps.erasure_views.lesson_texts(meta.school)
-        if any(guard.count(text) for text in lesson.texts)
-    ]
+    written = await deps.erasure_views.lesson_texts(meta.school)
+    naming = [lesson for lesson in written if any(guard.count(text) for text in lesson.texts)]
     changed = 0
     for lesson in naming:
         subject = subjects.lesson(lesson.year, meta.school, lesson.class_id, lesson.lesson_id)
@@ -64,6 +63,13 @@ async def redact_mentions(deps: Deps, meta: Meta, pupil: str) -> int:
         except NothingToRedact:  # changed since the view was read: nothing names them now
             continue
         changed += 1
-    if changed:
-        logger.info("erasure.texts_redacted", school=meta.school, pupil=pupil, lessons=changed)
+    logger.info(
+        "erasure.texts_redacted",
+        school=meta.school,
+        pupil=pupil,
+        lessons_read=len(written),
+        texts_read=sum(len(lesson.texts) for lesson in written),
+        lessons_redacted=changed,
+        seconds=round(time.perf_counter() - started, 3),
+    )
     return changed
