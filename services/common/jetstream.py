@@ -41,9 +41,15 @@ async def connect(url: str, *, name: str, settings: NatsSettings | None = None) 
     giving up, buffers at most `pending_bytes` meanwhile (a publish beyond fails at once), and
     logs a lost connection in one line per event instead of nats-py's traceback per attempt."""
     config = settings or NatsSettings(url=url)
+    client: list[Client] = []  # the connection, once made (the callbacks are given first)
 
     async def disconnected() -> None:
-        _log.warning("nats.disconnected", connection=name)
+        # A connection closed on purpose (drained at the end of a command) is no warning; a
+        # lost one is (nats-py calls this in both cases; only a lost one is not closed yet).
+        if client and client[0].is_closed:
+            _log.info("nats.closed", connection=name)
+        else:
+            _log.warning("nats.disconnected", connection=name)
 
     async def reconnected() -> None:
         _log.info("nats.reconnected", connection=name)
@@ -51,17 +57,20 @@ async def connect(url: str, *, name: str, settings: NatsSettings | None = None) 
     async def failed(error: Exception) -> None:
         _log.warning("nats.error", connection=name, error=f"{type(error).__name__}: {error}")
 
-    return await nats.connect(
-        url,
-        name=name,
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=config.reconnect_wait_seconds,
-        connect_timeout=5,
-        pending_size=config.pending_bytes,
-        error_cb=failed,
-        disconnected_cb=disconnected,
-        reconnected_cb=reconnected,
+    client.append(
+        await nats.connect(
+            url,
+            name=name,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=config.reconnect_wait_seconds,
+            connect_timeout=5,
+            pending_size=config.pending_bytes,
+            error_cb=failed,
+            disconnected_cb=disconnected,
+            reconnected_cb=reconnected,
+        )
     )
+    return client[0]
 
 
 async def close(nc: Client) -> None:
