@@ -24,7 +24,7 @@ import structlog
 
 from contracts import subjects
 from contracts.personal import ERASED
-from services.common.name_guard import guard_for
+from services.common.name_guard import NameGuard
 from services.journal.application.handling import Meta, execute
 from services.journal.application.lessons import LESSON
 from services.journal.application.ports import Deps
@@ -40,7 +40,7 @@ async def redact_mentions(deps: Deps, meta: Meta, pupil: str) -> int:
     if not name or name == ERASED:
         return 0
     started = time.perf_counter()
-    guard = guard_for([name])
+    guard = NameGuard([name])  # not the shared cache of rosters: the name is to be forgotten
 
     def redact(text: str) -> tuple[str, int]:
         found = guard.redact(text)
