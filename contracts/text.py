@@ -137,12 +137,17 @@ def refuse(value: object, info: ValidationInfo) -> object:
     return value
 
 
-# The bounded texts the contracts and request bodies use (a field may bound its own).
-Text = Annotated[str, TextRules(max_length=2000, min_length=1, strip=True)]
+# The bounded texts the contracts and request bodies use (a field may bound its own), and their
+# lengths, for whoever must keep a text within its field (a redaction that made it longer).
+TEXT_LENGTH: Final = 2000
+NAME_LENGTH: Final = 200
+COMMENT_LENGTH: Final = 500
+FILE_NAME_LENGTH: Final = 200
+Text = Annotated[str, TextRules(max_length=TEXT_LENGTH, min_length=1, strip=True)]
 """A free text in words: topic, homework, reason, remark (trimmed, not empty)."""
-Name = Annotated[str, TextRules(max_length=200, min_length=1, strip=True)]
+Name = Annotated[str, TextRules(max_length=NAME_LENGTH, min_length=1, strip=True)]
 """A person's or a thing's name, a title, a label (trimmed, not empty)."""
-Comment = Annotated[str, TextRules(max_length=500)]
+Comment = Annotated[str, TextRules(max_length=COMMENT_LENGTH)]
 """A short optional remark beside a value (a mark's comment, evidence of an absence)."""
-FileName = Annotated[str, TextRules(max_length=200, min_length=1, strip=True)]
+FileName = Annotated[str, TextRules(max_length=FILE_NAME_LENGTH, min_length=1, strip=True)]
 """The name of an uploaded file, as its sender called it."""

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kernel.redaction import Redact
 from services.common.name_guard import guard_for
 from services.exporter.domain.agreement import (
     COMPARED_KINDS,
@@ -28,7 +29,7 @@ from services.exporter.domain.agreement import (
     from_journal,
     order_key,
 )
-from services.exporter.domain.redaction import Redact, redact_content
+from services.exporter.domain.redaction import redact_content
 
 REPORTED_DIFFERENCES = 1000
 """A report lists at most this many differences (all are counted)."""

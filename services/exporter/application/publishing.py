@@ -24,12 +24,13 @@ from contracts.diary import (
 )
 from contracts.envelope import Actor, Envelope
 from contracts.journal import Attachment
+from kernel.redaction import Redact
 from services.exporter.application.ports import Deps
 from services.exporter.application.window import Window
 from services.exporter.domain import batches
 from services.exporter.domain.docs import Doc
 from services.exporter.domain.records import to_record
-from services.exporter.domain.redaction import Redact, redact_doc
+from services.exporter.domain.redaction import redact_doc
 
 EXPORTER = Actor(id="exporter", role="system")
 

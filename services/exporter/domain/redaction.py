@@ -16,25 +16,24 @@ Not passed: the staff directory (`staff`: teachers' surnames and initials, publi
 teacher must not vanish from it because a pupil shares their surname and initials) and the
 period marks (no text at all).
 
-A replacement can make a very short text longer than its field allows («Ли Ян» is five
-characters, the mark eight): the result is cut to the field's length, never refused, so that
-one comment cannot hold back a school's export.
+A replacement can make a very short text longer than its field allows: the result is cut to
+the field's length, never refused (`kernel.redaction`), so that one comment cannot hold back a
+school's export.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
 
+from contracts.text import COMMENT_LENGTH, NAME_LENGTH, TEXT_LENGTH
+from kernel.redaction import Redact, redact_within
 from services.exporter.domain.docs import Content, Doc
 
-Redact = Callable[[str], tuple[str, int]]
-"""A text -> (the text with every pupil's name replaced, how many were replaced)."""
-
-_TEXT: Final = 2000  # contracts.diary.LessonText
-_COMMENT: Final = 500  # contracts.text.Comment
-_NAME: Final = 200  # contracts.text.Name, FileName, a subject's name
+_TEXT: Final = TEXT_LENGTH  # contracts.diary.LessonText
+_COMMENT: Final = COMMENT_LENGTH
+_NAME: Final = NAME_LENGTH  # contracts.text.Name, FileName, a subject's name
 _LABEL: Final = 8  # contracts.journal.ClassLabel
 
 # kind -> (field -> its length), and (list field -> (item field -> its length)).
@@ -80,8 +79,7 @@ def redact_doc(doc: Doc, redact: Redact) -> tuple[Doc, int]:
 def _one(value: object, limit: int, redact: Redact) -> tuple[object, int]:
     if not isinstance(value, str) or not value:
         return value, 0
-    text, count = redact(value)
-    return (text[:limit], count) if count else (value, 0)
+    return redact_within(value, limit, redact)
 
 
 def _items(value: object, field: str, limit: int, redact: Redact) -> tuple[object, int]:

@@ -41,11 +41,6 @@ async def redact_mentions(deps: Deps, meta: Meta, pupil: str) -> int:
         return 0
     started = time.perf_counter()
     guard = NameGuard([name])  # not the shared cache of rosters: the name is to be forgotten
-
-    def redact(text: str) -> tuple[str, int]:
-        found = guard.redact(text)
-        return found.text, found.replaced
-
     written = await deps.erasure_views.lesson_texts(meta.school)
     naming = [lesson for lesson in written if any(guard.count(text) for text in lesson.texts)]
     changed = 0
@@ -57,7 +52,7 @@ async def redact_mentions(deps: Deps, meta: Meta, pupil: str) -> int:
                 dataclasses.replace(meta, year=lesson.year),
                 subject,
                 LESSON,
-                lambda state: redact_lesson(state, pupil, redact),
+                lambda state: redact_lesson(state, pupil, guard.redact),
                 shared=True,
             )
         except NothingToRedact:  # changed since the view was read: nothing names them now

@@ -10,22 +10,14 @@ correction, each absence's evidence.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Final
+from collections.abc import Iterable
 
 from contracts.base import Event
 from contracts.journal import LessonTextsRedacted
+from contracts.text import COMMENT_LENGTH, FILE_NAME_LENGTH, TEXT_LENGTH
+from kernel.redaction import Redact, redact_within
 from services.journal.domain.errors import Conflict
 from services.journal.domain.lesson import LessonState
-
-Redact = Callable[[str], tuple[str, int]]
-"""A text -> (the text with every mention replaced, how many were)."""
-
-# The fields' lengths (`contracts.text`): a replacement longer than the name it replaces may
-# push a text over its field's length; it is cut, as the exporter cuts what it redacts.
-_TEXT: Final = 2000
-_COMMENT: Final = 500
-_FILE_NAME: Final = 200
 
 
 class NothingToRedact(Conflict):
@@ -38,18 +30,20 @@ def redact_lesson(state: LessonState, person: str, redact: Redact) -> list[Event
     homework = state.homework
     event = LessonTextsRedacted(
         person=person,
-        topic=_one(state.topic, redact, _TEXT),
-        homework_text=_one(homework.text if homework else None, redact, _TEXT),
-        cancel_reason=_one(state.cancel_reason, redact, _TEXT),
+        topic=_one(state.topic, redact, TEXT_LENGTH),
+        homework_text=_one(homework.text if homework else None, redact, TEXT_LENGTH),
+        cancel_reason=_one(state.cancel_reason, redact, TEXT_LENGTH),
         attachment_names=_each(
             ((a.attachment_id, a.name) for a in homework.attachments) if homework else (),
             redact,
-            _FILE_NAME,
+            FILE_NAME_LENGTH,
         ),
-        mark_comments=_each(((i, m.comment) for i, m in state.marks.items()), redact, _COMMENT),
-        mark_reasons=_each(((i, m.reason) for i, m in state.marks.items()), redact, _TEXT),
+        mark_comments=_each(
+            ((i, m.comment) for i, m in state.marks.items()), redact, COMMENT_LENGTH
+        ),
+        mark_reasons=_each(((i, m.reason) for i, m in state.marks.items()), redact, TEXT_LENGTH),
         absence_evidence=_each(
-            ((p, a.evidence) for p, a in state.absences.items()), redact, _COMMENT
+            ((p, a.evidence) for p, a in state.absences.items()), redact, COMMENT_LENGTH
         ),
     )
     if event == LessonTextsRedacted(person=person):
@@ -62,8 +56,8 @@ def _one(text: str | None, redact: Redact, limit: int) -> str | None:
     """The redacted text (cut to `limit`), or None when there is none or it names nobody."""
     if not text:
         return None
-    redacted, count = redact(text)
-    return redacted[:limit] if count else None
+    redacted, count = redact_within(text, limit, redact)
+    return redacted if count else None
 
 
 def _each(texts: Iterable[tuple[str, str | None]], redact: Redact, limit: int) -> dict[str, str]:

@@ -32,7 +32,7 @@ from services.journal.domain import lesson
 from services.journal.domain.lesson_redaction import NothingToRedact, redact_lesson
 
 PUPIL, NAME = "p1", "Акимова Вероника Антоновна"
-GUARD = guard_for([NAME])
+redact = guard_for([NAME]).redact
 T0 = dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC)
 SCHEDULED = LessonScheduled(
     lesson_id="l1", class_id="5a", subject_id="math", date=dt.date(2026, 9, 1), slot=1,
@@ -42,11 +42,6 @@ FILE = Attachment(
     attachment_id="f1", name="Акимова_Вероника_доклад.pdf", size=10,
     media_type="application/pdf", sha256="0" * 64,
 )  # fmt: skip
-
-
-def redact(text: str) -> tuple[str, int]:
-    found = GUARD.redact(text)
-    return found.text, found.replaced
 
 
 def mark(mark_id: str, pupil: str, comment: str | None) -> MarkEntry:
