@@ -18,7 +18,7 @@ import sys
 
 import demo
 from demo import loader
-from services.common.logging import configure_logging
+from services.common.logging import configure_command_logging
 from services.common.progress import progress_bar
 from services.journal import bootstrap
 from services.journal.settings import Settings
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--weeks", type=int, default=8, help="weeks of lessons from 1 September")
     load.add_argument("--json", action="store_true", help="one JSON document on stdout")
     args = parser.parse_args(argv)
-    configure_logging(json=False, level="WARNING")  # on stderr: stdout carries the answer
+    configure_command_logging()
     settings = Settings()  # required fields come from the environment
     return asyncio.run(load_demo(settings, args.seed, args.weeks, as_json=args.json))
 

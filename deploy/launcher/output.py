@@ -31,6 +31,12 @@ start writes thousands; the terminal keeps the launcher's lines, the warnings an
 summary."""
 
 
+def kept_off_terminal(verbose: bool) -> re.Pattern[str] | None:
+    """The lines of a child that go to its log file only: its debug and info lines, or none
+    when the launcher runs `--verbose`."""
+    return None if verbose else INFO_LINES
+
+
 def use_color() -> bool:
     """True when the launcher's stdout is a terminal (and NO_COLOR is unset)."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")

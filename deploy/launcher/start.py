@@ -12,7 +12,7 @@ from pathlib import Path
 from deploy.launcher import demo_load
 from deploy.launcher.infra import mask_password, start_infrastructure
 from deploy.launcher.markers import diary_demo_of
-from deploy.launcher.output import INFO_LINES, Output, prefix_for, say, write_out
+from deploy.launcher.output import Output, kept_off_terminal, prefix_for, say, write_out
 from deploy.launcher.paths import PROJECT_ROOT, logs_of
 from deploy.launcher.ports import Ports
 from deploy.launcher.postgres import analyze, ensure_database
@@ -87,9 +87,9 @@ def start_service(
     env = service_env(service, context, port)
     prefix = prefix_for(service.name, index + 1, NAME_WIDTH)
     say(f"starting {service.name}: python -m {service.module} on port {port}")
-    quiet = None if verbose else INFO_LINES
     log = logs_of(context.state) / f"{service.name}.log"
-    return Child(service.name, args, env, Output(prefix, quiet, log), cwd=PROJECT_ROOT)
+    output = Output(prefix, kept_off_terminal(verbose), log)
+    return Child(service.name, args, env, output, cwd=PROJECT_ROOT)
 
 
 def _stop_child(child: Child) -> None:
@@ -109,7 +109,7 @@ def load_demo(args: argparse.Namespace, running: Running, stack: contextlib.Exit
     def env_for(name: str) -> dict[str, str]:
         return service_env(services[name], context, running.ports.known[name])
 
-    quiet = None if args.verbose else INFO_LINES
+    quiet = kept_off_terminal(args.verbose)
     output = demo_load.Outputs(NAME_WIDTH, len(SERVICES) + 1, quiet, logs_of(context.state))
     one_off = demo_load.OneOff(stack, env_for, output)
     nats_url = context.infra.nats_url

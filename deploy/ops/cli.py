@@ -227,10 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, complete the configuration, run one command; its exit code."""
     args = build_parser().parse_args(argv)
     from deploy.ops import env  # noqa: PLC0415 - after parsing: `--help` does without it
-    from services.common.logging import configure_logging  # noqa: PLC0415 - likewise
+    from services.common.logging import configure_command_logging  # noqa: PLC0415 - likewise
 
-    # Warnings and errors on stderr: stdout carries the command's answer alone (`--json`).
-    configure_logging(json=False, level="WARNING")
+    configure_command_logging()
     env.complete_environment(args.state_dir)
     handler: Handler = args.handler
     return handler(args)

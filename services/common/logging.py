@@ -38,7 +38,7 @@ from services.common.log_repeats import RepeatFilter
 from services.common.log_writer import BackgroundHandler, flush_logs, shared_writer
 from services.common.outage import outage_of, summary
 
-__all__ = ["configure_logging", "flush_logs"]
+__all__ = ["configure_command_logging", "configure_logging", "flush_logs"]
 
 _HANDLER_NAME: Final = "services.common.logging"
 _QUIET_LOGGERS: Final = {
@@ -93,6 +93,13 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, _masked(renderer)],
     )
     _install_root_handler(formatter, level_no)
+
+
+def configure_command_logging() -> None:
+    """Logging of an operator's command (ops, the demo load, a projection command): its
+    warnings and errors on stderr, as console lines; stdout carries the command's answer alone
+    (`--json`: one document)."""
+    configure_logging(json=False, level="WARNING")
 
 
 def _pre_chain(*, json: bool) -> list[Processor]:

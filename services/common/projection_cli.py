@@ -13,7 +13,7 @@ from typing import TypeVar
 from pydantic_settings import BaseSettings
 from rich.progress import TaskID
 
-from services.common.logging import configure_logging
+from services.common.logging import configure_command_logging
 from services.common.progress import progress_bar
 from services.common.projector import Projector
 from services.common.projector_rebuild import REBUILD_PROGRESS
@@ -54,7 +54,7 @@ def projection_main(  # noqa: PLR0913 - what differs between services, keyword-o
     commands.add_parser("rebuild", help="rebuild from sequence 1 and swap in")
     commands.add_parser("status", help=status_help)
     args = parser.parse_args(argv)
-    configure_logging(json=False, level="WARNING")  # on stderr: stdout carries the answer
+    configure_command_logging()
     config = settings()  # required fields come from the environment
     offline = build(config.model_copy(update={"run_projector": False}))
     if args.cmd == "rebuild":
