@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from deploy.ops.output import print_json, stdout_console
+from services.common.entry import Lazy
 from services.common.projector import Projector, ProjectorStatus
 
 R = TypeVar("R")
@@ -25,28 +26,13 @@ _FIELDS = ("service", "projection", "checkpoint", "stream_last_seq", "behind", "
 
 
 def rebuild(service: str) -> int:
-    """Rebuild one service's projection with its own CLI (a bar per projection); its exit code."""
-    if service == "journal":
-        from services.journal.entrypoints import cli as journal  # noqa: PLC0415
-
-        return journal.main(["projection", "rebuild"])
-    if service == "diary":
-        from services.diary.entrypoints import cli as diary  # noqa: PLC0415
-
-        return diary.main(["projection", "rebuild"])
-    if service == "enrollment":
-        from services.enrollment.entrypoints import cli as enrollment  # noqa: PLC0415
-
-        return enrollment.main(["projection", "rebuild"])
-    if service == "audit":
-        from services.audit.entrypoints import cli as audit  # noqa: PLC0415
-
-        return audit.main(["projection", "rebuild"])
-    from services.exporter.entrypoints import cli as exporter  # noqa: PLC0415
-
-    return exporter.main(["projection", "rebuild"]) or exporter.main(
-        ["projection", "rebuild", "--access"]
-    )
+    """Rebuild one service's projection with its own CLI (a bar per projection); its exit code.
+    The exporter's command rebuilds its export state, then (`--access`) its access projection."""
+    cli = Lazy(f"services.{service}.entrypoints.cli:main")  # imported only for this service
+    code = int(cli(["projection", "rebuild"]))
+    if code or service != "exporter":
+        return code
+    return int(cli(["projection", "rebuild", "--access"]))
 
 
 async def _describe(
