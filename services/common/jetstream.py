@@ -5,17 +5,18 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
-import nats
 import nats.errors
 import structlog
+from nats.aio.client import Client
 from nats.js import api
 from nats.js.errors import BucketNotFoundError, NotFoundError
 
 from contracts.streams import BUCKETS, KEY_VALUE_BUCKETS, StreamSpec, stream_config
+from services.common.patience import WAITS_FOR_RECONNECT
 from services.common.settings import NatsSettings
 
 if TYPE_CHECKING:
-    from nats.aio.client import Client
+    from nats.aio.msg import Msg
     from nats.js import JetStreamContext
     from nats.js.kv import KeyValue
     from nats.js.object_store import ObjectStore
@@ -36,17 +37,43 @@ _MANAGED = (
 _log = structlog.get_logger(__name__)
 
 
+class ServiceConnection(Client):
+    """A connection on which an HTTP request does not wait for a lost server.
+
+    While the connection is being re-established, nats-py buffers a request and waits for its
+    answer until the JetStream timeout: every request of a web page meeting an outage would
+    hang for that long before its 503 (and longer when the event loop is busy). A caller that
+    does not wait for the reconnection (`services.common.patience.WAITS_FOR_RECONNECT`: the
+    HTTP path) is refused at once instead; background work still buffers and waits.
+    """
+
+    async def request(
+        self,
+        subject: str,
+        payload: bytes = b"",
+        timeout: float = 0.5,  # noqa: ASYNC109 - nats-py's signature
+        old_style: bool = False,
+        headers: dict[str, Any] | None = None,
+    ) -> Msg:
+        if not self.is_connected and not self.is_closed and not WAITS_FOR_RECONNECT.get():
+            raise nats.errors.ConnectionReconnectingError
+        return await super().request(
+            subject, payload, timeout=timeout, old_style=old_style, headers=headers
+        )
+
+
 async def connect(url: str, *, name: str, settings: NatsSettings | None = None) -> Client:
     """A NATS connection that keeps reconnecting (forever, with a short pause) rather than
-    giving up, buffers at most `pending_bytes` meanwhile (a publish beyond fails at once), and
-    logs a lost connection in one line per event instead of nats-py's traceback per attempt."""
+    giving up, buffers at most `pending_bytes` meanwhile (a publish beyond fails at once; an
+    HTTP request's call fails at once, see `ServiceConnection`), and logs a lost connection in
+    one line per event instead of nats-py's traceback per attempt."""
     config = settings or NatsSettings(url=url)
-    client: list[Client] = []  # the connection, once made (the callbacks are given first)
+    connection = ServiceConnection()
 
     async def disconnected() -> None:
         # A connection closed on purpose (drained at the end of a command) is no warning; a
         # lost one is (nats-py calls this in both cases; only a lost one is not closed yet).
-        if client and client[0].is_closed:
+        if connection.is_closed:
             _log.info("nats.closed", connection=name)
         else:
             _log.warning("nats.disconnected", connection=name)
@@ -57,20 +84,19 @@ async def connect(url: str, *, name: str, settings: NatsSettings | None = None) 
     async def failed(error: Exception) -> None:
         _log.warning("nats.error", connection=name, error=f"{type(error).__name__}: {error}")
 
-    client.append(
-        await nats.connect(
-            url,
-            name=name,
-            max_reconnect_attempts=-1,
-            reconnect_time_wait=config.reconnect_wait_seconds,
-            connect_timeout=5,
-            pending_size=config.pending_bytes,
-            error_cb=failed,
-            disconnected_cb=disconnected,
-            reconnected_cb=reconnected,
-        )
+    await connection.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        # nats-py annotates it as int, but sleeps for it as given: half a second is meant.
+        reconnect_time_wait=config.reconnect_wait_seconds,  # type: ignore[arg-type]
+        connect_timeout=5,
+        pending_size=config.pending_bytes,
+        error_cb=failed,
+        disconnected_cb=disconnected,
+        reconnected_cb=reconnected,
     )
-    return client[0]
+    return connection
 
 
 async def close(nc: Client) -> None:

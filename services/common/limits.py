@@ -13,7 +13,8 @@
   waits for a connection as the background does, since its own workers are what it queues
   behind; an outage still fails its connection attempts at once, and its deadline bounds it.
   Likewise only a long-running route sends a timed-out JetStream call again
-  (`services.common.patience`); any other request answers 503 at the first timeout.
+  (`services.common.patience`); any other request answers 503 at the first timeout. While the
+  NATS connection is lost, every request's JetStream call fails at once (`WAITS_FOR_RECONNECT`).
 
 Routes declare their own needs with the decorators `upload` and `long_running` (on the
 endpoint function, under the router's decorator). The middleware runs before routing, so it
@@ -35,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.db import ACQUIRE_TIMEOUT, BACKGROUND_ACQUIRE_SECONDS
 from services.common.outage import deadline_outage, outage_response
-from services.common.patience import PATIENT
+from services.common.patience import PATIENT, WAITS_FOR_RECONNECT
 from services.common.problems import problem
 from services.common.routes import flat_routes
 from services.common.settings import MIB, HttpSettings
@@ -168,9 +169,11 @@ class RequestLimitsMiddleware:
             BACKGROUND_ACQUIRE_SECONDS if long else limits.dependency_seconds
         )
         patience = PATIENT.set(long)
+        refused_while_lost = WAITS_FOR_RECONNECT.set(False)
         try:
             await self._run(scope, receive, send, _Request(limit, reason), deadline)
         finally:
+            WAITS_FOR_RECONNECT.reset(refused_while_lost)
             PATIENT.reset(patience)
             ACQUIRE_TIMEOUT.reset(token)
 

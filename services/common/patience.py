@@ -33,6 +33,12 @@ ATTEMPTS: Final = 4
 PATIENT: ContextVar[bool] = ContextVar("patient_with_nats", default=True)
 """Whether a timed-out JetStream call is sent again: yes for background and batch work, no
 for the interactive request the HTTP middleware serves."""
+WAITS_FOR_RECONNECT: ContextVar[bool] = ContextVar("waits_for_nats_reconnect", default=True)
+"""Whether a JetStream call made while the NATS connection is lost waits for it to come back
+(background and batch work: a server restart or a failover is over in seconds) or is refused at
+once (every HTTP request, long-running ones too: patience is for a slow answer, not for a server
+known to be gone; the client gets its 503 and retries, as when PostgreSQL is down). See
+`services.common.jetstream.ServiceConnection`."""
 _FIRST_PAUSE_SECONDS: Final = 0.25
 _LONGEST_PAUSE_SECONDS: Final = 2.0
 
