@@ -8,11 +8,15 @@ shares the machine with everything else.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import io
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 from playwright.async_api import Page, Response, expect
 
 from services.common.dev_tokens import DevTokenIssuer
@@ -156,3 +160,40 @@ async def journal_get(system, path: str, params: dict[str, str] | None = None) -
         answer = await http.get(path, params=params)
         assert answer.status_code == 200, answer.text
         return answer.json()
+
+
+async def test_the_journal_page_downloads_as_a_workbook_with_the_values_it_shows(system, page):
+    await sign_in(page, system.web_url, TEACHER, "teacher")
+    await page.goto(
+        f"{system.web_url}/journal/{CLASS_ID}/{SUBJECT}?from={Q1['from']}&to={Q1['to']}"
+    )
+    shown = await page.locator("table.journal tbody tr").evaluate_all(
+        """rows => rows.map(r => [
+            r.querySelector('th').getAttribute('title'),
+            ...[...r.querySelectorAll('td:not(.sum)')].map(td =>
+                [...td.querySelectorAll('.mk, .abs')].map(s => s.textContent).join(' ')),
+            ...[...r.querySelectorAll('td.sum')].map(td => td.textContent),
+        ])"""
+    )
+
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="Excel (XLSX)").click()
+    download = await downloading.value
+    content = await asyncio.to_thread(Path(await download.path()).read_bytes)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+
+    assert download.suggested_filename == "journal-5a-math-2026-09-01-2026-10-26.xlsx"
+    rows = list(book["Отметки"].iter_rows(values_only=True))[5:]
+    assert [_as_shown(row) for row in rows] == shown
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="CSV").click()
+    assert (await downloading.value).suggested_filename.endswith(".csv")
+
+
+def _as_shown(row: tuple[Any, ...]) -> list[str]:
+    """A workbook row worded as the page words it: the average with a decimal comma, «—» for
+    no average or no period mark."""
+    *_, average, absences, lates, period_mark = row
+    cells = [value or "" for value in row[2:-4]]
+    average_text = "—" if average is None else f"{average:.2f}".replace(".", ",")
+    return [row[1], *cells, average_text, str(absences), str(lates), period_mark or "—"]

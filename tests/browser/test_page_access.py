@@ -124,6 +124,16 @@ PAGES = (
         (("journal", "GET /classes/{class_id}/subjects/{subject_id}/grid"), ROSTER),
         class_subject_owners,
     ),
+    PageRule(
+        "/journal/{class_id}/{subject_id}/download/xlsx?from=2026-09-01&to=2026-09-30",
+        (("journal", "GET /classes/{class_id}/subjects/{subject_id}/journal.{file_format}"),),
+        class_subject_owners,
+    ),
+    PageRule(
+        "/class/{class_id}/period-marks/csv?period_id=q1",
+        (("journal", "GET /classes/{class_id}/period-marks.{file_format}"),),
+        lambda facts: frozenset({facts.class_teacher}),  # the whole class: its class teacher
+    ),
     PageRule("/remarks", (("journal", "GET /teachers/{teacher_id}/remarks"),)),
     PageRule("/class", (ROSTER,)),  # a class teacher's own class; others choose or are told
     PageRule("/checks", (("journal", "GET /checks"), ROSTER)),

@@ -97,12 +97,15 @@ PATH_VALUES: Mapping[str, str] = {
     "check_id": "c1",
     "remark_id": "r1",
     "person": "p01",
+    "file_format": "xlsx",
 }
 # Query parameters some routes require, so that a persona let through reaches the handler.
 QUERY: Mapping[str, Mapping[str, str]] = {
     "grid": {"from": "2026-09-01", "to": "2026-09-30"},
     "day": {"date": "2026-09-07"},
     "period-marks": {"period_id": "q1"},
+    "journal.xlsx": {"from": "2026-09-01", "to": "2026-09-30"},
+    "period-marks.xlsx": {"period_id": "q1"},
 }
 
 
@@ -187,6 +190,16 @@ JOURNAL = (
         "period marks sheet",
         _routes("GET /classes/{class_id}/subjects/{subject_id}/period-marks"),
         READ_ALL | {"teacher", "teacher-uid"},
+    ),
+    Group(
+        "a class journal page as a spreadsheet",
+        _routes("GET /classes/{class_id}/subjects/{subject_id}/journal.{file_format}"),
+        READ_ALL | {"teacher", "teacher-uid"},  # as the grid
+    ),
+    Group(
+        "the period marks of a class in every subject",
+        _routes("GET /classes/{class_id}/period-marks.{file_format}"),
+        READ_ALL,  # and the class teacher: the test's teacher teaches maths only
     ),
     Group(
         "cancel a lesson",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from starlette.responses import Response
 
 from services.common.http import CORRELATION_HEADER, correlation_id
 
@@ -49,6 +50,14 @@ class Download:
     content: bytes
     media_type: str
     disposition: str | None
+
+    def response(self, fallback_disposition: str | None = None) -> Response:
+        """The file for the browser as the API gave it, never sniffed into another type nor
+        kept in a cache (it is one person's data)."""
+        headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+        if disposition := self.disposition or fallback_disposition:
+            headers["Content-Disposition"] = disposition
+        return Response(self.content, media_type=self.media_type, headers=headers)
 
 
 class HttpBackends:

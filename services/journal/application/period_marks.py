@@ -7,6 +7,8 @@ the sheet shows when the marks have changed since a mark was set).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from contracts import subjects
 from contracts.journal import PeriodMarkInput
 from services.journal.application import roster
@@ -68,16 +70,22 @@ async def school_config(deps: Deps, school: str, year: int) -> SchoolConfig:
     return roster.SCHOOL.fold(await deps.store.load(subjects.school_config(year, school)))
 
 
-async def period_sheet(
-    deps: Deps, school: str, year: int, class_id: str, subject_id: str, period_id: str
-) -> PeriodMarkSheet:
-    """Every pupil of the class in the period: the average now, the suggestion, the set mark."""
-    config = await school_config(deps, school, year)
+def period_span(config: SchoolConfig, period_id: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a period of the year; PeriodNotFound if it has none such."""
     span = closing.span_of(config, period_id)
     if span is None:
         known = ", ".join(closing.period_ids(config))
         msg = f"there is no period '{period_id}' in the school year ({known})"
         raise PeriodNotFound(msg)
+    return span
+
+
+async def period_sheet(
+    deps: Deps, school: str, year: int, class_id: str, subject_id: str, period_id: str
+) -> PeriodMarkSheet:
+    """Every pupil of the class in the period: the average now, the suggestion, the set mark."""
+    config = await school_config(deps, school, year)
+    span = period_span(config, period_id)
     data = await deps.views.period_data(school, year, class_id, subject_id, period_id, span)
     return PeriodMarkSheet(
         school=school,

@@ -49,6 +49,35 @@ FactsReader = Annotated[Principal, Depends(reading(*READ_ALL, "system"))]
 """Who reads every record at once: the diary check (the exporter's service token)."""
 
 
+async def check_class_subject(
+    deps: Deps, principal: Principal, school: str, year: int, class_id: str, subject_id: str
+) -> None:
+    """Who reads a class's journal of a subject (its grid, lessons, period marks, paperwork):
+    the readers of everything, a teacher of the subject in the class, the class teacher."""
+    if principal.has(*READ_ALL):
+        return
+    if principal.has("teacher") and (
+        await deps.views.teaches(school, year, principal.user_id, class_id, subject_id)
+        or await deps.views.class_teacher_of(school, year, class_id) == principal.user_id
+    ):
+        return
+    raise AuthError("not_your_class", 403, "you do not teach this subject in this class")
+
+
+async def check_whole_class(
+    deps: Deps, principal: Principal, school: str, year: int, class_id: str
+) -> None:
+    """Who reads a class's journal in every subject at once: the readers of everything and the
+    class teacher."""
+    if principal.has(*READ_ALL):
+        return
+    if principal.has("teacher") and (
+        await deps.views.class_teacher_of(school, year, class_id) == principal.user_id
+    ):
+        return
+    raise AuthError("not_your_class", 403, "you are not the class teacher of this class")
+
+
 def acting(*roles: Role) -> Callable[..., Awaitable[Meta]]:
     """A dependency giving the command metadata when the user holds one of `roles`; its
     command id is scoped to the caller and the request path (`services.common.idempotency`)."""

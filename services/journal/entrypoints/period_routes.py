@@ -13,14 +13,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from contracts.base import Token
-from services.common.auth import AuthError, Principal
 from services.common.path_params import SchoolPath, YearPath
 from services.journal.application import period_marks
 from services.journal.application.period_mark_views import PeriodMarkSheet
-from services.journal.application.ports import Deps
 from services.journal.domain import commands as c
 from services.journal.entrypoints.admin_routes import out
-from services.journal.entrypoints.deps import READ_ALL, AdminMeta, DepsDep, EditorDep, JournalReader
+from services.journal.entrypoints.deps import (
+    AdminMeta,
+    DepsDep,
+    EditorDep,
+    JournalReader,
+    check_class_subject,
+)
 from services.journal.entrypoints.dto import (
     GradingRulesBody,
     PeriodMarkBody,
@@ -87,20 +91,5 @@ async def period_sheet(
     deps: DepsDep,
     period_id: Annotated[Token, Query(description="a term of the year, year, exam or final")],
 ) -> PeriodMarkSheet:
-    await _check_class_subject(deps, principal, (school, year, class_id, subject_id))
+    await check_class_subject(deps, principal, school, year, class_id, subject_id)
     return await period_marks.period_sheet(deps, school, year, class_id, subject_id, period_id)
-
-
-async def _check_class_subject(
-    deps: Deps, principal: Principal, key: tuple[str, int, str, str]
-) -> None:
-    """As the class grid: readers of everything, the subject's teacher, the class teacher."""
-    school, year, class_id, subject_id = key
-    if principal.has(*READ_ALL):
-        return
-    if principal.has("teacher") and (
-        await deps.views.teaches(school, year, principal.user_id, class_id, subject_id)
-        or await deps.views.class_teacher_of(school, year, class_id) == principal.user_id
-    ):
-        return
-    raise AuthError("not_your_class", 403, "you do not teach this subject in this class")

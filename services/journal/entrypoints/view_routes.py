@@ -14,30 +14,22 @@ from fastapi.responses import StreamingResponse
 
 from contracts.base import Token
 from kernel.answers import ClassGrid, LessonDetail
-from services.common.auth import AuthError, Principal
+from services.common.auth import AuthError
 from services.common.dates import IsoDate
 from services.common.http import ApiError
 from services.common.openapi_doc import produces
 from services.common.outage import primed
 from services.common.path_params import SchoolPath, YearPath
-from services.journal.application.ports import Deps
 from services.journal.application.read_models import TeacherDay, ViewNotFound
-from services.journal.entrypoints.deps import READ_ALL, DepsDep, FactsReader, JournalReader
+from services.journal.entrypoints.deps import (
+    READ_ALL,
+    DepsDep,
+    FactsReader,
+    JournalReader,
+    check_class_subject,
+)
 
 router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["journal view"])
-
-
-async def _check_class_subject(
-    deps: Deps, principal: Principal, school: str, year: int, class_id: str, subject_id: str
-) -> None:
-    if principal.has(*READ_ALL):
-        return
-    if principal.has("teacher") and (
-        await deps.views.teaches(school, year, principal.user_id, class_id, subject_id)
-        or await deps.views.class_teacher_of(school, year, class_id) == principal.user_id
-    ):
-        return
-    raise AuthError("not_your_class", 403, "you do not teach this subject in this class")
 
 
 @router.get(
@@ -56,7 +48,7 @@ async def class_grid(
 ) -> ClassGrid:
     if date_to < date_from:
         raise ApiError(422, "invalid_range", "'to' is before 'from'")
-    await _check_class_subject(deps, principal, school, year, class_id, subject_id)
+    await check_class_subject(deps, principal, school, year, class_id, subject_id)
     return await deps.views.class_grid(school, year, class_id, subject_id, date_from, date_to)
 
 
@@ -73,7 +65,7 @@ async def lesson_detail(
     if detail.class_id != class_id:
         raise ViewNotFound("lesson", f"{class_id}/{lesson_id}")
     if principal.user_id not in (detail.teacher.staff_id, detail.timetabled_teacher.staff_id):
-        await _check_class_subject(deps, principal, school, year, class_id, detail.subject_id)
+        await check_class_subject(deps, principal, school, year, class_id, detail.subject_id)
     return detail
 
 

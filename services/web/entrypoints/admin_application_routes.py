@@ -128,9 +128,7 @@ async def _application(
 async def form_pdf(application_id: str, request: Request, session: SignedIn) -> Response:
     path = f"{enrollment_school(session)}/applications/{seg(application_id)}/form.pdf"
     pdf = await deps_of(request).backends.download("enrollment", path, session.token)
-    disposition = pdf.disposition or f'attachment; filename="application-{application_id}.pdf"'
-    headers = {"Content-Disposition": disposition, "Cache-Control": "no-store"}
-    return Response(pdf.content, media_type=pdf.media_type, headers=headers)
+    return pdf.response(f'attachment; filename="application-{application_id}.pdf"')
 
 
 async def _decide(

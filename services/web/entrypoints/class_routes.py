@@ -152,6 +152,7 @@ async def _class_context(
         "months": month_choices(*_year_bounds(roster, school_year(request))),
         "summary": summary(subjects, grids, members),
         "absences": absence_rows(refs, details, names, periods_of(roster)),
+        "periods": periods_of(roster),
         "access": access_lines(pupils, access, {s.subject_id: s.name for s in subjects}),
         "access_refused": refused,
         "access_day": full_date(day),

@@ -78,6 +78,4 @@ async def homework_file(
         f"/homework/attachments/{attachment_id}"
     )
     file = await deps_of(request).backends.download("journal", path, session.token)
-    headers = {"Content-Disposition": file.disposition} if file.disposition else {}
-    headers["X-Content-Type-Options"] = "nosniff"
-    return Response(file.content, media_type=file.media_type, headers=headers)
+    return file.response()

@@ -1,0 +1,172 @@
+"""The journal's paperwork as tables: a class journal page of one subject (pupils × lessons, the
+lessons' topics beside it) and the period-marks sheet of a class («сводная ведомость»).
+
+The values are the journal's own answers, worded as the school's pages word them (marks of a
+lesson side by side, the absence letter after them, the average to two decimals); a spreadsheet
+writer (`services.journal.adapters.spreadsheets`) turns the tables into XLSX or CSV. Pure
+(`services.journal.application.paperwork` reads the grid, the roster and the period sheets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from kernel.answers import ClassGrid, GridCell, GridLesson
+from services.journal.application.period_mark_views import PeriodMarkLine, PeriodMarkSheet
+from services.journal.application.roster_reads import Roster
+
+Value = str | int | Decimal | None
+"""A cell: text, a count, an average (a number in a spreadsheet), or nothing."""
+
+NONE: Final = "—"
+_STATUS_WORDS: Final = {"cancelled": "отменён", "held": "проведён", "scheduled": "по расписанию"}
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One sheet: lines above it (what it is), the column headings and the rows."""
+
+    title: str  # the sheet's name: at most 31 characters (XLSX's own limit)
+    heading: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Value, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A document of one or more sheets and the file name it is offered under."""
+
+    file_name: str  # ASCII, without the extension
+    tables: tuple[Table, ...]
+
+
+def class_page(grid: ClassGrid, roster: Roster, sheet: PeriodMarkSheet | None) -> Paper:
+    """The class journal page of a subject over the grid's dates: the marks and absences of
+    every pupil with their average, absences, lates and (with `sheet`) the period mark; then
+    the lessons with their topics, as the paper journal's facing page."""
+    names = _Names(roster)
+    heading = (
+        names.school,
+        f"Класс {names.class_label(grid.class_id)}, {names.subject(grid.subject_id)}",
+        f"{grid.date_from:%d.%m.%Y} — {grid.date_to:%d.%m.%Y}",
+    )
+    period = names.period(sheet.period_id) if sheet else None
+    columns = (
+        "№",
+        "Ученик",
+        *_lesson_headings(grid.lessons),
+        "Средний балл",
+        "Пропуски",
+        "Опоздания",
+        *((f"Отметка: {period}",) if period else ()),
+    )
+    marks = _period_marks(sheet.pupils) if sheet else {}
+    rows = tuple(
+        (
+            number,
+            row.full_name or row.pupil_id,
+            *(cell_text(cell) for cell in row.cells),
+            row.average,
+            row.absences,
+            row.lates,
+            *((marks.get(row.pupil_id, ""),) if period else ()),
+        )
+        for number, row in enumerate(grid.rows, start=1)
+    )
+    lessons = tuple(
+        (
+            f"{lesson.date:%d.%m.%Y}",
+            lesson.slot,
+            lesson.topic or "",
+            _STATUS_WORDS.get(str(lesson.status), str(lesson.status)),
+            names.staff(lesson.teacher_id),
+        )
+        for lesson in grid.lessons
+    )
+    return Paper(
+        f"journal-{grid.class_id}-{grid.subject_id}-{grid.date_from}-{grid.date_to}",
+        (
+            Table("Отметки", heading, columns, rows),
+            Table(
+                "Темы уроков", heading, ("Дата", "№ урока", "Тема", "Состояние", "Учитель"), lessons
+            ),
+        ),
+    )
+
+
+def summary_sheet(
+    roster: Roster, class_id: str, period_id: str, sheets: Sequence[PeriodMarkSheet]
+) -> Paper:
+    """The period marks of a class in every subject («сводная ведомость»): a pupil per row, a
+    subject per column, the mark set (blank while none is), then how many are set."""
+    names = _Names(roster)
+    subjects = sorted(sheets, key=lambda s: names.subject(s.subject_id))
+    pupils = _pupils_of(line for s in subjects for line in s.pupils)
+    marks = {s.subject_id: _period_marks(s.pupils) for s in subjects}
+    closed = all(s.closed for s in subjects) and bool(subjects)
+    heading = (
+        names.school,
+        f"Сводная ведомость, класс {names.class_label(class_id)}",
+        f"{names.period(period_id)}" + (" (закрыт)" if closed else ""),
+    )
+    columns = ("№", "Ученик", *(names.subject(s.subject_id) for s in subjects))
+    rows: tuple[tuple[Value, ...], ...] = tuple(
+        (number, name, *(marks[s.subject_id].get(pupil_id, "") for s in subjects))
+        for number, (pupil_id, name) in enumerate(pupils, start=1)
+    )
+    return Paper(
+        f"summary-{class_id}-{period_id}", (Table("Сводная ведомость", heading, columns, rows),)
+    )
+
+
+def cell_text(cell: GridCell) -> str:
+    """A pupil at a lesson as the page shows it: the marks side by side, then the absence
+    letter («5 4», «н», «4 оп»); empty when nothing was recorded."""
+    return " ".join([*(mark.value for mark in cell.marks), *filter(None, [cell.absence])])
+
+
+def _lesson_headings(lessons: Sequence[GridLesson]) -> list[str]:
+    """«01.09» per lesson; a day of two lessons names their slots («01.09, 2-й»)."""
+    per_day: dict[dt.date, int] = {}
+    for lesson in lessons:
+        per_day[lesson.date] = per_day.get(lesson.date, 0) + 1
+    return [f"{x.date:%d.%m}" + (f", {x.slot}-й" if per_day[x.date] > 1 else "") for x in lessons]
+
+
+def _period_marks(lines: Iterable[PeriodMarkLine]) -> dict[str, str]:
+    return {line.pupil_id: line.set.value for line in lines if line.set is not None}
+
+
+def _pupils_of(lines: Iterable[PeriodMarkLine]) -> list[tuple[str, str]]:
+    """Every pupil of the sheets once, by name as the journal lists them."""
+    named: dict[str, str] = {}
+    for line in lines:
+        named.setdefault(line.pupil_id, line.full_name or line.pupil_id)
+    return sorted(named.items(), key=lambda item: (item[1].replace("ё", "е"), item[0]))
+
+
+class _Names:
+    """What the roster calls a class, a subject, a period and a member of staff."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.school = roster.school_name or roster.school
+        self._classes = {c.class_id: c.label for c in roster.classes}
+        self._subjects = {s.subject_id: s.name for s in roster.subjects}
+        self._periods = {p.period_id: p.name for p in roster.periods}
+        self._staff = {s.staff_id: s.full_name for s in roster.staff}
+
+    def class_label(self, class_id: str) -> str:
+        return self._classes.get(class_id, class_id)
+
+    def subject(self, subject_id: str) -> str:
+        return self._subjects.get(subject_id, subject_id)
+
+    def period(self, period_id: str) -> str:
+        return self._periods.get(period_id, period_id)
+
+    def staff(self, staff_id: str) -> str:
+        return self._staff.get(staff_id, staff_id)

@@ -1,0 +1,106 @@
+"""The journal's paperwork as spreadsheets: a class journal page of a subject, and the
+period-marks sheet of a class («сводная ведомость»), each as XLSX or as CSV for Excel.
+
+Who reads them is who reads the pages they come from (DESIGN.md §6): a class journal page its
+grid's readers; the sheet of every subject the class teacher and the readers of everything.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from contracts.base import Token
+from kernel.answers import JournalPage
+from services.common.dates import IsoDate
+from services.common.http import ApiError
+from services.common.openapi_doc import produces
+from services.common.path_params import SchoolPath, YearPath
+from services.journal.adapters.spreadsheets import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    csv_bytes,
+    xlsx,
+)
+from services.journal.application import paperwork
+from services.journal.application.journal_sheets import Paper
+from services.journal.entrypoints.deps import (
+    DepsDep,
+    JournalReader,
+    check_class_subject,
+    check_whole_class,
+)
+
+router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["paperwork"])
+FileFormat = Literal["xlsx", "csv"]
+_FILES = produces(
+    XLSX_MEDIA_TYPE,
+    CSV_MEDIA_TYPE,
+    description="the spreadsheet: XLSX, or CSV with semicolons in UTF-8 with a byte-order mark",
+)
+PeriodQuery = Annotated[Token, Query(description="a term of the year, year, exam or final")]
+
+
+@router.get(
+    "/classes/{class_id}/subjects/{subject_id}/journal.{file_format}",
+    summary="The class journal page of a subject as a spreadsheet",
+    description="The pupils' marks and absences per lesson with their average, absences and "
+    "lates (and, with `period_id`, the period mark), then the lessons' topics. The readers of "
+    "the class grid. 404 `not_found` (no such class), 404 `period_not_found`.",
+    response_class=Response,
+    responses=_FILES,
+)
+async def class_journal_file(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    subject_id: Token,
+    file_format: FileFormat,
+    principal: JournalReader,
+    deps: DepsDep,
+    date_from: Annotated[IsoDate, Query(alias="from")],
+    date_to: Annotated[IsoDate, Query(alias="to")],
+    period_id: Annotated[
+        Token | None, Query(description="the period whose marks are added")
+    ] = None,
+) -> Response:
+    if date_to < date_from:
+        raise ApiError(422, "invalid_range", "'to' is before 'from'")
+    await check_class_subject(deps, principal, school, year, class_id, subject_id)
+    page = JournalPage(school, year, class_id, subject_id, date_from, date_to)
+    return _file(await paperwork.class_page(deps, page, period_id), file_format)
+
+
+@router.get(
+    "/classes/{class_id}/period-marks.{file_format}",
+    summary="The period marks of a class in every subject («сводная ведомость»)",
+    description="A pupil per row, a subject taught in the class per column, the period mark "
+    "set (blank while none is). The class teacher and the readers of everything. 404 "
+    "`not_found` (no such class), 404 `period_not_found`.",
+    response_class=Response,
+    responses=_FILES,
+)
+async def summary_sheet_file(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    file_format: FileFormat,
+    principal: JournalReader,
+    deps: DepsDep,
+    period_id: PeriodQuery,
+) -> Response:
+    await check_whole_class(deps, principal, school, year, class_id)
+    return _file(
+        await paperwork.summary_sheet(deps, school, year, class_id, period_id), file_format
+    )
+
+
+def _file(paper: Paper, file_format: FileFormat) -> Response:
+    content, media_type = (
+        (xlsx(paper), XLSX_MEDIA_TYPE)
+        if file_format == "xlsx"
+        else (csv_bytes(paper), CSV_MEDIA_TYPE)
+    )
+    disposition = f'attachment; filename="{paper.file_name}.{file_format}"'
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})

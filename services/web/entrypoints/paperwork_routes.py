@@ -1,0 +1,60 @@
+"""The journal's paperwork for download: a class journal page of a subject and the period
+marks of a class («сводная ведомость»), as XLSX or CSV. The journal makes the files and says
+who may have them (the readers of the page); the school's pages pass them on."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from services.common.webapp.session import SignedIn
+from services.web.entrypoints.pages import deps_of, school_year
+from services.web.entrypoints.teacher_routes import checked_ids
+
+router = APIRouter(tags=["paperwork"])
+FileFormat = Literal["xlsx", "csv"]
+
+
+@router.get(
+    "/journal/{class_id}/{subject_id}/download/{file_format}",
+    summary="A class journal page as a spreadsheet (the journal's file, passed on)",
+)
+async def class_journal_file(
+    request: Request,
+    session: SignedIn,
+    class_id: str,
+    subject_id: str,
+    file_format: FileFormat,
+    date_from: str = Query(alias="from"),
+    date_to: str = Query(alias="to"),
+    period_id: str | None = None,
+) -> Response:
+    checked_ids(class_id, subject_id, *filter(None, [period_id]))
+    path = f"classes/{class_id}/subjects/{subject_id}/journal.{file_format}"
+    params = {"from": date_from, "to": date_to} | ({"period_id": period_id} if period_id else {})
+    return await _passed_on(request, session, path, params)
+
+
+@router.get(
+    "/class/{class_id}/period-marks/{file_format}",
+    summary="The period marks of a class in every subject as a spreadsheet (passed on)",
+)
+async def summary_sheet_file(
+    request: Request,
+    session: SignedIn,
+    class_id: str,
+    file_format: FileFormat,
+    period_id: str = Query(),
+) -> Response:
+    checked_ids(class_id, period_id)
+    path = f"classes/{class_id}/period-marks.{file_format}"
+    return await _passed_on(request, session, path, {"period_id": period_id})
+
+
+async def _passed_on(
+    request: Request, session: SignedIn, path: str, params: dict[str, str]
+) -> Response:
+    year_path = f"/schools/{session.school}/years/{school_year(request)}/{path}"
+    file = await deps_of(request).backends.download("journal", year_path, session.token, params)
+    return file.response()
