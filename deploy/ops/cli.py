@@ -18,6 +18,9 @@
                                               erase a person's personal data (irreversible)
   person erasures [--school S]                every erasure: who, when, by whom, why
   person retention [--dry-run] [--school S]   the retention rule: who is due, or erase them
+  archive year --out DIR [--school S --year Y] [--json]
+                                              every class's journal of the year as PDF, with
+                                              manifest.json and SHA256SUMS
 
 Configuration: the services' variables (JOURNAL_*, DIARY_*, EXPORTER_*); those not set are
 taken from the launcher's state folder (--state-dir, default .local) when it exists, exactly as
@@ -172,6 +175,25 @@ def _add_person(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         parser.set_defaults(handler=_handler("person_command"))
 
 
+def _add_archive(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    archive = _group(commands, "archive", "the printed archive of the journal")
+    year = archive.add_parser(
+        "year",
+        help="every class's journal of a school year as PDF, with a manifest (SHA-256)",
+        description=(
+            "Write archive-<year>-<class>.pdf per class (the journal as it would be bound:"
+            " marks, topics, period and final marks, corrections after closing with their"
+            " reasons), manifest.json and SHA256SUMS into the folder; `sha256sum -c"
+            " SHA256SUMS` there checks them later. The same journal gives the same bytes."
+        ),
+    )
+    year.add_argument("--out", type=Path, required=True, help="the folder to write into")
+    year.add_argument("--school", default=None, help="default: the only school known")
+    year.add_argument("--year", type=int, default=None, help="default: the current school year")
+    _json_option(year)
+    year.set_defaults(handler=_handler("archive_command"))
+
+
 def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     mint = _group(commands, "token", "development tokens").add_parser(
         "mint", help="print a development token signed with JOURNAL_AUTH__DEV_SECRET"
@@ -219,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(handler=_handler("status_command"))
     _add_audit(commands)
     _add_person(commands)
+    _add_archive(commands)
     _add_token(commands)
     return parser
 

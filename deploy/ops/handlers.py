@@ -69,6 +69,13 @@ def person_command(args: argparse.Namespace) -> int:
     return person.retention(args.school, args.dry_run, args.leaver_years, args.json)
 
 
+def archive_command(args: argparse.Namespace) -> int:
+    """`archive year`."""
+    from deploy.ops import archive  # noqa: PLC0415 - imports the journal
+
+    return archive.year(args.school, args.year, args.out, args.json)
+
+
 def token_command(args: argparse.Namespace) -> int:
     """`token mint`: the services' own token command."""
     from services.common import tokens  # noqa: PLC0415

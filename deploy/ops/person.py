@@ -65,7 +65,7 @@ def _output(as_json: bool) -> Output:
 
 
 @contextlib.asynccontextmanager
-async def _journal() -> AsyncIterator[Deps]:
+async def journal_deps() -> AsyncIterator[Deps]:
     """The journal's Deps, its projector and schedule not running."""
     settings = Settings()  # required fields come from the environment
     quiet = settings.model_copy(
@@ -78,7 +78,7 @@ async def _journal() -> AsyncIterator[Deps]:
         yield runtime.deps
 
 
-async def _school(deps: Deps, school: str | None) -> str:
+async def school_of(deps: Deps, school: str | None) -> str:
     """The school asked for, or the only one the journal knows."""
     if school:
         return school
@@ -97,15 +97,17 @@ def operator() -> str:
         return "ops"
 
 
-def _run(work: Callable[[Deps], Awaitable[int]], output: Output) -> int:
+def run_with_journal(work: Callable[[Deps], Awaitable[int]], err: Console) -> int:
+    """`work` on the journal's Deps; a `Usage` refusal printed on `err` (exit 2)."""
+
     async def main() -> int:
-        async with _journal() as deps:
+        async with journal_deps() as deps:
             return await work(deps)
 
     try:
         return asyncio.run(main())
     except Usage as error:
-        output.err.print(str(error))
+        err.print(str(error))
         return USAGE
 
 
@@ -121,7 +123,7 @@ def erase(
     output = _output(as_json)
 
     async def work(deps: Deps) -> int:
-        at = await _school(deps, school)
+        at = await school_of(deps, school)
         command = uuid.uuid4().hex
         actor = Actor(id=by or operator(), role="admin")
         meta = Meta(command, command, actor, at, school_year_of(deps.clock.today()))
@@ -136,7 +138,7 @@ def erase(
         _show_erasure(done, output)
         return OK
 
-    return _run(work, output)
+    return run_with_journal(work, output.err)
 
 
 def _show_erasure(done: ErasureOut, output: Output) -> None:
@@ -157,7 +159,7 @@ def erasures(school: str | None, as_json: bool) -> int:
     output = _output(as_json)
 
     async def work(deps: Deps) -> int:
-        at = await _school(deps, school)
+        at = await school_of(deps, school)
         items = await erasure_list(deps, at)
         if output.as_json:
             output.data({"school": at, "erasures": [i.model_dump(mode="json") for i in items]})
@@ -176,7 +178,7 @@ def erasures(school: str | None, as_json: bool) -> int:
         output.out.print(table)
         return OK
 
-    return _run(work, output)
+    return run_with_journal(work, output.err)
 
 
 def retention(school: str | None, dry_run: bool, leaver_years: int | None, as_json: bool) -> int:
@@ -184,7 +186,7 @@ def retention(school: str | None, dry_run: bool, leaver_years: int | None, as_js
     output = _output(as_json)
 
     async def work(deps: Deps) -> int:
-        at = await _school(deps, school)
+        at = await school_of(deps, school)
         rule = RetentionRule(leaver_years) if leaver_years is not None else deps.retention
         if rule is None:
             msg = "no retention rule: set JOURNAL_RETENTION__LEAVER_YEARS or --leaver-years"
@@ -199,7 +201,7 @@ def retention(school: str | None, dry_run: bool, leaver_years: int | None, as_js
         _show_run(at, rule, run.erased, run.failures, output)
         return FAILED if run.failures else OK
 
-    return _run(work, output)
+    return run_with_journal(work, output.err)
 
 
 def _show_due(deps: Deps, school: str, rule: RetentionRule, due: list[Any], output: Output) -> int:

@@ -134,6 +134,9 @@ PAGES = (
         (("journal", "GET /classes/{class_id}/period-marks.{file_format}"),),
         lambda facts: frozenset({facts.class_teacher}),  # the whole class: its class teacher
     ),
+    PageRule(
+        "/class/{class_id}/archive.pdf", (("journal", "GET /classes/{class_id}/archive.pdf"),)
+    ),
     PageRule("/remarks", (("journal", "GET /teachers/{teacher_id}/remarks"),)),
     PageRule("/class", (ROSTER,)),  # a class teacher's own class; others choose or are told
     PageRule("/checks", (("journal", "GET /checks"), ROSTER)),

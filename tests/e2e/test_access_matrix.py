@@ -197,6 +197,11 @@ JOURNAL = (
         READ_ALL | {"teacher", "teacher-uid"},  # as the grid
     ),
     Group(
+        "a class's year as the bound journal",
+        _routes("GET /classes/{class_id}/archive.pdf"),
+        READ_ALL,
+    ),
+    Group(
         "the period marks of a class in every subject",
         _routes("GET /classes/{class_id}/period-marks.{file_format}"),
         READ_ALL,  # and the class teacher: the test's teacher teaches maths only

@@ -1,15 +1,20 @@
 """The journal's paperwork over HTTP with the real journal: a class journal page and the
-period-marks sheet of a class as XLSX (read back with openpyxl) and as CSV for Russian Excel.
+period-marks sheet of a class as XLSX (read back with openpyxl) and as CSV for Russian Excel;
+a class's year as the bound journal (PDF, read back with pdftotext).
 
 Must show: the spreadsheet holds the same values as the journal's grid (marks, absences,
 averages, the period mark); a text that looks like a formula stays text; the CSV is
-semicolon-separated UTF-8 with a byte-order mark; who may not read the page gets no file.
+semicolon-separated UTF-8 with a byte-order mark; the archive is the same bytes twice and holds
+the marks of a lesson and every correction after closing with its reason; who may not read the
+page gets no file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -175,3 +180,71 @@ async def test_no_file_for_who_may_not_read_the_page(journal):
         "period_not_found",
     )
     assert unknown_format.status_code == 422
+
+
+REASON = "исправление по служебной записке № 7"
+
+
+async def _close_and_correct(journal) -> None:
+    admin, deputy = journal.headers("adm1", "admin"), journal.headers("dep1", "deputy")
+    closed = await journal.http.post(
+        "/journal/v1/schools/s1/years/2026/periods/q1/close", headers=admin
+    )
+    assert closed.status_code == 200, closed.text
+    corrected = await journal.http.put(
+        f"{BASE}/lessons/{LESSON}/topic",
+        json={"topic": "Обыкновенные дроби", "correction_reason": REASON},
+        headers=deputy,
+    )
+    assert corrected.status_code == 200, corrected.text
+
+
+async def _archive(journal) -> bytes:
+    response = await journal.http.get(
+        f"{BASE}/archive.pdf", headers=journal.headers("dep1", "deputy"), timeout=60
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == 'attachment; filename="archive-2026-5a.pdf"'
+    return response.content
+
+
+def _text_of(pdf: bytes) -> str:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext is not None, "apt-get install poppler-utils"
+    done = subprocess.run(  # noqa: S603 - Debian's pdftotext on our own bytes
+        [pdftotext, "-raw", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
+async def _archived(journal) -> str:
+    text = _text_of(await _archive(journal))
+    assert REASON in text  # the projection has applied the correction
+    return text
+
+
+async def test_the_year_archive_binds_marks_and_corrections_the_same_every_time(journal):
+    await _record(journal)
+    await eventually(lambda: _grid(journal))
+    await _close_and_correct(journal)
+
+    text = await eventually(lambda: _archived(journal))
+    again = await _archive(journal)
+
+    assert again == await _archive(journal)  # deterministic: the same bytes
+    for expected in (
+        "Классный журнал",
+        "5А класс, 2026/2027 учебный год",
+        "Математика. Учитель: Иванова Анна Петровна",
+        "Русский язык",
+        "Обыкновенные дроби",
+        "Исправления после закрытия периода",
+    ):
+        assert expected in text, expected
+    # The first row of the marks, in the order shown: Monday's two marks and the average.
+    pupil = next(line for line in text.splitlines() if line.startswith("1 Ученик Номер 0 "))
+    assert pupil.split()[4:7] in (["4", "5", "4,33"], ["5", "4", "4,33"])
+    refused = await journal.http.get(
+        f"{BASE}/archive.pdf", headers=journal.headers(MATH_TEACHER.id, "teacher")
+    )
+    assert (refused.status_code, refused.json()["reason"]) == (403, "role_not_allowed")

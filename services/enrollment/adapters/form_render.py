@@ -14,6 +14,7 @@ from typing import Final
 import fpdf
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
+from services.common.pdf_fonts import DEFAULT_FONT_DIR, FAMILY, add_dejavu
 from services.enrollment.application.form import (
     ApplicationForm,
     FormContent,
@@ -22,12 +23,6 @@ from services.enrollment.application.form import (
     Section,
     describe,
 )
-
-DEFAULT_FONT_DIR: Final = Path("/usr/share/fonts/truetype/dejavu")
-"""Where Debian's `fonts-dejavu-core` puts the DejaVu TTF fonts."""
-_REGULAR: Final = "DejaVuSans.ttf"
-_BOLD: Final = "DejaVuSans-Bold.ttf"
-_FAMILY: Final = "DejaVu"
 
 _CSS: Final = """
 @page { size: A4; margin: 20mm 15mm 20mm 25mm; }
@@ -155,28 +150,21 @@ class _Document(fpdf.FPDF):
 
     def __init__(self, font_dir: Path) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        for name in (_REGULAR, _BOLD):
-            if not (font_dir / name).is_file():
-                raise FileNotFoundError(
-                    f"font {font_dir / name} not found: install the Debian package "
-                    "fonts-dejavu-core (apt-get install fonts-dejavu-core) or pass font_dir"
-                )
-        self.add_font(_FAMILY, "", font_dir / _REGULAR)
-        self.add_font(_FAMILY, "B", font_dir / _BOLD)
+        add_dejavu(self, font_dir)
         self.set_margins(left=25, top=12, right=15)
         self.set_auto_page_break(auto=True, margin=12)
 
     def write_content(self, content: FormContent) -> None:
         """Lay out the whole form from the current position."""
-        self.set_font(_FAMILY, "", self._SIZE)
+        self.set_font(FAMILY, "", self._SIZE)
         half = self.epw / 2
         for line in content.addressee:
             self.set_x(self.l_margin + half)
             self.multi_cell(half, self._LINE_HEIGHT, line, align=Align.L, new_x=XPos.LMARGIN)
         self.ln(6)
-        self.set_font(_FAMILY, "B", 12)
+        self.set_font(FAMILY, "B", 12)
         self._full(content.title, 6, Align.C)
-        self.set_font(_FAMILY, "", self._SIZE)
+        self.set_font(FAMILY, "", self._SIZE)
         self._full(content.reference, self._LINE_HEIGHT, Align.C)
         self.ln(3)
         for section in content.sections:
@@ -187,7 +175,7 @@ class _Document(fpdf.FPDF):
         if section.heading is not None:
             if self.will_page_break(self._LINE_HEIGHT + self._KEEP_WITH_HEADING):
                 self.add_page()
-            self.set_font(_FAMILY, "B", self._SIZE)
+            self.set_font(FAMILY, "B", self._SIZE)
             self._full(section.heading, self._LINE_HEIGHT, Align.L)
             self.ln(1)
         for block in section.blocks:
@@ -198,7 +186,7 @@ class _Document(fpdf.FPDF):
 
     def _paragraph(self, block: Paragraph) -> None:
         size, height = (8.0, 4.0) if block.small else (self._SIZE, self._LINE_HEIGHT)
-        self.set_font(_FAMILY, "", size)
+        self.set_font(FAMILY, "", size)
         self._full(block.text, height, Align.J)
         self.ln(1.5)
 
@@ -207,16 +195,16 @@ class _Document(fpdf.FPDF):
         label = f"{line.label}:"
         label_w = self.epw * self._LABEL_SHARE
         value_w = self.epw - label_w
-        self.set_font(_FAMILY, "B", self._SIZE)
+        self.set_font(FAMILY, "B", self._SIZE)
         label_h = self._height(label_w, label)
-        self.set_font(_FAMILY, "", self._SIZE)
+        self.set_font(FAMILY, "", self._SIZE)
         value_h = self._BLANK_HEIGHT if line.value is None else self._height(value_w, line.value)
         row_h = max(label_h, value_h)
         if row_h > self.page_break_trigger - self.t_margin:
             # Longer than a page: two columns cannot break across pages, so stack them.
-            self.set_font(_FAMILY, "B", self._SIZE)
+            self.set_font(FAMILY, "B", self._SIZE)
             self._full(label, self._LINE_HEIGHT, Align.L)
-            self.set_font(_FAMILY, "", self._SIZE)
+            self.set_font(FAMILY, "", self._SIZE)
             self._full(line.value or "", self._LINE_HEIGHT, Align.L)
             self.ln(1)
             return
@@ -224,11 +212,11 @@ class _Document(fpdf.FPDF):
         if self.will_page_break(row_h):
             self.add_page()
         top = self.y
-        self.set_font(_FAMILY, "B", self._SIZE)
+        self.set_font(FAMILY, "B", self._SIZE)
         self.multi_cell(
             label_w, self._LINE_HEIGHT, label, align=Align.L, new_x=XPos.RIGHT, new_y=YPos.TOP
         )
-        self.set_font(_FAMILY, "", self._SIZE)
+        self.set_font(FAMILY, "", self._SIZE)
         if line.value is None:
             self.cell(value_w, self._BLANK_HEIGHT, "", border="B")
         else:

@@ -24,7 +24,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from services.journal.application.journal_sheets import Paper, Table, Value
+from services.journal.application.journal_sheets import Paper, Table, Value, decimal_comma
 
 XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE: Final = "text/csv; charset=utf-8"
@@ -107,7 +107,7 @@ def _csv_value(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value.quantize(Decimal('0.01'))}".replace(".", ",")
+        return decimal_comma(value)
     if isinstance(value, int):
         return str(value)
     return _safe(value)

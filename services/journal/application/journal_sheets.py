@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from kernel.answers import ClassGrid, GridCell, GridLesson
+from kernel.answers import ClassGrid, GridCell, GridLesson, LessonCorrection
 from services.journal.application.period_mark_views import PeriodMarkLine, PeriodMarkSheet
 from services.journal.application.roster_reads import Roster
 
@@ -23,6 +23,8 @@ Value = str | int | Decimal | None
 """A cell: text, a count, an average (a number in a spreadsheet), or nothing."""
 
 NONE: Final = "—"
+YEAR_PERIOD_NAMES: Final = {"year": "Годовая", "exam": "Экзамен", "final": "Итоговая"}
+"""The marks of the whole year beside the terms' (`services.journal.domain.closing`)."""
 _STATUS_WORDS: Final = {"cancelled": "отменён", "held": "проведён", "scheduled": "по расписанию"}
 
 
@@ -123,6 +125,11 @@ def summary_sheet(
     )
 
 
+def decimal_comma(number: Decimal) -> str:
+    """An average as the school writes it: two decimals after a comma («4,33»)."""
+    return f"{number.quantize(Decimal('0.01'))}".replace(".", ",")
+
+
 def cell_text(cell: GridCell) -> str:
     """A pupil at a lesson as the page shows it: the marks side by side, then the absence
     letter («5 4», «н», «4 оп»); empty when nothing was recorded."""
@@ -166,7 +173,114 @@ class _Names:
         return self._subjects.get(subject_id, subject_id)
 
     def period(self, period_id: str) -> str:
-        return self._periods.get(period_id, period_id)
+        return self._periods.get(period_id) or YEAR_PERIOD_NAMES.get(period_id, period_id)
 
     def staff(self, staff_id: str) -> str:
         return self._staff.get(staff_id, staff_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectYear:
+    """What the archive binds of one subject: the year's grid, the sheets of every period,
+    and the corrections made after a period closed (each with the lesson it changed)."""
+
+    grid: ClassGrid
+    sheets: tuple[PeriodMarkSheet, ...]
+    corrections: tuple[tuple[GridLesson, LessonCorrection], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """A class's journal of a school year as the paper journal would be bound: a title page,
+    then a section per subject (its teachers in the heading) of tables."""
+
+    file_name: str  # ASCII, without the extension
+    title: tuple[str, ...]
+    sections: tuple[tuple[str, tuple[Table, ...]], ...]
+    closed_on: dt.date  # the year's last day: the document's date, not the day it was printed
+
+
+def class_archive(roster: Roster, class_id: str, subjects: Sequence[SubjectYear]) -> Archive:
+    """The archive of a class: per subject its marks and absences over the year, the lessons'
+    topics, the period and final marks, and the corrections after closing with their reasons."""
+    names = _Names(roster)
+    klass = next(c for c in roster.classes if c.class_id == class_id)
+    years = f"{roster.year}/{roster.year + 1}"
+    title = (
+        names.school,
+        "Классный журнал",
+        f"{klass.label} класс, {years} учебный год",
+        f"Классный руководитель: {names.staff(klass.class_teacher_id)}",
+    )
+    ordered = sorted(subjects, key=lambda s: names.subject(s.grid.subject_id))
+    sections = tuple(_subject_section(roster, names, subject) for subject in ordered)
+    closed_on = roster.ends_on or dt.date(roster.year + 1, 5, 31)
+    return Archive(f"archive-{roster.year}-{class_id}", title, sections, closed_on)
+
+
+def _subject_section(
+    roster: Roster, names: _Names, subject: SubjectYear
+) -> tuple[str, tuple[Table, ...]]:
+    grid = subject.grid
+    teachers = sorted(
+        {
+            names.staff(a.teacher_id)
+            for a in roster.assignments
+            if (a.class_id, a.subject_id) == (grid.class_id, grid.subject_id)
+        }
+    )
+    heading = f"{names.subject(grid.subject_id)}. Учитель: {', '.join(teachers) or NONE}"
+    marks, topics = class_page(grid, roster, None).tables
+    tables = (
+        marks,
+        topics,
+        _period_marks_table(names, grid, subject.sheets),
+        _corrections_table(names, grid, subject),
+    )
+    return heading, tables
+
+
+def _period_marks_table(names: _Names, grid: ClassGrid, sheets: Sequence[PeriodMarkSheet]) -> Table:
+    """A pupil per row, a period of the year per column: the mark set (blank while none)."""
+    pupils = _pupils_of(line for sheet in sheets for line in sheet.pupils)
+    marks = {sheet.period_id: _period_marks(sheet.pupils) for sheet in sheets}
+    columns = ("№", "Ученик", *(names.period(sheet.period_id) for sheet in sheets))
+    rows: tuple[tuple[Value, ...], ...] = tuple(
+        (number, name, *(marks[sheet.period_id].get(pupil_id, "") for sheet in sheets))
+        for number, (pupil_id, name) in enumerate(pupils, start=1)
+    )
+    return Table("Отметки за периоды", (names.subject(grid.subject_id),), columns, rows)
+
+
+def _corrections_table(names: _Names, grid: ClassGrid, subject: SubjectYear) -> Table:
+    """Every change made after a period closed: the lessons' and the period marks'."""
+    pupils = {row.pupil_id: row.full_name or row.pupil_id for row in grid.rows}
+    lessons: list[tuple[Value, ...]] = [
+        (
+            f"{lesson.date:%d.%m.%Y}, {lesson.slot}-й урок",
+            ", ".join(pupils.get(p, p) for p in correction.pupil_ids) or "урок",
+            correction.reason,
+            names.staff(correction.actor_id),
+            f"{correction.recorded_at:%d.%m.%Y}",
+        )
+        for lesson, correction in subject.corrections
+    ]
+    period_marks: list[tuple[Value, ...]] = [
+        (
+            f"отметка за период: {names.period(sheet.period_id)}",
+            line.full_name or line.pupil_id,
+            line.set.correction_reason or "",
+            names.staff(line.set.set_by),
+            f"{line.set.set_at:%d.%m.%Y}",
+        )
+        for sheet in subject.sheets
+        for line in sheet.pupils
+        if line.set is not None and line.set.corrected_after_close
+    ]
+    columns = ("Что", "Кого касается", "Причина", "Кто исправил", "Когда")
+    return Table(
+        "Исправления после закрытия периода",
+        (names.subject(grid.subject_id),),
+        columns,
+        (*lessons, *period_marks),
+    )

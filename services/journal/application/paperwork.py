@@ -1,15 +1,18 @@
-"""Reading what a piece of the journal's paperwork holds: the class journal page of a subject
-and the period-marks sheet of a class (`journal_sheets` words them as tables)."""
+"""Reading what a piece of the journal's paperwork holds: the class journal page of a subject,
+the period-marks sheet of a class, and a class's year as it would be bound (`journal_sheets`
+words them as tables)."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
-from kernel.answers import JournalPage
+from kernel.answers import ClassGrid, GridLesson, JournalPage, LessonCorrection
 from services.journal.application import journal_sheets, period_marks
-from services.journal.application.journal_sheets import Paper
+from services.journal.application.journal_sheets import Archive, Paper, SubjectYear
 from services.journal.application.ports import Deps
 from services.journal.application.read_models import ViewNotFound
+from services.journal.domain import closing
 
 
 async def class_page(deps: Deps, page: JournalPage, period_id: str | None) -> Paper:
@@ -39,3 +42,37 @@ async def summary_sheet(deps: Deps, school: str, year: int, class_id: str, perio
         for subject_id in subjects
     ]
     return journal_sheets.summary_sheet(roster, class_id, period_id, sheets)
+
+
+async def class_archive(deps: Deps, school: str, year: int, class_id: str) -> Archive:
+    """A class's journal of the school year as it would be bound (`journal_sheets.Archive`);
+    ViewNotFound for an unknown class."""
+    config = await period_marks.school_config(deps, school, year)
+    roster = await deps.roster_views.roster(school, year)
+    if all(c.class_id != class_id for c in roster.classes):
+        raise ViewNotFound("class", class_id)
+    start = roster.starts_on or dt.date(year, 9, 1)
+    end = roster.ends_on or dt.date(year + 1, 5, 31)
+    subjects = sorted({a.subject_id for a in roster.assignments if a.class_id == class_id})
+    bound = []
+    for subject_id in subjects:
+        grid = await deps.views.class_grid(school, year, class_id, subject_id, start, end)
+        sheets = [
+            await period_marks.period_sheet(deps, school, year, class_id, subject_id, period)
+            for period in closing.period_ids(config)
+        ]
+        bound.append(SubjectYear(grid, tuple(sheets), await _corrections(deps, grid)))
+    return journal_sheets.class_archive(roster, class_id, bound)
+
+
+async def _corrections(
+    deps: Deps, grid: ClassGrid
+) -> tuple[tuple[GridLesson, LessonCorrection], ...]:
+    """The corrections after closing of the grid's lessons (the grid flags the lessons that
+    have any; the lesson's detail lists them with their reasons)."""
+    found = []
+    for lesson in grid.lessons:
+        if lesson.corrected_after_close:
+            detail = await deps.views.lesson_detail(grid.school, grid.year, lesson.lesson_id)
+            found += [(lesson, correction) for correction in detail.corrections]
+    return tuple(found)

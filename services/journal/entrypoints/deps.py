@@ -45,6 +45,9 @@ def reading(*roles: Role) -> Callable[..., Awaitable[Principal]]:
 
 JournalReader = Annotated[Principal, Depends(reading(*READ_ALL, "teacher"))]
 """Staff who read the journal (a teacher only what they teach: checked by each view)."""
+WholeJournalReader = Annotated[Principal, Depends(reading(*READ_ALL))]
+"""The head, the deputy and the administrator: what spans the school (every pupil, a class's
+bound year)."""
 FactsReader = Annotated[Principal, Depends(reading(*READ_ALL, "system"))]
 """Who reads every record at once: the diary check (the exporter's service token)."""
 

@@ -1,12 +1,15 @@
-"""The journal's paperwork as spreadsheets: a class journal page of a subject, and the
-period-marks sheet of a class («сводная ведомость»), each as XLSX or as CSV for Excel.
+"""The journal's paperwork: a class journal page of a subject, and the period-marks sheet of a
+class («сводная ведомость»), each as XLSX or as CSV for Excel; a class's whole year as the
+bound paper journal would hold it (PDF, for the archive).
 
 Who reads them is who reads the pages they come from (DESIGN.md §6): a class journal page its
-grid's readers; the sheet of every subject the class teacher and the readers of everything.
+grid's readers; the sheet of every subject the class teacher and the readers of everything; the
+archive the readers of everything.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -15,8 +18,10 @@ from contracts.base import Token
 from kernel.answers import JournalPage
 from services.common.dates import IsoDate
 from services.common.http import ApiError
+from services.common.limits import long_running
 from services.common.openapi_doc import produces
 from services.common.path_params import SchoolPath, YearPath
+from services.journal.adapters.archive_pdf import PDF_MEDIA_TYPE, render_archive
 from services.journal.adapters.spreadsheets import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -28,6 +33,7 @@ from services.journal.application.journal_sheets import Paper
 from services.journal.entrypoints.deps import (
     DepsDep,
     JournalReader,
+    WholeJournalReader,
     check_class_subject,
     check_whole_class,
 )
@@ -93,6 +99,29 @@ async def summary_sheet_file(
     await check_whole_class(deps, principal, school, year, class_id)
     return _file(
         await paperwork.summary_sheet(deps, school, year, class_id, period_id), file_format
+    )
+
+
+@router.get(
+    "/classes/{class_id}/archive.pdf",
+    summary="A class's journal of the school year as the paper journal would be bound (PDF)",
+    description="A title page, then per subject: marks and absences of every lesson of the "
+    "year, the lessons' topics, the period and final marks, and every correction made after "
+    "a period closed with its reason. The same journal gives the same bytes (the document is "
+    "dated the year's last day). The head, the deputy and the administrator. 404 `not_found` "
+    "(no such class).",
+    response_class=Response,
+    responses=produces(PDF_MEDIA_TYPE),
+)
+@long_running
+async def class_archive_file(
+    school: SchoolPath, year: YearPath, class_id: Token, _reader: WholeJournalReader, deps: DepsDep
+) -> Response:
+    archive = await paperwork.class_archive(deps, school, year, class_id)
+    content = await asyncio.to_thread(render_archive, archive)  # seconds of CPU: off the loop
+    disposition = f'attachment; filename="{archive.file_name}.pdf"'
+    return Response(
+        content, media_type=PDF_MEDIA_TYPE, headers={"Content-Disposition": disposition}
     )
 
 

@@ -9,22 +9,17 @@ to the class; the list of every pupil only by the head, the deputy and the admin
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from contracts.base import Token
-from services.common.auth import AuthError, Principal
+from services.common.auth import AuthError
 from services.common.path_params import SchoolPath, YearPath
 from services.journal.application.period_marks import school_config
 from services.journal.application.roster_reads import ClassMembers, PupilList, Roster
 from services.journal.domain import closing
-from services.journal.entrypoints.deps import READ_ALL, DepsDep, JournalReader, reading
+from services.journal.entrypoints.deps import READ_ALL, DepsDep, JournalReader, WholeJournalReader
 
 router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["roster"])
-
-AllPupilsReader = Annotated[Principal, Depends(reading(*READ_ALL))]
-"""The administration: the whole list of pupils, with their birth dates."""
 
 
 @router.get(
@@ -71,6 +66,6 @@ async def class_members(
     "administrator.",
 )
 async def pupils(
-    school: SchoolPath, year: YearPath, _reader: AllPupilsReader, deps: DepsDep
+    school: SchoolPath, year: YearPath, _reader: WholeJournalReader, deps: DepsDep
 ) -> PupilList:
     return await deps.roster_views.pupils(school, year, deps.clock.today())

@@ -118,6 +118,7 @@ async def class_view(
         "mine": mine,
         "classes": classes if session.principal.has(*READS_ALL) else mine,
         "can_write": session.principal.has(*WRITERS),
+        "reads_all": session.principal.has(*READS_ALL),
         "notice": notice,
         "form": form,
         "reasons": REASONS,

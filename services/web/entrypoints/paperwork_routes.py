@@ -1,6 +1,7 @@
 """The journal's paperwork for download: a class journal page of a subject and the period
-marks of a class («сводная ведомость»), as XLSX or CSV. The journal makes the files and says
-who may have them (the readers of the page); the school's pages pass them on."""
+marks of a class («сводная ведомость»), as XLSX or CSV, and a class's year for the archive
+(PDF). The journal makes the files and says who may have them (the readers of the page); the
+school's pages pass them on."""
 
 from __future__ import annotations
 
@@ -50,6 +51,15 @@ async def summary_sheet_file(
     checked_ids(class_id, period_id)
     path = f"classes/{class_id}/period-marks.{file_format}"
     return await _passed_on(request, session, path, {"period_id": period_id})
+
+
+@router.get(
+    "/class/{class_id}/archive.pdf",
+    summary="A class's journal of the year as it would be bound, for the archive (passed on)",
+)
+async def class_archive_file(request: Request, session: SignedIn, class_id: str) -> Response:
+    checked_ids(class_id)
+    return await _passed_on(request, session, f"classes/{class_id}/archive.pdf", {})
 
 
 async def _passed_on(

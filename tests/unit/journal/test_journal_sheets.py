@@ -1,5 +1,6 @@
-"""The journal's paperwork, its pure part: the tables worded as the pages word them, and the
-spreadsheet files (no text read as a formula, decimal commas, the same bytes twice)."""
+"""The journal's paperwork, its pure part: the tables worded as the pages word them, the
+spreadsheet files (no text read as a formula, decimal commas, the same bytes twice) and the
+archive's PDF (a wide table cut into parts, the same bytes twice)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kernel.answers import ClassGrid, GridCell, GridLesson, GridMark, GridRow
+from services.journal.adapters.archive_pdf import column_parts, render_archive
 from services.journal.adapters.spreadsheets import csv_bytes, xlsx
-from services.journal.application.journal_sheets import Paper, Table, cell_text, class_page
+from services.journal.application.journal_sheets import (
+    Archive,
+    Paper,
+    SubjectYear,
+    Table,
+    cell_text,
+    class_archive,
+    class_page,
+)
 from services.journal.application.roster_reads import Roster
 
 MONDAY = dt.date(2026, 9, 7)
@@ -105,3 +115,37 @@ def test_the_same_journal_gives_the_same_workbook():
     paper = class_page(_grid(), _roster(), None)
 
     assert xlsx(paper) == xlsx(paper)
+
+
+def test_a_year_of_lessons_is_cut_into_parts_that_each_repeat_the_names():
+    widths = [8.0, 40.0, *([10.0] * 30), 15.0, 12.0]
+
+    parts = column_parts(widths, room=150.0)
+
+    assert all(part[:2] == [0, 1] for part in parts)
+    assert sorted({c for part in parts for c in part[2:]}) == list(range(2, 34))
+    assert all(sum(widths[c] for c in part) <= 150.0 for part in parts)
+    assert column_parts([8.0, 40.0, 10.0], room=150.0) == [[0, 1, 2]]
+
+
+def _archive() -> Archive:
+    roster = _roster()
+    return class_archive(roster, "5a", [SubjectYear(_grid(), (), ())])
+
+
+def test_the_archive_is_the_same_bytes_every_time():
+    archive = _archive()
+
+    first = render_archive(archive)
+
+    assert first.startswith(b"%PDF-")
+    assert render_archive(archive) == first
+    assert archive.title[1:3] == ("Классный журнал", "5А класс, 2026/2027 учебный год")
+    heading, tables = archive.sections[0]
+    assert heading == "Математика. Учитель: —"  # the roster assigns no teacher
+    assert [t.title for t in tables] == [
+        "Отметки",
+        "Темы уроков",
+        "Отметки за периоды",
+        "Исправления после закрытия периода",
+    ]
