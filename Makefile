@@ -59,6 +59,7 @@ bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.export --runs 3
 	$(UV) run python -m bench.name_guard
 	$(UV) run python -m bench.web_pages
+	$(UV) run python -m bench.archive
 	$(UV) run python -m bench.portal_pages
 
 compose-smoke: ## docker-compose.yml end to end with podman (builds images on first use)

@@ -72,6 +72,7 @@ class Facts:
     lesson_teachers: frozenset[str]  # the lesson's teacher and its timetabled teacher
     subject_teachers: frozenset[str]  # maths in 5А
     class_teacher: str  # of 5А
+    pupil_id: str = ""  # the first of 5А's journal in September
 
 
 Owners = Callable[[Facts], frozenset[str]]
@@ -97,7 +98,9 @@ class PageRule:
     owners: Owners | None = None
 
     def address(self, facts: Facts) -> str:
-        return self.path.format(class_id=CLASS_ID, subject_id=SUBJECT_ID, lesson=facts.lesson_id)
+        return self.path.format(
+            class_id=CLASS_ID, subject_id=SUBJECT_ID, lesson=facts.lesson_id, pupil=facts.pupil_id
+        )
 
     def expected(self, role: str, staff_id: str, facts: Facts) -> int:
         """200 when every route lets the role through (and, for a teacher, the data is
@@ -133,6 +136,11 @@ PAGES = (
         "/class/{class_id}/period-marks/csv?period_id=q1",
         (("journal", "GET /classes/{class_id}/period-marks.{file_format}"),),
         lambda facts: frozenset({facts.class_teacher}),  # the whole class: its class teacher
+    ),
+    PageRule(
+        "/class/{class_id}/pupil-marks?pupil_id={pupil}&format=xlsx&from=2026-09-01&to=2026-09-30",
+        (("journal", "GET /classes/{class_id}/pupils/{pupil_id}/marks.{file_format}"),),
+        lambda facts: frozenset({facts.class_teacher}),
     ),
     PageRule(
         "/class/{class_id}/archive.pdf", (("journal", "GET /classes/{class_id}/archive.pdf"),)
@@ -190,6 +198,7 @@ async def facts_of(system) -> Facts:
         class_teacher=next(
             c["class_teacher_id"] for c in roster["classes"] if c["class_id"] == CLASS_ID
         ),
+        pupil_id=grid["rows"][0]["pupil_id"],
     )
 
 

@@ -106,6 +106,7 @@ QUERY: Mapping[str, Mapping[str, str]] = {
     "period-marks": {"period_id": "q1"},
     "journal.xlsx": {"from": "2026-09-01", "to": "2026-09-30"},
     "period-marks.xlsx": {"period_id": "q1"},
+    "marks.xlsx": {"from": "2026-09-01", "to": "2026-09-30"},
 }
 
 
@@ -202,8 +203,11 @@ JOURNAL = (
         READ_ALL,
     ),
     Group(
-        "the period marks of a class in every subject",
-        _routes("GET /classes/{class_id}/period-marks.{file_format}"),
+        "the period marks of a class in every subject; a pupil's marks in every subject",
+        _routes(
+            "GET /classes/{class_id}/period-marks.{file_format}",
+            "GET /classes/{class_id}/pupils/{pupil_id}/marks.{file_format}",
+        ),
         READ_ALL,  # and the class teacher: the test's teacher teaches maths only
     ),
     Group(

@@ -248,3 +248,42 @@ async def test_the_year_archive_binds_marks_and_corrections_the_same_every_time(
         f"{BASE}/archive.pdf", headers=journal.headers(MATH_TEACHER.id, "teacher")
     )
     assert (refused.status_code, refused.json()["reason"]) == (403, "role_not_allowed")
+
+
+async def _pupil_rows(journal) -> list[list[str]]:
+    response = await journal.http.get(
+        f"{BASE}/pupils/{PUPILS[0]}/marks.csv",
+        params={**DATES, "period_id": "q1"},
+        headers=journal.headers(CLASS_TEACHER.id, "teacher"),
+    )
+    assert response.status_code == 200, response.text
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[HEADER_ROW][-1] == "5"  # the projection has applied the period mark
+    return rows
+
+
+async def test_a_pupils_marks_in_every_subject_for_the_class_teacher(journal):
+    await _record(journal)
+
+    rows = await eventually(lambda: _pupil_rows(journal))
+
+    assert rows[1][0] == "Ученик Номер 0, класс 5А"
+    assert rows[HEADER_ROW - 1] == [
+        "Предмет",
+        "Отметки и пропуски",
+        "Средний балл",
+        "Пропуски",
+        "Опоздания",
+        "Отметка: 1 четверть",
+    ]
+    maths, russian = rows[HEADER_ROW], rows[HEADER_ROW + 1]
+    assert maths[0] == "Математика"
+    assert maths[1] in {"07.09: 4 5", "07.09: 5 4"}
+    assert maths[2:] == ["4,33", "0", "0", "5"]
+    assert russian == ["Русский язык", "", "", "0", "0", ""]
+    unknown = await journal.http.get(
+        f"{BASE}/pupils/p77/marks.csv",
+        params=DATES,
+        headers=journal.headers(CLASS_TEACHER.id, "teacher"),
+    )
+    assert (unknown.status_code, unknown.json()["reason"]) == (404, "view_not_found")

@@ -29,7 +29,8 @@ _NARROWEST: Final = 8.0
 _WIDEST: Final = 90.0
 _PADDING: Final = 1.0  # on either side of a cell's text
 _VERTICAL: Final = 0.6  # above and below it
-_SLACK: Final = 0.5
+_BASELINE: Final = 0.78  # of a line's height, from its top
+_SLACK: Final = 0.5  # a text exactly as wide as its cell would still be broken
 
 
 def render_archive(archive: Archive, *, font_dir: Path = DEFAULT_FONT_DIR) -> bytes:
@@ -110,26 +111,34 @@ def column_parts(widths: Sequence[float], room: float) -> list[list[int]]:
 def _part(pdf: fpdf.FPDF, table: Table, columns: Sequence[int], widths: Sequence[float]) -> None:
     """One part of a table, its headings repeated on every page it runs over.
 
-    Drawn cell by cell rather than with fpdf2's `table()`, which breaks every cell's text into
-    lines: a class's year holds some 25,000 cells, nearly all one short line, and that took
-    about 4 s a class. A cell's text is broken into lines only when it does not fit."""
+    Drawn with the PDF's plainest operations rather than fpdf2's `table()`, which lays out
+    every cell as a paragraph: a class's year holds some 25,000 cells, nearly all one short
+    line or empty, and that took about 4 s a class. Each text is put at its place, broken into
+    lines only when it does not fit; a row is closed by one rule, and the columns' rules are
+    drawn once per page."""
     chosen = [widths[c] for c in columns]
     headings = [table.columns[c] for c in columns]
-    _row(pdf, headings, chosen, heading=True)
+    top = _headings(pdf, headings, chosen)
     for row in table.rows:
-        texts = [_text(row[c]) for c in columns]
-        lines = _lines_of(pdf, texts, chosen)
+        lines = _lines_of(pdf, [_text(row[c]) for c in columns], chosen)
         if pdf.get_y() + _height(lines) > pdf.page_break_trigger:
+            _column_rules(pdf, chosen, top)
             pdf.add_page()
-            _row(pdf, headings, chosen, heading=True)
-        _draw(pdf, lines, chosen, heading=False)
+            top = _headings(pdf, headings, chosen)
+        _draw(pdf, lines, chosen)
+    _column_rules(pdf, chosen, top)
     pdf.ln(2)
 
 
-def _row(pdf: fpdf.FPDF, texts: Sequence[str], widths: Sequence[float], *, heading: bool) -> None:
-    pdf.set_font(FAMILY, "B" if heading else "", _SIZE)
-    _draw(pdf, _lines_of(pdf, texts, widths), widths, heading=heading)
+def _headings(pdf: fpdf.FPDF, texts: Sequence[str], widths: Sequence[float]) -> float:
+    """The headings' row, shaded; where the part's rules start on this page."""
+    top = pdf.get_y()
+    pdf.set_font(FAMILY, "B", _SIZE)
+    lines = _lines_of(pdf, texts, widths)
+    pdf.rect(pdf.l_margin, top, sum(widths), _height(lines), style="DF")
+    _draw(pdf, lines, widths)
     pdf.set_font(FAMILY, "", _SIZE)
+    return top
 
 
 def _lines_of(pdf: fpdf.FPDF, texts: Sequence[str], widths: Sequence[float]) -> list[list[str]]:
@@ -152,17 +161,24 @@ def _height(lines: Sequence[Sequence[str]]) -> float:
     return max([1, *(len(cell) for cell in lines)]) * _LINE + 2 * _VERTICAL
 
 
-def _draw(
-    pdf: fpdf.FPDF, lines: Sequence[Sequence[str]], widths: Sequence[float], *, heading: bool
-) -> None:
+def _draw(pdf: fpdf.FPDF, lines: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+    """A row's texts at their places, and the rule under it."""
     x, y, height = pdf.l_margin, pdf.get_y(), _height(lines)
     for cell, width in zip(lines, widths, strict=True):
-        pdf.rect(x, y, width, height, style="DF" if heading else "D")
         for number, line in enumerate(cell):
-            pdf.set_xy(x + _PADDING, y + _VERTICAL + number * _LINE)
-            pdf.cell(width - 2 * _PADDING, _LINE, line)
+            pdf.text(x + _PADDING, y + _VERTICAL + (number + _BASELINE) * _LINE, line)
         x += width
+    pdf.line(pdf.l_margin, y + height, pdf.l_margin + sum(widths), y + height)
     pdf.set_xy(pdf.l_margin, y + height)
+
+
+def _column_rules(pdf: fpdf.FPDF, widths: Sequence[float], top: float) -> None:
+    """The part's frame and the rules between its columns, from `top` to the last row."""
+    x, bottom = pdf.l_margin, pdf.get_y()
+    pdf.line(x, top, x + sum(widths), top)
+    for width in (0.0, *widths):
+        x += width
+        pdf.line(x, top, x, bottom)
 
 
 def _text(value: Value) -> str:

@@ -1,10 +1,13 @@
 """The journal's paperwork as tables: a class journal page of one subject (pupils × lessons, the
-lessons' topics beside it) and the period-marks sheet of a class («сводная ведомость»).
+lessons' topics beside it), the period-marks sheet of a class («сводная ведомость»), and a
+class's year as the bound journal (`Archive`: every subject's page over the year, its period
+and final marks, its corrections after closing).
 
 The values are the journal's own answers, worded as the school's pages word them (marks of a
-lesson side by side, the absence letter after them, the average to two decimals); a spreadsheet
-writer (`services.journal.adapters.spreadsheets`) turns the tables into XLSX or CSV. Pure
-(`services.journal.application.paperwork` reads the grid, the roster and the period sheets).
+lesson side by side, the absence letter after them, the average to two decimals); the writers
+(`services.journal.adapters.spreadsheets`: XLSX, CSV; `.archive_pdf`: the archive's PDF) only
+lay them out. Pure (`services.journal.application.paperwork` reads the grid, the roster, the
+period sheets and the corrections).
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ def summary_sheet(
     roster: Roster, class_id: str, period_id: str, sheets: Sequence[PeriodMarkSheet]
 ) -> Paper:
     """The period marks of a class in every subject («сводная ведомость»): a pupil per row, a
-    subject per column, the mark set (blank while none is), then how many are set."""
+    subject per column, the mark set (blank while none is)."""
     names = _Names(roster)
     subjects = sorted(sheets, key=lambda s: names.subject(s.subject_id))
     pupils = _pupils_of(line for s in subjects for line in s.pupils)
@@ -125,6 +128,55 @@ def summary_sheet(
     )
 
 
+def pupil_marks(
+    roster: Roster, pupil_id: str, grids: Sequence[ClassGrid], sheets: Sequence[PeriodMarkSheet]
+) -> Paper:
+    """A pupil's marks over the grids' dates: a subject per row with every mark and absence of
+    it by date («07.09: 5 4»), the average, absences and lates, and the marks set for the
+    periods of `sheets`."""
+    names = _Names(roster)
+    ordered = sorted(grids, key=lambda g: names.subject(g.subject_id))
+    first = ordered[0] if ordered else None
+    row_of = {
+        g.subject_id: next((r for r in g.rows if r.pupil_id == pupil_id), None) for g in ordered
+    }
+    name = next((r.full_name for r in row_of.values() if r and r.full_name), None) or pupil_id
+    periods = sorted({s.period_id for s in sheets}, key=[s.period_id for s in sheets].index)
+    set_marks = {(s.subject_id, s.period_id): _period_marks(s.pupils) for s in sheets}
+    heading = (
+        names.school,
+        f"{name}, класс {names.class_label(first.class_id) if first else NONE}",
+        f"{first.date_from:%d.%m.%Y} — {first.date_to:%d.%m.%Y}" if first else "",
+    )
+    columns = (
+        "Предмет",
+        "Отметки и пропуски",
+        "Средний балл",
+        "Пропуски",
+        "Опоздания",
+        *(f"Отметка: {names.period(p)}" for p in periods),
+    )
+    rows: list[tuple[Value, ...]] = []
+    for grid in ordered:
+        row = row_of[grid.subject_id]
+        if row is None:
+            continue  # not in the class over these dates in this subject's group
+        days = {lesson.lesson_id: f"{lesson.date:%d.%m}" for lesson in grid.lessons}
+        entries = [f"{days[c.lesson_id]}: {cell_text(c)}" for c in row.cells if cell_text(c)]
+        rows.append(
+            (
+                names.subject(grid.subject_id),
+                "; ".join(entries),
+                row.average,
+                row.absences,
+                row.lates,
+                *(set_marks.get((grid.subject_id, p), {}).get(pupil_id, "") for p in periods),
+            )
+        )
+    dates = f"{first.date_from}-{first.date_to}" if first else ""
+    return Paper(f"marks-{pupil_id}-{dates}", (Table("Отметки", heading, columns, tuple(rows)),))
+
+
 def decimal_comma(number: Decimal) -> str:
     """An average as the school writes it: two decimals after a comma («4,33»)."""
     return f"{number.quantize(Decimal('0.01'))}".replace(".", ",")
@@ -132,7 +184,7 @@ def decimal_comma(number: Decimal) -> str:
 
 def cell_text(cell: GridCell) -> str:
     """A pupil at a lesson as the page shows it: the marks side by side, then the absence
-    letter («5 4», «н», «4 оп»); empty when nothing was recorded."""
+    letter («5 4», «Н», «4 ОП»); empty when nothing was recorded."""
     return " ".join([*(mark.value for mark in cell.marks), *filter(None, [cell.absence])])
 
 

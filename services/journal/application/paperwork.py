@@ -76,3 +76,32 @@ async def _corrections(
             detail = await deps.views.lesson_detail(grid.school, grid.year, lesson.lesson_id)
             found += [(lesson, correction) for correction in detail.corrections]
     return tuple(found)
+
+
+async def pupil_marks(  # noqa: PLR0913 - whose marks, in which class, over which dates
+    deps: Deps,
+    school: str,
+    year: int,
+    class_id: str,
+    pupil_id: str,
+    *,
+    dates: tuple[dt.date, dt.date],
+    period_id: str | None,
+) -> Paper:
+    """A pupil's marks in every subject of the class over `dates`, with the period marks of
+    `period_id`; ViewNotFound when the pupil is not in the class over those dates,
+    PeriodNotFound for a period the year does not have."""
+    if period_id is not None:
+        period_marks.period_span(await period_marks.school_config(deps, school, year), period_id)
+    roster = await deps.roster_views.roster(school, year)
+    subjects = sorted({a.subject_id for a in roster.assignments if a.class_id == class_id})
+    grids = [await deps.views.class_grid(school, year, class_id, s, *dates) for s in subjects]
+    if not any(row.pupil_id == pupil_id for grid in grids for row in grid.rows):
+        raise ViewNotFound("pupil", pupil_id)
+    sheets = []
+    if period_id is not None:
+        sheets = [
+            await period_marks.period_sheet(deps, school, year, class_id, s, period_id)
+            for s in subjects
+        ]
+    return journal_sheets.pupil_marks(roster, pupil_id, grids, sheets)

@@ -53,7 +53,7 @@ PeriodQuery = Annotated[Token, Query(description="a term of the year, year, exam
     summary="The class journal page of a subject as a spreadsheet",
     description="The pupils' marks and absences per lesson with their average, absences and "
     "lates (and, with `period_id`, the period mark), then the lessons' topics. The readers of "
-    "the class grid. 404 `not_found` (no such class), 404 `period_not_found`.",
+    "the class grid. 404 `view_not_found` (no such class), 404 `period_not_found`.",
     response_class=Response,
     responses=_FILES,
 )
@@ -83,7 +83,7 @@ async def class_journal_file(
     summary="The period marks of a class in every subject («сводная ведомость»)",
     description="A pupil per row, a subject taught in the class per column, the period mark "
     "set (blank while none is). The class teacher and the readers of everything. 404 "
-    "`not_found` (no such class), 404 `period_not_found`.",
+    "`view_not_found` (no such class), 404 `period_not_found`.",
     response_class=Response,
     responses=_FILES,
 )
@@ -103,12 +103,45 @@ async def summary_sheet_file(
 
 
 @router.get(
+    "/classes/{class_id}/pupils/{pupil_id}/marks.{file_format}",
+    summary="A pupil's marks in every subject of the class as a spreadsheet",
+    description="A subject per row: every mark and absence by date, the average, absences and "
+    "lates (and, with `period_id`, the period mark). The class teacher and the readers of "
+    "everything. 404 `view_not_found` (the pupil is not in the class over the dates), 404 "
+    "`period_not_found`.",
+    response_class=Response,
+    responses=_FILES,
+)
+async def pupil_marks_file(
+    school: SchoolPath,
+    year: YearPath,
+    class_id: Token,
+    pupil_id: Token,
+    file_format: FileFormat,
+    principal: JournalReader,
+    deps: DepsDep,
+    date_from: Annotated[IsoDate, Query(alias="from")],
+    date_to: Annotated[IsoDate, Query(alias="to")],
+    period_id: Annotated[
+        Token | None, Query(description="the period whose marks are added")
+    ] = None,
+) -> Response:
+    if date_to < date_from:
+        raise ApiError(422, "invalid_range", "'to' is before 'from'")
+    await check_whole_class(deps, principal, school, year, class_id)
+    paper = await paperwork.pupil_marks(
+        deps, school, year, class_id, pupil_id, dates=(date_from, date_to), period_id=period_id
+    )
+    return _file(paper, file_format)
+
+
+@router.get(
     "/classes/{class_id}/archive.pdf",
     summary="A class's journal of the school year as the paper journal would be bound (PDF)",
     description="A title page, then per subject: marks and absences of every lesson of the "
     "year, the lessons' topics, the period and final marks, and every correction made after "
     "a period closed with its reason. The same journal gives the same bytes (the document is "
-    "dated the year's last day). The head, the deputy and the administrator. 404 `not_found` "
+    "dated the year's last day). The head, the deputy and the administrator. 404 `view_not_found` "
     "(no such class).",
     response_class=Response,
     responses=produces(PDF_MEDIA_TYPE),

@@ -1,7 +1,7 @@
-"""The journal's paperwork for download: a class journal page of a subject and the period
-marks of a class («сводная ведомость»), as XLSX or CSV, and a class's year for the archive
-(PDF). The journal makes the files and says who may have them (the readers of the page); the
-school's pages pass them on."""
+"""The journal's paperwork for download: a class journal page of a subject, the period marks
+of a class («сводная ведомость») and a pupil's marks, as XLSX or CSV, and a class's year for
+the archive (PDF). The journal makes the files and says who may have them (the readers of the
+page); the school's pages pass them on."""
 
 from __future__ import annotations
 
@@ -51,6 +51,24 @@ async def summary_sheet_file(
     checked_ids(class_id, period_id)
     path = f"classes/{class_id}/period-marks.{file_format}"
     return await _passed_on(request, session, path, {"period_id": period_id})
+
+
+@router.get(
+    "/class/{class_id}/pupil-marks",
+    summary="A pupil's marks in every subject as a spreadsheet (the journal's file, passed on)",
+)
+async def pupil_marks_file(
+    request: Request,
+    session: SignedIn,
+    class_id: str,
+    pupil_id: str = Query(),
+    file_format: FileFormat = Query(alias="format"),
+    date_from: str = Query(alias="from"),
+    date_to: str = Query(alias="to"),
+) -> Response:
+    checked_ids(class_id, pupil_id)
+    path = f"classes/{class_id}/pupils/{pupil_id}/marks.{file_format}"
+    return await _passed_on(request, session, path, {"from": date_from, "to": date_to})
 
 
 @router.get(
