@@ -26,7 +26,7 @@ from services.audit.domain.asof import (
     PupilDiary,
 )
 from services.audit.entrypoints.deps import AuditReader, DepsDep
-from services.common.dates import IsoDate
+from services.common.date_range import DateRange
 from services.common.http import ApiError, problem
 from services.common.path_params import SchoolPath, YearPath
 
@@ -34,8 +34,6 @@ router = APIRouter(
     prefix="/audit/v1/schools/{school}/years/{year}", tags=["journal as of a moment"]
 )
 
-DateFrom = Annotated[IsoDate, Query(alias="from", description="first day of the range")]
-DateTo = Annotated[IsoDate, Query(alias="to", description="last day of the range (included)")]
 At = Annotated[
     AwareDatetime | None,
     Query(description="the moment (ISO 8601 with a time zone); the present when left out"),
@@ -47,11 +45,6 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 def _moment(at: dt.datetime | None) -> dt.datetime:
     return dt.datetime.now(dt.UTC) if at is None else at
-
-
-def _check_range(date_from: dt.date, date_to: dt.date) -> None:
-    if date_to < date_from:
-        raise ApiError(422, "invalid_range", "'to' is before 'from'")
 
 
 async def not_found(_request: Request, exc: Exception) -> Response:
@@ -74,12 +67,10 @@ async def grid_as_of(
     subject_id: Token,
     _reader: AuditReader,
     deps: DepsDep,
-    date_from: DateFrom,
-    date_to: DateTo,
+    dates: DateRange,
     at: At = None,
 ) -> ClassGridAsOf:
-    _check_range(date_from, date_to)
-    query = GridQuery(class_id, subject_id, date_from, date_to)
+    query = GridQuery(class_id, subject_id, dates.first, dates.last)
     return await AsOfJournal(deps.opened_log).class_grid(school, year, query, _moment(at))
 
 
@@ -111,12 +102,10 @@ async def diary_as_of(
     pupil_id: Token,
     _reader: AuditReader,
     deps: DepsDep,
-    date_from: DateFrom,
-    date_to: DateTo,
+    dates: DateRange,
     at: At = None,
 ) -> PupilDiary:
-    _check_range(date_from, date_to)
-    query = DiaryQuery(pupil_id, date_from, date_to)
+    query = DiaryQuery(pupil_id, dates.first, dates.last)
     return await AsOfJournal(deps.opened_log).diary(school, year, query, _moment(at))
 
 
@@ -132,14 +121,12 @@ async def changes_between(
     subject_id: Token,
     _reader: AuditReader,
     deps: DepsDep,
-    date_from: DateFrom,
-    date_to: DateTo,
+    dates: DateRange,
     since: Annotated[AwareDatetime, Query(description="the earlier moment (e.g. the check)")],
     until: At = None,
 ) -> PageChanges:
-    _check_range(date_from, date_to)
     later = _moment(until)
     if later < since:
         raise ApiError(422, "invalid_moments", "'until' is before 'since'")
-    query = GridQuery(class_id, subject_id, date_from, date_to)
+    query = GridQuery(class_id, subject_id, dates.first, dates.last)
     return await AsOfJournal(deps.opened_log).changes(school, year, query, since, later)

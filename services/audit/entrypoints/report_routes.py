@@ -22,26 +22,21 @@ from services.audit.entrypoints.report_render import (
     report_csv,
     report_html,
 )
-from services.common.dates import IsoDate
-from services.common.http import ApiError
+from services.common.date_range import DateRange, Dates
 from services.common.limits import long_running
 from services.common.openapi_doc import produces
 from services.common.path_params import YearPath
 
 router = APIRouter(prefix="/audit/v1/schools/{school}", tags=["reports"])
 
-FromQuery = Annotated[IsoDate, Query(alias="from", description="first day (school's local)")]
-ToQuery = Annotated[IsoDate, Query(alias="to", description="last day, included")]
 FormatQuery = Annotated[Literal["html", "csv"], Query(description="printable page or CSV")]
 _CSV = "text/csv; charset=utf-8"
 
 
-def span_of(first: dt.date, last: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+def span_of(dates: Dates, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """`[first 00:00, last + 1 day 00:00)` in the school's time zone."""
-    if last < first:
-        raise ApiError(422, "invalid_range", "'to' is before 'from'")
-    start = dt.datetime.combine(first, dt.time(), zone)
-    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
+    start = dt.datetime.combine(dates.first, dt.time(), zone)
+    return start, dt.datetime.combine(dates.last + dt.timedelta(days=1), dt.time(), zone)
 
 
 def _download(body: str, name: str) -> Response:
@@ -63,16 +58,17 @@ async def audit_report(
     year: YearPath,
     kind: Literal["class", "teacher", "pupil"],
     subject_id: Annotated[Token, Path(description="class, staff or pupil id")],
-    first: FromQuery,
-    last: ToQuery,
+    dates: DateRange,
     format: FormatQuery = "html",
 ) -> Response:
     """The report as a page to print, or as CSV."""
     zone = ZoneInfo(deps.timezone)
-    span = span_of(first, last, zone)
+    span = span_of(dates, zone)
     report = await reports.REPORTS[kind](deps.opened_log, reader.school, year, subject_id, span)
     if format == "csv":
-        return _download(report_csv(report, zone), f"audit-{kind}-{subject_id}-{first}-{last}.csv")
+        return _download(
+            report_csv(report, zone), f"audit-{kind}-{subject_id}-{dates.first}-{dates.last}.csv"
+        )
     return HTMLResponse(report_html(report, reader.school, zone))
 
 
@@ -87,15 +83,16 @@ async def personal_data_access(
     reader: AuditReader,
     deps: DepsDep,
     pupil_id: Annotated[Token, Path()],
-    first: FromQuery,
-    last: ToQuery,
+    dates: DateRange,
     format: FormatQuery = "html",
 ) -> Response:
     """The access report as a page to print, or as CSV."""
     zone = ZoneInfo(deps.timezone)
     report = await reports.personal_data_access(
-        deps.opened_log, reader.school, pupil_id, span_of(first, last, zone)
+        deps.opened_log, reader.school, pupil_id, span_of(dates, zone)
     )
     if format == "csv":
-        return _download(access_csv(report, zone), f"access-{pupil_id}-{first}-{last}.csv")
+        return _download(
+            access_csv(report, zone), f"access-{pupil_id}-{dates.first}-{dates.last}.csv"
+        )
     return HTMLResponse(access_html(report, reader.school, zone))

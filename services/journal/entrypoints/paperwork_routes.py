@@ -16,8 +16,7 @@ from fastapi import APIRouter, Query, Response
 
 from contracts.base import Token
 from kernel.answers import JournalPage
-from services.common.dates import IsoDate
-from services.common.http import ApiError
+from services.common.date_range import DateRange
 from services.common.limits import long_running
 from services.common.openapi_doc import produces
 from services.common.path_params import SchoolPath, YearPath
@@ -46,6 +45,7 @@ _FILES = produces(
     description="the spreadsheet: XLSX, or CSV with semicolons in UTF-8 with a byte-order mark",
 )
 PeriodQuery = Annotated[Token, Query(description="a term of the year, year, exam or final")]
+PeriodMarksQuery = Annotated[Token | None, Query(description="the period whose marks are added")]
 
 
 @router.get(
@@ -65,16 +65,11 @@ async def class_journal_file(
     file_format: FileFormat,
     principal: JournalReader,
     deps: DepsDep,
-    date_from: Annotated[IsoDate, Query(alias="from")],
-    date_to: Annotated[IsoDate, Query(alias="to")],
-    period_id: Annotated[
-        Token | None, Query(description="the period whose marks are added")
-    ] = None,
+    dates: DateRange,
+    period_id: PeriodMarksQuery = None,
 ) -> Response:
-    if date_to < date_from:
-        raise ApiError(422, "invalid_range", "'to' is before 'from'")
     await check_class_subject(deps, principal, school, year, class_id, subject_id)
-    page = JournalPage(school, year, class_id, subject_id, date_from, date_to)
+    page = JournalPage(school, year, class_id, subject_id, dates.first, dates.last)
     return _file(await paperwork.class_page(deps, page, period_id), file_format)
 
 
@@ -120,17 +115,12 @@ async def pupil_marks_file(
     file_format: FileFormat,
     principal: JournalReader,
     deps: DepsDep,
-    date_from: Annotated[IsoDate, Query(alias="from")],
-    date_to: Annotated[IsoDate, Query(alias="to")],
-    period_id: Annotated[
-        Token | None, Query(description="the period whose marks are added")
-    ] = None,
+    dates: DateRange,
+    period_id: PeriodMarksQuery = None,
 ) -> Response:
-    if date_to < date_from:
-        raise ApiError(422, "invalid_range", "'to' is before 'from'")
     await check_whole_class(deps, principal, school, year, class_id)
     paper = await paperwork.pupil_marks(
-        deps, school, year, class_id, pupil_id, dates=(date_from, date_to), period_id=period_id
+        deps, school, year, class_id, pupil_id, dates=(dates.first, dates.last), period_id=period_id
     )
     return _file(paper, file_format)
 

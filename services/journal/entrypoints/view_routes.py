@@ -15,8 +15,8 @@ from fastapi.responses import StreamingResponse
 from contracts.base import Token
 from kernel.answers import ClassGrid, LessonDetail
 from services.common.auth import AuthError
+from services.common.date_range import DateRange
 from services.common.dates import IsoDate
-from services.common.http import ApiError
 from services.common.openapi_doc import produces
 from services.common.outage import primed
 from services.common.path_params import SchoolPath, YearPath
@@ -43,13 +43,10 @@ async def class_grid(
     subject_id: Token,
     principal: JournalReader,
     deps: DepsDep,
-    date_from: Annotated[IsoDate, Query(alias="from")],
-    date_to: Annotated[IsoDate, Query(alias="to")],
+    dates: DateRange,
 ) -> ClassGrid:
-    if date_to < date_from:
-        raise ApiError(422, "invalid_range", "'to' is before 'from'")
     await check_class_subject(deps, principal, school, year, class_id, subject_id)
-    return await deps.views.class_grid(school, year, class_id, subject_id, date_from, date_to)
+    return await deps.views.class_grid(school, year, class_id, subject_id, dates.first, dates.last)
 
 
 @router.get("/classes/{class_id}/lessons/{lesson_id}", summary="Everything recorded for a lesson")
