@@ -54,7 +54,7 @@ class Download:
     def response(self, fallback_disposition: str | None = None) -> Response:
         """The file for the browser as the API gave it, never sniffed into another type nor
         kept in a cache (it is one person's data)."""
-        headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+        headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
         if disposition := self.disposition or fallback_disposition:
             headers["Content-Disposition"] = disposition
         return Response(self.content, media_type=self.media_type, headers=headers)

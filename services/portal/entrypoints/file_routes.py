@@ -22,7 +22,4 @@ async def homework_file(request: Request, session: SignedIn, attachment_id: str)
     checked_id(attachment_id)
     path = f"{year_path(request)}/files/{attachment_id}"
     file = await deps_of(request).diary.download(path, session.token)
-    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
-    if file.disposition:
-        headers["Content-Disposition"] = file.disposition
-    return Response(file.content, media_type=file.media_type, headers=headers)
+    return file.response()

@@ -188,7 +188,4 @@ async def message_file(
     checked_id(attachment_id)
     path = f"{messages_path(request)}/threads/{thread_id}/attachments/{attachment_id}"
     file = await deps_of(request).diary.download(path, session.token)
-    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
-    if file.disposition:
-        headers["Content-Disposition"] = file.disposition
-    return Response(file.content, media_type=file.media_type, headers=headers)
+    return file.response()
