@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
@@ -19,7 +18,7 @@ import fpdf
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 from services.common.pdf_fonts import DEFAULT_FONT_DIR, FAMILY, add_dejavu
-from services.journal.application.journal_sheets import Archive, Table, Value, decimal_comma
+from services.journal.application.journal_sheets import Archive, Table, value_text
 
 PDF_MEDIA_TYPE: Final = "application/pdf"
 _SIZE: Final = 7.0
@@ -85,7 +84,9 @@ def _widths(pdf: fpdf.FPDF, table: Table) -> list[float]:
     pdf.set_font(FAMILY, "", _SIZE)
     widths = []
     for column, title in enumerate(titles):
-        longest = max([title, *(pdf.get_string_width(_text(row[column])) for row in table.rows)])
+        longest = max(
+            [title, *(pdf.get_string_width(value_text(row[column])) for row in table.rows)]
+        )
         widths.append(min(max(longest + 2 * _PADDING + _SLACK, _NARROWEST), _WIDEST))
     return widths
 
@@ -120,7 +121,7 @@ def _part(pdf: fpdf.FPDF, table: Table, columns: Sequence[int], widths: Sequence
     headings = [table.columns[c] for c in columns]
     top = _headings(pdf, headings, chosen)
     for row in table.rows:
-        lines = _lines_of(pdf, [_text(row[c]) for c in columns], chosen)
+        lines = _lines_of(pdf, [value_text(row[c]) for c in columns], chosen)
         if pdf.get_y() + _height(lines) > pdf.page_break_trigger:
             _column_rules(pdf, chosen, top)
             pdf.add_page()
@@ -179,11 +180,3 @@ def _column_rules(pdf: fpdf.FPDF, widths: Sequence[float], top: float) -> None:
     for width in (0.0, *widths):
         x += width
         pdf.line(x, top, x, bottom)
-
-
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return decimal_comma(value)
-    return str(value)

@@ -24,7 +24,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from services.journal.application.journal_sheets import Paper, Table, Value, decimal_comma
+from services.journal.application.journal_sheets import Paper, Table, Value, value_text
 
 XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE: Final = "text/csv; charset=utf-8"
@@ -104,13 +104,7 @@ def csv_bytes(paper: Paper) -> bytes:
 
 
 def _csv_value(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return decimal_comma(value)
-    if isinstance(value, int):
-        return str(value)
-    return _safe(value)
+    return _safe(value) if isinstance(value, str) else value_text(value)
 
 
 def _safe(text: str) -> str:

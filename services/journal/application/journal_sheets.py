@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Final
 
 from kernel.answers import ClassGrid, GridCell, GridLesson, LessonCorrection
+from kernel.russian_numbers import decimal_comma
 from services.journal.application.period_mark_views import PeriodMarkLine, PeriodMarkSheet
 from services.journal.application.roster_reads import Roster
 
@@ -177,9 +178,21 @@ def pupil_marks(
     return Paper(f"marks-{pupil_id}-{dates}", (Table("Отметки", heading, columns, tuple(rows)),))
 
 
-def decimal_comma(number: Decimal) -> str:
-    """An average as the school writes it: two decimals after a comma («4,33»)."""
-    return f"{number.quantize(Decimal('0.01'))}".replace(".", ",")
+def year_bounds(roster: Roster) -> tuple[dt.date, dt.date]:
+    """The school year's first and last day (1 September to 31 May when the roster has none)."""
+    return (
+        roster.starts_on or dt.date(roster.year, 9, 1),
+        roster.ends_on or dt.date(roster.year + 1, 5, 31),
+    )
+
+
+def value_text(value: Value) -> str:
+    """A table's cell as text: nothing empty, an average with a decimal comma («4,33»)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return decimal_comma(value)
+    return str(value)
 
 
 def cell_text(cell: GridCell) -> str:
@@ -266,7 +279,7 @@ def class_archive(roster: Roster, class_id: str, subjects: Sequence[SubjectYear]
     )
     ordered = sorted(subjects, key=lambda s: names.subject(s.grid.subject_id))
     sections = tuple(_subject_section(roster, names, subject) for subject in ordered)
-    closed_on = roster.ends_on or dt.date(roster.year + 1, 5, 31)
+    closed_on = year_bounds(roster)[1]
     return Archive(f"archive-{roster.year}-{class_id}", title, sections, closed_on)
 
 

@@ -12,6 +12,7 @@ from services.journal.application import journal_sheets, period_marks
 from services.journal.application.journal_sheets import Archive, Paper, SubjectYear
 from services.journal.application.ports import Deps
 from services.journal.application.read_models import ViewNotFound
+from services.journal.application.roster_reads import Roster
 from services.journal.domain import closing
 
 
@@ -32,14 +33,14 @@ async def class_page(deps: Deps, page: JournalPage, period_id: str | None) -> Pa
 async def summary_sheet(deps: Deps, school: str, year: int, class_id: str, period_id: str) -> Paper:
     """The period marks of the class in every subject taught in it («сводная ведомость»);
     PeriodNotFound for a period the year does not have, ViewNotFound for an unknown class."""
-    period_marks.period_span(await period_marks.school_config(deps, school, year), period_id)
+    config = await period_marks.school_config(deps, school, year)
+    period_marks.period_span(config, period_id)
     roster = await deps.roster_views.roster(school, year)
-    if all(c.class_id != class_id for c in roster.classes):
-        raise ViewNotFound("class", class_id)
-    subjects = sorted({a.subject_id for a in roster.assignments if a.class_id == class_id})
     sheets = [
-        await period_marks.period_sheet(deps, school, year, class_id, subject_id, period_id)
-        for subject_id in subjects
+        await period_marks.period_sheet(
+            deps, school, year, class_id, subject_id, period_id, config=config
+        )
+        for subject_id in _subjects_of(roster, class_id)
     ]
     return journal_sheets.summary_sheet(roster, class_id, period_id, sheets)
 
@@ -49,20 +50,25 @@ async def class_archive(deps: Deps, school: str, year: int, class_id: str) -> Ar
     ViewNotFound for an unknown class."""
     config = await period_marks.school_config(deps, school, year)
     roster = await deps.roster_views.roster(school, year)
-    if all(c.class_id != class_id for c in roster.classes):
-        raise ViewNotFound("class", class_id)
-    start = roster.starts_on or dt.date(year, 9, 1)
-    end = roster.ends_on or dt.date(year + 1, 5, 31)
-    subjects = sorted({a.subject_id for a in roster.assignments if a.class_id == class_id})
+    start, end = journal_sheets.year_bounds(roster)
     bound = []
-    for subject_id in subjects:
+    for subject_id in _subjects_of(roster, class_id):
         grid = await deps.views.class_grid(school, year, class_id, subject_id, start, end)
         sheets = [
-            await period_marks.period_sheet(deps, school, year, class_id, subject_id, period)
+            await period_marks.period_sheet(
+                deps, school, year, class_id, subject_id, period, config=config
+            )
             for period in closing.period_ids(config)
         ]
         bound.append(SubjectYear(grid, tuple(sheets), await _corrections(deps, grid)))
     return journal_sheets.class_archive(roster, class_id, bound)
+
+
+def _subjects_of(roster: Roster, class_id: str) -> list[str]:
+    """The subjects taught in the class, by id; ViewNotFound for a class the year lacks."""
+    if all(c.class_id != class_id for c in roster.classes):
+        raise ViewNotFound("class", class_id)
+    return sorted({a.subject_id for a in roster.assignments if a.class_id == class_id})
 
 
 async def _corrections(
@@ -89,19 +95,21 @@ async def pupil_marks(  # noqa: PLR0913 - whose marks, in which class, over whic
     period_id: str | None,
 ) -> Paper:
     """A pupil's marks in every subject of the class over `dates`, with the period marks of
-    `period_id`; ViewNotFound when the pupil is not in the class over those dates,
-    PeriodNotFound for a period the year does not have."""
-    if period_id is not None:
-        period_marks.period_span(await period_marks.school_config(deps, school, year), period_id)
+    `period_id`; ViewNotFound for an unknown class or a pupil not in the class over those
+    dates, PeriodNotFound for a period the year does not have."""
     roster = await deps.roster_views.roster(school, year)
-    subjects = sorted({a.subject_id for a in roster.assignments if a.class_id == class_id})
+    subjects = _subjects_of(roster, class_id)
+    sheets = []
+    if period_id is not None:
+        config = await period_marks.school_config(deps, school, year)
+        period_marks.period_span(config, period_id)
+        sheets = [
+            await period_marks.period_sheet(
+                deps, school, year, class_id, s, period_id, config=config
+            )
+            for s in subjects
+        ]
     grids = [await deps.views.class_grid(school, year, class_id, s, *dates) for s in subjects]
     if not any(row.pupil_id == pupil_id for grid in grids for row in grid.rows):
         raise ViewNotFound("pupil", pupil_id)
-    sheets = []
-    if period_id is not None:
-        sheets = [
-            await period_marks.period_sheet(deps, school, year, class_id, s, period_id)
-            for s in subjects
-        ]
     return journal_sheets.pupil_marks(roster, pupil_id, grids, sheets)

@@ -80,11 +80,20 @@ def period_span(config: SchoolConfig, period_id: str) -> tuple[dt.date, dt.date]
     return span
 
 
-async def period_sheet(
-    deps: Deps, school: str, year: int, class_id: str, subject_id: str, period_id: str
+async def period_sheet(  # noqa: PLR0913 - which sheet, and the configuration if read already
+    deps: Deps,
+    school: str,
+    year: int,
+    class_id: str,
+    subject_id: str,
+    period_id: str,
+    *,
+    config: SchoolConfig | None = None,
 ) -> PeriodMarkSheet:
-    """Every pupil of the class in the period: the average now, the suggestion, the set mark."""
-    config = await school_config(deps, school, year)
+    """Every pupil of the class in the period: the average now, the suggestion, the set mark.
+    `config` is the school's configuration when the caller has read it already (a sheet per
+    subject and period of a class reads it once, not once a sheet)."""
+    config = config or await school_config(deps, school, year)
     span = period_span(config, period_id)
     data = await deps.views.period_data(school, year, class_id, subject_id, period_id, span)
     return PeriodMarkSheet(

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from kernel.russian_dates import column_day
+from kernel.russian_numbers import decimal_comma
 
 NONE: Final = "—"
 MONTH_NAMES: Final = (
@@ -42,7 +43,7 @@ def average_text(value: object) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    return f"{number.quantize(Decimal('0.01'))}".replace(".", ",")
+    return decimal_comma(number)
 
 
 @dataclass(frozen=True, slots=True)
