@@ -142,7 +142,7 @@ def pupil_marks(
         g.subject_id: next((r for r in g.rows if r.pupil_id == pupil_id), None) for g in ordered
     }
     name = next((r.full_name for r in row_of.values() if r and r.full_name), None) or pupil_id
-    periods = sorted({s.period_id for s in sheets}, key=[s.period_id for s in sheets].index)
+    periods = list(dict.fromkeys(s.period_id for s in sheets))  # in the order given, once each
     set_marks = {(s.subject_id, s.period_id): _period_marks(s.pupils) for s in sheets}
     heading = (
         names.school,
