@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from demo.dates import term_days
+from demo.dates import preparation_day, term_days
 from demo.model import DemoSchool, Step, StepLog, Target
 from demo.planning import build_plan
 from demo.setup import write_setup
@@ -43,7 +43,7 @@ def generate(
     days = term_days(year, term_weeks)
     entry_days = [d for d in days if today is None or d <= today]
     plan = build_plan(rng, school, year, pupils_target, days, entry_days)
-    log = StepLog(school, year)
+    log = StepLog(school, year, preparation_day(year))
     write_setup(log, plan)
     term = Term(rng, log, plan)
     term.write(entry_days)

@@ -29,6 +29,12 @@ def year_span(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 9, 1), dt.date(year + 1, 5, 31)
 
 
+def preparation_day(year: int) -> dt.date:
+    """The day the school records its year before the first lesson (configuration, staff,
+    pupils, classes, timetable, the lessons' schedule): the eve of 1 September."""
+    return year_span(year)[0] - dt.timedelta(days=1)
+
+
 def quarters(year: int) -> tuple[Period, ...]:
     """The four quarters of the school year."""
     return tuple(

@@ -131,9 +131,10 @@ async def _run(
 
 @dataclass(frozen=True, slots=True)
 class SchoolDay:
-    """The clock of a day of the term, at noon UTC (the afternoon in Russia's time zones): the
-    demo is recorded as if the school had entered each step on its day, so the monthly check
-    sees the entries on time and the gaps the generator left."""
+    """The clock of the day a step is sent on, at noon UTC (the afternoon in Russia's time
+    zones): the demo is recorded as if the school had entered each step on its day, the set-up
+    on the eve of the year, so the monthly check sees the entries on time and the gaps the
+    generator left, and a lesson's history starts with its schedule."""
 
     day: dt.date
 
@@ -152,10 +153,8 @@ class SchoolDay:
 
 async def _send(deps: Deps, demo: DemoSchool, step: Step, tally: _Tally) -> None:
     meta = Meta(step.command_id, CORRELATION_ID, step.actor, demo.school, demo.year)
-    if step.on is not None:
-        deps = dataclasses.replace(deps, clock=SchoolDay(step.on))
     try:
-        outcome = await dispatch(deps, meta, step)
+        outcome = await dispatch(dataclasses.replace(deps, clock=SchoolDay(step.on)), meta, step)
     except DomainError as error:
         tally.failures.append((step, error))
         outcome = None

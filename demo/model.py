@@ -34,17 +34,17 @@ class Step:
     """One command as the school would send it: who, to which aggregate, under which id.
 
     `class_id` is set for class and lesson steps, `lesson_id` for lesson steps. `on` is the
-    school day the step is sent on (the term's steps: the day a teacher enters a lesson, or a
-    reason comes in), None for the set-up before the term.
+    day the step is sent on: the eve of the year for the set-up, then the school day a teacher
+    enters a lesson or a reason comes in.
     """
 
     command_id: str
     actor: Actor
     target: Target
     command: DemoCommand
+    on: dt.date
     class_id: str | None = None
     lesson_id: str | None = None
-    on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +71,11 @@ class Pending:
 class StepLog:
     """The growing list of steps; command ids number them in the order they are added."""
 
-    def __init__(self, school: str, year: int) -> None:
+    def __init__(self, school: str, year: int, day: dt.date) -> None:
         self._prefix = f"demo-{school}-{year}-"
         self.steps: list[Step] = []
-        self.day: dt.date | None = None
-        """The school day the steps added now are sent on (set by the term, day by day)."""
+        self.day = day
+        """The day the steps added now are sent on (the term moves it on, day by day)."""
 
     def next_id(self) -> str:
         """The command id the next added step will carry (mark ids derive from it)."""
@@ -92,7 +92,7 @@ class StepLog:
     ) -> str:
         """Append a step under the next command id; answers that id."""
         command_id = self.next_id()
-        self.steps.append(Step(command_id, actor, target, command, class_id, lesson_id, self.day))
+        self.steps.append(Step(command_id, actor, target, command, self.day, class_id, lesson_id))
         return command_id
 
     def add_pending(self, pending: Pending) -> str:

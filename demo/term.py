@@ -82,8 +82,7 @@ class Term:
         its due day and the day being written)."""
         while self.later and self.later[0][0] <= day:
             pending = heapq.heappop(self.later)[2]
-            current = self.log.day
-            self.log.day = pending.due if current is None else max(current, pending.due)
+            self.log.day = max(self.log.day, pending.due)
             self.log.add_pending(pending)
 
     def _defer(self, pending: Pending) -> None:

@@ -241,6 +241,18 @@ def test_lessons_after_today_are_scheduled_but_get_no_entries():
     assert max(recorded) == today
 
 
+def test_the_set_up_is_sent_on_the_eve_of_the_year_and_no_step_goes_back_in_time(small):
+    eve = dt.date(2026, 8, 31)
+    days = [s.on for s in small.steps]
+    on_the_eve = {type(s.command) for s in small.steps if s.on == eve}
+
+    assert days[0] == eve
+    assert days == sorted(days)
+    assert {c.OpenSchoolYear, c.RegisterPupil, c.OpenClass, c.SetTimetable} <= on_the_eve
+    assert on_the_eve.isdisjoint({c.SaveLessonEntries, c.SetAbsenceReason})
+    assert {s.on for s in small.steps if isinstance(s.command, c.ScheduleLesson)} == {eve}
+
+
 def test_lesson_ids_are_those_scheduling_from_the_timetable_gives(small):
     config = _state(
         school, school.INITIAL, [s.command for s in small.steps if s.target == "school"]
