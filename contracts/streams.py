@@ -32,11 +32,13 @@ AUDITED_STREAMS = (JOURNAL, ENROLLMENT, DIARY, PORTAL)
 HOMEWORK_FILES_BUCKET = "homework-files"
 DIARY_FILES_BUCKET = "diary-files"
 PORTAL_FILES_BUCKET = "portal-files"
+JOURNAL_ARCHIVE_BUCKET = "journal-archive"
 # Object Store buckets and what they hold (created like the streams, idempotently).
 BUCKETS: dict[str, str] = {
     HOMEWORK_FILES_BUCKET: "homework attachments (school side)",
     DIARY_FILES_BUCKET: "homework files of the e-diary (copied by the exporter)",
     PORTAL_FILES_BUCKET: "attachments of messages in the e-diary (portal side)",
+    JOURNAL_ARCHIVE_BUCKET: "the printed archive of every sealed school year (school side)",
 }
 
 # Key-Value bucket of idempotency keys: command id -> fingerprint of the first request sent with

@@ -4,4 +4,5 @@ import sys
 
 from deploy.ops.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the archive's worker process imports this module again (spawn)
+    sys.exit(main())

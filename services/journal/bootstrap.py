@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from asyncpg import Pool
 from nats.js import JetStreamContext
 
 from contracts.registry import JOURNAL_REGISTRY
-from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL
+from contracts.streams import HOMEWORK_FILES_BUCKET, JOURNAL, JOURNAL_ARCHIVE_BUCKET
 from services.common.clock import SchoolClock
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.eventstore_jetstream import JetStreamEventStore
@@ -23,17 +23,20 @@ from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, ensure_stream, jetstream, open_bucket
 from services.common.keystore import KeyStore
 from services.common.keystore_pg import PgKeyStore
+from services.common.object_bucket import ObjectBucket
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas
 from services.common.service_runtime import ServiceRuntime
 from services.common.settings import key_store_of
 from services.common.stream_projector import stream_projector
+from services.journal.adapters.archive_printer import printing_process
 from services.journal.adapters.check_view import PgCheckViews
 from services.journal.adapters.erasure_view import PgErasureViews
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.journal_view import PgJournalViews
 from services.journal.adapters.object_store import ObjectStoreFiles
 from services.journal.adapters.roster_view import PgRosterViews
+from services.journal.application import year_archive
 from services.journal.application.ports import Deps, FileLimits
 from services.journal.application.retention import run_schedule
 from services.journal.domain.findings import CheckRules
@@ -65,6 +68,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     js = jetstream(nc, settings.nats)
     await ensure_stream(js, JOURNAL)
     bucket = await open_bucket(js, HOMEWORK_FILES_BUCKET)
+    archives = await open_bucket(js, JOURNAL_ARCHIVE_BUCKET)
     ledger = await open_key_ledger(js, settings.nats)
     pool = await create_pool(
         settings.pg.dsn,
@@ -90,12 +94,14 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         keys=keys,
         retention=retention_rule(settings),
         erasure_views=PgErasureViews(pool),
+        archives=ObjectBucket(archives),
     )
     projector = projector_for(js, pool, keys)
     try:
         async with (
             projector.running(settings.run_projector) as running,
             _retention_schedule(settings, deps),
+            _archive_watch(settings, deps),
         ):
             yield Runtime(deps, nc, pool, projector, running, idempotency=ledger)
     finally:
@@ -110,23 +116,48 @@ def retention_rule(settings: Settings) -> RetentionRule | None:
     return None if years is None else RetentionRule(years)
 
 
+def _retention_schedule(
+    settings: Settings, deps: Deps
+) -> contextlib.AbstractAsyncContextManager[bool]:
+    """The retention rule's daily run in the background, when a rule is set and the schedule
+    is on. Replicas all run it; the lease lets one work at a time."""
+    rule, retention = deps.retention, settings.retention
+    if rule is None or not retention.schedule:
+        return _in_background(None)
+    return _in_background(
+        lambda stop: run_schedule(deps, rule, retention.at, settings.timezone, stop)
+    )
+
+
+def _archive_watch(settings: Settings, deps: Deps) -> contextlib.AbstractAsyncContextManager[bool]:
+    """The watch that prints and keeps a sealed year's archive, in the background when it is
+    on. Replicas all run it; the lease lets one print at a time."""
+    every = settings.archive.check_seconds
+    return _in_background(
+        (lambda stop: year_archive.watch(deps, printing_process, every, stop))
+        if settings.archive.watch
+        else None
+    )
+
+
 @contextlib.asynccontextmanager
-async def _retention_schedule(settings: Settings, deps: Deps) -> AsyncIterator[bool]:
-    """The retention rule's daily run in the background (when a rule is set and the schedule
-    is on); yields whether it runs. Replicas all run it; the lease lets one work at a time."""
-    rule = deps.retention
-    if rule is None or not settings.retention.schedule:
+async def _in_background(
+    work: Callable[[asyncio.Event], Coroutine[object, object, None]] | None,
+) -> AsyncIterator[bool]:
+    """`work(stop)` as a task for the block (None: nothing runs); yields whether it runs. On
+    the way out `stop` is set and the task cancelled: a run cut short is done again by the next
+    (a retention run erases whoever is still due, a year whose manifest is not kept is printed
+    again)."""
+    if work is None:
         yield False
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(
-        run_schedule(deps, rule, settings.retention.at, settings.timezone, stop)
-    )
+    task = asyncio.create_task(work(stop))
     try:
         yield True
     finally:
         stop.set()
-        task.cancel()  # a run in progress stops; the next run erases whoever is still due
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
 

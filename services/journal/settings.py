@@ -57,6 +57,18 @@ class RetentionSettings(BaseModel):
     )
 
 
+class ArchiveSettings(BaseModel):
+    """The printed archive of every sealed year (`JOURNAL_ARCHIVE__...`), kept in the
+    `journal-archive` bucket."""
+
+    watch: bool = Field(
+        default=True, description="print and keep the archive of a sealed year in this process"
+    )
+    check_seconds: float = Field(
+        default=60.0, gt=0, description="how often the watch looks for a sealed year to archive"
+    )
+
+
 class Settings(SchoolSideSettings):
     """Everything the journal process reads from its environment."""
 
@@ -67,6 +79,7 @@ class Settings(SchoolSideSettings):
     files: FileSettings = FileSettings()
     check: CheckSettings = CheckSettings()
     retention: RetentionSettings = RetentionSettings()
+    archive: ArchiveSettings = ArchiveSettings()
     run_projector: bool = Field(
         default=True, description="apply the journal view in this process (one per deployment)"
     )

@@ -98,6 +98,7 @@ PATH_VALUES: Mapping[str, str] = {
     "remark_id": "r1",
     "person": "p01",
     "file_format": "xlsx",
+    "file_name": "SHA256SUMS",
 }
 # Query parameters some routes require, so that a persona let through reaches the handler.
 QUERY: Mapping[str, Mapping[str, str]] = {
@@ -198,8 +199,12 @@ JOURNAL = (
         READ_ALL | {"teacher", "teacher-uid"},  # as the grid
     ),
     Group(
-        "a class's year as the bound journal",
-        _routes("GET /classes/{class_id}/archive.pdf"),
+        "a class's year as the bound journal; the stored archive of a sealed year",
+        _routes(
+            "GET /classes/{class_id}/archive.pdf",
+            "GET /archive",
+            "GET /archive/{file_name}",
+        ),
         READ_ALL,
     ),
     Group(

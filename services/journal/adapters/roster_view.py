@@ -93,6 +93,7 @@ LEFT JOIN LATERAL (
 ) m ON true
 WHERE p.school = $1 AND p.year = $2
 ORDER BY p.pupil_id"""
+_SCHOOL_YEARS = "SELECT school, year FROM school_config ORDER BY school, year"
 _PUPIL_NAMES = "SELECT DISTINCT full_name FROM pupils WHERE school = $1 ORDER BY full_name"
 
 
@@ -140,6 +141,10 @@ class PgRosterViews:
     async def pupil_names(self, school: str) -> list[str]:
         """The full name of every pupil the school registered, of any year."""
         return [row[0] for row in await self._pool.fetch(_PUPIL_NAMES, school)]
+
+    async def school_years(self) -> list[tuple[str, int]]:
+        """Every (school, year) the view has opened, by school then year."""
+        return [(r["school"], r["year"]) for r in await self._pool.fetch(_SCHOOL_YEARS)]
 
 
 def _snapshot(conn: Connection) -> Transaction:

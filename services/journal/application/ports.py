@@ -30,6 +30,19 @@ class FileStore(Protocol):
         ...
 
 
+class Shelf(Protocol):
+    """Where the journal keeps the printed archives of sealed years (an Object Store bucket in
+    production), under names `<school>/<year>/<file>`."""
+
+    async def put(self, name: str, media_type: str, data: bytes) -> None:
+        """Keep the bytes under the name (a retry keeps the same bytes)."""
+        ...
+
+    async def get(self, name: str) -> bytes | None:
+        """The bytes kept under the name, or None."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class FileLimits:
     """What a homework file may be."""
@@ -55,3 +68,5 @@ class Deps:
     retention: RetentionRule | None = None
     """The retention rule of the school (None: no erasure by rule)."""
     erasure_views: ErasureViews = field(default_factory=NoErasureViews)
+    archives: Shelf | None = None
+    """The printed archives of sealed years (None where nothing keeps them: handler tests)."""

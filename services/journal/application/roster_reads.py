@@ -171,6 +171,10 @@ class RosterViews(Protocol):
         to a teacher whose text for the diary names a pupil)."""
         ...
 
+    async def school_years(self) -> list[tuple[str, int]]:
+        """Every (school, year) the view has opened, by school then year."""
+        ...
+
 
 class NoRosterViews:
     """Stands in for `RosterViews` where nothing reads the roster (handler tests, tools): any

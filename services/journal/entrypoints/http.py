@@ -10,6 +10,7 @@ from services.journal.application.read_models import ViewNotFound
 from services.journal.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from services.journal.entrypoints import (
     admin_routes,
+    archive_routes,
     check_routes,
     erasure_routes,
     lesson_entry_routes,
@@ -60,6 +61,7 @@ API = ServiceApi(
         rollover_routes.router,
         period_routes.router,
         paperwork_routes.router,
+        archive_routes.router,
         check_routes.router,
         roster_routes.router,
         erasure_routes.router,

@@ -70,6 +70,7 @@ async def _rollover(
     context = await _year_names(backends, session, base)
     context |= {
         "status": status,
+        "archive": await _kept_archive(backends, session, base) if status["closed_into"] else None,
         "plan": plan,
         "decisions": decisions,
         "removal": _removal_links(request, decisions),
@@ -93,6 +94,18 @@ async def _plan(
             raise
         return None, refusal_of("plan", error, {})
     return plan, None
+
+
+async def _kept_archive(backends: Backends, session: Session, base: str) -> dict[str, Any] | None:
+    """The manifest of the archive the journal keeps of the sealed year; None while it is being
+    printed (the journal prints it within a minute or so of sealing)."""
+    try:
+        manifest: dict[str, Any] = await backends.get("journal", f"{base}/archive", session.token)
+    except ApiRefused as error:
+        if error.status != 404:
+            raise
+        return None
+    return manifest
 
 
 async def _year_names(backends: Backends, session: Session, base: str) -> dict[str, Any]:

@@ -1,19 +1,23 @@
 """The journal's paperwork for download: a class journal page of a subject, the period marks
-of a class («сводная ведомость») and a pupil's marks, as XLSX or CSV, and a class's year for
-the archive (PDF). The journal makes the files and says who may have them (the readers of the
-page); the school's pages pass them on."""
+of a class («сводная ведомость») and a pupil's marks, as XLSX or CSV, a class's year for the
+archive (PDF), and the files of the archive the journal kept of a sealed year. The journal
+makes the files and says who may have them (the readers of the page); the school's pages pass
+them on."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from services.common.webapp.backends import ApiRefused
 from services.common.webapp.session import SignedIn
 from services.web.entrypoints.pages import deps_of, school_year
 from services.web.entrypoints.teacher_routes import checked_ids
 
 router = APIRouter(tags=["paperwork"])
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 FileFormat = Literal["xlsx", "csv"]
 
 
@@ -78,6 +82,20 @@ async def pupil_marks_file(
 async def class_archive_file(request: Request, session: SignedIn, class_id: str) -> Response:
     checked_ids(class_id)
     return await _passed_on(request, session, f"classes/{class_id}/archive.pdf", {})
+
+
+@router.get(
+    "/archive/{year}/{file_name}",
+    summary="A file of the archive the journal kept of a sealed year (passed on)",
+)
+async def kept_archive_file(
+    request: Request, session: SignedIn, year: int, file_name: str
+) -> Response:
+    if not _FILE_NAME.match(file_name):
+        raise ApiRefused(404, "not_found", "no such page")
+    path = f"/schools/{session.school}/years/{year}/archive/{file_name}"
+    file = await deps_of(request).backends.download("journal", path, session.token, {})
+    return file.response()
 
 
 async def _passed_on(

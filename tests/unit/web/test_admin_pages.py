@@ -134,7 +134,10 @@ class FakeApis(FakeBackends):
         return stored(self.gets, (call.api, call.path), ApiRefused(404, "not_found", call.path))
 
     def answer_download(self, call: Call) -> Download:
-        assert (call.api, call.path) == ("enrollment", f"{E}/applications/p0001-abc/form.pdf")
+        assert (call.api, call.path) in {
+            ("enrollment", f"{E}/applications/p0001-abc/form.pdf"),
+            ("journal", f"{J}/archive/archive-2026-5a.pdf"),
+        }
         return Download(b"%PDF-1.7 ...", "application/pdf", 'inline; filename="a.pdf"')
 
     def answer_send(self, call: Call) -> Any:
@@ -399,6 +402,25 @@ async def test_the_rollover_runs_only_when_confirmed(admin, apis):
     assert run[3] == {"outcomes": {"p0001": {"outcome": "repeating", "debts": []}},
                       "dry_run": False}  # fmt: skip
     assert run[4]  # the form's request id: a second click is the same rollover
+
+
+async def test_a_sealed_years_page_links_the_archive_the_journal_kept(admin, apis):
+    apis.gets["journal", f"{J}/rollover"] = STATUS | {"closed_into": 2027}
+    printing = await admin.get("/admin/rollover")
+    apis.gets["journal", f"{J}/archive"] = {
+        "school": "s1", "year": 2026, "dated": "2027-05-31",
+        "files": [{"file": "archive-2026-5a.pdf", "class_id": "5a", "label": "5А",
+                   "size": 240_000, "sha256": "ab" * 32}],
+    }  # fmt: skip
+    kept = await admin.get("/admin/rollover")
+    file = await admin.get("/archive/2026/archive-2026-5a.pdf")
+    not_a_name = await admin.get("/archive/2026/..secret")
+
+    assert "Архив года печатается" in printing.text
+    assert '<a href="/archive/2026/archive-2026-5a.pdf" download>5А</a>' in kept.text
+    assert '<a href="/archive/2026/SHA256SUMS" download>SHA256SUMS</a>' in kept.text
+    assert (file.status_code, file.content) == (200, b"%PDF-1.7 ...")
+    assert not_a_name.status_code == 404
 
 
 async def test_a_reader_the_api_refuses_gets_the_refusal_page(apis):

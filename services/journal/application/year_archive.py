@@ -1,0 +1,206 @@
+"""The printed archive of a school year: every class's journal as a PDF (`paperwork`'s
+`class_archive`, laid out by the caller's `render`), with `manifest.json` (school, year, the date
+the documents carry, each file with its class, size and SHA-256) and `SHA256SUMS`, so that
+`sha256sum -c SHA256SUMS` checks the files years later.
+
+`print_year` reads the classes one after the other while the previous class is laid out (the
+layout may run in another process) and hands each file to `keep`: `ops archive year` keeps them
+in a folder; the journal keeps the archive of every sealed year on its shelf (an Object Store
+bucket), `archive_sealed_years`, run in the background under a lease so that one replica prints
+a year once. The manifest is kept last: a stored manifest says the archive is whole, and a year
+whose archive is stored is never printed again (a correction made after sealing is in the
+journal's history and in an archive printed on demand).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+import structlog
+
+from services.common.schedule_loop import run_when_due
+from services.journal.application import paperwork, period_marks
+from services.journal.application.journal_sheets import Archive
+from services.journal.application.ports import Deps, Shelf
+from services.journal.application.read_models import ReadModel
+from services.journal.domain.errors import NotFound
+
+logger = structlog.get_logger()
+
+PDF_MEDIA_TYPE: Final = "application/pdf"
+MANIFEST: Final = "manifest.json"
+SUMS: Final = "SHA256SUMS"
+LEASE: Final = "journal:archive"
+_TEXT: Final = "text/plain; charset=utf-8"
+_JSON: Final = "application/json"
+
+Render = Callable[[Archive], Awaitable[bytes]]
+Keep = Callable[[str, str, bytes], Awaitable[None]]  # file name, media type, bytes
+Printer = Callable[[], contextlib.AbstractAsyncContextManager[Render]]
+
+
+class ArchiveNotMade(NotFound):
+    """The year has no stored archive: it is not sealed, or its archive is being printed."""
+
+
+class ArchivedFile(ReadModel):
+    """One class's journal in the archive."""
+
+    file: str
+    class_id: str
+    label: str
+    size: int
+    sha256: str
+
+
+class YearArchive(ReadModel):
+    """The manifest of a year's archive."""
+
+    school: str
+    year: int
+    dated: str  # the documents' date: the year's last day (ISO), "" for a year without classes
+    files: tuple[ArchivedFile, ...]
+
+    def manifest(self) -> bytes:
+        """`manifest.json` as UTF-8 (the same archive gives the same bytes)."""
+        return (self.model_dump_json(indent=2) + "\n").encode()
+
+    def sums(self) -> bytes:
+        """`SHA256SUMS` as `sha256sum -c` reads it."""
+        return "".join(f"{f.sha256}  {f.file}\n" for f in self.files).encode()
+
+    def names(self) -> frozenset[str]:
+        """Every file the archive holds, the manifest and the sums included."""
+        return frozenset({MANIFEST, SUMS, *(f.file for f in self.files)})
+
+
+async def print_year(
+    deps: Deps,
+    school: str,
+    year: int,
+    render: Render,
+    keep: Keep,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> YearArchive:
+    """Print every class of the year through `render` and `keep` each file, then the sums and
+    the manifest; `progress(done, total)` counts the classes kept."""
+    roster = await deps.roster_views.roster(school, year)
+    labels = {c.class_id: c.label for c in roster.classes}
+    files: list[ArchivedFile] = []
+    dated = ""
+    laying_out: tuple[str, Archive, asyncio.Future[bytes]] | None = None
+
+    async def finish(class_id: str, archive: Archive, content: Awaitable[bytes]) -> None:
+        data = await content
+        name = f"{archive.file_name}.pdf"
+        await keep(name, PDF_MEDIA_TYPE, data)
+        label, digest = labels[class_id], _sha256(data)
+        files.append(
+            ArchivedFile(file=name, class_id=class_id, label=label, size=len(data), sha256=digest)
+        )
+        if progress is not None:
+            progress(len(files), len(labels))
+
+    if progress is not None:
+        progress(0, len(labels))
+    for class_id in labels:  # a class is read while the one before it is laid out
+        archive = await paperwork.class_archive(deps, school, year, class_id)
+        dated = archive.closed_on.isoformat()
+        rendering = asyncio.ensure_future(render(archive))
+        if laying_out is not None:
+            await finish(*laying_out)
+        laying_out = (class_id, archive, rendering)
+    if laying_out is not None:
+        await finish(*laying_out)
+    printed = YearArchive(school=school, year=year, dated=dated, files=tuple(files))
+    await keep(SUMS, _TEXT, printed.sums())
+    await keep(MANIFEST, _JSON, printed.manifest())
+    return printed
+
+
+async def stored(deps: Deps, school: str, year: int) -> YearArchive:
+    """The year's stored archive; ArchiveNotMade when it has none (yet)."""
+    manifest = await _shelf(deps).get(_shelf_name(school, year, MANIFEST))
+    if manifest is None:
+        raise ArchiveNotMade(f"the archive of {school} {year}/{year + 1} is not made")
+    return YearArchive.model_validate_json(manifest)
+
+
+async def stored_file(deps: Deps, school: str, year: int, name: str) -> bytes:
+    """A file of the year's stored archive; ArchiveNotMade for one it does not hold."""
+    if name not in (await stored(deps, school, year)).names():
+        raise ArchiveNotMade(f"the archive of {school} {year}/{year + 1} holds no {name!r}")
+    data = await _shelf(deps).get(_shelf_name(school, year, name))
+    if data is None:  # listed by the manifest, which is kept last: never without its files
+        raise ArchiveNotMade(f"{name!r} of the archive of {school} {year} is missing")
+    return data
+
+
+async def archive_sealed_years(deps: Deps, printer: Printer) -> list[YearArchive]:
+    """Print and keep the archive of every sealed year that has none, under the lease (an
+    empty list when another process holds it: its run does the same work)."""
+    async with deps.erasure_views.lease(LEASE) as held:
+        if not held:
+            return []
+        due = [sy for sy in await deps.roster_views.school_years() if await _due(deps, *sy)]
+        if not due:
+            return []
+        made = []
+        async with printer() as render:
+            for school, year in due:
+                made.append(await _keep_year(deps, render, school, year))
+        return made
+
+
+async def watch(deps: Deps, printer: Printer, every_seconds: float, stop: asyncio.Event) -> None:
+    """Until `stop`: every `every_seconds`, archive the sealed years that have no archive yet (a
+    failed round is logged and the next one tries again)."""
+
+    async def round_(_: None) -> None:
+        await archive_sealed_years(deps, printer)
+
+    await run_when_due(
+        now=deps.clock.now,
+        next_due=lambda after: (after + dt.timedelta(seconds=every_seconds), None),
+        run=round_,
+        stop=stop,
+        event="archive.round",
+    )
+
+
+async def _due(deps: Deps, school: str, year: int) -> bool:
+    if not (await period_marks.school_config(deps, school, year)).sealed:
+        return False
+    return await _shelf(deps).get(_shelf_name(school, year, MANIFEST)) is None
+
+
+async def _keep_year(deps: Deps, render: Render, school: str, year: int) -> YearArchive:
+    shelf = _shelf(deps)
+
+    async def keep(name: str, media_type: str, data: bytes) -> None:
+        await shelf.put(_shelf_name(school, year, name), media_type, data)
+
+    logger.info("archive.printing", school=school, year=year)
+    printed = await print_year(deps, school, year, render, keep)
+    logger.info("archive.kept", school=school, year=year, classes=len(printed.files))
+    return printed
+
+
+def _shelf(deps: Deps) -> Shelf:
+    if deps.archives is None:
+        raise ArchiveNotMade("this journal keeps no archives")
+    return deps.archives
+
+
+def _shelf_name(school: str, year: int, name: str) -> str:
+    return f"{school}/{year}/{name}"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,61 @@
+"""The stored archive of a sealed school year: every class's journal as a PDF, printed and kept
+by the journal when the year is sealed (`application/year_archive`), with its manifest and
+`SHA256SUMS`. The readers of everything (DESIGN.md §6), as for a class's bound year."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from services.common.openapi_doc import produces
+from services.common.path_params import SchoolPath, YearPath
+from services.journal.application import year_archive
+from services.journal.application.year_archive import MANIFEST, PDF_MEDIA_TYPE, SUMS, YearArchive
+from services.journal.entrypoints.deps import DepsDep, WholeJournalReader
+
+router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["paperwork"])
+FileName = Annotated[
+    str,
+    Path(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
+        description="a file the manifest lists, `manifest.json` or `SHA256SUMS`",
+    ),
+]
+_MEDIA_TYPES = {MANIFEST: "application/json", SUMS: "text/plain; charset=utf-8"}
+
+
+@router.get(
+    "/archive",
+    summary="The stored archive of a sealed school year: its manifest",
+    description="Every class's journal of the year as the paper journal would be bound, printed "
+    "and kept by the journal once the year is sealed (the rollover's last step): each file with "
+    "its class, size and SHA-256. The head, the deputy and the administrator. 404 "
+    "`archive_not_made` (the year is not sealed, or its archive is still being printed).",
+)
+async def stored_archive(
+    school: SchoolPath, year: YearPath, _reader: WholeJournalReader, deps: DepsDep
+) -> YearArchive:
+    return await year_archive.stored(deps, school, year)
+
+
+@router.get(
+    "/archive/{file_name}",
+    summary="A file of the stored archive of a sealed school year",
+    description="A class's journal (PDF), `manifest.json` or `SHA256SUMS` (`sha256sum -c` "
+    "checks the PDFs against it). The head, the deputy and the administrator. 404 "
+    "`archive_not_made` (no stored archive, or no such file in it).",
+    response_class=Response,
+    responses=produces(PDF_MEDIA_TYPE, *_MEDIA_TYPES.values()),
+)
+async def stored_archive_file(
+    school: SchoolPath,
+    year: YearPath,
+    file_name: FileName,
+    _reader: WholeJournalReader,
+    deps: DepsDep,
+) -> Response:
+    content = await year_archive.stored_file(deps, school, year, file_name)
+    media_type = _MEDIA_TYPES.get(file_name, PDF_MEDIA_TYPE)
+    disposition = f'attachment; filename="{file_name}"'
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
