@@ -20,7 +20,6 @@ from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 from services.common.pdf_fonts import DEFAULT_FONT_DIR, FAMILY, add_dejavu
 from services.journal.application.journal_sheets import Archive, Table, value_text
 
-PDF_MEDIA_TYPE: Final = "application/pdf"
 _SIZE: Final = 7.0
 _LINE: Final = 3.6
 _FIXED_COLUMNS: Final = 2  # the number and the pupil, repeated in every part of a wide table

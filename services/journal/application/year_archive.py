@@ -36,8 +36,7 @@ PDF_MEDIA_TYPE: Final = "application/pdf"
 MANIFEST: Final = "manifest.json"
 SUMS: Final = "SHA256SUMS"
 LEASE: Final = "journal:archive"
-_TEXT: Final = "text/plain; charset=utf-8"
-_JSON: Final = "application/json"
+_MEDIA_TYPES: Final = {MANIFEST: "application/json", SUMS: "text/plain; charset=utf-8"}
 
 Render = Callable[[Archive], Awaitable[bytes]]
 Keep = Callable[[str, str, bytes], Awaitable[None]]  # file name, media type, bytes
@@ -99,7 +98,7 @@ async def print_year(
     async def finish(class_id: str, archive: Archive, content: Awaitable[bytes]) -> None:
         data = await content
         name = f"{archive.file_name}.pdf"
-        await keep(name, PDF_MEDIA_TYPE, data)
+        await keep(name, media_type(name), data)
         label, digest = labels[class_id], _sha256(data)
         files.append(
             ArchivedFile(file=name, class_id=class_id, label=label, size=len(data), sha256=digest)
@@ -119,8 +118,8 @@ async def print_year(
     if laying_out is not None:
         await finish(*laying_out)
     printed = YearArchive(school=school, year=year, dated=dated, files=tuple(files))
-    await keep(SUMS, _TEXT, printed.sums())
-    await keep(MANIFEST, _JSON, printed.manifest())
+    await keep(SUMS, media_type(SUMS), printed.sums())
+    await keep(MANIFEST, media_type(MANIFEST), printed.manifest())
     return printed
 
 
@@ -190,6 +189,11 @@ async def _keep_year(deps: Deps, render: Render, school: str, year: int) -> Year
     printed = await print_year(deps, school, year, render, keep)
     logger.info("archive.kept", school=school, year=year, classes=len(printed.files))
     return printed
+
+
+def media_type(name: str) -> str:
+    """The media type of a file of the archive: the manifest, the sums, or a class's PDF."""
+    return _MEDIA_TYPES.get(name, PDF_MEDIA_TYPE)
 
 
 def _shelf(deps: Deps) -> Shelf:

@@ -11,7 +11,13 @@ from fastapi import APIRouter, Path, Response
 from services.common.openapi_doc import produces
 from services.common.path_params import SchoolPath, YearPath
 from services.journal.application import year_archive
-from services.journal.application.year_archive import MANIFEST, PDF_MEDIA_TYPE, SUMS, YearArchive
+from services.journal.application.year_archive import (
+    MANIFEST,
+    PDF_MEDIA_TYPE,
+    SUMS,
+    YearArchive,
+    media_type,
+)
 from services.journal.entrypoints.deps import DepsDep, WholeJournalReader
 
 router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["paperwork"])
@@ -22,7 +28,6 @@ FileName = Annotated[
         description="a file the manifest lists, `manifest.json` or `SHA256SUMS`",
     ),
 ]
-_MEDIA_TYPES = {MANIFEST: "application/json", SUMS: "text/plain; charset=utf-8"}
 
 
 @router.get(
@@ -46,7 +51,7 @@ async def stored_archive(
     "checks the PDFs against it). The head, the deputy and the administrator. 404 "
     "`archive_not_made` (no stored archive, or no such file in it).",
     response_class=Response,
-    responses=produces(PDF_MEDIA_TYPE, *_MEDIA_TYPES.values()),
+    responses=produces(PDF_MEDIA_TYPE, media_type(MANIFEST), media_type(SUMS)),
 )
 async def stored_archive_file(
     school: SchoolPath,
@@ -56,6 +61,7 @@ async def stored_archive_file(
     deps: DepsDep,
 ) -> Response:
     content = await year_archive.stored_file(deps, school, year, file_name)
-    media_type = _MEDIA_TYPES.get(file_name, PDF_MEDIA_TYPE)
     disposition = f'attachment; filename="{file_name}"'
-    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+    return Response(
+        content, media_type=media_type(file_name), headers={"Content-Disposition": disposition}
+    )

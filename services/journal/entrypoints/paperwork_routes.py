@@ -20,7 +20,7 @@ from services.common.date_range import DateRange
 from services.common.limits import long_running
 from services.common.openapi_doc import produces
 from services.common.path_params import SchoolPath, YearPath
-from services.journal.adapters.archive_pdf import PDF_MEDIA_TYPE, render_archive
+from services.journal.adapters.archive_pdf import render_archive
 from services.journal.adapters.spreadsheets import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -29,6 +29,7 @@ from services.journal.adapters.spreadsheets import (
 )
 from services.journal.application import paperwork
 from services.journal.application.journal_sheets import Paper
+from services.journal.application.year_archive import PDF_MEDIA_TYPE
 from services.journal.entrypoints.deps import (
     DepsDep,
     JournalReader,
