@@ -61,6 +61,8 @@ bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.web_pages
 	$(UV) run python -m bench.archive
 	$(UV) run python -m bench.portal_pages
+	$(UV) run python -m bench.nats_sync
+	$(UV) run python -m bench.nats_replicas
 
 compose-smoke: ## docker-compose.yml end to end with podman (builds images on first use)
 	deploy/compose-smoke

@@ -1,4 +1,5 @@
-"""Stream definitions (valid on nats-server 2.9.10). Created idempotently at start-up."""
+"""Stream definitions (for the pinned nats-server, `deploy.launcher.nats_binary`). Created
+idempotently at start-up."""
 
 from __future__ import annotations
 
@@ -53,8 +54,9 @@ KEY_VALUE_BUCKETS: dict[str, str] = {
 }
 
 
-def stream_config(spec: StreamSpec) -> dict[str, object]:
-    """The JetStream configuration for a stream, as plain fields for `add_stream`."""
+def stream_config(spec: StreamSpec, *, replicas: int = 1) -> dict[str, object]:
+    """The JetStream configuration for a stream with `replicas` copies (3 on a three-node
+    cluster), as plain fields for `add_stream`."""
     return {
         "name": spec.name,
         "subjects": list(spec.subjects),
@@ -69,5 +71,5 @@ def stream_config(spec: StreamSpec) -> dict[str, object]:
         "max_msgs": -1,
         "max_bytes": -1,
         "max_age": 0.0,
-        "num_replicas": 1,
+        "num_replicas": replicas,
     }

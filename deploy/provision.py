@@ -16,8 +16,10 @@ Everything is idempotent (a second run changes nothing) and waits, bounded by
 provision what they need themselves at start-up; this step makes the order explicit and fails
 the deployment early, with one clear message, when something is wrong.
 
-Environment: `PROVISION_NATS__URL` (default `nats://127.0.0.1:4222`), `PROVISION_PG__DSN`
-(required, e.g. `postgresql://postgres:secret@postgres:5432/postgres`), `PROVISION_WAIT_SECONDS`.
+Environment: `PROVISION_NATS__URL` (default `nats://127.0.0.1:4222`; a cluster's servers
+separated by commas), `PROVISION_NATS__REPLICAS` (copies of every stream and bucket: 1, or 3 on a
+three-node cluster), `PROVISION_PG__DSN` (required, e.g.
+`postgresql://postgres:secret@postgres:5432/postgres`), `PROVISION_WAIT_SECONDS`.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from nats.js.errors import BucketNotFoundError
 
 from contracts.streams import ALL_STREAMS, BUCKETS, IDEMPOTENCY_KEYS_BUCKET, IDEMPOTENCY_KEYS_HOURS
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
-from services.common.jetstream import ensure_stream, open_bucket, open_key_value
+from services.common.jetstream import ensure_stream, open_bucket, open_key_value, servers_of
 
 if TYPE_CHECKING:
     from nats.js import JetStreamContext
@@ -108,7 +110,7 @@ async def retrying(what: str, attempt: Callable[[], Awaitable[T]], deadline: flo
             await asyncio.sleep(RETRY_PAUSE_SECONDS)
 
 
-async def ensure_key_ledger(js: JetStreamContext) -> None:
+async def ensure_key_ledger(js: JetStreamContext, replicas: int) -> None:
     """The bucket of idempotency keys with the default max age, unless it exists: its max age
     is the services' setting, which a deployment may have changed (resetting it here would
     drop keys the services promise to keep)."""
@@ -116,23 +118,27 @@ async def ensure_key_ledger(js: JetStreamContext) -> None:
         await js.key_value(IDEMPOTENCY_KEYS_BUCKET)
     except BucketNotFoundError:
         max_age = IDEMPOTENCY_KEYS_HOURS * 3600
-        await open_key_value(js, IDEMPOTENCY_KEYS_BUCKET, max_age_seconds=max_age)
+        await open_key_value(
+            js, IDEMPOTENCY_KEYS_BUCKET, max_age_seconds=max_age, replicas=replicas
+        )
 
 
-async def provision_nats(url: str, deadline: float) -> None:
-    """Every stream and bucket, once NATS (with JetStream) answers."""
+async def provision_nats(url: str, deadline: float, replicas: int = 1) -> None:
+    """Every stream and bucket (with `replicas` copies), once NATS (with JetStream) answers."""
 
     async def attempt() -> None:
-        nc = await nats.connect(url, name="provision", allow_reconnect=False, connect_timeout=2)
+        nc = await nats.connect(
+            servers_of(url), name="provision", allow_reconnect=False, connect_timeout=2
+        )
         try:
             js = nc.jetstream()
             for spec in ALL_STREAMS:
-                info = await ensure_stream(js, spec)
+                info = await ensure_stream(js, spec, replicas=replicas)
                 say(f"stream {spec.name} ready ({info.state.messages} messages)")
             for bucket in BUCKETS:
-                await open_bucket(js, bucket)
+                await open_bucket(js, bucket, replicas=replicas)
                 say(f"Object Store bucket {bucket} ready")
-            await ensure_key_ledger(js)
+            await ensure_key_ledger(js, replicas)
             say(f"Key-Value bucket {IDEMPOTENCY_KEYS_BUCKET} ready")
         finally:
             await nc.close()
@@ -170,10 +176,10 @@ async def provision_postgres(admin_dsn: str, deadline: float) -> None:
         say(f"database {database}, schema {service.schema} migrated ({done})")
 
 
-async def provision(nats_url: str, admin_dsn: str, wait_seconds: float) -> None:
+async def provision(nats_url: str, admin_dsn: str, wait_seconds: float, replicas: int = 1) -> None:
     """NATS, then PostgreSQL, within one deadline."""
     deadline = time.monotonic() + wait_seconds
-    await provision_nats(nats_url, deadline)
+    await provision_nats(nats_url, deadline, replicas)
     await provision_postgres(admin_dsn, deadline)
 
 
@@ -188,8 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     nats_url = os.environ.get("PROVISION_NATS__URL", "nats://127.0.0.1:4222")
     wait_seconds = float(os.environ.get("PROVISION_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
+    replicas = int(os.environ.get("PROVISION_NATS__REPLICAS", "1"))
     try:
-        asyncio.run(provision(nats_url, admin_dsn, wait_seconds))
+        asyncio.run(provision(nats_url, admin_dsn, wait_seconds, replicas))
     except (ProvisionError, OSError, asyncpg.PostgresError) as error:
         say(f"FAILED: {error}")
         return 1

@@ -2,6 +2,6 @@
 # Like the official image: options alone mean "nats-server <options>".
 set -e
 case "${1:-}" in
-  -*) set -- /usr/sbin/nats-server "$@" ;;
+  -*) set -- /usr/local/bin/nats-server "$@" ;;
 esac
 exec "$@"

@@ -66,6 +66,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="show every line the services log (else: warnings and errors; all in <state>/logs)",
     )
     parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="three NATS nodes forming one JetStream cluster, every stream and bucket at R3 "
+        "(their data in <state>/nats-cluster; with NATS_URL, that cluster's nodes)",
+    )
+    parser.add_argument(
         "--infra-only",
         action="store_true",
         help="start NATS and PostgreSQL only (no services, no demo)",

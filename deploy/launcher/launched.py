@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from deploy.launcher.infra import RECORDED_NATS
 from deploy.launcher.paths import PROJECT_ROOT
 from deploy.launcher.ports import Ports
 from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn, with_database
@@ -42,9 +43,10 @@ _DROPPED_ENV = ("NATS_URL", "DATABASE_URL", *(f"{s.env_prefix}_" for s in SERVIC
 class LaunchedSystem:
     """A launcher subprocess on private servers, its output, and where its parts listen."""
 
-    def __init__(self, state: Path, *, demo: bool = False) -> None:
+    def __init__(self, state: Path, *, demo: bool = False, options: tuple[str, ...] = ()) -> None:
         self.state = state.resolve()  # as the launcher names it in the servers' command lines
         self.demo = demo
+        self.options = options  # more of the launcher's options (`--cluster`)
         self.process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str] = queue.Queue()
         self._seen: list[str] = []
@@ -59,6 +61,7 @@ class LaunchedSystem:
         # inherited from the developer's shell would point it at shared ones.
         env = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED_ENV)}
         args = [sys.executable, "-m", "deploy.launcher", *(() if self.demo else ("--no-demo",))]
+        args += self.options
         self.process = subprocess.Popen(
             [*args, "--state-dir", str(self.state)],
             cwd=PROJECT_ROOT,
@@ -136,9 +139,10 @@ class LaunchedSystem:
         return self._ports[name]
 
     def url(self, name: str) -> str:
-        """The base URL of a service (or the NATS URL for `nats`)."""
+        """The base URL of a service (or the NATS URL for `nats`: a cluster's nodes separated by
+        commas)."""
         if name == "nats":
-            return f"nats://127.0.0.1:{self.port(name)}"
+            return (self.state / RECORDED_NATS).read_text().strip()
         return f"http://127.0.0.1:{self.port(name)}"
 
     @property

@@ -20,6 +20,7 @@ from nats.js.errors import NotFoundError
 from contracts.streams import DIARY, JOURNAL
 from deploy.launcher.demo_cast import FALLBACK_TEACHER, find_demo_teacher
 from deploy.launcher.tokens import PORTAL_USERS
+from services.common.jetstream import servers_of
 
 MARKER = "demo-loaded"
 EXPORT_MARKER = "demo-exported"
@@ -53,7 +54,7 @@ class DiaryDemo:
 
 
 async def _stream_messages(url: str, stream: str) -> int:
-    connection = await nats.connect(url, connect_timeout=5, allow_reconnect=False)
+    connection = await nats.connect(servers_of(url), connect_timeout=5, allow_reconnect=False)
     try:
         info = await connection.jetstream().stream_info(stream)
     except NotFoundError:

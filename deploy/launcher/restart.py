@@ -31,17 +31,23 @@ DependencyCheck = Callable[[], str | None]
 
 
 def servers_down(servers: Sequence[tuple[str, str]], timeout: float = 0.3) -> DependencyCheck:
-    """A check of `(name, url)` servers (NATS, PostgreSQL): can a TCP connection be opened?"""
+    """A check of `(name, url)` servers (NATS, PostgreSQL): can a TCP connection be opened? A
+    URL naming several nodes (a NATS cluster, separated by commas) is down when none answers:
+    the cluster goes on without one."""
+
+    def answers(url: str) -> bool:
+        parts = urlsplit(url.strip())
+        try:
+            with socket.create_connection(
+                (parts.hostname or "127.0.0.1", parts.port or 0), timeout
+            ):
+                return True
+        except OSError:
+            return False
 
     def first_down() -> str | None:
         for name, url in servers:
-            parts = urlsplit(url)
-            try:
-                with socket.create_connection(
-                    (parts.hostname or "127.0.0.1", parts.port or 0), timeout
-                ):
-                    pass
-            except OSError:
+            if not any(answers(node) for node in url.split(",")):
                 return name
         return None
 

@@ -122,6 +122,7 @@ def service_env(service: Service, context: Context, port: int) -> dict[str, str]
     env.update(
         {
             f"{prefix}_NATS__URL": context.infra.nats_url,
+            f"{prefix}_NATS__REPLICAS": str(context.infra.nats_replicas),
             f"{prefix}_AUTH__DEV_SECRET": context.secret,
             service.port_var: str(port),
             f"{prefix}_LOG_JSON": "false",

@@ -44,10 +44,11 @@ class Running:
 def start_all(args: argparse.Namespace, state: Path, stack: contextlib.ExitStack) -> Running:
     """Infrastructure, then every service; each registers its stop on `stack`."""
     ports = Ports(state / "ports.json")
-    infra, children = start_infrastructure(state, ports, stack)
+    infra, children = start_infrastructure(state, ports, stack, cluster=args.cluster)
     context = Context(infra, state, dev_secret(state))
+    nats_data = state / ("nats-cluster" if args.cluster else "nats")
     endpoints = [
-        Endpoint("NATS", infra.nats_url, _where(infra.private_nats, state / "nats")),
+        Endpoint("NATS", infra.nats_url, _where(infra.private_nats, nats_data)),
         Endpoint(
             "PostgreSQL", mask_password(infra.admin_dsn), _where(infra.private_pg, state / "pg")
         ),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import nats
 from nats.aio.client import Client
 
+from services.common.jetstream import servers_of
+
 
 class NatsUnreachable(Exception):
     """NATS did not answer the command's connection."""
@@ -24,7 +26,7 @@ async def connect_once(url: str, *, name: str) -> Client:
     retry a refused first connection 60 times, 2 s apart)."""
     try:
         return await nats.connect(
-            url,
+            servers_of(url),
             name=name,
             connect_timeout=5,
             allow_reconnect=False,

@@ -103,7 +103,9 @@ async def build(
         await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
         await drop_stale_schemas(pool, settings.pg.schema_name)  # an interrupted rebuild left
         signing = signing or SigningSettings()
-        integrity = integrity_for(js, signing.signer(), signing.trusted_keys)
+        integrity = integrity_for(
+            js, signing.signer(), signing.trusted_keys, replicas=settings.nats.replicas
+        )
         deps = Deps(
             log=PgEventLog(pool), timezone=settings.timezone, integrity=integrity, keys=keys
         )

@@ -3,8 +3,8 @@
 `JetStreamEventStore` follows the write path of DESIGN.md: publish with
 `Nats-Expected-Last-Subject-Sequence` and `Nats-Msg-Id`, chain each event to the previous one on
 its subject, and treat a wrong-last-sequence answer whose subject already holds our message id as
-a duplicate (nats-server 2.10+ checks the expected sequence before its duplicate window, so a
-command sent again answers that way; 2.9 answers a resend within the window as a duplicate).
+a duplicate (the server checks the expected sequence before its duplicate window, so a command
+sent again answers that way; within the window with the same expectation, as a duplicate).
 `InMemoryEventStore` keeps the same contract for service-layer tests.
 
 Here: the contract (`EventStore` and what it returns) and the events' wire form (body, headers,

@@ -4,7 +4,7 @@ path of DESIGN.md, with a bounded cache of loaded histories."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from contracts import envelope as hdr
 from contracts.envelope import Envelope
@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from nats.js import JetStreamContext
     from nats.js.api import PubAck
 
-WRONG_LAST_SEQUENCE = 10071
+WRONG_LAST_SEQUENCE: Final = frozenset({10071, 10164})
+"""JetStream's error codes for a subject that is not at the expected sequence: 10071 carries
+the subject's sequence; a replicated stream answers 10164 (no sequence) when another message
+on the subject is still being replicated, the same refusal."""
 
 
 class JetStreamEventStore:
@@ -82,11 +85,11 @@ class JetStreamEventStore:
         try:
             ack = await patiently(publish)
         except APIError as error:
-            if error.err_code != WRONG_LAST_SEQUENCE:
+            if error.err_code not in WRONG_LAST_SEQUENCE:
                 raise
-            # nats-server 2.10+ checks the expected sequence before its duplicate window: a
-            # command sent again is recorded when its subject holds its message id, after
-            # `expected` (a retry of the same attempt) or before it (one that loaded what it made).
+            # The server checks the expected sequence before its duplicate window: a command
+            # sent again is recorded when its subject holds its message id, after `expected`
+            # (a retry of the same attempt) or before it (a retry that loaded what it made).
             history = await self.load(subject)
             recorded = next((e for e in reversed(history.events) if e.msg_id == msg_id), None)
             if recorded is None:

@@ -87,5 +87,7 @@ async def open_key_ledger(js: JetStreamContext, settings: NatsSettings) -> JetSt
     Every service that takes keys opens it at start: `js` must be the service's context with
     the short request timeout (`services.common.jetstream.jetstream`)."""
     max_age = settings.idempotency_key_hours * SECONDS_PER_HOUR
-    kv = await open_key_value(js, IDEMPOTENCY_KEYS_BUCKET, max_age_seconds=max_age)
+    kv = await open_key_value(
+        js, IDEMPOTENCY_KEYS_BUCKET, max_age_seconds=max_age, replicas=settings.replicas
+    )
     return JetStreamKeyLedger(kv)

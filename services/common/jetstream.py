@@ -85,7 +85,7 @@ async def connect(url: str, *, name: str, settings: NatsSettings | None = None) 
         _log.warning("nats.error", connection=name, error=f"{type(error).__name__}: {error}")
 
     await connection.connect(
-        url,
+        servers_of(url),
         name=name,
         max_reconnect_attempts=-1,
         # nats-py annotates it as int, but sleeps for it as given: half a second is meant.
@@ -97,6 +97,11 @@ async def connect(url: str, *, name: str, settings: NatsSettings | None = None) 
         reconnected_cb=reconnected,
     )
     return connection
+
+
+def servers_of(url: str) -> list[str]:
+    """The servers of a URL setting: one, or a cluster's several separated by commas."""
+    return [server.strip() for server in url.split(",") if server.strip()]
 
 
 async def close(nc: Client) -> None:
@@ -115,42 +120,62 @@ def jetstream(nc: Client, settings: NatsSettings) -> JetStreamContext:
     return nc.jetstream(timeout=settings.request_timeout_seconds)
 
 
-def _as_nats_config(spec: StreamSpec) -> api.StreamConfig:
-    fields: dict[str, Any] = dict(stream_config(spec))
+def _as_nats_config(spec: StreamSpec, replicas: int) -> api.StreamConfig:
+    fields: dict[str, Any] = dict(stream_config(spec, replicas=replicas))
     fields["storage"] = api.StorageType(fields["storage"])
     fields["retention"] = api.RetentionPolicy(fields["retention"])
     fields["discard"] = api.DiscardPolicy(fields["discard"])
     return api.StreamConfig(**fields)
 
 
-async def ensure_stream(js: JetStreamContext, spec: StreamSpec) -> api.StreamInfo:
-    """Create the stream, or bring the fields we manage back to the configuration in code."""
-    wanted = _as_nats_config(spec)
+async def ensure_stream(
+    js: JetStreamContext, spec: StreamSpec, *, replicas: int = 1
+) -> api.StreamInfo:
+    """Create the stream with `replicas` copies, or bring the fields we manage back to the
+    configuration in code. Replicas are only ever raised: a service started with a stale
+    setting must not take copies away from a cluster's stream."""
     try:
         info = await js.stream_info(spec.name)
     except NotFoundError:
-        return await js.add_stream(wanted)
+        return await js.add_stream(_as_nats_config(spec, replicas))
     current = info.config
-    if any(getattr(current, f) != getattr(wanted, f) for f in _MANAGED):
+    wanted = _as_nats_config(spec, max(replicas, current.num_replicas or 1))
+    if wanted.num_replicas != current.num_replicas or any(
+        getattr(current, f) != getattr(wanted, f) for f in _MANAGED
+    ):
         return await js.update_stream(wanted)
     return info
 
 
-async def open_bucket(js: JetStreamContext, bucket: str) -> ObjectStore:
-    """The Object Store bucket, created on first use (file storage, never expiring)."""
+async def _at_least(js: JetStreamContext, stream: str, replicas: int) -> None:
+    """Raise a bucket's stream to `replicas` copies if it has fewer."""
+    info = await js.stream_info(stream)
+    if (info.config.num_replicas or 1) < replicas:
+        info.config.num_replicas = replicas
+        await js.update_stream(info.config)
+
+
+async def open_bucket(js: JetStreamContext, bucket: str, *, replicas: int = 1) -> ObjectStore:
+    """The Object Store bucket, created on first use (file storage, never expiring, `replicas`
+    copies; an existing bucket with fewer is raised to it)."""
     try:
-        return await js.object_store(bucket)
+        store = await js.object_store(bucket)
     except BucketNotFoundError:
         config = api.ObjectStoreConfig(
-            description=BUCKETS.get(bucket, ""), storage=api.StorageType.FILE
+            description=BUCKETS.get(bucket, ""), storage=api.StorageType.FILE, replicas=replicas
         )
         return await js.create_object_store(bucket, config=config)
+    await _at_least(js, f"OBJ_{bucket}", replicas)
+    return store
 
 
-async def open_key_value(js: JetStreamContext, bucket: str, *, max_age_seconds: float) -> KeyValue:
+async def open_key_value(
+    js: JetStreamContext, bucket: str, *, max_age_seconds: float, replicas: int = 1
+) -> KeyValue:
     """The Key-Value bucket, created on first use: one value per key (history 1), file storage,
-    every value dropped `max_age_seconds` after it was written. An existing bucket gets the max
-    age given, since the setting may change between deployments (the rest is left alone)."""
+    every value dropped `max_age_seconds` after it was written, `replicas` copies. An existing
+    bucket gets the max age given, since the setting may change between deployments, and at
+    least the replicas (the rest is left alone)."""
     try:
         info = await js.stream_info(f"KV_{bucket}")
     except NotFoundError:
@@ -161,9 +186,14 @@ async def open_key_value(js: JetStreamContext, bucket: str, *, max_age_seconds: 
             ttl=max_age_seconds,
             storage=api.StorageType.FILE,
             direct=True,
+            replicas=replicas,
         )
         return await js.create_key_value(config)
-    if round(info.config.max_age or 0.0, 3) != round(max_age_seconds, 3):
+    if (
+        round(info.config.max_age or 0.0, 3) != round(max_age_seconds, 3)
+        or (info.config.num_replicas or 1) < replicas
+    ):
         info.config.max_age = max_age_seconds
+        info.config.num_replicas = max(replicas, info.config.num_replicas or 1)
         await js.update_stream(info.config)
     return await js.key_value(bucket)

@@ -57,6 +57,8 @@ NATS_ERRORS: Final[tuple[type[Exception], ...]] = (
     nats.errors.NoServersError,
     nats.errors.FlushTimeoutError,
     nats.js.errors.ServiceUnavailableError,
+    # A publish nobody answered: on a cluster, while the stream elects a new leader.
+    nats.js.errors.NoStreamResponseError,
 )
 POSTGRES_ERRORS: Final[tuple[type[Exception], ...]] = (
     asyncpg.PostgresConnectionError,

@@ -36,6 +36,7 @@ from services.common import metrics
 from services.common.broker import Deliveries, ServiceBroker
 from services.common.db import Pool
 from services.common.keystore import KeySource, ring_for_messages
+from services.common.lease import Lease
 from services.common.projector_batch import (
     SCHEMA_CHANGED_ERRORS,
     Batch,
@@ -110,6 +111,7 @@ class Projector:
         self._batch_size = batch_size
         self._fetch_timeout = fetch_timeout
         self._writer = BatchWriter(projection)
+        self._lease = Lease(pool, f"projection:{projection.name}")
         self._feed: PullFeed | None = None
         self._stopping = asyncio.Event()
         self._live_backoff = Backoff()  # reset by every batch the live subscription applies
@@ -128,21 +130,34 @@ class Projector:
         """Apply batches as they arrive until `stop()`; every error is logged and retried.
 
         The live path: a FastStream subscriber (`projector_live`) on the durable consumer,
-        recreated at the checkpoint + 1 for every session, so a failed batch comes again.
+        recreated at the checkpoint + 1 for every session, so a failed batch comes again. Of the
+        replicas of a service, one at a time follows (`services.common.lease`); the others wait
+        to take over.
         """
         self._stopping.clear()
         self._running = True
         self._live_backoff.reset()
         try:
-            while not self._stopping.is_set():
-                raise_if_cancelled()
+            while await self._lease.take(self._stopping):
                 try:
-                    await self._follow_live()
-                except Exception as error:  # a consumer must outlive any batch
-                    await self._recover(error, self._live_backoff)
+                    await self._follow_while_held()
+                finally:
+                    await self._lease.release()
+                    self._progress.pending = None  # another replica follows now
         finally:
             self._running = False
             await self.close()
+
+    async def _follow_while_held(self) -> None:
+        """Follow live until `stop()` or until the lease is lost (seen after a failure)."""
+        while not self._stopping.is_set():
+            raise_if_cancelled()
+            try:
+                await self._follow_live()
+            except Exception as error:  # a consumer must outlive any batch
+                await self._recover(error, self._live_backoff)
+                if not await self._lease.still_held():
+                    return
 
     @contextlib.asynccontextmanager
     async def running(self, enabled: bool = True) -> AsyncIterator[bool]:

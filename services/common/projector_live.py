@@ -26,7 +26,7 @@ import structlog
 
 from services.common.broker import Deliveries, ServiceBroker, subscribe_batches
 from services.common.projector_batch import raise_if_cancelled
-from services.common.pullfeed import delivery_seq, position
+from services.common.pullfeed import DeliveryLostError, follows, position
 
 if TYPE_CHECKING:
     from nats.js import api
@@ -44,19 +44,6 @@ CHECK_EVERY = 2.0
 """Seconds between checks of the durable consumer: that it still exists (a subscription to a
 deleted consumer just stays silent), that nothing it delivered was lost on the way, and the
 pending count shown in the status."""
-
-
-class DeliveryLostError(Exception):
-    """A batch does not follow the last one: FastStream lost deliveries in between.
-
-    FastStream 0.7's batch pull drops the messages it has collected so far when nats-py's
-    fetch raises the built-in TimeoutError (it catches only nats' own), restarts its loop and
-    hands over the next messages (seen with batches of 25 and a linger of 0.1 s; a batch of one
-    is handed over before the next fetch, but nothing here depends on that): applying them
-    would skip the lost ones, and their AckAll would ack them. Seen in the next batch's
-    consumer sequence, or (when nothing follows) in the consumer's delivered count; the
-    session ends, and the next one starts at the checkpoint + 1.
-    """
 
 
 class LiveSession:
@@ -133,7 +120,9 @@ class LiveSession:
             return  # the session is over: not applied, not acked; the next one has them again
         self._busy = True
         try:
-            self._follow_on(deliveries)
+            # The consumer is new for every session, so its first delivery is number 1.
+            name = str(self._consumer.name)
+            self._delivered = follows(self._delivered, deliveries, name)
             await self._apply(deliveries)
             if position(deliveries[-1].reply)[2] >= BACKLOG:
                 outcome.set_result(None)
@@ -141,16 +130,6 @@ class LiveSession:
             outcome.set_result(error)
         finally:
             self._busy = False
-
-    def _follow_on(self, deliveries: Deliveries) -> None:
-        """Check that no delivery was skipped since the last batch (the consumer is new for
-        every session, so its first delivery is number 1); redeliveries may come again."""
-        for msg in deliveries:
-            number = delivery_seq(msg.reply)
-            if number > self._delivered + 1:
-                lost = f"deliveries {self._delivered + 1}..{number - 1} of {self._consumer.name}"
-                raise DeliveryLostError(lost)
-            self._delivered = max(self._delivered, number)
 
 
 async def _first_of(stop: asyncio.Event, outcome: asyncio.Future[Any], limit: float) -> None:

@@ -12,8 +12,7 @@ from services.common.projector_batch import (
     TRANSIENT_ERRORS,
     CheckpointMovedError,
 )
-from services.common.projector_live import DeliveryLostError
-from services.common.pullfeed import ConsumerGoneError
+from services.common.pullfeed import ConsumerGoneError, DeliveryLostError
 
 # NATS failures that pass: a lost or reconnecting connection, a server that did not answer.
 NATS_TRANSIENT: tuple[type[BaseException], ...] = (

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import nats.errors
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from nats.aio.client import Client
     from nats.aio.msg import Msg
     from nats.aio.subscription import Subscription
@@ -36,6 +38,34 @@ _GRACE = 1.0  # seconds past `expires` after which a request that never ended is
 
 class ConsumerGoneError(Exception):
     """The consumer behind the feed was deleted or replaced; the caller must recreate it."""
+
+
+class DeliveryLostError(Exception):
+    """Deliveries of a consumer did not reach the reader: applying what came after would skip
+    them (and an AckAll would ack them). Seen as a consumer sequence skipped. The caller starts
+    again from its checkpoint + 1 on a new consumer.
+
+    How they get lost: a pull request's messages in flight when the client's connection to
+    its node breaks (on a cluster, a node that dies or a consumer leader that moves: the server
+    counts them as delivered, and an unacknowledged consumer never sends them again); and
+    FastStream 0.7's batch pull, which drops the messages it has collected when nats-py's fetch
+    raises the built-in TimeoutError (see `services.common.projector_live`).
+    """
+
+
+def follows(delivered: int, deliveries: Sequence[Msg], consumer: str) -> int:
+    """The consumer sequence after `deliveries`, which must follow `delivered` (the last one
+    the reader had) with none skipped; redeliveries keep their number and may come again.
+    Raises `DeliveryLostError` otherwise."""
+    # Every number is read (about 0.5 µs a message): a batch that only counts right at its
+    # ends may still hide a redelivery beside a lost delivery.
+    for msg in deliveries:
+        number = delivery_seq(msg.reply)
+        if number > delivered + 1:
+            lost = f"deliveries {delivered + 1}..{number - 1} of {consumer}"
+            raise DeliveryLostError(lost)
+        delivered = max(delivered, number)
+    return delivered
 
 
 # Token positions in a JetStream ack subject, counted from the front:
@@ -82,6 +112,8 @@ class PullFeed:
     ) -> None:
         self._nc = nc
         self._next_subject = f"{api_prefix}.CONSUMER.MSG.NEXT.{stream}.{consumer}"
+        self._consumer = consumer
+        self._delivered = 0  # the consumer sequence of the last message taken
         self._batch = batch
         self._expires = expires
         self._buffer: deque[Msg] = deque()
@@ -107,7 +139,8 @@ class PullFeed:
                 await sub.unsubscribe()
 
     async def take(self, limit: int, timeout: float) -> list[Msg]:  # noqa: ASYNC109
-        """Up to `limit` buffered messages; waits up to `timeout` for the first one to arrive."""
+        """Up to `limit` buffered messages; waits up to `timeout` for the first one to arrive.
+        Raises `DeliveryLostError` when messages the consumer delivered never arrived."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not self._buffer:
@@ -131,6 +164,7 @@ class PullFeed:
             self._buffer.clear()
         else:
             taken = [self._buffer.popleft() for _ in range(limit)]
+        self._delivered = follows(self._delivered, taken, self._consumer)
         await self._refill()
         return taken
 

@@ -25,7 +25,19 @@ class NatsSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    url: str = "nats://127.0.0.1:4222"
+    url: str = Field(
+        default="nats://127.0.0.1:4222",
+        description="the server's URL; on a cluster, several separated by commas (the client "
+        "learns the others from the first it reaches, and goes to another when one fails)",
+    )
+    replicas: int = Field(
+        default=1,
+        ge=1,
+        le=5,
+        description="copies of every stream and bucket the service creates: 1 on one server, 3 "
+        "on a three-node cluster (every service of an installation says the same); an existing "
+        "stream with fewer is raised to it, never lowered",
+    )
     request_timeout_seconds: float = Field(
         default=1.5,
         gt=0,

@@ -79,10 +79,12 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     """Connect, provision streams, buckets and schemas, start the projectors; close on exit."""
     nc = await connect(settings.nats.url, name="diary", settings=settings.nats)
     js = jetstream(nc, settings.nats)
-    await ensure_stream(js, DIARY)
-    await ensure_stream(js, PORTAL)  # the diary writes the messages there
-    bucket = await open_bucket(js, DIARY_FILES_BUCKET)
-    portal_bucket = await open_bucket(js, PORTAL_FILES_BUCKET)
+    await ensure_stream(js, DIARY, replicas=settings.nats.replicas)
+    await ensure_stream(
+        js, PORTAL, replicas=settings.nats.replicas
+    )  # the diary writes the messages there
+    bucket = await open_bucket(js, DIARY_FILES_BUCKET, replicas=settings.nats.replicas)
+    portal_bucket = await open_bucket(js, PORTAL_FILES_BUCKET, replicas=settings.nats.replicas)
     ledger = await open_key_ledger(js, settings.nats)  # keys of messages
     pool = await create_pool(
         settings.pg.dsn,

@@ -67,8 +67,10 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> AsyncItera
     """
     nc = await connect(settings.nats.url, name="enrollment", settings=settings.nats)
     js = jetstream(nc, settings.nats)
-    await ensure_stream(js, ENROLLMENT)
-    await ensure_stream(js, JOURNAL)  # read only; provisioned here too so a fresh start works
+    await ensure_stream(js, ENROLLMENT, replicas=settings.nats.replicas)
+    await ensure_stream(
+        js, JOURNAL, replicas=settings.nats.replicas
+    )  # read only; provisioned here too so a fresh start works
     ledger = await open_key_ledger(js, settings.nats)
     pg = settings.pg
     pool = await create_pool(pg.dsn, pg.schema_name, connect_timeout=pg.connect_timeout_seconds)

@@ -83,9 +83,9 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     nc = await connect(settings.nats.url, name="exporter", settings=settings.nats)
     js = jetstream(nc, settings.nats)
     for spec in (JOURNAL, ENROLLMENT, DIARY):
-        await ensure_stream(js, spec)
-    source = await open_bucket(js, HOMEWORK_FILES_BUCKET)
-    target = await open_bucket(js, settings.files_bucket)
+        await ensure_stream(js, spec, replicas=settings.nats.replicas)
+    source = await open_bucket(js, HOMEWORK_FILES_BUCKET, replicas=settings.nats.replicas)
+    target = await open_bucket(js, settings.files_bucket, replicas=settings.nats.replicas)
     schema = settings.pg.schema_name
     pool = await create_pool(
         settings.pg.dsn, schema, connect_timeout=settings.pg.connect_timeout_seconds

@@ -66,9 +66,9 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     """Connect, provision the stream, bucket and schema, start the projector; close on exit."""
     nc = await connect(settings.nats.url, name="journal", settings=settings.nats)
     js = jetstream(nc, settings.nats)
-    await ensure_stream(js, JOURNAL)
-    bucket = await open_bucket(js, HOMEWORK_FILES_BUCKET)
-    archives = await open_bucket(js, JOURNAL_ARCHIVE_BUCKET)
+    await ensure_stream(js, JOURNAL, replicas=settings.nats.replicas)
+    bucket = await open_bucket(js, HOMEWORK_FILES_BUCKET, replicas=settings.nats.replicas)
+    archives = await open_bucket(js, JOURNAL_ARCHIVE_BUCKET, replicas=settings.nats.replicas)
     ledger = await open_key_ledger(js, settings.nats)
     pool = await create_pool(
         settings.pg.dsn,

@@ -16,10 +16,14 @@ from contracts.journal import LessonScheduled, MarkEntry
 from services.common.db import PROJECTOR_MIGRATIONS, migrate, quote_ident
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.bootstrap import MIGRATIONS
+from tests.support.projectors import journal_projector
 from tests.support.stored_events import projected
 
 if TYPE_CHECKING:
+    from nats.js import JetStreamContext
+
     from services.common.db import Pool
+    from services.common.keystore import KeySource
     from services.common.projector import Projected
 
 SCHOOL, YEAR, CLASS = "sch1", 2026, "c1"
@@ -130,3 +134,26 @@ async def assert_splits_build_the_same_rows(
     batches = [events[i : i + size] for i in range(0, len(events), size)]
     await apply_batches(pool, copy, batches)
     assert await dump(pool, copy, tables) == await dump(pool, schema, tables)
+
+
+async def view_checkpoint(pool: Pool, schema: str) -> int:
+    """The journal view's checkpoint in `schema` (0 before its tables exist)."""
+    async with pool.acquire() as conn:
+        exists = await conn.fetchval("SELECT to_regclass($1)", f"{schema}.projection_checkpoints")
+        if exists is None:
+            return 0
+        query = f"SELECT last_seq FROM {quote_ident(schema)}.projection_checkpoints WHERE name = $1"
+        return int(await conn.fetchval(query, JournalViewProjection().name) or 0)
+
+
+async def assert_view_equals_a_rebuild(
+    js: JetStreamContext, pool: Pool, schema: str, keys: KeySource
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The journal view in `schema` equals a rebuild from sequence 1 of the JOURNAL stream
+    (into `<schema>_copy`), table by table; the live tables' rows."""
+    rebuilt = f"{schema}_copy"
+    projector = journal_projector(js, pool, JournalViewProjection(), keys=keys)
+    await projector.rebuild_into(rebuilt, PROJECTOR_MIGRATIONS, MIGRATIONS)
+    live = await dump(pool, schema, VIEW_TABLES)
+    assert live == await dump(pool, rebuilt, VIEW_TABLES)
+    return live

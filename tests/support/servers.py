@@ -18,6 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
+from deploy.launcher.nats_binary import nats_server_binary
 from deploy.launcher.ports import free_port, wait_for_port
 from deploy.launcher.postgres import with_database
 
@@ -25,12 +26,10 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @contextlib.contextmanager
-def nats_server(binary: str = "nats-server", *, host: str = "127.0.0.1") -> Iterator[str]:
-    """Run a private JetStream-enabled nats-server; yield its URL; kill it and delete its store."""
-    executable = shutil.which(binary)
-    if executable is None:
-        msg = f"{binary} is not on PATH"
-        raise FileNotFoundError(msg)
+def nats_server(*, host: str = "127.0.0.1") -> Iterator[str]:
+    """Run a private JetStream-enabled nats-server (the pinned release); yield its URL; kill it
+    and delete its store."""
+    executable = pinned_nats_server()
     store = Path(tempfile.mkdtemp(prefix="nats-test-"))
     port = free_port(host)
     args = [executable, "-js", "-a", host, "-p", str(port), "-sd", str(store)]
@@ -48,15 +47,21 @@ def nats_server(binary: str = "nats-server", *, host: str = "127.0.0.1") -> Iter
         shutil.rmtree(store, ignore_errors=True)
 
 
+def pinned_nats_server() -> str:
+    """The nats-server tests run (`deploy.launcher.nats_binary`); an error when there is none."""
+    executable = nats_server_binary()
+    if executable is None:
+        msg = "no nats-server: run `make install` (it installs the pinned release)"
+        raise FileNotFoundError(msg)
+    return executable
+
+
 class RestartableNats:
     """A private JetStream nats-server that a test can kill and start again on the same port and
     store (an outage and the server's return, as a client sees them)."""
 
-    def __init__(self, binary: str = "nats-server", *, host: str = "127.0.0.1") -> None:
-        executable = shutil.which(binary)
-        if executable is None:
-            msg = f"{binary} is not on PATH"
-            raise FileNotFoundError(msg)
+    def __init__(self, *, host: str = "127.0.0.1") -> None:
+        executable = pinned_nats_server()
         self.store = Path(tempfile.mkdtemp(prefix="nats-test-"))
         self.host, self.port = host, free_port(host)
         self._args = [executable, "-js", "-a", host, "-p", str(self.port), "-sd", str(self.store)]

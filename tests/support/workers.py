@@ -24,14 +24,40 @@ def worker_env(service: str, nats_url: str, database_url: str, schema: str) -> d
     }
 
 
-async def start_worker(service: str, env: dict[str, str]) -> asyncio.subprocess.Process:
-    """`python -m services.<service> worker` in `env`, its output discarded."""
+async def start_worker(
+    service: str, env: dict[str, str], *, read_log: bool = False
+) -> asyncio.subprocess.Process:
+    """`python -m services.<service> worker` in `env`, its output discarded, or readable on its
+    `stdout` (`read_log`, with `worker_env`'s JSON lines: see `logged`)."""
+    output = asyncio.subprocess.PIPE if read_log else asyncio.subprocess.DEVNULL
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         f"services.{service}",
         "worker",
         env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stdout=output,
+        stderr=asyncio.subprocess.STDOUT if read_log else asyncio.subprocess.DEVNULL,
     )
+
+
+async def logged(worker: asyncio.subprocess.Process, event: str, timeout: float) -> None:  # noqa: ASYNC109
+    """Read the worker's log until a line of `event` (TimeoutError after `timeout` seconds),
+    then drop the rest as it comes, so that the worker never blocks on a full pipe."""
+    stdout = worker.stdout
+    assert stdout is not None, "started without read_log"
+    wanted = f'"event": "{event}"'.encode()
+    async with asyncio.timeout(timeout):
+        while wanted not in await stdout.readline():
+            pass
+    task = asyncio.create_task(_drop(stdout))
+    _DROPPING.add(task)
+    task.add_done_callback(_DROPPING.discard)
+
+
+_DROPPING: set[asyncio.Task[None]] = set()
+
+
+async def _drop(stdout: asyncio.StreamReader) -> None:
+    while await stdout.read(65536):
+        pass

@@ -36,6 +36,7 @@ from contracts.streams import AUDIT
 from services.audit.application.verification import Integrity, Progress
 from services.audit.domain.anchors import Signer, school_year
 from services.audit.domain.chain import Message
+from services.common.eventstore_jetstream import WRONG_LAST_SEQUENCE
 from services.common.jetstream import ensure_stream
 from services.common.pullfeed import position
 
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 logger = structlog.get_logger()
 
 AUDITOR = Actor(id="audit", role="system")
-WRONG_LAST_SEQUENCE = 10071
 IDLE_TIMEOUT = 600.0
 """Seconds without a delivery before a walk is given up. A walk ends at its target (the last
 sequence, or no message left for its filter), never on a short silence: a school's walk may
@@ -179,13 +179,14 @@ class _Walk:
 class JetStreamAnchors:
     """`AnchorStore` on the AUDIT stream."""
 
-    def __init__(self, js: JetStreamContext) -> None:
+    def __init__(self, js: JetStreamContext, *, replicas: int = 1) -> None:
         self._js = js
         self._source = JetStreamSource(js)
+        self._replicas = replicas
 
     async def prepare(self) -> None:
-        """Create the AUDIT stream (idempotently, as its writer)."""
-        await ensure_stream(self._js, AUDIT)
+        """Create the AUDIT stream (idempotently, as its writer) with the installation's copies."""
+        await ensure_stream(self._js, AUDIT, replicas=self._replicas)
 
     async def anchors(self, school: str | None = None) -> list[DailyAnchor]:
         """Every anchor (of the school), in the order written."""
@@ -226,7 +227,7 @@ class JetStreamAnchors:
         try:
             ack = await self._js.publish(subject, body.encode(), stream=AUDIT.name, headers=headers)
         except APIError as error:
-            if error.err_code == WRONG_LAST_SEQUENCE:
+            if error.err_code in WRONG_LAST_SEQUENCE:
                 return False
             raise
         return not ack.duplicate
@@ -241,12 +242,17 @@ def public_keys(signer: Signer | None, trusted: Mapping[str, str]) -> dict[str, 
 
 
 def integrity_for(
-    js: JetStreamContext, signer: Signer | None, trusted: Mapping[str, str] | None = None
+    js: JetStreamContext,
+    signer: Signer | None,
+    trusted: Mapping[str, str] | None = None,
+    *,
+    replicas: int = 1,
 ) -> Integrity:
-    """The real adapters behind verification and anchoring."""
+    """The real adapters behind verification and anchoring (the AUDIT stream, when it must be
+    created, with `replicas` copies)."""
     return Integrity(
         source=JetStreamSource(js),
-        store=JetStreamAnchors(js),
+        store=JetStreamAnchors(js, replicas=replicas),
         signer=signer,
         keys=public_keys(signer, trusted or {}),
     )

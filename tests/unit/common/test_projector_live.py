@@ -1,4 +1,5 @@
-"""The live session's guard against deliveries FastStream lost between two batches."""
+"""The guard against deliveries lost between two batches (FastStream's, or a pull request's
+messages in flight when a node of the cluster went away), in the live session and the feed."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from contracts.registry import JOURNAL_REGISTRY
-from services.common.projector_live import BACKLOG, DeliveryLostError, LiveSession
+from services.common.projector_live import BACKLOG, LiveSession
 from services.common.projector_source import StreamSource
-from services.common.pullfeed import delivery_seq
+from services.common.pullfeed import DeliveryLostError, delivery_seq, follows
 
 
 def delivery(number: int, *, v2: bool = False, pending: int = 0) -> Msg:
@@ -85,3 +86,17 @@ async def test_a_backlog_ends_the_session_after_the_delivery_that_shows_it() -> 
 
     assert applied == [[1], [2]]  # the rest is left to the hand-driven catch-up
     assert outcome.result() is None
+
+
+def test_deliveries_that_follow_on_move_the_count_and_redeliveries_may_come_again() -> None:
+    assert follows(0, [delivery(1), delivery(2), delivery(3)], "view") == 3
+    assert follows(3, [delivery(2), delivery(4), delivery(3), delivery(5)], "view") == 5
+    assert follows(5, [], "view") == 5
+
+
+@pytest.mark.parametrize(
+    ("delivered", "numbers"), [(0, [2]), (3, [4, 6]), (0, [1, 3]), (3, [2, 5]), (0, [1, 1, 3])]
+)
+def test_a_skipped_delivery_is_lost(delivered: int, numbers: list[int]) -> None:
+    with pytest.raises(DeliveryLostError):
+        follows(delivered, [delivery(n) for n in numbers], "view")
