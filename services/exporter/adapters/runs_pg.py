@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
+from contracts.diary import BatchKind
 from services.common.db import Pool
 from services.exporter.application.ports import RunRecord
 
@@ -33,6 +35,11 @@ _INTERRUPT = (
     "UPDATE runs SET status = 'failed', finished_at = now(), "
     "error = 'interrupted: the process running it stopped' "
     "WHERE school = $1 AND year = $2 AND status = 'running'"
+)
+
+_CLAIM = (
+    "INSERT INTO scheduled_claims (school, year, kind, due_at) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT DO NOTHING RETURNING true"
 )
 
 
@@ -65,6 +72,10 @@ class PgRuns:
                 yield
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
+
+    async def claim(self, school: str, year: int, kind: BatchKind, due: dt.datetime) -> bool:
+        """As `Runs.claim`: the row of `scheduled_claims` this call inserted, if it did."""
+        return bool(await self._pool.fetchval(_CLAIM, school, year, kind, due))
 
     async def interrupt_stale(self, school: str, year: int) -> int:
         """Mark runs left 'running' by a dead process as failed (call under the lock)."""

@@ -65,6 +65,11 @@ class Runs(Protocol):
         """Held for a run's whole duration: runs of one school and year never overlap."""
         ...
 
+    async def claim(self, school: str, year: int, kind: BatchKind, due: dt.datetime) -> bool:
+        """Whether this process takes the scheduled `kind` export of the school year due at
+        `due`: the first replica to ask does, the others leave it (to it)."""
+        ...
+
     async def interrupt_stale(self, school: str, year: int) -> int:
         """Mark runs left 'running' by a dead process as failed (call under the lock)."""
         ...

@@ -7,6 +7,7 @@ A failed scheduled run is retried with growing delays a bounded number of times,
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from dataclasses import dataclass
 
 import structlog
@@ -59,27 +60,41 @@ async def export_with_retries(
     return outcome
 
 
-async def run_due(deps: Deps, kinds: tuple[BatchKind, ...], retry: Retry) -> int:
-    """Run the due kinds for every school year that has a school document; answer the failures."""
+async def run_due(
+    deps: Deps, kinds: tuple[BatchKind, ...], retry: Retry, due: dt.datetime | None = None
+) -> int:
+    """Run the due kinds for every school year that has a school document; answer the failures.
+
+    With `due` (the scheduled moment), each school year's export is claimed first: of the
+    replicas running the schedule, the first to claim it runs it and the others go on to the
+    next school year, so the schools are spread over the replicas and none is exported twice
+    for one moment.
+    """
     await deps.state.catch_up()
     failures = 0
     for school, year in await deps.state.exported_years():
         for kind in kinds:
+            if due is not None and not await deps.runs.claim(school, year, kind, due):
+                continue
             if await export_with_retries(deps, school, year, kind, retry) is None:
                 failures += 1
     return failures
 
 
+Moment = tuple[dt.datetime, tuple[BatchKind, ...]]
+"""A scheduled moment and the kinds of export due then."""
+
+
 async def run_schedule(deps: Deps, schedule: Schedule, retry: Retry, stop: asyncio.Event) -> None:
     """Wait for each due moment and run what is due, until `stop` is set."""
 
-    async def run(kinds: tuple[BatchKind, ...]) -> None:
-        await run_due(deps, kinds, retry)
+    def due_after(after: dt.datetime) -> tuple[dt.datetime, Moment]:
+        moment = next_due(after, schedule)
+        return moment[0], moment
+
+    async def run(moment: Moment) -> None:
+        await run_due(deps, moment[1], retry, due=moment[0])
 
     await run_when_due(
-        now=deps.clock.now,
-        next_due=lambda after: next_due(after, schedule),
-        run=run,
-        stop=stop,
-        event="export.schedule",
+        now=deps.clock.now, next_due=due_after, run=run, stop=stop, event="export.schedule"
     )

@@ -1,4 +1,5 @@
-"""Scheduled runs with in-memory adapters: retries with backoff, bounded, then left failed."""
+"""Scheduled runs with in-memory adapters: retries with backoff, bounded, then left failed; of
+two replicas running the same moment, each school year's export runs once."""
 
 from __future__ import annotations
 
@@ -33,6 +34,13 @@ SCHOOL_DOC = Doc(
 class Runs:
     def __init__(self) -> None:
         self.runs: dict[uuid.UUID, RunRecord] = {}
+        self.claims: set[tuple[str, int, str, dt.datetime]] = set()
+
+    async def claim(self, school: str, year: int, kind: str, due: dt.datetime) -> bool:
+        key = (school, year, kind, due)
+        taken = key not in self.claims
+        self.claims.add(key)
+        return taken
 
     @contextlib.asynccontextmanager
     async def lock(self, school: str, year: int) -> AsyncIterator[None]:
@@ -47,7 +55,11 @@ class Runs:
 
     async def find_done(self, batch_id: str) -> RunRecord | None:
         return next(
-            (r for r in self.runs.values() if r.batch_id == batch_id and r.status != "failed"),
+            (
+                r
+                for r in self.runs.values()
+                if r.batch_id == batch_id and r.status in {"published", "empty"}
+            ),
             None,
         )
 
@@ -82,8 +94,19 @@ class State:
     def full(self, school: str, year: int, until: int):
         return self.changed(school, year, 0)
 
+    def __init__(self, schools: tuple[str, ...] = ("s1",)) -> None:
+        self.schools = schools
+
     async def exported_years(self) -> list[tuple[str, int]]:
-        return [("s1", 2026)]
+        return [(school, 2026) for school in self.schools]
+
+
+async def _moment() -> None:
+    """Let the other tasks run once (not `asyncio.sleep`, which a test counts)."""
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    loop.call_soon(done.set_result, None)
+    await done
 
 
 class FlakyPublisher:
@@ -91,6 +114,7 @@ class FlakyPublisher:
         self.failures, self.sent = failures, []
 
     async def publish(self, subject, body, headers) -> None:
+        await _moment()  # a publish takes a moment: another replica goes on meanwhile
         if self.failures:
             self.failures -= 1
             raise ConnectionError("no ack")
@@ -147,3 +171,20 @@ async def test_run_due_runs_every_kind_for_every_exported_school_year():
     # A full brings the diary up to its cut: a delta right after it has nothing to send.
     assert await run_due(d, ("full", "delta"), Retry(1, 0.0)) == 0
     assert sorted(r.kind for r in d.runs.runs.values()) == ["delta", "full"]
+
+
+async def test_two_replicas_share_a_scheduled_moment_and_run_each_school_once():
+    runs = Runs()  # one database: the runs table and the claims
+    schools = tuple(f"s{n}" for n in range(1, 21))
+    publishers = (FlakyPublisher(0), FlakyPublisher(0))
+    replicas = [Deps(runs, State(schools), p, Files(), FakeClock(NOW)) for p in publishers]
+    due = NOW.replace(hour=19)
+
+    await asyncio.gather(*(run_due(d, ("full", "delta"), Retry(1, 0.0), due) for d in replicas))
+
+    ran = sorted((r.school, r.kind) for r in runs.runs.values())
+    assert ran == sorted((s, k) for s in schools for k in ("full", "delta"))
+    assert all(p.sent for p in publishers), "one replica ran every school"
+    # The next moment is claimed afresh (its deltas find nothing new).
+    assert await run_due(replicas[0], ("delta",), Retry(1, 0.0), due.replace(day=2)) == 0
+    assert len(runs.claims) == len(ran) + len(schools)
