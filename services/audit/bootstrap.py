@@ -37,6 +37,7 @@ from services.common.jetstream import close as close_nats
 from services.common.jetstream import connect, jetstream
 from services.common.keystore import KEEP_SEALED
 from services.common.keystore_pg import PgKeyStore
+from services.common.lease import Lease
 from services.common.projector import Projector, RebuildResult
 from services.common.scratch import drop_stale_schemas, scratch_schema
 from services.common.service_runtime import ServiceRuntime
@@ -44,6 +45,7 @@ from services.common.settings import key_store_of
 from services.common.stream_projector import stream_projector
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+ANCHORING_LEASE = "audit:anchoring"
 
 LOGGED_STREAMS: tuple[tuple[StreamSpec, Registry], ...] = (
     (JOURNAL, JOURNAL_REGISTRY),
@@ -112,7 +114,7 @@ async def build(
         projectors = projectors_for(js, pool)
         async with (
             _all_running(projectors, settings.run_projector) as running,
-            _anchoring(integrity, signing, settings.run_anchoring),
+            _anchoring(pool, integrity, signing, settings.run_anchoring),
         ):
             yield Runtime(deps, nc, pool, js, projectors, running)
     finally:
@@ -123,10 +125,11 @@ async def build(
 
 @contextlib.asynccontextmanager
 async def _anchoring(
-    integrity: Integrity, signing: SigningSettings, enabled: bool
+    pool: Pool, integrity: Integrity, signing: SigningSettings, enabled: bool
 ) -> AsyncIterator[None]:
-    """The anchoring loop (hourly by default) in the background for the block (when enabled)."""
-    run = run_anchoring(integrity, every=signing.anchor_every) if enabled else None
+    """The anchoring loop (hourly by default) in the background for the block (when enabled),
+    on one replica at a time."""
+    run = _anchor_while_leased(pool, integrity, signing) if enabled else None
     task = asyncio.create_task(run) if run is not None else None
     try:
         yield
@@ -155,3 +158,18 @@ async def rebuild_log(runtime: Runtime, schema: str) -> list[RebuildResult]:
         RebuildResult(live, r.last_seq, r.events_applied, r.dead_letters, r.seconds)
         for r in results
     ]
+
+
+async def _anchor_while_leased(pool: Pool, integrity: Integrity, signing: SigningSettings) -> None:
+    """Anchor while this replica holds the anchoring lease (`services.common.lease`); the
+    others wait to take over. Anchors are written once whoever writes them (expected sequence
+    0), so the lease saves work: every round walks the streams."""
+    if integrity.signer is None:
+        await run_anchoring(integrity)  # says why nothing is anchored
+        return
+    lease, never = Lease(pool, ANCHORING_LEASE), asyncio.Event()
+    while await lease.take(never):
+        try:
+            await run_anchoring(integrity, every=signing.anchor_every, still_held=lease.still_held)
+        finally:
+            await lease.release()

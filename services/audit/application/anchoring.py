@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -152,9 +152,11 @@ async def run_anchoring(
     *,
     every: dt.timedelta = ANCHOR_EVERY,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    still_held: Callable[[], Awaitable[bool]] | None = None,
 ) -> None:
     """Create the AUDIT stream if need be, anchor once now, then every `every`, until
-    cancelled.
+    cancelled, or until `still_held` (the lease of the replica that anchors) says no before a
+    round.
 
     A failed run (NATS away, say) is logged and tried again after `RETRY_AFTER` (or `every`,
     if sooner).
@@ -168,6 +170,8 @@ async def run_anchoring(
         delay = (wake - clock()).total_seconds()
         if delay > 0:
             await asyncio.sleep(delay)
+        if still_held is not None and not await still_held():
+            return
         try:
             run = await anchor_due(integrity)
         except Exception:

@@ -113,3 +113,17 @@ def test_the_period_is_an_hour_unless_set_shorter(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("AUDIT_ANCHOR_EVERY", "PT2H")
     with pytest.raises(ValidationError):
         SigningSettings()
+
+
+async def test_the_loop_ends_before_a_round_when_the_lease_is_gone():
+    integrity = in_memory_integrity({"JOURNAL": history(30)})
+    answers = iter([True, False])
+
+    async def still_held() -> bool:
+        return next(answers)
+
+    run = run_anchoring(integrity, every=dt.timedelta(seconds=0.01), still_held=still_held)
+    await asyncio.wait_for(run, timeout=5)
+
+    assert sum(a.count for a in integrity.store.written) == 30  # the first round's anchors
+    assert next(answers, None) is None  # asked before each of the two rounds
