@@ -45,11 +45,6 @@ class Lease:
         self._retry = retry_seconds
         self._conn: PoolConnectionProxy | None = None
 
-    @property
-    def held(self) -> bool:
-        """Whether this process holds the lease (as far as it knows)."""
-        return self._conn is not None
-
     async def take(self, stop: asyncio.Event) -> bool:
         """Wait until this process holds the lease (True) or `stop` is set (False). A database
         that does not answer is waited out like a lease held by another replica."""
