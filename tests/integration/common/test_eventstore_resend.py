@@ -53,9 +53,10 @@ async def test_a_resent_append_is_recorded_once_and_reported_as_recorded(js, sub
     )
 
     history = await JetStreamEventStore(js, JOURNAL.name).load(subject)
-    # Sent again until answered: the second send meets the first's record and is answered with
-    # a wrong last sequence (the server checks the expected sequence before its duplicate window).
-    assert lossy.published == 2
+    # Sent again until answered: the second send meets the first's record, answered with a
+    # wrong last sequence by 2.10+ (the expected sequence is checked before the duplicate
+    # window), or by 2.9 as a duplicate after the second lost answer.
+    assert lossy.published in {2, 3}
     assert [e.msg_id for e in history.events] == ["c1"]
     assert (appended.seq, appended.duplicate) == (history.events[0].seq, False)
     assert (await store.load(subject)).version == history.version
