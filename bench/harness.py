@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contracts.envelope import Actor
@@ -269,6 +270,23 @@ def child_json(
         raise RuntimeError(msg)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+async def awaited_publishes(
+    js: JetStreamContext, stream: str, messages: int, clients: int
+) -> float:
+    """Publishes per second into `stream` (subjects `<stream in lower case>.<client>.<n>`) from
+    `clients` concurrent publishers, each awaiting its acknowledgement: 400 bytes each,
+    `messages` in all (rounded down to a multiple of `clients`)."""
+    payload = b"x" * 400
+
+    async def publisher(number: int) -> None:
+        for i in range(messages // clients):
+            await js.publish(f"{stream.lower()}.{number}.{i % 50}", payload, stream=stream)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(publisher(n) for n in range(clients)))
+    return messages // clients * clients / (time.perf_counter() - started)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -25,12 +25,11 @@ import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext, api
 
-from bench.harness import median
+from bench.harness import awaited_publishes, median
 from deploy.launcher.nats_cluster import NatsCluster
 from services.common.jetstream import servers_of
 from services.common.pullfeed import PullFeed
 
-_PAYLOAD = b"x" * 400
 _READ_BATCH = 1000
 
 
@@ -43,18 +42,6 @@ def _nodes(size: int) -> Iterator[str]:
         yield cluster.url
     finally:
         cluster.close()
-
-
-async def _appends(js: JetStreamContext, stream: str, messages: int, clients: int) -> float:
-    """Awaited publishes per second from `clients` concurrent publishers."""
-
-    async def publisher(number: int) -> None:
-        for i in range(messages // clients):
-            await js.publish(f"{stream.lower()}.{number}.{i % 50}", _PAYLOAD, stream=stream)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(publisher(n) for n in range(clients)))
-    return messages // clients * clients / (time.perf_counter() - started)
 
 
 async def _replay(nc: Client, js: JetStreamContext, stream: str, expected: int) -> float:
@@ -83,7 +70,7 @@ async def _measure_stream(url: str, stream: str, replicas: int, n: int, c: int) 
     try:
         js = nc.jetstream(timeout=10)
         await js.add_stream(name=stream, subjects=[f"{stream.lower()}.>"], num_replicas=replicas)
-        appends = await _appends(js, stream, n, c)
+        appends = await awaited_publishes(js, stream, n, c)
         replay = await _replay(nc, js, stream, n // c * c)
     finally:
         await nc.close()

@@ -19,27 +19,21 @@ import json
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import nats
 
-from bench.harness import median
-from deploy.launcher.nats_binary import nats_server_binary
+from bench.harness import awaited_publishes, median
+from deploy.launcher.nats_binary import required_nats_server_binary
 from deploy.launcher.ports import free_port, wait_for_port
-
-_PAYLOAD = b"x" * 400
 
 
 @contextlib.contextmanager
 def _server(sync_interval: str | None) -> Iterator[str]:
     """A private nats-server with that sync policy (None: the default); yields its URL."""
-    binary = nats_server_binary()
-    if binary is None:
-        msg = "no nats-server: run `make install`"
-        raise FileNotFoundError(msg)
+    binary = required_nats_server_binary()
     folder = Path(tempfile.mkdtemp(prefix="nats-sync-"))
     port = free_port("127.0.0.1")
     policy = f"\n  sync_interval: {sync_interval}" if sync_interval else ""
@@ -64,16 +58,9 @@ async def _rate(url: str, messages: int, clients: int) -> float:
     connection = await nats.connect(url)
     js = connection.jetstream()
     await js.add_stream(name="SYNC", subjects=["sync.>"])
-
-    async def publisher(number: int) -> None:
-        for i in range(messages // clients):
-            await js.publish(f"sync.{number}.{i % 50}", _PAYLOAD)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(publisher(n) for n in range(clients)))
-    elapsed = time.perf_counter() - started
+    rate = await awaited_publishes(js, "SYNC", messages, clients)
     await connection.close()
-    return messages // clients * clients / elapsed
+    return rate
 
 
 async def measure(runs: int, messages: int, clients: int) -> dict[str, Any]:

@@ -38,6 +38,14 @@ RECORDED_NATS = "nats.url"
 cluster's nodes separated by commas)."""
 
 
+def _nats_binary() -> str:
+    """The pinned nats-server, or LaunchError saying how to get one."""
+    binary = nats_server_binary()
+    if binary is None:
+        raise LaunchError("no nats-server (run `make install`, or set NATS_URL)")
+    return binary
+
+
 class PrivateNats:
     """A `nats-server -js` on a loopback port with its store in `<state>/nats`."""
 
@@ -48,9 +56,7 @@ class PrivateNats:
 
     def start(self) -> str:
         """Start the server (stopping a leftover of a crashed run first) and return its URL."""
-        binary = nats_server_binary()
-        if binary is None:
-            raise LaunchError("no nats-server (run `make install`, or set NATS_URL)")
+        binary = _nats_binary()
         store, pid_file = self.state / "nats", self.state / "nats.pid"
         kill_pid_file(pid_file, str(store), lambda pid: say(f"stopping leftover nats-server {pid}"))
         port = self.ports.choose("nats")
@@ -81,9 +87,7 @@ class PrivateNatsCluster:
     def start(self) -> str:
         """Start the nodes (stopping leftovers of a crashed run first), wait until their
         JetStream is current, and return the nodes' URLs separated by commas."""
-        binary = nats_server_binary()
-        if binary is None:
-            raise LaunchError("no nats-server (run `make install`, or set NATS_URL)")
+        binary = _nats_binary()
         nodes = [self._node(number) for number in range(1, CLUSTER_NODES + 1)]
         for node in nodes:
             pid_file = self.state / f"nats-{node.name}.pid"

@@ -24,3 +24,12 @@ def nats_server_binary() -> str | None:
     if beside.is_file():
         return str(beside)
     return shutil.which("nats-server")
+
+
+def required_nats_server_binary() -> str:
+    """`nats_server_binary()`, or FileNotFoundError saying how to install it."""
+    binary = nats_server_binary()
+    if binary is None:
+        msg = "no nats-server: run `make install` (it installs the pinned release)"
+        raise FileNotFoundError(msg)
+    return binary

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.launcher.nats_binary import nats_server_binary
+from deploy.launcher.nats_binary import required_nats_server_binary
 from deploy.launcher.ports import free_port, wait_for_port
 
 CLUSTER_NAME = "city"
@@ -87,11 +87,7 @@ class NatsCluster:
     """Three (or `size`) nodes forming one JetStream cluster; `url` names them all."""
 
     def __init__(self, size: int = 3, *, host: str = "127.0.0.1") -> None:
-        binary = nats_server_binary()
-        if binary is None:
-            msg = "no nats-server: run `make install` (it installs the pinned release)"
-            raise FileNotFoundError(msg)
-        self._binary = binary
+        self._binary = required_nats_server_binary()
         self.nodes = [
             Node(
                 name=f"n{index + 1}",

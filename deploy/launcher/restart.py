@@ -24,6 +24,7 @@ import httpx
 
 from deploy.launcher.output import say
 from deploy.launcher.procs import Child, probe
+from services.common.jetstream import servers_of
 from services.common.watchdog import EXIT_CODE as WATCHDOG_EXIT_CODE
 
 DependencyCheck = Callable[[], str | None]
@@ -36,7 +37,7 @@ def servers_down(servers: Sequence[tuple[str, str]], timeout: float = 0.3) -> De
     the cluster goes on without one."""
 
     def answers(url: str) -> bool:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         try:
             with socket.create_connection(
                 (parts.hostname or "127.0.0.1", parts.port or 0), timeout
@@ -47,7 +48,7 @@ def servers_down(servers: Sequence[tuple[str, str]], timeout: float = 0.3) -> De
 
     def first_down() -> str | None:
         for name, url in servers:
-            if not any(answers(node) for node in url.split(",")):
+            if not any(answers(node) for node in servers_of(url)):
                 return name
         return None
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import asyncpg
 
-from deploy.launcher.nats_binary import nats_server_binary
+from deploy.launcher.nats_binary import required_nats_server_binary
 from deploy.launcher.ports import free_port, wait_for_port
 from deploy.launcher.postgres import with_database
 
@@ -67,21 +67,12 @@ def _machine_nats_server() -> str:
     return executable
 
 
-def pinned_nats_server() -> str:
-    """The nats-server tests run (`deploy.launcher.nats_binary`); an error when there is none."""
-    executable = nats_server_binary()
-    if executable is None:
-        msg = "no nats-server: run `make install` (it installs the pinned release)"
-        raise FileNotFoundError(msg)
-    return executable
-
-
 class RestartableNats:
     """A private JetStream nats-server that a test can kill and start again on the same port and
     store (an outage and the server's return, as a client sees them)."""
 
     def __init__(self, *, host: str = "127.0.0.1") -> None:
-        executable = pinned_nats_server()
+        executable = required_nats_server_binary()
         self.store = Path(tempfile.mkdtemp(prefix="nats-test-"))
         self.host, self.port = host, free_port(host)
         self._args = [executable, "-js", "-a", host, "-p", str(self.port), "-sd", str(self.store)]

@@ -30,6 +30,7 @@ from contracts.streams import JOURNAL
 from deploy.launcher.nats_cluster import NatsCluster
 from services.common.eventstore import ConcurrencyConflict, Version
 from services.common.eventstore_jetstream import JetStreamEventStore
+from services.common.jetstream import servers_of
 from services.common.settings import NatsSettings
 from services.journal.entrypoints.http import create_app
 from tests.support.journal import CLASS_ID, PUPILS, seed_small_school
@@ -78,8 +79,9 @@ def cluster() -> Iterator[NatsCluster]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def cluster_js(cluster: NatsCluster) -> AsyncIterator[nats.js.JetStreamContext]:
     """A client of the cluster (reconnecting to another node when one goes away)."""
-    servers = cluster.url.split(",")
-    client = await nats.connect(servers, name="tests", connect_timeout=5, reconnect_time_wait=0.2)
+    client = await nats.connect(
+        servers_of(cluster.url), name="tests", connect_timeout=5, reconnect_time_wait=0.2
+    )
     yield client.jetstream(timeout=5)
     await client.close()
 
