@@ -27,6 +27,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contracts.envelope import Actor
 from contracts.journal import Period, TimetableSlot
+from demo.names import ADULT_MALE, CHILD_MALE, SURNAMES, patronymic
 from deploy.launcher.ports import free_port
 from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.jetstream import connect, ensure_stream
@@ -45,6 +46,11 @@ SCHOOL, YEAR, CLASS_ID = "s1", 2026, "9a"
 TEACHER = Actor(id="t-bench", role="teacher")
 ADMIN = Actor(id="adm1", role="admin")
 PUPILS = tuple(f"p{i:03d}" for i in range(1, 31))
+PUPIL_NAMES = tuple(
+    f"{surname} {first} {patronymic(father, 'm')}"
+    for surname, first, father in zip(SURNAMES, CHILD_MALE, ADULT_MALE[::-1], strict=False)
+)[: len(PUPILS)]
+"""The pupils' full names (registered by `seed_class`), one surname each."""
 SECRET = "bench-" + secrets.token_hex(32)
 
 
@@ -182,6 +188,9 @@ async def _seed_roster(deps: Deps) -> None:
         for d in range(1, 6)
         for s in range(1, 8)
     )
+    for pupil, full_name in zip(PUPILS, PUPIL_NAMES, strict=True):
+        register = c.RegisterPupil(pupil, full_name, dt.date(2012, 3, 1))
+        await roster.register_pupil(deps, _meta(ADMIN), register)
     steps: list[c.ClassCommand] = [
         c.OpenClass(CLASS_ID, 9, "9А", TEACHER.id),
         *(c.AddPupilToClass(p, dt.date(2026, 9, 1)) for p in PUPILS),

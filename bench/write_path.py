@@ -1,5 +1,6 @@
-"""Write path: marks recorded per second through the HTTP API with 32 concurrent clients, and the
-whole-class save, beside the raw rate of awaited JetStream publishes measured in the same run.
+"""Write path: marks recorded per second through the HTTP API with 32 concurrent clients, the
+whole-class save, and the same save whose topic and a comment name a pupil (sealed under the
+pupil's key), beside the raw rate of awaited JetStream publishes measured in the same run.
 
     uv run python -m bench.write_path [--clients 32] [--seconds 10] [--runs 3]
 
@@ -18,6 +19,7 @@ from collections.abc import Callable
 
 from bench.harness import (
     CLASS_ID,
+    PUPIL_NAMES,
     PUPILS,
     SCHOOL,
     SECRET,
@@ -77,17 +79,23 @@ def mark_request(lesson_ids: list[str]) -> Make:
     return make
 
 
-def save_request(lesson_ids: list[str]) -> Make:
-    """POST a whole-class save: topic, homework, attendance and five marks."""
+def save_request(lesson_ids: list[str], *, naming: bool = False) -> Make:
+    """POST a whole-class save: topic, homework, attendance and five marks (`naming`: the topic
+    and a mark's comment name a pupil, so both are sealed under that pupil's key)."""
 
     def make(n: int) -> Call:
-        marks = [
+        marks: list[dict[str, str]] = [
             {"pupil_id": PUPILS[(n + k) % 30], "value": "54354"[k], "work_kind_id": "oral"}
             for k in range(5)
         ]
+        topic = f"Тема {n}"
+        if naming:
+            surname, first, _ = PUPIL_NAMES[n % 30].split()
+            topic = f"Доклад: {first} {surname}"
+            marks[0]["comment"] = f"{surname} {first[0]}. — молодец"
         body = {
             "held": True,
-            "topic": f"Тема {n}",
+            "topic": topic,
             "homework": {"text": f"§{n % 40}, упр. 1-3"},
             "marks": marks,
             "attendance": [{"pupil_id": PUPILS[(n + 7) % 30], "kind": "absent"}],
@@ -135,12 +143,19 @@ async def one_run(clients: int, seconds: float) -> dict[str, dict[str, float]]:
         lesson_ids = await seed_class(
             infra.nats_url, infra.database_url, start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 27)
         )
-        half = len(lesson_ids) // 2
+        third = len(lesson_ids) // 3
+        parts = [lesson_ids[:third], lesson_ids[third : 2 * third], lesson_ids[2 * third :]]
         with journal_process(infra) as base:
-            marks = await measure(base, clients, seconds, mark_request(lesson_ids[:half]))
-            saves = await measure(base, clients, seconds, save_request(lesson_ids[half:]))
+            marks = await measure(base, clients, seconds, mark_request(parts[0]))
+            saves = await measure(base, clients, seconds, save_request(parts[1]))
+            naming = await measure(base, clients, seconds, save_request(parts[2], naming=True))
         raw = await raw_publishes(infra.nats_url, clients, seconds)
-    return {"marks": marks, "whole_class_save": saves, "raw_publish": raw}
+    return {
+        "marks": marks,
+        "whole_class_save": saves,
+        "whole_class_save_naming": naming,
+        "raw_publish": raw,
+    }
 
 
 def main() -> None:
@@ -153,10 +168,13 @@ def main() -> None:
     runs = [asyncio.run(one_run(args.clients, args.seconds)) for _ in range(args.runs)]
     summary = {
         f"{part}_{figure}": median([run[part][figure] for run in runs])
-        for part in ("marks", "whole_class_save", "raw_publish")
+        for part in ("marks", "whole_class_save", "whole_class_save_naming", "raw_publish")
         for figure in ("per_s", "p50_ms", "p99_ms")
     }
     summary["marks_to_raw_ratio"] = round(summary["marks_per_s"] / summary["raw_publish_per_s"], 3)
+    summary["naming_to_plain_save_ratio"] = round(
+        summary["whole_class_save_naming_per_s"] / summary["whole_class_save_per_s"], 3
+    )
     print(
         json.dumps(
             {

@@ -16,8 +16,9 @@ from contracts.base import Event
 from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import Envelope
+from contracts.free_texts import has_free_texts
 from contracts.journal import JOURNAL_EVENTS
-from contracts.personal import wire_schema
+from contracts.personal import PERSONAL, wire_schema
 from contracts.portal import PORTAL_EVENTS
 
 ALL_EVENTS = JOURNAL_EVENTS + ENROLLMENT_EVENTS + DIARY_EVENTS + PORTAL_EVENTS + AUDIT_EVENTS
@@ -27,11 +28,19 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """File name -> JSON Schema, for the envelope and every event at its current version."""
     documents: dict[str, dict[str, Any]] = {"envelope.json": Envelope.model_json_schema()}
     for model in ALL_EVENTS:
-        schema = wire_schema(model.event_type, model.model_json_schema())
+        schema = wire_schema(
+            model.event_type, model.model_json_schema(), has_free_texts=_has_free_texts(model)
+        )
         schema["x-event-type"] = model.event_type
         schema["x-schema-version"] = model.schema_version
         documents[f"{model.event_type}.v{model.schema_version}.json"] = schema
     return documents
+
+
+def _has_free_texts(model: type[Event]) -> bool:
+    """Whether the payload on the wire has a free text (a personal field travels sealed)."""
+    personal = PERSONAL.get(model.event_type)
+    return has_free_texts(model, without=personal.fields if personal else ())
 
 
 def stream_message_schema(stream: str, models: tuple[type[Event], ...]) -> dict[str, Any]:
@@ -39,7 +48,9 @@ def stream_message_schema(stream: str, models: tuple[type[Event], ...]) -> dict[
     whose `data` is the payload of one of `models`, the one the Event-Type header names."""
     payloads = []
     for model in models:
-        schema = wire_schema(model.event_type, model.model_json_schema())
+        schema = wire_schema(
+            model.event_type, model.model_json_schema(), has_free_texts=_has_free_texts(model)
+        )
         schema["x-event-type"] = model.event_type
         schema["x-schema-version"] = model.schema_version
         payloads.append(_inlined(schema))

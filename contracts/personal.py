@@ -18,6 +18,18 @@ The models keep their plaintext fields: a reader opens the payload before valida
 
 Events written before sealing (schema_version 1 of these types) carry their fields in the
 clear; they read as before and cannot be erased by destroying a key.
+
+**Texts that name a pupil.** A teacher may type a pupil's name in any free text of the journal
+(«Акимовой Веронике — молодец» as a mark's comment, a topic, a reason). Such a text travels
+with every mention replaced by «[ученик]» in its field, and its words as typed in a box under
+the key of each pupil it names (`contracts.free_texts` says which fields are texts; the name
+guard, `services.common.name_guard`, what a mention is):
+
+    "named": [{"at": ["marks", 0, "comment"], "keys": ["<school>/pupil/<id>", ...], "box": "…"}]
+
+A reader with the keys reads the text as typed; a reader without keys, or once any of those
+pupils' keys is destroyed, reads the text with the mentions replaced, so an erasure takes the
+name out of every earlier event too. A text that names nobody the guard knows travels as typed.
 """
 
 from __future__ import annotations
@@ -29,6 +41,13 @@ from typing import Any, Final, Literal, Protocol
 
 SEALED: Final = "sealed"
 """The payload field that replaces a sealed event's personal fields on the wire."""
+
+NAMED: Final = "named"
+"""The payload field that carries the texts naming a pupil, sealed (see the module)."""
+
+NAMED_IN: Final = ("journal.",)
+"""The event types (by prefix) whose free texts are sealed when they name a pupil: the
+journal's, where teachers type."""
 
 ERASED: Final = "[удалено]"
 """What a personal text reads as once its person's key is destroyed."""
@@ -116,8 +135,52 @@ SEALED_SCHEMA: Final[Mapping[str, Any]] = MappingProxyType(
 )
 
 
-def wire_schema(event_type: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """An event model's JSON Schema as the message really carries it: personal fields sealed."""
+NAMED_SCHEMA: Final[Mapping[str, Any]] = MappingProxyType(
+    {
+        "type": "array",
+        "description": "the free texts that name a pupil, as typed, each sealed under the key of "
+        "every pupil it names; in its field the text reads with each mention replaced by "
+        "«[ученик]»",
+        "items": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "array",
+                    "items": {"type": ["string", "integer"]},
+                    "description": "where the text is in the payload: field names, list indices",
+                },
+                "keys": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                    "description": "the named pupils' key ids, innermost layer first",
+                },
+                "box": {
+                    "type": "string",
+                    "description": "base64 of the text sealed under each key in turn (each "
+                    "layer a 12-byte nonce and the AES-256-GCM ciphertext; associated data "
+                    "`<event_type>|<at as JSON>|<key>`)",
+                },
+            },
+            "required": ["at", "keys", "box"],
+            "additionalProperties": False,
+        },
+    }
+)
+
+
+def may_name_pupils(event_type: str, has_free_texts: bool) -> bool:
+    """Whether the event's payload may carry `NAMED` texts."""
+    return has_free_texts and event_type.startswith(NAMED_IN)
+
+
+def wire_schema(
+    event_type: str, schema: dict[str, Any], *, has_free_texts: bool = False
+) -> dict[str, Any]:
+    """An event model's JSON Schema as the message really carries it: personal fields sealed,
+    and (`has_free_texts`) the texts that name a pupil sealed beside their redacted form."""
+    if may_name_pupils(event_type, has_free_texts):
+        schema = {**schema, "properties": {**schema["properties"], NAMED: dict(NAMED_SCHEMA)}}
     personal = PERSONAL.get(event_type)
     if personal is None:
         return schema
@@ -127,10 +190,34 @@ def wire_schema(event_type: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": properties, "required": [*required, SEALED]}
 
 
+def named_keys(payload: Mapping[str, Any]) -> set[str]:
+    """The key ids a payload's `NAMED` texts are sealed under."""
+    named = payload.get(NAMED)
+    if not isinstance(named, list):
+        return set()
+    return {
+        k
+        for text in named
+        if isinstance(text, Mapping) and isinstance(keys := text.get("keys"), list)
+        for k in keys
+        if isinstance(k, str)
+    }
+
+
+def without_named(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as a reader without keys reads it: each text that names a pupil as it reads
+    in its field (mentions replaced)."""
+    return {k: v for k, v in payload.items() if k != NAMED} if NAMED in payload else payload
+
+
 def keep_sealed(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """An opener that does not open: the personal fields read as erased, so a reader that keeps
-    payloads as they were written (the audit's log) validates an event without its keys and
-    puts the sealed object back with `resealed`."""
+    """An opener that does not open: the personal fields read as erased and the texts naming a
+    pupil with the mentions replaced, so a reader that keeps payloads as they were written (the
+    audit's log) validates an event without its keys and puts the sealed object back with
+    `resealed`."""
+    payload = without_named(payload)
+    if SEALED not in payload:
+        return payload
     kept = {k: v for k, v in payload.items() if k != SEALED}
     return {**kept, **PERSONAL[event_type].erased}
 

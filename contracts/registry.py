@@ -13,7 +13,7 @@ from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import TypedEnvelope
 from contracts.journal import JOURNAL_EVENTS
-from contracts.personal import SEALED, Opener, SealedWithoutKeys
+from contracts.personal import NAMED, SEALED, Opener, SealedWithoutKeys, without_named
 from contracts.portal import PORTAL_EVENTS
 from contracts.text import STORED
 from contracts.upcasters import UPCASTERS, Upcaster
@@ -72,15 +72,20 @@ class Registry:
         """Validate a payload of any known version into the current model.
 
         Under `contracts.text.STORED`: what was stored is read as it was written. A sealed
-        payload (`contracts.personal`) is opened by `opener` first; without one it is refused.
+        payload (`contracts.personal`) is opened by `opener` first, as written (its texts'
+        places are those of its own version); without an opener sealed personal data is
+        refused, and the texts that name a pupil read with the mentions replaced.
         """
         model = self.model(event_type)
-        payload = self.upcast(event_type, version, data)
-        if SEALED in payload:
-            if opener is None:
+        if SEALED in data or NAMED in data:
+            if opener is not None:
+                data = opener(event_type, data)
+            elif SEALED in data:
                 msg = f"{event_type} holds sealed personal data and this reader has no keys"
                 raise SealedWithoutKeys(msg)
-            payload = opener(event_type, payload)
+            else:
+                data = without_named(data)
+        payload = self.upcast(event_type, version, data)
         return model.model_validate(payload, context=STORED)
 
     def decode_current(self, body: bytes, event_type: str, version: int) -> TypedEnvelope | None:

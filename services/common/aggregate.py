@@ -22,7 +22,13 @@ from contracts.personal import Opener
 from contracts.registry import Registry
 from services.common.decoding import decode_events
 from services.common.eventstore import EventStore, Loaded, StoredEvent
-from services.common.keystore import KeyStore, keys_of_payloads, seal_payload
+from services.common.keystore import (
+    KeyStore,
+    PupilNames,
+    keys_of_payloads,
+    seal_named_texts,
+    seal_payload,
+)
 
 S = TypeVar("S")
 
@@ -127,6 +133,8 @@ class EventLog:
     store: EventStore
     now: Callable[[], dt.datetime]
     keys: KeyStore | None = None
+    names: PupilNames | None = None
+    """The school's pupils, to seal the free texts that name one (None: texts as typed)."""
 
     async def fold(self, aggregate: Aggregate[S], history: Loaded) -> S:
         """The aggregate after `history`, with the keys its sealed events need.
@@ -162,4 +170,7 @@ class EventLog:
     async def _payload(self, school: str, event: Event) -> dict[str, Any]:
         if self.keys is None:
             return event.model_dump(mode="json")
-        return await seal_payload(self.keys, school, event)
+        payload = await seal_payload(self.keys, school, event)
+        if self.names is None:
+            return payload
+        return await seal_named_texts(self.keys, self.names, school, type(event), payload)

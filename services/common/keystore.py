@@ -1,7 +1,8 @@
 """The school side's key store: one key per person, destroyed to erase them (crypto-shredding).
 
 Writers (the journal, enrollment) ask for a person's key when an event carries their data and
-seal it (`seal_payload`); readers (every school-side projection, the audit, a command folding a
+seal it (`seal_payload`; the journal also seals each text that names a pupil,
+`seal_named_texts`); readers (every school-side projection, the audit, a command folding a
 history) take a `KeyRing` of the keys a batch of payloads needs, in one query. The diary (the
 portal side) is never given a key store, so a sealed payload there is refused, not read.
 
@@ -19,16 +20,28 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from contracts.personal import PERSONAL, SEALED, Opener, PersonKind, keep_sealed, sealed_key
-from services.common.sealing import KeyRing, seal
+from contracts.free_texts import free_texts, replaced
+from contracts.personal import (
+    NAMED,
+    PERSONAL,
+    SEALED,
+    Opener,
+    PersonKind,
+    keep_sealed,
+    named_keys,
+    sealed_key,
+)
+from services.common.sealing import KeyRing, seal, seal_text
 
 if TYPE_CHECKING:
     from nats.aio.msg import Msg
 
     from contracts.base import Event
     from services.common.eventstore import StoredEvent
+    from services.common.name_guard import RosterGuard
 
 _SEALED_MARK = f'"{SEALED}"'.encode()
+_NAMED_MARK = f'"{NAMED}"'.encode()
 
 
 class PersonErased(Exception):
@@ -90,6 +103,13 @@ class KeyStore(Protocol):
         """The person's key (made on first use), or `PersonErased`."""
         ...
 
+    async def sealing_keys(
+        self, school: str, kind: PersonKind, people: Sequence[str]
+    ) -> list[tuple[str, bytes]]:
+        """`sealing_key` of each person (no applicants), in order, in one round trip; or
+        `PersonErased` for the first whose data was erased."""
+        ...
+
     async def ring(self, key_ids: Iterable[str]) -> KeyRing:
         """The keys of `key_ids` that the store knows (None for a destroyed one)."""
         ...
@@ -123,6 +143,62 @@ async def seal_payload(keys: KeyStore, school: str, event: Event) -> dict[str, A
     return seal(event.event_type, payload, kid, key)
 
 
+class PupilNames(Protocol):
+    """A writer's guard over the school's pupils, for sealing the texts that name them."""
+
+    async def guard(self, school: str) -> RosterGuard:
+        """The guard over every pupil the school registered."""
+        ...
+
+
+async def seal_named_texts(
+    keys: KeyStore,
+    names: PupilNames,
+    school: str,
+    model: type[Event],
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """A payload (personal fields sealed already) with each free text that names a pupil
+    replaced by its redacted form and sealed as typed under the named pupils' keys
+    (`contracts.personal`, "Texts that name a pupil"). The roster is read only when the payload
+    has a text. A text naming a pupil whose data was erased keeps its redacted form only: no
+    new box holds an erased pupil's name."""
+    texts = list(free_texts(model, payload))
+    if not texts:
+        return payload
+    guard = await names.guard(school)
+    found = [(text, *guard.named(text.text)) for text in texts]
+    naming = [(text, redaction, pupils) for text, redaction, pupils in found if pupils]
+    if not naming:
+        return payload
+    ring = await _pupil_keys(keys, school, {p for *_, pupils in naming for p in pupils})
+    named: list[dict[str, Any]] = []
+    for text, redaction, pupils in naming:
+        payload = replaced(payload, text.path, redaction.text[: text.max_length])
+        text_keys = [k for p in pupils if (k := ring[p]) is not None]
+        if len(text_keys) == len(pupils):  # else a named pupil was erased: no box
+            named.append(seal_text(model.event_type, text.path, text.text, text_keys))
+    return {**payload, NAMED: named} if named else payload
+
+
+async def _pupil_keys(
+    keys: KeyStore, school: str, pupils: set[str]
+) -> dict[str, tuple[str, bytes] | None]:
+    """Each pupil's sealing key, None for an erased pupil; one round trip when none is."""
+    wanted = sorted(pupils)
+    try:
+        return dict(zip(wanted, await keys.sealing_keys(school, "pupil", wanted), strict=True))
+    except PersonErased:
+        pass
+    found: dict[str, tuple[str, bytes] | None] = {}
+    for pupil in wanted:
+        try:
+            found[pupil] = await keys.sealing_key(school, "pupil", pupil)
+        except PersonErased:
+            found[pupil] = None
+    return found
+
+
 async def ring_for_history(keys: KeyStore, events: Sequence[StoredEvent]) -> KeyRing:
     """The keys an aggregate's history needs to be folded (no query when none is sealed)."""
     wanted = keys_of_payloads(e.envelope.data for e in events)
@@ -139,8 +215,17 @@ async def ring_for_messages(keys: KeySource | None, msgs: Sequence[Msg]) -> Open
 
 
 def keys_of_payloads(payloads: Iterable[Mapping[str, Any]]) -> set[str]:
-    """The key ids sealed payloads need."""
-    return {k for p in payloads if (k := sealed_key(p)) is not None}
+    """The key ids sealed payloads need (their personal fields' and named texts')."""
+    found: set[str] = set()
+    for payload in payloads:
+        found |= _keys_of(payload)
+    return found
+
+
+def _keys_of(payload: Mapping[str, Any]) -> set[str]:
+    key = sealed_key(payload)
+    named = named_keys(payload) if NAMED in payload else set()
+    return named if key is None else {key, *named}
 
 
 def keys_of_bodies(bodies: Iterable[bytes]) -> set[str]:
@@ -148,11 +233,11 @@ def keys_of_bodies(bodies: Iterable[bytes]) -> set[str]:
     object is parsed, so a batch without one costs a substring search per message."""
     found: set[str] = set()
     for body in bodies:
-        if _SEALED_MARK in body:
+        if _SEALED_MARK in body or _NAMED_MARK in body:
             try:
                 data = json.loads(body).get("data", {})
             except (ValueError, AttributeError):
                 continue  # the decoder names what is wrong with it
-            if isinstance(data, dict) and (k := sealed_key(data)) is not None:
-                found.add(k)
+            if isinstance(data, dict):
+                found |= _keys_of(data)
     return found

@@ -4,7 +4,7 @@ and for building the services' declarations without a database (the AsyncAPI doc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from contracts.personal import PersonKind, key_id
 from services.common.keystore import Erasure, KeyInfo, PersonErased
@@ -33,6 +33,12 @@ class InMemoryKeyStore:
         if key is None:
             raise PersonErased(kid)
         return kid, key
+
+    async def sealing_keys(
+        self, school: str, kind: PersonKind, people: Sequence[str]
+    ) -> list[tuple[str, bytes]]:
+        """`sealing_key` of each person, in order; or `PersonErased`."""
+        return [await self.sealing_key(school, kind, person) for person in people]
 
     async def ring(self, key_ids: Iterable[str]) -> KeyRing:
         """The keys of `key_ids` that the store knows (None for a destroyed one)."""

@@ -93,6 +93,7 @@ class _Token:
 
 @dataclass(frozen=True, slots=True)
 class _Pupil:
+    full_name: str  # as given to the guard
     parts: Mapping[Role, str]  # the name's parts as registered
     initials: tuple[str, str | None]  # first letters of the first name and the patronymic
 
@@ -121,7 +122,9 @@ class NameGuard:
                 continue
             number = len(pupils)
             patronymic = parts.get("patronymic")
-            pupils.append(_Pupil(parts, (parts["first"][0], patronymic and patronymic[0])))
+            pupils.append(
+                _Pupil(full_name, parts, (parts["first"][0], patronymic and patronymic[0]))
+            )
             for role, word in parts.items():
                 for form in part_forms(word, role):
                     index.setdefault(form, []).append((number, role))
@@ -134,22 +137,30 @@ class NameGuard:
 
     def redact(self, text: str) -> Redaction:
         """The text with every mention of a roster pupil replaced by `PLACEHOLDER`."""
-        spans = self._mentions(text)
-        if not spans:
-            return Redaction(text, 0)
+        return self.named(text)[0]
+
+    def named(self, text: str) -> tuple[Redaction, frozenset[str]]:
+        """`redact`, and the full names (as given to the guard) the mentions may stand for:
+        every roster name a mention fits («Акимова В.» fits each Акимова whose first name
+        starts with В)."""
+        mentions = self._mentions(text)
+        if not mentions:
+            return Redaction(text, 0), frozenset()
         pieces: list[str] = []
         at = 0
-        for start, end in spans:
+        for start, end, _ in mentions:
             pieces += [text[at:start], PLACEHOLDER]
             at = end
         pieces.append(text[at:])
-        return Redaction("".join(pieces), len(spans))
+        names = frozenset(self._pupils[n].full_name for *_, numbers in mentions for n in numbers)
+        return Redaction("".join(pieces), len(mentions)), names
 
     def count(self, text: str) -> int:
         """How many mentions of roster pupils the text holds."""
         return len(self._mentions(text))
 
-    def _mentions(self, text: str) -> list[tuple[int, int]]:
+    def _mentions(self, text: str) -> list[tuple[int, int, frozenset[int]]]:
+        """Each mention's span and the pupils (by number) it fits."""
         if not self._pupils or not text:
             return []
         tokens: list[_Token] = []
@@ -163,17 +174,17 @@ class NameGuard:
             roles += [found] if pieces == [token] else [self._roles(p) for p in pieces]
         if not any(roles):
             return []
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int, frozenset[int]]] = []
         i = floor = 0
         while i < len(tokens):
-            length = self._longest_at(text, tokens, roles, i, floor)
+            length, numbers = self._longest_at(text, tokens, roles, i, floor)
             if length:
                 last = tokens[i + length - 1]
                 # «Акимова_В.pdf»: the dot of a last initial glued to a word is the word's.
                 glued = (
                     last.initial and text[last.end - 1] == "." and text[last.end :][:1].isalnum()
                 )
-                spans.append((tokens[i].start, last.end - glued))
+                spans.append((tokens[i].start, last.end - glued, numbers))
                 i = floor = i + length
             else:
                 i += 1
@@ -196,9 +207,9 @@ class NameGuard:
         roles: list[dict[int, set[Role]]],
         i: int,
         floor: int,
-    ) -> int:
-        """The length (in tokens) of the longest mention starting at token `i`, or 0
-        (tokens before `floor` belong to an earlier mention)."""
+    ) -> tuple[int, frozenset[int]]:
+        """The length (in tokens) of the longest mention starting at token `i`, or 0 (tokens
+        before `floor` belong to an earlier mention), and the pupils (by number) it fits."""
         reach = 1
         while (
             reach < _LONGEST
@@ -207,22 +218,24 @@ class NameGuard:
         ):
             reach += 1
         if reach < 2:
-            return 0
+            return 0, frozenset()
         candidates = {n for r in roles[i : i + reach] for n in r}
-        best = 0
+        best: tuple[int, frozenset[int]] = (0, frozenset())
         for shape in _SHAPES:
-            if len(shape) > reach or len(shape) <= best:
+            if len(shape) > reach or len(shape) <= best[0]:
                 continue
             if not _whole_initials(text, tokens, (floor, i), shape):
                 continue
-            if any(
-                all(
+            fitting = frozenset(
+                number
+                for number in candidates
+                if all(
                     self._plays(tokens[i + k], roles[i + k], number, slot)
                     for k, slot in enumerate(shape)
                 )
-                for number in candidates
-            ):
-                best = len(shape)
+            )
+            if fitting:
+                best = (len(shape), fitting)
         return best
 
     def _plays(self, token: _Token, roles: dict[int, set[Role]], number: int, slot: _Slot) -> bool:
@@ -292,3 +305,24 @@ def guard_for(full_names: Iterable[str]) -> NameGuard:
     """A guard over these names, shared by every caller with the same roster (the last few
     rosters are kept)."""
     return _cached_guard(frozenset(full_names))
+
+
+class RosterGuard:
+    """The guard over a school's pupils by id: which pupils a text names, for sealing the text
+    under their keys (`contracts.personal`, "Texts that name a pupil")."""
+
+    __slots__ = ("_guard", "_ids")
+
+    def __init__(self, pupils: Mapping[str, str]) -> None:
+        """`pupils`: pupil id -> full name."""
+        ids: dict[str, list[str]] = {}
+        for pupil, full_name in pupils.items():
+            ids.setdefault(full_name, []).append(pupil)
+        self._ids = {name: tuple(sorted(found)) for name, found in ids.items()}
+        self._guard = guard_for(self._ids)
+
+    def named(self, text: str) -> tuple[Redaction, tuple[str, ...]]:
+        """`NameGuard.redact`, and the ids of the pupils the mentions may stand for, sorted
+        (pupils with the same name are all named)."""
+        redaction, names = self._guard.named(text)
+        return redaction, tuple(sorted({p for name in names for p in self._ids[name]}))

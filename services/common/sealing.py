@@ -1,8 +1,10 @@
-"""Sealing and opening the personal fields of an event payload (AES-256-GCM, one key a person).
+"""Sealing and opening the personal data of an event payload (AES-256-GCM, one key a person):
+its personal fields, and its free texts that name a pupil.
 
 See `contracts.personal` for what is sealed and how it travels. The associated data binds a
-box to its event type and key, so a box copied into another event or under another key id does
-not open. Pure functions and a key ring; the keys come from `services.common.keystore`.
+box to its event type and key (a text's box to its place in the payload too), so a box copied
+into another event, another field or under another key id does not open. Pure functions and a
+key ring; the keys come from `services.common.keystore`.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from contracts.personal import PERSONAL, SEALED
+from contracts.free_texts import Path, replaced
+from contracts.personal import NAMED, PERSONAL, SEALED
 
 KEY_BYTES = 32
 _NONCE_BYTES = 12
@@ -51,6 +54,27 @@ def seal(event_type: str, payload: dict[str, Any], key_id: str, key: bytes) -> d
     return {**kept, SEALED: {"key": key_id, "box": base64.b64encode(box).decode()}}
 
 
+def _text_aad(event_type: str, path: Path, key_id: str) -> bytes:
+    at = json.dumps(list(path), ensure_ascii=False, separators=(",", ":"))
+    return f"{event_type}|{at}|{key_id}".encode()
+
+
+def seal_text(
+    event_type: str, path: Path, text: str, keys: Sequence[tuple[str, bytes]]
+) -> dict[str, Any]:
+    """One `NAMED` entry: the text at `path` as typed, sealed under each (key id, key) in turn,
+    so that it opens only while every one of those keys exists."""
+    box = text.encode()
+    for key_id, key in keys:
+        nonce = os.urandom(_NONCE_BYTES)
+        box = nonce + AESGCM(key).encrypt(nonce, box, _text_aad(event_type, path, key_id))
+    return {
+        "at": list(path),
+        "keys": [key_id for key_id, _ in keys],
+        "box": base64.b64encode(box).decode(),
+    }
+
+
 class KeyRing:
     """The keys a reader holds for some payloads: key id -> key, or None once destroyed.
 
@@ -65,12 +89,15 @@ class KeyRing:
         self._keys = dict(keys or {})
 
     def __call__(self, event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """`payload` with its `sealed` object replaced by the personal fields it holds."""
+        """`payload` with its `sealed` object replaced by the personal fields it holds, and its
+        texts that name a pupil as typed (as they read in their fields once a key is gone)."""
+        if NAMED in payload:
+            payload = self._texts(event_type, payload)
+        if SEALED not in payload:
+            return payload
         sealed = payload[SEALED]
         key_id = sealed["key"]
-        if key_id not in self._keys:
-            raise MissingKey(f"no key {key_id!r} in the key store")
-        key = self._keys[key_id]
+        key = self._key(key_id)
         kept = {k: v for k, v in payload.items() if k != SEALED}
         if key is None:
             return {**kept, **PERSONAL[event_type].erased}
@@ -82,6 +109,32 @@ class KeyRing:
         except InvalidTag:
             raise UnopenableBox(f"the box of {event_type} does not open under {key_id!r}") from None
         return {**kept, **json.loads(plaintext)}
+
+    def _key(self, key_id: str) -> bytes | None:
+        """The key (None: destroyed); `MissingKey` when the ring was not given it."""
+        if key_id not in self._keys:
+            raise MissingKey(f"no key {key_id!r} in the key store")
+        return self._keys[key_id]
+
+    def _texts(self, event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """`payload` without its `NAMED` list, each text in it opened in its place."""
+        opened = {k: v for k, v in payload.items() if k != NAMED}
+        for text in payload[NAMED]:
+            path, key_ids = tuple(text["at"]), text["keys"]
+            keys = [key for key in map(self._key, key_ids) if key is not None]
+            if len(keys) < len(key_ids):
+                continue  # a named pupil was erased: the text reads as it does in its field
+            box = base64.b64decode(text["box"])
+            for key_id, key in zip(reversed(key_ids), reversed(keys), strict=True):
+                try:
+                    box = AESGCM(key).decrypt(
+                        box[:_NONCE_BYTES], box[_NONCE_BYTES:], _text_aad(event_type, path, key_id)
+                    )
+                except InvalidTag:
+                    msg = f"a text of {event_type} does not open under {key_id!r}"
+                    raise UnopenableBox(msg) from None
+            opened = replaced(opened, path, box.decode())
+        return opened
 
     def __contains__(self, key_id: object) -> bool:
         return key_id in self._keys

@@ -38,6 +38,7 @@ from services.journal.adapters.object_store import ObjectStoreFiles
 from services.journal.adapters.roster_view import PgRosterViews
 from services.journal.application import year_archive
 from services.journal.application.ports import Deps, FileLimits
+from services.journal.application.pupil_names import RosterPupilNames
 from services.journal.application.retention import run_schedule
 from services.journal.domain.findings import CheckRules
 from services.journal.domain.retention import RetentionRule
@@ -78,6 +79,7 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     await migrate(pool, settings.pg.schema_name, PROJECTOR_MIGRATIONS, MIGRATIONS)
     await drop_stale_schemas(pool, settings.pg.schema_name)  # an interrupted rebuild's copy
     keys = await PgKeyStore.open(key_store_of(settings.keys, settings.pg))
+    roster_views = PgRosterViews(pool)
     deps = Deps(
         store=JetStreamEventStore(js, JOURNAL.name),
         clock=SchoolClock(settings.timezone),
@@ -90,8 +92,9 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
             homework_from_grade=settings.check.homework_from_grade,
             zone=ZoneInfo(settings.timezone),
         ),
-        roster_views=PgRosterViews(pool),
+        roster_views=roster_views,
         keys=keys,
+        pupil_names=RosterPupilNames(roster_views),
         retention=retention_rule(settings),
         erasure_views=PgErasureViews(pool),
         archives=ObjectBucket(archives),

@@ -11,4 +11,5 @@ async def journal(nats_url, database_url, pg_schema, js):
     """The journal over HTTP on fresh streams and a fresh schema, with the small test school."""
     async with running_journal(nats_url, database_url, pg_schema) as running:
         await seed_small_school(running.runtime.deps)
+        await running.runtime.projector.drain()  # the school as the tests' reads find it
         yield running

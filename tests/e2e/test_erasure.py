@@ -38,7 +38,7 @@ from nats.js.errors import NotFoundError
 from pydantic import SecretStr
 
 import demo
-from contracts.personal import ERASED, SEALED
+from contracts.personal import ERASED, NAMED, SEALED
 from contracts.streams import DIARY, ENROLLMENT, JOURNAL, PORTAL
 from demo import loader as demo_loader
 from deploy.ops import cli as ops
@@ -48,6 +48,7 @@ from services.audit.entrypoints.http import create_app as audit_app
 from services.common.db import quote_ident
 from services.common.keystore import keys_of_payloads
 from services.common.keystore_pg import PgKeyStore
+from services.common.name_guard import PLACEHOLDER
 from services.diary import bootstrap as diary_bootstrap
 from services.enrollment import bootstrap as enrollment_bootstrap
 from services.exporter.application.exporting import export
@@ -354,7 +355,7 @@ async def stream_texts(js: JetStreamContext, keys: PgKeyStore) -> list[tuple[str
             opened = ""
             if envelope is not None and isinstance(envelope.get("data"), dict):
                 data = envelope["data"]
-                if SEALED in data:
+                if SEALED in data or NAMED in data:
                     data = ring(envelope["event_type"], data)
                 opened = json.dumps({**envelope, "data": data}, ensure_ascii=False, default=str)
             texts.append((f"{stream}#{msg.seq}", f"{msg.subject} {headers} {raw} {opened}"))
@@ -583,6 +584,14 @@ async def test_an_erased_pupil_is_gone_everywhere_and_their_marks_still_count(
         row = next(r for r in grid_before["rows"] if r["pupil_id"] == pid)
         assert row["full_name"] == person.full_name
 
+        # A text names the pupil (sealed under their key as typed, redacted in the clear).
+        named_topic = f"Доклад: {person.short_name}"
+        lesson_path = f"{J}/classes/{at.class_id}/lessons/{at.lesson_id}"
+        lesson = await ok(await system.journal.http.get(lesson_path, headers=admin))
+        teacher = system.journal.headers(lesson["teacher"]["staff_id"], "teacher", school=SCHOOL)
+        topic = {"topic": named_topic}
+        await ok(await system.journal.http.put(f"{lesson_path}/topic", json=topic, headers=teacher))
+
         # A parent applies for the pupil's diary in person; the class teacher's UID.
         enrollment, enrollment_admin = system.enrollment.http, system.enrollment_admin()
         application_body = {
@@ -689,6 +698,7 @@ async def test_an_erased_pupil_is_gone_everywhere_and_their_marks_still_count(
         }
         left = await scan(system, key_store, answers, person.secrets())
         assert left == {}, left
+        assert json.loads(answers["journal lesson"])["topic"] == f"Доклад: {PLACEHOLDER}"
         _texts, date_columns = await table_texts(database_url, pg_schema)
         assert date_columns
         assert await rows_with_date(database_url, date_columns, person.birth_date) == []

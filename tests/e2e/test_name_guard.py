@@ -11,8 +11,9 @@ import json
 import pytest
 import pytest_asyncio
 
-from contracts.streams import DIARY, ENROLLMENT
+from contracts.streams import DIARY, ENROLLMENT, JOURNAL
 from services.common.eventstore_jetstream import JetStreamEventStore
+from services.common.keystore import keys_of_payloads
 from services.common.name_guard import PLACEHOLDER
 from services.exporter.adapters.record_feeds import (
     DIARY_RECORDS_PATH,
@@ -103,6 +104,15 @@ async def test_a_named_pupil_reaches_the_diary_redacted_and_the_teacher_was_warn
     await journal.runtime.projector.drain()
     kept = (await journal.http.get(JOURNAL_LESSON, headers=teacher)).json()
     assert kept["topic"] == "Доклад: В. А. Акимова"
+    assert "Акимовой Веронике — молодец!" in [m["comment"] for m in kept["marks"]]
+    # ... while the JOURNAL stream carries them redacted, as typed only under her key.
+    on_the_stream = await journal_messages(js)
+    assert not [b for b in on_the_stream if any(part in b for part in NAME_PARTS)]
+    named = [json.loads(b)["data"]["named"] for b in on_the_stream if '"named"' in b]
+    assert [[(e["at"], e["keys"]) for e in n] for n in named] == [
+        [(["marks", 0, "comment"], [f"{SCHOOL}/pupil/{PUPIL}"])],
+        [(["topic"], [f"{SCHOOL}/pupil/{PUPIL}"])],
+    ]
 
     admin = exporter.headers("adm1", "admin")
     run = await exporter.http.post(RUNS, json={"kind": "delta"}, headers=admin)
@@ -168,6 +178,23 @@ async def test_a_named_pupil_reaches_the_diary_redacted_and_the_teacher_was_warn
     assert report.agrees, report.differences
 
 
+async def journal_messages(js) -> list[str]:
+    """Every body of the JOURNAL stream, as it travels."""
+    last = (await js.stream_info(JOURNAL.name)).state.last_seq
+    return [(await js.get_msg(JOURNAL.name, seq)).data.decode() for seq in range(1, last + 1)]
+
+
+async def opened_journal_messages(js, keys) -> list[str]:
+    """Every payload of the JOURNAL stream opened with the keys the store still has."""
+    opened = []
+    for body in await journal_messages(js):
+        envelope = json.loads(body)
+        data = envelope["data"]
+        ring = await keys.ring(keys_of_payloads([data]))
+        opened.append(json.dumps(ring(envelope["event_type"], data), ensure_ascii=False))
+    return opened
+
+
 async def test_an_erased_pupils_name_stays_out_of_the_texts_a_later_full_export_sends(services, js):
     journal, diary, exporter = services
     teacher = journal.headers(MATH_TEACHER.id, "teacher")
@@ -189,6 +216,9 @@ async def test_an_erased_pupils_name_stays_out_of_the_texts_a_later_full_export_
     await journal.runtime.projector.drain()
     lesson = (await journal.http.get(JOURNAL_LESSON, headers=teacher)).json()
     assert [m["comment"] for m in lesson["marks"]] == [f"{PLACEHOLDER} — молодец!"]
+    # Every earlier event too: opened with every key left, none holds her name any more.
+    opened = await opened_journal_messages(js, journal.runtime.deps.keys)
+    assert not [b for b in opened if any(part in b for part in NAME_PARTS)]
 
     # A full export after the erasure, when nothing knows her name any more, sends no name.
     runs_admin = exporter.headers("adm1", "admin")

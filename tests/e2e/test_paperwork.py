@@ -143,7 +143,8 @@ async def _summary_rows(journal) -> list[tuple]:
     assert response.status_code == 200, response.text
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Сводная ведомость"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[HEADER_ROW][2] == "5"  # the projection has applied the period mark
+    assert len(rows) > HEADER_ROW  # the projection has applied the pupils (else: retried) ...
+    assert rows[HEADER_ROW][2] == "5"  # ... and the period mark
     return rows
 
 

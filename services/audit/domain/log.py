@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from contracts.personal import PERSONAL, SEALED, Opener
+from contracts.personal import NAMED, PERSONAL, SEALED, Opener
 
 UNDECODABLE_VERSION = 0
 """`schema_version` of a message no registry could read (its dead letter holds the reason);
@@ -47,13 +47,15 @@ class LoggedEvent:
 
 
 def is_sealed(event: LoggedEvent) -> bool:
-    """Whether the event's payload holds sealed personal data."""
-    return event.event_type in PERSONAL and SEALED in event.data
+    """Whether the event's payload holds sealed personal data (personal fields, or texts that
+    name a pupil)."""
+    return (event.event_type in PERSONAL and SEALED in event.data) or NAMED in event.data
 
 
 def opened(events: Iterable[LoggedEvent], opener: Opener) -> list[LoggedEvent]:
-    """The events with their sealed personal data opened by `opener` (a key ring): names as
-    written, or «[удалено]» once the person's key is destroyed. Others are left as they are.
+    """The events with their sealed personal data opened by `opener` (a key ring): names and
+    texts as written, or «[удалено]» (a text: «[ученик]» for each mention) once the person's key
+    is destroyed. Others are left as they are.
     The opener's error (a key the ring lacks, a box that does not open) propagates."""
     return [
         replace(e, data=opener(e.event_type, dict(e.data))) if is_sealed(e) else e for e in events

@@ -94,7 +94,8 @@ LEFT JOIN LATERAL (
 WHERE p.school = $1 AND p.year = $2
 ORDER BY p.pupil_id"""
 _SCHOOL_YEARS = "SELECT school, year FROM school_config ORDER BY school, year"
-_PUPIL_NAMES = "SELECT DISTINCT full_name FROM pupils WHERE school = $1 ORDER BY full_name"
+_PUPIL_NAMES = "SELECT DISTINCT pupil_id, full_name FROM pupils WHERE school = $1"
+_PUPILS_VERSION = "SELECT count(*), coalesce(max(last_seq), 0) FROM pupils WHERE school = $1"
 
 
 class PgRosterViews:
@@ -138,9 +139,14 @@ class PgRosterViews:
         pupils = [PupilInfo(**dict(r)) for r in records]
         return PupilList(school=school, year=year, as_of=as_of, pupils=pupils)
 
-    async def pupil_names(self, school: str) -> list[str]:
-        """The full name of every pupil the school registered, of any year."""
-        return [row[0] for row in await self._pool.fetch(_PUPIL_NAMES, school)]
+    async def pupil_names(self, school: str) -> dict[str, str]:
+        """Pupil id -> full name, for every pupil the school registered, of any year."""
+        return {row[0]: row[1] for row in await self._pool.fetch(_PUPIL_NAMES, school)}
+
+    async def pupils_version(self, school: str) -> tuple[int, int]:
+        """How many pupil rows the school has and the last event applied to one."""
+        row = await self._pool.fetchrow(_PUPILS_VERSION, school)
+        return (row[0], row[1]) if row else (0, 0)
 
     async def school_years(self) -> list[tuple[str, int]]:
         """Every (school, year) the view has opened, by school then year."""

@@ -43,8 +43,9 @@ class Aggregate(common.Aggregate[S]):
 
 
 def event_log(deps: Deps) -> EventLog:
-    """The JOURNAL stream as commands use it: personal data sealed, events stamped now."""
-    return EventLog(deps.store, deps.clock.now, deps.keys)
+    """The JOURNAL stream as commands use it: personal data and the texts that name a pupil
+    sealed, events stamped now."""
+    return EventLog(deps.store, deps.clock.now, deps.keys, deps.pupil_names)
 
 
 async def fold_of(deps: Deps, aggregate: Aggregate[S], subject: str) -> S:

@@ -19,7 +19,7 @@ from typing import Final
 
 import structlog
 
-from services.common.name_guard import PLACEHOLDER, guard_for
+from services.common.name_guard import PLACEHOLDER
 from services.journal.application.ports import Deps
 
 REASON: Final = "pupil_name_in_diary_text"
@@ -57,12 +57,11 @@ def detail(label: str) -> str:
 async def name_warnings(deps: Deps, school: str, texts: Iterable[DiaryText]) -> list[NameWarning]:
     """A warning for each text that names a pupil of the school (of any year)."""
     sent = [t for t in texts if t.text]
-    if not sent:
+    if not sent or deps.pupil_names is None:
         return []
     try:
-        names = await deps.roster_views.pupil_names(school)
+        guard = await deps.pupil_names.latest(school)  # the save has just checked it
     except Exception as error:  # a warning never fails a recorded save
         logger.warning("name_warnings.unavailable", school=school, error=type(error).__name__)
         return []
-    guard = guard_for(names)
-    return [NameWarning(t.field, detail(t.label)) for t in sent if guard.count(t.text or "")]
+    return [NameWarning(t.field, detail(t.label)) for t in sent if guard.named(t.text or "")[1]]

@@ -12,6 +12,7 @@ from services.common.keystore import KeyStore
 from services.common.keystore_memory import InMemoryKeyStore
 from services.journal.application.check_models import CheckViews, NoCheckViews
 from services.journal.application.erasure_reads import ErasureViews, NoErasureViews
+from services.journal.application.pupil_names import RosterPupilNames
 from services.journal.application.read_models import JournalViews
 from services.journal.application.roster_reads import NoRosterViews, RosterViews
 from services.journal.domain.findings import CheckRules
@@ -65,6 +66,9 @@ class Deps:
     roster_views: RosterViews = field(default_factory=NoRosterViews)
     keys: KeyStore = field(default_factory=InMemoryKeyStore)
     """Keys of the people whose data events carry sealed; bootstrap gives the PostgreSQL store."""
+    pupil_names: RosterPupilNames | None = None
+    """The school's pupils for the name guard: texts naming one are sealed under their key and
+    the teacher is warned (None: texts as typed, no warnings, as in handler tests)."""
     retention: RetentionRule | None = None
     """The retention rule of the school (None: no erasure by rule)."""
     erasure_views: ErasureViews = field(default_factory=NoErasureViews)

@@ -166,9 +166,14 @@ class RosterViews(Protocol):
         """Every pupil of the year with their class on `as_of`."""
         ...
 
-    async def pupil_names(self, school: str) -> list[str]:
-        """The full name of every pupil the school registered, of any year (for the warning
-        to a teacher whose text for the diary names a pupil)."""
+    async def pupil_names(self, school: str) -> dict[str, str]:
+        """Pupil id -> full name, for every pupil the school registered, of any year (for the
+        name guard: `services.journal.application.pupil_names`)."""
+        ...
+
+    async def pupils_version(self, school: str) -> tuple[int, int]:
+        """What changes whenever `pupil_names` would: the school's pupil rows and the last
+        event applied to one (a registration, a correction, an erasure)."""
         ...
 
     async def school_years(self) -> list[tuple[str, int]]:

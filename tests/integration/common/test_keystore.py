@@ -75,3 +75,20 @@ async def test_no_new_applicant_data_is_sealed_for_an_erased_pupil(store, school
     await store.erase(school, "pupil", "p1", by="admin-1", reason="выбыл")
     with pytest.raises(PersonErased):
         await store.sealing_key(school, "applicant", "a9", pupil="p1")
+
+
+async def test_many_keys_at_once_agree_with_one_at_a_time_and_under_races(store, school):
+    known = await store.sealing_key(school, "pupil", "p2")
+    many = [
+        store.sealing_keys(school, "pupil", ["p1", "p2", "p3"]),
+        store.sealing_keys(school, "pupil", ["p3", "p1"]),
+        store.sealing_key(school, "pupil", "p1"),
+    ]
+    first, second, one = await asyncio.gather(*many)
+    assert [kid for kid, _ in first] == [f"{school}/pupil/{p}" for p in ("p1", "p2", "p3")]
+    assert first[1] == known
+    assert dict(second) == {kid: key for kid, key in first if kid != f"{school}/pupil/p2"}
+    assert one == first[0]
+    await store.erase(school, "pupil", "p3", by="adm1", reason="по заявлению")
+    with pytest.raises(PersonErased):
+        await store.sealing_keys(school, "pupil", ["p1", "p3"])
