@@ -1,6 +1,8 @@
-"""Where an event's free texts are: every field typed as a text (`contracts.text.TextRules`),
-found from the model's own annotations, however deep (a mark's comment in a list of entries, a
-file's name in a homework), with the length its field allows.
+"""Where an event's free texts are: every field typed as a text in someone's own words
+(`contracts.text.TextRules` with `words`: not the name of a school, a subject, a period or a
+position, which a pupil's name could only match by chance), found from the model's own
+annotations, however deep (a mark's comment in a list of entries, a file's name in an
+attachment), with the length its field allows.
 
 A teacher may type a pupil's name in any of them; the journal seals such a text under the
 pupil's key (`contracts.personal`, "Texts that name a pupil"), so the walk is the one place
@@ -105,8 +107,10 @@ def _bare(annotation: Any) -> Any:  # noqa: ANN401
 
 
 def _rules(annotation: Any) -> TextRules | None:  # noqa: ANN401
+    """The rules of a text in someone's own words (`TextRules.words`), or None."""
     if get_origin(annotation) is Annotated:
-        return next((m for m in annotation.__metadata__ if isinstance(m, TextRules)), None)
+        found = (m for m in annotation.__metadata__ if isinstance(m, TextRules) and m.words)
+        return next(found, None)
     return None
 
 

@@ -159,7 +159,7 @@ NAMED_SCHEMA: Final[Mapping[str, Any]] = MappingProxyType(
                     "type": "string",
                     "description": "base64 of the text sealed under each key in turn (each "
                     "layer a 12-byte nonce and the AES-256-GCM ciphertext; associated data "
-                    "`<event_type>|<at as JSON>|<key>`)",
+                    "`<event_type>|<the steps of at joined by '/'>|<key>`)",
                 },
             },
             "required": ["at", "keys", "box"],
@@ -188,6 +188,15 @@ def wire_schema(
     properties[SEALED] = dict(SEALED_SCHEMA)
     required = [k for k in schema.get("required", []) if k not in personal.fields]
     return {**schema, "properties": properties, "required": [*required, SEALED]}
+
+
+_MARKS: Final = (f'"{SEALED}"'.encode(), f'"{NAMED}"'.encode())
+
+
+def may_be_sealed(body: bytes) -> bool:
+    """Whether a message body may hold sealed data (its field names appear in it): only such a
+    body is worth parsing for keys, and it never validates as a model in one pass."""
+    return _MARKS[0] in body or _MARKS[1] in body
 
 
 def named_keys(payload: Mapping[str, Any]) -> set[str]:

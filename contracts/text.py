@@ -87,11 +87,15 @@ def refusal(value: str, pattern: re.Pattern[str] = _REFUSED) -> PydanticCustomEr
 @dataclass(frozen=True, slots=True)
 class TextRules:
     """`Annotated[str, TextRules(...)]`: a text field (see the module). `strip` trims white space
-    at both ends; lengths count what is stored (after normalising and trimming)."""
+    at both ends; lengths count what is stored (after normalising and trimming). `words`: a
+    text someone writes in their own words (a topic, a comment, a reason, a file's name), which
+    may name a pupil (`contracts.free_texts`); not the name of a thing (a school, a subject, a
+    period, a position, a label) or a code."""
 
     max_length: int
     min_length: int = 0
     strip: bool = False
+    words: bool = True
 
     def __get_pydantic_core_schema__(
         self, _source: object, _handler: GetCoreSchemaHandler
@@ -145,7 +149,7 @@ COMMENT_LENGTH: Final = 500
 FILE_NAME_LENGTH: Final = 200
 Text = Annotated[str, TextRules(max_length=TEXT_LENGTH, min_length=1, strip=True)]
 """A free text in words: topic, homework, reason, remark (trimmed, not empty)."""
-Name = Annotated[str, TextRules(max_length=NAME_LENGTH, min_length=1, strip=True)]
+Name = Annotated[str, TextRules(max_length=NAME_LENGTH, min_length=1, strip=True, words=False)]
 """A person's or a thing's name, a title, a label (trimmed, not empty)."""
 Comment = Annotated[str, TextRules(max_length=COMMENT_LENGTH)]
 """A short optional remark beside a value (a mark's comment, evidence of an absence)."""

@@ -11,7 +11,7 @@ from pydantic import StringConstraints
 from contracts.base import ClassId, Contract, Event, LessonId, PupilId, StaffId, SubjectId, Token
 from contracts.text import Text, TextRules
 
-FindingRef = Annotated[str, TextRules(max_length=200, min_length=1)]
+FindingRef = Annotated[str, TextRules(max_length=200, min_length=1, words=False)]
 CheckScope = Literal["school", "class", "teacher"]
 FindingKind = Literal[
     "no_topic",

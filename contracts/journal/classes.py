@@ -12,7 +12,7 @@ from contracts.base import ClassId, Contract, Event, PupilId, StaffId, SubjectId
 from contracts.journal.fields import Slot
 from contracts.text import Text, TextRules
 
-ClassLabel = Annotated[str, TextRules(max_length=8, min_length=1)]
+ClassLabel = Annotated[str, TextRules(max_length=8, min_length=1, words=False)]
 Weekday = Annotated[int, Field(ge=1, le=7)]
 
 

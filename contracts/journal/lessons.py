@@ -22,7 +22,7 @@ from contracts.base import (
 from contracts.journal.fields import CorrectionReason, MarkValue, Slot, Weight
 from contracts.text import Comment, FileName, Text, TextRules
 
-MediaType = Annotated[str, TextRules(max_length=100, min_length=3)]
+MediaType = Annotated[str, TextRules(max_length=100, min_length=3, words=False)]
 AbsenceKind = Literal["absent", "late"]
 AbsenceReason = Literal["illness", "valid", "unexcused", "unknown"]
 

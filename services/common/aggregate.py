@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from contracts.base import Event
 from contracts.envelope import Actor, Envelope
-from contracts.personal import Opener
+from contracts.personal import NAMED, SEALED, Opener
 from contracts.registry import Registry
 from services.common.decoding import decode_events
 from services.common.eventstore import EventStore, Loaded, StoredEvent
@@ -58,10 +58,17 @@ class Aggregate(Generic[S]):
         self._memo: OrderedDict[str, tuple[int, str, S]] = OrderedDict()
         self._memory = memory
 
-    def fold(self, history: Loaded, opener: Opener | None = None, *, remember: bool = True) -> S:
+    def fold(self, history: Loaded, opener: Opener | None = None) -> S:
         """The aggregate's state after `history` (`opener` opens sealed personal data); kept
-        for the next fold unless `remember` is False."""
+        for the next fold of the same subject.
+
+        A history holding sealed data is folded whole and never kept: a state folded without
+        keys (texts redacted) must not serve a fold with keys, nor one with keys outlive an
+        erasure."""
         events = history.events
+        if any(SEALED in e.envelope.data or NAMED in e.envelope.data for e in events):
+            self._memo.pop(history.subject, None)
+            return reduce(self.evolve, self.decode(events, opener), self.initial)
         done, state = 0, self.initial
         remembered = self._memo.pop(history.subject, None)
         if remembered is not None:
@@ -69,7 +76,7 @@ class Aggregate(Generic[S]):
             if 0 < count <= len(events) and events[count - 1].hash == last_hash:
                 done, state = count, memo_state
         state = reduce(self.evolve, self.decode(events[done:], opener), state)
-        if events and remember:
+        if events:
             self._memo[history.subject] = (len(events), events[-1].hash, state)
             if len(self._memo) > self._memory:
                 self._memo.popitem(last=False)
@@ -139,13 +146,14 @@ class EventLog:
     async def fold(self, aggregate: Aggregate[S], history: Loaded) -> S:
         """The aggregate after `history`, with the keys its sealed events need.
 
-        A state with personal data opened is not remembered: once the person's key is destroyed
-        (an erasure), the next fold must find their data gone, not a copy kept in memory.
+        A state with personal data opened is not remembered (`Aggregate.fold`): once the
+        person's key is destroyed (an erasure), the next fold must find their data gone, not a
+        copy kept in memory.
         """
         sealed = keys_of_payloads(e.envelope.data for e in history.events)
         if self.keys is None or not sealed:
             return aggregate.fold(history)
-        return aggregate.fold(history, await self.keys.ring(sealed), remember=False)
+        return aggregate.fold(history, await self.keys.ring(sealed))
 
     async def current(self, aggregate: Aggregate[S], subject: str) -> S:
         """An aggregate's current state, loaded and folded."""

@@ -24,10 +24,10 @@ from contracts.free_texts import free_texts, replaced
 from contracts.personal import (
     NAMED,
     PERSONAL,
-    SEALED,
     Opener,
     PersonKind,
     keep_sealed,
+    may_be_sealed,
     named_keys,
     sealed_key,
 )
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
     from contracts.base import Event
     from services.common.eventstore import StoredEvent
     from services.common.name_guard import RosterGuard
-
-_SEALED_MARK = f'"{SEALED}"'.encode()
-_NAMED_MARK = f'"{NAMED}"'.encode()
 
 
 class PersonErased(Exception):
@@ -161,8 +158,9 @@ async def seal_named_texts(
     """A payload (personal fields sealed already) with each free text that names a pupil
     replaced by its redacted form and sealed as typed under the named pupils' keys
     (`contracts.personal`, "Texts that name a pupil"). The roster is read only when the payload
-    has a text. A text naming a pupil whose data was erased keeps its redacted form only: no
-    new box holds an erased pupil's name."""
+    has a text. A text naming a pupil whose key is already destroyed keeps its redacted form
+    only (no new box holds an erased pupil's name); once the roster shows the erasure the guard
+    no longer knows the name at all."""
     texts = list(free_texts(model, payload))
     if not texts:
         return payload
@@ -233,7 +231,7 @@ def keys_of_bodies(bodies: Iterable[bytes]) -> set[str]:
     object is parsed, so a batch without one costs a substring search per message."""
     found: set[str] = set()
     for body in bodies:
-        if _SEALED_MARK in body or _NAMED_MARK in body:
+        if may_be_sealed(body):
             try:
                 data = json.loads(body).get("data", {})
             except (ValueError, AttributeError):

@@ -313,12 +313,12 @@ class RosterGuard:
 
     __slots__ = ("_guard", "_ids")
 
-    def __init__(self, pupils: Mapping[str, str]) -> None:
-        """`pupils`: pupil id -> full name."""
+    def __init__(self, pupils: Iterable[tuple[str, str]]) -> None:
+        """`pupils`: (pupil id, full name) pairs; a pupil may have several names."""
         ids: dict[str, list[str]] = {}
-        for pupil, full_name in pupils.items():
+        for pupil, full_name in pupils:
             ids.setdefault(full_name, []).append(pupil)
-        self._ids = {name: tuple(sorted(found)) for name, found in ids.items()}
+        self._ids = {name: tuple(sorted(set(found))) for name, found in ids.items()}
         self._guard = guard_for(self._ids)
 
     def named(self, text: str) -> tuple[Redaction, tuple[str, ...]]:

@@ -25,7 +25,7 @@ from contracts.envelope import (
     HEADER_SCHEMA_VERSION,
     EnvelopeMeta,
 )
-from contracts.personal import SEALED, Opener
+from contracts.personal import SEALED, Opener, may_be_sealed
 from contracts.registry import Registry
 from services.common.db import Connection
 from services.common.eventstore import read_envelope
@@ -266,13 +266,15 @@ def _read(
     """The envelope, the event model and the sealed object (if any) of a message's body.
 
     In one pass when the headers name the current version of a known type and the body agrees
-    (nearly always); otherwise the envelope first, then its payload upcast, opened and validated.
+    (nearly always); otherwise, and for a body with sealed data (the model has no field for
+    it), the envelope first, then its payload opened, upcast and validated.
     """
-    version = headers.get(HEADER_SCHEMA_VERSION, "")
-    claimed = headers.get(HEADER_EVENT_TYPE, "")
-    typed = registry.decode_current(body, claimed, int(version) if version.isdecimal() else 0)
-    if typed is not None:
-        return typed, typed.data, None
+    if not may_be_sealed(body):
+        version = headers.get(HEADER_SCHEMA_VERSION, "")
+        claimed = headers.get(HEADER_EVENT_TYPE, "")
+        typed = registry.decode_current(body, claimed, int(version) if version.isdecimal() else 0)
+        if typed is not None:
+            return typed, typed.data, None
     envelope = read_envelope(subject, seq, body)
     data = envelope.data
     event = registry.decode(envelope.event_type, envelope.schema_version, data, opener)

@@ -3,8 +3,8 @@ its personal fields, and its free texts that name a pupil.
 
 See `contracts.personal` for what is sealed and how it travels. The associated data binds a
 box to its event type and key (a text's box to its place in the payload too), so a box copied
-into another event, another field or under another key id does not open. Pure functions and a
-key ring; the keys come from `services.common.keystore`.
+into an event of another type, another field or under another key id does not open. Pure
+functions and a key ring; the keys come from `services.common.keystore`.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def seal(event_type: str, payload: dict[str, Any], key_id: str, key: bytes) -> d
 
 
 def _text_aad(event_type: str, path: Path, key_id: str) -> bytes:
-    at = json.dumps(list(path), ensure_ascii=False, separators=(",", ":"))
-    return f"{event_type}|{at}|{key_id}".encode()
+    # A path's steps are field names, dict keys (tokens) and indices: none holds a "/".
+    return f"{event_type}|{'/'.join(map(str, path))}|{key_id}".encode()
 
 
 def seal_text(

@@ -139,9 +139,10 @@ class PgRosterViews:
         pupils = [PupilInfo(**dict(r)) for r in records]
         return PupilList(school=school, year=year, as_of=as_of, pupils=pupils)
 
-    async def pupil_names(self, school: str) -> dict[str, str]:
-        """Pupil id -> full name, for every pupil the school registered, of any year."""
-        return {row[0]: row[1] for row in await self._pool.fetch(_PUPIL_NAMES, school)}
+    async def pupil_names(self, school: str) -> list[tuple[str, str]]:
+        """(pupil id, full name) of every pupil the school registered, of any year (a pupil
+        whose name changed between years: each name)."""
+        return [(row[0], row[1]) for row in await self._pool.fetch(_PUPIL_NAMES, school)]
 
     async def pupils_version(self, school: str) -> tuple[int, int]:
         """How many pupil rows the school has and the last event applied to one."""

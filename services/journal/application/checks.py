@@ -12,7 +12,7 @@ import uuid
 from contracts import subjects
 from contracts.base import Event
 from contracts.journal import CheckScope, Finding
-from services.journal.application.handling import Aggregate, Meta, Recorded, execute
+from services.journal.application.handling import Aggregate, Meta, Recorded, execute, fold_of
 from services.journal.application.ports import Deps
 from services.journal.domain import monthly_check
 from services.journal.domain.commands import (
@@ -92,7 +92,7 @@ async def confirm_or_reopen(
     deps: Deps, meta: Meta, check_id: str, cmd: ConfirmRemark | ReopenRemark
 ) -> Recorded:
     """The deputy confirms or reopens a resolved (or automatically fixed) remark."""
-    state = CHECK.fold(await deps.store.load(_subject(meta, check_id)))
+    state = await fold_of(deps, CHECK, _subject(meta, check_id))
     remark = state.remarks.get(cmd.remark_id)
     lesson = await _lesson(deps, meta, remark.lesson_id if remark else None)
     ref = Reference(deps.clock.today(), _findings_of(deps, lesson), lesson=lesson)

@@ -7,7 +7,9 @@ erasure first looks for the pupil's name (`services.common.name_guard`, the same
 every lesson text of the school the journal view holds, of every year, and records on each
 lesson that names them one `LessonTextsRedacted` with those texts as they read from now on:
 the journal view, the audit's current state, the exporter and so the diary all show
-«[ученик]» there. The events typed earlier keep the texts in the stream's history.
+«[ученик]» there. A text the guard recognised when it was written is sealed under the pupil's
+key in the stream (`contracts.personal`, "Texts that name a pupil") and reads redacted once the
+key is gone; the live views hold it as they opened it, hence this redaction of the lessons'.
 
 It runs before `PersonErased` is recorded (the journal view blanks the name once that event is
 applied), as part of the erasure's command: each lesson's event is deduplicated under the

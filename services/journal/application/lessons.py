@@ -15,6 +15,7 @@ from services.journal.application.handling import (
     Meta,
     Recorded,
     earlier_record,
+    event_log,
     execute,
 )
 from services.journal.application.ports import Deps
@@ -98,7 +99,7 @@ async def attach_file(  # noqa: PLR0913 - one upload, described in full
         return earlier, attachment.attachment_id
     cmd = AddHomeworkAttachment(attachment, correction_reason)
     context = await _context(deps, meta, class_id)
-    context.decide(cmd, meta, LESSON.fold(history))
+    context.decide(cmd, meta, await event_log(deps).fold(LESSON, history))
     await deps.files.put(attachment, data)
     recorded = await _record(deps, meta, context, class_id, lesson_id, cmd)
     return recorded, attachment.attachment_id

@@ -166,9 +166,10 @@ class RosterViews(Protocol):
         """Every pupil of the year with their class on `as_of`."""
         ...
 
-    async def pupil_names(self, school: str) -> dict[str, str]:
-        """Pupil id -> full name, for every pupil the school registered, of any year (for the
-        name guard: `services.journal.application.pupil_names`)."""
+    async def pupil_names(self, school: str) -> list[tuple[str, str]]:
+        """(pupil id, full name) of every pupil the school registered, of any year, each name
+        of a pupil whose name changed between years (for the name guard:
+        `services.journal.application.pupil_names`)."""
         ...
 
     async def pupils_version(self, school: str) -> tuple[int, int]:

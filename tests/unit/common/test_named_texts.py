@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contracts.base import Event
+from contracts.envelope import Actor
 from contracts.free_texts import free_texts
 from contracts.journal import (
     Attachment,
@@ -27,6 +28,9 @@ from contracts.journal import (
 )
 from contracts.personal import NAMED, SEALED, keep_sealed
 from contracts.registry import JOURNAL_REGISTRY
+from services.common.aggregate import Aggregate, Decision, EventLog, Issued
+from services.common.eventstore import Version
+from services.common.eventstore_memory import InMemoryEventStore
 from services.common.keystore import (
     keys_of_bodies,
     keys_of_payloads,
@@ -55,7 +59,7 @@ class Roster:
     async def guard(self, school: str) -> RosterGuard:
         assert school == SCHOOL
         self.reads += 1
-        return RosterGuard(self.pupils)
+        return RosterGuard(self.pupils.items())
 
 
 def mark(comment: str | None) -> MarkRecorded:
@@ -244,5 +248,23 @@ async def test_round_trip_and_erasure_for_any_roster_and_mention(roster, data):
     assert await read(payload, keys, event.event_type) == event
     await keys.erase(SCHOOL, "pupil", pupil, by="admin", reason="по заявлению")
     erased = await read(payload, keys, event.event_type)
-    assert RosterGuard({pupil: roster[pupil]}).named(erased.mark.comment or "")[1] == ()
+    assert RosterGuard([(pupil, roster[pupil])]).named(erased.mark.comment or "")[1] == ()
     assert surname not in json.dumps(payload, ensure_ascii=False)
+
+
+async def test_a_fold_without_keys_never_serves_one_with_keys():
+    """A history with a sealed text is folded whole each time: the state a reader without keys
+    folded («[ученик]») is not kept for a fold with keys (an erasure's redaction needs the text
+    as typed), nor is one with keys kept past an erasure."""
+    keys, store = InMemoryKeyStore(), InMemoryEventStore()
+    log = EventLog(store, lambda: dt.datetime(2026, 9, 1, tzinfo=dt.UTC), keys, Roster(ROSTER))
+    topics = Aggregate[str | None](None, lambda _, e: getattr(e, "topic", None), JOURNAL_REGISTRY)
+    meta = Issued("c1", "c1", Actor(id="t1", role="teacher"), SCHOOL)
+    decision = Decision(TopicSet(topic="Доклад Ивана Борисова"), meta.actor, 2026)
+    envelope = await log.envelope(meta, "lesson-1", decision)
+    await store.append("lesson-1", envelope, expected=Version(), msg_id="c1")
+    history = await store.load("lesson-1")
+    assert topics.fold(history) == f"Доклад {PLACEHOLDER}"
+    assert await log.fold(topics, history) == "Доклад Ивана Борисова"
+    await keys.erase(SCHOOL, "pupil", "p2", by="admin", reason="по заявлению")
+    assert await log.fold(topics, history) == f"Доклад {PLACEHOLDER}"

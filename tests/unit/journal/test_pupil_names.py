@@ -12,16 +12,17 @@ class Views:
 
     def __init__(self) -> None:
         self.pupils = {"p1": "Акимова Вероника Антоновна"}
+        self.earlier: list[tuple[str, str]] = []  # names of an earlier year
         self.seq = 1
         self.name_reads = 0
 
     async def pupils_version(self, school: str) -> tuple[int, int]:
         return len(self.pupils), self.seq
 
-    async def pupil_names(self, school: str) -> dict[str, str]:
+    async def pupil_names(self, school: str) -> list[tuple[str, str]]:
         self.name_reads += 1
         await asyncio.sleep(0)  # let concurrent callers meet the lock
-        return dict(self.pupils)
+        return [*self.pupils.items(), *self.earlier]
 
 
 async def test_the_names_are_read_once_until_the_pupils_change():
@@ -38,10 +39,14 @@ async def test_the_names_are_read_once_until_the_pupils_change():
     assert views.name_reads == 2
     assert guard.named("Ивану Борисову")[1] == ("p2",)
 
-    views.pupils["p1"] = "[удалено]"  # an erasure moves the pupil's row on
+    views.earlier.append(("p2", "Петров Иван Петрович"))  # his name last year
     views.seq = 3
+    assert (await names.guard("s1")).named("Ивану Петрову")[1] == ("p2",)
+
+    views.pupils["p1"] = "[удалено]"  # an erasure moves the pupil's row on
+    views.seq = 4
     assert (await names.guard("s1")).named("Акимовой Веронике")[1] == ()
-    assert views.name_reads == 3
+    assert views.name_reads == 4
 
 
 async def test_the_latest_guard_is_not_checked_again():
