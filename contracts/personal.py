@@ -199,6 +199,11 @@ def may_be_sealed(body: bytes) -> bool:
     return _MARKS[0] in body or _MARKS[1] in body
 
 
+def holds_sealed(payload: Mapping[str, Any]) -> bool:
+    """Whether a payload carries sealed data: personal fields or texts that name a pupil."""
+    return SEALED in payload or NAMED in payload
+
+
 def named_keys(payload: Mapping[str, Any]) -> set[str]:
     """The key ids a payload's `NAMED` texts are sealed under."""
     named = payload.get(NAMED)

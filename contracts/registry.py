@@ -13,7 +13,7 @@ from contracts.diary import DIARY_EVENTS
 from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import TypedEnvelope
 from contracts.journal import JOURNAL_EVENTS
-from contracts.personal import NAMED, SEALED, Opener, SealedWithoutKeys, without_named
+from contracts.personal import SEALED, Opener, SealedWithoutKeys, holds_sealed, without_named
 from contracts.portal import PORTAL_EVENTS
 from contracts.text import STORED
 from contracts.upcasters import UPCASTERS, Upcaster
@@ -77,7 +77,7 @@ class Registry:
         refused, and the texts that name a pupil read with the mentions replaced.
         """
         model = self.model(event_type)
-        if SEALED in data or NAMED in data:
+        if holds_sealed(data):
             if opener is not None:
                 data = opener(event_type, data)
             elif SEALED in data:

@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from contracts.base import Event
 from contracts.envelope import Actor, Envelope
-from contracts.personal import NAMED, SEALED, Opener
+from contracts.personal import Opener, holds_sealed
 from contracts.registry import Registry
 from services.common.decoding import decode_events
 from services.common.eventstore import EventStore, Loaded, StoredEvent
@@ -66,7 +66,7 @@ class Aggregate(Generic[S]):
         keys (texts redacted) must not serve a fold with keys, nor one with keys outlive an
         erasure."""
         events = history.events
-        if any(SEALED in e.envelope.data or NAMED in e.envelope.data for e in events):
+        if any(holds_sealed(e.envelope.data) for e in events):
             self._memo.pop(history.subject, None)
             return reduce(self.evolve, self.decode(events, opener), self.initial)
         done, state = 0, self.initial

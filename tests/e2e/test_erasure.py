@@ -38,7 +38,7 @@ from nats.js.errors import NotFoundError
 from pydantic import SecretStr
 
 import demo
-from contracts.personal import ERASED, NAMED, SEALED
+from contracts.personal import ERASED, holds_sealed
 from contracts.streams import DIARY, ENROLLMENT, JOURNAL, PORTAL
 from demo import loader as demo_loader
 from deploy.ops import cli as ops
@@ -355,7 +355,7 @@ async def stream_texts(js: JetStreamContext, keys: PgKeyStore) -> list[tuple[str
             opened = ""
             if envelope is not None and isinstance(envelope.get("data"), dict):
                 data = envelope["data"]
-                if SEALED in data or NAMED in data:
+                if holds_sealed(data):
                     data = ring(envelope["event_type"], data)
                 opened = json.dumps({**envelope, "data": data}, ensure_ascii=False, default=str)
             texts.append((f"{stream}#{msg.seq}", f"{msg.subject} {headers} {raw} {opened}"))
