@@ -24,10 +24,12 @@ from bench.harness import PUPIL_NAMES, PUPILS, SCHOOL, median
 from contracts.envelope import Actor, Envelope
 from contracts.journal import HomeworkSet, LessonEntriesSaved, MarkEntry
 from contracts.registry import JOURNAL_REGISTRY
-from services.common.keystore import keys_of_bodies, seal_named_texts, seal_payload
+from services.common.keystore import keys_of_bodies, seal_payload
 from services.common.keystore_memory import InMemoryKeyStore
 from services.common.name_guard import RosterGuard
-from services.common.projector_batch import DeadLetter, decode_batch
+from services.common.named_sealing import seal_named_texts
+from services.common.projector_batch import DeadLetter
+from services.common.projector_decode import decode_batch
 
 
 class _Roster:

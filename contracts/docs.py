@@ -18,7 +18,8 @@ from contracts.enrollment import ENROLLMENT_EVENTS
 from contracts.envelope import Envelope
 from contracts.free_texts import has_free_texts
 from contracts.journal import JOURNAL_EVENTS
-from contracts.personal import PERSONAL, wire_schema
+from contracts.personal import PERSONAL
+from contracts.personal_schema import wire_schema
 from contracts.portal import PORTAL_EVENTS
 
 ALL_EVENTS = JOURNAL_EVENTS + ENROLLMENT_EVENTS + DIARY_EVENTS + PORTAL_EVENTS + AUDIT_EVENTS

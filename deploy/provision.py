@@ -33,14 +33,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import nats
 from nats.js.errors import BucketNotFoundError
 
 from contracts.streams import ALL_STREAMS, BUCKETS, IDEMPOTENCY_KEYS_BUCKET, IDEMPOTENCY_KEYS_HOURS
-from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
+from deploy.databases import create_database, with_database
+from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.jetstream import ensure_stream, open_bucket, open_key_value, servers_of
 
 if TYPE_CHECKING:
@@ -86,12 +86,6 @@ class ProvisionError(Exception):
 def say(message: str) -> None:
     """One progress line on standard output (unbuffered for the container's log)."""
     print(f"provision: {message}", flush=True)
-
-
-def with_database(dsn: str, database: str) -> str:
-    """The same server DSN pointing at another database."""
-    parts = urlsplit(dsn)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
 
 
 async def retrying(what: str, attempt: Callable[[], Awaitable[T]], deadline: float) -> T:
@@ -150,9 +144,7 @@ async def ensure_database(admin_dsn: str, database: str) -> None:
     """Create `database` on the server of `admin_dsn` unless it exists."""
     connection = await asyncpg.connect(admin_dsn, timeout=2)
     try:
-        query = "SELECT 1 FROM pg_database WHERE datname = $1"
-        if not await connection.fetchval(query, database):
-            await connection.execute(f"CREATE DATABASE {quote_ident(database)}")
+        if await create_database(connection, database):
             say(f"created database {database}")
     finally:
         await connection.close()

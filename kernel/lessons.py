@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, get_args
 
 from contracts.base import Event
 from contracts.journal import (
@@ -27,24 +27,23 @@ from kernel.attendance import Absences, set_reason, take_attendance
 from kernel.marks import Marks, apply_mark, record_marks
 from kernel.rows import Fact, LessonDoc, LessonRow
 
-ENTRY_EVENTS: frozenset[type[Event]] = frozenset(
-    {
-        LessonHeld,
-        TopicSet,
-        HomeworkSet,
-        HomeworkAttachmentAdded,
-        MarkRecorded,
-        MarkCorrected,
-        MarkCancelled,
-        AttendanceTaken,
-        LessonEntriesSaved,
-    }
+EntryEvent = (
+    LessonHeld
+    | TopicSet
+    | HomeworkSet
+    | HomeworkAttachmentAdded
+    | MarkRecorded
+    | MarkCorrected
+    | MarkCancelled
+    | AttendanceTaken
+    | LessonEntriesSaved
 )
 """Events that are journal entries of the lesson: their recording time is tracked.
 
 Scheduling, substitution and cancellation are not entries, nor is an absence reason, which the
 class teacher may legitimately add days later.
 """
+ENTRY_EVENTS: frozenset[type[Event]] = frozenset(get_args(EntryEvent))
 
 
 def apply_lesson(

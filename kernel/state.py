@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import get_args
+from typing import TypeVar, get_args
 
 from contracts.base import Event
 from contracts.journal import (
@@ -134,47 +134,46 @@ def _row_key(fact: Fact) -> RowKey:
             return fact.key()
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
 def _configs(work: _Work, fact: Fact) -> None:
     key = (fact.school, fact.year)
-    row = apply_config(work.configs.get(key), fact)
-    if row is not None:
-        work.configs[key] = row
+    _keep(work.configs, key, apply_config(work.configs.get(key), fact))
 
 
 def _subjects(work: _Work, fact: Fact) -> None:
     key = _row_key(fact)
-    row = apply_subject(work.subjects.get(key), fact)
-    if row is not None:
-        work.subjects[key] = row
+    _keep(work.subjects, key, apply_subject(work.subjects.get(key), fact))
 
 
 def _staff(work: _Work, fact: Fact) -> None:
     key = _row_key(fact)
-    row = apply_staff(work.staff.get(key), fact)
-    if row is not None:
-        work.staff[key] = row
+    _keep(work.staff, key, apply_staff(work.staff.get(key), fact))
 
 
 def _pupils(work: _Work, fact: Fact) -> None:
     key = _row_key(fact)
-    row = apply_pupil(work.pupils.get(key), fact)
-    if row is not None:
-        work.pupils[key] = row
+    _keep(work.pupils, key, apply_pupil(work.pupils.get(key), fact))
 
 
 def _classes(work: _Work, fact: Fact) -> None:
     key = (fact.school, fact.year, fact.aggregate_id)
-    doc = apply_class(work.classes.get(key), fact)
-    if doc is not None:
-        work.classes[key] = doc
+    _keep(work.classes, key, apply_class(work.classes.get(key), fact))
 
 
 def _lessons(work: _Work, fact: Fact) -> None:
     key = (fact.school, fact.year, fact.aggregate_id)
     config = work.configs.get((fact.school, fact.year))
-    doc = apply_lesson(work.lessons.get(key), fact, _NO_SCALE if config is None else config.scale)
-    if doc is not None:
-        work.lessons[key] = doc
+    scale = _NO_SCALE if config is None else config.scale
+    _keep(work.lessons, key, apply_lesson(work.lessons.get(key), fact, scale))
+
+
+def _keep(table: dict[_K, _V], key: _K, row: _V | None) -> None:
+    """A row the fact made (None: the fact changed nothing, or was refused) takes its key."""
+    if row is not None:
+        table[key] = row
 
 
 _ROUTES: dict[str, Callable[[_Work, Fact], None]] = {

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from deploy.databases import with_database
 from deploy.launcher.nats_binary import nats_server_binary
 from deploy.launcher.nats_cluster import HEALTH_TIMEOUT_SECONDS, Node, node_args, wait_current
 from deploy.launcher.output import Output, prefix_for, say
 from deploy.launcher.paths import logs_of
 from deploy.launcher.ports import Ports, wait_for_nats_url, wait_for_port
-from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn, with_database
+from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn
 from deploy.launcher.procs import Child, LaunchError, kill_pid_file
 
 _NATS_INFO = re.compile(r"\[INF\]")  # shown only in error reports; warnings and errors pass

@@ -25,10 +25,11 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from deploy.databases import with_database
 from deploy.launcher.infra import RECORDED_NATS
 from deploy.launcher.paths import PROJECT_ROOT
 from deploy.launcher.ports import Ports
-from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn, with_database
+from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn
 from deploy.launcher.procs import LaunchError, child_pid
 from deploy.launcher.services import SERVICES
 from deploy.launcher.state_secrets import dev_secret

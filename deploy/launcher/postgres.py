@@ -16,10 +16,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from deploy.databases import create_database
 from deploy.launcher.output import prefix_for, say, write_out
 from deploy.launcher.procs import LaunchError
 
@@ -48,12 +48,6 @@ def find_pg_bin() -> Path:
     return installs[-1]
 
 
-def with_database(dsn: str, database: str) -> str:
-    """The same server DSN pointing at another database."""
-    parts = urlsplit(dsn)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
-
-
 async def _ensure_database(admin_dsn: str, database: str, wait: float) -> None:
     deadline = time.monotonic() + wait
     while True:
@@ -65,10 +59,10 @@ async def _ensure_database(admin_dsn: str, database: str, wait: float) -> None:
                 raise LaunchError(f"PostgreSQL refuses connections: {error}") from error
             await asyncio.sleep(0.2)
     try:
-        query = "SELECT 1 FROM pg_database WHERE datname = $1"
-        if not await connection.fetchval(query, database):
-            await connection.execute(f'CREATE DATABASE "{database}"')
+        if await create_database(connection, database):
             say(f"created database {database}")
+    except ValueError as error:
+        raise LaunchError(f"cannot create database {database!r}: {error}") from error
     finally:
         await connection.close()
 

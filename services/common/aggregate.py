@@ -22,13 +22,8 @@ from contracts.personal import Opener, holds_sealed
 from contracts.registry import Registry
 from services.common.decoding import decode_events
 from services.common.eventstore import EventStore, Loaded, StoredEvent
-from services.common.keystore import (
-    KeyStore,
-    PupilNames,
-    keys_of_payloads,
-    seal_named_texts,
-    seal_payload,
-)
+from services.common.keystore import KeyStore, keys_of_payloads, seal_payload
+from services.common.named_sealing import PupilNames, seal_named_texts
 
 S = TypeVar("S")
 

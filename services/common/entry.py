@@ -139,7 +139,8 @@ class Service(Generic[S]):
 def laid_out(
     name: str, *, worker: bool = True, commands: Mapping[str, Command] | None = None
 ) -> Service[Any]:
-    """The entry point of a service laid out as every back-end service is (CONVENTIONS.md):
+    """The entry point of a service laid out as CONVENTIONS.md says (the back-end services and
+    the two web apps):
     its `Settings` in `services.<name>.settings`, `create_app` in `entrypoints.http`, the
     consumers' `main` in `entrypoints.worker` (unless `worker` is False), and `commands` (by
     default `cli`: `entrypoints.cli`'s `main`), each imported only when it runs."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import structlog
 
+from services.common.advisory_lock import LockScope, try_lock, unlock
 from services.common.outage import POSTGRES_ERRORS
 
 if TYPE_CHECKING:
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 
     from services.common.db import Pool
 
-# Advisory locks are per database; the pool's schema (its connections' search path) is part of
-# the key, so the same service in two schemas of one database (tests, a rebuild) does not share
-# a lease.
-_TRY_LOCK: Final = "SELECT pg_try_advisory_lock(hashtext(current_schema() || '/' || $1))"
-_UNLOCK: Final = "SELECT pg_advisory_unlock(hashtext(current_schema() || '/' || $1))"
 _UNANSWERED: Final[tuple[type[Exception], ...]] = (*POSTGRES_ERRORS, OSError, TimeoutError)
 RETRY_SECONDS: Final = 1.0
 """How often a replica without the lease tries to take it."""
@@ -37,7 +33,8 @@ _log = structlog.get_logger(__name__)
 
 
 class Lease:
-    """The lease called `name` among the processes that share `pool`'s schema."""
+    """The lease called `name` among the processes that share `pool`'s schema (a lock of
+    `LockScope.SCHEMA`)."""
 
     def __init__(self, pool: Pool, name: str, *, retry_seconds: float = RETRY_SECONDS) -> None:
         self._pool = pool
@@ -79,7 +76,7 @@ class Lease:
         if conn is None:
             return
         try:
-            await conn.fetchval(_UNLOCK, self.name)
+            await unlock(conn, self.name, LockScope.SCHEMA)
         except _UNANSWERED:
             pass  # the session is gone, and the lock with it
         finally:
@@ -91,7 +88,7 @@ class Lease:
         except _UNANSWERED:
             return False
         try:
-            held = bool(await conn.fetchval(_TRY_LOCK, self.name))
+            held = await try_lock(conn, self.name, LockScope.SCHEMA)
         except _UNANSWERED:
             held = False
         if held:

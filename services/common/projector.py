@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import datetime as dt
 import time
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
@@ -32,30 +31,30 @@ import nats.js.errors
 import structlog
 
 from contracts.registry import Registry
-from services.common import metrics
 from services.common.broker import Deliveries, ServiceBroker
 from services.common.db import Pool
 from services.common.keystore import KeySource, ring_for_messages
 from services.common.lease import Lease
 from services.common.projector_batch import (
-    SCHEMA_CHANGED_ERRORS,
     Batch,
     CheckpointMovedError,
     DeadLetter,
     Projected,
     Projection,
-    Written,
-    decode_batch,
-    raise_if_cancelled,
-    relaxed_gc,
 )
+from services.common.projector_decode import decode_batch, relaxed_gc
 from services.common.projector_live import LiveSession
+from services.common.projector_progress import Progress
 from services.common.projector_rebuild import Rebuilder
 from services.common.projector_replay import STALL_LIMIT, StallWatch
-from services.common.projector_retry import RETRYABLE, Backoff
+from services.common.projector_retry import (
+    RETRYABLE,
+    SCHEMA_CHANGED_ERRORS,
+    Backoff,
+    raise_if_cancelled,
+)
 from services.common.projector_source import StreamSource
 from services.common.projector_status import STUCK_AFTER, ProjectorStatus, RebuildResult
-from services.common.projector_status import Progress as _Progress
 from services.common.projector_writer import BatchWriter, write_batch
 from services.common.pullfeed import PullFeed
 
@@ -116,9 +115,9 @@ class Projector:
         self._stopping = asyncio.Event()
         self._live_backoff = Backoff()  # reset by every batch the live subscription applies
         self._running = False
-        self._progress = _Progress()
+        self._progress = Progress(projection.name)
         self._rebuilder = Rebuilder(
-            pool, self._source, registry, projection, self._log_batch, stall_limit, keys
+            pool, self._source, registry, projection, self._progress.log_batch, stall_limit, keys
         )
 
     @property
@@ -224,27 +223,14 @@ class Projector:
 
     def status(self) -> ProjectorStatus:
         """A snapshot for health and metrics (no I/O)."""
-        p = self._progress
-        return ProjectorStatus(
-            projection=self.name,
-            running=self._running,
-            last_seq=self._writer.committed,
-            pending=p.pending,
-            stream_last_seq=p.stream_last_seq,
-            dead_letters=p.dead_letters,
-            batches=p.batches,
-            events_applied=p.events,
-            last_batch_at=p.last_batch_at,
-            resyncs=p.resyncs,
-            last_error=p.last_error,
-        )
+        return self._progress.status(running=self._running, last_seq=self._writer.committed)
 
     async def describe(self) -> ProjectorStatus:
         """`status()` with the stream's last sequence and the checkpoint read from the servers."""
         self._progress.stream_last_seq = await self._source.last_seq()
         async with self._pool.acquire() as conn:
             checkpoint, dead_letters = await BatchWriter(self._projection).load(conn)
-        self._count_dead_letters(dead_letters)
+        self._progress.count_dead_letters(dead_letters)
         return dataclasses.replace(self.status(), last_seq=checkpoint)
 
     async def close(self) -> None:
@@ -320,13 +306,13 @@ class Projector:
             async with self._pool.acquire() as conn:
                 written = await write_batch(conn, self._writer, batch)
         await self._ack(batch.msgs[-1])
-        self._record(batch, written, started)
+        self._progress.record(batch, written, started)
         return batch
 
     async def _load_checkpoint(self) -> int:
         async with self._pool.acquire() as conn:
             checkpoint, dead_letters = await self._writer.load(conn)
-        self._count_dead_letters(dead_letters)
+        self._progress.count_dead_letters(dead_letters)
         return checkpoint
 
     def _set_pending(self, pending: int) -> None:
@@ -359,27 +345,6 @@ class Projector:
         except (nats.errors.Error, TimeoutError) as error:
             logger.warning("projection.ack_failed", projection=self.name, error=repr(error))
 
-    def _record(self, batch: Batch, written: Written, started: float) -> None:
-        """Account for a live batch (a replay's batches go to other tables and are only logged)."""
-        progress = self._progress
-        progress.batches += 1
-        progress.events += written.applied
-        progress.pending = batch.pending
-        progress.last_batch_at = dt.datetime.now(dt.UTC)
-        measured = metrics.instruments()
-        measured.projection_applied.labels(self.name).inc(written.applied)
-        measured.projection_lag.labels(self.name).set(batch.pending)
-        if written.dead_letters:
-            self._count_dead_letters(progress.dead_letters + written.dead_letters)
-        self._log_batch(batch, written, started, "projection.batch")
-
-    def _count_dead_letters(self, count: int) -> None:
-        """The live dead-letter table holds `count` rows of this projection. The metric is set
-        from the table, so each poison message counts once: not again when a replay (a
-        rebuild, a full export) meets it, and not from zero after a restart."""
-        self._progress.dead_letters = count
-        metrics.instruments().dead_letters.labels(self.name).set(count)
-
     async def _recover(self, error: BaseException, backoff: Backoff) -> None:
         self._progress.last_error = repr(error)
         if isinstance(error, CheckpointMovedError):
@@ -395,14 +360,3 @@ class Projector:
             # The tables were swapped: cached statement plans may name the dropped ones.
             await self._pool.expire_connections()
         await self.close()  # the next step reads the checkpoint again and recreates the consumer
-
-    def _log_batch(self, batch: Batch, written: Written, started: float, event: str) -> None:
-        logger.info(
-            event,
-            projection=self.name,
-            first_seq=batch.first_seq,
-            last_seq=batch.last_seq,
-            count=len(batch.items),
-            dead_letters=written.dead_letters,
-            ms=round((time.perf_counter() - started) * 1000, 1),
-        )

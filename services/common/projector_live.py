@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from services.common.broker import Deliveries, ServiceBroker, subscribe_batches
-from services.common.projector_batch import raise_if_cancelled
+from services.common.projector_retry import raise_if_cancelled
 from services.common.pullfeed import DeliveryLostError, follows, position
 
 if TYPE_CHECKING:

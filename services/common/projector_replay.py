@@ -25,14 +25,9 @@ import structlog
 from contracts.registry import Registry
 from services.common.db import Connection
 from services.common.keystore import KeySource, ring_for_messages
-from services.common.projector_batch import (
-    Batch,
-    Written,
-    decode_batch_interleaved,
-    raise_if_cancelled,
-    relaxed_gc,
-    seq_of,
-)
+from services.common.projector_batch import Batch, Written, seq_of
+from services.common.projector_decode import decode_batch_interleaved, relaxed_gc
+from services.common.projector_retry import raise_if_cancelled
 from services.common.projector_source import StreamSource
 from services.common.projector_writer import BatchWriter, write_batch
 from services.common.pullfeed import PullFeed

@@ -1,18 +1,32 @@
-"""Which errors a projector retries, and how long it waits between two tries."""
+"""Which errors a projector retries, how long it waits between two tries, and when it stops."""
 
 from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import nats.errors
 import nats.js.errors
 
-from services.common.projector_batch import (
-    SCHEMA_CHANGED_ERRORS,
-    TRANSIENT_ERRORS,
-    CheckpointMovedError,
-)
+from services.common.projector_batch import CheckpointMovedError
 from services.common.pullfeed import ConsumerGoneError, DeliveryLostError
+
+# Errors that say nothing about the event: retry later, never dead-letter.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TransactionRollbackError,
+    asyncpg.exceptions.InsufficientResourcesError,
+)
+# Errors that mean the tables were swapped under a prepared statement (a rebuild): resync.
+SCHEMA_CHANGED_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.InvalidCachedStatementError,
+    asyncpg.exceptions.OutdatedSchemaCacheError,
+    asyncpg.exceptions.UndefinedTableError,
+)
 
 # NATS failures that pass: a lost or reconnecting connection, a server that did not answer.
 NATS_TRANSIENT: tuple[type[BaseException], ...] = (
@@ -52,3 +66,12 @@ class Backoff:
 
     def reset(self) -> None:
         self._delay = self._first
+
+
+def raise_if_cancelled() -> None:
+    """Raise CancelledError if the current task was asked to stop."""
+    # Some awaits inside client libraries (asyncio.wait_for on 3.11) can swallow a cancellation
+    # that races with their result; the request stays counted on the task, so honour it here.
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

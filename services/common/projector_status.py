@@ -47,17 +47,3 @@ class RebuildResult:
     events_applied: int
     dead_letters: int
     seconds: float
-
-
-@dataclass(slots=True)
-class Progress:
-    """What a projector counted since it started (the mutable part of its status)."""
-
-    batches: int = 0
-    events: int = 0
-    dead_letters: int = 0
-    pending: int | None = None
-    stream_last_seq: int | None = None
-    last_batch_at: dt.datetime | None = None
-    resyncs: int = 0
-    last_error: str | None = None

@@ -10,8 +10,6 @@ import structlog
 from services.common import metrics
 from services.common.db import Connection, quote_ident
 from services.common.projector_batch import (
-    SCHEMA_CHANGED_ERRORS,
-    TRANSIENT_ERRORS,
     ApplyFailedError,
     Batch,
     CheckpointMovedError,
@@ -22,9 +20,10 @@ from services.common.projector_batch import (
     Projected,
     Projection,
     Written,
-    dead_letter,
     seq_of,
 )
+from services.common.projector_decode import dead_letter
+from services.common.projector_retry import SCHEMA_CHANGED_ERRORS, TRANSIENT_ERRORS
 
 logger = structlog.get_logger()
 

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 
 import structlog
 
+from services.common.advisory_lock import LockScope, held, try_lock, unlock
 from services.common.db import Pool, quote_ident
 
 logger = structlog.get_logger()
@@ -26,12 +27,6 @@ PURPOSES = ("rebuild", "full", "old")
 """What scratch schemas are for: a rebuild, a full export's replay, a swapped-out live schema
 (`db.swap_schema` drops that one in the same transaction; listed should a crash leave one)."""
 
-# The first key of the two-key advisory locks on scratch schemas (the second is the hash of
-# the name): PostgreSQL keeps two-key locks apart from the one-key locks used elsewhere.
-_LOCK_SPACE = 0x5C4A7C
-_LOCK = "SELECT pg_advisory_lock($1, hashtext($2))"
-_TRY_LOCK = "SELECT pg_try_advisory_lock($1, hashtext($2))"
-_UNLOCK = "SELECT pg_advisory_unlock($1, hashtext($2))"
 _CANDIDATES = "SELECT nspname FROM pg_namespace WHERE nspname ~ $1 ORDER BY nspname"
 
 
@@ -54,15 +49,11 @@ async def scratch_schema(pool: Pool, live: str, purpose: str) -> AsyncIterator[s
         raise ValueError(msg)
     name = f"{live}_{purpose}_{secrets.token_hex(4)}"
     quoted = quote_ident(name)
-    async with pool.acquire() as conn:
-        await conn.execute(_LOCK, _LOCK_SPACE, name)
+    async with held(pool, name, LockScope.SCRATCH) as conn:
         try:
             yield name
         finally:
-            try:
-                await conn.execute(f"DROP SCHEMA IF EXISTS {quoted} CASCADE")
-            finally:
-                await conn.execute(_UNLOCK, _LOCK_SPACE, name)
+            await conn.execute(f"DROP SCHEMA IF EXISTS {quoted} CASCADE")
 
 
 async def drop_stale_schemas(pool: Pool, live: str) -> list[str]:
@@ -71,13 +62,13 @@ async def drop_stale_schemas(pool: Pool, live: str) -> list[str]:
     async with pool.acquire() as conn:
         names = [row[0] for row in await conn.fetch(_CANDIDATES, scratch_pattern(live))]
         for name in names:
-            if not await conn.fetchval(_TRY_LOCK, _LOCK_SPACE, name):
+            if not await try_lock(conn, name, LockScope.SCRATCH):
                 logger.info("db.scratch_schema_in_use", schema=name)
                 continue
             try:
                 await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(name)} CASCADE")
             finally:
-                await conn.execute(_UNLOCK, _LOCK_SPACE, name)
+                await unlock(conn, name, LockScope.SCRATCH)
             logger.warning("db.stale_schema_dropped", schema=name, live=live)
             dropped.append(name)
     return dropped

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
-from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from contracts.streams import DIARY, ENROLLMENT, HOMEWORK_FILES_BUCKET, JOURNAL
-from services.common.broker import ServiceBroker
 from services.common.clock import SchoolClock
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate, quote_ident
 from services.common.dev_tokens import DevTokenIssuer
@@ -25,7 +22,6 @@ from services.common.service_runtime import ServiceRuntime
 from services.common.settings import key_store_of
 from services.exporter.adapters.access_state import ACCESS_MIGRATIONS, PgAccess
 from services.exporter.adapters.diary_publisher import JetStreamPublisher
-from services.exporter.adapters.enrollment_notices import declare_enrollment_notices
 from services.exporter.adapters.export_state import MIGRATIONS, PgExportState
 from services.exporter.adapters.files import ObjectStoreCopier
 from services.exporter.adapters.grants_pg import PgGrantBook
@@ -38,17 +34,11 @@ from services.exporter.adapters.record_feeds import (
 from services.exporter.adapters.rollovers_pg import PgRollovers
 from services.exporter.adapters.runs_pg import PgRuns
 from services.exporter.application.agreement import DiaryCheck, PupilNames
-from services.exporter.application.grant_follow import follow
 from services.exporter.application.grant_ports import GrantDeps
 from services.exporter.application.ports import Deps
-from services.exporter.application.rollover_exports import follow_rollovers
-from services.exporter.application.scheduler import Retry, run_schedule
+from services.exporter.background import grant_sync, rollover_exports, scheduled
 from services.exporter.domain.pseudonym import Pseudonymiser
-from services.exporter.domain.schedule import Schedule, parse_time
 from services.exporter.settings import Settings
-
-STOP_GRACE_SECONDS = 10.0
-"""How long the grant sync may take to finish the step in hand when the service stops."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +54,6 @@ class Runtime(ServiceRuntime[Deps]):
     grants: GrantDeps
     access: PgAccess
     following: bool = False
-
-
-def schedule_of(settings: Settings) -> Schedule:
-    """The export schedule the settings describe."""
-    return Schedule(
-        daily_at=parse_time(settings.daily_at),
-        monthly_day=settings.monthly_day,
-        monthly_at=parse_time(settings.monthly_at),
-        timezone=settings.timezone,
-    )
 
 
 @contextlib.asynccontextmanager
@@ -132,9 +112,9 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
     check = diary_check(settings, client, pseudonymiser, state)
     try:
         async with (
-            _scheduled(settings, deps) as scheduling,
-            _grant_sync(settings, nc, grants) as following,
-            _rollover_exports(settings, deps, state, PgRollovers(pool)),
+            scheduled(settings, deps) as scheduling,
+            grant_sync(settings, nc, grants) as following,
+            rollover_exports(settings, deps, state, PgRollovers(pool)),
         ):
             yield Runtime(
                 deps,
@@ -157,69 +137,6 @@ async def build(settings: Settings) -> AsyncIterator[Runtime]:
         await access_pool.close()
         await pool.close()
         await close_nats(nc)
-
-
-@contextlib.asynccontextmanager
-async def _scheduled(settings: Settings, deps: Deps) -> AsyncIterator[bool]:
-    """The export schedule in the background (when enabled); yields whether it runs."""
-    if not settings.schedule_enabled:
-        yield False
-        return
-    stop = asyncio.Event()
-    retry = Retry(settings.retry_attempts, settings.retry_delay_seconds)
-    task = asyncio.create_task(run_schedule(deps, schedule_of(settings), retry, stop))
-    try:
-        yield True
-    finally:
-        stop.set()
-        task.cancel()  # a run in progress stops; its record says 'running' until the next
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-@contextlib.asynccontextmanager
-async def _grant_sync(settings: Settings, nc: Client, grants: GrantDeps) -> AsyncIterator[bool]:
-    """The grant sync's loops in the background (when enabled); yields whether they run."""
-    if not settings.grants_follow:
-        yield False
-        return
-    stop, wake = asyncio.Event(), asyncio.Event()
-    broker = ServiceBroker(nc)
-    declare_enrollment_notices(broker, wake)
-    await broker.start()
-    task = asyncio.create_task(follow(grants, wake, stop, settings.grants_poll_seconds))
-    try:
-        yield True
-    finally:
-        stop.set()
-        # The loops end after the step in hand; a sync cut short would only be redone.
-        await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await broker.stop()
-
-
-@contextlib.asynccontextmanager
-async def _rollover_exports(
-    settings: Settings, deps: Deps, state: PgExportState, book: PgRollovers
-) -> AsyncIterator[None]:
-    """The full exports after a rollover, in the background while the service follows the
-    streams (`grants_follow`: one-shot commands turn it off)."""
-    if not settings.grants_follow:
-        yield
-        return
-    stop = asyncio.Event()
-    interval = max(settings.grants_poll_seconds, 1.0)
-    task = asyncio.create_task(follow_rollovers(deps, state, book, stop, interval))
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def diary_check(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import openpyxl
 from playwright.async_api import Page, Response, expect
 
 from services.common.dev_tokens import DevTokenIssuer
+from tests.browser.journal_facts import api_average, journal_get, weighted_average
 from tests.support.waiting import eventually
 from tests.support.web import assert_accessible, screenshot, sign_in
 
@@ -119,24 +119,6 @@ async def check_rows(page: Page, grid: dict[str, Any]) -> None:
         assert [t.replace("*", "") for t in shown[:-1]] == expected, row["pupil_id"]
 
 
-def weighted_average(cells: list[dict[str, Any]]) -> str:
-    """Σ(weight·mark)/Σweight over the numeric marks that count, as the page writes it."""
-    total = weights = Decimal(0)
-    for cell in cells:
-        for mark in cell["marks"]:
-            if mark["value"].isdigit() and mark.get("counts", True):
-                total += Decimal(mark["weight"]) * int(mark["value"])
-                weights += Decimal(mark["weight"])
-    if not weights:
-        return "—"
-    return f"{(total / weights).quantize(Decimal('0.01'), ROUND_HALF_UP)}".replace(".", ",")
-
-
-def api_average(value: str | None) -> str:
-    """The API's average as the page writes it."""
-    return "—" if value is None else f"{Decimal(value):.2f}".replace(".", ",")
-
-
 async def set_a_period_mark(system) -> tuple[str, str]:
     """The teacher sets the first pupil's mark for the first quarter (through the API, with a
     development token of the teacher's); the pupil's id and full name."""
@@ -151,15 +133,6 @@ async def set_a_period_mark(system) -> tuple[str, str]:
         answer = await http.put(f"{sheet_path}/q1/{first['pupil_id']}", json={"value": "4"})
         assert answer.status_code == 200, answer.text
     return first["pupil_id"], first["full_name"]
-
-
-async def journal_get(system, path: str, params: dict[str, str] | None = None) -> Any:
-    """A GET of the journal API as the administrator."""
-    headers = {"Authorization": f"Bearer {system.tokens['ADMIN_TOKEN']}"}
-    async with httpx.AsyncClient(base_url=system.api_urls["journal"], headers=headers) as http:
-        answer = await http.get(path, params=params)
-        assert answer.status_code == 200, answer.text
-        return answer.json()
 
 
 async def test_the_journal_page_downloads_as_a_workbook_with_the_values_it_shows(system, page):

@@ -12,13 +12,13 @@ averages. A mark off the scale is refused beside its cell and records nothing.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
 from playwright.async_api import Page, expect
 
 from contracts import subjects
+from tests.browser.journal_facts import api_average, journal_get, weighted_average
 from tests.support.waiting import eventually
 from tests.support.web import assert_accessible, screenshot, sign_in, stream_messages
 
@@ -188,24 +188,11 @@ async def check_the_journal(system, page: Page, lesson_id: str, pupils: list[str
         expected = weighted_average(row["cells"])
         await expect(line.locator("td.sum").first).to_have_text(expected)
         if row["average"] is not None:  # the API's own average, as the page writes it
-            assert expected == f"{Decimal(row['average']):.2f}".replace(".", ",")
+            assert expected == api_average(row["average"])
     ours = [row["cells"][column] for row in grid["rows"] if row["pupil_id"] in pupils]
     assert sum(len(cell["marks"]) for cell in ours) == 25
     letters = sorted(cell["absence"] for cell in ours if cell["absence"])
     assert letters == sorted(letter for _key, letter in ABSENT.values())
-
-
-def weighted_average(cells: list[dict[str, Any]]) -> str:
-    """Σ(weight·mark)/Σweight over the numeric marks that count, as the page writes it."""
-    total = weights = Decimal(0)
-    for cell in cells:
-        for mark in cell["marks"]:
-            if mark["value"].isdigit() and mark.get("counts", True):
-                total += Decimal(mark["weight"]) * int(mark["value"])
-                weights += Decimal(mark["weight"])
-    if not weights:
-        return "—"
-    return str((total / weights).quantize(Decimal("0.01"), ROUND_HALF_UP)).replace(".", ",")
 
 
 async def todays_extra_lesson(system) -> str:
@@ -239,12 +226,3 @@ async def lesson_day(system, lesson_id: str) -> str:
 
     await eventually(listed, timeout=VIEW_SECONDS)
     return day
-
-
-async def journal_get(system, path: str, params: dict[str, str] | None = None) -> Any:
-    """A GET of the journal API as the administrator."""
-    headers = {"Authorization": f"Bearer {system.tokens['ADMIN_TOKEN']}"}
-    async with httpx.AsyncClient(base_url=system.api_urls["journal"], headers=headers) as http:
-        answer = await http.get(path, params=params)
-        assert answer.status_code == 200, answer.text
-        return answer.json()

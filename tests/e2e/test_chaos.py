@@ -27,8 +27,6 @@ import dataclasses
 import json
 import logging
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -48,6 +46,7 @@ from services.common.keystore_pg import PgKeyStore
 from services.journal.domain import commands as c
 from tests.support.chaos import SERVICE_NAMES, ChaosLauncher, chaos_launcher
 from tests.support.journal import in_memory_deps
+from tests.support.launcher_runs import launcher_state_dir
 from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.chaos, pytest.mark.timeout(240)]
@@ -525,11 +524,8 @@ def trouble_lines(output: str, limit: int = 60) -> str:
 
 @pytest.fixture
 def state_dir() -> Iterator[Path]:
-    """A fresh state folder the postgres OS user can reach (pytest's tmp_path is private)."""
-    base = Path(tempfile.mkdtemp(prefix="chaos-"))
-    base.chmod(0o711)
-    yield base / "state"
-    shutil.rmtree(base, ignore_errors=True)
+    with launcher_state_dir("chaos-") as state:
+        yield state
 
 
 async def under_faults(api: Api, seats_: list[Seat]) -> tuple[Record, dict[str, Any]]:

@@ -21,9 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contracts.journal import AbsenceEntry
-from contracts.streams import ALL_STREAMS, JOURNAL
+from contracts.streams import JOURNAL
 from services.common.eventstore_jetstream import JetStreamEventStore
-from services.common.jetstream import ensure_stream
 from services.common.keystore_pg import PgKeyStore
 from services.diary import bootstrap as diary_bootstrap
 from services.exporter import bootstrap as exporter_bootstrap
@@ -31,6 +30,7 @@ from services.exporter.application.exporting import export
 from services.journal.application import lessons, roster
 from services.journal.domain import commands as c
 from services.journal.domain.errors import DomainError
+from tests.support.fixtures import fresh_streams
 from tests.support.journal import (
     ADMIN,
     CLASS_ID,
@@ -176,14 +176,6 @@ class History:
                 await roster.run_class(self.journal, meta(ADMIN), CLASS_ID, leave)
 
 
-async def _fresh_streams(js) -> None:
-    while infos := await js.streams_info():
-        for info in infos:
-            await js.delete_stream(str(info.config.name))
-    for spec in ALL_STREAMS:
-        await ensure_stream(js, spec)
-
-
 async def _batch(pool, batch_id: str):
     async def applied():
         async with pool.acquire() as conn:
@@ -214,7 +206,7 @@ async def _scenario(nats_url: str, database_url: str, schema: str, history_steps
     client = await nats.connect(nats_url, name="deltas-equal-full")
     js = client.jetstream()
     try:
-        await _fresh_streams(js)
+        await fresh_streams(js)
         async with (
             PgKeyStore.at(database_url) as keys,
             diary_bootstrap.build(

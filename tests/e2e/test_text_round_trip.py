@@ -28,13 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from contracts.streams import ALL_STREAMS, ENROLLMENT, JOURNAL
+from contracts.streams import ENROLLMENT, JOURNAL
 from services.common.db import quote_ident
 from services.common.eventstore_jetstream import JetStreamEventStore
-from services.common.jetstream import ensure_stream
 from services.exporter.application.exporting import export
 from services.journal.entrypoints.dto import RecordMarkBody, SetHomeworkBody, TopicBody
 from tests.support.enrollment_events import EnrollmentWriter
+from tests.support.fixtures import fresh_streams
 from tests.support.journal import (
     CLASS_ID,
     FIRST_MONDAY,
@@ -112,19 +112,11 @@ class ThreadLoop:
         self._thread.join(10)
 
 
-async def _fresh_streams(js) -> None:
-    while infos := await js.streams_info():
-        for info in infos:
-            await js.delete_stream(str(info.config.name))
-    for spec in ALL_STREAMS:
-        await ensure_stream(js, spec)
-
-
 async def _start(stack: contextlib.AsyncExitStack, nats_url: str, dsn: str, schema: str):
     client = await nats.connect(nats_url, name="text-round-trip")
     stack.push_async_callback(client.close)
     js = client.jetstream()
-    await _fresh_streams(js)
+    await fresh_streams(js)
     journal = await stack.enter_async_context(running_journal(nats_url, dsn, f"{schema}_j"))
     diary = await stack.enter_async_context(running_diary(nats_url, dsn, f"{schema}_d"))
     exporter = await stack.enter_async_context(running_exporter(nats_url, dsn, f"{schema}_e"))

@@ -72,13 +72,18 @@ async def nats_client(nats_url: str) -> AsyncIterator[Client]:
 async def js(nats_client: Client) -> JetStreamContext:
     """JetStream on empty streams: every stream deleted, `ALL_STREAMS` created fresh."""
     context = nats_client.jetstream()
-    # One page at a time: deleting shrinks the list until nothing is left.
-    while infos := await context.streams_info():
-        for info in infos:
-            await context.delete_stream(str(info.config.name))
-    for spec in ALL_STREAMS:
-        await ensure_stream(context, spec)
+    await fresh_streams(context)
     return context
+
+
+async def fresh_streams(js: JetStreamContext) -> None:
+    """Every stream of the server deleted, `ALL_STREAMS` created empty."""
+    # One page at a time: deleting shrinks the list until nothing is left.
+    while infos := await js.streams_info():
+        for info in infos:
+            await js.delete_stream(str(info.config.name))
+    for spec in ALL_STREAMS:
+        await ensure_stream(js, spec)
 
 
 @pytest_asyncio.fixture(loop_scope="session")

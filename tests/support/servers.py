@@ -20,9 +20,9 @@ from pathlib import Path
 
 import asyncpg
 
+from deploy.databases import with_database
 from deploy.launcher.nats_binary import required_nats_server_binary
 from deploy.launcher.ports import free_port, wait_for_port
-from deploy.launcher.postgres import with_database
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -15,8 +15,17 @@ from services.common.projector import Projected
 TEACHER = Actor(id="t1", role="teacher")
 
 
-def envelope_of(
-    event: Event,
+def envelope_of(event: Event, *, data: dict[str, Any] | None = None, **pinned: Any) -> Envelope:
+    """`event` in its envelope, its own fields as data unless `data` replaces them; `pinned`:
+    the other fields of `envelope_as`."""
+    fields = event.model_dump(mode="json") if data is None else data
+    return envelope_as(event.event_type, event.schema_version, fields, **pinned)
+
+
+def envelope_as(
+    event_type: str,
+    version: int,
+    data: dict[str, Any],
     *,
     actor: Actor = TEACHER,
     at: dt.datetime | None = None,
@@ -25,21 +34,20 @@ def envelope_of(
     year: int = 2026,
     correlation_id: str = "c1",
     causation_id: str | None = None,
-    data: dict[str, Any] | None = None,
 ) -> Envelope:
-    """`event` in its envelope: a fresh id and the current time unless pinned, the event's own
-    fields as data unless `data` replaces them."""
+    """An envelope of any type, version and data (as a writer of another version, or a broken
+    one, may have stored it): a fresh id and the current time unless pinned."""
     return Envelope(
         event_id=event_id or uuid.uuid4(),
-        event_type=event.event_type,
-        schema_version=event.schema_version,
+        event_type=event_type,
+        schema_version=version,
         occurred_at=at or dt.datetime.now(dt.UTC),
         actor=actor,
         school=school,
         year=year,
         correlation_id=correlation_id,
         causation_id=causation_id or correlation_id,
-        data=event.model_dump(mode="json") if data is None else data,
+        data=data,
     )
 
 

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Collection, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Collection
+from typing import TYPE_CHECKING, Any, Unpack
 
 from services.audit.adapters.event_log_projection import COLUMNS
 from services.audit.domain.log import UNDECODABLE_VERSION, LoggedEvent
 from services.audit.domain.names import ERASURE, ROSTER_TYPES
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     import asyncpg
 
+    from services.audit.application.ports import EventFilters, EventWindow
     from services.common.db import Pool
 
 _CURSOR_PREFETCH = 2000
@@ -84,22 +83,16 @@ class PgEventLog:
         self._pool = pool
 
     async def events(
-        self,
-        school: str,
-        *,
-        streams: Collection[str],
-        until: dt.datetime | None = None,
-        subjects_like: str | None = None,
-        include_undecodable: bool = False,
+        self, school: str, *, streams: Collection[str], **window: Unpack[EventWindow]
     ) -> AsyncIterator[LoggedEvent]:
         """The school's events in stream order, read through a server-side cursor."""
         query = _Query(school)
         query.where("stream = ANY({}::text[])", list(streams))
-        if until is not None:
+        if (until := window.get("until")) is not None:
             query.where("recorded_at <= {}", until)
-        if subjects_like is not None:
+        if (subjects_like := window.get("subjects_like")) is not None:
             query.like(subjects_like)
-        if not include_undecodable:
+        if not window.get("include_undecodable", False):
             query.where("schema_version <> {}", UNDECODABLE_VERSION)
         async with self._pool.acquire() as conn, conn.transaction():
             cursor = conn.cursor(query.sql("stream, seq"), *query.args, prefetch=_CURSOR_PREFETCH)
@@ -115,25 +108,18 @@ class PgEventLog:
         return await self._fetch(query)
 
     async def find(
-        self,
-        school: str,
-        stream: str,
-        *,
-        event_types: Collection[str] | None = None,
-        subjects_like: str | None = None,
-        data_contains: Mapping[str, object] | None = None,
-        actor_id: str | None = None,
+        self, school: str, stream: str, **filters: Unpack[EventFilters]
     ) -> list[LoggedEvent]:
         """Every decodable event of one stream matching all the filters given, in stream order."""
         query = _Query(school)
         query.where("stream = {}", stream)
-        if event_types is not None:
+        if (event_types := filters.get("event_types")) is not None:
             query.where("event_type = ANY({}::text[])", list(event_types))
-        if subjects_like is not None:
+        if (subjects_like := filters.get("subjects_like")) is not None:
             query.like(subjects_like)
-        if data_contains is not None:
+        if (data_contains := filters.get("data_contains")) is not None:
             query.where("data @> {}::jsonb", json.dumps(data_contains))
-        if actor_id is not None:
+        if (actor_id := filters.get("actor_id")) is not None:
             query.where("actor_id = {}", actor_id)
         return await self._fetch(query)
 

@@ -10,16 +10,14 @@ raises (`services.common.sealing.MissingKey`): a lost key store is an error, nev
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Collection, Sequence
+from typing import TYPE_CHECKING, Unpack
 
 from services.audit.domain.log import LoggedEvent, is_sealed, opened
 from services.common.keystore import keys_of_payloads
 
 if TYPE_CHECKING:
-    import datetime as dt
-
-    from services.audit.application.ports import EventLog
+    from services.audit.application.ports import EventFilters, EventLog, EventWindow
     from services.common.keystore import KeySource
 
 CHUNK = 1000
@@ -34,24 +32,11 @@ class OpenedLog:
         self._keys = keys
 
     async def events(
-        self,
-        school: str,
-        *,
-        streams: Collection[str],
-        until: dt.datetime | None = None,
-        subjects_like: str | None = None,
-        include_undecodable: bool = False,
+        self, school: str, *, streams: Collection[str], **window: Unpack[EventWindow]
     ) -> AsyncIterator[LoggedEvent]:
         """`EventLog.events`, opened a chunk at a time."""
         chunk: list[LoggedEvent] = []
-        found = self._log.events(
-            school,
-            streams=streams,
-            until=until,
-            subjects_like=subjects_like,
-            include_undecodable=include_undecodable,
-        )
-        async for event in found:
+        async for event in self._log.events(school, streams=streams, **window):
             chunk.append(event)
             if len(chunk) >= CHUNK:
                 for done in await self.opened(chunk):
@@ -67,25 +52,10 @@ class OpenedLog:
         return await self.opened(await self._log.by_subjects(school, stream, subjects))
 
     async def find(
-        self,
-        school: str,
-        stream: str,
-        *,
-        event_types: Collection[str] | None = None,
-        subjects_like: str | None = None,
-        data_contains: Mapping[str, object] | None = None,
-        actor_id: str | None = None,
+        self, school: str, stream: str, **filters: Unpack[EventFilters]
     ) -> list[LoggedEvent]:
         """`EventLog.find`, opened."""
-        found = await self._log.find(
-            school,
-            stream,
-            event_types=event_types,
-            subjects_like=subjects_like,
-            data_contains=data_contains,
-            actor_id=actor_id,
-        )
-        return await self.opened(found)
+        return await self.opened(await self._log.find(school, stream, **filters))
 
     async def roster(
         self, school: str, *, year: int | None, ids: Collection[str] | None

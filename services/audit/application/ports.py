@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypedDict, Unpack
 
 from services.audit.application.opening import OpenedLog
 from services.audit.application.verification import Integrity
@@ -14,25 +14,38 @@ from services.common.keystore import KeySource
 from services.common.keystore_memory import InMemoryKeyStore
 
 
+class EventWindow(TypedDict, total=False):
+    """What narrows `EventLog.events`; a filter left out or None narrows nothing."""
+
+    until: dt.datetime | None
+    """Only the events recorded (JetStream time) at or before it."""
+    subjects_like: str | None
+    """A SQL LIKE pattern on the subject (e.g. `jrn.2026.s1.%.lesson.%`)."""
+    include_undecodable: bool
+    """Undecodable messages too (left out by default)."""
+
+
+class EventFilters(TypedDict, total=False):
+    """What `EventLog.find` matches, all of those given; a filter left out or None matches
+    everything."""
+
+    event_types: Collection[str] | None
+    subjects_like: str | None
+    """A SQL LIKE pattern on the subject."""
+    data_contains: Mapping[str, object] | None
+    """The payload holds these fields with these values (JSON containment)."""
+    actor_id: str | None
+
+
 class EventLog(Protocol):
     """Every message of every stream, as the audit projected it (one logical table): payloads
     as written, personal data sealed (`services.audit.application.opening` opens them)."""
 
     def events(
-        self,
-        school: str,
-        *,
-        streams: Collection[str],
-        until: dt.datetime | None = None,
-        subjects_like: str | None = None,
-        include_undecodable: bool = False,
+        self, school: str, *, streams: Collection[str], **window: Unpack[EventWindow]
     ) -> AsyncIterator[LoggedEvent]:
-        """The school's events of `streams` in stream order (stream, then sequence).
-
-        `until`: only those recorded (JetStream time) at or before it. `subjects_like`: a SQL
-        LIKE pattern on the subject (e.g. `jrn.2026.s1.%.lesson.%`). Undecodable messages only
-        when `include_undecodable`.
-        """
+        """The school's events of `streams` in stream order (stream, then sequence), narrowed
+        by the `window` given."""
         ...
 
     async def by_subjects(
@@ -42,19 +55,10 @@ class EventLog(Protocol):
         ...
 
     async def find(
-        self,
-        school: str,
-        stream: str,
-        *,
-        event_types: Collection[str] | None = None,
-        subjects_like: str | None = None,
-        data_contains: Mapping[str, object] | None = None,
-        actor_id: str | None = None,
+        self, school: str, stream: str, **filters: Unpack[EventFilters]
     ) -> list[LoggedEvent]:
-        """Every decodable event of one stream matching all the filters given, in stream order.
-
-        `data_contains`: the payload holds these fields with these values (JSON containment).
-        """
+        """Every decodable event of one stream matching all the `filters` given, in stream
+        order."""
         ...
 
     async def roster(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime
 
 from contracts.base import Token
@@ -43,6 +43,14 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _as_of_journal(deps: DepsDep) -> AsOfJournal:
+    return AsOfJournal(deps.opened_log)
+
+
+AsOfJournalDep = Annotated[AsOfJournal, Depends(_as_of_journal)]
+"""The journal as of a moment, read from the log with its personal data opened."""
+
+
 def _moment(at: dt.datetime | None) -> dt.datetime:
     return dt.datetime.now(dt.UTC) if at is None else at
 
@@ -66,12 +74,12 @@ async def grid_as_of(
     class_id: Token,
     subject_id: Token,
     _reader: AuditReader,
-    deps: DepsDep,
+    journal: AsOfJournalDep,
     dates: DateRange,
     at: At = None,
 ) -> ClassGridAsOf:
     query = GridQuery(class_id, subject_id, dates.first, dates.last)
-    return await AsOfJournal(deps.opened_log).class_grid(school, year, query, _moment(at))
+    return await journal.class_grid(school, year, query, _moment(at))
 
 
 @router.get(
@@ -85,10 +93,10 @@ async def lesson_as_of(
     class_id: Token,
     lesson_id: Token,
     _reader: AuditReader,
-    deps: DepsDep,
+    journal: AsOfJournalDep,
     at: At = None,
 ) -> LessonDetailAsOf:
-    return await AsOfJournal(deps.opened_log).lesson(school, year, class_id, lesson_id, _moment(at))
+    return await journal.lesson(school, year, class_id, lesson_id, _moment(at))
 
 
 @router.get(
@@ -101,12 +109,12 @@ async def diary_as_of(
     year: YearPath,
     pupil_id: Token,
     _reader: AuditReader,
-    deps: DepsDep,
+    journal: AsOfJournalDep,
     dates: DateRange,
     at: At = None,
 ) -> PupilDiary:
     query = DiaryQuery(pupil_id, dates.first, dates.last)
-    return await AsOfJournal(deps.opened_log).diary(school, year, query, _moment(at))
+    return await journal.diary(school, year, query, _moment(at))
 
 
 @router.get(
@@ -120,7 +128,7 @@ async def changes_between(
     class_id: Token,
     subject_id: Token,
     _reader: AuditReader,
-    deps: DepsDep,
+    journal: AsOfJournalDep,
     dates: DateRange,
     since: Annotated[AwareDatetime, Query(description="the earlier moment (e.g. the check)")],
     until: At = None,
@@ -129,4 +137,4 @@ async def changes_between(
     if later < since:
         raise ApiError(422, "invalid_moments", "'until' is before 'since'")
     query = GridQuery(class_id, subject_id, dates.first, dates.last)
-    return await AsOfJournal(deps.opened_log).changes(school, year, query, since, later)
+    return await journal.changes(school, year, query, since, later)

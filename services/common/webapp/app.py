@@ -18,11 +18,13 @@ from typing import Any, Final, Protocol
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from pydantic import SecretStr
 from starlette.middleware.gzip import GZipMiddleware
 
 from services.common.health import health_router
 from services.common.http import CorrelationIdMiddleware
 from services.common.limits import RequestLimitsMiddleware, request_limits
+from services.common.logging import configure_logging
 from services.common.settings import AuthSettings, HttpSettings
 from services.common.token_verifier import TokenVerifier
 from services.common.webapp.session import SessionCodec
@@ -49,6 +51,10 @@ class WebSettings(Protocol):
     def auth(self) -> AuthSettings: ...
     @property
     def secure_cookies(self) -> bool: ...
+    @property
+    def session_secret(self) -> SecretStr: ...
+    @property
+    def log_json(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +65,6 @@ class WebApp:
     cookie: str
     purpose: str
     session_seconds: int
-    session_secret: str
     upload_bytes: int
     static: Path
     routers: Iterable[APIRouter]
@@ -71,7 +76,9 @@ def web_app(
     app_parts: WebApp,
     open_runtime: Callable[[], contextlib.AbstractAsyncContextManager[Runtime]],
 ) -> FastAPI:
-    """The app; its runtime (the API client) opens in the lifespan, never at import."""
+    """The app, logging as `settings` say; its runtime (the API client) opens in the lifespan,
+    never at import."""
+    configure_logging(json=settings.log_json)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,7 +93,7 @@ def web_app(
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings.auth)
     app.state.session_codec = SessionCodec(
-        app_parts.session_secret,
+        settings.session_secret.get_secret_value(),
         app_parts.session_seconds,
         secure=settings.secure_cookies,
         cookie=app_parts.cookie,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 from starlette.responses import Response
@@ -18,6 +18,16 @@ FilePart = tuple[str, bytes, str]
 Files = Mapping[str, FilePart] | Sequence[tuple[str, FilePart]]
 """A multipart body's files: one per field name, or (field, file) pairs when a field repeats
 (a message's several `files`)."""
+
+
+class WriteBody(TypedDict, total=False):
+    """A write's keywords, the one list of them for the client and each app's port: the JSON
+    body, a multipart body (`files` with form `data`) and the idempotency key."""
+
+    json: Any
+    files: Files | None
+    data: Mapping[str, str] | None
+    idempotency_key: str | None
 
 
 class ApiRefused(Exception):
@@ -81,22 +91,21 @@ class HttpBackends:
         media_type = answer.headers.get("content-type", "application/octet-stream")
         return Download(answer.content, media_type, answer.headers.get("content-disposition"))
 
-    async def send(  # noqa: PLR0913 - one call of any write route
-        self,
-        api: str,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,  # noqa: ANN401 - the request body
-        files: Files | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
+    async def send(
+        self, api: str, method: str, path: str, token: str, **body: Unpack[WriteBody]
     ) -> Any:  # noqa: ANN401 - the API's JSON answer
         """The JSON answer of a write (None for an empty answer)."""
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        key = body.get("idempotency_key")
+        headers = {"Idempotency-Key": key} if key else {}
         answer = await self._call(
-            api, method, path, token, json=json, files=files, data=data, headers=headers
+            api,
+            method,
+            path,
+            token,
+            json=body.get("json"),
+            files=body.get("files"),
+            data=body.get("data"),
+            headers=headers,
         )
         return answer.json() if answer.content else None
 

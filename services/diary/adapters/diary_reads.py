@@ -7,6 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 from services.common.db import Pool
+from services.diary.adapters.grant_directory import GRANT_COLUMNS, grant_of
 from services.diary.domain.access import Grant
 from services.diary.domain.calendar import MemberRow, PeriodRow
 from services.diary.domain.period_marks import PeriodMarkRow
@@ -66,7 +67,7 @@ _BY_ATTACHMENT = (
     "ORDER BY l.date, l.slot, l.lesson_id"
 )
 _GRANTS = (
-    "SELECT grant_id, uid, scope_kind, pupil, relation, class_id, subject_id FROM grants "
+    f"SELECT {GRANT_COLUMNS} FROM grants "  # noqa: S608 - constant
     "WHERE school = $1 AND year = $2 AND uid = $3 AND revoked_at IS NULL ORDER BY grant_id"
 )
 _MEMBERSHIPS = (
@@ -116,18 +117,7 @@ class PgDiaryReads:
         """The live grants of a portal user."""
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(_GRANTS, school, year, uid)
-        return [
-            Grant(
-                grant_id=r["grant_id"],
-                uid=r["uid"],
-                scope_kind=r["scope_kind"],
-                pupil=r["pupil"],
-                relation=r["relation"],
-                class_id=r["class_id"],
-                subject_id=r["subject_id"],
-            )
-            for r in rows
-        ]
+        return [grant_of(r) for r in rows]
 
     async def school_config(self, school: str, year: int) -> SchoolConfig:
         """The school's year (empty when no school record arrived yet)."""

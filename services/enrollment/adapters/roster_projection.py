@@ -151,31 +151,13 @@ async def _apply_one(conn: Connection, projected: Projected) -> None:
         case PupilLeftClass():
             class_id = _class_of(stored.subject)
             await conn.execute(_LEAVE, school, year, class_id, event.pupil_id, event.last_day)
-        case TeachingAssigned():
+        case TeachingAssigned() | TeachingUnassigned():
             class_id = _class_of(stored.subject)
-            await conn.execute(
-                _ASSIGN,
-                stored.seq,
-                school,
-                year,
-                class_id,
-                event.subject_id,
-                event.teacher_id,
-                event.group or "",
-                at,
-            )
-        case TeachingUnassigned():
-            class_id = _class_of(stored.subject)
-            await conn.execute(
-                _UNASSIGN,
-                school,
-                year,
-                class_id,
-                event.subject_id,
-                event.teacher_id,
-                event.group or "",
-                at,
-            )
+            duty = (school, year, class_id, event.subject_id, event.teacher_id, event.group or "")
+            if isinstance(event, TeachingAssigned):
+                await conn.execute(_ASSIGN, stored.seq, *duty, at)
+            else:
+                await conn.execute(_UNASSIGN, *duty, at)
         case _:
             return  # lessons, marks, configuration: not the enrollment's business
 

@@ -10,6 +10,7 @@ from nats.js import JetStreamContext
 from contracts.registry import ENROLLMENT_REGISTRY
 from contracts.streams import ENROLLMENT
 from contracts.subjects import enrollment_filter
+from services.common.advisory_lock import held
 from services.common.db import PROJECTOR_MIGRATIONS, Pool
 from services.common.keystore import KeyStore
 from services.common.projector import Projector, RebuildResult
@@ -60,25 +61,19 @@ class PgAccess:
 
     async def catch_up(self) -> int:
         """Fold ENROLLMENT up to its current end; answer the checkpoint."""
-        async with self._draining, self._pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtext($1))", self._lock_key)
+        async with self._draining, held(self._pool, self._lock_key):
             try:
                 return await self.projector.drain()
             finally:
                 await self.projector.close()
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", self._lock_key)
 
     async def rebuild(self) -> RebuildResult:
         """Replay ENROLLMENT from sequence 1 into a fresh schema and swap it in (under the
         drain locks); its batches mark every school they touch due for a grant sync."""
-        async with self._draining, self._pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtext($1))", self._lock_key)
-            try:
-                return await self.projector.rebuild(
-                    self._schema, PROJECTOR_MIGRATIONS, ACCESS_MIGRATIONS
-                )
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", self._lock_key)
+        async with self._draining, held(self._pool, self._lock_key):
+            return await self.projector.rebuild(
+                self._schema, PROJECTOR_MIGRATIONS, ACCESS_MIGRATIONS
+            )
 
     async def links(self, school: str) -> list[Link]:
         """Every link of the school's pupils, live and ended."""

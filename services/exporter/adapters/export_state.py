@@ -13,6 +13,7 @@ from nats.js import JetStreamContext
 from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
 from contracts.subjects import SCHOOL_WIDE, journal_filter
+from services.common.advisory_lock import held
 from services.common.db import PROJECTOR_MIGRATIONS, Connection, Pool, quote_ident
 from services.common.keystore import KeyStore
 from services.common.projector import Projector, RebuildResult
@@ -32,6 +33,8 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 FETCH = 500  # rows per round trip of the cursor: memory stays bounded whatever the year's size
 
 _CHECKPOINT = "SELECT last_seq FROM projection_checkpoints WHERE name = $1"
+DRAIN_LOCK = "exporter:drain"
+"""The advisory lock a catch-up or rebuild of the export state holds (processes take turns)."""
 # The staff roll is the fold's memory, never a record: only the directory derived from it is.
 _CHANGED = (
     "SELECT kind, record_id, seq, content::text FROM docs "  # noqa: S608 - a constant
@@ -138,13 +141,11 @@ class PgExportState:
 
     async def catch_up(self) -> int:
         """Fold the journal up to its current end; answer the checkpoint."""
-        async with self._draining, self._pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtext('exporter:drain'))")
+        async with self._draining, held(self._pool, DRAIN_LOCK):
             try:
                 return await self.projector.drain()
             finally:
                 await self.projector.close()
-                await conn.execute("SELECT pg_advisory_unlock(hashtext('exporter:drain'))")
 
     async def journal_last_seq(self) -> int:
         """The JOURNAL stream's last sequence now."""
@@ -193,16 +194,15 @@ class PgExportState:
         """
         projector = export_projector(self._js, self._pool, journal_filter(), keys=self._keys)
         await drop_stale_schemas(self._pool, self._schema)  # an interrupted rebuild's copy
-        async with self._draining, self._pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtext('exporter:drain'))")
-            try:
-                async with scratch_schema(self._pool, self._schema, "rebuild") as scratch:
-                    result = await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS)
-                    async with conn.transaction():
-                        for statement, by_name in _replace_from(quote_ident(scratch)):
-                            await conn.execute(statement, *([NAME] if by_name else []))
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtext('exporter:drain'))")
+        async with (
+            self._draining,
+            held(self._pool, DRAIN_LOCK) as conn,
+            scratch_schema(self._pool, self._schema, "rebuild") as scratch,
+        ):
+            result = await projector.rebuild_into(scratch, PROJECTOR_MIGRATIONS, MIGRATIONS)
+            async with conn.transaction():
+                for statement, by_name in _replace_from(quote_ident(scratch)):
+                    await conn.execute(statement, *([NAME] if by_name else []))
         return dataclasses.replace(result, schema=self._schema)
 
     async def backfill_names(self) -> int:

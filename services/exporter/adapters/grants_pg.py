@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 
 from contracts.diary import AccessGranted, AccessRevoked
 from contracts.diary import Scope as ScopeField
+from services.common.advisory_lock import held
 from services.common.db import Pool
 from services.exporter.application.grant_ports import Due, GrantRow, Unsent
 from services.exporter.domain.grants import Change, Published, Scope
@@ -78,14 +79,10 @@ class PgGrantBook:
 
     @contextlib.asynccontextmanager
     async def lock(self, school: str, year: int) -> AsyncIterator[None]:
-        """Hold `pg_advisory_lock` for the sync (as export runs do, with a key of its own)."""
+        """Hold an advisory lock for the sync (as export runs do, with a key of its own)."""
         key = f"exporter:grants:{school}:{year}"
-        async with self._local[key], self._pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtext($1))", key)
-            try:
-                yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
+        async with self._local[key], held(self._pool, key):
+            yield
 
     async def published(self, school: str, year: int) -> list[Published]:
         """The current state of every grant of the school year."""

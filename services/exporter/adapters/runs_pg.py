@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from contracts.diary import BatchKind
+from services.common.advisory_lock import held
 from services.common.db import Pool
 from services.exporter.application.ports import RunRecord
 
@@ -59,19 +60,15 @@ class PgRuns:
 
     @contextlib.asynccontextmanager
     async def lock(self, school: str, year: int) -> AsyncIterator[None]:
-        """Hold `pg_advisory_lock` on a connection of its own for the run's whole duration.
+        """Hold the advisory lock of the school year on a connection of its own for the whole run.
 
         Runs of this process queue in memory first (one per school year, at most
         `concurrent_runs` at once); the PostgreSQL lock then keeps other processes out. If the
         process dies, PostgreSQL ends the session and the lock with it.
         """
         key = f"exporter:run:{school}:{year}"
-        async with self._local[key], self._running, self._pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtext($1))", key)
-            try:
-                yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
+        async with self._local[key], self._running, held(self._pool, key):
+            yield
 
     async def claim(self, school: str, year: int, kind: BatchKind, due: dt.datetime) -> bool:
         """As `Runs.claim`: the row of `scheduled_claims` this call inserted, if it did."""

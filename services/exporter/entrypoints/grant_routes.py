@@ -34,15 +34,7 @@ class GrantOut(BaseModel):
     @classmethod
     def of(cls, row: GrantRow) -> GrantOut:
         """The API form of a grant."""
-        return cls(
-            grant_id=row.grant_id,
-            uid=row.uid,
-            scope=row.scope,
-            live=row.live,
-            since=row.since,
-            reason=row.reason,
-            sent=row.sent,
-        )
+        return cls.model_validate(row, from_attributes=True)
 
 
 class SyncOut(BaseModel):
@@ -57,13 +49,7 @@ class SyncOut(BaseModel):
     @classmethod
     def of(cls, outcome: SyncOutcome) -> SyncOut:
         """The API form of a sync's outcome."""
-        return cls(
-            school=outcome.school,
-            year=outcome.year,
-            granted=outcome.granted,
-            revoked=outcome.revoked,
-            resent=outcome.resent,
-        )
+        return cls.model_validate(outcome, from_attributes=True)
 
 
 def _grants(request: Request) -> GrantDeps:

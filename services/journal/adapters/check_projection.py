@@ -11,6 +11,7 @@ from typing import Any
 from contracts.journal import Finding
 from kernel import Fact, RowKey
 from services.common.db import Connection
+from services.journal.adapters.row_sql import upsert_row_sql
 from services.journal.domain.projection.checks import (
     CheckDoc,
     CheckRow,
@@ -30,17 +31,10 @@ _SELECT_REMARKS = (
 )
 
 
-def _upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
-    params = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({params}) "  # noqa: S608
-        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
-    )
-
-
-_UPSERT_CHECK = _upsert("checks", _CHECK_COLUMNS, ("school", "year", "check_id"))
-_UPSERT_REMARK = _upsert("remarks", _REMARK_COLUMNS, ("school", "year", "check_id", "remark_id"))
+_UPSERT_CHECK = upsert_row_sql("checks", _CHECK_COLUMNS, ("school", "year", "check_id"))
+_UPSERT_REMARK = upsert_row_sql(
+    "remarks", _REMARK_COLUMNS, ("school", "year", "check_id", "remark_id")
+)
 _FINDINGS = _CHECK_COLUMNS.index("findings")
 
 

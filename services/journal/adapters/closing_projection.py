@@ -21,18 +21,16 @@ from kernel.closing import (
 from kernel.rows import Fact
 from services.common.db import Connection
 from services.common.projector import Projected
+from services.journal.adapters.row_sql import insert_row_sql, upsert_row_sql
 
-_PERIOD_MARK_COLUMNS = PeriodMarkRow._fields
-_UPSERT_PERIOD_MARK = f"""
-INSERT INTO period_marks ({", ".join(_PERIOD_MARK_COLUMNS)})
-VALUES ({", ".join(f"${i}" for i in range(1, len(_PERIOD_MARK_COLUMNS) + 1))})
-ON CONFLICT (school, year, class_id, subject_id, period_id, pupil_id) DO UPDATE SET
-{", ".join(f"{c} = excluded.{c}" for c in _PERIOD_MARK_COLUMNS[6:])}
-WHERE period_marks.last_seq < excluded.last_seq"""  # noqa: S608 - names are module constants
-_INSERT_CORRECTION = f"""
-INSERT INTO lesson_corrections ({", ".join(CorrectionRow._fields)})
-VALUES ({", ".join(f"${i}" for i in range(1, len(CorrectionRow._fields) + 1))})
-ON CONFLICT DO NOTHING"""  # noqa: S608 - names are module constants
+_PERIOD_MARK_KEY = ("school", "year", "class_id", "subject_id", "period_id", "pupil_id")
+_UPSERT_PERIOD_MARK = (
+    upsert_row_sql("period_marks", PeriodMarkRow._fields, _PERIOD_MARK_KEY)
+    + " WHERE period_marks.last_seq < excluded.last_seq"
+)
+_INSERT_CORRECTION = (
+    insert_row_sql("lesson_corrections", CorrectionRow._fields) + " ON CONFLICT DO NOTHING"
+)
 
 
 async def apply_closing(
@@ -60,5 +58,5 @@ async def apply_closing(
 
 def _encoded(row: PeriodMarkRow) -> tuple[object, ...]:
     inputs = json.dumps([i.model_dump(mode="json") for i in row.inputs], ensure_ascii=False)
-    index = _PERIOD_MARK_COLUMNS.index("inputs")
+    index = PeriodMarkRow._fields.index("inputs")
     return (*row[:index], inputs, *row[index + 1 :])  # jsonb goes as text

@@ -12,6 +12,7 @@ from kernel import Fact, PupilRow, RowKey, StaffRow
 from services.common.db import Connection
 from services.common.projector import Projected
 from services.journal.adapters import journal_tables as t
+from services.journal.adapters.row_sql import insert_row_sql
 from services.journal.domain.projection.erasures import (
     ErasureRow,
     blank,
@@ -25,10 +26,7 @@ _BY_PERSON = {
 }
 _UPSERT_PUPILS = t.upsert_sql(t.PUPILS)
 _UPSERT_STAFF = t.upsert_sql(t.STAFF)
-_INSERT_ERASURE = f"""
-INSERT INTO erasures ({", ".join(ErasureRow._fields)})
-VALUES ({", ".join(f"${i}" for i in range(1, len(ErasureRow._fields) + 1))})
-ON CONFLICT DO NOTHING"""  # noqa: S608 - column names are constants
+_INSERT_ERASURE = insert_row_sql("erasures", ErasureRow._fields) + " ON CONFLICT DO NOTHING"
 
 
 async def apply_erasures(

@@ -4,12 +4,12 @@ session advisory lock, as the exporter's runs hold theirs)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 
 from asyncpg.transaction import Transaction
 
+from services.common.advisory_lock import held_if_free
 from services.common.db import Connection, Pool
 from services.journal.application.erasure_reads import ErasureInfo, LessonTexts, RetentionInputs
 from services.journal.domain.erasure import ErasedKind
@@ -50,8 +50,6 @@ WHERE text <> ''
 GROUP BY year, class_id, lesson_id"""
 _YEARS = "SELECT year, ends_on FROM school_config WHERE school = $1"
 _SCHOOLS = "SELECT DISTINCT school FROM school_config ORDER BY school"
-_TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext($1))"
-_UNLOCK = "SELECT pg_advisory_unlock(hashtext($1))"
 
 
 class PgErasureViews:
@@ -106,17 +104,10 @@ class PgErasureViews:
             LessonTexts(r["year"], r["class_id"], r["lesson_id"], tuple(r["texts"])) for r in rows
         ]
 
-    @contextlib.asynccontextmanager
-    async def lease(self, name: str) -> AsyncIterator[bool]:
-        """Hold `pg_try_advisory_lock(name)` on a connection of its own for the block, if no
-        other session holds it; PostgreSQL ends it with the session if the process dies."""
-        async with self._pool.acquire() as conn:
-            held = bool(await conn.fetchval(_TRY_LOCK, name))
-            try:
-                yield held
-            finally:
-                if held:
-                    await conn.execute(_UNLOCK, name)
+    def lease(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Hold the advisory lock `name` on a connection of its own for the block, if no other
+        session holds it; PostgreSQL ends it with the session if the process dies."""
+        return held_if_free(self._pool, name)
 
 
 def _snapshot(conn: Connection) -> Transaction:

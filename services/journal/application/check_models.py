@@ -70,8 +70,9 @@ class RemarkView(RemarkRecord):
     shown_status: ShownStatus
 
 
-class CheckSummary(ReadModel):
-    """A check in the list of checks."""
+class CheckHeading(ReadModel):
+    """What names a check in a list or atop its page: the fields its summary and detail open
+    with, in this order."""
 
     check_id: str
     month: str
@@ -80,6 +81,11 @@ class CheckSummary(ReadModel):
     opened_by: str
     opened_at: dt.datetime
     closed: bool
+
+
+class CheckSummary(CheckHeading):
+    """A check in the list of checks."""
+
     findings_at_opening: int
     remarks: int
 
@@ -92,17 +98,10 @@ class CheckFinding(Finding):
     now: bool
 
 
-class CheckDetail(ReadModel):
+class CheckDetail(CheckHeading):
     """A check: its findings (each once, at opening, now or both), and its remarks with their
     statuses."""
 
-    check_id: str
-    month: str
-    scope: CheckScope
-    target_id: str | None
-    opened_by: str
-    opened_at: dt.datetime
-    closed: bool
     closed_at: dt.datetime | None
     findings: list[CheckFinding]
     remarks: list[RemarkView]

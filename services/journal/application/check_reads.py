@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from contracts.journal import Finding
 from services.journal.application.check_models import (
     CheckDetail,
     CheckFinding,
+    CheckHeading,
+    CheckRecord,
     CheckSummary,
     RemarkRecord,
     RemarkView,
@@ -58,13 +60,7 @@ async def list_checks(deps: Deps, school: str, year: int) -> list[CheckSummary]:
     remarks = Counter(r.check_id for r in await deps.check_views.remarks(school, year))
     return [
         CheckSummary(
-            check_id=c.check_id,
-            month=c.month,
-            scope=c.scope,
-            target_id=c.target_id,
-            opened_by=c.opened_by,
-            opened_at=c.opened_at,
-            closed=c.closed,
+            **_heading(c),
             findings_at_opening=len(c.findings),
             remarks=remarks[c.check_id],
         )
@@ -79,17 +75,16 @@ async def check_detail(deps: Deps, school: str, year: int, check_id: str) -> Che
     now = await scope_findings(deps, school, year, check.month, check.scope, check.target_id)
     remarks = await deps.check_views.remarks(school, year, check_id=check_id)
     return CheckDetail(
-        check_id=check.check_id,
-        month=check.month,
-        scope=check.scope,
-        target_id=check.target_id,
-        opened_by=check.opened_by,
-        opened_at=check.opened_at,
-        closed=check.closed,
+        **_heading(check),
         closed_at=check.closed_at,
         findings=listed_once(check.findings, now),
         remarks=await with_auto_fixed(deps, school, year, remarks),
     )
+
+
+def _heading(check: CheckRecord) -> dict[str, Any]:
+    """The fields of the check's heading, as the view holds them."""
+    return check.model_dump(include=set(CheckHeading.model_fields))
 
 
 def listed_once(at_opening: Sequence[Finding], now: Sequence[Finding]) -> list[CheckFinding]:

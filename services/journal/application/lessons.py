@@ -97,7 +97,7 @@ async def attach_file(  # noqa: PLR0913 - one upload, described in full
     history = await deps.store.load(subject)
     if (earlier := earlier_record(history, meta)) is not None:
         return earlier, attachment.attachment_id
-    cmd = AddHomeworkAttachment(attachment, correction_reason)
+    cmd = AddHomeworkAttachment(attachment, correction_reason=correction_reason)
     context = await _context(deps, meta, class_id)
     context.decide(cmd, meta, await event_log(deps).fold(LESSON, history))
     await deps.files.put(attachment, data)

@@ -19,7 +19,7 @@ from services.journal.application.roster_reads import RosterViews
 
 
 class RosterPupilNames:
-    """`services.common.keystore.PupilNames` over the journal's roster view."""
+    """`services.common.named_sealing.PupilNames` over the journal's roster view."""
 
     def __init__(self, views: RosterViews) -> None:
         self._views = views

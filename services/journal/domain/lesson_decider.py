@@ -14,6 +14,7 @@ from typing import get_args
 from contracts.base import Event
 from contracts.envelope import Actor
 from contracts.journal import AbsenceReasonSet, LessonCancelled
+from kernel.lessons import EntryEvent
 from services.journal.domain import closing
 from services.journal.domain import lesson_rules as rules
 from services.journal.domain.commands import (
@@ -21,6 +22,7 @@ from services.journal.domain.commands import (
     CancelLesson,
     CancelMark,
     CorrectMark,
+    EditCommand,
     LessonCommand,
     MarkLessonHeld,
     RecordMark,
@@ -38,10 +40,8 @@ from services.journal.domain.lesson import LessonState
 from services.journal.domain.lesson_entries import Context
 from services.journal.domain.school import SchoolConfig
 
-EditCommand = CancelLesson | SetAbsenceReason | rules.EntryCommand
-"""Every lesson command but scheduling and substitution: an edit, closed with its period."""
 EDITS: tuple[type[EditCommand], ...] = get_args(EditCommand)
-Edited = LessonCancelled | AbsenceReasonSet | rules.Entered
+Edited = LessonCancelled | AbsenceReasonSet | EntryEvent
 
 
 def decide(

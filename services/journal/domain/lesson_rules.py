@@ -12,22 +12,20 @@ from contracts.journal import (
     HomeworkAttachmentAdded,
     HomeworkSet,
     LessonCancelled,
-    LessonEntriesSaved,
     LessonHeld,
     LessonScheduled,
-    MarkCancelled,
-    MarkCorrected,
     MarkRecorded,
     TeacherSubstituted,
     TopicSet,
 )
-from kernel.lessons import attachment_is_new
+from kernel.lessons import EntryEvent, attachment_is_new
 from services.journal.domain import lesson_entries as entries
 from services.journal.domain.commands import (
     AddHomeworkAttachment,
     CancelLesson,
     CancelMark,
     CorrectMark,
+    EntryCommand,
     MarkLessonHeld,
     RecordMark,
     SaveLessonEntries,
@@ -58,29 +56,6 @@ from services.journal.domain.lesson_entries import Context
 from services.journal.domain.school import require_admin, within_year
 
 SUPERVISORS = frozenset({"admin", "deputy"})
-EntryCommand = (
-    MarkLessonHeld
-    | SetTopic
-    | SetHomework
-    | AddHomeworkAttachment
-    | RecordMark
-    | CorrectMark
-    | CancelMark
-    | TakeAttendance
-    | SaveLessonEntries
-)
-"""What the teacher of record enters on the lesson page."""
-Entered = (
-    LessonHeld
-    | TopicSet
-    | HomeworkSet
-    | HomeworkAttachmentAdded
-    | MarkRecorded
-    | MarkCorrected
-    | MarkCancelled
-    | AttendanceTaken
-    | LessonEntriesSaved
-)
 
 
 def schedule(cmd: ScheduleLesson, state: LessonState, ctx: Context) -> LessonScheduled:
@@ -165,7 +140,7 @@ def absence_reason(cmd: SetAbsenceReason, state: LessonState, ctx: Context) -> A
     return AbsenceReasonSet(pupil_id=cmd.pupil_id, reason=cmd.reason, evidence=cmd.evidence)
 
 
-def enter(cmd: EntryCommand, state: LessonState, ctx: Context) -> Entered:
+def enter(cmd: EntryCommand, state: LessonState, ctx: Context) -> EntryEvent:
     """What the teacher of record enters on the lesson page (not on a cancelled lesson); a
     correction of a closed period comes from the administration instead (see `closing`)."""
     if ctx.correction is None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from contracts.base import Event
 from contracts.envelope import Actor
@@ -33,6 +35,7 @@ class PupilState:
     birth_date: dt.date | None = None
 
 
+_Record = TypeVar("_Record", StaffState, PupilState)
 STAFF_INITIAL = StaffState()
 PUPIL_INITIAL = PupilState()
 
@@ -45,10 +48,7 @@ def decide_staff(cmd: RegisterStaffMember, state: StaffState, *, actor: Actor) -
             event = StaffMemberRegistered(
                 staff_id=cmd.staff_id, full_name=cmd.full_name, position=cmd.position
             )
-            if state == evolve_staff(state, event) and state.registered:
-                msg = f"staff member '{cmd.staff_id}' is already registered with these details"
-                raise NothingToChange(msg)
-            return [event]
+            return _unless_unchanged(state, evolve_staff, event, f"staff member '{cmd.staff_id}'")
         case _:
             raise TypeError(f"not a staff command: {cmd!r}")
 
@@ -70,10 +70,7 @@ def decide_pupil(cmd: RegisterPupil, state: PupilState, *, actor: Actor) -> list
             event = PupilRegistered(
                 pupil_id=cmd.pupil_id, full_name=cmd.full_name, birth_date=cmd.birth_date
             )
-            if state == evolve_pupil(state, event) and state.registered:
-                msg = f"pupil '{cmd.pupil_id}' is already registered with these details"
-                raise NothingToChange(msg)
-            return [event]
+            return _unless_unchanged(state, evolve_pupil, event, f"pupil '{cmd.pupil_id}'")
         case _:
             raise TypeError(f"not a pupil command: {cmd!r}")
 
@@ -85,3 +82,13 @@ def evolve_pupil(state: PupilState, event: Event) -> PupilState:
             return PupilState(True, event.pupil_id, event.full_name, event.birth_date)
         case _:
             return state
+
+
+def _unless_unchanged(
+    state: _Record, evolve: Callable[[_Record, Event], _Record], event: Event, who: str
+) -> list[Event]:
+    """The registration, unless it would leave a registered record as it is."""
+    if state == evolve(state, event) and state.registered:
+        msg = f"{who} is already registered with these details"
+        raise NothingToChange(msg)
+    return [event]

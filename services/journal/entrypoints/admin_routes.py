@@ -8,8 +8,7 @@ from contracts.base import Token
 from services.journal.application import lessons, roster
 from services.journal.application.handling import Recorded
 from services.journal.domain import commands as c
-from services.journal.entrypoints.deps import AdminMeta, DepsDep
-from services.journal.entrypoints.dto import (
+from services.journal.entrypoints.admin_dto import (
     AssignmentBody,
     ClassTeacherBody,
     JoinBody,
@@ -18,7 +17,6 @@ from services.journal.entrypoints.dto import (
     OpenClassBody,
     OpenYearBody,
     PupilBody,
-    RecordedOut,
     ScheduleOut,
     ScheduleRangeBody,
     StaffBody,
@@ -26,6 +24,8 @@ from services.journal.entrypoints.dto import (
     TimetableBody,
     WorkKindsBody,
 )
+from services.journal.entrypoints.deps import AdminMeta, DepsDep
+from services.journal.entrypoints.recorded_dto import RecordedOut
 
 router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["administration"])
 

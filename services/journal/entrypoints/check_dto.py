@@ -9,7 +9,8 @@ from pydantic import StringConstraints
 from contracts.base import Token
 from contracts.journal import CheckScope, FindingRef, RemarkAbout
 from contracts.text import Text
-from services.journal.entrypoints.dto import Body, RecordedOut
+from services.journal.entrypoints.dto import Body
+from services.journal.entrypoints.recorded_dto import RecordedOut
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 

@@ -31,7 +31,7 @@ from services.journal.entrypoints.check_dto import (
 )
 from services.journal.entrypoints.check_report import render_csv, render_html
 from services.journal.entrypoints.deps import DepsDep, acting, reading
-from services.journal.entrypoints.dto import RecordedOut
+from services.journal.entrypoints.recorded_dto import RecordedOut
 
 router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["monthly check"])
 CHECK = "/checks/{check_id}"

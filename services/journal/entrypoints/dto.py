@@ -10,14 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.base import Token
 from contracts.journal import (
     AbsenceEntry,
-    ClassLabel,
     CorrectionReason,
-    Period,
-    ScaleValue,
-    TimetableSlot,
-    WorkKind,
 )
-from contracts.text import Name, Text, TextRules
+from contracts.text import Text, TextRules
 
 # Every text of a request is `contracts.text`'s: refused characters answer 422 `invalid_text`.
 Reason = Annotated[str, TextRules(max_length=500, min_length=1, strip=True)]
@@ -35,78 +30,6 @@ class Body(BaseModel):
     """A request body: unknown fields are refused, so a typo never passes silently."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class OpenYearBody(Body):
-    school_name: Name
-    starts_on: dt.date
-    ends_on: dt.date
-    periods: list[Period] = Field(min_length=1)
-
-
-class MarkScaleBody(Body):
-    scale_id: Token
-    values: list[ScaleValue] = Field(min_length=1)
-
-
-class WorkKindsBody(Body):
-    kinds: list[WorkKind] = Field(min_length=1)
-
-
-class SubjectBody(Body):
-    name: Name
-
-
-class StaffBody(Body):
-    full_name: Name
-    position: Name
-
-
-class PupilBody(Body):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"full_name": "Иванова Анна Сергеевна", "birth_date": "2015-03-01"}]
-        }
-    )
-
-    full_name: Name
-    birth_date: dt.date
-
-
-class OpenClassBody(Body):
-    grade: int = Field(ge=1, le=11)
-    label: ClassLabel
-    class_teacher_id: Token
-
-
-class ClassTeacherBody(Body):
-    class_teacher_id: Token
-
-
-class JoinBody(Body):
-    pupil_id: Token
-    since: dt.date
-
-
-class LeaveBody(Body):
-    last_day: dt.date
-    reason: Reason
-
-
-class AssignmentBody(Body):
-    teacher_id: Token
-    subject_id: Token
-    group: Token | None = None
-
-
-class TimetableBody(Body):
-    effective_from: dt.date
-    slots: list[TimetableSlot]
-
-
-class ScheduleRangeBody(Body):
-    date_from: dt.date = Field(alias="from")
-    date_to: dt.date = Field(alias="to")
 
 
 class ExtraLessonBody(Body):
@@ -284,55 +207,3 @@ class PeriodMarkBody(Correctable):
     model_config = ConfigDict(json_schema_extra={"examples": [{"value": "4"}]})
 
     value: MarkValue = Field(description="a value of the school's scale, 'н/а' or 'осв'")
-
-
-class RecordedOut(BaseModel):
-    """What a command recorded."""
-
-    event_type: str
-    seq: int
-    duplicate: bool = Field(description="true when this request id had been recorded before")
-
-
-class DiaryTextWarning(BaseModel):
-    """A text of the request that goes to the diary names a pupil of the school: recorded as
-    typed, but the diary will show «[ученик]» in place of the name."""
-
-    reason: Literal["pupil_name_in_diary_text"] = "pupil_name_in_diary_text"
-    field: str = Field(
-        description="where the text is in the request: topic, homework.text, marks[i].comment "
-        "(the whole-class save), or text, comment, name (the single-field routes)"
-    )
-    detail: str = Field(description="a sentence for the teacher, in Russian")
-
-
-class RecordedTextOut(RecordedOut):
-    """What a command that carries text for the diary recorded, with its warnings."""
-
-    warnings: list[DiaryTextWarning] = Field(
-        default_factory=list,
-        description="texts for the diary that name a pupil of the school (the save is done)",
-    )
-
-
-class MarkRecordedOut(RecordedTextOut):
-    mark_id: str
-
-
-class LessonAddedOut(RecordedOut):
-    """A lesson added outside the timetable, with the id its later edits are addressed by."""
-
-    lesson_id: str
-
-
-class EntriesOut(RecordedTextOut):
-    mark_ids: list[str]
-
-
-class AttachmentOut(RecordedTextOut):
-    attachment_id: str
-
-
-class ScheduleOut(BaseModel):
-    created: list[str]
-    existing: list[str]

@@ -11,7 +11,8 @@ from contracts.text import Text
 from services.journal.application.erasure import ErasureDone
 from services.journal.application.erasure_reads import ErasureStatus
 from services.journal.domain.retention import Due
-from services.journal.entrypoints.dto import Body, RecordedOut
+from services.journal.entrypoints.dto import Body
+from services.journal.entrypoints.recorded_dto import RecordedOut
 
 
 class ErasureBody(Body):

@@ -24,11 +24,7 @@ from services.journal.entrypoints.dto import (
     CancelBody,
     CorrectMarkBody,
     EntriesBody,
-    EntriesOut,
     MarkBody,
-    MarkRecordedOut,
-    RecordedOut,
-    RecordedTextOut,
     RecordMarkBody,
 )
 from services.journal.entrypoints.lesson_routes import (
@@ -38,6 +34,13 @@ from services.journal.entrypoints.lesson_routes import (
     PREFIX,
     TOPIC,
     diary_text_warnings,
+    run_edit,
+)
+from services.journal.entrypoints.recorded_dto import (
+    EntriesOut,
+    MarkRecordedOut,
+    RecordedOut,
+    RecordedTextOut,
 )
 
 router = APIRouter(prefix=PREFIX, tags=["lessons"])
@@ -49,7 +52,7 @@ async def record_mark(
 ) -> MarkRecordedOut:
     meta = editor.acting(body.correction_reason)
     new = _new_mark(meta, 0, body)
-    cmd = c.RecordMark(new, body.correction_reason)
+    cmd = c.RecordMark(new, correction_reason=body.correction_reason)
     recorded = await lessons.run(deps, meta, class_id, lesson_id, cmd)
     warnings = await diary_text_warnings(deps, meta, DiaryText("comment", COMMENT, body.comment))
     return MarkRecordedOut(**out(recorded).model_dump(), mark_id=new.mark_id, warnings=warnings)
@@ -71,7 +74,7 @@ async def correct_mark(
         body.reason,
         body.comment if "comment" in body.model_fields_set else c.KEEP,
         c.KEEP if body.counts is None else body.counts,
-        body.correction_reason,
+        correction_reason=body.correction_reason,
     )
     meta = editor.acting(body.correction_reason)
     recorded = out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
@@ -88,18 +91,16 @@ async def cancel_mark(
     editor: EditorDep,
     deps: DepsDep,
 ) -> RecordedOut:
-    cmd = c.CancelMark(mark_id, body.reason, body.correction_reason)
-    meta = editor.acting(body.correction_reason)
-    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    cmd = c.CancelMark(mark_id, body.reason, correction_reason=body.correction_reason)
+    return await run_edit(deps, editor, class_id, lesson_id, cmd)
 
 
 @router.put(LESSON + "/attendance", summary="Record who was absent or late (the whole class)")
 async def take_attendance(
     class_id: Token, lesson_id: Token, body: AttendanceBody, editor: EditorDep, deps: DepsDep
 ) -> RecordedOut:
-    cmd = c.TakeAttendance(tuple(body.absences), body.correction_reason)
-    meta = editor.acting(body.correction_reason)
-    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    cmd = c.TakeAttendance(tuple(body.absences), correction_reason=body.correction_reason)
+    return await run_edit(deps, editor, class_id, lesson_id, cmd)
 
 
 @router.put(
@@ -114,9 +115,10 @@ async def set_absence_reason(
     editor: EditorDep,
     deps: DepsDep,
 ) -> RecordedOut:
-    cmd = c.SetAbsenceReason(pupil_id, body.reason, body.evidence, body.correction_reason)
-    meta = editor.acting(body.correction_reason)
-    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
+    cmd = c.SetAbsenceReason(
+        pupil_id, body.reason, body.evidence, correction_reason=body.correction_reason
+    )
+    return await run_edit(deps, editor, class_id, lesson_id, cmd)
 
 
 @router.post(

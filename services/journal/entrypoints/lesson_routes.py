@@ -23,21 +23,24 @@ from services.journal.entrypoints.deps import (
     AdminMeta,
     CancelMeta,
     DepsDep,
+    Editor,
     EditorDep,
     ManagementMeta,
 )
 from services.journal.entrypoints.dto import (
-    AttachmentOut,
     CancelBody,
-    DiaryTextWarning,
     ExtraLessonBody,
     HeldBody,
-    LessonAddedOut,
-    RecordedOut,
-    RecordedTextOut,
     SetHomeworkBody,
     SubstituteBody,
     TopicBody,
+)
+from services.journal.entrypoints.recorded_dto import (
+    AttachmentOut,
+    DiaryTextWarning,
+    LessonAddedOut,
+    RecordedOut,
+    RecordedTextOut,
 )
 
 PREFIX = "/journal/v1/schools/{school}/years/{year}/classes/{class_id}"
@@ -76,15 +79,16 @@ async def mark_held(
     body: HeldBody | None = None,
 ) -> RecordedOut:
     correction = None if body is None else body.correction_reason
-    meta = editor.acting(correction)
-    return out(await lessons.run(deps, meta, class_id, lesson_id, c.MarkLessonHeld(correction)))
+    return await run_edit(
+        deps, editor, class_id, lesson_id, c.MarkLessonHeld(correction_reason=correction)
+    )
 
 
 @router.post(LESSON + "/cancel", summary="The lesson did not take place")
 async def cancel(
     class_id: Token, lesson_id: Token, body: CancelBody, meta: CancelMeta, deps: DepsDep
 ) -> RecordedOut:
-    cmd = c.CancelLesson(body.reason, body.correction_reason)
+    cmd = c.CancelLesson(body.reason, correction_reason=body.correction_reason)
     return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
 
 
@@ -95,7 +99,7 @@ async def set_topic(
     """Set the topic; `warnings` when it names a pupil of the school (the diary gets
     «[ученик]» in place of the name)."""
     meta = editor.acting(body.correction_reason)
-    cmd = c.SetTopic(body.topic, body.correction_reason)
+    cmd = c.SetTopic(body.topic, correction_reason=body.correction_reason)
     recorded = out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
     warnings = await diary_text_warnings(deps, meta, DiaryText("topic", TOPIC, body.topic))
     return RecordedTextOut(**recorded.model_dump(), warnings=warnings)
@@ -107,7 +111,7 @@ async def set_homework(
 ) -> RecordedTextOut:
     """Set the homework; `warnings` when its text names a pupil of the school."""
     meta = editor.acting(body.correction_reason)
-    cmd = c.SetHomework(body.text, body.due_on, body.correction_reason)
+    cmd = c.SetHomework(body.text, body.due_on, correction_reason=body.correction_reason)
     recorded = out(await lessons.run(deps, meta, class_id, lesson_id, cmd))
     warnings = await diary_text_warnings(deps, meta, DiaryText("text", HOMEWORK, body.text))
     return RecordedTextOut(**recorded.model_dump(), warnings=warnings)
@@ -155,3 +159,12 @@ async def diary_text_warnings(deps: Deps, meta: Meta, *texts: DiaryText) -> list
     """A warning for each text for the diary that names a pupil of the school."""
     found = await name_warnings(deps, meta.school, texts)
     return [DiaryTextWarning(field=w.field, detail=w.detail) for w in found]
+
+
+async def run_edit(
+    deps: Deps, editor: Editor, class_id: str, lesson_id: str, cmd: c.EditCommand
+) -> RecordedOut:
+    """Run a lesson edit as its editor: in the corrector's role when the command corrects a
+    closed period, as the teacher otherwise."""
+    meta = editor.acting(cmd.correction_reason)
+    return out(await lessons.run(deps, meta, class_id, lesson_id, cmd))

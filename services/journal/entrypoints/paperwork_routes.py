@@ -10,7 +10,8 @@ archive the readers of everything.
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Query, Response
 
@@ -40,23 +41,31 @@ from services.journal.entrypoints.deps import (
 
 router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["paperwork"])
 FileFormat = Literal["xlsx", "csv"]
+Route = TypeVar("Route", bound=Callable[..., object])
 _FILES = produces(
     XLSX_MEDIA_TYPE,
     CSV_MEDIA_TYPE,
     description="the spreadsheet: XLSX, or CSV with semicolons in UTF-8 with a byte-order mark",
 )
+
+
+def _spreadsheet(path: str, *, summary: str, description: str) -> Callable[[Route], Route]:
+    """A GET of a file that comes as XLSX or CSV, as its path's `{file_format}` asks."""
+    return router.get(
+        path, summary=summary, description=description, response_class=Response, responses=_FILES
+    )
+
+
 PeriodQuery = Annotated[Token, Query(description="a term of the year, year, exam or final")]
 PeriodMarksQuery = Annotated[Token | None, Query(description="the period whose marks are added")]
 
 
-@router.get(
+@_spreadsheet(
     "/classes/{class_id}/subjects/{subject_id}/journal.{file_format}",
     summary="The class journal page of a subject as a spreadsheet",
     description="The pupils' marks and absences per lesson with their average, absences and "
     "lates (and, with `period_id`, the period mark), then the lessons' topics. The readers of "
     "the class grid. 404 `view_not_found` (no such class), 404 `period_not_found`.",
-    response_class=Response,
-    responses=_FILES,
 )
 async def class_journal_file(
     school: SchoolPath,
@@ -74,14 +83,12 @@ async def class_journal_file(
     return _file(await paperwork.class_page(deps, page, period_id), file_format)
 
 
-@router.get(
+@_spreadsheet(
     "/classes/{class_id}/period-marks.{file_format}",
     summary="The period marks of a class in every subject («сводная ведомость»)",
     description="A pupil per row, a subject taught in the class per column, the period mark "
     "set (blank while none is). The class teacher and the readers of everything. 404 "
     "`view_not_found` (no such class), 404 `period_not_found`.",
-    response_class=Response,
-    responses=_FILES,
 )
 async def summary_sheet_file(
     school: SchoolPath,
@@ -98,15 +105,13 @@ async def summary_sheet_file(
     )
 
 
-@router.get(
+@_spreadsheet(
     "/classes/{class_id}/pupils/{pupil_id}/marks.{file_format}",
     summary="A pupil's marks in every subject of the class as a spreadsheet",
     description="A subject per row: every mark and absence by date, the average, absences and "
     "lates (and, with `period_id`, the period mark). The class teacher and the readers of "
     "everything. 404 `view_not_found` (the pupil is not in the class over the dates), 404 "
     "`period_not_found`.",
-    response_class=Response,
-    responses=_FILES,
 )
 async def pupil_marks_file(
     school: SchoolPath,

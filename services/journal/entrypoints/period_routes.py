@@ -25,12 +25,8 @@ from services.journal.entrypoints.deps import (
     JournalReader,
     check_class_subject,
 )
-from services.journal.entrypoints.dto import (
-    GradingRulesBody,
-    PeriodMarkBody,
-    RecordedOut,
-    ReopenBody,
-)
+from services.journal.entrypoints.dto import GradingRulesBody, PeriodMarkBody, ReopenBody
+from services.journal.entrypoints.recorded_dto import RecordedOut
 
 router = APIRouter(prefix="/journal/v1/schools/{school}/years/{year}", tags=["periods"])
 PERIOD = "/periods/{period_id}"

@@ -11,7 +11,8 @@ from contracts.base import Token
 from contracts.journal import PromotionOutcome
 from contracts.text import TextRules
 from services.journal.domain.rollover import FINAL_GRADE
-from services.journal.entrypoints.dto import Body, RecordedOut
+from services.journal.entrypoints.dto import Body
+from services.journal.entrypoints.recorded_dto import RecordedOut
 
 Reason = Annotated[str, TextRules(max_length=500, min_length=1, strip=True)]
 Debts = Annotated[list[Token], Field(max_length=30)]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Unpack
 
 import httpx
 
-from services.common.webapp.backends import Download, HttpBackends
+from services.common.webapp.backends import Download, HttpBackends, WriteBody
 
 _API: Final = "diary"
 
@@ -29,7 +29,6 @@ class HttpDiary:
         """The bytes of a GET, with the media type and disposition the diary chose."""
         return await self._backends.download(_API, path, token, params)
 
-    async def send(self, method: str, path: str, token: str, **body: Any) -> Any:  # noqa: ANN401 - the API's JSON answer
-        """The JSON answer of a write; `body` is `HttpBackends.send`'s keywords (`json`,
-        `files`, `data`, `idempotency_key`), which the `Diary` port types for its callers."""
+    async def send(self, method: str, path: str, token: str, **body: Unpack[WriteBody]) -> Any:  # noqa: ANN401 - the API's JSON answer
+        """The JSON answer of a write (`WriteBody`'s keywords)."""
         return await self._backends.send(_API, method, path, token, **body)

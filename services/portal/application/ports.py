@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
 from services.common.clock import Clock
-from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download, Files
+from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download, WriteBody
 from services.common.webapp.signing import TokenIssuer
 
 __all__ = ["ApiRefused", "ApiUnavailable", "Clock", "Deps", "Diary", "Download", "TokenIssuer"]
@@ -28,17 +28,7 @@ class Diary(Protocol):
         """The bytes of a GET (a homework file, a message's attachment)."""
         ...
 
-    async def send(  # noqa: PLR0913 - one call of any write route
-        self,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,  # noqa: ANN401 - the request body
-        files: Files | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:  # noqa: ANN401 - the API's JSON answer
+    async def send(self, method: str, path: str, token: str, **body: Unpack[WriteBody]) -> Any:  # noqa: ANN401 - the API's JSON answer
         """The JSON answer of a write (None for an empty answer)."""
         ...
 

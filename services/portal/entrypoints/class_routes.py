@@ -22,7 +22,12 @@ from services.portal.domain.class_day import class_day
 from services.portal.domain.class_grid import grid_periods, grid_table
 from services.portal.domain.marks import LETTER_MEANINGS
 from services.portal.domain.my_classes import class_cards, class_label
-from services.portal.entrypoints.family_common import checked_date, checked_id, profile
+from services.portal.entrypoints.family_common import (
+    checked_date,
+    checked_id,
+    profile,
+    with_profile,
+)
 from services.portal.entrypoints.pages import deps_of, render, year_path
 
 router = APIRouter(tags=["classes"])
@@ -53,9 +58,7 @@ async def class_grid(
     checked_id(subject_id)
     params = {"period": checked_id(period)} if period else None
     path = f"{year_path(request)}/classes/{class_id}/subjects/{subject_id}"
-    grid, own = await asyncio.gather(
-        deps_of(request).diary.get(path, session.token, params), profile(request, session)
-    )
+    own, grid = await with_profile(request, session, path, params)
     table = grid_table(grid)
     period_text, choices = grid_periods(grid, own.get("periods") or [])
     context = {

@@ -7,8 +7,10 @@ Every read uses the person's own token: the diary decides what they may see, and
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any, Final
 
 from fastapi import Request
@@ -57,9 +59,33 @@ async def profile(request: Request, session: Session) -> dict[str, Any]:
     return answer
 
 
+async def with_profile(
+    request: Request, session: Session, path: str, params: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], Any]:
+    """The person's profile (their children, classes and the school's periods) and the diary's
+    answer at `path`, both asked at once (`path` first)."""
+    answer, own = await asyncio.gather(
+        deps_of(request).diary.get(path, session.token, params), profile(request, session)
+    )
+    return own, answer
+
+
 async def my_children(request: Request, session: Session) -> list[Child]:
     """The signed-in person's children, named as the pages name them."""
     return children_of(await profile(request, session))
+
+
+async def some_children(request: Request, session: Session) -> list[Child]:
+    """The signed-in person's children; a person with none is refused (pages about one's
+    children have nothing to show until the school approves an application)."""
+    children = await my_children(request, session)
+    if not children:
+        raise ApiRefused(
+            403,
+            "no_children",
+            "Нет ни одного дневника: доступ открывается, когда школа одобрит заявление.",
+        )
+    return children
 
 
 def the_child(children: list[Child], pupil: str) -> Child:

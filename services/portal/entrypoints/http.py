@@ -12,7 +12,6 @@ from typing import Final
 
 from fastapi import FastAPI
 
-from services.common.logging import configure_logging
 from services.common.webapp.app import WebApp, web_app
 from services.common.webapp.signin import home_router
 from services.portal import bootstrap
@@ -41,13 +40,11 @@ MESSAGE_FILES_BYTES: Final = 5 * 5 * 1024 * 1024  # a message's files, at the di
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app; its runtime (the API client) opens in the lifespan, never at import."""
     settings = settings or Settings()  # required values come from the environment
-    configure_logging(json=settings.log_json)
     parts = WebApp(
         title="Электронный дневник",
         cookie=SESSION_COOKIE,
         purpose=SESSION_PURPOSE,
         session_seconds=int(settings.session_days * 86400),
-        session_secret=settings.session_secret.get_secret_value(),
         upload_bytes=MESSAGE_FILES_BYTES,
         static=STATIC,
         routers=(

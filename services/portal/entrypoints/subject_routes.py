@@ -4,8 +4,6 @@ period (`year`: the whole year and the year's mark)."""
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -15,10 +13,10 @@ from services.portal.domain.subject_view import subject_view
 from services.portal.entrypoints.family_common import (
     checked_id,
     checked_pupil,
-    profile,
     the_child,
+    with_profile,
 )
-from services.portal.entrypoints.pages import deps_of, render, year_path
+from services.portal.entrypoints.pages import render, year_path
 
 router = APIRouter(tags=["family"])
 
@@ -31,9 +29,7 @@ async def subject_page(
     checked_id(subject_id)
     params = {"period": checked_id(period)} if period else None
     path = f"{year_path(request)}/pupils/{pupil}/subjects/{subject_id}"
-    mine, answer = await asyncio.gather(
-        profile(request, session), deps_of(request).diary.get(path, session.token, params)
-    )
+    mine, answer = await with_profile(request, session, path, params)
     child = the_child(children_of(mine), pupil)
     # The school's periods come with the profile, to choose any of them.
     context = {"child": child, "view": subject_view({**answer, "periods": mine.get("periods", [])})}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, Unpack
 
 from services.common.clock import Clock
-from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download
+from services.common.webapp.backends import ApiRefused, ApiUnavailable, Download, WriteBody
 from services.common.webapp.signing import TokenIssuer
 
 __all__ = [
@@ -41,17 +41,8 @@ class Backends(Protocol):
         """The bytes of a GET (PDF, CSV, files)."""
         ...
 
-    async def send(  # noqa: PLR0913 - one call of any write route
-        self,
-        api: Api,
-        method: str,
-        path: str,
-        token: str,
-        *,
-        json: Any = None,  # noqa: ANN401 - the request body
-        files: Mapping[str, tuple[str, bytes, str]] | None = None,
-        data: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
+    async def send(
+        self, api: Api, method: str, path: str, token: str, **body: Unpack[WriteBody]
     ) -> Any:  # noqa: ANN401 - the API's JSON answer
         """The JSON answer of a write; ApiRefused on 4xx, ApiUnavailable on an outage."""
         ...

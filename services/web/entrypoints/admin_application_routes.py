@@ -9,6 +9,7 @@ show beside the form.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
@@ -18,17 +19,17 @@ from services.common.webapp.session import Session, SignedIn
 from services.web.application.ports import Backends
 from services.web.domain.admin import OPEN_STATUSES, pupils_by_class
 from services.web.entrypoints.admin_forms import (
+    Command,
     FormRefusal,
-    answer_of,
-    attempt,
     back_to,
     enrollment_school,
     form_context,
     journal_year,
     posted,
     present,
-    request_key,
     seg,
+    send_form,
+    settled,
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render
@@ -86,12 +87,8 @@ async def _year(
 async def submit(request: Request, session: SignedIn) -> Response:
     values = await posted(request)
     body = present(values, *_FIELDS)
-    path = f"{enrollment_school(session)}/applications"
-    key = await request_key(request)
-    call = deps_of(request).backends.send(
-        "enrollment", "POST", path, session.token, json=body, idempotency_key=key
-    )
-    recorded, refusal = await answer_of("application", values, call)
+    command: Command = ("enrollment", "POST", f"{enrollment_school(session)}/applications")
+    recorded, refusal = await send_form(request, session, "application", values, command, body)
     if refusal is not None:
         return await _applications(request, session, refusal)
     return back_to(request, f"{APPLICATIONS}/{seg(recorded['application_id'])}", done="recorded")
@@ -139,14 +136,12 @@ async def _decide(
     values = await posted(request)
     path = f"{enrollment_school(session)}/applications/{seg(application_id)}/{route}"
     body = present(values, *fields) if fields else None
-    key = await request_key(request)
-    call = deps_of(request).backends.send(
-        "enrollment", "POST", path, session.token, json=body, idempotency_key=key
+    command: Command = ("enrollment", "POST", path)
+    _, refusal = await send_form(request, session, route, values, command, body)
+    page_again = partial(_application, request, session, application_id)
+    return await settled(
+        request, refusal, page_again, f"{APPLICATIONS}/{seg(application_id)}", done=route
     )
-    refusal = await attempt(route, values, call)
-    if refusal is not None:
-        return await _application(request, session, application_id, refusal)
-    return back_to(request, f"{APPLICATIONS}/{seg(application_id)}", done=route)
 
 
 @router.post(ONE + "/passport-check", summary="The passport was shown and the names compared")

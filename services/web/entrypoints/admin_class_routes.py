@@ -4,6 +4,7 @@ year's list of pupils first, for the administration only."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,16 +21,16 @@ from services.web.domain.class_page import (
     with_states,
 )
 from services.web.entrypoints.admin_forms import (
+    Command,
     FormRefusal,
-    attempt,
-    back_to,
     form_context,
     journal_year,
     missing,
     posted,
     present,
-    request_key,
     seg,
+    send_form,
+    settled,
     status_of,
 )
 from services.web.entrypoints.admin_roster_routes import ROSTER
@@ -78,14 +79,9 @@ async def _class_command(
     values = await posted(request)
     method, tail = how
     path = f"{journal_year(request, session)}/classes/{seg(class_id)}{tail}"
-    key = await request_key(request)
-    call = deps_of(request).backends.send(
-        "journal", method, path, session.token, json=body, idempotency_key=key
-    )
-    refusal = await attempt(form, values, call)
-    if refusal is not None:
-        return await _class(request, session, class_id, refusal)
-    return back_to(request, f"{ROSTER}/{seg(class_id)}", done=form)
+    _, refusal = await send_form(request, session, form, values, ("journal", method, path), body)
+    page_again = partial(_class, request, session, class_id)
+    return await settled(request, refusal, page_again, f"{ROSTER}/{seg(class_id)}", done=form)
 
 
 @router.post(ROSTER + "/{class_id}/join", summary="A pupil joins the class")
@@ -116,25 +112,22 @@ async def transfer(class_id: str, request: Request, session: SignedIn) -> Respon
     since = day_after(values.get("last_day", ""))
     if since is None:
         return await _class(request, session, class_id, missing("transfer", values, "last_day"))
-    backends, base = deps_of(request).backends, journal_year(request, session)
-    key = await request_key(request)  # scoped to each path: one for the leaving, one the joining
+    base = journal_year(request, session)
+    # one request id for both commands: the API scopes a key to each path
     reason = values.get("reason") or "перевод в другой класс"
     leave_path = f"{base}/classes/{seg(class_id)}/members/{seg(pupil)}/leave"
     leaving = {"last_day": values["last_day"], "reason": reason}
-    call = backends.send(
-        "journal", "POST", leave_path, session.token, json=leaving, idempotency_key=key
-    )
-    refusal = await attempt("transfer", values, call)
+    leave: Command = ("journal", "POST", leave_path)
+    _, refusal = await send_form(request, session, "transfer", values, leave, leaving)
     if refusal is None:
         joining = {"pupil_id": pupil, "since": since}
-        join_path = f"{base}/classes/{seg(target)}/members"
-        call = backends.send(
-            "journal", "POST", join_path, session.token, json=joining, idempotency_key=key
-        )
-        refusal = await attempt("transfer", {**values, "left": "1"}, call)
-    if refusal is not None:
-        return await _class(request, session, class_id, refusal)
-    return back_to(request, f"{ROSTER}/{seg(target)}", done="transferred")
+        join: Command = ("journal", "POST", f"{base}/classes/{seg(target)}/members")
+        left = {**values, "left": "1"}
+        _, refusal = await send_form(request, session, "transfer", left, join, joining)
+    page_again = partial(_class, request, session, class_id)
+    return await settled(
+        request, refusal, page_again, f"{ROSTER}/{seg(target)}", done="transferred"
+    )
 
 
 @router.post(ROSTER + "/{class_id}/assignments", summary="A teacher teaches a subject here")

@@ -19,15 +19,15 @@ from services.common.webapp.session import Session, SignedIn
 from services.web.application.ports import ApiRefused
 from services.web.domain import erasures as words
 from services.web.entrypoints.admin_forms import (
+    Command,
     FormRefusal,
-    answer_of,
     back_to,
     form_context,
     journal_year,
     missing,
     posted,
-    request_key,
     seg,
+    send_form,
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render
@@ -82,15 +82,9 @@ async def erase(request: Request, session: SignedIn) -> Response:
         shown = await _name_of(request, session, kind, person)
         return await _page(request, session, confirming={**values, "name": shown})
     path = f"{_school(session)}/people/{kind}/{seg(person)}/erasure"
-    call = deps_of(request).backends.send(
-        "journal",
-        "POST",
-        path,
-        session.token,
-        json={"reason": values["reason"]},
-        idempotency_key=await request_key(request),
-    )
-    answer, refusal = await answer_of(FORM, values, call)
+    command: Command = ("journal", "POST", path)
+    body = {"reason": values["reason"]}
+    answer, refusal = await send_form(request, session, FORM, values, command, body)
     if refusal is not None:
         return await _page(request, session, refusal)
     return back_to(

@@ -11,22 +11,24 @@ recorded. A 401 or 403 is not a form's matter: it goes to the sign-in or refusal
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from services.common.webapp.session import Session
-from services.web.application.ports import ApiRefused
+from services.web.application.ports import Api, ApiRefused
 from services.web.domain import admin as words
 from services.web.domain.admin import REFUSAL, field_errors
-from services.web.entrypoints.pages import school_year
+from services.web.entrypoints.pages import deps_of, school_year
 
 REQUEST_ID: Final = "request_id"
 _PAGE_MATTERS: Final = frozenset({401, 403})
+Command = tuple[Api, str, str]
+"""What a form sends: the API, the method and the path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +104,6 @@ def present(values: Mapping[str, str], *names: str) -> dict[str, str]:
     return {name: values[name] for name in names if values.get(name)}
 
 
-async def attempt(form: str, values: Mapping[str, str], call: Awaitable[Any]) -> FormRefusal | None:
-    """Await the API call; its refusal for the form, or None when it was accepted."""
-    return (await answer_of(form, values, call))[1]
-
-
 async def answer_of(
     form: str, values: Mapping[str, str], call: Awaitable[Any]
 ) -> tuple[Any, FormRefusal | None]:
@@ -118,6 +115,38 @@ async def answer_of(
         if error.status in _PAGE_MATTERS:
             raise
         return None, refusal_of(form, error, values)
+
+
+async def send_form(
+    request: Request,
+    session: Session,
+    form: str,
+    values: Mapping[str, str],
+    command: Command,
+    body: Any = None,  # noqa: ANN401 - the command's JSON body
+) -> tuple[Any, FormRefusal | None]:
+    """Send the form's one command with the person's token and the form's request id as the
+    `Idempotency-Key` (a double click records once): the API's answer, or its refusal."""
+    api, method, path = command
+    key = await request_key(request)
+    call = deps_of(request).backends.send(
+        api, method, path, session.token, json=body, idempotency_key=key
+    )
+    return await answer_of(form, values, call)
+
+
+async def settled(
+    request: Request,
+    refusal: FormRefusal | None,
+    page_again: Callable[[FormRefusal], Awaitable[Response]],
+    path: str,
+    **note: str,
+) -> Response:
+    """Accepted: back to the page at `path` with the `note` of what was done (`back_to`).
+    Refused: the page again (`page_again`) with the refusal beside its form."""
+    if refusal is not None:
+        return await page_again(refusal)
+    return back_to(request, path, **note)
 
 
 def back_to(request: Request, path: str, **params: str) -> RedirectResponse:

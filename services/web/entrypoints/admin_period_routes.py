@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,15 +23,16 @@ from services.web.domain.admin import (
     period_state,
 )
 from services.web.entrypoints.admin_forms import (
+    Command,
     FormRefusal,
-    attempt,
     back_to,
     form_context,
     journal_year,
     posted,
     present,
-    request_key,
     seg,
+    send_form,
+    settled,
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render, today
@@ -100,29 +102,30 @@ async def close_period(period_id: str, request: Request, session: SignedIn) -> R
     values = await posted(request)
     if values.get("confirm") != "yes":
         return back_to(request, PERIODS, close=period_id)
-    path = f"{journal_year(request, session)}/periods/{seg(period_id)}/close"
-    call = deps_of(request).backends.send(
-        "journal", "POST", path, session.token, idempotency_key=await request_key(request)
-    )
-    refusal = await attempt("close", {**values, "period_id": period_id}, call)
-    if refusal is not None:
-        return await _periods(request, session, refusal)
-    return back_to(request, PERIODS, done="closed")
+    return await _period_command(request, session, period_id, values, ("close", "closed"))
 
 
 @router.post(PERIODS + "/{period_id}/reopen", summary="Reopen a closed period, with the reason")
 async def reopen_period(period_id: str, request: Request, session: SignedIn) -> Response:
     values = await posted(request)
-    path = f"{journal_year(request, session)}/periods/{seg(period_id)}/reopen"
-    call = deps_of(request).backends.send(
-        "journal",
-        "POST",
-        path,
-        session.token,
-        json=present(values, "reason"),
-        idempotency_key=await request_key(request),
-    )
-    refusal = await attempt("reopen", {**values, "period_id": period_id}, call)
-    if refusal is not None:
-        return await _periods(request, session, refusal)
-    return back_to(request, PERIODS, done="reopened")
+    body = present(values, "reason")
+    return await _period_command(request, session, period_id, values, ("reopen", "reopened"), body)
+
+
+async def _period_command(
+    request: Request,
+    session: Session,
+    period_id: str,
+    values: dict[str, str],
+    action: tuple[str, str],
+    body: dict[str, str] | None = None,
+) -> Response:
+    """Send the period's command (`action`: its route, also the form's name, and the note of
+    it done); back to the page, or the page with the refusal."""
+    route, done = action
+    path = f"{journal_year(request, session)}/periods/{seg(period_id)}/{route}"
+    command: Command = ("journal", "POST", path)
+    shown = {**values, "period_id": period_id}
+    _, refusal = await send_form(request, session, route, shown, command, body)
+    page_again = partial(_periods, request, session)
+    return await settled(request, refusal, page_again, PERIODS, done=done)

@@ -7,6 +7,7 @@ administration only; it also says whether the year is sealed.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,18 +24,17 @@ from services.web.domain.admin import (
     rollover_body,
 )
 from services.web.entrypoints.admin_forms import (
+    Command,
     FormRefusal,
-    answer_of,
-    attempt,
-    back_to,
     form_context,
     journal_year,
     posted,
     posted_list,
     present,
     refusal_of,
-    request_key,
     seg,
+    send_form,
+    settled,
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render
@@ -151,15 +151,8 @@ async def run_rollover(request: Request, session: SignedIn) -> Response:
         return await _rollover(request, session, decisions, unconfirmed)
     base = journal_year(request, session)
     body = rollover_body(decisions, dry_run=False)
-    call = deps_of(request).backends.send(
-        "journal",
-        "POST",
-        f"{base}/rollover",
-        session.token,
-        json=body,
-        idempotency_key=await request_key(request),
-    )
-    result, refusal = await answer_of("run", values, call)
+    command: Command = ("journal", "POST", f"{base}/rollover")
+    result, refusal = await send_form(request, session, "run", values, command, body)
     if refusal is not None:
         return await _rollover(request, session, decisions, refusal)
     context = await _year_names(deps_of(request).backends, session, base)
@@ -172,15 +165,8 @@ async def clear_debt(request: Request, session: SignedIn) -> Response:
     values = await posted(request)
     pupil, subject = seg(values.get("pupil_id", "")), seg(values.get("subject_id", ""))
     path = f"{journal_year(request, session)}/pupils/{pupil}/debts/{subject}/clear"
-    call = deps_of(request).backends.send(
-        "journal",
-        "POST",
-        path,
-        session.token,
-        json=present(values, "cleared_on"),
-        idempotency_key=await request_key(request),
-    )
-    refusal = await attempt("debt", values, call)
-    if refusal is not None:
-        return await _rollover(request, session, [], refusal)
-    return back_to(request, ROLLOVER, done="debt")
+    command: Command = ("journal", "POST", path)
+    body = present(values, "cleared_on")
+    _, refusal = await send_form(request, session, "debt", values, command, body)
+    page_again = partial(_rollover, request, session, [])
+    return await settled(request, refusal, page_again, ROLLOVER, done="debt")

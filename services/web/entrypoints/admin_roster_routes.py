@@ -19,16 +19,16 @@ from services.web.domain.admin import (
     next_pupil_id,
 )
 from services.web.entrypoints.admin_forms import (
+    Command,
     FormRefusal,
-    attempt,
     back_to,
     form_context,
     journal_year,
     missing,
     posted,
     present,
-    request_key,
     seg,
+    send_form,
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render
@@ -65,19 +65,17 @@ async def _roster(
 @router.post(ROSTER + "/pupils", summary="Register (or rename) a pupil, and place them in a class")
 async def register_pupil(request: Request, session: SignedIn) -> Response:
     values = await posted(request)
-    base, key = journal_year(request, session), await request_key(request)
-    backends = deps_of(request).backends
+    base = journal_year(request, session)
     if not values.get("pupil_id"):
         return await _roster(request, session, missing("pupil", values, "pupil_id"))
     body = present(values, "full_name", "birth_date")
-    path = f"{base}/pupils/{seg(values['pupil_id'])}"
-    call = backends.send("journal", "PUT", path, session.token, json=body, idempotency_key=key)
-    refusal = await attempt("pupil", values, call)
-    if refusal is None and values.get("class_id"):
+    register: Command = ("journal", "PUT", f"{base}/pupils/{seg(values['pupil_id'])}")
+    _, refusal = await send_form(request, session, "pupil", values, register, body)
+    if refusal is None and values.get("class_id"):  # the same request id: another path
         join = {"pupil_id": values["pupil_id"], "since": values.get("since", "")}
-        path = f"{base}/classes/{seg(values['class_id'])}/members"
-        call = backends.send("journal", "POST", path, session.token, json=join, idempotency_key=key)
-        refusal = await attempt("pupil", {**values, "registered": "1"}, call)
+        placing: Command = ("journal", "POST", f"{base}/classes/{seg(values['class_id'])}/members")
+        registered = {**values, "registered": "1"}
+        _, refusal = await send_form(request, session, "pupil", registered, placing, join)
     if refusal is not None:
         return await _roster(request, session, refusal)
     if values.get("class_id"):

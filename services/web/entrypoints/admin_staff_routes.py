@@ -8,25 +8,25 @@ by a moment).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.common.webapp.session import Session, SignedIn
-from services.web.application.ports import Api
 from services.web.entrypoints.admin_forms import (
+    Command,
     FormRefusal,
-    attempt,
-    back_to,
     enrollment_school,
     form_context,
     journal_year,
     missing,
     posted,
     present,
-    request_key,
     seg,
+    send_form,
+    settled,
     status_of,
 )
 from services.web.entrypoints.pages import deps_of, render
@@ -73,22 +73,15 @@ async def _staff_command(
     request: Request,
     session: Session,
     form: str,
-    target: tuple[Api, str, str],
+    target: Command,
     values: dict[str, str],
     body: dict[str, Any],
 ) -> Response:
     """Send one command; back to the page, or the page with the refusal beside the form."""
-    api, method, path = target
     if not values.get("staff_id"):
         return await _staff(request, session, missing(form, values, "staff_id"))
-    key = await request_key(request)
-    call = deps_of(request).backends.send(
-        api, method, path, session.token, json=body, idempotency_key=key
-    )
-    refusal = await attempt(form, values, call)
-    if refusal is not None:
-        return await _staff(request, session, refusal)
-    return back_to(request, STAFF, done=form)
+    _, refusal = await send_form(request, session, form, values, target, body)
+    return await settled(request, refusal, partial(_staff, request, session), STAFF, done=form)
 
 
 @router.post(STAFF, summary="Register or rename a member of staff")
@@ -103,7 +96,7 @@ async def register_staff(request: Request, session: SignedIn) -> Response:
 async def record_uid(request: Request, session: SignedIn) -> Response:
     values = await posted(request)
     path = f"{enrollment_school(session)}/staff/{seg(values.get('staff_id', ''))}/uid"
-    target: tuple[Api, str, str] = ("enrollment", "PUT", path)
+    target: Command = ("enrollment", "PUT", path)
     return await _staff_command(request, session, "uid", target, values, present(values, "uid"))
 
 
@@ -111,7 +104,7 @@ async def record_uid(request: Request, session: SignedIn) -> Response:
 async def revoke_uid(request: Request, session: SignedIn) -> Response:
     values = await posted(request)
     path = f"{enrollment_school(session)}/staff/{seg(values.get('staff_id', ''))}/uid"
-    target: tuple[Api, str, str] = ("enrollment", "DELETE", path)
+    target: Command = ("enrollment", "DELETE", path)
     return await _staff_command(
         request, session, "revoke", target, values, present(values, "reason")
     )

@@ -12,7 +12,6 @@ from typing import Final
 
 from fastapi import FastAPI
 
-from services.common.logging import configure_logging
 from services.common.webapp.app import WebApp, web_app
 from services.common.webapp.signin import home_router
 from services.web import bootstrap
@@ -52,13 +51,11 @@ HOMEWORK_FILE_BYTES: Final = 10 * 1024 * 1024  # the journal's own limit of a ho
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app; its runtime (the API client) opens in the lifespan, never at import."""
     settings = settings or Settings()  # required values come from the environment
-    configure_logging(json=settings.log_json)
     parts = WebApp(
         title="Школьный журнал",
         cookie=SESSION_COOKIE,
         purpose=SESSION_PURPOSE,
         session_seconds=int(settings.session_hours * 3600),
-        session_secret=settings.session_secret.get_secret_value(),
         upload_bytes=HOMEWORK_FILE_BYTES,
         static=STATIC,
         routers=(

@@ -63,9 +63,11 @@ async def lesson_page(
     return await _page(request, session, (class_id, lesson_id), state)
 
 
-@router.post("/lessons/{class_id}/{lesson_id}", summary="Save the lesson page (without script)")
-@upload("file_too_large")
-async def save_form(request: Request, session: SignedIn, class_id: str, lesson_id: str) -> Response:
+async def _save(
+    request: Request, session: Session, class_id: str, lesson_id: str
+) -> tuple[dict[str, str], str, SaveOutcome | None]:
+    """Save the posted lesson page once (its key, or a new one): the fields, the key and the
+    outcome (None: the journal is unavailable, nothing was recorded)."""
     fields, files = await _read_form(request)
     lesson = _lesson_ref(request, session, class_id, lesson_id)
     key = fields.get("key") or new_key()
@@ -74,6 +76,15 @@ async def save_form(request: Request, session: SignedIn, class_id: str, lesson_i
             deps_of(request).backends, lesson, key, plan_save(fields), files
         )
     except ApiUnavailable:
+        return fields, key, None
+    return fields, key, outcome
+
+
+@router.post("/lessons/{class_id}/{lesson_id}", summary="Save the lesson page (without script)")
+@upload("file_too_large")
+async def save_form(request: Request, session: SignedIn, class_id: str, lesson_id: str) -> Response:
+    fields, key, outcome = await _save(request, session, class_id, lesson_id)
+    if outcome is None:
         state = {"state": "unavailable", "errors": {FORM: UNAVAILABLE}, "values": fields}
         page = await _page(request, session, (class_id, lesson_id), state, key=key, status=503)
         page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -98,14 +109,8 @@ async def save_form(request: Request, session: SignedIn, class_id: str, lesson_i
 async def save_json(
     request: Request, session: SignedIn, class_id: str, lesson_id: str
 ) -> JSONResponse:
-    fields, files = await _read_form(request)
-    lesson = _lesson_ref(request, session, class_id, lesson_id)
-    key = fields.get("key") or new_key()
-    try:
-        outcome = await save_lesson(
-            deps_of(request).backends, lesson, key, plan_save(fields), files
-        )
-    except ApiUnavailable:
+    _, key, outcome = await _save(request, session, class_id, lesson_id)
+    if outcome is None:
         answer = {"saved": False, "duplicate": False, "errors": {FORM: UNAVAILABLE}, "key": key}
         return JSONResponse(answer, 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     return JSONResponse(_answer(outcome), outcome.status)

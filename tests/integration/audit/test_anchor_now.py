@@ -7,7 +7,6 @@ hash). Before an anchor seals it, the verification counts it as not anchored; on
 
 from __future__ import annotations
 
-import contextlib
 import json
 from types import SimpleNamespace
 
@@ -19,12 +18,10 @@ from nats.js.api import StreamConfig
 from contracts import envelope as hdr
 from services.audit.adapters.stream_walk import integrity_for
 from services.audit.application.verification import Scope, verify
-from services.audit.entrypoints import verify_routes
 from services.common.eventstore_jetstream import JetStreamEventStore
-from services.common.http import service_app
-from services.common.settings import AuthSettings
 from services.journal.application import lessons
 from services.journal.domain import commands as c
+from tests.integration.audit.tamper_app import app_over
 from tests.support.audit_tamper import signer
 from tests.support.journal import (
     CLASS_ID,
@@ -36,34 +33,12 @@ from tests.support.journal import (
     meta,
     seed_small_school,
 )
-from tests.support.running import running_app
 
 pytestmark = pytest.mark.integration
 
 LESSON = math_lesson_id(FIRST_MONDAY)
 DROPPED = (hdr.HEADER_EXPECTED_LAST_SUBJECT_SEQ, hdr.HEADER_MSG_ID)
 STREAMS = ("JOURNAL", "ENROLLMENT", "DIARY", "PORTAL")
-
-
-def app_over(integrity):
-    @contextlib.asynccontextmanager
-    async def runtime():
-        yield SimpleNamespace(deps=SimpleNamespace(integrity=integrity))
-
-    async def ready(_runtime):
-        return {}
-
-    def make_app(secret):
-        return service_app(
-            title="Audit (tamper evidence)",
-            description="test",
-            auth=AuthSettings(dev_secret=secret),
-            open_runtime=runtime,
-            readiness=ready,
-            routers=[verify_routes.router],
-        )
-
-    return running_app(make_app, "http://audit")
 
 
 @pytest_asyncio.fixture(loop_scope="session")

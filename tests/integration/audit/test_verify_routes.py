@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import json
-from types import SimpleNamespace
 
 import pytest
 import pytest_asyncio
@@ -16,10 +14,8 @@ from contracts import subjects
 from services.audit.adapters.stream_walk import integrity_for
 from services.audit.application.anchoring import anchor_due
 from services.audit.domain.anchors import local_day
-from services.audit.entrypoints import verify_routes
 from services.common.eventstore_jetstream import JetStreamEventStore
-from services.common.http import service_app
-from services.common.settings import AuthSettings
+from tests.integration.audit.tamper_app import app_over
 from tests.support.audit_tamper import signer
 from tests.support.journal import (
     CLASS_ID,
@@ -30,7 +26,6 @@ from tests.support.journal import (
     math_lesson_id,
     seed_small_school,
 )
-from tests.support.running import running_app
 
 pytestmark = pytest.mark.integration
 
@@ -44,24 +39,7 @@ async def audit(js: JetStreamContext):
     integrity = integrity_for(js, signer())
     await anchor_due(integrity)
 
-    @contextlib.asynccontextmanager
-    async def runtime():
-        yield SimpleNamespace(deps=SimpleNamespace(integrity=integrity))
-
-    async def ready(_runtime):
-        return {}
-
-    def make_app(secret):
-        return service_app(
-            title="Audit (tamper evidence)",
-            description="test",
-            auth=AuthSettings(dev_secret=secret),
-            open_runtime=runtime,
-            readiness=ready,
-            routers=[verify_routes.router],
-        )
-
-    async with running_app(make_app, "http://audit") as running:
+    async with app_over(integrity) as running:
         yield running
 
 

@@ -14,11 +14,9 @@ import json
 import os
 import queue
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -27,8 +25,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy.launcher.ports import Ports, port_is_free
-from deploy.launcher.postgres import PrivatePostgres
+from deploy.launcher.ports import port_is_free
+from tests.support.launcher_runs import launcher_state_dir, read_lines, stop_launcher
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -44,14 +42,8 @@ RUNS = "/exporter/v1/schools/s1/years/2026/runs"
 
 @pytest.fixture
 def state_dir() -> Iterator[Path]:
-    """A fresh state folder the postgres OS user can reach (pytest's tmp_path is private)."""
-    base = Path(tempfile.mkdtemp(prefix="launcher-test-"))
-    base.chmod(0o711)
-    state = base / "state"
-    yield state
-    if (state / "pg" / "postmaster.pid").exists():  # only after a failed or killed run
-        PrivatePostgres(state, Ports(state / "ports.json")).stop()
-    shutil.rmtree(base, ignore_errors=True)
+    with launcher_state_dir("launcher-test-") as state:
+        yield state
 
 
 def launcher_env() -> dict[str, str]:
@@ -129,11 +121,6 @@ def test_once_starts_everything_prints_the_summary_and_stops(state_dir: Path) ->
     assert_nothing_left(state_dir)
 
 
-def _read_lines(stream: Iterator[str], lines: queue.Queue[str]) -> None:
-    for line in stream:
-        lines.put(line)
-
-
 def wait_for_line(lines: queue.Queue[str], text: str, seen: list[str], timeout: float) -> None:
     """Collect output lines into `seen` until one contains `text`."""
     deadline = time.monotonic() + timeout
@@ -161,19 +148,14 @@ def running_launcher(
     ) as process:
         lines: queue.Queue[str] = queue.Queue()
         assert process.stdout is not None
-        reader = threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True)
+        reader = threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True)
         reader.start()
         seen: list[str] = []
         try:
             wait_for_line(lines, "everything is up", seen, DEMO_TIMEOUT if demo else RUN_TIMEOUT)
             yield seen
-        finally:  # SIGTERM even when a check failed, so that the launcher stops its servers
-            process.send_signal(signal.SIGTERM)
-            try:
-                code = process.wait(timeout=60)
-            finally:
-                if process.poll() is None:
-                    process.kill()
+        finally:
+            code = stop_launcher(process)
         reader.join(timeout=10)
     while not lines.empty():
         seen.append(lines.get())

@@ -15,11 +15,9 @@ import contextlib
 import json
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -30,8 +28,8 @@ import httpx
 import nats
 import pytest
 
-from deploy.launcher.ports import Ports
-from deploy.launcher.postgres import PrivatePostgres, private_admin_dsn, with_database
+from deploy.databases import with_database
+from deploy.launcher.postgres import private_admin_dsn
 from deploy.launcher.procs import child_pid
 from deploy.launcher.services import KEYS_DATABASE
 from services.common.dev_tokens import DevTokenIssuer
@@ -44,6 +42,7 @@ from tests.support.journal import (
     math_lesson_id,
     seed_small_school,
 )
+from tests.support.launcher_runs import launcher_state_dir, read_lines, stop_launcher
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -58,14 +57,8 @@ LESSON = (
 
 @pytest.fixture
 def state_dir() -> Iterator[Path]:
-    """A fresh state folder the postgres OS user can reach (pytest's tmp_path is private)."""
-    base = Path(tempfile.mkdtemp(prefix="launcher-restart-"))
-    base.chmod(0o711)
-    state = base / "state"
-    yield state
-    if (state / "pg" / "postmaster.pid").exists():  # only after a failed or killed run
-        PrivatePostgres(state, Ports(state / "ports.json")).stop()
-    shutil.rmtree(base, ignore_errors=True)
+    with launcher_state_dir("launcher-restart-") as state:
+        yield state
 
 
 class Launcher:
@@ -107,11 +100,6 @@ class Launcher:
         return child_pid(self.process.pid, module)
 
 
-def _read_lines(stream: Iterator[str], lines: queue.Queue[str]) -> None:
-    for line in stream:
-        lines.put(line)
-
-
 @contextlib.contextmanager
 def running_launcher(state: Path) -> Iterator[Launcher]:
     """`python -m deploy.launcher --no-demo` on private servers until everything is up; SIGTERM
@@ -125,19 +113,14 @@ def running_launcher(state: Path) -> Iterator[Launcher]:
         launcher = Launcher(process, state)
         assert process.stdout is not None
         reader = threading.Thread(
-            target=_read_lines, args=(process.stdout, launcher.lines), daemon=True
+            target=read_lines, args=(process.stdout, launcher.lines), daemon=True
         )
         reader.start()
         try:
             launcher.wait_for("everything is up", START_TIMEOUT)
             yield launcher
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                code = process.wait(timeout=60)
-            finally:
-                if process.poll() is None:
-                    process.kill()
+            code = stop_launcher(process)
         reader.join(timeout=10)
     output = launcher.output()
     assert code == 0, output[-4000:]

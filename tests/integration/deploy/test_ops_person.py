@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import secrets
 from pathlib import Path
 
@@ -25,17 +24,10 @@ YEAR = 2020
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, nats_url, database_url, pg_schema):
-    """The journal's variables on the test servers; a state folder that does not exist."""
-    for name in list(os.environ):
-        if name.startswith(("JOURNAL_", "DIARY_", "EXPORTER_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("JOURNAL_NATS__URL", nats_url)
-    monkeypatch.setenv("JOURNAL_PG__DSN", database_url)
-    monkeypatch.setenv("JOURNAL_PG__SCHEMA_NAME", pg_schema)
+def env(no_state: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`no_state` with the journal's sign-in secret, which building its runtime requires."""
     monkeypatch.setenv("JOURNAL_AUTH__DEV_SECRET", "d" * 32)  # required, not used here
-    monkeypatch.setenv("COLUMNS", "240")
-    return tmp_path / "no-launcher-state"
+    return no_state
 
 
 async def run_ops(state: Path, capsys, *argv: str) -> tuple[int, str]:

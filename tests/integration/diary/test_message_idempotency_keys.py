@@ -8,18 +8,16 @@ import pytest
 import pytest_asyncio
 
 from contracts.streams import PORTAL
+from tests.integration.diary.served_app import START_BODY, served
 from tests.support.answers import assert_key_reused, assert_same_answer
 from tests.support.diary_served import (
-    ANNA,
     CLASS_TEACHER,
     PARENT,
     TEACHER,
     anna_in_5a,
     as_user,
-    feed_applied,
     publish_granted,
 )
-from tests.support.running import running_diary
 from tests.support.waiting import (
     outlive_duplicate_window,
     shorten_duplicate_window,
@@ -28,23 +26,17 @@ from tests.support.waiting import (
 pytestmark = pytest.mark.integration
 
 THREADS = "/diary/v1/schools/s1/messages/threads"
-START = {
-    "class_id": "5a",
-    "subject_id": "math",
-    "year": 2026,
-    "to": {"pupils": [ANNA], "audience": "parents"},
-    "title": "Контрольная в пятницу",
-    "text": "Добрый день! В пятницу контрольная по дробям.",
-}
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app with class 5a, a parent of Anna, her maths teacher and class teacher."""
-    async with running_diary(nats_url, database_url, pg_schema) as running:
-        await publish_granted(js, anna_in_5a(), (PARENT, TEACHER, CLASS_TEACHER))
-        await feed_applied(running, js)
+    async with served(nats_url, database_url, pg_schema, js, publish_anna_in_5a) as running:
         yield running
+
+
+async def publish_anna_in_5a(js) -> None:
+    await publish_granted(js, anna_in_5a(), (PARENT, TEACHER, CLASS_TEACHER))
 
 
 async def stored(js) -> int:
@@ -52,19 +44,21 @@ async def stored(js) -> int:
 
 
 async def start(d, key: str, body=None, uid: int = TEACHER):
-    return await d.http.post(THREADS, json=body or START, headers=as_user(d, uid, "teacher", key))
+    return await d.http.post(
+        THREADS, json=body or START_BODY, headers=as_user(d, uid, "teacher", key)
+    )
 
 
 async def test_a_retried_start_records_once_and_another_body_is_refused(diary, js):
     first = await start(diary, "start-1")
     assert_same_answer(first, await start(diary, "start-1"))
-    assert_key_reused(await start(diary, "start-1", {**START, "title": "Другая тема"}))
+    assert_key_reused(await start(diary, "start-1", {**START_BODY, "title": "Другая тема"}))
     assert await stored(js) == 1
 
 
 async def test_another_teachers_key_is_theirs(diary, js):
     first = await start(diary, "start-2")
-    other = await start(diary, "start-2", {**START, "subject_id": None}, uid=CLASS_TEACHER)
+    other = await start(diary, "start-2", {**START_BODY, "subject_id": None}, uid=CLASS_TEACHER)
 
     assert (first.status_code, other.status_code) == (201, 201), other.text
     assert other.json()["duplicate"] is False
@@ -96,7 +90,7 @@ async def test_a_key_that_started_a_thread_is_refused_for_another_one_after_the_
     first = await start(diary, "start-4")
     await outlive_duplicate_window()
 
-    assert_key_reused(await start(diary, "start-4", {**START, "subject_id": None}))
-    assert_key_reused(await start(diary, "start-4", {**START, "title": "Другая тема"}))
+    assert_key_reused(await start(diary, "start-4", {**START_BODY, "subject_id": None}))
+    assert_key_reused(await start(diary, "start-4", {**START_BODY, "title": "Другая тема"}))
     assert_same_answer(first, await start(diary, "start-4"))
     assert await stored(js) == 1

@@ -8,17 +8,14 @@ import pytest
 import pytest_asyncio
 
 from contracts.streams import PORTAL
+from tests.integration.diary.served_app import START_BODY, served, teacher
 from tests.support.answers import assert_text_refused
 from tests.support.diary_served import (
-    ANNA,
     PARENT,
     TEACHER,
     anna_in_5a,
-    as_user,
-    feed_applied,
     publish_granted,
 )
-from tests.support.running import running_diary
 
 pytestmark = pytest.mark.integration
 
@@ -29,26 +26,16 @@ PDF = b"%PDF-1.4 homework"
 @pytest_asyncio.fixture(loop_scope="session")
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app with one class, a parent and the maths teacher's grants."""
-    async with running_diary(nats_url, database_url, pg_schema) as running:
-        await publish_granted(js, anna_in_5a(), (PARENT, TEACHER))
-        await feed_applied(running, js)
+    async with served(nats_url, database_url, pg_schema, js, publish_anna_in_5a) as running:
         yield running
 
 
-def teacher(d) -> dict[str, str]:
-    return as_user(d, TEACHER, "teacher")
+async def publish_anna_in_5a(js) -> None:
+    await publish_granted(js, anna_in_5a(), (PARENT, TEACHER))
 
 
 def thread(**changes) -> dict:
-    body = {
-        "class_id": "5a",
-        "subject_id": "math",
-        "year": 2026,
-        "to": {"pupils": [ANNA], "audience": "parents"},
-        "title": "Контрольная",
-        "text": "В пятницу контрольная.",
-    }
-    return {**body, **changes}
+    return {**START_BODY, **changes}
 
 
 async def portal_messages(js) -> int:

@@ -10,6 +10,13 @@ import pytest_asyncio
 
 from contracts.diary import ClassScope
 from services.diary.entrypoints.message_dto import NOTICE
+from tests.integration.diary.served_app import (
+    START_BODY,
+    parent,
+    publish_two_classes,
+    served,
+    teacher,
+)
 from tests.support.diary import FeedWriter
 from tests.support.diary_served import (
     ANNA,
@@ -25,10 +32,8 @@ from tests.support.diary_served import (
     feed_applied,
     portal_items,
     portal_last_seq,
-    publish_granted,
     redeliver,
     snapshot,
-    two_classes,
 )
 from tests.support.running import diary_settings, running_diary
 from tests.support.waiting import eventually
@@ -45,36 +50,17 @@ TABLES = ("threads", "participants", "messages", "message_recipients")
 @pytest_asyncio.fixture(loop_scope="session")
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app with two classes, their parents, a pupil and three teachers' grants."""
-    async with running_diary(nats_url, database_url, pg_schema) as running:
-        await publish_two_classes(js)
-        await feed_applied(running, js)
+    async with served(nats_url, database_url, pg_schema, js, publish_with_5b_teacher) as running:
         yield running
 
 
-async def publish_two_classes(js) -> None:
-    uids = (PARENT, OTHER_PARENT, PUPIL, TEACHER, CLASS_TEACHER)
-    feed = await publish_granted(js, two_classes(), uids)
+async def publish_with_5b_teacher(js) -> None:
+    feed = await publish_two_classes(js)
     await feed.grant("g-5b", OTHER_TEACHER, ClassScope(class_id="5b", subject_id="math"))
 
 
-def teacher(d, key: str | None = None) -> dict[str, str]:
-    return as_user(d, TEACHER, "teacher", key)
-
-
-def parent(d, key: str | None = None) -> dict[str, str]:
-    return as_user(d, PARENT, "parent", key)
-
-
 def start_body(**changes) -> dict:
-    body = {
-        "class_id": "5a",
-        "subject_id": "math",
-        "year": 2026,
-        "to": {"pupils": [ANNA], "audience": "parents"},
-        "title": "Контрольная в пятницу",
-        "text": "Добрый день! В пятницу контрольная по дробям.",
-    }
-    return {**body, **changes}
+    return {**START_BODY, **changes}
 
 
 async def start(d, headers=None, **changes) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import pytest_asyncio
 
+from tests.integration.diary.served_app import START_BODY, parent, publish_two_classes, served
 from tests.support.diary import FeedWriter
 from tests.support.diary_served import (
     ANNA,
@@ -21,10 +22,8 @@ from tests.support.diary_served import (
     feed_applied,
     portal_items,
     portal_last_seq,
-    publish_granted,
     redeliver,
     snapshot,
-    two_classes,
 )
 from tests.support.running import diary_settings, running_diary
 from tests.support.waiting import eventually
@@ -40,18 +39,8 @@ PROFILE_TABLES = ("user_labels", "child_labels", "changes_seen")
 @pytest_asyncio.fixture(loop_scope="session")
 async def diary(nats_url, database_url, pg_schema, js):
     """The diary app with two classes, two parents, a pupil and two teachers' grants."""
-    async with running_diary(nats_url, database_url, pg_schema) as running:
-        await publish_two_classes(js)
-        await feed_applied(running, js)
+    async with served(nats_url, database_url, pg_schema, js, publish_two_classes) as running:
         yield running
-
-
-async def publish_two_classes(js) -> None:
-    await publish_granted(js, two_classes(), (PARENT, OTHER_PARENT, PUPIL, TEACHER, CLASS_TEACHER))
-
-
-def parent(d, key: str | None = None) -> dict[str, str]:
-    return as_user(d, PARENT, "parent", key)
 
 
 async def put(d, path: str, body: dict, headers: dict[str, str], status: int = 200) -> dict:
@@ -247,15 +236,7 @@ async def test_portal_users_are_listed_for_operators_only(diary):
 
 
 async def start_thread(d, headers: dict[str, str], **changes) -> str:
-    body = {
-        "class_id": "5a",
-        "subject_id": "math",
-        "year": 2026,
-        "to": {"pupils": [ANNA], "audience": "both"},
-        "title": "Контрольная",
-        "text": "В пятницу контрольная.",
-        **changes,
-    }
+    body = {**START_BODY, "to": {"pupils": [ANNA], "audience": "both"}, **changes}
     answer = await d.http.post(THREADS, json=body, headers=headers)
     assert answer.status_code == 201, answer.text
     return str(answer.json()["thread_id"])

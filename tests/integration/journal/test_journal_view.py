@@ -50,7 +50,6 @@ from tests.support.journal_view import (
     VIEW_TABLES,
     YEAR,
     Item,
-    apply_batches,
     assert_redelivery_changes_nothing,
     assert_splits_build_the_same_rows,
     dump,
@@ -177,10 +176,8 @@ def history() -> list[Projected]:
 
 
 @pytest.fixture
-async def views(pg_pool, pg_schema) -> PgJournalViews:
-    await migrate_view(pg_pool, pg_schema)
-    await apply_batches(pg_pool, pg_schema, [history()])
-    return PgJournalViews(pg_pool)
+async def views(project_view) -> PgJournalViews:
+    return PgJournalViews(await project_view(history()))
 
 
 async def test_grid_shows_current_marks_letters_and_weighted_averages(views):

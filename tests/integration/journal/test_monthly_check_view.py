@@ -31,10 +31,8 @@ from services.journal.domain.findings import CheckRules, find
 from tests.support.journal_view import (
     SCHOOL,
     YEAR,
-    apply_batches,
     assert_redelivery_changes_nothing,
     assert_splits_build_the_same_rows,
-    migrate_view,
 )
 from tests.support.stored_events import projected
 
@@ -97,10 +95,8 @@ def history() -> list[Projected]:
 
 
 @pytest.fixture
-async def views(pg_pool, pg_schema) -> PgCheckViews:
-    await migrate_view(pg_pool, pg_schema)
-    await apply_batches(pg_pool, pg_schema, [history()])
-    return PgCheckViews(pg_pool)
+async def views(project_view) -> PgCheckViews:
+    return PgCheckViews(await project_view(history()))
 
 
 async def test_lesson_facts_carry_the_envelope_times_and_the_findings_follow(views):

@@ -34,10 +34,8 @@ from services.journal.domain.school import DEFAULT_SCALE
 from tests.support.journal_view import (
     SCHOOL,
     YEAR,
-    apply_batches,
     assert_redelivery_changes_nothing,
     assert_splits_build_the_same_rows,
-    migrate_view,
     numbered,
     on,
     oral_mark,
@@ -126,10 +124,8 @@ def history() -> list[Projected]:
 
 
 @pytest.fixture
-async def views(pg_pool, pg_schema) -> PgJournalViews:
-    await migrate_view(pg_pool, pg_schema)
-    await apply_batches(pg_pool, pg_schema, [history()])
-    return PgJournalViews(pg_pool)
+async def views(project_view) -> PgJournalViews:
+    return PgJournalViews(await project_view(history()))
 
 
 async def test_the_sheet_holds_the_last_mark_set_with_its_average_and_inputs(views):

@@ -6,7 +6,6 @@ the redirects and the session, not at the pages behind them."""
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,13 +21,11 @@ from services.portal.entrypoints.http import SESSION_COOKIE
 from services.portal.entrypoints.http import create_app as create_portal
 from services.portal.settings import ApiUrls, OidcSettings, Settings
 from services.web.entrypoints.http import create_app as create_web
-from services.web.settings import ApiUrls as WebApiUrls
-from services.web.settings import OidcSettings as WebOidcSettings
-from services.web.settings import Settings as WebSettings
 from tests.support.oidc import ProviderClient, oidc_provider, serving
+from tests.support.oidc_steps import WEB_CLIENT, in_process, session_of, web_settings
 
 PORTAL_CLIENT = "portal"
-WEB_CLIENT = "school-web"
+PORTAL_BASE = "http://portal.test"
 
 
 @dataclass(frozen=True)
@@ -42,9 +39,7 @@ class Stack:
 
     def session(self, http: httpx.AsyncClient) -> tuple[Principal, str]:
         """The signed-in portal user and the name in the portal's session cookie."""
-        content = self.portal.state.session_codec.read(http.cookies[SESSION_COOKIE])
-        assert content is not None
-        return self.portal.state.token_verifier.verify(content["t"]), content["n"]
+        return session_of(self.portal, http, SESSION_COOKIE)
 
 
 def portal_settings(issuer: str, client_secret: str, secret: str, **oidc: object) -> Settings:
@@ -59,23 +54,6 @@ def portal_settings(issuer: str, client_secret: str, secret: str, **oidc: object
             client_secret=client_secret,
             scope="openid portal",
             **oidc,
-        ),
-        log_json=False,
-    )
-
-
-def web_settings(issuer: str, client_secret: str, secret: str) -> WebSettings:
-    """The school web's settings, with its own client at the same provider."""
-    nowhere = f"http://127.0.0.1:{free_port()}"
-    return WebSettings(
-        auth=AuthSettings(mode="dev", dev_secret=secret),
-        session_secret=secrets.token_hex(32),
-        api=WebApiUrls(journal=nowhere, enrollment=nowhere, exporter=nowhere, audit=nowhere),
-        oidc=WebOidcSettings(
-            issuer=issuer,
-            client_id=WEB_CLIENT,
-            client_secret=client_secret,
-            scope="openid profile staff",
         ),
         log_json=False,
     )
@@ -106,22 +84,12 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@contextlib.asynccontextmanager
-async def in_process(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """The portal in-process (its lifespan run), and a client for it."""
-    app = create_portal(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
-            yield client
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def portal_without_provider() -> AsyncIterator[httpx.AsyncClient]:
     """The portal configured with a provider nobody answers for."""
     issuer = f"http://127.0.0.1:{free_port()}"
     settings = portal_settings(issuer, secrets.token_urlsafe(16), secrets.token_hex(32))
-    async with in_process(settings) as client:
+    async with in_process(create_portal(settings), PORTAL_BASE) as client:
         yield client
 
 
@@ -129,5 +97,6 @@ async def portal_without_provider() -> AsyncIterator[httpx.AsyncClient]:
 async def portal_without_oidc() -> AsyncIterator[httpx.AsyncClient]:
     """The portal without a provider (PORTAL_OIDC__ISSUER unset) nor the development sign-in."""
     settings = portal_settings("http://unused", "", secrets.token_hex(32))
-    async with in_process(settings.model_copy(update={"oidc": OidcSettings()})) as client:
+    settings = settings.model_copy(update={"oidc": OidcSettings()})
+    async with in_process(create_portal(settings), PORTAL_BASE) as client:
         yield client

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -22,18 +22,9 @@ from services.portal.entrypoints.oidc_routes import FLOW_COOKIE
 from services.web.entrypoints.http import SESSION_COOKIE as SCHOOL_COOKIE
 from tests.support import oidc
 from tests.support.oidc import refusal_reason, with_query
+from tests.support.oidc_steps import assert_flow_cookie, sign_out, start
 
 pytestmark = pytest.mark.integration
-
-
-async def start(http: httpx.AsyncClient, base: str, issuer: str, next_page: str = "") -> str:
-    """Press «Войти через городскую учётную запись» on the app at `base`; the provider's URL."""
-    query = f"?{urlencode({'next': next_page})}" if next_page else ""
-    response = await http.get(f"{base}/signin/oidc{query}")
-    assert response.status_code == 303, response.text
-    location = response.headers["location"]
-    assert location.startswith(issuer + "/auth?")
-    return location
 
 
 async def sign_in(
@@ -120,13 +111,8 @@ async def test_an_account_the_portal_does_not_serve_is_refused(stack, http, logi
 
 async def test_the_portals_sign_in_state_travels_in_its_own_short_lived_signed_cookie(stack, http):
     response = await http.get(f"{stack.portal_url}/signin/oidc")
-    cookie = response.headers["set-cookie"].lower()
 
-    assert cookie.startswith(f"{FLOW_COOKIE}=")
-    assert "httponly" in cookie
-    assert "samesite=lax" in cookie
-    assert "path=/signin/oidc" in cookie
-    assert "max-age=600" in cookie
+    assert_flow_cookie(response, FLOW_COOKIE)
 
 
 async def test_a_tampered_state_is_refused(stack, http):
@@ -176,18 +162,8 @@ async def test_a_cancelled_sign_in_is_refused_with_the_providers_reason(stack, h
 async def test_signing_out_ends_the_session_here_and_at_the_provider(stack, http):
     await sign_in(http, stack, "parent1")
     assert SESSION_COOKIE in http.cookies
-    header_button = await http.post(f"{stack.portal_url}/signout")  # the «Выйти» of every page
-    assert (header_button.status_code, header_button.headers["location"]) == (307, "/signout/oidc")
 
-    response = await http.post(f"{stack.portal_url}/signout/oidc")
-
-    assert response.status_code == 303
-    end_session = response.headers["location"]
-    assert end_session.startswith(stack.issuer + "/session/end?")
-    assert parse_qs(urlsplit(end_session).query)["post_logout_redirect_uri"] == [
-        stack.portal_url + "/signin"
-    ]
-    assert SESSION_COOKIE not in http.cookies
+    await sign_out(http, stack.portal_url, stack.issuer, SESSION_COOKIE)
 
 
 async def test_a_provider_that_is_down_answers_the_outage_page(portal_without_provider):

@@ -16,14 +16,11 @@ from itsdangerous import URLSafeTimedSerializer
 
 from deploy.launcher.ports import free_port
 from services.common.auth import Principal
-from services.common.settings import AuthSettings
 from services.web.entrypoints.http import SESSION_COOKIE as COOKIE
 from services.web.entrypoints.http import create_app
 from services.web.entrypoints.oidc_routes import FLOW_COOKIE, FLOW_PATH, FLOW_SALT
-from services.web.settings import ApiUrls, OidcSettings, Settings
 from tests.support.oidc import ProviderClient, oidc_provider, serving
-
-CLIENT_ID = "school-web"
+from tests.support.oidc_steps import WEB_CLIENT, in_process, session_of, web_settings
 
 
 @dataclass(frozen=True)
@@ -36,9 +33,7 @@ class Stack:
 
     def session(self, http: httpx.AsyncClient) -> tuple[Principal, str]:
         """The signed-in person and the name in the browser's session cookie (the web's codec)."""
-        content = self.app.state.session_codec.read(http.cookies[COOKIE])
-        assert content is not None
-        return self.app.state.token_verifier.verify(content["t"]), content["n"]
+        return session_of(self.app, http, COOKIE)
 
     def alter_flow(self, http: httpx.AsyncClient, **changes: str) -> None:
         """Re-sign the browser's sign-in cookie with `changes` (as only the web could)."""
@@ -49,32 +44,14 @@ class Stack:
         http.cookies.set(FLOW_COOKIE, serializer.dumps(flow), "127.0.0.1", FLOW_PATH)
 
 
-def web_settings(issuer: str, client_secret: str, **oidc: object) -> Settings:
-    """The web's settings: development tokens, the provider, APIs nobody answers at."""
-    nowhere = f"http://127.0.0.1:{free_port()}"
-    return Settings(
-        auth=AuthSettings(mode="dev", dev_secret=secrets.token_hex(32)),
-        session_secret=secrets.token_hex(32),
-        api=ApiUrls(journal=nowhere, enrollment=nowhere, exporter=nowhere, audit=nowhere),
-        oidc=OidcSettings(
-            issuer=issuer,
-            client_id=CLIENT_ID,
-            client_secret=client_secret,
-            scope="openid profile staff",
-            **oidc,
-        ),
-        log_json=False,
-    )
-
-
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def stack() -> AsyncIterator[Stack]:
     web_port, provider_port = free_port(), free_port()
     web_url = f"http://127.0.0.1:{web_port}"
     client_secret = secrets.token_urlsafe(32)
-    client = ProviderClient(CLIENT_ID, client_secret, web_url)
+    client = ProviderClient(WEB_CLIENT, client_secret, web_url)
     with oidc_provider(provider_port, [client]) as issuer:
-        app = create_app(web_settings(issuer, client_secret))
+        app = create_app(web_settings(issuer, client_secret, secrets.token_hex(32)))
         async with serving(app, web_port):
             yield Stack(issuer, web_url, app)
 
@@ -90,8 +67,6 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 async def web_without_provider() -> AsyncIterator[httpx.AsyncClient]:
     """The web (in-process) configured with a provider nobody answers for."""
     issuer = f"http://127.0.0.1:{free_port()}"
-    app = create_app(web_settings(issuer, secrets.token_urlsafe(16)))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://web.test") as client:
-            yield client
+    app = create_app(web_settings(issuer, secrets.token_urlsafe(16), secrets.token_hex(32)))
+    async with in_process(app, "http://web.test") as client:
+        yield client

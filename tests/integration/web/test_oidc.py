@@ -18,6 +18,7 @@ from services.web.entrypoints.http import SESSION_COOKIE
 from services.web.entrypoints.oidc_routes import CALLBACK_PATH as CALLBACK
 from services.web.entrypoints.oidc_routes import FLOW_COOKIE
 from tests.support import oidc
+from tests.support import oidc_steps as steps
 from tests.support.oidc import refusal_reason, with_query
 
 pytestmark = pytest.mark.integration
@@ -25,12 +26,7 @@ pytestmark = pytest.mark.integration
 
 async def start(http: httpx.AsyncClient, stack, next_page: str = "") -> str:
     """Press «Войти через городскую учётную запись»; the provider's authorization URL."""
-    query = f"?{urlencode({'next': next_page})}" if next_page else ""
-    response = await http.get(f"{stack.web_url}/signin/oidc{query}")
-    assert response.status_code == 303, response.text
-    location = response.headers["location"]
-    assert location.startswith(stack.issuer + "/auth?")
-    return location
+    return await steps.start(http, stack.web_url, stack.issuer, next_page)
 
 
 async def through_provider(http: httpx.AsyncClient, stack, url: str, login: str) -> str:
@@ -76,13 +72,8 @@ async def test_the_sign_in_state_travels_in_a_short_lived_signed_cookie(stack, h
     await start(http, stack)
 
     response = await http.get(f"{stack.web_url}/signin/oidc")
-    cookie = response.headers["set-cookie"].lower()
 
-    assert cookie.startswith(f"{FLOW_COOKIE}=")
-    assert "httponly" in cookie
-    assert "samesite=lax" in cookie
-    assert "path=/signin/oidc" in cookie
-    assert "max-age=600" in cookie
+    steps.assert_flow_cookie(response, FLOW_COOKIE)
 
 
 async def test_only_the_staff_roles_are_kept_and_the_person_goes_back_where_they_were(stack, http):
@@ -145,25 +136,25 @@ async def test_a_forged_verifier_cookie_is_refused(stack, http):
     assert refusal_reason(response) == "oidc_flow_missing"
 
 
-async def test_a_code_exchanged_with_another_verifier_is_refused_by_the_provider(stack, http):
+@pytest.mark.parametrize(
+    ("flow_field", "random_bytes", "reason"),
+    [
+        # a code exchanged with another verifier is refused by the provider
+        ("code_verifier", 48, "oidc_token_refused"),
+        # an ID token for another nonce is refused here
+        ("nonce", 20, "oidc_invalid_id_token"),
+    ],
+)
+async def test_a_sign_in_cookie_altered_after_the_provider_is_refused(
+    stack, http, flow_field, random_bytes, reason
+):
     callback = await through_provider(http, stack, await start(http, stack), "t015")
-    stack.alter_flow(http, code_verifier=secrets.token_urlsafe(48))
+    stack.alter_flow(http, **{flow_field: secrets.token_urlsafe(random_bytes)})
 
     response = await http.get(callback)
 
     assert response.status_code == 401
-    assert refusal_reason(response) == "oidc_token_refused"
-    assert SESSION_COOKIE not in http.cookies
-
-
-async def test_an_id_token_for_another_nonce_is_refused(stack, http):
-    callback = await through_provider(http, stack, await start(http, stack), "t015")
-    stack.alter_flow(http, nonce=secrets.token_urlsafe(20))
-
-    response = await http.get(callback)
-
-    assert response.status_code == 401
-    assert refusal_reason(response) == "oidc_invalid_id_token"
+    assert refusal_reason(response) == reason
     assert SESSION_COOKIE not in http.cookies
 
 
@@ -198,18 +189,9 @@ async def test_the_provider_requires_the_pkce_challenge(stack, http):
 
 async def test_signing_out_ends_the_session_here_and_at_the_provider(stack, http):
     await sign_in(http, stack, "t015")
-    header_button = await http.post(f"{stack.web_url}/signout")  # the «Выйти» of every page
-    assert (header_button.status_code, header_button.headers["location"]) == (307, "/signout/oidc")
 
-    response = await http.post(f"{stack.web_url}/signout/oidc")
+    end_session = await steps.sign_out(http, stack.web_url, stack.issuer, SESSION_COOKIE)
 
-    assert response.status_code == 303
-    end_session = response.headers["location"]
-    assert end_session.startswith(stack.issuer + "/session/end?")
-    assert parse_qs(urlsplit(end_session).query)["post_logout_redirect_uri"] == [
-        stack.web_url + "/signin"
-    ]
-    assert SESSION_COOKIE not in http.cookies
     confirm = await http.get(end_session)
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', confirm.text))
     action = re.search(r'<form[^>]*action="([^"]+)"', confirm.text)

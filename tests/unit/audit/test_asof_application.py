@@ -28,6 +28,7 @@ from contracts.subjects import lesson, pupil, school_class, school_config
 from services.audit.application.asof import AsOfJournal, AsOfNotFound
 from services.audit.domain.asof import DiaryQuery, GridQuery
 from services.audit.domain.log import LoggedEvent
+from tests.unit.audit.log_rows import event_row
 
 T0 = dt.datetime(2026, 9, 1, 6, 0, tzinfo=dt.UTC)
 MON = dt.date(2026, 9, 7)
@@ -43,21 +44,12 @@ class InMemoryEventLog:
 
     def add(self, subject: str, event: Event, at: dt.datetime, occurred: dt.datetime | None = None):
         self.rows.append(
-            LoggedEvent(
-                stream="JOURNAL",
+            event_row(
+                event,
                 seq=len(self.rows) + 1,
                 subject=subject,
-                event_type=event.event_type,
-                schema_version=event.schema_version,
                 occurred_at=occurred or at,
                 recorded_at=at,
-                actor_id="t1",
-                actor_role="teacher",
-                school="s1",
-                year=2026,
-                correlation_id="c",
-                causation_id="c",
-                data=event.model_dump(mode="json"),
             )
         )
 

@@ -34,6 +34,7 @@ from services.audit.entrypoints.http import unreadable_personal_data
 from services.common.keystore import seal_payload
 from services.common.keystore_memory import InMemoryKeyStore
 from services.common.sealing import KeyRing, MissingKey
+from tests.unit.audit.log_rows import event_row
 
 T0 = dt.datetime(2026, 9, 1, 6, 0, tzinfo=dt.UTC)
 BORN = dt.date(2014, 5, 17)
@@ -54,20 +55,15 @@ ERASE_PUPIL = PersonErased(
 
 
 def logged_one(seq: int, subject: str, event: Event, data: Mapping[str, Any]) -> LoggedEvent:
-    return LoggedEvent(
+    return event_row(
+        event,
         stream="ENROLLMENT" if subject.startswith("enr.") else "JOURNAL",
         seq=seq,
         subject=subject,
-        event_type=event.event_type,
-        schema_version=event.schema_version,
         occurred_at=T0 + dt.timedelta(minutes=seq),
         recorded_at=T0 + dt.timedelta(minutes=seq, seconds=5),
         actor_id="adm1",
         actor_role="admin",
-        school="s1",
-        year=2026,
-        correlation_id="c",
-        causation_id="c",
         data=data,
     )
 

@@ -26,7 +26,6 @@ from contracts.journal import (
     LessonCancelled,
     LessonEntriesSaved,
     LessonHeld,
-    LessonScheduled,
     MarkCancelled,
     MarkCorrected,
     MarkEntry,
@@ -44,6 +43,8 @@ from services.audit.domain.lesson_changes import fold_lesson
 from services.audit.domain.log import LoggedEvent
 from services.audit.domain.names import names_of
 from services.audit.domain.present import rows
+from tests.support.fold_givens import lesson_scheduled
+from tests.unit.audit.log_rows import event_row
 
 T0 = dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC)
 LESSON_SUBJECT = "jrn.2026.s1.5a.lesson.l1"
@@ -55,21 +56,14 @@ def logged(
 ) -> list[LoggedEvent]:
     """The events as the event log would hand them back, one minute apart."""
     return [
-        LoggedEvent(
+        event_row(
+            e,
             stream=STREAM_OF[subject[:3]],
             seq=i,
             subject=subject,
-            event_type=e.event_type,
-            schema_version=e.schema_version,
             occurred_at=T0 + dt.timedelta(minutes=i),
             recorded_at=T0 + dt.timedelta(minutes=i, seconds=5),
             actor_id=actor,
-            actor_role="teacher",
-            school="s1",
-            year=2026,
-            correlation_id="c",
-            causation_id="c",
-            data=e.model_dump(mode="json"),
         )
         for i, e in enumerate(events, start=1)
     ]
@@ -87,14 +81,7 @@ def corrected(mark_id: str, value: str, reason: str = "опечатка") -> Mar
     )
 
 
-SCHEDULED = LessonScheduled(
-    lesson_id="l1",
-    class_id="5a",
-    subject_id="math",
-    date=dt.date(2026, 9, 7),
-    slot=1,
-    teacher_id="t1",
-)
+SCHEDULED = lesson_scheduled("l1", "5a", day=dt.date(2026, 9, 7), slot=1)
 
 
 def changed(entry, name: str) -> tuple[str | None, str | None]:

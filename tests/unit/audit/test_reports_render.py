@@ -19,6 +19,7 @@ from services.audit.entrypoints.report_render import (
     report_csv,
     report_html,
 )
+from tests.unit.audit.log_rows import log_row
 
 ZONE = ZoneInfo("Europe/Moscow")
 T0 = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
@@ -74,20 +75,15 @@ def test_the_csv_has_one_line_per_change_and_one_for_an_entry_without_changes():
 
 
 def enrollment(seq: int, event_type: str, data: dict, minutes: int) -> LoggedEvent:
-    return LoggedEvent(
+    return log_row(
         stream="ENROLLMENT",
         seq=seq,
         subject="enr.s1.pupil.p1",
         event_type=event_type,
-        schema_version=1,
         occurred_at=T0,
         recorded_at=T0 + dt.timedelta(minutes=minutes),
         actor_id="adm1",
         actor_role="admin",
-        school="s1",
-        year=2026,
-        correlation_id="c",
-        causation_id="c",
         data=data,
     )
 

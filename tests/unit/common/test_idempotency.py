@@ -4,8 +4,6 @@ request under a bound key is refused) and kept with the stored event."""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from typing import Annotated
 
 import httpx
@@ -13,7 +11,8 @@ import pytest
 from fastapi import Depends, FastAPI, File, Form, Header, Request, UploadFile
 from pydantic import BaseModel
 
-from contracts.envelope import HEADER_REQUEST_FINGERPRINT, Actor, Envelope
+from contracts.envelope import HEADER_REQUEST_FINGERPRINT, Envelope
+from contracts.journal import TopicSet
 from services.common.eventstore import Version, decode_stored, encode, headers_for
 from services.common.eventstore_memory import InMemoryEventStore
 from services.common.http import install_error_handlers
@@ -26,6 +25,7 @@ from services.common.idempotency import (
     scoped_command_id,
 )
 from services.common.idempotency_ledger import InMemoryKeyLedger
+from tests.support.stored_events import envelope_of
 
 SCOPE = ("user-1", "POST /lessons/{lesson_id}/marks", "/lessons/l1/marks", "k-1")
 
@@ -195,18 +195,7 @@ async def test_a_key_out_of_format_is_refused(http):
 
 
 def envelope() -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(),
-        event_type="journal.TopicSet",
-        schema_version=1,
-        occurred_at=dt.datetime.now(dt.UTC),
-        actor=Actor(id="t1", role="teacher"),
-        school="s1",
-        year=2026,
-        correlation_id="c",
-        causation_id="c",
-        data={"topic": "fractions"},
-    )
+    return envelope_of(TopicSet(topic="fractions"))
 
 
 def test_the_fingerprint_travels_in_a_header_and_is_read_back():

@@ -1,6 +1,6 @@
 """Texts that name a pupil: sealed under the named pupils' keys as typed, redacted in the clear.
 
-`services.common.keystore.seal_named_texts` (the journal's writer) and the key ring that opens
+`services.common.named_sealing.seal_named_texts` (the journal's writer) and the key ring that opens
 them (`services.common.sealing.KeyRing`), over the real contracts and name guard.
 """
 
@@ -31,14 +31,10 @@ from contracts.registry import JOURNAL_REGISTRY
 from services.common.aggregate import Aggregate, Decision, EventLog, Issued
 from services.common.eventstore import Version
 from services.common.eventstore_memory import InMemoryEventStore
-from services.common.keystore import (
-    keys_of_bodies,
-    keys_of_payloads,
-    seal_named_texts,
-    seal_payload,
-)
+from services.common.keystore import keys_of_bodies, keys_of_payloads, seal_payload
 from services.common.keystore_memory import InMemoryKeyStore
 from services.common.name_guard import PLACEHOLDER, RosterGuard
+from services.common.named_sealing import seal_named_texts
 from services.common.sealing import UnopenableBox
 
 SCHOOL = "s1"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import uuid
 
 import asyncpg
 import httpx
@@ -15,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from structlog.testing import capture_logs
 
-from contracts.envelope import Actor, Envelope
+from contracts.envelope import Actor
 from contracts.registry import JOURNAL_REGISTRY
 from services.common.decoding import UndecodableEvent, decode_events
 from services.common.eventstore import CorruptEvent, StoredEvent
@@ -28,6 +27,7 @@ from services.common.outage import (
     POSTGRES_UNAVAILABLE,
     outage_of,
 )
+from tests.support.stored_events import envelope_as
 
 NATS_FAILURES: list[Exception] = [
     nats.errors.TimeoutError(),
@@ -175,18 +175,7 @@ async def test_a_request_that_hangs_is_cut_at_its_deadline_with_a_503():
 
 
 def stored(event_type: str, version: int, data: dict[str, object]) -> StoredEvent:
-    envelope = Envelope(
-        event_id=uuid.uuid4(),
-        event_type=event_type,
-        schema_version=version,
-        occurred_at=dt.datetime.now(dt.UTC),
-        actor=Actor(id="admin-1", role="admin"),
-        school="s1",
-        year=2026,
-        correlation_id="c",
-        causation_id="c",
-        data=data,
-    )
+    envelope = envelope_as(event_type, version, dict(data), actor=Actor(id="admin-1", role="admin"))
     return StoredEvent("jrn.x", 7, envelope, "h", "p", "m", dt.datetime.now(dt.UTC))
 
 

@@ -5,25 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-import uuid
 from typing import ClassVar
 
 import pytest
 from nats.aio.msg import Msg
 
 from contracts.base import Event
-from contracts.envelope import Actor, Envelope
 from contracts.journal import TopicSet
 from contracts.registry import JOURNAL_REGISTRY, Registry
 from services.common.eventstore import Version, encode, headers_for
 from services.common.projector import DeadLetter, Projected
-from services.common.projector_batch import (
+from services.common.projector_decode import (
     decode,
     decode_batch,
     decode_batch_interleaved,
     relaxed_gc,
 )
 from services.common.pullfeed import position
+from tests.support.stored_events import envelope_of
 
 STAMP_NS = 1_795_918_110_657_766_920
 V1_REPLY = f"$JS.ACK.JOURNAL.view_v1.1.42.7.{STAMP_NS}.5"
@@ -38,18 +37,7 @@ def message(seq: int, body: bytes, headers: dict[str, str] | None = None) -> Msg
 
 
 def topic_set(topic: str) -> tuple[bytes, dict[str, str]]:
-    envelope = Envelope(
-        event_id=uuid.uuid4(),
-        event_type=TopicSet.event_type,
-        schema_version=1,
-        occurred_at=dt.datetime.now(dt.UTC),
-        actor=Actor(id="t1", role="teacher"),
-        school="s1",
-        year=2026,
-        correlation_id="c",
-        causation_id="c",
-        data={"topic": topic},
-    )
+    envelope = envelope_of(TopicSet(topic=topic))
     return encode(envelope), headers_for(envelope, expected=Version(), msg_id="m1")
 
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import uuid
 
 import pytest
 from nats.aio.msg import Msg
 
-from contracts.envelope import Actor, Envelope
 from contracts.journal import LessonHeld
 from contracts.registry import JOURNAL_REGISTRY
 from services.common.eventstore import Version, encode, headers_for
 from services.common.projector_batch import Written
 from services.common.projector_replay import Replay
+from tests.support.stored_events import envelope_of
 
 
 class Broken(Exception):
@@ -22,18 +20,7 @@ class Broken(Exception):
 
 
 def message(seq: int, pending: int) -> Msg:
-    envelope = Envelope(
-        event_id=uuid.uuid4(),
-        event_type=LessonHeld.event_type,
-        schema_version=1,
-        occurred_at=dt.datetime.now(dt.UTC),
-        actor=Actor(id="t1", role="teacher"),
-        school="s1",
-        year=2026,
-        correlation_id="c",
-        causation_id="c",
-        data={},
-    )
+    envelope = envelope_of(LessonHeld())
     headers = headers_for(envelope, expected=Version(), msg_id=f"m{seq}")
     reply = f"$JS.ACK.JOURNAL.replay.1.{seq}.{seq}.1795918110657766920.{pending}"
     return Msg(

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.journal import PupilRegistered, StaffMemberRegistered
-from contracts.personal import ERASED, SEALED, SealedWithoutKeys, keep_sealed, resealed, wire_schema
+from contracts.personal import ERASED, SEALED, SealedWithoutKeys, keep_sealed, resealed
+from contracts.personal_schema import wire_schema
 from contracts.registry import ENROLLMENT_REGISTRY, JOURNAL_REGISTRY
 from services.common.sealing import KeyRing, MissingKey, UnopenableBox, new_key, seal
 

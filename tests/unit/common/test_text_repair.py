@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 from nats.aio.msg import Msg
 
-from contracts.envelope import Actor, Envelope
+from contracts.envelope import Actor
 from contracts.journal import MarkEntry, MarkRecorded
 from contracts.registry import JOURNAL_REGISTRY
 from services.common.eventstore import read_envelope
-from services.common.projector_batch import DeadLetter, Delivered, Projected, decode
+from services.common.projector_batch import DeadLetter, Delivered, Projected
+from services.common.projector_decode import decode
 from services.common.text_repair import has_unstorable_text, repair_body
+from tests.support.stored_events import envelope_of
 
 REPLY = "$JS.ACK.JOURNAL.view_v1.1.7.7.1795918110657766920.0"
 MARK = MarkEntry(
@@ -28,16 +29,10 @@ def mark_body(comment: str, **envelope_changes: object) -> bytes:
     """A MarkRecorded as another writer may have stored it: json.dumps escapes the comment."""
     data = MarkRecorded(mark=MARK).model_dump(mode="json")
     data["mark"]["comment"] = comment
-    envelope = Envelope(
-        event_id=uuid.uuid4(),
-        event_type=MarkRecorded.event_type,
-        schema_version=1,
-        occurred_at=dt.datetime(2026, 9, 7, 9, tzinfo=dt.UTC),
+    envelope = envelope_of(
+        MarkRecorded(mark=MARK),
         actor=Actor(id="t-math", role="teacher"),
-        school="s1",
-        year=2026,
-        correlation_id="c",
-        causation_id="c",
+        at=dt.datetime(2026, 9, 7, 9, tzinfo=dt.UTC),
         data={},
     ).model_dump(mode="json")
     return json.dumps({**envelope, "data": data, **envelope_changes}).encode()

@@ -26,28 +26,26 @@ def parent_grant(pupil: str, uid: int = 1, *, revoked: bool = False, relation="p
     return Grant("g", uid, "pupil", pupil=pupil, relation=relation, revoked=revoked)
 
 
-def class_grant(class_id: str, subject_id: str | None, uid: int = 1) -> Grant:
-    return Grant("g", uid, "class", class_id=class_id, subject_id=subject_id)
+def class_grant(
+    class_id: str, subject_id: str | None, uid: int = 1, *, revoked: bool = False
+) -> Grant:
+    return Grant("g", uid, "class", class_id=class_id, subject_id=subject_id, revoked=revoked)
 
 
 grants = st.lists(
     st.one_of(
         st.builds(
-            Grant,
-            grant_id=st.just("g"),
-            uid=st.integers(1, 3),
-            scope_kind=st.just("pupil"),
-            pupil=st.sampled_from(PUPILS),
-            relation=st.sampled_from(["parent", "pupil"]),
+            parent_grant,
+            st.sampled_from(PUPILS),
+            st.integers(1, 3),
             revoked=st.booleans(),
+            relation=st.sampled_from(["parent", "pupil"]),
         ),
         st.builds(
-            Grant,
-            grant_id=st.just("g"),
-            uid=st.integers(1, 3),
-            scope_kind=st.just("class"),
-            class_id=st.sampled_from(CLASSES),
-            subject_id=st.sampled_from([None, *SUBJECTS]),
+            class_grant,
+            st.sampled_from(CLASSES),
+            st.sampled_from([None, *SUBJECTS]),
+            st.integers(1, 3),
             revoked=st.booleans(),
         ),
     ),

@@ -28,6 +28,7 @@ from contracts.journal import (
 from services.exporter.domain.fold import doc_key, evolve
 from services.exporter.domain.pseudonym import Pseudonymiser
 from services.exporter.domain.records import published, to_record
+from tests.support.fold_givens import lesson_scheduled
 
 S, Y = "s1", 2026
 PSEUDO = Pseudonymiser(b"period-marks-test-key-0123456789")
@@ -154,14 +155,7 @@ def test_setting_the_same_mark_again_is_not_a_change():
 
 PUPILS = ("kid-1", "kid-2", "kid-3")
 LESSON = subjects.lesson(Y, S, "5a", "l1")
-SCHEDULED = LessonScheduled(
-    lesson_id="l1",
-    class_id="5a",
-    subject_id="math",
-    date=dt.date(2026, 9, 7),
-    slot=1,
-    teacher_id="t1",
-)
+SCHEDULED = lesson_scheduled("l1", "5a", day=dt.date(2026, 9, 7), slot=1)
 correction = st.none() | st.just(REASON)
 entry = st.builds(
     MarkEntry,

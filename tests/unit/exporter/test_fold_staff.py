@@ -183,22 +183,17 @@ def test_the_roll_is_no_record():
 
 # ---------------------------------------------------------------- properties
 
+duty = (
+    st.sampled_from(STAFF[:3]),
+    st.sampled_from(("math", "rus")),
+    st.sampled_from(CLASSES),
+    st.sampled_from((None, "g1")),
+)
+"""Who teaches what in which class and group: the arguments of `assigned` and `unassigned`."""
 steps = st.one_of(
     st.builds(registered, st.sampled_from(STAFF), st.integers(0, 2)),
-    st.builds(
-        assigned,
-        st.sampled_from(STAFF[:3]),
-        st.sampled_from(("math", "rus")),
-        st.sampled_from(CLASSES),
-        st.sampled_from((None, "g1")),
-    ),
-    st.builds(
-        unassigned,
-        st.sampled_from(STAFF[:3]),
-        st.sampled_from(("math", "rus")),
-        st.sampled_from(CLASSES),
-        st.sampled_from((None, "g1")),
-    ),
+    st.builds(assigned, *duty),
+    st.builds(unassigned, *duty),
 )
 
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import uuid
 from collections.abc import AsyncIterator
 
 from services.common import metrics
 from services.common.name_guard import PLACEHOLDER, NameGuard
 from services.exporter.application.agreement import check
 from services.exporter.application.exporting import export
-from services.exporter.application.ports import Cut, Deps, RunRecord
+from services.exporter.application.ports import Cut, Deps
 from services.exporter.domain.agreement import Line
 from services.exporter.domain.docs import Doc
 from services.exporter.domain.redaction import redact_content, redact_doc
 from tests.support.clock import FakeClock
+from tests.unit.exporter.export_fakes import CaughtUpState, Files, Runs
 
 NOW = dt.datetime(2026, 10, 1, 16, 0, tzinfo=dt.UTC)
 ROSTER = ("Акимова Вероника Антоновна", "Иванов Пётр Сергеевич")
@@ -113,44 +113,10 @@ def test_a_replacement_longer_than_its_field_is_cut_to_the_field():
 # ---------------------------------------------------------------- the run
 
 
-class Runs:
-    def __init__(self) -> None:
-        self.runs: dict[uuid.UUID, RunRecord] = {}
-
-    @contextlib.asynccontextmanager
-    async def lock(self, school: str, year: int) -> AsyncIterator[None]:
-        yield
-
-    async def interrupt_stale(self, school: str, year: int) -> int:
-        return 0
-
-    async def last_cut(self, school: str, year: int) -> RunRecord | None:
-        return None
-
-    async def find_done(self, batch_id: str) -> RunRecord | None:
-        return None
-
-    async def save(self, run: RunRecord) -> None:
-        self.runs[run.run_id] = run
-
-    async def get(self, run_id: uuid.UUID) -> RunRecord | None:
-        return self.runs.get(run_id)
-
-    async def recent(self, school: str, year: int, limit: int) -> list[RunRecord]:
-        return list(self.runs.values())
-
-    async def years(self) -> list[tuple[str, int]]:
-        return sorted({(r.school, r.year) for r in self.runs.values()})
-
-
-class State:
+class State(CaughtUpState):
     """One lesson whose mark comment names a pupil; the roster as of the cut."""
 
-    async def catch_up(self) -> int:
-        return 9
-
-    async def journal_last_seq(self) -> int:
-        return 9
+    seq = 9
 
     @contextlib.asynccontextmanager
     async def changed(self, school: str, year: int, after: int) -> AsyncIterator[Cut]:
@@ -159,9 +125,6 @@ class State:
             yield Doc("lesson", "5a-20260907-1", 9, content)
 
         yield Cut(9, docs(), ROSTER)
-
-    def full(self, school: str, year: int, until: int):
-        return self.changed(school, year, 0)
 
     async def exported_years(self) -> list[tuple[str, int]]:
         return [("s1", 2026)]
@@ -173,11 +136,6 @@ class Publisher:
 
     async def publish(self, subject, body, headers) -> None:
         self.bodies.append(body.decode())
-
-
-class Files:
-    async def copy(self, attachment) -> str:
-        return "copied"
 
 
 def _redacted_total(kind: str) -> float:

@@ -5,58 +5,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 
 from services.exporter.application.exporting import ExportFailed
-from services.exporter.application.ports import Cut, Deps, RunRecord
+from services.exporter.application.ports import Cut, Deps
 from services.exporter.application.rollover_exports import ClosedYear, export_rollovers
 from services.exporter.domain.docs import Doc
 from tests.support.clock import FakeClock
+from tests.unit.exporter.export_fakes import SCHOOL_CONTENT, CaughtUpState, Files, Runs
 
 NOW = dt.datetime(2027, 6, 20, 16, 0, tzinfo=dt.UTC)
-SCHOOL_CONTENT = {
-    "school_id": "s1",
-    "starts_on": None,
-    "ends_on": None,
-    "periods": [],
-    "scale": [],
-    "work_kinds": [],
-    "subjects": [],
-}
 CLOSED = ClosedYear("s1", 2026, 2027, NOW - dt.timedelta(minutes=1))
 
 
-class Runs:
-    def __init__(self) -> None:
-        self.runs: dict[uuid.UUID, RunRecord] = {}
-
-    @contextlib.asynccontextmanager
-    async def lock(self, school: str, year: int) -> AsyncIterator[None]:
-        yield
-
-    async def interrupt_stale(self, school: str, year: int) -> int:
-        return 0
-
-    async def find_done(self, batch_id: str) -> RunRecord | None:
-        return None
-
-    async def save(self, run: RunRecord) -> None:
-        self.runs[run.run_id] = run
-
-
-class State:
-    def __init__(self) -> None:
-        self.caught_up = 0
-
-    async def catch_up(self) -> int:
-        self.caught_up += 1
-        return 9
-
-    async def journal_last_seq(self) -> int:
-        return 9
+class State(CaughtUpState):
+    seq = 9
 
     @contextlib.asynccontextmanager
     async def full(self, school: str, year: int, until: int) -> AsyncIterator[Cut]:
@@ -74,11 +39,6 @@ class Publisher:
         if self.fail:
             raise ConnectionError("no ack")
         self.sent.append(subject)
-
-
-class Files:
-    async def copy(self, attachment) -> str:
-        return "copied"
 
 
 class Book:

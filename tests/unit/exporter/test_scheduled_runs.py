@@ -6,82 +6,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import AsyncIterator
 
-from services.exporter.application.ports import Cut, Deps, RunRecord
+from services.exporter.application.ports import Cut, Deps
 from services.exporter.application.scheduler import Retry, export_with_retries, run_due
 from services.exporter.domain.docs import Doc
 from tests.support.clock import FakeClock
+from tests.unit.exporter.export_fakes import SCHOOL_CONTENT, CaughtUpState, Files, Runs
 
 NOW = dt.datetime(2026, 10, 1, 16, 0, tzinfo=dt.UTC)
-SCHOOL_DOC = Doc(
-    "school",
-    "s1",
-    3,
-    {
-        "school_id": "s1",
-        "starts_on": None,
-        "ends_on": None,
-        "periods": [],
-        "scale": [],
-        "work_kinds": [],
-        "subjects": [],
-    },
-)
+SCHOOL_DOC = Doc("school", "s1", 3, SCHOOL_CONTENT)
 
 
-class Runs:
-    def __init__(self) -> None:
-        self.runs: dict[uuid.UUID, RunRecord] = {}
-        self.claims: set[tuple[str, int, str, dt.datetime]] = set()
-
-    async def claim(self, school: str, year: int, kind: str, due: dt.datetime) -> bool:
-        key = (school, year, kind, due)
-        taken = key not in self.claims
-        self.claims.add(key)
-        return taken
-
-    @contextlib.asynccontextmanager
-    async def lock(self, school: str, year: int) -> AsyncIterator[None]:
-        yield
-
-    async def interrupt_stale(self, school: str, year: int) -> int:
-        return 0
-
-    async def last_cut(self, school: str, year: int) -> RunRecord | None:
-        done = [r for r in self.runs.values() if r.status != "failed"]
-        return max(done, key=lambda r: r.to_seq or 0, default=None)
-
-    async def find_done(self, batch_id: str) -> RunRecord | None:
-        return next(
-            (
-                r
-                for r in self.runs.values()
-                if r.batch_id == batch_id and r.status in {"published", "empty"}
-            ),
-            None,
-        )
-
-    async def save(self, run: RunRecord) -> None:
-        self.runs[run.run_id] = run
-
-    async def get(self, run_id: uuid.UUID) -> RunRecord | None:
-        return self.runs.get(run_id)
-
-    async def recent(self, school: str, year: int, limit: int) -> list[RunRecord]:
-        return list(self.runs.values())[-limit:]
-
-    async def years(self) -> list[tuple[str, int]]:
-        return sorted({(r.school, r.year) for r in self.runs.values()})
-
-
-class State:
-    async def catch_up(self) -> int:
-        return 3
-
-    async def journal_last_seq(self) -> int:
-        return 3
+class State(CaughtUpState):
+    seq = 3
 
     @contextlib.asynccontextmanager
     async def changed(self, school: str, year: int, after: int) -> AsyncIterator[Cut]:
@@ -91,10 +29,8 @@ class State:
 
         yield Cut(3, docs())
 
-    def full(self, school: str, year: int, until: int):
-        return self.changed(school, year, 0)
-
     def __init__(self, schools: tuple[str, ...] = ("s1",)) -> None:
+        super().__init__()
         self.schools = schools
 
     async def exported_years(self) -> list[tuple[str, int]]:
@@ -119,11 +55,6 @@ class FlakyPublisher:
             self.failures -= 1
             raise ConnectionError("no ack")
         self.sent.append(subject)
-
-
-class Files:
-    async def copy(self, attachment) -> bool:
-        return True
 
 
 def deps(failures: int) -> Deps:

@@ -178,14 +178,14 @@ def test_a_teachers_edit_of_a_closed_period_is_refused_with_the_period():
 
 def test_a_teacher_may_not_correct_a_closed_period():
     with pytest.raises(CorrectionNotAllowed):
-        edit(c.SetTopic("Дроби", REASON))
+        edit(c.SetTopic("Дроби", correction_reason=REASON))
 
 
 @pytest.mark.parametrize("actor", [ADMIN, DEPUTY])
 def test_the_administration_corrects_a_closed_period_and_the_event_says_so(actor):
-    (topic,) = edit(c.SetTopic("Дроби", REASON), actor=actor)
+    (topic,) = edit(c.SetTopic("Дроби", correction_reason=REASON), actor=actor)
     assert topic == TopicSet(topic="Дроби", correction_reason=REASON)
-    (mark,) = edit(c.RecordMark(new_mark(), REASON), actor=actor)
+    (mark,) = edit(c.RecordMark(new_mark(), correction_reason=REASON), actor=actor)
     assert isinstance(mark, MarkRecorded)
     assert mark.correction_reason == REASON
     assert mark.mark.pupil_id == "p01"
@@ -194,12 +194,12 @@ def test_the_administration_corrects_a_closed_period_and_the_event_says_so(actor
 def test_every_kind_of_edit_is_a_correction_in_a_closed_period():
     history = (recorded(), AttendanceTaken(absences=(AbsenceEntry(pupil_id="p02", kind="absent"),)))
     commands = [
-        c.MarkLessonHeld(REASON),
-        c.SetHomework("№ 5", None, REASON),
-        c.CorrectMark("m1", "4", "classwork", "описка", None, True, REASON),
-        c.CancelMark("m1", "не тот ученик", REASON),
-        c.TakeAttendance((), REASON),
-        c.SetAbsenceReason("p02", "illness", None, REASON),
+        c.MarkLessonHeld(correction_reason=REASON),
+        c.SetHomework("№ 5", None, correction_reason=REASON),
+        c.CorrectMark("m1", "4", "classwork", "описка", None, True, correction_reason=REASON),
+        c.CancelMark("m1", "не тот ученик", correction_reason=REASON),
+        c.TakeAttendance((), correction_reason=REASON),
+        c.SetAbsenceReason("p02", "illness", None, correction_reason=REASON),
         c.SaveLessonEntries(topic="Дроби", marks=(new_mark("m2"),), correction_reason=REASON),
     ]
     for cmd in commands:
@@ -217,7 +217,7 @@ def test_a_whole_page_correction_carries_the_reason_once():
 
 def test_a_correction_of_an_open_period_is_refused_and_the_administration_does_not_edit_it():
     with pytest.raises(CorrectionNotNeeded):
-        edit(c.SetTopic("Дроби", REASON), actor=ADMIN, config=SCHOOL)
+        edit(c.SetTopic("Дроби", correction_reason=REASON), actor=ADMIN, config=SCHOOL)
     with pytest.raises(NotLessonTeacher):
         edit(c.SetTopic("Дроби"), actor=ADMIN, config=SCHOOL)
     assert edit(c.SetTopic("Дроби"), config=SCHOOL) == [TopicSet(topic="Дроби")]
@@ -225,13 +225,13 @@ def test_a_correction_of_an_open_period_is_refused_and_the_administration_does_n
 
 def test_a_correction_needs_a_real_reason():
     with pytest.raises(ReasonRequired):
-        edit(c.SetTopic("Дроби", "  "), actor=ADMIN)
+        edit(c.SetTopic("Дроби", correction_reason="  "), actor=ADMIN)
 
 
 def test_a_sealed_year_refuses_edits_with_its_own_reason_and_takes_corrections():
     with pytest.raises(YearClosed, match="school year is closed"):
         edit(c.SetTopic("Дроби"), config=SEALED)
-    (event,) = edit(c.SetTopic("Дроби", REASON), actor=DEPUTY, config=SEALED)
+    (event,) = edit(c.SetTopic("Дроби", correction_reason=REASON), actor=DEPUTY, config=SEALED)
     assert event.correction_reason == REASON
 
 

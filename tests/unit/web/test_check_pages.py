@@ -22,6 +22,7 @@ from services.web.application.ports import ApiRefused
 from tests.support.fake_apis import Call, FakeBackends, check_findings, stored
 from tests.support.page_forms import csrf_of
 from tests.support.web import signed_in_client
+from tests.unit.web.check_givens import remark_json
 
 BASE = "/schools/s1/years/2026"
 CHECK = f"{BASE}/checks/c-1"
@@ -68,26 +69,8 @@ MEMBERS = {"members": [{"pupil_id": "p1", "full_name": "Акимова Веро�
 
 
 def remark(status: str, shown: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {
-        "check_id": "c-1",
-        "remark_id": "r-1",
-        "teacher_id": "t015",
-        "teacher_name": "Пестова Жанна Руслановна",
-        "about": "lesson",
-        "text": "Запишите тему урока",
-        "lesson_id": "5a-20260909-2",
-        "lesson_date": "2026-09-09",
-        "class_id": "5a",
-        "class_label": "5А",
-        "subject_id": "math",
-        "subject_name": "Математика",
-        "finding_id": NO_TOPIC["finding_id"],
-        "status": status,
-        "shown_status": shown or status,
-        "issued_at": "2026-10-02T09:00:00Z",
-        "resolve_note": None,
-        "reopen_reason": None,
-    } | extra
+    defaults = {"text": "Запишите тему урока", "finding_id": NO_TOPIC["finding_id"]}
+    return remark_json(status, shown, **(defaults | extra))
 
 
 @dataclass

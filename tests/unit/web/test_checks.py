@@ -23,6 +23,7 @@ from services.web.domain.checks import (
     split_remarks,
 )
 from tests.support.fake_apis import check_findings
+from tests.unit.web.check_givens import remark_json
 
 ROSTER = {
     "school_name": "Школа № 17",
@@ -59,31 +60,7 @@ def finding(kind, lesson, *, teacher="t015", klass="5a", day="2026-09-09", pupil
 
 
 def remark(remark_id, status, shown=None, *, finding_id=None, issued="2026-10-02T09:00:00Z"):
-    return {
-        "check_id": "c-1",
-        "remark_id": remark_id,
-        "teacher_id": "t015",
-        "teacher_name": "Пестова Жанна Руслановна",
-        "about": "lesson",
-        "text": "Запишите тему",
-        "lesson_id": "5a-20260909-2",
-        "lesson_date": "2026-09-09",
-        "class_id": "5a",
-        "class_label": "5А",
-        "subject_id": "math",
-        "subject_name": "Математика",
-        "finding_id": finding_id,
-        "status": status,
-        "issued_by": "dep1",
-        "issued_at": issued,
-        "resolved_at": None,
-        "resolve_note": None,
-        "confirmed_at": None,
-        "reopened_at": None,
-        "reopen_reason": None,
-        "auto_fixed": False,
-        "shown_status": shown or status,
-    }
+    return remark_json(status, shown, remark_id=remark_id, finding_id=finding_id, issued_at=issued)
 
 
 def check(at_opening, now, remarks=()):
