@@ -63,6 +63,7 @@ bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.portal_pages
 	$(UV) run python -m bench.nats_sync
 	$(UV) run python -m bench.nats_replicas
+	$(UV) run python -m bench.city
 
 compose-smoke: ## docker-compose.yml end to end with podman (builds images on first use)
 	deploy/compose-smoke

@@ -58,7 +58,7 @@ _STEPS = {"load-demo", "raw", "full", "delta", "diary"}
 # ---------------------------------------------------------------------------- child steps
 
 
-def _exporter_settings(infra: Infra, schema: str) -> Any:  # noqa: ANN401 - Settings
+def exporter_settings(infra: Infra, schema: str) -> Any:  # noqa: ANN401 - Settings
     """The exporter's settings for a bench process (schedule off, a given schema)."""
     from services.exporter.settings import Settings  # noqa: PLC0415 - child-only import
 
@@ -78,7 +78,7 @@ def _exporter_settings(infra: Infra, schema: str) -> Any:  # noqa: ANN401 - Sett
     return Settings()  # required fields come from the environment
 
 
-def _quiet_logs() -> None:
+def quiet_logs() -> None:
     """Exporter and diary log at info level to stdout; a bench child prints only its JSON."""
     import logging  # noqa: PLC0415
 
@@ -121,8 +121,8 @@ async def full_export(infra: Infra, school: str) -> dict[str, Any]:
 
     export_state.export_projector = timed_projector
     schema = f"bench_exp_{secrets.token_hex(4)}"
-    settings = _exporter_settings(infra, schema)
-    _quiet_logs()
+    settings = exporter_settings(infra, schema)
+    quiet_logs()
     try:
         async with bootstrap.build(settings) as runtime:
             started = time.perf_counter()
@@ -153,8 +153,8 @@ async def delta_export(infra: Infra, school: str, schema: str) -> dict[str, Any]
     from services.exporter import bootstrap  # noqa: PLC0415
     from services.exporter.application.exporting import export  # noqa: PLC0415
 
-    settings = _exporter_settings(infra, schema)
-    _quiet_logs()
+    settings = exporter_settings(infra, schema)
+    quiet_logs()
     async with bootstrap.build(settings) as runtime:
         state = runtime.state
         before = await state.projector.describe()
@@ -200,7 +200,7 @@ async def diary_apply(infra: Infra, school: str, until: int) -> dict[str, Any]:
     from services.diary.adapters.diary_projection import DiaryProjection  # noqa: PLC0415
     from services.diary.bootstrap import MIGRATIONS  # noqa: PLC0415
 
-    _quiet_logs()
+    quiet_logs()
     schema = f"bench_dry_{secrets.token_hex(4)}"
     nc = await connect(infra.nats_url, name="bench-diary")
     pool = await create_pool(infra.database_url, schema)
