@@ -40,9 +40,11 @@ async def eventually(
     timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for many awaits, not one
     interval: float = 0.05,
 ) -> T:
-    """Call (and await) `assertion` until it stops raising AssertionError; return its result.
+    """Call (and await) `assertion` until it stops raising AssertionError (or LookupError: a
+    check that indexes an answer not complete yet, `rows[0]`, `body["marks"]`); return its
+    result.
 
-    At the deadline the last AssertionError is raised again, so the test fails with the message
+    At the deadline the last of those errors is raised again, so the test fails with the message
     of the check that never came true. Other exceptions propagate at once.
     """
     loop = asyncio.get_running_loop()
@@ -53,7 +55,7 @@ async def eventually(
             if inspect.isawaitable(result):
                 return await result
             return result
-        except AssertionError:
+        except (AssertionError, LookupError):
             if loop.time() >= deadline:
                 raise
         await asyncio.sleep(interval)
