@@ -150,24 +150,44 @@ async def reconcile(infra: Infra, schema: str, replicas: int, due: dt.datetime) 
     }
 
 
+RUNS_OF_MOMENT = """
+SELECT c.school, r.status, r.batch_id, r.records
+FROM scheduled_claims c
+JOIN runs r ON (r.school, r.year, r.kind) = (c.school, c.year, c.kind)
+    AND r.started_at >= c.claimed_at
+WHERE c.kind = $1 AND c.due_at = $2
+    AND NOT EXISTS (
+        SELECT 1 FROM scheduled_claims later
+        WHERE (later.school, later.year, later.kind) = (c.school, c.year, c.kind)
+            AND later.due_at > c.due_at AND r.started_at >= later.claimed_at
+    )
+"""
+"""The exporter's runs of one scheduled moment ($1 the kind, $2 the moment): those started
+after their school year's claim of it and before its claim of a later one."""
+
+
+async def runs_of_moment(db: Any, kind: str, due: dt.datetime) -> list[Any]:  # noqa: ANN401
+    """`RUNS_OF_MOMENT` read through `db` (a pool or a connection on the exporter's schema)."""
+    return list(await db.fetch(RUNS_OF_MOMENT, kind, due))
+
+
 async def _check_exported_once(database_url: str, schema: str, due: dt.datetime) -> None:
     """Raise unless every school year claimed for the full reconciliation due at `due` has
-    exactly one full run published since its claim."""
+    exactly one full run of it, published."""
     import asyncpg  # noqa: PLC0415 - the parent's only database read
 
     conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
     try:
-        rows = await conn.fetch(
-            "SELECT c.school, count(r.run_id) AS runs FROM scheduled_claims c"
-            " LEFT JOIN runs r ON (r.school, r.year, r.kind) = (c.school, c.year, c.kind)"
-            " AND r.started_at >= c.claimed_at AND r.status = 'published'"
-            " WHERE c.kind = 'full' AND c.due_at = $1 GROUP BY c.school",
-            due,
+        claimed = await conn.fetch(
+            "SELECT school FROM scheduled_claims WHERE kind = 'full' AND due_at = $1", due
         )
+        runs = await runs_of_moment(conn, "full", due)
     finally:
         await conn.close()
-    if not rows or any(row["runs"] != 1 for row in rows):
-        raise RuntimeError(f"not every school exported exactly once: {[tuple(r) for r in rows]}")
+    schools = sorted(r["school"] for r in claimed)
+    exported = sorted(r["school"] for r in runs if r["status"] == "published")
+    if not schools or exported != schools or len(runs) != len(exported):
+        raise RuntimeError(f"not every school exported exactly once: {[tuple(r) for r in runs]}")
 
 
 async def measure(schools: int, events: int, classes: int, runs: int) -> dict[str, Any]:

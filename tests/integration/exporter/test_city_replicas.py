@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bench.city import city, count_claims, publish_city, publish_city_days
+from bench.city import city, count_claims, publish_city, publish_city_days, runs_of_moment
 from services.diary import bootstrap as diary_bootstrap
 from services.exporter import bootstrap as exporter_bootstrap
 from services.exporter.application.scheduler import Retry, run_due
@@ -49,7 +49,7 @@ async def test_two_replicas_export_each_school_of_a_city_once_and_deltas_equal_f
             run = [run_due(deps, (kind,), Retry(1, 0.0), due) for deps in replicas]
             assert await asyncio.gather(*run) == [0, 0]
             assert sum(count[0] for count in won) - before == SCHOOLS  # the other never tried
-            runs = await first.pool.fetch(_RUNS_OF_MOMENT, kind, due)
+            runs = await runs_of_moment(first.pool, kind, due)
             assert sorted(r["school"] for r in runs) == sorted(s.school for s in schools)
             assert {r["status"] for r in runs} == {"published"}
             for run_ in runs:
@@ -64,21 +64,6 @@ async def test_two_replicas_export_each_school_of_a_city_once_and_deltas_equal_f
             drift = (batch["drift_missing"], batch["drift_extra"], batch["drift_different"])
             assert drift == (0, 0, 0), f"{full['school']}: the deltas left the diary off by {drift}"
             assert batch["drift_same"] == full["records"]
-
-
-# The runs of one scheduled moment: those started after their school year's claim of it.
-_RUNS_OF_MOMENT = """
-SELECT r.school, r.status, r.batch_id, r.records
-FROM scheduled_claims c
-JOIN runs r ON (r.school, r.year, r.kind) = (c.school, c.year, c.kind)
-    AND r.started_at >= c.claimed_at
-WHERE c.kind = $1 AND c.due_at = $2
-    AND NOT EXISTS (
-        SELECT 1 FROM scheduled_claims later
-        WHERE (later.school, later.year, later.kind) = (c.school, c.year, c.kind)
-            AND later.due_at > c.due_at AND r.started_at >= later.claimed_at
-    )
-"""
 
 
 async def _applied(pool: Any, batch_id: str) -> Any:
