@@ -62,6 +62,10 @@ class PgKeyStore:
             if pupil is not None and await conn.fetchval(_ERASED, key_id(school, "pupil", pupil)):
                 raise PersonErased(key_id(school, "pupil", pupil))  # their applicants go too
             row = await conn.fetchrow(_KEY_FOR_WRITING, kid, school, kind, person, pupil, new_key())
+            if row is None:
+                # A concurrent first use inserted the key after this statement's snapshot was
+                # taken (ON CONFLICT waited for it to commit): a new statement sees it.
+                row = await conn.fetchrow(_KEY, kid)
         if row is None or row["key"] is None:  # no row: erased and purged by hand
             raise PersonErased(kid)
         return kid, bytes(row["key"])
@@ -145,6 +149,7 @@ SELECT * FROM (SELECT unnest($1::text[]), $2, $3, unnest($4::text[]), unnest($5:
 ON CONFLICT (key_id) DO NOTHING
 """
 _KEYS = "SELECT key_id, key FROM person_keys WHERE key_id = ANY($1::text[])"
+_KEY = "SELECT key FROM person_keys WHERE key_id = $1"
 _ERASED = "SELECT erased_at IS NOT NULL FROM person_keys WHERE key_id = $1"
 _WHOSE = "school = $1 AND ((kind = $2 AND person = $3) OR ($2 = 'pupil' AND pupil = $3))"
 _ERASE = f"""
