@@ -27,7 +27,7 @@ from services.common.progress import progress_bar
 from services.common.webapp.school_year import school_year_of
 from services.journal.adapters.archive_printer import printing_process
 from services.journal.application.ports import Deps
-from services.journal.application.year_archive import YearArchive, print_year
+from services.journal.application.year_archive import Edition, YearArchive, print_year
 
 
 def year(school: str | None, year_start: int | None, folder: Path, as_json: bool) -> int:
@@ -61,5 +61,9 @@ async def _write_year(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+        # The manifest says which corrections it holds (its edition number is the shelf's affair).
+        edition = Edition(revision=await deps.views.corrections_revision(school, year))
         async with printing_process() as render:
-            return await print_year(deps, school, year, render, keep, progress=progress)
+            return await print_year(
+                deps, school, year, render, keep, edition=edition, progress=progress
+            )

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -22,6 +20,7 @@ import pytest
 
 from tests.support.journal import CLASS_ID, FIRST_MONDAY, MATH_TEACHER, PUPILS, math_lesson_id
 from tests.support.journal import RUSSIAN_TEACHER as CLASS_TEACHER
+from tests.support.pdf_text import pdf_text
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -209,17 +208,8 @@ async def _archive(journal) -> bytes:
     return response.content
 
 
-def _text_of(pdf: bytes) -> str:
-    pdftotext = shutil.which("pdftotext")
-    assert pdftotext is not None, "apt-get install poppler-utils"
-    done = subprocess.run(  # noqa: S603 - Debian's pdftotext on our own bytes
-        [pdftotext, "-raw", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return done.stdout.decode()
-
-
 async def _archived(journal) -> str:
-    text = _text_of(await _archive(journal))
+    text = pdf_text(await _archive(journal))
     assert REASON in text  # the projection has applied the correction
     return text
 

@@ -5,7 +5,9 @@ the year, the journal's watch prints every class's journal into its bucket with 
 Must show: nothing is stored before the year is sealed (404 `archive_not_made`); after sealing
 the archive appears without anyone asking for it; its PDF is byte for byte the class's bound year
 printed on demand, and the manifest's and the sums' SHA-256 are the file's; a kept year is not
-printed again; a teacher gets no file, an unknown name a 404, a name that is no file name a 422.
+printed again until a correction after sealing, which brings edition 2 (holding the correction
+and its reason) beside edition 1, kept as it was; a teacher gets no file, an unknown name a 404,
+a name that is no file name a 422.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tests.support.journal import (
     math_lesson_id,
     seed_small_school,
 )
+from tests.support.pdf_text import pdf_text
 from tests.support.running import journal_settings, running_app
 from tests.support.waiting import eventually
 
@@ -35,6 +38,7 @@ SCHOOL, YEAR = "s1", 2026
 BASE = f"/journal/v1/schools/{SCHOOL}/years/{YEAR}"
 LESSON = math_lesson_id(FIRST_MONDAY)
 FILE = f"archive-{YEAR}-{CLASS_ID}.pdf"
+REASON = "Оценка выставлена по итогам пересдачи"
 
 
 def _watching_journal(nats_url: str, database_url: str, schema: str):
@@ -108,6 +112,40 @@ async def test_a_sealed_year_is_archived_by_the_journal_and_served_as_printed(
 
         again = await archive_sealed_years(journal.runtime.deps, printing_process)
         assert again == []  # kept once: the watch and a second round print nothing more
+
+        # -- a correction after sealing: the watch prints edition 2 beside an untouched edition 1
+        corrected = await journal.http.post(
+            f"{BASE}/classes/{CLASS_ID}/lessons/{LESSON}/marks",
+            json={
+                "pupil_id": PUPILS[1],
+                "value": "4",
+                "work_kind_id": "oral",
+                "correction_reason": REASON,
+            },
+            headers=admin,
+        )
+        assert corrected.status_code == 201, corrected.text
+
+        async def second_edition() -> dict:
+            latest = await kept()
+            assert latest["edition"] == 2
+            return latest
+
+        edition_2 = await eventually(second_edition, timeout=120)
+        editions = await journal.http.get(f"{BASE}/archive/editions", headers=deputy)
+        new_pdf = await journal.http.get(f"{BASE}/archive/{FILE}", headers=deputy)
+        old_pdf = await journal.http.get(f"{BASE}/archive/editions/1/{FILE}", headers=deputy)
+        no_edition = await journal.http.get(f"{BASE}/archive/editions/3/{FILE}", headers=deputy)
+
+        assert [e["edition"] for e in editions.json()] == [1, 2]
+        assert editions.json()[0] == manifest  # edition 1 stays as it was printed
+        assert edition_2["revision"] > manifest["revision"]
+        assert old_pdf.content == pdf.content
+        assert edition_2["files"][0]["sha256"] == hashlib.sha256(new_pdf.content).hexdigest()
+        assert REASON in pdf_text(new_pdf.content)
+        assert REASON not in pdf_text(pdf.content)
+        assert (no_edition.status_code, no_edition.json()["reason"]) == (404, "archive_not_made")
+        assert await archive_sealed_years(journal.runtime.deps, printing_process) == []
 
         teacher = journal.headers(MATH_TEACHER.id, "teacher")
         refused = await journal.http.get(f"{BASE}/archive/{FILE}", headers=teacher)

@@ -46,6 +46,12 @@ SELECT pupil_id, value, average, suggested, inputs, rules_version, rounding, min
 FROM period_marks
 WHERE school = $1 AND year = $2 AND class_id = $3 AND subject_id = $4 AND period_id = $5"""
 
+# Both tables' rows of a year only grow in sequence: their greatest is where the year stands.
+_REVISION = """
+SELECT greatest(
+    (SELECT coalesce(max(seq), 0) FROM lesson_corrections WHERE school = $1 AND year = $2),
+    (SELECT coalesce(max(last_seq), 0) FROM period_marks WHERE school = $1 AND year = $2))"""
+
 
 class PgPeriodMarkViews:
     """`PeriodMarkViews` over the view tables of the pool's schema."""
@@ -94,6 +100,11 @@ class PgPeriodMarkViews:
             inputs={pupil: tuple(found) for pupil, found in inputs.items()},
             set_marks={r["pupil_id"]: _set_mark(r) for r in set_marks},
         )
+
+    async def corrections_revision(self, school: str, year: int) -> int:
+        """The stream sequence of the year's last correction or period mark (0: none)."""
+        revision: int = await self._pool.fetchval(_REVISION, school, year)
+        return revision
 
 
 def _input(record: asyncpg.Record) -> PeriodMarkInput:

@@ -71,6 +71,12 @@ class PeriodMarkViews(Protocol):
         when there is no such class."""
         ...
 
+    async def corrections_revision(self, school: str, year: int) -> int:
+        """The stream sequence of the year's last correction after closing or period mark (0
+        without any). Once the year is sealed, everything else of it is settled, so a printed
+        archive is out of date exactly when this has grown since it was printed."""
+        ...
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)

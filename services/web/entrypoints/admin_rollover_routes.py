@@ -97,15 +97,18 @@ async def _plan(
 
 
 async def _kept_archive(backends: Backends, session: Session, base: str) -> dict[str, Any] | None:
-    """The manifest of the archive the journal keeps of the sealed year; None while it is being
-    printed (the journal prints it within a minute or so of sealing)."""
+    """The manifests of the archive's editions the journal keeps of the sealed year (the latest
+    as `latest`, the ones before it as `earlier`); None while the first is being printed (the
+    journal prints it within a minute or so of sealing)."""
     try:
-        manifest: dict[str, Any] = await backends.get("journal", f"{base}/archive", session.token)
+        editions: list[dict[str, Any]] = await backends.get(
+            "journal", f"{base}/archive/editions", session.token
+        )
     except ApiRefused as error:
         if error.status != 404:
             raise
         return None
-    return manifest
+    return {"latest": editions[-1], "earlier": editions[:-1]}
 
 
 async def _year_names(backends: Backends, session: Session, base: str) -> dict[str, Any]:

@@ -98,6 +98,20 @@ async def kept_archive_file(
     return file.response()
 
 
+@router.get(
+    "/archive/{year}/editions/{edition}/{file_name}",
+    summary="A file of an earlier edition of a sealed year's archive (passed on)",
+)
+async def kept_edition_file(
+    request: Request, session: SignedIn, year: int, edition: int, file_name: str
+) -> Response:
+    if not _FILE_NAME.match(file_name) or edition < 1:
+        raise ApiRefused(404, "not_found", "no such page")
+    path = f"/schools/{session.school}/years/{year}/archive/editions/{edition}/{file_name}"
+    file = await deps_of(request).backends.download("journal", path, session.token, {})
+    return file.response()
+
+
 async def _passed_on(
     request: Request, session: SignedIn, path: str, params: dict[str, str]
 ) -> Response:

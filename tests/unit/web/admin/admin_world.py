@@ -130,6 +130,7 @@ class FakeApis(FakeBackends):
         assert (call.api, call.path) in {
             ("enrollment", f"{E}/applications/p0001-abc/form.pdf"),
             ("journal", f"{J}/archive/archive-2026-5a.pdf"),
+            ("journal", f"{J}/archive/editions/1/archive-2026-5a.pdf"),
         }
         return Download(b"%PDF-1.7 ...", "application/pdf", 'inline; filename="a.pdf"')
 

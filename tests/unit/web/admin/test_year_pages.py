@@ -82,19 +82,29 @@ async def test_the_rollover_runs_only_when_confirmed(admin, apis):
 async def test_a_sealed_years_page_links_the_archive_the_journal_kept(admin, apis):
     apis.gets["journal", f"{J}/rollover"] = STATUS | {"closed_into": 2027}
     printing = await admin.get("/admin/rollover")
-    apis.gets["journal", f"{J}/archive"] = {
-        "school": "s1", "year": 2026, "dated": "2027-05-31",
+    first = {
+        "school": "s1", "year": 2026, "dated": "2027-05-31", "edition": 1, "revision": 40,
         "files": [{"file": "archive-2026-5a.pdf", "class_id": "5a", "label": "5А",
                    "size": 240_000, "sha256": "ab" * 32}],
     }  # fmt: skip
+    apis.gets["journal", f"{J}/archive/editions"] = [first]
     kept = await admin.get("/admin/rollover")
+    apis.gets["journal", f"{J}/archive/editions"] = [first, first | {"edition": 2, "revision": 57}]
+    corrected = await admin.get("/admin/rollover")
     file = await admin.get("/archive/2026/archive-2026-5a.pdf")
+    earlier_file = await admin.get("/archive/2026/editions/1/archive-2026-5a.pdf")
     not_a_name = await admin.get("/archive/2026/..secret")
 
     assert "Архив года печатается" in printing.text
     assert '<a href="/archive/2026/archive-2026-5a.pdf" download>5А</a>' in kept.text
     assert '<a href="/archive/2026/SHA256SUMS" download>SHA256SUMS</a>' in kept.text
+    assert "редакция" not in kept.text.lower()
+    assert "Это редакция 2" in corrected.text
+    assert "Прежние редакции (1)" in corrected.text
+    edition_link = '<a href="/archive/2026/editions/1/archive-2026-5a.pdf" download>5А</a>'
+    assert edition_link in corrected.text
     assert (file.status_code, file.content) == (200, b"%PDF-1.7 ...")
+    assert (earlier_file.status_code, earlier_file.content) == (200, b"%PDF-1.7 ...")
     assert not_a_name.status_code == 404
 
 
