@@ -3,7 +3,7 @@
 UV ?= uv
 PYTEST := $(UV) run pytest
 
-.PHONY: help install run demo fmt lint typecheck lint-imports docs docs-check test test-unit test-integration test-e2e test-browser bench compose-smoke check
+.PHONY: help install run demo fmt lint typecheck lint-imports docs docs-check test test-unit test-integration test-e2e test-browser bench compose-smoke compose-smoke-cluster check
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -67,5 +67,8 @@ bench: install ## Benchmarks, one JSON line each
 
 compose-smoke: ## docker-compose.yml end to end with podman (builds images on first use)
 	deploy/compose-smoke
+
+compose-smoke-cluster: ## the same on the compose file's three-node NATS cluster, one node killed
+	SMOKE_CLUSTER=1 deploy/compose-smoke
 
 check: lint typecheck lint-imports docs-check test ## Everything CI checks

@@ -29,4 +29,5 @@ def test_pyproject_pins_the_same_wheel():
 
 def test_docker_compose_names_the_same_image():
     compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
-    assert re.findall(r"image: nats:(\S+)", compose) == [f"{PINNED_RELEASE}-alpine"]
+    # the single node, and the cluster profile's two other nodes
+    assert re.findall(r"image: nats:(\S+)", compose) == [f"{PINNED_RELEASE}-alpine"] * 3
