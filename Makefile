@@ -56,6 +56,7 @@ test: install ## The whole test suite (what CI runs): unit, integration, end-to-
 bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.write_path
 	$(UV) run python -m bench.projection_rebuild
+	$(UV) run python -m bench.projection_lag
 	$(UV) run python -m bench.export --runs 3
 	$(UV) run python -m bench.name_guard
 	$(UV) run python -m bench.web_pages
