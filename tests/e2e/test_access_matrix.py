@@ -99,6 +99,7 @@ PATH_VALUES: Mapping[str, str] = {
     "person": "p01",
     "file_format": "xlsx",
     "file_name": "SHA256SUMS",
+    "edition": "1",
 }
 # Query parameters some routes require, so that a persona let through reaches the handler.
 QUERY: Mapping[str, Mapping[str, str]] = {
@@ -204,6 +205,8 @@ JOURNAL = (
             "GET /classes/{class_id}/archive.pdf",
             "GET /archive",
             "GET /archive/{file_name}",
+            "GET /archive/editions",
+            "GET /archive/editions/{edition}/{file_name}",
         ),
         READ_ALL,
     ),
