@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import nats.errors
 import structlog
@@ -12,6 +12,7 @@ from nats.js import api
 from nats.js.errors import BucketNotFoundError, NotFoundError
 
 from contracts.streams import BUCKETS, KEY_VALUE_BUCKETS, StreamSpec, stream_config
+from services.common.nats_headers import is_plain, plain_headers
 from services.common.patience import WAITS_FOR_RECONNECT
 from services.common.settings import NatsSettings
 
@@ -45,7 +46,17 @@ class ServiceConnection(Client):
     hang for that long before its 503 (and longer when the event loop is busy). A caller that
     does not wait for the reconnection (`services.common.patience.WAITS_FOR_RECONNECT`: the
     HTTP path) is refused at once instead; background work still buffers and waits.
+
+    Message headers are parsed without nats-py's step per character
+    (`services.common.nats_headers`), to the same dictionaries: a replay reads hundreds of
+    thousands of them.
     """
+
+    async def _process_headers(self, headers: bytes | None) -> dict[str, str] | None:
+        if is_plain(headers):
+            return plain_headers(cast("bytes", headers))
+        parsed: dict[str, str] | None = await super()._process_headers(headers)
+        return parsed
 
     async def request(
         self,
@@ -62,13 +73,22 @@ class ServiceConnection(Client):
         )
 
 
-async def connect(url: str, *, name: str, settings: NatsSettings | None = None) -> Client:
+async def connect(
+    url: str,
+    *,
+    name: str,
+    settings: NatsSettings | None = None,
+    connection: Client | None = None,
+) -> Client:
     """A NATS connection that keeps reconnecting (forever, with a short pause) rather than
     giving up, buffers at most `pending_bytes` meanwhile (a publish beyond fails at once; an
     HTTP request's call fails at once, see `ServiceConnection`), and logs a lost connection in
-    one line per event instead of nats-py's traceback per attempt."""
+    one line per event instead of nats-py's traceback per attempt.
+
+    `connection` is the client to connect (a `ServiceConnection` unless given: a benchmark's
+    baseline connects nats-py's own `Client`)."""
     config = settings or NatsSettings(url=url)
-    connection = ServiceConnection()
+    connection = ServiceConnection() if connection is None else connection
 
     async def disconnected() -> None:
         # A connection closed on purpose (drained at the end of a command) is no warning; a

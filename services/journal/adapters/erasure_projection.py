@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from contracts.journal import PersonErased
 from kernel import Fact, PupilRow, RowKey, StaffRow
 from services.common.db import Connection
 from services.common.projector import Projected
@@ -33,6 +34,8 @@ async def apply_erasures(
     conn: Connection, batch: Sequence[Projected], facts: Sequence[Fact]
 ) -> None:
     """Record the batch's erasures and blank the erased people's rows of every school year."""
+    if not any(issubclass(kind, PersonErased) for kind in {type(f.event) for f in facts}):
+        return  # nearly every batch: one set of the batch's types, not a match per event
     rows = [
         row
         for projected, fact in zip(batch, facts, strict=True)
