@@ -55,6 +55,7 @@ test: install ## The whole test suite (what CI runs): unit, integration, end-to-
 
 bench: install ## Benchmarks, one JSON line each
 	$(UV) run python -m bench.write_path
+	$(UV) run python -m bench.middleware_overhead
 	$(UV) run python -m bench.projection_rebuild
 	$(UV) run python -m bench.projection_lag
 	$(UV) run python -m bench.export --runs 3

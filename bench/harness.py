@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
@@ -216,8 +217,11 @@ def peak_rss_mib() -> float:
 
 async def raw_read(nats_url: str, filter_subject: str, start_seq: int = 1) -> dict[str, Any]:
     """Read a stream's messages matching `filter_subject` from `start_seq` to its current end
-    with an ordered consumer, touching each message's bytes: the baseline of every replay."""
-    nc = await connect(nats_url, name="bench-raw")
+    with an ordered consumer, touching each message's bytes: the baseline of every replay.
+
+    On nats-py's own `Client`: the baseline stays what the stock client reads, whatever the
+    services' connection (`services.common.jetstream.ServiceConnection`) does faster."""
+    nc = await connect(nats_url, name="bench-raw", connection=Client())
     js = nc.jetstream()
     done = asyncio.Event()
     count = 0
@@ -312,3 +316,62 @@ def percentile(values: Sequence[float], q: float) -> float:
 def median(values: Sequence[float]) -> float:
     """The median."""
     return statistics.median(values)
+
+
+@dataclass(frozen=True)
+class RunningApi:
+    """A journal API started by `journal_api`: its base URL and the processes behind it (the
+    API's first, then the projector's when it runs apart)."""
+
+    base: str
+    pids: tuple[int, ...]
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a live process (and its reaped children) has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def journal_api(infra: Infra, *, projector_apart: bool = True) -> Iterator[RunningApi]:
+    """`python -m services.journal` on a free port, with the journal view's projector in a
+    process of its own (`python -m services.journal worker`, `JOURNAL_RUN_PROJECTOR=false` on
+    the API, as a deployment with replicas runs it) unless `projector_apart` is False."""
+    env = {
+        "JOURNAL_NATS__URL": infra.nats_url,
+        "JOURNAL_PG__DSN": infra.database_url,
+        "JOURNAL_AUTH__DEV_SECRET": SECRET,
+        "JOURNAL_RUN_PROJECTOR": "false" if projector_apart else "true",
+    }
+    with contextlib.ExitStack() as stack:
+        worker = None
+        if projector_apart:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "services.journal", "worker"],
+                env={**os.environ, **env, "JOURNAL_HTTP__PORT": "0"},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            stack.callback(_stop, worker)
+        base = stack.enter_context(service_process("journal", "JOURNAL", env))
+        port = int(base.rsplit(":", 1)[1])
+        pids = (_listening_pid(port), *((worker.pid,) if worker else ()))
+        yield RunningApi(base, pids)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _listening_pid(port: int) -> int:
+    """The process listening on `port` (the API process `service_process` started)."""
+    out = subprocess.run(  # noqa: S603 - a fixed command
+        ["ss", "-ltnpH", f"sport = :{port}"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out.split("pid=", 1)[1].split(",", 1)[0])

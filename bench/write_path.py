@@ -1,8 +1,11 @@
 """Write path: marks recorded per second through the HTTP API with 32 concurrent clients, the
 whole-class save, and the same save whose topic and a comment name a pupil (sealed under the
 pupil's key), beside the raw rate of awaited JetStream publishes measured in the same run.
+The journal's API runs in one process and its projector in another, as a deployment with
+replicas runs them (`--projector-in-api`: in the API's process, as one process alone does);
+`api_cpu_ms` is the API process's CPU time per request.
 
-    uv run python -m bench.write_path [--clients 32] [--seconds 10] [--runs 3]
+    uv run python -m bench.write_path [--clients 32] [--seconds 10] [--runs 3] [--projector-in-api]
 
 Prints one JSON line with the medians over the runs (and every run's figures).
 """
@@ -25,10 +28,11 @@ from bench.harness import (
     SECRET,
     TEACHER,
     YEAR,
-    journal_process,
+    journal_api,
     median,
     percentile,
     private_infra,
+    process_cpu_seconds,
     seed_class,
 )
 from bench.http_load import Call, closed_loop
@@ -38,12 +42,20 @@ from services.common.jetstream import connect
 Make = Callable[[int], Call]
 
 
-async def measure(base: str, clients: int, seconds: float, make: Make) -> dict[str, float]:
-    """Closed loop of `clients` connections for `seconds`: rate, latency, failures."""
+async def measure(
+    base: str, clients: int, seconds: float, make: Make, pid: int | None = None
+) -> dict[str, float]:
+    """Closed loop of `clients` connections for `seconds`: rate, latency, failures (and the
+    CPU milliseconds per request of the process `pid`, when given)."""
     token = DevTokenIssuer(SECRET).mint(TEACHER.id, ["teacher"], SCHOOL)
+    cpu = process_cpu_seconds(pid) if pid else 0.0
     outcome, elapsed = await closed_loop(base, f"Bearer {token}", clients, seconds, make)
     failures = sum(count for status, count in outcome.statuses.items() if status >= 300)
-    return _figures(outcome.latencies, elapsed, failures)
+    figures = _figures(outcome.latencies, elapsed, failures)
+    if pid and outcome.latencies:
+        used = process_cpu_seconds(pid) - cpu
+        figures["api_cpu_ms"] = round(used * 1000 / len(outcome.latencies), 3)
+    return figures
 
 
 def _figures(latencies: list[float], elapsed: float, failures: int) -> dict[str, float]:
@@ -137,7 +149,9 @@ async def raw_publishes(nats_url: str, clients: int, seconds: float) -> dict[str
     return _figures(latencies, elapsed, 0)
 
 
-async def one_run(clients: int, seconds: float) -> dict[str, dict[str, float]]:
+async def one_run(
+    clients: int, seconds: float, *, projector_apart: bool = True
+) -> dict[str, dict[str, float]]:
     """Fresh servers, a seeded class, then the three measurements."""
     async with private_infra() as infra:
         lesson_ids = await seed_class(
@@ -145,10 +159,11 @@ async def one_run(clients: int, seconds: float) -> dict[str, dict[str, float]]:
         )
         third = len(lesson_ids) // 3
         parts = [lesson_ids[:third], lesson_ids[third : 2 * third], lesson_ids[2 * third :]]
-        with journal_process(infra) as base:
-            marks = await measure(base, clients, seconds, mark_request(parts[0]))
-            saves = await measure(base, clients, seconds, save_request(parts[1]))
-            naming = await measure(base, clients, seconds, save_request(parts[2], naming=True))
+        with journal_api(infra, projector_apart=projector_apart) as api:
+            base, pid = api.base, api.pids[0]
+            marks = await measure(base, clients, seconds, mark_request(parts[0]), pid)
+            saves = await measure(base, clients, seconds, save_request(parts[1]), pid)
+            naming = await measure(base, clients, seconds, save_request(parts[2], naming=True), pid)
         raw = await raw_publishes(infra.nats_url, clients, seconds)
     return {
         "marks": marks,
@@ -164,12 +179,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--projector-in-api", action="store_true")
     args = parser.parse_args()
-    runs = [asyncio.run(one_run(args.clients, args.seconds)) for _ in range(args.runs)]
+    apart = not args.projector_in_api
+    runs = [
+        asyncio.run(one_run(args.clients, args.seconds, projector_apart=apart))
+        for _ in range(args.runs)
+    ]
     summary = {
         f"{part}_{figure}": median([run[part][figure] for run in runs])
         for part in ("marks", "whole_class_save", "whole_class_save_naming", "raw_publish")
-        for figure in ("per_s", "p50_ms", "p99_ms")
+        for figure in ("per_s", "p50_ms", "p99_ms", "api_cpu_ms")
+        if figure in runs[0][part]
     }
     summary["marks_to_raw_ratio"] = round(summary["marks_per_s"] / summary["raw_publish_per_s"], 3)
     summary["naming_to_plain_save_ratio"] = round(
@@ -182,6 +203,7 @@ def main() -> None:
                 "clients": args.clients,
                 "seconds": args.seconds,
                 "runs": args.runs,
+                "projector": "apart" if apart else "in the API process",
                 "median": summary,
                 "each_run": runs,
             },

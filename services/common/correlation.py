@@ -4,6 +4,7 @@ it makes to other services; one log line and one latency observation per request
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import uuid
@@ -12,10 +13,12 @@ from typing import Final
 
 import structlog
 from fastapi import Response
+from prometheus_client import Histogram
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common import metrics
+from services.common.logging import info_line
 from services.common.outage import outage_of, outage_response, summary
 from services.common.problems import problem
 
@@ -109,7 +112,7 @@ def _incoming_correlation_id(scope: Scope) -> str:
             text: str = value.decode("latin-1")
             if _INCOMING_ID.match(text):
                 return text
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # as random as uuid4().hex, without building a UUID
 
 
 def _finish(scope: Scope, exchange: _Exchange, started_at: float, exc: Exception | None) -> None:
@@ -117,9 +120,7 @@ def _finish(scope: Scope, exchange: _Exchange, started_at: float, exc: Exception
     seconds = time.perf_counter() - started_at
     route: str = getattr(scope.get("route"), "path", _UNMATCHED_ROUTE)
     status = 500 if exc is not None and not exchange.started else exchange.status
-    metrics.instruments().http_request_duration.labels(
-        method=scope["method"], route=route, status=str(status)
-    ).observe(seconds)
+    _latency(scope["method"], route, status).observe(seconds)
     fields = {"route": route, "status": status, "duration_ms": round(seconds * 1000, 1)}
     if exc is not None and exchange.started:  # cut mid-response: no traceback to chase
         _log.error("http_request", **fields, error=summary(exc))
@@ -131,5 +132,21 @@ def _finish(scope: Scope, exchange: _Exchange, started_at: float, exc: Exception
         _log.warning("http_request", **fields)
     elif status >= 500:
         _log.error("http_request", **fields)
-    else:
+    elif not info_line(__name__, "http_request", fields):  # the line, written directly
         _log.info("http_request", **fields)
+
+
+_LATENCIES: dict[tuple[str, str, int], Histogram] = {}
+
+
+def _latency(method: str, route: str, status: int) -> Histogram:
+    """The latency histogram of one method, route template and status (found once: looking a
+    labelled child up costs a lock and the labels' checks on every request)."""
+    key = (method, route, status)
+    found = _LATENCIES.get(key)
+    if found is None:
+        found = metrics.instruments().http_request_duration.labels(
+            method=method, route=route, status=str(status)
+        )
+        _LATENCIES[key] = found
+    return found

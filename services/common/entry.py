@@ -69,7 +69,12 @@ def run_service(
         chosen = settings()  # required fields come from the environment
         app = create_app(chosen)
         _freeze_what_start_up_made()
-        uvicorn.run(app, host=chosen.http.host, port=chosen.http.port, log_config=None)
+        # No access log: the HTTP middleware writes each request's line (uvicorn.access is
+        # quiet anyway, but uvicorn still formats the client address and path of every request
+        # for it).
+        uvicorn.run(
+            app, host=chosen.http.host, port=chosen.http.port, log_config=None, access_log=False
+        )
         return 0
     if role == "worker" and worker is not None:
         _freeze_what_start_up_made()

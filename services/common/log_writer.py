@@ -13,6 +13,7 @@ import time
 from typing import Final, TextIO
 
 _QUEUE_LINES: Final = 10_000
+_BATCH_LINES: Final = 500
 
 
 class LogWriter:
@@ -37,17 +38,38 @@ class LogWriter:
 
     def _run(self) -> None:
         while True:
-            stream, line = self.lines.get()
+            lines = [self.lines.get()]
+            # What else is queued by now goes out with it: one write and one flush for a
+            # burst of lines (a busy service logs a line per request), not one for each.
+            while len(lines) < _BATCH_LINES:
+                try:
+                    lines.append(self.lines.get_nowait())
+                except queue.Empty:
+                    break
             try:
-                if self.dropped:
-                    dropped, self.dropped = self.dropped, 0
-                    line = f"log_lines_dropped count={dropped} (the log queue was full)\n{line}"
-                stream.write(line)
+                self._write(lines)
+            finally:
+                for _ in lines:
+                    self.lines.task_done()
+
+    def _write(self, lines: list[tuple[TextIO, str]]) -> None:
+        if self.dropped:
+            dropped, self.dropped = self.dropped, 0
+            stream, first = lines[0]
+            note = f"log_lines_dropped count={dropped} (the log queue was full)\n"
+            lines[0] = (stream, note + first)
+        start = 0
+        while start < len(lines):  # runs of lines bound for the same stream
+            stream = lines[start][0]
+            end = start + 1
+            while end < len(lines) and lines[end][0] is stream:
+                end += 1
+            try:
+                stream.write("".join(line for _, line in lines[start:end]))
                 stream.flush()
             except (OSError, ValueError):  # a closed stream: nothing left to tell
                 pass
-            finally:
-                self.lines.task_done()
+            start = end
 
     def flush(self, timeout: float) -> None:
         """Wait (at most `timeout` seconds) until every queued line is written."""

@@ -16,7 +16,7 @@ import structlog
 from pydantic import BaseModel, ValidationError
 from structlog.testing import capture_logs
 
-from services.common.logging import configure_logging, flush_logs
+from services.common.logging import configure_logging, flush_logs, info_line
 
 
 @pytest.fixture(autouse=True)
@@ -264,3 +264,44 @@ def test_a_validation_error_does_not_carry_the_input_into_the_log(
     (line,) = json_lines(capsys)
     assert "Lenina" not in json.dumps(line)
     assert line["exception"][0]["exc_type"] == "ValidationError"
+
+
+def ours_alone() -> None:
+    """The root logger with our handler alone, as in a service (pytest adds its own)."""
+    root = logging.getLogger()
+    root.handlers[:] = [h for h in root.handlers if h.get_name() == "services.common.logging"]
+
+
+def test_the_direct_info_line_is_the_line_structlog_writes(capsys: pytest.CaptureFixture[str]):
+    configure_logging(json=True)
+    ours_alone()
+    structlog.contextvars.bind_contextvars(correlation_id="c-9", method="POST", path="/x")
+    fields = {"route": "/lessons/{lesson_id}", "status": 201, "duration_ms": 3.5}
+
+    structlog.get_logger("services.common.correlation").info("http_request", **fields)
+    assert info_line("services.common.correlation", "http_request", fields)
+
+    ordinary, direct = json_lines(capsys)
+    assert ordinary.pop("timestamp").endswith("Z")
+    assert direct.pop("timestamp").endswith("Z")
+    assert direct == ordinary
+
+
+def test_the_direct_line_is_masked_like_any_other(capsys: pytest.CaptureFixture[str]):
+    configure_logging(json=True)
+    ours_alone()
+
+    assert info_line("x", "http_request", {"path": "/a/eyJhbGciOi.eyJzdWIi.c2ln", "n": 1})
+
+    (line,) = json_lines(capsys)
+    assert line["path"] == "/a/[masked-jwt]"
+
+
+def test_the_direct_line_gives_way_to_captured_logs_and_console_output():
+    configure_logging(json=True)
+    ours_alone()
+    with capture_logs() as logs:
+        assert not info_line("x", "http_request", {"status": 200})
+    assert logs == []
+    configure_logging(json=False)
+    assert not info_line("x", "http_request", {"status": 200})
