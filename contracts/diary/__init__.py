@@ -28,6 +28,7 @@ from contracts.diary.batches import (
     canonical_json,
     checksum_line,
     content_digest,
+    presorted_json,
     record_digest,
 )
 from contracts.diary.catalog import DIARY_EVENTS, AnyRecord
@@ -89,5 +90,6 @@ __all__ = [
     "checksum_line",
     "content_digest",
     "period_marks_record_id",
+    "presorted_json",
     "record_digest",
 ]

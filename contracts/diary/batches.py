@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
+from pydantic_core import to_json
 
 from contracts.base import Event, Token
 from contracts.diary.records import Record
@@ -39,6 +40,16 @@ class BatchManifest(Event):
 def canonical_json(value: object) -> bytes:
     """The one byte form both sides hash: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def presorted_json(value: object) -> bytes:
+    """`canonical_json` of a value whose every mapping has its keys in sorted order already (as
+    a producer can build them), serialised as it is: the same bytes, without sorting, several
+    times faster. Only JSON values (text, integers, flags, null, lists, mappings with text
+    keys): the one text escaping both encoders share (quote, backslash and the C0 controls,
+    short forms for \\b \\f \\n \\r \\t, `\\u00xx` in lower case for the others; everything
+    else as UTF-8)."""
+    return to_json(value)
 
 
 def content_digest(content: Mapping[str, Any]) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -15,12 +16,12 @@ from contracts import envelope as hdr
 from contracts import subjects
 from contracts.base import Event
 from contracts.diary import (
-    TRANSPORT_FIELDS,
     BatchChecksum,
     BatchKind,
     BatchManifest,
     LessonRecord,
-    content_digest,
+    canonical_json,
+    presorted_json,
 )
 from contracts.envelope import Actor, Envelope
 from contracts.journal import Attachment
@@ -29,7 +30,7 @@ from services.exporter.application.ports import Deps
 from services.exporter.application.window import Window
 from services.exporter.domain import batches
 from services.exporter.domain.docs import Doc
-from services.exporter.domain.records import to_record
+from services.exporter.domain.records import PRESORTED, to_record
 from services.exporter.domain.redaction import redact_doc
 
 EXPORTER = Actor(id="exporter", role="system")
@@ -65,23 +66,39 @@ class Published:
     names_redacted: int = 0
 
 
+_MEMO_LIMIT = 50_000
+"""Texts a batch's redactor remembers (then it starts again): a year repeats its topics,
+homework and comments across classes and weeks, and the name guard's cost is per word."""
+
+
 @dataclass(slots=True)
 class _Redacting:
-    """The batch's redactor of free texts (None: texts go as they are) and its count."""
+    """The batch's redactor of free texts (None: texts go as they are) and its count; each
+    distinct text is redacted once (the guard is a function of the text, for a batch)."""
 
     redact: Redact | None
     replaced: int = 0
+    memo: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def doc(self, doc: Doc) -> Doc:
         if self.redact is None:
             return doc
-        redacted, replaced = redact_doc(doc, self.redact)
+        redacted, replaced = redact_doc(doc, self._remembered)
         self.replaced += replaced
         return redacted
 
+    def _remembered(self, text: str) -> tuple[str, int]:
+        known = self.memo.get(text)
+        if known is None:
+            if len(self.memo) >= _MEMO_LIMIT:
+                self.memo.clear()
+            assert self.redact is not None  # noqa: S101 - only called when there is one
+            known = self.memo[text] = self.redact(text)
+        return known
+
 
 def envelope_body(
-    info: BatchInfo, event_id: uuid.UUID, event: Event, data: dict[str, Any]
+    info: BatchInfo, event_id: uuid.UUID, event: Event | type[Event], data: dict[str, Any]
 ) -> bytes:
     """The message body: the envelope around `data` (the event's JSON form)."""
     return (
@@ -100,6 +117,43 @@ def envelope_body(
         .model_dump_json()
         .encode()
     )
+
+
+_PLACEHOLDER = str(uuid.uuid4()).encode()  # never a batch's, run's or record's id
+_EMPTY_DATA = b'"data":{}}'
+
+
+class _Bodies:
+    """The bodies of a batch's records: per record type, the envelope `envelope_body` writes
+    (everything but the event id is the batch's) is written once, and each record's event id
+    and JSON form are put in its place."""
+
+    def __init__(self, info: BatchInfo) -> None:
+        self._info = info
+        self._parts: dict[type[Event], tuple[bytes, bytes]] = {}
+
+    def body(self, event_id: uuid.UUID, record: type[Event], data: bytes) -> bytes:
+        """The envelope of a record of type `record` with id `event_id` around `data` (its
+        JSON form)."""
+        parts = self._parts.get(record)
+        if parts is None:
+            parts = self._parts[record] = self._split(record)
+        head, middle = parts
+        return b"".join((head, str(event_id).encode(), middle, data, b"}"))
+
+    def _split(self, record: type[Event]) -> tuple[bytes, bytes]:
+        template = envelope_body(self._info, uuid.UUID(_PLACEHOLDER.decode()), record, {})
+        head, found, rest = template.partition(_PLACEHOLDER)
+        if not found or _PLACEHOLDER in rest or not rest.endswith(_EMPTY_DATA):
+            msg = "unexpected envelope form"
+            raise AssertionError(msg)
+        return head, rest[: -len(_EMPTY_DATA)] + b'"data":'
+
+
+def record_json(batch: str, index: int, seq: int, content: bytes) -> bytes:
+    """A record's JSON form: its transport fields, then `content` (a JSON object)."""
+    transport = f'{{"batch_id":"{batch}","index":{index},"seq":{seq}'.encode()
+    return transport + (b"," + content[1:] if len(content) > 2 else b"}")
 
 
 def headers_for(event: Event, msg_id: str, correlation_id: str) -> dict[str, str]:
@@ -125,10 +179,11 @@ async def publish_batch(
     files: dict[str, Attachment] = {}
     window = Window(deps.publish_window)
     redacting = _Redacting(redact)
+    bodies = _Bodies(info)
     try:
         async for doc in docs:
             record = redacting.doc(doc)
-            await window.submit(_publish_record(deps, info, record, checksum, files))
+            await window.submit(_publish_record(deps, info, record, checksum, files, bodies))
         await window.drain()
     except BaseException:
         await window.cancel()
@@ -174,19 +229,29 @@ def _publish_record(
     doc: Doc,
     checksum: BatchChecksum,
     files: dict[str, Attachment],
+    bodies: _Bodies,
 ) -> Coroutine[Any, Any, None]:
-    """Account for the next record (in index order, now) and answer its publish coroutine."""
+    """Account for the next record (in index order, now) and answer its publish coroutine.
+
+    The record is validated as its contract model (`to_record`); its content is serialised
+    once, canonically (`contracts.diary.canonical_json`: what the digest is of, and the diary
+    checks), and the message carries that same JSON after the transport fields. A lesson's
+    content is built key-sorted (`PRESORTED`) and so serialised as it is.
+    """
     index = checksum.count
     record = to_record(doc, info.batch_id, index)
-    data = record.model_dump(mode="json")
-    digest = content_digest({k: v for k, v in data.items() if k not in TRANSPORT_FIELDS})
-    checksum.add(index, doc.kind, doc.record_id, doc.seq, digest)
+    if doc.kind in PRESORTED:
+        content = presorted_json(doc.content)
+    else:
+        content = canonical_json(record.content())
+    checksum.add(index, doc.kind, doc.record_id, doc.seq, hashlib.sha256(content).hexdigest())
     if isinstance(record, LessonRecord):
         for attachment in record.files:
             files.setdefault(attachment.attachment_id, attachment)
     event_id = batches.record_event_id(info.batch_id, index)
+    data = record_json(info.batch_id, index, doc.seq, content)
     return deps.publisher.publish(
         subjects.diary_record(info.year, info.school, doc.kind, doc.record_id),
-        envelope_body(info, event_id, record, data),
+        bodies.body(event_id, type(record), data),
         headers_for(record, batches.record_msg_id(info.batch_id, index), info.correlation_id),
     )

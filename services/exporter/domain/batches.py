@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 
@@ -22,6 +23,7 @@ def batch_id(
     return "b" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+@functools.lru_cache(maxsize=64)
 def _namespace(batch: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:exporter:batch:{batch}")
 

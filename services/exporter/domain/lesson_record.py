@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from contracts.base import Event
+from contracts.journal import Attachment
 from kernel import AbsenceRow, LessonRow, MarkRow
 from kernel.attendance import Absences
 from kernel.closing import touched_by
@@ -23,14 +24,32 @@ Pseudonym = Callable[[str], str]
 
 
 def lesson_content(state: LessonState, pseudonym: Pseudonym) -> Content:
-    """What the lesson's record says (`LessonRecord.content()`: JSON-ready)."""
+    """What the lesson's record says (`LessonRecord.content()`: JSON-ready).
+
+    Every mapping is built with its keys in sorted order, the order of the contract's canonical
+    JSON (`contracts.diary.canonical_json`), so that a batch serialises it as it is, without
+    sorting (`contracts.diary.presorted_json`).
+    """
     doc = state.doc
+    row = doc.row
+    due = row.homework_due
     marks = (_mark(mark, state.flagged, pseudonym) for mark in doc.marks.values())
     return {
-        **_shown(doc.row),
-        "marks": [mark for mark in marks if mark is not None],
         "absences": [_absence(absence, pseudonym) for absence in doc.absences.values()],
+        "class_id": row.class_id,
         "corrected_after_close": state.corrected,
+        "date": row.date.isoformat(),
+        "files": [_file(attachment) for attachment in row.attachments],
+        "group": row.grp,
+        "homework": row.homework_text,
+        "homework_due_on": None if due is None else due.isoformat(),
+        "lesson_id": row.lesson_id,
+        "marks": [mark for mark in marks if mark is not None],
+        "slot": row.slot,
+        "status": row.status,
+        "subject_id": row.subject_id,
+        "teacher_id": row.teacher_id,
+        "topic": row.topic,
     }
 
 
@@ -84,13 +103,15 @@ _ABSENCE = ("pupil_id", "kind", "minutes_late", "reason", "letter")
 _absence_fields = itemgetter(*(AbsenceRow._fields.index(field) for field in _ABSENCE))
 
 
-def _shown(row: LessonRow) -> Content:
-    shown = dict(zip((name for name, _ in _ROW), _row_shown(row), strict=True))
-    due = row.homework_due
-    shown["date"] = row.date.isoformat()
-    shown["homework_due_on"] = None if due is None else due.isoformat()
-    shown["files"] = [attachment.model_dump(mode="json") for attachment in row.attachments]
-    return shown
+def _file(attachment: Attachment) -> Content:
+    """A homework file as published (`Attachment`'s JSON form, keys sorted)."""
+    return {
+        "attachment_id": attachment.attachment_id,
+        "media_type": attachment.media_type,
+        "name": attachment.name,
+        "sha256": attachment.sha256,
+        "size": attachment.size,
+    }
 
 
 def _mark_shown(mark: MarkRow | None, flagged: frozenset[str]) -> tuple[Any, ...] | None:
@@ -106,25 +127,25 @@ def _mark(mark: MarkRow, flagged: frozenset[str], pseudonym: Pseudonym) -> Conte
     if mark.cancelled:
         return None
     return {
+        "comment": mark.comment,
+        "corrected": mark.corrected,
+        "corrected_after_close": mark.mark_id in flagged,
+        "counts": mark.counts,
         "mark_id": mark.mark_id,
         "pupil": pseudonym(mark.pupil_id),
         "value": mark.value,
-        "work_kind_id": mark.work_kind_id,
         "weight": str(mark.weight),
-        "comment": mark.comment,
-        "counts": mark.counts,
-        "corrected": mark.corrected,
-        "corrected_after_close": mark.mark_id in flagged,
+        "work_kind_id": mark.work_kind_id,
     }
 
 
 def _absence(absence: AbsenceRow, pseudonym: Pseudonym) -> Content:
     return {
-        "pupil": pseudonym(absence.pupil_id),
         "kind": absence.kind,
-        "minutes_late": absence.minutes_late,
-        "reason": absence.reason,
         "letter": absence.letter,
+        "minutes_late": absence.minutes_late,
+        "pupil": pseudonym(absence.pupil_id),
+        "reason": absence.reason,
     }
 
 

@@ -33,6 +33,9 @@ RECORD_MODELS: dict[str, type[Record]] = {
     "staff": StaffDirectoryRecord,
 }
 """The published kinds of document (the staff roll is never published)."""
+PRESORTED: frozenset[str] = frozenset({"lesson"})
+"""Kinds whose content is built with every mapping's keys in sorted order (`lesson_content`),
+so that its canonical JSON is its JSON as it is (`contracts.diary.presorted_json`)."""
 
 
 def published(doc: Folded, pseudonym: Pseudonym) -> Doc:
