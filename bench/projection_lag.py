@@ -33,13 +33,11 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
-from bench.harness import child_json, median, percentile, private_infra
-from contracts.registry import JOURNAL_REGISTRY
+from bench.harness import child_json, journal_projector, median, percentile, private_infra
 from contracts.streams import JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.jetstream import connect, ensure_stream
 from services.common.keystore_pg import PgKeyStore
-from services.common.projector import Projector
 from services.common.settings import KeyStoreSettings
 from services.exporter.adapters.export_projection import ExportDocsProjection
 from services.exporter.adapters.export_state import MIGRATIONS as EXPORTER_MIGRATIONS
@@ -70,15 +68,7 @@ async def follow(nats_url: str, database_url: str, schema: str, which: str) -> d
     migrations = JOURNAL_MIGRATIONS if which == "journal_view" else EXPORTER_MIGRATIONS
     await migrate(pool, schema, PROJECTOR_MIGRATIONS, migrations)
     keys = await PgKeyStore.open(KeyStoreSettings(dsn=database_url))
-    projector = Projector(
-        nc.jetstream(),
-        pool,
-        stream=JOURNAL.name,
-        filter_subject=JOURNAL.subjects[0],
-        registry=JOURNAL_REGISTRY,
-        projection=_projection(which),
-        keys=keys,
-    )
+    projector = journal_projector(nc.jetstream(), pool, _projection(which), keys)
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, projector.stop)
     print("ready", flush=True)
     try:

@@ -270,13 +270,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--secret", required=True, help="the deployment's DEV_SECRET")
     parser.add_argument("--pseudonym-key", required=True, help="its EXPORTER_PSEUDONYM_KEY")
     args = parser.parse_args(argv)
+    urls = Urls(args.journal, args.diary, args.exporter, args.enrollment, args.web, args.portal)
+    return exit_status(lambda: run(urls, args.secret, args.pseudonym_key))
+
+
+def exit_status(check: Callable[[], None]) -> int:
+    """Run a check: 0 when it passed, 1 with what failed (one line each, timed)."""
     started = time.monotonic()
     try:
-        run(
-            Urls(args.journal, args.diary, args.exporter, args.enrollment, args.web, args.portal),
-            args.secret,
-            args.pseudonym_key,
-        )
+        check()
     except (CheckFailed, httpx.HTTPError) as error:
         say(f"FAILED: {error}")
         return 1

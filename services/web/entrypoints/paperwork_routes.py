@@ -91,11 +91,7 @@ async def class_archive_file(request: Request, session: SignedIn, class_id: str)
 async def kept_archive_file(
     request: Request, session: SignedIn, year: int, file_name: str
 ) -> Response:
-    if not _FILE_NAME.match(file_name):
-        raise ApiRefused(404, "not_found", "no such page")
-    path = f"/schools/{session.school}/years/{year}/archive/{file_name}"
-    file = await deps_of(request).backends.download("journal", path, session.token, {})
-    return file.response()
+    return await _kept(request, session, year, file_name, "")
 
 
 @router.get(
@@ -105,9 +101,18 @@ async def kept_archive_file(
 async def kept_edition_file(
     request: Request, session: SignedIn, year: int, edition: int, file_name: str
 ) -> Response:
-    if not _FILE_NAME.match(file_name) or edition < 1:
+    if edition < 1:
         raise ApiRefused(404, "not_found", "no such page")
-    path = f"/schools/{session.school}/years/{year}/archive/editions/{edition}/{file_name}"
+    return await _kept(request, session, year, file_name, f"editions/{edition}/")
+
+
+async def _kept(
+    request: Request, session: SignedIn, year: int, file_name: str, edition: str
+) -> Response:
+    """A file of the year's kept archive (`edition`: "" for the latest, `editions/<n>/`)."""
+    if not _FILE_NAME.match(file_name):
+        raise ApiRefused(404, "not_found", "no such page")
+    path = f"/schools/{session.school}/years/{year}/archive/{edition}{file_name}"
     file = await deps_of(request).backends.download("journal", path, session.token, {})
     return file.response()
 
