@@ -38,6 +38,7 @@ from contracts.streams import JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.jetstream import connect, ensure_stream
 from services.common.keystore_pg import PgKeyStore
+from services.common.log_writer import flush_logs
 from services.common.settings import KeyStoreSettings
 from services.exporter.adapters.export_projection import ExportDocsProjection
 from services.exporter.adapters.export_state import MIGRATIONS as EXPORTER_MIGRATIONS
@@ -254,7 +255,9 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(measure(args.weeks, args.rate, args.seconds, args.runs))))
+    measured = asyncio.run(measure(args.weeks, args.rate, args.seconds, args.runs))
+    flush_logs()  # the log lines queued so far go out first: the JSON line stays the last one
+    print(json.dumps(measured))
 
 
 if __name__ == "__main__":
