@@ -28,17 +28,11 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contracts.envelope import Actor
 from contracts.journal import Period, TimetableSlot
-from contracts.registry import JOURNAL_REGISTRY
-from contracts.streams import JOURNAL
 from demo.names import ADULT_MALE, CHILD_MALE, SURNAMES, patronymic
 from deploy.launcher.ports import free_port
-from services.common.db import Pool
 from services.common.eventstore_jetstream import JetStreamEventStore
 from services.common.jetstream import connect, ensure_stream
-from services.common.keystore import KeySource
 from services.common.keystore_pg import PgKeyStore
-from services.common.projector import Projector
-from services.common.projector_batch import Projection
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application import lessons, roster
 from services.journal.application.handling import Meta
@@ -206,22 +200,6 @@ async def _seed_roster(deps: Deps) -> None:
     ]
     for step in steps:
         await roster.run_class(deps, _meta(ADMIN), CLASS_ID, step)
-
-
-def journal_projector(
-    js: JetStreamContext, pool: Pool, projection: Projection, keys: KeySource
-) -> Projector:
-    """A projector of `projection` over the whole JOURNAL stream, opening sealed personal data
-    with `keys`, as the school side's services build theirs."""
-    return Projector(
-        js,
-        pool,
-        stream=JOURNAL.name,
-        filter_subject=JOURNAL.subjects[0],
-        registry=JOURNAL_REGISTRY,
-        projection=projection,
-        keys=keys,
-    )
 
 
 def peak_rss_mib() -> float:

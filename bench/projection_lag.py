@@ -33,13 +33,15 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
-from bench.harness import child_json, journal_projector, median, percentile, private_infra
+from bench.harness import child_json, median, percentile, private_infra
+from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool, migrate
 from services.common.jetstream import connect, ensure_stream
 from services.common.keystore_pg import PgKeyStore
 from services.common.log_writer import flush_logs
 from services.common.settings import KeyStoreSettings
+from services.common.stream_projector import stream_projector
 from services.exporter.adapters.export_projection import ExportDocsProjection
 from services.exporter.adapters.export_state import MIGRATIONS as EXPORTER_MIGRATIONS
 from services.journal.adapters.journal_projection import JournalViewProjection
@@ -69,7 +71,9 @@ async def follow(nats_url: str, database_url: str, schema: str, which: str) -> d
     migrations = JOURNAL_MIGRATIONS if which == "journal_view" else EXPORTER_MIGRATIONS
     await migrate(pool, schema, PROJECTOR_MIGRATIONS, migrations)
     keys = await PgKeyStore.open(KeyStoreSettings(dsn=database_url))
-    projector = journal_projector(nc.jetstream(), pool, _projection(which), keys)
+    projector = stream_projector(
+        nc.jetstream(), pool, JOURNAL, JOURNAL_REGISTRY, _projection(which), keys
+    )
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, projector.stop)
     print("ready", flush=True)
     try:

@@ -28,7 +28,8 @@ import time
 from typing import Any, cast
 
 import demo
-from bench.harness import Infra, journal_projector, median, peak_rss_mib, private_infra, raw_read
+from bench.harness import Infra, median, peak_rss_mib, private_infra, raw_read
+from contracts.registry import JOURNAL_REGISTRY
 from contracts.streams import JOURNAL
 from demo import loader as demo_loader
 from services.common.db import PROJECTOR_MIGRATIONS, create_pool
@@ -37,6 +38,7 @@ from services.common.jetstream import connect, ensure_stream
 from services.common.keystore import KeyStore
 from services.common.keystore_pg import PgKeyStore
 from services.common.settings import KeyStoreSettings
+from services.common.stream_projector import stream_projector
 from services.journal.adapters.journal_projection import JournalViewProjection
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.bootstrap import MIGRATIONS
@@ -74,7 +76,9 @@ async def rebuild(nats_url: str, database_url: str) -> dict[str, Any]:
     schema = f"bench_{secrets.token_hex(4)}"
     pool = await create_pool(database_url, schema)
     keys = await PgKeyStore.open(KeyStoreSettings(dsn=database_url))
-    projector = journal_projector(nc.jetstream(), pool, JournalViewProjection(), keys)
+    projector = stream_projector(
+        nc.jetstream(), pool, JOURNAL, JOURNAL_REGISTRY, JournalViewProjection(), keys
+    )
     cpu = time.process_time()
     try:
         result = await projector.rebuild_into(schema, PROJECTOR_MIGRATIONS, MIGRATIONS)
