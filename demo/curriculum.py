@@ -89,6 +89,8 @@ ACADEMIC = frozenset(
     }
 )
 PRIMARY_GRADES = range(1, 5)
+PASS_FAIL: frozenset[tuple[str, int]] = frozenset({("music", 7), ("music", 8)})
+"""(subject, grade) marked «зачтено»/«не зачтено»: music in its last two years."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,12 @@
-"""The school calendar: the year, its quarters, public holidays and the days of the term."""
+"""The school calendar: the year, its quarters (halves for grades 10–11), the vacations and
+public holidays, and the days of the term."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from contracts.journal import Period
+from contracts.journal import DayOff, Period
 
 # (id, name, first day, last day) with days as (month, day), for a year from September.
 _QUARTERS = (
@@ -12,6 +14,15 @@ _QUARTERS = (
     ("q2", "2 четверть", (11, 5), (12, 28)),
     ("q3", "3 четверть", (1, 12), (3, 20)),
     ("q4", "4 четверть", (3, 30), (5, 31)),
+)
+_HALVES = (
+    ("h1", "1 полугодие", (9, 1), (12, 28)),
+    ("h2", "2 полугодие", (1, 12), (5, 31)),
+)
+_VACATIONS = (
+    ("Осенние каникулы", (10, 27), (11, 4)),
+    ("Зимние каникулы", (12, 29), (1, 11)),
+    ("Весенние каникулы", (3, 21), (3, 29)),
 )
 # Public holidays that fall inside quarters (23 February, 8 March, 1 and 9 May, with the
 # weekdays they move to).
@@ -43,11 +54,35 @@ def quarters(year: int) -> tuple[Period, ...]:
     )
 
 
+def halves(year: int) -> tuple[Period, ...]:
+    """The two halves of the school year (grades 10–11)."""
+    return tuple(
+        Period(period_id=pid, name=name, starts_on=_on(year, first), ends_on=_on(year, last))
+        for pid, name, first, last in _HALVES
+    )
+
+
+@functools.cache
+def days_off(year: int) -> tuple[DayOff, ...]:
+    """The vacations between the quarters and the public holidays inside them."""
+    vacations = tuple(
+        DayOff(name=name, kind="vacation", starts_on=_on(year, first), ends_on=_on(year, last))
+        for name, first, last in _VACATIONS
+    )
+    holidays = tuple(
+        DayOff(name="Праздничный день", kind="holiday", starts_on=day, ends_on=day)
+        for day in (_on(year, month_day) for month_day in _HOLIDAYS)
+    )
+    return vacations + holidays
+
+
 def is_school_day(year: int, day: dt.date) -> bool:
-    """Monday to Friday, inside a quarter, and not a public holiday."""
-    if day.isoweekday() > 5 or (day.month, day.day) in _HOLIDAYS:
+    """Monday to Friday, inside the school year, and not a day off (the vacations lie between
+    the quarters, so this is inside a quarter, too)."""
+    first, last = year_span(year)
+    if day.isoweekday() > 5 or not first <= day <= last:
         return False
-    return any(p.starts_on <= day <= p.ends_on for p in quarters(year))
+    return all(not d.starts_on <= day <= d.ends_on for d in days_off(year))
 
 
 def term_days(year: int, weeks: int) -> tuple[dt.date, ...]:

@@ -168,7 +168,7 @@ async def dispatch(deps: Deps, meta: Meta, step: Step) -> Recorded:
         return await roster.register_staff(deps, meta, command)
     if isinstance(command, c.RegisterPupil):
         return await roster.register_pupil(deps, meta, command)
-    if isinstance(command, c.SchoolCommand):
+    if isinstance(command, c.SchoolCommand | c.YearPlanCommand):
         return await roster.run_school(deps, meta, command)
     class_id = _required(step.class_id, step)
     if isinstance(command, c.ClassCommand):

@@ -7,6 +7,8 @@ import math
 import random
 from statistics import NormalDist
 
+from kernel.year_plan import FAILED, PASSED
+
 # How often each mark is given across the school: 5: 30%, 4: 40%, 3: 22%, 2: 7%, 1: 1%.
 SPREAD = (("1", 0.01), ("2", 0.07), ("3", 0.22), ("4", 0.40), ("5", 0.30))
 ABILITY_SHARE = 0.75  # how much of a mark is the pupil rather than the day
@@ -30,6 +32,16 @@ def mark_value(rng: random.Random, ability: float) -> str:
         if latent < cut:
             return value
     return SPREAD[-1][0]
+
+
+def pass_or_fail(number: str) -> str:
+    """A pass/fail subject's mark for the work that would have got `number`: «незач» for 1–2."""
+    return FAILED if int(number) <= 2 else PASSED
+
+
+def other_pass_fail(value: str) -> str:
+    """The other value of a pass/fail mark (what correcting it changes it to)."""
+    return PASSED if value == FAILED else FAILED
 
 
 def work_kind(rng: random.Random, subject_id: str) -> str:

@@ -14,10 +14,18 @@ from services.journal.domain.commands import (
     RegisterPupil,
     RegisterStaffMember,
     SchoolCommand,
+    YearPlanCommand,
 )
 
 Target = Literal["school", "staff", "pupil", "class", "lesson"]
-DemoCommand = SchoolCommand | RegisterStaffMember | RegisterPupil | ClassCommand | LessonCommand
+DemoCommand = (
+    SchoolCommand
+    | YearPlanCommand
+    | RegisterStaffMember
+    | RegisterPupil
+    | ClassCommand
+    | LessonCommand
+)
 
 ADMIN = Actor(id="adm1", role="admin")
 DEPUTY = Actor(id="dep1", role="deputy")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from demo.curriculum import SUBJECTS
-from demo.dates import quarters, year_span
+from demo.curriculum import PASS_FAIL, SUBJECTS
+from demo.dates import days_off, halves, quarters, year_span
 from demo.model import ADMIN, StepLog
 from demo.plan import Plan
 from services.journal.domain import commands as c
@@ -29,6 +29,11 @@ def _configure(log: StepLog, plan: Plan) -> None:
     log.add(ADMIN, "school", c.ConfigureWorkKinds(DEFAULT_WORK_KINDS))
     for subject_id, name in SUBJECTS.items():
         log.add(ADMIN, "school", c.DefineSubject(subject_id, name))
+    log.add(ADMIN, "school", c.SetSchoolCalendar(days_off(plan.year)))
+    log.add(ADMIN, "school", c.SetPeriodScheme("halves", "Полугодия", (10, 11), halves(plan.year)))
+    for subject_id in sorted({s for s, _ in PASS_FAIL}):
+        grades = tuple(sorted(g for s, g in PASS_FAIL if s == subject_id))
+        log.add(ADMIN, "school", c.SetSubjectAssessment(subject_id, grades, "pass_fail"))
 
 
 def _people(log: StepLog, plan: Plan) -> None:

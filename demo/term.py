@@ -3,6 +3,7 @@ the class teachers and the teachers put right in the days after."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 import itertools
@@ -13,7 +14,7 @@ from contracts.envelope import Actor
 from contracts.journal import AbsenceEntry
 from demo import marks as m
 from demo.attendance import Attendance, Episode
-from demo.curriculum import ACADEMIC, weekly_hours
+from demo.curriculum import ACADEMIC, PASS_FAIL, weekly_hours
 from demo.dates import year_span
 from demo.model import (
     ADMIN,
@@ -59,6 +60,7 @@ class Term:
         }
         self.busy = {(s.teacher_id, s.weekday, s.slot) for t in plan.timetables.values() for s in t}
         self.later: list[tuple[dt.date, int, Pending]] = []
+        self.numbers: dict[str, str] = {}  # a pass/fail mark's id -> the number drawn for it
         self._order = itertools.count()
 
     def write(self, days: Sequence[dt.date]) -> None:
@@ -181,15 +183,17 @@ class Term:
             return ()
         count = len(present) if test else min(len(present), self.rng.randint(3, 8))
         marked = present if test else self.rng.sample(present, count)
-        return tuple(
-            c.NewMark(
-                mark_id=mark_id(command_id, i),
-                pupil_id=pupil_id,
-                value=m.mark_value(self.rng, self.abilities[pupil_id]),
-                work_kind_id="test" if test else m.work_kind(self.rng, lesson.subject_id),
-            )
-            for i, pupil_id in enumerate(marked)
-        )
+        pass_fail = (lesson.subject_id, self.grades[lesson.class_id]) in PASS_FAIL
+        made: list[c.NewMark] = []
+        for i, pupil_id in enumerate(marked):
+            number = m.mark_value(self.rng, self.abilities[pupil_id])
+            kind = "test" if test else m.work_kind(self.rng, lesson.subject_id)
+            mark = c.NewMark(mark_id(command_id, i), pupil_id, number, kind)
+            if pass_fail:
+                self.numbers[mark.mark_id] = number
+                mark = dataclasses.replace(mark, value=m.pass_or_fail(number))
+            made.append(mark)
+        return tuple(made)
 
     def _fixes(self, lesson: LessonPlan, teacher_id: str, marks: tuple[c.NewMark, ...]) -> None:
         """Now and then a mark is corrected or cancelled by its teacher some days later."""
@@ -197,7 +201,10 @@ class Term:
             roll = self.rng.random()
             command: DemoCommand
             if roll < P_CORRECTED:
-                value, reason = m.corrected(self.rng, mark.value)
+                number = self.numbers.get(mark.mark_id)
+                value, reason = m.corrected(self.rng, number or mark.value)
+                if number is not None:  # pass/fail: the other value, for the same reason
+                    value = m.other_pass_fail(mark.value)
                 command = c.CorrectMark(mark.mark_id, value, mark.work_kind_id, reason)
             elif roll < P_CORRECTED + P_MARK_CANCELLED:
                 command = c.CancelMark(mark.mark_id, self.rng.choice(m.CANCEL_REASONS))

@@ -19,7 +19,16 @@ from types import MappingProxyType
 from typing import Literal, NamedTuple, TypeAlias
 
 from contracts.base import Event
-from contracts.journal import AbsenceKind, AbsenceReason, Attachment, Period, WorkKind
+from contracts.journal import (
+    AbsenceKind,
+    AbsenceReason,
+    Attachment,
+    DayOff,
+    Period,
+    PeriodSchemeSet,
+    SubjectAssessmentSet,
+    WorkKind,
+)
 
 SchoolKey: TypeAlias = tuple[str, int]
 """(school, year)."""
@@ -48,7 +57,9 @@ class Fact(NamedTuple):
 
 
 class SchoolConfigRow(NamedTuple):
-    """The school's calendar, periods, mark scale and kinds of work for a year."""
+    """The school's calendar, periods, mark scale and kinds of work for a year; the periods of
+    grades that work in a scheme of their own, the subjects assessed otherwise than on the scale
+    in some grades, and the days off (as `kernel.year_plan.plan_of` reads them)."""
 
     school: str
     year: int
@@ -60,6 +71,9 @@ class SchoolConfigRow(NamedTuple):
     scale: Mapping[str, int | None] = MappingProxyType({})
     work_kinds: tuple[WorkKind, ...] = ()
     last_seq: int = 0
+    schemes: tuple[PeriodSchemeSet, ...] = ()  # those still in force for some grade, in order
+    assessments: tuple[SubjectAssessmentSet, ...] = ()  # likewise
+    days_off: tuple[DayOff, ...] = ()
 
 
 class SubjectRow(NamedTuple):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from contracts.journal import (
     MarkScaleConfigured,
+    PeriodSchemeSet,
     PupilRegistered,
+    SchoolCalendarSet,
     SchoolYearOpened,
     StaffMemberRegistered,
+    SubjectAssessmentSet,
     SubjectDefined,
     WorkKindsConfigured,
 )
@@ -18,6 +23,8 @@ from kernel.rows import (
     StaffRow,
     SubjectRow,
 )
+
+G = TypeVar("G", PeriodSchemeSet, SubjectAssessmentSet)
 
 
 def apply_config(row: SchoolConfigRow | None, fact: Fact) -> SchoolConfigRow | None:
@@ -40,7 +47,37 @@ def apply_config(row: SchoolConfigRow | None, fact: Fact) -> SchoolConfigRow | N
         case WorkKindsConfigured(kinds=kinds):
             return base._replace(work_kinds=kinds, last_seq=fact.seq)
         case _:
+            return _apply_plan(row, base, fact)
+
+
+def _apply_plan(
+    row: SchoolConfigRow | None, base: SchoolConfigRow, fact: Fact
+) -> SchoolConfigRow | None:
+    """The year's plan per grade: schemes of periods, assessments, days off."""
+    match fact.event:
+        case PeriodSchemeSet(grades=grades):
+            schemes = (*in_force(base.schemes, grades), fact.event)
+            return base._replace(schemes=schemes, last_seq=fact.seq)
+        case SubjectAssessmentSet(subject_id=subject_id, grades=grades):
+            same, others = _split(base.assessments, subject_id)
+            assessments = (*others, *in_force(same, grades), fact.event)
+            return base._replace(assessments=assessments, last_seq=fact.seq)
+        case SchoolCalendarSet(days_off=days_off):
+            return base._replace(days_off=days_off, last_seq=fact.seq)
+        case _:
             return row
+
+
+def in_force(events: tuple[G, ...], grades: tuple[int, ...]) -> tuple[G, ...]:
+    """The events that still govern some grade once a new one governs `grades`."""
+    return tuple(e for e in events if set(e.grades) - set(grades))
+
+
+def _split(
+    assessments: tuple[SubjectAssessmentSet, ...], subject_id: str
+) -> tuple[tuple[SubjectAssessmentSet, ...], tuple[SubjectAssessmentSet, ...]]:
+    same = tuple(a for a in assessments if a.subject_id == subject_id)
+    return same, tuple(a for a in assessments if a.subject_id != subject_id)
 
 
 def apply_subject(row: SubjectRow | None, fact: Fact) -> SubjectRow | None:

@@ -17,6 +17,7 @@ from contracts.journal import (
     StaffMemberRegistered,
     SubjectDefined,
     WorkKindsConfigured,
+    YearPlanEvent,
 )
 from kernel.classes import apply_class
 from kernel.lessons import apply_lesson
@@ -38,7 +39,12 @@ from kernel.school import (
     apply_subject,
 )
 
-CONFIG_EVENTS = (SchoolYearOpened, MarkScaleConfigured, WorkKindsConfigured)
+CONFIG_EVENTS: tuple[type[Event], ...] = (
+    SchoolYearOpened,
+    MarkScaleConfigured,
+    WorkKindsConfigured,
+    *get_args(YearPlanEvent),
+)
 CLASS_EVENTS: tuple[type[Event], ...] = get_args(ClassEvent)
 LESSON_EVENTS: tuple[type[Event], ...] = get_args(LessonEvent)
 

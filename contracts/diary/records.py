@@ -16,15 +16,18 @@ from contracts.base import ClassId, Contract, Event, LessonId, MarkId, StaffId, 
 from contracts.journal import (
     AbsenceKind,
     AbsenceReason,
+    Assessment,
     Attachment,
     ClassLabel,
+    DayOff,
+    Grade,
     MarkValue,
     Period,
     ScaleValue,
     Slot,
     WorkKind,
 )
-from contracts.text import PRINTABLE, Comment, TextRules
+from contracts.text import PRINTABLE, Comment, Name, TextRules
 
 # A pupil as the feed names them: a keyed HMAC of the pupil id, computed on the school side.
 Pseudonym = Annotated[str, StringConstraints(pattern=r"^p[0-9a-f]{32}$")]
@@ -62,8 +65,32 @@ class DiarySubject(Contract):
     name: Annotated[str, TextRules(max_length=200, min_length=1)]
 
 
+class PeriodScheme(Contract):
+    """The periods the classes of `grades` work in (quarters, halves, trimesters): the grades
+    this scheme governs now, so a grade is named by one scheme at most."""
+
+    scheme_id: Token
+    name: Name
+    grades: tuple[Grade, ...] = Field(min_length=1)
+    periods: tuple[Period, ...] = Field(min_length=1)
+
+
+class SubjectAssessment(Contract):
+    """How a subject is assessed in `grades`, where the school said so; elsewhere the rule of
+    `kernel.year_plan.YearPlan.assessment` (the scale, and no marks in the first grade)."""
+
+    subject_id: SubjectId
+    grades: tuple[Grade, ...] = Field(min_length=1)
+    assessment: Assessment
+
+
 class SchoolRecord(Record):
-    """The school's year: calendar, periods, scale, kinds of work, subjects."""
+    """The school's year: calendar, periods, scale, kinds of work, subjects; the schemes of
+    periods of some grades (`periods` are those of every other grade), how subjects are
+    assessed in some grades, and the days off (holidays and vacations).
+
+    The last three came later: a record stored before them has none, which reads as the year's
+    periods for every grade, the default assessments and no day off."""
 
     event_type = "diary.SchoolRecord"
     record_kind: ClassVar[RecordKind] = "school"
@@ -74,6 +101,9 @@ class SchoolRecord(Record):
     scale: tuple[ScaleValue, ...] = ()
     work_kinds: tuple[WorkKind, ...] = ()
     subjects: tuple[DiarySubject, ...] = ()
+    schemes: tuple[PeriodScheme, ...] = ()
+    assessments: tuple[SubjectAssessment, ...] = ()
+    days_off: tuple[DayOff, ...] = ()
 
     @property
     def record_id(self) -> str:

@@ -21,6 +21,7 @@ from contracts.journal.classes import (
     PupilLeftClass,
     TeachingAssigned,
     TeachingUnassigned,
+    TimetableDrafted,
     TimetableSet,
 )
 from contracts.journal.lessons import (
@@ -61,9 +62,16 @@ from contracts.journal.school import (
     SubjectDefined,
     WorkKindsConfigured,
 )
+from contracts.journal.year_plan import (
+    PeriodSchemeSet,
+    SchoolCalendarSet,
+    SubjectAssessmentSet,
+    YearPlanEvent,
+)
 
 JournalEvent = (
     SchoolEvent
+    | YearPlanEvent
     | StaffMemberRegistered
     | PersonErased
     | PupilEvent
@@ -116,4 +124,8 @@ JOURNAL_EVENTS: tuple[type[Event], ...] = (
     PupilOutcomeRecorded,
     PupilOutcomeUndone,
     AcademicDebtCleared,
+    PeriodSchemeSet,
+    SubjectAssessmentSet,
+    SchoolCalendarSet,
+    TimetableDrafted,
 )

@@ -86,6 +86,17 @@ class TimetableSet(Event):
     slots: tuple[TimetableSlot, ...]
 
 
+class TimetableDrafted(Event):
+    """A timetable proposed for the class (the rollover carries the class's timetable of the
+    year before into the new year): it takes effect only when the administrator confirms it,
+    and a timetable set meanwhile replaces it."""
+
+    event_type = "journal.TimetableDrafted"
+    effective_from: dt.date
+    slots: tuple[TimetableSlot, ...]
+    source: Token  # the class of the year before whose timetable this was
+
+
 ClassEvent = (
     ClassOpened
     | ClassTeacherAssigned
@@ -94,4 +105,5 @@ ClassEvent = (
     | TeachingAssigned
     | TeachingUnassigned
     | TimetableSet
+    | TimetableDrafted
 )

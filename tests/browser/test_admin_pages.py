@@ -2,7 +2,9 @@
 launched demo school: a new pupil is registered into 9А and transferred to 9Б (leave + join the
 next day); a teaching assignment is added and removed; the fourth term (ahead, no lessons of
 the demo in it) is closed after the confirm step and reopened with a reason, a blank reason
-being refused beside its field; the rollover's plan follows an exception added with its form.
+being refused beside its field; the rollover's plan follows an exception added with its form,
+and admits a new first grade typed in its form (a bad line pointed at first); the page of the
+proposed timetables says the year is not rolled over yet.
 The rollover itself is not run here: it would seal the year the other tests write to.
 """
 
@@ -158,3 +160,56 @@ async def test_the_rollover_plan_follows_an_exception_added_with_its_form(system
 
     await exceptions.get_by_role("link", name=re.compile("^Убрать исключение")).click()
     await expect(plan).not_to_contain_text("Оставлен на повторное обучение")
+
+
+async def test_the_rollover_plan_admits_a_first_grade_typed_in_its_form(system, page: Page):
+    web = system.web_url
+    await sign_in(page, web, "adm1", "admin")
+    await page.goto(f"{web}/admin/rollover")
+    first = page.locator("section[aria-labelledby=first-title]")
+    block = first.locator("fieldset").first
+    await block.get_by_label("Код класса").fill("1z")
+    await block.get_by_label("Название класса").fill("1Я")
+    teacher = block.get_by_label("Классный руководитель")
+    chosen = await teacher.locator("option[value]:not([value=''])").first.get_attribute("value")
+    assert chosen
+    await teacher.select_option(chosen)
+    pupils = block.get_by_label("Принятые ученики")
+    await pupils.fill("pz0001; Первоклассова Анна Сергеевна; 05.03.2019\npz0002 Без даты")
+    recompute = first.get_by_role("button", name="Пересчитать план с первыми классами")
+    await recompute.click()
+    await expect(first.get_by_role("alert")).to_contain_text("Список первого класса не отправлен")
+    await expect(first).to_contain_text("Строка 2: нужно три части через «;»")
+    await expect(page.get_by_label("Принятые ученики").first).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    await assert_accessible(page)
+
+    await page.get_by_label("Принятые ученики").first.fill(
+        "pz0001; Первоклассова Анна Сергеевна; 05.03.2019\n"
+        "pz0002; Первоклассов Борис Ильич; 17.11.2018"
+    )
+    await page.get_by_role("button", name="Пересчитать план с первыми классами").click()
+    plan = page.locator("section[aria-labelledby=plan-title]")
+    await expect(plan).to_contain_text("В 2027/28:")
+    await plan.locator("summary").click()
+    row = plan.locator("tbody tr", has=page.locator("th", has_text="1Я"))
+    await expect(row.locator("td")).to_have_text(
+        ["новый первый класс", re.compile(".+"), "2", "2", "0", "—"]
+    )
+    slots = plan.locator("tbody tr td:last-child")
+    assert any(t.strip().isdigit() for t in await slots.all_inner_texts())  # proposed timetables
+    run = page.locator("section[aria-labelledby=run-title]")
+    await expect(run).to_contain_text("принять в первые классы 2 учеников")
+    await expect(run.locator("input[name='fg_class_id.0']")).to_have_value("1z")
+    await assert_accessible(page)
+
+
+async def test_the_proposed_timetables_page_waits_for_the_rollover(system, page: Page):
+    await sign_in(page, system.web_url, "adm1", "admin")
+    await page.goto(f"{system.web_url}/admin/rollover/timetables")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Расписания классов 2027/28")
+    await expect(page.locator("main")).to_contain_text(
+        "Перевод 2026/27 учебного года ещё не выполнен"
+    )
+    await assert_accessible(page)

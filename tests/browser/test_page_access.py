@@ -116,7 +116,7 @@ PUPILS = ("journal", "GET /pupils")
 ROLLOVER = ("journal", "GET /rollover")
 ERASURES = ("journal", "GET /journal/v1/schools/{school}/erasures")
 PAGES = (
-    PageRule("/day", (("journal", "GET /teachers/{teacher_id}/day"),)),
+    PageRule("/day", (("journal", "GET /teachers/{teacher_id}/day"), ROSTER)),  # days off
     PageRule(
         "/lessons/{class_id}/{lesson}",
         (("journal", "GET /classes/{class_id}/lessons/{lesson_id}"), ROSTER),
@@ -153,7 +153,11 @@ PAGES = (
     PageRule("/admin/applications", (("enrollment", "GET /applications"), PUPILS, ROSTER)),
     PageRule("/admin/exports", (("exporter", "GET /runs"),)),
     PageRule("/admin/periods", (ROLLOVER, ROSTER)),
+    # The plan's forms only: shown to whom the journal lets set the plan.
+    PageRule("/admin/year-plan", (ROLLOVER, ROSTER, ("journal", "PUT /config/calendar"))),
     PageRule("/admin/rollover", (ROLLOVER, PUPILS, ROSTER)),  # the plan: admin only, optional
+    # The next year's roster and proposals: none before the rollover (the demo's year is open).
+    PageRule("/admin/rollover/timetables", (ROLLOVER,)),
     PageRule(
         "/admin/erasures", (ERASURES, ("journal", "GET /journal/v1/schools/{school}/erasures/due"))
     ),

@@ -87,6 +87,7 @@ PATH_VALUES: Mapping[str, str] = {
     "staff_id": "t-math",
     "mark_id": "m1",
     "period_id": "q1",
+    "scheme_id": "halves",
     "attachment_id": "att1",
     "date": "2026-09-07",
     "run_id": "r1",
@@ -174,9 +175,12 @@ JOURNAL = (
         frozenset({"teacher", "teacher-uid", "admin", "deputy"}),
     ),
     Group(
-        "grading rules and closing periods",
+        "grading rules, the year's plan and closing periods",
         _routes(
             "PUT /config/grading-rules",
+            "PUT /config/period-schemes/{scheme_id}",
+            "PUT /subjects/{subject_id}/assessment",
+            "PUT /config/calendar",
             "POST /periods/{period_id}/close",
             "POST /periods/{period_id}/reopen",
         ),
@@ -253,10 +257,15 @@ JOURNAL = (
             "POST /pupils/{pupil_id}/outcome",
             "POST /pupils/{pupil_id}/outcome/undo",
             "POST /pupils/{pupil_id}/debts/{subject_id}/clear",
+            "POST /classes/{class_id}/timetable/draft/confirm",
         ),
         frozenset({"admin", "system"}),
     ),
-    Group("rollover status", _routes("GET /rollover"), READ_ALL),
+    Group(
+        "rollover status",
+        _routes("GET /rollover", "GET /classes/{class_id}/timetable/draft"),
+        READ_ALL,
+    ),
     Group(
         "monthly check: the deputy acts",
         _routes(

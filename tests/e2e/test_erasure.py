@@ -562,7 +562,9 @@ async def choose(system: System, people: list[Person]) -> tuple[Person, Place, d
                 subject_id=subject_id,
                 lesson_id=lesson_id,
                 class_teacher=klass["class_teacher_id"],
-                period_id=roster["periods"][0]["period_id"],
+                period_id=next(
+                    p["period_id"] for p in roster["periods"] if klass["grade"] in p["grades"]
+                ),
                 first_day=min(dt.date.fromisoformat(x["date"]) for x in grid["lessons"]),
             )
             return person, at, grid

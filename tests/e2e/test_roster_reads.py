@@ -98,6 +98,7 @@ async def test_the_roster_lists_the_years_reference_data_in_a_fixed_order(school
             "starts_on": "2026-09-01",
             "ends_on": "2026-10-26",
             "closed": False,
+            "grades": list(range(1, 12)),
         },
         {
             "period_id": "q2",
@@ -105,7 +106,13 @@ async def test_the_roster_lists_the_years_reference_data_in_a_fixed_order(school
             "starts_on": "2026-11-05",
             "ends_on": "2026-12-28",
             "closed": False,
+            "grades": list(range(1, 12)),
         },
+    ]
+    assert (roster["schemes"], roster["days_off"]) == ([], [])
+    # The first grade is not marked unless the school says otherwise.
+    assert roster["assessments"] == [
+        {"subject_id": s, "grade": 1, "assessment": "unmarked"} for s in ("bio", "math", "russian")
     ]
     assert roster["scale_id"] == "five"
     assert [(s["value"], s["numeric"]) for s in roster["scale"]] == [
@@ -135,6 +142,7 @@ async def test_the_roster_lists_the_years_reference_data_in_a_fixed_order(school
     assert set(roster) == {  # and no pupils
         *("school", "year", "school_name", "starts_on", "ends_on", "periods", "scale_id"),
         *("sealed", "scale", "work_kinds", "subjects", "staff", "classes", "assignments"),
+        *("schemes", "assessments", "days_off"),
     }
 
 

@@ -35,7 +35,16 @@ _TABLES_BY_KIND: dict[str, tuple[tuple[str, str], ...]] = {
     # One staff directory per school year, its record id the school.
     "staff": (("staff_directory", "school"),),
 }
-_SCHOOL_TABLES = ("school_config", "periods", "scale", "work_kinds", "subjects")
+_SCHOOL_TABLES = (
+    "school_config",
+    "periods",
+    "scale",
+    "work_kinds",
+    "subjects",
+    "grade_periods",
+    "subject_assessments",
+    "days_off",
+)
 
 
 def _deletes() -> list[str]:
@@ -95,6 +104,31 @@ _INSERTS = (
     "SELECT r.school, r.year, e->>'subject_id', e->>'name' "
     + _source("school", "jsonb_array_elements(r.content->'subjects') AS e")
     + " ON CONFLICT DO NOTHING",
+    # the school record's plan: each scheme's periods for each grade it governs, each
+    # assessment for each grade it names, the days off in order (none in an older record)
+    "INSERT INTO grade_periods (school, year, grade, scheme_id, scheme_name, period_id, name, "
+    "starts_on, ends_on) "
+    "SELECT r.school, r.year, g.v::integer, s->>'scheme_id', s->>'name', e->>'period_id', "
+    "e->>'name', (e->>'starts_on')::date, (e->>'ends_on')::date "
+    + _source(
+        "school",
+        "jsonb_array_elements(r.content->'schemes') AS s "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(s->'grades') AS g(v) "
+        "CROSS JOIN LATERAL jsonb_array_elements(s->'periods') AS e",
+    )
+    + " ON CONFLICT DO NOTHING",
+    "INSERT INTO subject_assessments (school, year, subject_id, grade, assessment) "
+    "SELECT r.school, r.year, a->>'subject_id', g.v::integer, a->>'assessment' "
+    + _source(
+        "school",
+        "jsonb_array_elements(r.content->'assessments') AS a "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(a->'grades') AS g(v)",
+    )
+    + " ON CONFLICT DO NOTHING",
+    "INSERT INTO days_off (school, year, position, name, kind, starts_on, ends_on) "
+    "SELECT r.school, r.year, e.pos, e.v->>'name', e.v->>'kind', (e.v->>'starts_on')::date, "
+    "(e.v->>'ends_on')::date "
+    + _source("school", "jsonb_array_elements(r.content->'days_off') WITH ORDINALITY AS e(v, pos)"),
     # class records
     "INSERT INTO classes (school, year, class_id, grade, label, class_teacher_id) "
     "SELECT r.school, r.year, r.record_id, (r.content->>'grade')::integer, "

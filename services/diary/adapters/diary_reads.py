@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from services.common.db import Pool
+from contracts.journal import Assessment, DayOff
+from services.common.db import Connection, Pool
 from services.diary.adapters.grant_directory import GRANT_COLUMNS, grant_of
 from services.diary.domain.access import Grant
 from services.diary.domain.calendar import MemberRow, PeriodRow
@@ -20,6 +21,7 @@ from services.diary.domain.rows import (
     MarkRow,
     SchoolConfig,
 )
+from services.diary.domain.year_plan import GradePeriodRow, plan_from_rows
 
 _LESSON_COLUMNS = (
     "l.lesson_id, l.class_id, l.subject_id, l.date, l.slot, l.grp, l.teacher_id, l.status, "
@@ -83,6 +85,18 @@ _PERIOD_MARKS = (
     "FROM period_marks WHERE school = $1 AND year = $2 AND pupil = $3 AND subject_id = $4 "
     "ORDER BY class_id, period_id"
 )
+_GRADE_PERIODS = (
+    "SELECT grade, scheme_id, scheme_name, period_id, name, starts_on, ends_on "
+    "FROM grade_periods WHERE school = $1 AND year = $2 ORDER BY grade, starts_on, period_id"
+)
+_ASSESSMENTS = (
+    "SELECT subject_id, grade, assessment FROM subject_assessments WHERE school = $1 AND year = $2"
+)
+_DAYS_OFF = (
+    "SELECT name, kind, starts_on, ends_on FROM days_off "
+    "WHERE school = $1 AND year = $2 ORDER BY position"
+)
+_GRADES = "SELECT class_id, grade FROM classes WHERE school = $1 AND year = $2"
 _STAFF_DIRECTORY = (
     "SELECT staff_id, short_name, subjects FROM staff_directory WHERE school = $1 AND year = $2 "
     "ORDER BY staff_id"
@@ -104,6 +118,34 @@ def _lesson(row: Any) -> LessonRow:  # noqa: ANN401 - an asyncpg Record
         row["homework_due_on"],
         row["corrected_after_close"],
         row["teacher_name"],
+    )
+
+
+_PlanRows = tuple[
+    list[GradePeriodRow], list[tuple[str, int, Assessment]], list[DayOff], dict[str, int]
+]
+
+
+async def _plan_rows(conn: Connection, args: tuple[str, int]) -> _PlanRows:
+    """The year's plan (each grade's periods, the assessments set, the days off) and the grade
+    of each class."""
+    grade_periods = await conn.fetch(_GRADE_PERIODS, *args)
+    assessments = await conn.fetch(_ASSESSMENTS, *args)
+    days_off = await conn.fetch(_DAYS_OFF, *args)
+    grades = await conn.fetch(_GRADES, *args)
+    return (
+        [
+            GradePeriodRow(
+                r["grade"],
+                r["scheme_id"],
+                r["scheme_name"],
+                PeriodRow(r["period_id"], r["name"], r["starts_on"], r["ends_on"]),
+            )
+            for r in grade_periods
+        ],
+        [(r["subject_id"], r["grade"], r["assessment"]) for r in assessments],
+        [DayOff.model_construct(**dict(r.items())) for r in days_off],
+        {r["class_id"]: r["grade"] for r in grades},
     )
 
 
@@ -141,13 +183,17 @@ class PgDiaryReads:
             names = await conn.fetch(
                 "SELECT subject_id, name FROM subjects WHERE school = $1 AND year = $2", *args
             )
+            plan = await _plan_rows(conn, args)
+        own = tuple(PeriodRow(*p.values()) for p in periods)
         return SchoolConfig(
             starts_on=head["starts_on"] if head else None,
             ends_on=head["ends_on"] if head else None,
-            periods=tuple(PeriodRow(*p.values()) for p in periods),
+            periods=own,
             scale={r["value"]: r["numeric"] for r in scale},
             work_kinds={r["work_kind_id"]: r["name"] for r in kinds},
             subjects={r["subject_id"]: r["name"] for r in names},
+            plan=plan_from_rows(own, *plan[:3]),
+            grades=plan[3],
         )
 
     async def memberships(self, school: str, year: int, pupils: Collection[str]) -> list[MemberRow]:

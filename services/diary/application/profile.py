@@ -32,6 +32,7 @@ from services.diary.domain import profile as p
 from services.diary.domain import profile_view as pv
 from services.diary.domain.access import check_operator, check_portal_caller
 from services.diary.domain.recipients import school_year_of
+from services.diary.domain.year_plan import class_periods
 
 # The role an event about the user themselves is recorded in, when the token holds several.
 _ROLE_ORDER: tuple[Role, ...] = ("teacher", "parent", "pupil")
@@ -133,6 +134,7 @@ async def my_profile(deps: Deps, scope: Scope) -> pv.ProfileView:
         periods=config.periods,
         own=own,
         today=deps.clock.today(),
+        periods_of={c: class_periods(config, c) for c in class_ids},
     )
 
 

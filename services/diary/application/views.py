@@ -23,7 +23,14 @@ from services.diary.domain.calendar import (
     week_of,
 )
 from services.diary.domain.period_marks import AFTER_TERMS, pupil_period_marks
+from services.diary.domain.profile_view import class_of
 from services.diary.domain.rows import DirectoryEntry, LessonSet, SchoolConfig
+from services.diary.domain.year_plan import (
+    class_assessment,
+    class_periods,
+    days_off_between,
+    shows_marks,
+)
 
 
 class NotFound(Exception):
@@ -100,12 +107,13 @@ async def _pupil_lessons(
 
 
 async def pupil_days(reads: DiaryReads, scope: Scope, pupil: str, days: DateRange) -> v.PupilDays:
-    """A pupil's lessons day by day (a day, or the week of `week_of`)."""
+    """A pupil's lessons day by day (a day, or the week of `week_of`), and the days off."""
     visibility, memberships = await pupil_access(reads, scope, pupil)
     config = await reads.school_config(scope.school, scope.year)
     found = await _pupil_lessons(reads, scope, days, visibility, memberships)
     lessons = assembly.pupil_lessons(pupil, found, config, file_url(scope.school, scope.year))
-    return v.PupilDays(pupil, days.start, days.end, lessons)
+    days_off = days_off_between(config, days.start, days.end)
+    return v.PupilDays(pupil, days.start, days.end, lessons, days_off)
 
 
 async def pupil_day(reads: DiaryReads, scope: Scope, pupil: str, day: dt.date) -> v.PupilDays:
@@ -118,13 +126,21 @@ async def pupil_week(reads: DiaryReads, scope: Scope, pupil: str, day: dt.date) 
     return await pupil_days(reads, scope, pupil, week_of(day))
 
 
-def period_of(config: SchoolConfig, year: int, period_id: str | None, today: dt.date) -> Selected:
-    """The period a view shows (the year's for a year, exam or final mark); NotFound if none."""
+def period_of(
+    config: SchoolConfig,
+    year: int,
+    period_id: str | None,
+    today: dt.date,
+    class_id: str | None = None,
+) -> Selected:
+    """The period a view of a class shows, among the class's periods (its grade's scheme), else
+    the one of today, else the whole year (the year's also for a year, exam or final mark);
+    NotFound for a period the class does not work in."""
     whole = school_year(year, config.starts_on, config.ends_on)
     if period_id in AFTER_TERMS:  # the year's (or exam's, final) mark: over the whole year
         return Selected(whole, period_id)
     try:
-        return select_period(config.periods, period_id, today, whole)
+        return select_period(class_periods(config, class_id), period_id, today, whole)
     except UnknownPeriod as error:
         raise NotFound(f"no period {period_id!r}") from error
 
@@ -138,20 +154,26 @@ async def pupil_subject(
     today: dt.date,
 ) -> v.PupilSubject:
     """A pupil's marks in a subject over a period, with the weighted average, the period mark
-    of the period and every period mark of the year (of the classes the caller sees)."""
+    of the period and every period mark of the year (of the classes the caller sees).
+
+    The periods are those of the pupil's class (today's, else the one they joined last); a
+    subject that is not marked in its grade shows no marks, no average, no period mark."""
     visibility, memberships = await pupil_access(reads, scope, pupil)
     if not visibility.everything and not any(
         visibility.sees(m.class_id, subject_id) for m in memberships
     ):
         raise Denied("no_grant", "you have no live grant for this subject")
     config = await reads.school_config(scope.school, scope.year)
-    selected = period_of(config, scope.year, period_id, today)
+    class_id = class_of(memberships, pupil, today)
+    periods = class_periods(config, class_id)
+    assessment = class_assessment(config, subject_id, class_id)
+    selected = period_of(config, scope.year, period_id, today, class_id)
     found = await _pupil_lessons(reads, scope, selected.days, visibility, memberships, subject_id)
     marks, avg = assembly.pupil_marks(pupil, found, config)
     rows = await reads.period_marks(scope.school, scope.year, pupil, subject_id)
     current, period_marks = pupil_period_marks(
-        (r for r in rows if visibility.sees(r.class_id, subject_id)),
-        config.periods,
+        (r for r in rows if visibility.sees(r.class_id, subject_id) and shows_marks(assessment)),
+        periods,
         selected.period_id,
     )
     return v.PupilSubject(
@@ -165,6 +187,8 @@ async def pupil_subject(
         average=avg,
         period_mark=current,
         period_marks=period_marks,
+        assessment=assessment,
+        periods=periods,
     )
 
 

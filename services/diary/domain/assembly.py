@@ -1,6 +1,10 @@
 """The diary's views assembled from read rows (`services.diary.domain.rows`): whose marks and
 absences a view shows, in which order, and the averages, the regulation's
-(`kernel.grading.weighted_average`) over the school's scale."""
+(`kernel.grading.weighted_average`) over the school's scale.
+
+A lesson's marks follow how its subject is assessed in its class
+(`services.diary.domain.year_plan`): a subject that is not marked shows none, and only a subject
+marked on the scale has an average (pass/fail marks have no number)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from contracts.journal import Assessment
 from kernel.grading import weighted_average
+from kernel.year_plan import value_label
 from services.diary.domain.calendar import MemberRow
 from services.diary.domain.rows import (
     AbsenceRow,
@@ -32,6 +38,7 @@ from services.diary.domain.views import (
     PupilLesson,
     PupilMark,
 )
+from services.diary.domain.year_plan import class_assessment, shows_average, shows_marks
 
 T = TypeVar("T")
 
@@ -61,7 +68,24 @@ def mark_view(row: MarkRow, config: SchoolConfig) -> MarkView:
         counts=row.counts,
         corrected=row.corrected,
         corrected_after_close=row.corrected_after_close,
+        label=value_label(row.value),
     )
+
+
+def _assessed(lesson: LessonRow, config: SchoolConfig) -> Assessment:
+    """How the lesson's subject is assessed in its class."""
+    return class_assessment(config, lesson.subject_id, lesson.class_id)
+
+
+def _marked(found: LessonSet, config: SchoolConfig) -> LessonSet:
+    """`found` without the marks of lessons whose subject is not marked in their class."""
+    unmarked = {
+        lesson.lesson_id for lesson in found.lessons if not shows_marks(_assessed(lesson, config))
+    }
+    if not unmarked:
+        return found
+    marks = tuple(m for m in found.marks if m.lesson_id not in unmarked)
+    return LessonSet(found.lessons, found.files, marks, found.absences)
 
 
 def absence_view(row: AbsenceRow) -> AbsenceView:
@@ -102,6 +126,7 @@ def _shown(
         "homework_due_on": lesson.homework_due_on,
         "files": _files(files, url),
         "corrected_after_close": lesson.corrected_after_close,
+        "assessment": _assessed(lesson, config),
     }
 
 
@@ -113,6 +138,7 @@ def pupil_lessons(
     pupil: str, found: LessonSet, config: SchoolConfig, url: FileUrl
 ) -> tuple[PupilLesson, ...]:
     """The lessons of `found` as `pupil` sees them (only their own marks and absence)."""
+    found = _marked(found, config)
     files = _by_lesson(found.files, lambda r: r.lesson_id)
     marks = _by_lesson((m for m in found.marks if m.pupil == pupil), lambda r: r.lesson_id)
     absences = {a.lesson_id: a for a in found.absences if a.pupil == pupil}
@@ -132,18 +158,22 @@ def pupil_lessons(
 def pupil_marks(
     pupil: str, found: LessonSet, config: SchoolConfig
 ) -> tuple[tuple[DatedMark, ...], str | None]:
-    """A pupil's marks over `found`'s lessons in date order, and their weighted average."""
+    """A pupil's marks over `found`'s lessons in date order, and their weighted average (over
+    the marks of lessons whose subject is marked on the scale in their class)."""
+    found = _marked(found, config)
     lessons = {lesson.lesson_id: lesson for lesson in found.lessons}
     own = [m for m in found.marks if m.pupil == pupil and m.lesson_id in lessons]
     own.sort(key=lambda m: (lessons[m.lesson_id].date, lessons[m.lesson_id].slot, m.mark_id))
     dated = tuple(
         DatedMark(m.lesson_id, lessons[m.lesson_id].date, mark_view(m, config)) for m in own
     )
-    return dated, average(own, config.scale)
+    averaged = [m for m in own if shows_average(_assessed(lessons[m.lesson_id], config))]
+    return dated, average(averaged, config.scale)
 
 
 def class_lessons(found: LessonSet, config: SchoolConfig, url: FileUrl) -> tuple[ClassLesson, ...]:
     """Lessons with every pupil's marks and absences, in date and slot order."""
+    found = _marked(found, config)
     files = _by_lesson(found.files, lambda r: r.lesson_id)
     marks = _by_lesson(found.marks, lambda r: r.lesson_id)
     absences = _by_lesson(found.absences, lambda r: r.lesson_id)

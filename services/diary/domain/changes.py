@@ -6,6 +6,9 @@ says where it came from: the DIARY stream sequence of the batch's manifest and t
 position in the batch, so ids grow in stream order and a rebuild from sequence 1 gives every
 change the id it had. Who sees a change is the rule of the pupil's week: the lesson's class on
 the lesson's date among the pupil's memberships, and the class and subject visible to the caller.
+A period mark's change names the period as the class's scheme does (`period_name`), a mark's
+or a period mark's values read as the diary shows them (`old_label`, `new_label`: «зачтено»
+for «зач»), and a subject that is not marked in the class's grade has no mark news at all.
 Pure: rows, memberships and the caller's visibility come in as values.
 """
 
@@ -17,9 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from kernel.year_plan import value_label
 from services.diary.domain.access import Visibility
 from services.diary.domain.calendar import MemberRow, member_on
 from services.diary.domain.rows import SchoolConfig
+from services.diary.domain.year_plan import class_assessment, class_periods, shows_marks
 
 ChangeKind = Literal[
     "mark_added",
@@ -92,6 +97,9 @@ class Change:
     work_kind_name: str | None
     weight: Decimal | None
     due_on: dt.date | None
+    period_name: str | None = None
+    old_label: str | None = None
+    new_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +143,31 @@ def visible(
     return visibility.sees(row.class_id, row.subject_id)
 
 
+_MARK_KINDS = frozenset({"mark_added", "mark_corrected", "mark_removed", "period_mark_set"})
+"""Changes whose old and new values are marks."""
+
+
+def marked(row: ChangeRow, config: SchoolConfig) -> bool:
+    """A mark's news only where the subject is marked in the class's grade."""
+    if row.kind not in _MARK_KINDS:
+        return True
+    return shows_marks(class_assessment(config, row.subject_id, row.class_id))
+
+
+def _label(row: ChangeRow, value: str | None) -> str | None:
+    return value_label(value) if value is not None and row.kind in _MARK_KINDS else value
+
+
+def _period_name(row: ChangeRow, config: SchoolConfig) -> str | None:
+    if row.period_id is None:
+        return None
+    periods = class_periods(config, row.class_id)
+    return next((p.name for p in periods if p.period_id == row.period_id), None)
+
+
 def shown(row: ChangeRow, config: SchoolConfig) -> Change:
-    """A stored change with the school's names of its subject and kind of work."""
+    """A stored change with the school's names of its subject, kind of work and period, and
+    its values as they read."""
     return Change(
         change_id=row.change_id,
         kind=row.kind,
@@ -154,6 +185,9 @@ def shown(row: ChangeRow, config: SchoolConfig) -> Change:
         ),
         weight=row.weight,
         due_on=row.due_on,
+        period_name=_period_name(row, config),
+        old_label=_label(row, row.old),
+        new_label=_label(row, row.new),
     )
 
 
@@ -161,7 +195,11 @@ def pupil_changes(query: ChangeQuery, page: ChangePage, config: SchoolConfig) ->
     """The page's rows the caller sees, newest first, with the school's names; `latest` never
     lower than the page's newest."""
     kept = sorted(
-        (r for r in page.rows if visible(r, query.pupil, query.memberships, query.visibility)),
+        (
+            r
+            for r in page.rows
+            if visible(r, query.pupil, query.memberships, query.visibility) and marked(r, config)
+        ),
         key=lambda r: r.change_id,
         reverse=True,
     )

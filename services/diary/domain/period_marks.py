@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kernel.year_plan import value_label
 from services.diary.domain.calendar import PeriodRow
 
 YEAR_PERIOD = "year"
@@ -35,25 +36,37 @@ class PeriodMarkRow:
 
 @dataclass(frozen=True, slots=True)
 class PeriodMarkView:
-    """A period mark as the diary shows it: the mark set and the average beside it."""
+    """A period mark as the diary shows it: the mark set and the average beside it; `label` is
+    how the mark reads («не зачтено» for «незач»), `name` the period's in the class's scheme
+    (None for the year, exam and final marks, and a period the class does not work in)."""
 
     period_id: str
     value: str
     average: str | None
     corrected_after_close: bool
+    label: str | None = None
+    name: str | None = None
 
 
-def period_mark_view(row: PeriodMarkRow) -> PeriodMarkView:
+def period_mark_view(row: PeriodMarkRow, name: str | None = None) -> PeriodMarkView:
     """A period mark without the pupil, its average with two decimals."""
     average = None if row.average is None else f"{row.average:.2f}"
-    return PeriodMarkView(row.period_id, row.value, average, row.corrected_after_close)
+    return PeriodMarkView(
+        row.period_id,
+        row.value,
+        average,
+        row.corrected_after_close,
+        value_label(row.value),
+        name,
+    )
 
 
 def pupil_period_marks(
     rows: Iterable[PeriodMarkRow], periods: Sequence[PeriodRow], selected: str | None
 ) -> tuple[PeriodMarkView | None, tuple[PeriodMarkView, ...]]:
     """The period mark of the `selected` period (None: the whole year, so the year's mark),
-    and every period mark: the school's terms in their order, then year, exam, final.
+    and every period mark: the terms of `periods` (the class's) in their order, then year,
+    exam, final.
 
     `rows` are one pupil's in one subject, of the classes the caller sees (a pupil who changed
     class may have a mark of the same period in each: both are listed, the first is shown).
@@ -63,6 +76,7 @@ def pupil_period_marks(
     ranked = sorted(
         rows, key=lambda r: (order.get(r.period_id, len(order)), r.period_id, r.class_id)
     )
-    views = tuple(period_mark_view(r) for r in ranked)
+    names = {p.period_id: p.name for p in periods}
+    views = tuple(period_mark_view(r, names.get(r.period_id)) for r in ranked)
     wanted = selected or YEAR_PERIOD
     return next((v for v in views if v.period_id == wanted), None), views

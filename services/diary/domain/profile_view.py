@@ -28,6 +28,8 @@ class ChildView:
     class_id: str | None
     class_label: str | None
     seen_up_to: int
+    periods: tuple[PeriodRow, ...] = ()
+    """The periods of the child's class (its grade's scheme)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class ClassView:
     subject_id: str | None
     subject_name: str | None
     subjects: tuple[SubjectView, ...] = ()
+    periods: tuple[PeriodRow, ...] = ()
+    """The periods of the class (its grade's scheme)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +111,20 @@ def profile_view(  # noqa: PLR0913 - everything a profile is made of, by keyword
     periods: Iterable[PeriodRow],
     own: Profile,
     today: dt.date,
+    periods_of: Mapping[str, tuple[PeriodRow, ...]] | None = None,
 ) -> ProfileView:
     """The caller's profile from their live grants (in grant order) and their own data;
-    `class_subjects` are the subjects taught in each class (for the class teacher's grant)."""
+    `class_subjects` are the subjects taught in each class (for the class teacher's grant);
+    `periods` the year's own, `periods_of` those of each class whose grade has a scheme."""
     assert caller.uid is not None  # noqa: S101 - a portal caller, checked before
     grants = list(grants)
     memberships = list(memberships)
+    periods = tuple(sorted(periods, key=lambda period: period.starts_on))
+    schemes = periods_of or {}
+
+    def of_class(class_id: str | None) -> tuple[PeriodRow, ...]:
+        return schemes.get(class_id, periods) if class_id else periods
+
     children = []
     for pupil, relation in own_children(caller, grants).items():
         class_id = class_of(memberships, pupil, today)
@@ -125,6 +137,7 @@ def profile_view(  # noqa: PLR0913 - everything a profile is made of, by keyword
                 class_id=class_id,
                 class_label=class_labels.get(class_id) if class_id else None,
                 seen_up_to=recorded.seen_up_to,
+                periods=of_class(class_id),
             )
         )
     classes = {
@@ -141,6 +154,7 @@ def profile_view(  # noqa: PLR0913 - everything a profile is made of, by keyword
                     else sorted(set(class_subjects.get(g.class_id, ())))
                 )
             ),
+            periods=of_class(g.class_id),
         )
         for g in live_grants(caller, grants)
         if "teacher" in caller.roles and g.scope_kind == "class" and g.class_id is not None
@@ -151,7 +165,7 @@ def profile_view(  # noqa: PLR0913 - everything a profile is made of, by keyword
         label=own.label,
         children=tuple(children),
         classes=tuple(classes[key] for key in sorted(classes, key=lambda k: (k[0], k[1] or ""))),
-        periods=tuple(sorted(periods, key=lambda period: period.starts_on)),
+        periods=periods,
     )
 
 

@@ -8,12 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kernel.year_plan import YearPlan
 from services.diary.domain.calendar import PeriodRow
 
 
 @dataclass(frozen=True, slots=True)
 class SchoolConfig:
-    """The school's year as the views need it."""
+    """The school's year as the views need it: `periods` are the year's own; `plan` (the
+    kernel's) says which periods each grade works in, how subjects are assessed and the days
+    off, asked by class through `grades` (`services.diary.domain.year_plan`)."""
 
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
@@ -21,6 +24,9 @@ class SchoolConfig:
     scale: Mapping[str, int | None] = field(default_factory=dict)
     work_kinds: Mapping[str, str] = field(default_factory=dict)
     subjects: Mapping[str, str] = field(default_factory=dict)
+    plan: YearPlan = field(default_factory=YearPlan)
+    grades: Mapping[str, int] = field(default_factory=dict)
+    """The grade of each class of the year."""
 
 
 @dataclass(frozen=True, slots=True)

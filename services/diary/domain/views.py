@@ -1,6 +1,11 @@
 """The diary's views, as the portal receives them: a pupil's day, week and subject, a class's
 day and grid.
 
+Each class works in its own periods (its grade's scheme) and assesses each subject as its grade
+does (`services.diary.domain.year_plan`): a pass/fail mark reads «зачтено»/«не зачтено»
+(`label`) and enters no average; a subject that is not marked shows no marks and no average.
+Days off (holidays, vacations) come with the days they fall on.
+
 Lessons and marks changed by a correction after their period closed show
 `corrected_after_close` (DESIGN.md §5: such corrections are flagged everywhere); why they were
 corrected is not known here. A lesson names its teacher as the school's staff directory does
@@ -15,7 +20,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kernel.answers import LessonHeading
+from services.diary.domain.calendar import PeriodRow
 from services.diary.domain.period_marks import PeriodMarkView
+from services.diary.domain.year_plan import DayOffView
 
 FileUrl = Callable[[str], str]
 """The download URL of an attachment id."""
@@ -34,7 +41,7 @@ class FileView:
 
 @dataclass(frozen=True, slots=True)
 class MarkView:
-    """A mark as the diary shows it."""
+    """A mark as the diary shows it; `label` is how its value reads («зачтено» for «зач»)."""
 
     mark_id: str
     value: str
@@ -45,6 +52,7 @@ class MarkView:
     counts: bool
     corrected: bool
     corrected_after_close: bool = False
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +79,20 @@ class PupilLesson(LessonHeading):
     absence: AbsenceView | None
     corrected_after_close: bool = False
     teacher_name: str | None = None
+    assessment: str = "scale"
+    """How the subject is assessed in the lesson's class: `scale`, `pass_fail`, `unmarked`."""
 
 
 @dataclass(frozen=True, slots=True)
 class PupilDays:
-    """A pupil's lessons from `starts_on` to `ends_on` (a day or a week)."""
+    """A pupil's lessons from `starts_on` to `ends_on` (a day or a week), and the days off
+    among those days."""
 
     pupil: str
     starts_on: dt.date
     ends_on: dt.date
     lessons: tuple[PupilLesson, ...]
+    days_off: tuple[DayOffView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +107,9 @@ class DatedMark:
 @dataclass(frozen=True, slots=True)
 class PupilSubject:
     """A pupil's marks in a subject over a period, their weighted average, the period mark of
-    the period (the year's when the whole year is shown) and every period mark of the year."""
+    the period (the year's when the whole year is shown) and every period mark of the year;
+    the periods of the pupil's class and how the subject is assessed in it (no average but on
+    the scale, no marks at all for a subject that is not marked)."""
 
     pupil: str
     subject_id: str
@@ -107,6 +121,8 @@ class PupilSubject:
     average: str | None
     period_mark: PeriodMarkView | None = None
     period_marks: tuple[PeriodMarkView, ...] = ()
+    assessment: str = "scale"
+    periods: tuple[PeriodRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,15 +160,18 @@ class ClassLesson:
     absences: tuple[PupilAbsence, ...]
     corrected_after_close: bool = False
     teacher_name: str | None = None
+    assessment: str = "scale"
 
 
 @dataclass(frozen=True, slots=True)
 class ClassDay:
-    """A class's lessons of one day (the subjects the caller sees)."""
+    """A class's lessons of one day (the subjects the caller sees), and the holiday or
+    vacation the day falls in."""
 
     class_id: str
     date: dt.date
     lessons: tuple[ClassLesson, ...]
+    day_off: DayOffView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +198,8 @@ class GridLesson:
 
 @dataclass(frozen=True, slots=True)
 class ClassGrid:
-    """A class's page of a subject: pupils × lessons."""
+    """A class's page of a subject: pupils × lessons; the class's periods and how the subject
+    is assessed in its grade."""
 
     class_id: str
     subject_id: str
@@ -189,3 +209,5 @@ class ClassGrid:
     ends_on: dt.date
     lessons: tuple[GridLesson, ...]
     pupils: tuple[GridPupil, ...]
+    assessment: str = "scale"
+    periods: tuple[PeriodRow, ...] = ()

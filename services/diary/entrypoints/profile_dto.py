@@ -55,6 +55,15 @@ class SeenOut(BaseModel):
     seen_up_to: int
 
 
+class PeriodOut(BaseModel):
+    """A period of assessment of the school year."""
+
+    period_id: str
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
 class ChildOut(BaseModel):
     """A child of the caller's live parent's or pupil's grants."""
 
@@ -64,6 +73,9 @@ class ChildOut(BaseModel):
     class_id: str | None = Field(description="today's class, else the last one joined")
     class_label: str | None = Field(description="e.g. «5А»")
     seen_up_to: int = Field(description="change id seen up to (0: nothing seen yet)")
+    periods: list[PeriodOut] = Field(
+        default=[], description="the periods of the child's class (its grade's), in order"
+    )
 
 
 class SubjectOut(BaseModel):
@@ -84,15 +96,9 @@ class ClassOut(BaseModel):
         description="what the grant lets the caller read: its subject, or every subject "
         "taught in the class (the class teacher's)"
     )
-
-
-class PeriodOut(BaseModel):
-    """A period of assessment of the school year."""
-
-    period_id: str
-    name: str
-    starts_on: dt.date
-    ends_on: dt.date
+    periods: list[PeriodOut] = Field(
+        default=[], description="the periods of the class (its grade's), in order"
+    )
 
 
 class ProfileOut(BaseModel):
@@ -103,7 +109,10 @@ class ProfileOut(BaseModel):
     label: str | None = Field(description="how others see the caller in messages, if set")
     children: list[ChildOut]
     classes: list[ClassOut]
-    periods: list[PeriodOut] = Field(description="the school year's periods, in order")
+    periods: list[PeriodOut] = Field(
+        description="the school year's own periods, in order (those of every grade without a "
+        "scheme of its own; each child and class lists its own)"
+    )
 
 
 class PortalUserOut(BaseModel):

@@ -1,6 +1,9 @@
 """The school's year as the exporter keeps it, the kernel's configuration row and subjects
 (`kernel.school`), and as the diary sees it (no school name, no staff).
 
+The year's plan (the periods of each grade, how subjects are assessed in some grades, the days
+off) is published as the kernel's plan reads it (`plan_content`), not as the events said it.
+
 The kernel keeps a mark scale as the numbers its values stand for; the diary shows their labels
 too, so the state keeps the scale's values as configured beside the kernel's row. Stored as a
 row (`services.exporter.domain.stored`).
@@ -16,6 +19,7 @@ from kernel import SchoolConfigRow, SubjectRow
 from kernel.rows import Fact
 from kernel.school import apply_config, apply_subject
 from services.exporter.domain.docs import Content
+from services.exporter.domain.fold_plan import plan_content
 
 
 class SchoolState(NamedTuple):
@@ -66,6 +70,7 @@ def school_content(state: SchoolState) -> Content:
         "scale": [value.model_dump(mode="json") for value in state.scale],
         "work_kinds": [kind.model_dump(mode="json") for kind in config.work_kinds],
         "subjects": [{"subject_id": s.subject_id, "name": s.name} for s in state.subjects],
+        **plan_content(config),
     }
 
 
@@ -84,4 +89,5 @@ def _shown(state: SchoolState) -> tuple[Any, ...]:
         config.work_kinds,
         state.scale,
         subjects,
+        plan_content(config),
     )

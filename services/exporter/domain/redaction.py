@@ -8,8 +8,9 @@ and the diary check does the same to the journal's side so that both compare ali
 Free texts by record kind (everything else a record holds is ids, dates, codes and numbers):
 
 - `lesson`: the topic, the homework text, the homework files' names, the marks' comments;
-- `school`: the names of periods, scale values, kinds of work and subjects (the administrator's
-  configuration, passed through all the same);
+- `school`: the names of periods, scale values, kinds of work and subjects, of the schemes of
+  periods and their periods, and of the days off (the administrator's configuration, passed
+  through all the same);
 - `class`: the label.
 
 Not passed: the staff directory (`staff`: teachers' surnames and initials, public by law — a
@@ -48,7 +49,13 @@ _ITEMS: Mapping[str, Mapping[str, tuple[str, int]]] = {
         "scale": ("label", _NAME),
         "work_kinds": ("name", _NAME),
         "subjects": ("name", _NAME),
+        "schemes": ("name", _NAME),
+        "days_off": ("name", _NAME),
     },
+}
+# kind -> (list field -> (list field of each item -> (its items' field -> its length))).
+_NESTED: Mapping[str, Mapping[str, tuple[str, str, int]]] = {
+    "school": {"schemes": ("periods", "name", _NAME)},
 }
 
 
@@ -62,7 +69,13 @@ def redact_content(kind: str, content: Content, redact: Redact) -> tuple[Content
         if count:
             changed[name], replaced = text, replaced + count
     for name, (item_field, limit) in _ITEMS.get(kind, {}).items():
-        items, count = _items(content.get(name), item_field, limit, redact)
+        items, count = _items(changed.get(name, content.get(name)), item_field, limit, redact)
+        if count:
+            changed[name], replaced = items, replaced + count
+    for name, (inner, item_field, limit) in _NESTED.get(kind, {}).items():
+        items, count = _nested(
+            changed.get(name, content.get(name)), inner, (item_field, limit), redact
+        )
         if count:
             changed[name], replaced = items, replaced + count
     if not replaced:
@@ -92,5 +105,23 @@ def _items(value: object, field: str, limit: int, redact: Redact) -> tuple[objec
             text, count = _one(item.get(field), limit, redact)
             if count:
                 item, replaced = {**item, field: text}, replaced + count  # noqa: PLW2901
+        result.append(item)
+    return (result, replaced) if replaced else (value, 0)
+
+
+def _nested(
+    value: object, inner: str, item_field: tuple[str, int], redact: Redact
+) -> tuple[object, int]:
+    """The items of `value` with the `item_field` of each item of their `inner` list redacted
+    (a scheme's periods' names)."""
+    if not isinstance(value, list | tuple):
+        return value, 0
+    replaced = 0
+    result = []
+    for item in value:
+        if isinstance(item, Mapping):
+            items, count = _items(item.get(inner), *item_field, redact)
+            if count:
+                item, replaced = {**item, inner: items}, replaced + count  # noqa: PLW2901
         result.append(item)
     return (result, replaced) if replaced else (value, 0)

@@ -52,9 +52,14 @@ def _plain(value: object) -> object:
 
 
 def load_row(kind: type[Row], values: Iterable[Any]) -> Row:
-    """The row of type `kind` that `dump_row` stored as `values`."""
+    """The row of type `kind` that `dump_row` stored as `values`.
+
+    A row stored before its type gained fields (new fields come last, with defaults: the
+    school's configuration gained the year's plan) reads back with those defaults."""
     fields = list(values)
     for at, load in _conversions(kind):
+        if at >= len(fields):
+            break
         value = fields[at]
         if value is not None:
             fields[at] = load(value)

@@ -16,7 +16,14 @@ from typing import Any
 import asyncpg
 from pydantic import BaseModel
 
-from contracts.journal import Attachment, Period, WorkKind
+from contracts.journal import (
+    Attachment,
+    DayOff,
+    Period,
+    PeriodSchemeSet,
+    SubjectAssessmentSet,
+    WorkKind,
+)
 from kernel import (
     AbsenceRow,
     Assignment,
@@ -54,7 +61,10 @@ _TYPES: dict[str, str] = {
     **dict.fromkeys(
         ("substituted", "attendance_taken", "counts", "cancelled", "corrected"), "bool"
     ),
-    **dict.fromkeys(("periods", "scale", "work_kinds", "attachments"), "jsonb"),
+    **dict.fromkeys(
+        ("periods", "scale", "work_kinds", "attachments", "schemes", "assessments", "days_off"),
+        "jsonb",
+    ),
     **dict.fromkeys(_DATES, "date"),
     **dict.fromkeys(_TIMES, "timestamptz"),
 }
@@ -165,11 +175,18 @@ CONFIGS = Table(
     "school_config",
     ("school", "year"),
     SchoolConfigRow._fields,
-    encoders={"periods": _models_json, "scale": _scale_json, "work_kinds": _models_json},
+    encoders={
+        "periods": _models_json,
+        "scale": _scale_json,
+        **dict.fromkeys(("work_kinds", "schemes", "assessments", "days_off"), _models_json),
+    },
     decoders={
         "periods": _models_of(Period),
         "scale": json.loads,
         "work_kinds": _models_of(WorkKind),
+        "schemes": _models_of(PeriodSchemeSet),
+        "assessments": _models_of(SubjectAssessmentSet),
+        "days_off": _models_of(DayOff),
     },
 )
 SUBJECTS = Table("subjects", ("school", "year", "subject_id"), SubjectRow._fields)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import asyncpg
 from asyncpg.transaction import Transaction
 
+from kernel import SchoolConfigRow
+from kernel.year_plan import YearPlan, plan_of
 from services.common.db import Connection, Pool
+from services.journal.adapters.journal_tables import CONFIGS
 from services.journal.application.read_models import ViewNotFound
 from services.journal.application.roster_reads import (
     ClassMember,
@@ -21,16 +25,15 @@ from services.journal.application.roster_reads import (
     PupilList,
     Roster,
 )
+from services.journal.application.year_plan_reads import plan_fields
 
 _HEAD = """
 SELECT school_name, starts_on, ends_on, scale_id FROM school_config
 WHERE school = $1 AND year = $2"""
-_PERIODS = """
-SELECT p.period_id, p.name, p.starts_on, p.ends_on
-FROM school_config c,
-     jsonb_to_recordset(c.periods) AS p(period_id text, name text, starts_on date, ends_on date)
-WHERE c.school = $1 AND c.year = $2
-ORDER BY p.starts_on, p.period_id"""
+_PLAN_COLUMNS = ("periods", "schemes", "assessments", "days_off")
+_PLAN = """
+SELECT periods::text, schemes::text, assessments::text, days_off::text FROM school_config
+WHERE school = $1 AND year = $2"""
 _SCALE = """
 SELECT s.key AS value, s.value::int AS numeric
 FROM school_config c, jsonb_each_text(c.scale) AS s
@@ -55,7 +58,6 @@ SELECT class_id, subject_id, teacher_id, grp AS "group" FROM assignments
 WHERE school = $1 AND year = $2
 ORDER BY class_id, subject_id, teacher_id, grp NULLS FIRST"""
 _LISTS = (
-    ("periods", _PERIODS),
     ("scale", _SCALE),
     ("work_kinds", _WORK_KINDS),
     ("subjects", _SUBJECTS),
@@ -98,6 +100,14 @@ _PUPIL_NAMES = "SELECT DISTINCT pupil_id, full_name FROM pupils WHERE school = $
 _PUPILS_VERSION = "SELECT count(*), coalesce(max(last_seq), 0) FROM pupils WHERE school = $1"
 
 
+def _plan(school: str, year: int, row: asyncpg.Record | None) -> YearPlan:
+    """The plan of the configuration row's JSON columns (the view's own codecs decode them)."""
+    if row is None:
+        return YearPlan()
+    decoded = {c: CONFIGS.decoders[c](row[i]) for i, c in enumerate(_PLAN_COLUMNS)}
+    return plan_of(SchoolConfigRow(school, year, **decoded))
+
+
 class PgRosterViews:
     """`RosterViews` over the view tables of the pool's schema."""
 
@@ -113,7 +123,10 @@ class PgRosterViews:
             lists = {
                 name: [dict(r) for r in await conn.fetch(sql, school, year)] for name, sql in _LISTS
             }
-        return Roster.model_validate({"school": school, "year": year, **dict(head), **lists})
+            plan = _plan(school, year, await conn.fetchrow(_PLAN, school, year))
+        subject_ids = [s["subject_id"] for s in lists["subjects"]]
+        fields = {**dict(head), **lists, **plan_fields(plan, subject_ids)}
+        return Roster.model_validate({"school": school, "year": year, **fields})
 
     async def class_teachers(self, school: str, year: int, class_id: str) -> frozenset[str]:
         """The class teacher and every teacher assigned to the class; ViewNotFound if no class."""

@@ -22,7 +22,7 @@ from services.journal.application.check_models import (
     RemarkView,
     ShownStatus,
 )
-from services.journal.application.checks import scope_findings
+from services.journal.application.checks import check_rules, scope_findings
 from services.journal.application.ports import Deps
 from services.journal.application.read_models import ReadModel
 from services.journal.domain.findings import lesson_findings
@@ -115,7 +115,7 @@ async def with_auto_fixed(
     """The remarks with whether the finding each is about still holds (recomputed now)."""
     lesson_ids = {r.lesson_id for r in remarks if r.finding_id and r.lesson_id}
     lessons = await deps.check_views.lessons_by_id(school, year, lesson_ids)
-    today, rules = deps.clock.today(), deps.check_rules
+    today, rules = deps.clock.today(), await check_rules(deps, school, year)
     holding = {
         f.finding_id
         for lesson in lessons

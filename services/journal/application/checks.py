@@ -12,6 +12,7 @@ import uuid
 from contracts import subjects
 from contracts.base import Event
 from contracts.journal import CheckScope, Finding
+from services.journal.application import period_marks
 from services.journal.application.handling import Aggregate, Meta, Recorded, execute, fold_of
 from services.journal.application.ports import Deps
 from services.journal.domain import monthly_check
@@ -24,7 +25,7 @@ from services.journal.domain.commands import (
     ReopenRemark,
     ResolveRemark,
 )
-from services.journal.domain.findings import LessonFacts, find, lesson_findings
+from services.journal.domain.findings import CheckRules, LessonFacts, find, lesson_findings
 from services.journal.domain.monthly_check import CheckState, Reference, month_range
 
 CHECK = Aggregate(monthly_check.INITIAL, monthly_check.evolve)
@@ -47,7 +48,13 @@ async def scope_findings(
 ) -> list[Finding]:
     """The findings now of the lessons of a month in a scope."""
     facts = await deps.check_views.lesson_facts(school, year, month_range(month), scope, target_id)
-    return find(facts, today=deps.clock.today(), rules=deps.check_rules)
+    return find(facts, today=deps.clock.today(), rules=await check_rules(deps, school, year))
+
+
+async def check_rules(deps: Deps, school: str, year: int) -> CheckRules:
+    """The check's rules for a school year: the installation's, with the year's days off."""
+    config = await period_marks.school_config(deps, school, year)
+    return deps.check_rules.with_calendar(config.plan.days_off)
 
 
 async def open_check(
@@ -76,7 +83,7 @@ async def issue_remark(deps: Deps, meta: Meta, check_id: str, cmd: IssueRemark) 
     names = await deps.check_views.names(meta.school, meta.year)
     ref = Reference(
         deps.clock.today(),
-        _findings_of(deps, lesson),
+        await _findings_of(deps, meta, lesson),
         lesson=lesson,
         known_staff=frozenset(names.staff),
     )
@@ -95,7 +102,7 @@ async def confirm_or_reopen(
     state = await fold_of(deps, CHECK, _subject(meta, check_id))
     remark = state.remarks.get(cmd.remark_id)
     lesson = await _lesson(deps, meta, remark.lesson_id if remark else None)
-    ref = Reference(deps.clock.today(), _findings_of(deps, lesson), lesson=lesson)
+    ref = Reference(deps.clock.today(), await _findings_of(deps, meta, lesson), lesson=lesson)
     return await _run(deps, meta, check_id, cmd, ref)
 
 
@@ -111,10 +118,11 @@ async def _lesson(deps: Deps, meta: Meta, lesson_id: str | None) -> LessonFacts 
     return found[0] if found else None
 
 
-def _findings_of(deps: Deps, lesson: LessonFacts | None) -> tuple[Finding, ...]:
+async def _findings_of(deps: Deps, meta: Meta, lesson: LessonFacts | None) -> tuple[Finding, ...]:
     if lesson is None:
         return ()
-    return tuple(lesson_findings(lesson, today=deps.clock.today(), rules=deps.check_rules))
+    rules = await check_rules(deps, meta.school, meta.year)
+    return tuple(lesson_findings(lesson, today=deps.clock.today(), rules=rules))
 
 
 def _subject(meta: Meta, check_id: str) -> str:

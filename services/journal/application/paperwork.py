@@ -51,14 +51,16 @@ async def class_archive(deps: Deps, school: str, year: int, class_id: str) -> Ar
     config = await period_marks.school_config(deps, school, year)
     roster = await deps.roster_views.roster(school, year)
     start, end = journal_sheets.year_bounds(roster)
+    subject_ids = _subjects_of(roster, class_id)
+    grade = next(c.grade for c in roster.classes if c.class_id == class_id)
     bound = []
-    for subject_id in _subjects_of(roster, class_id):
+    for subject_id in subject_ids:
         grid = await deps.views.class_grid(school, year, class_id, subject_id, start, end)
         sheets = [
             await period_marks.period_sheet(
                 deps, school, year, class_id, subject_id, period, config=config
             )
-            for period in closing.period_ids(config)
+            for period in closing.period_ids(config, grade)
         ]
         bound.append(SubjectYear(grid, tuple(sheets), await _corrections(deps, grid)))
     return journal_sheets.class_archive(roster, class_id, bound)

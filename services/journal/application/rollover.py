@@ -47,7 +47,16 @@ from services.journal.domain.errors import (
     PupilAlreadyInClass,
     YearClosed,
 )
-from services.journal.domain.rollover import ClosingYear, Decision, Move, NextClass, Plan, plan
+from services.journal.domain.rollover import (
+    Admission,
+    ClosingYear,
+    Decision,
+    Move,
+    NextClass,
+    Plan,
+    plan,
+)
+from services.journal.domain.rollover_setup import YearSetup
 from services.journal.domain.school import require_admin
 
 Send = Callable[[Deps, Meta], Awaitable[Recorded]]
@@ -101,14 +110,18 @@ async def run_rollover(
     decisions: Mapping[str, Decision],
     *,
     final_grade: int,
+    admissions: Sequence[Admission] = (),
     dry_run: bool = False,
 ) -> RolloverResult:
-    """Plan the rollover of `meta.year` and (unless `dry_run`) record it."""
+    """Plan the rollover of `meta.year` and (unless `dry_run`) record it, admitting the new
+    first grade of `admissions`."""
     require_admin(meta.actor, "rolling the school year over")
     started = time.perf_counter()
     closing = await closing_year(deps, meta.school, meta.year)
     recorded = await recorded_decisions(deps, meta.school, closing)
-    the_plan = plan(closing, {**decisions, **recorded}, final_grade=final_grade)
+    the_plan = plan(
+        closing, {**decisions, **recorded}, final_grade=final_grade, admissions=admissions
+    )
     tally = Tally(differs=_differences(decisions, recorded))
     closed = False
     if not dry_run:
@@ -148,14 +161,19 @@ def _differences(
 
 def phases(the_plan: Plan) -> list[list[Chain]]:
     """The plan's steps as chains, phase by phase (closing the year comes after these)."""
-    nxt = the_plan.next_year
-    people: list[Chain] = [_class_chain(nxt, k) for k in the_plan.classes]
+    nxt, first_day = the_plan.next_year, the_plan.setup.starts_on
+    people: list[Chain] = [_class_chain(nxt, k, first_day) for k in the_plan.classes]
     people += [(_staff(nxt, s.person_id, s.full_name, s.detail),) for s in the_plan.staff]
     people += [
         (_pupil(nxt, p.person_id, p.full_name, dt.date.fromisoformat(p.detail)),)
         for p in the_plan.pupils
     ]
     moves = [_move_chain(the_plan, m) for m in the_plan.moves]
+    moves += [
+        (_class(nxt, f"join-{p}-{k.class_id}", k.class_id, c.AddPupilToClass(p, first_day)),)
+        for k in the_plan.classes
+        for p in k.admitted
+    ]
     return [[tuple(_configuration(the_plan))], people, moves]
 
 
@@ -172,9 +190,22 @@ def _configuration(the_plan: Plan) -> Iterator[Step]:
     if setup.grading is not None:
         rules = c.SetGradingRules(*setup.grading)
         yield Step("grading-rules", nxt, lambda deps, m: period_marks.run_closing(deps, m, rules))
+    yield from _year_plan(setup, nxt)
 
 
-def _school(year: int, name: str, cmd: c.SchoolCommand) -> Step:
+def _year_plan(setup: YearSetup, nxt: int) -> Iterator[Step]:
+    """The periods of grades with a scheme of their own, and the subjects' assessments."""
+    for s in setup.schemes:
+        scheme = c.SetPeriodScheme(s.scheme_id, s.name, s.grades, s.periods)
+        name = f"scheme-{s.scheme_id}-{'-'.join(map(str, s.grades))}"
+        yield _school(nxt, name, scheme)
+    for a in setup.assessments:
+        assessment = c.SetSubjectAssessment(a.subject_id, a.grades, a.assessment)
+        name = f"assessment-{a.subject_id}-{'-'.join(map(str, a.grades))}"
+        yield _school(nxt, name, assessment)
+
+
+def _school(year: int, name: str, cmd: c.SchoolCommand | c.YearPlanCommand) -> Step:
     return Step(name, year, lambda deps, m: roster.run_school(deps, m, cmd))
 
 
@@ -182,12 +213,15 @@ def _class(year: int, name: str, class_id: str, cmd: c.ClassCommand) -> Step:
     return Step(name, year, lambda deps, m: roster.run_class(deps, m, class_id, cmd))
 
 
-def _class_chain(year: int, k: NextClass) -> Chain:
+def _class_chain(year: int, k: NextClass, first_day: dt.date) -> Chain:
     opening = c.OpenClass(k.class_id, k.grade, k.label, k.class_teacher_id)
     steps = [_class(year, f"class-{k.class_id}", k.class_id, opening)]
     for teacher, subject, group in k.assignments:
         name = f"assign-{k.class_id}-{subject}-{teacher}-{group or ''}"
         steps.append(_class(year, name, k.class_id, c.AssignTeaching(teacher, subject, group)))
+    if k.timetable:
+        draft = c.DraftTimetable(first_day, k.timetable, k.source)
+        steps.append(_class(year, f"timetable-draft-{k.class_id}", k.class_id, draft))
     return tuple(steps)
 
 

@@ -14,7 +14,7 @@ from services.journal.application.handling import Aggregate, fold_of
 from services.journal.application.ports import Deps
 from services.journal.application.roster import CLASS, PUPIL, STAFF
 from services.journal.domain import rollover_outcome, rollover_source
-from services.journal.domain.klass import ClassState, enrolled_on
+from services.journal.domain.klass import ClassState, enrolled_on, timetable_on
 from services.journal.domain.rollover import ClosingClass, ClosingYear, Person
 from services.journal.domain.rollover_outcome import OutcomeState
 from services.journal.domain.rollover_source import SetupState, setup_of
@@ -114,4 +114,5 @@ def _closing_class(state: ClassState, last: dt.date) -> ClosingClass:
         class_teacher_id=state.class_teacher_id,
         assignments=tuple(sorted(state.assignments, key=lambda a: (a[1], a[0], a[2] or ""))),
         pupils=tuple(sorted(enrolled_on(state, last))),
+        timetable=timetable_on(state, last),
     )

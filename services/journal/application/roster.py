@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 
 from contracts import subjects
+from contracts.journal import TimetableDrafted
 from services.journal.application.handling import Aggregate, Meta, Recorded, execute
 from services.journal.application.ports import Deps
-from services.journal.domain import klass, people, school
+from services.journal.domain import klass, people, school, year_plan
 from services.journal.domain.commands import (
     ClassCommand,
     RegisterPupil,
     RegisterStaffMember,
     SchoolCommand,
+    YearPlanCommand,
 )
+from services.journal.domain.errors import ClassNotFound, NoTimetableDraft
 from services.journal.domain.klass import ClassState
 from services.journal.domain.school import SchoolConfig
 
@@ -34,15 +37,25 @@ async def context(deps: Deps, meta: Meta, class_id: str) -> tuple[SchoolConfig, 
     return SCHOOL.fold(school_history), CLASS.fold(class_history)
 
 
-async def run_school(deps: Deps, meta: Meta, cmd: SchoolCommand) -> Recorded:
-    """Open the school year or change its configuration."""
+async def run_school(deps: Deps, meta: Meta, cmd: SchoolCommand | YearPlanCommand) -> Recorded:
+    """Open the school year or change its configuration or its plan per grade."""
     return await execute(
         deps,
         meta,
         subjects.school_config(meta.year, meta.school),
         SCHOOL,
-        lambda state: school.decide(cmd, state, actor=meta.actor),
+        lambda state: year_plan.decide_configuration(cmd, state, actor=meta.actor),
     )
+
+
+async def timetable_draft(deps: Deps, school: str, year: int, class_id: str) -> TimetableDrafted:
+    """The timetable proposed for the class (ClassNotFound, NoTimetableDraft when none)."""
+    state = CLASS.fold(await deps.store.load(subjects.school_class(year, school, class_id)))
+    if not state.opened:
+        raise ClassNotFound(f"there is no class '{class_id}' in {year}")
+    if state.draft is None:
+        raise NoTimetableDraft(f"class '{class_id}' has no proposed timetable")
+    return state.draft
 
 
 async def run_class(deps: Deps, meta: Meta, class_id: str, cmd: ClassCommand) -> Recorded:

@@ -14,19 +14,48 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Protocol
 
+from pydantic import Field
+
 from services.journal.application.read_models import ReadModel
 
 # ---------------------------------------------------------------- the year's reference data
 
 
 class PeriodInfo(ReadModel):
-    """A period of assessment as the year was opened with it."""
+    """A period of assessment of some grades (the year's own, or a scheme's)."""
 
     period_id: str
     name: str
     starts_on: dt.date
     ends_on: dt.date
     closed: bool = False  # closed by the administrator, or the year is sealed
+    grades: list[int] = Field(default_factory=list)  # the grades that work in it
+
+
+class SchemeInfo(ReadModel):
+    """A scheme of periods and the grades that work in it."""
+
+    scheme_id: str
+    name: str
+    grades: list[int]
+    period_ids: list[str]
+
+
+class AssessmentInfo(ReadModel):
+    """A subject in a grade that is not marked on the scale: pass/fail, or not marked."""
+
+    subject_id: str
+    grade: int
+    assessment: str
+
+
+class DayOffInfo(ReadModel):
+    """A holiday or a vacation of the school calendar."""
+
+    name: str
+    kind: str
+    starts_on: dt.date
+    ends_on: dt.date
 
 
 class ScaleEntry(ReadModel):
@@ -87,6 +116,9 @@ class Roster(ReadModel):
     ends_on: dt.date | None
     periods: list[PeriodInfo]
     sealed: bool = False  # the year is closed (rollover): every change is a correction
+    schemes: list[SchemeInfo] = Field(default_factory=list)
+    assessments: list[AssessmentInfo] = Field(default_factory=list)
+    days_off: list[DayOffInfo] = Field(default_factory=list)
     scale_id: str | None
     scale: list[ScaleEntry]
     work_kinds: list[WorkKindInfo]

@@ -54,17 +54,17 @@ def decide(cmd: ClosingCommand, state: SchoolConfig, *, actor: Actor) -> list[Ev
     """Decide a grading-rules or closing command on the school configuration: one event."""
     match cmd:
         case SetGradingRules():
-            _require_changeable(state, actor, "setting the grading rules")
+            require_changeable(state, actor, "setting the grading rules")
             return [_grading_rules(cmd, state)]
         case ClosePeriod(period_id=period_id):
-            _require_changeable(state, actor, f"closing period '{period_id}'")
+            require_changeable(state, actor, f"closing period '{period_id}'")
             _require_period(state, period_id)
             if period_id in state.closed_periods:
                 msg = f"period '{period_id}' is already closed"
                 raise errors.PeriodAlreadyClosed(msg)
             return [PeriodClosed(period_id=period_id)]
         case ReopenPeriod(period_id=period_id, reason=reason):
-            _require_changeable(state, actor, f"reopening period '{period_id}'")
+            require_changeable(state, actor, f"reopening period '{period_id}'")
             _require_period(state, period_id)
             if period_id not in state.closed_periods:
                 msg = f"period '{period_id}' is not closed"
@@ -77,14 +77,16 @@ def decide(cmd: ClosingCommand, state: SchoolConfig, *, actor: Actor) -> list[Ev
             raise TypeError(f"not a closing command: {cmd!r}")
 
 
-def period_ids(state: SchoolConfig) -> tuple[str, ...]:
-    """Every period a mark may be set for: the terms of the year, then year, exam and final."""
-    return (*(p.period_id for p in state.periods), *YEAR_PERIODS)
+def period_ids(state: SchoolConfig, grade: int | None = None) -> tuple[str, ...]:
+    """Every period a mark may be set for in `grade` (None: in any grade): its terms, then year,
+    exam and final."""
+    terms = state.plan.all_periods() if grade is None else state.plan.periods_of(grade)
+    return (*(p.period_id for p in terms), *YEAR_PERIODS)
 
 
 def span_of(state: SchoolConfig, period_id: str) -> tuple[dt.date, dt.date] | None:
     """The dates of a period (year, exam and final: the whole year); None when unknown."""
-    term = next((p for p in state.periods if p.period_id == period_id), None)
+    term = state.plan.find_period(period_id)
     if term is not None:
         return term.starts_on, term.ends_on
     if period_id in YEAR_PERIODS and state.starts_on is not None and state.ends_on is not None:
@@ -92,11 +94,12 @@ def span_of(state: SchoolConfig, period_id: str) -> tuple[dt.date, dt.date] | No
     return None
 
 
-def lesson_lock(state: SchoolConfig, date: dt.date) -> Lock | None:
-    """What locks the lessons of a date: the sealed year, or the closed term it falls in."""
+def lesson_lock(state: SchoolConfig, date: dt.date, grade: int) -> Lock | None:
+    """What locks the lessons of a class of `grade` on a date: the sealed year, or the closed
+    term of that grade it falls in."""
     if state.sealed:
         return Lock("year")
-    term = period_of(state, date)
+    term = period_of(state, date, grade)
     if term is not None and term.period_id in state.closed_periods:
         return Lock("period", term.period_id)
     return None
@@ -141,7 +144,7 @@ def flagged(event: E, reason: str | None) -> E:
     return event if reason is None else event.model_copy(update={"correction_reason": reason})
 
 
-def _require_changeable(state: SchoolConfig, actor: Actor, action: str) -> None:
+def require_changeable(state: SchoolConfig, actor: Actor, action: str) -> None:
     require_admin(actor, action)
     if not state.opened:
         msg = f"{action} needs an opened school year"

@@ -36,6 +36,10 @@ class ClassNotFound(NotFound):
     """No such class in the school year."""
 
 
+class NoTimetableDraft(NotFound):
+    """The class has no proposed timetable to confirm."""
+
+
 class SchoolYearNotOpen(NotFound):
     """The school year has not been opened."""
 
@@ -145,6 +149,26 @@ class TeacherNotAssigned(Invalid):
 
 class InvalidPeriods(Invalid):
     """The periods overlap or leave the school year."""
+
+
+class InvalidGrades(Invalid):
+    """A grade is outside 1–11 or listed twice."""
+
+
+class InvalidCalendar(Invalid):
+    """A day off ends before it starts or leaves the school year."""
+
+
+class DayOffLesson(Invalid):
+    """The date is a holiday or a vacation: no lessons are scheduled on it."""
+
+
+class NotMarkedSubject(Invalid):
+    """The subject is not marked in the class's grade («безотметочное обучение»)."""
+
+
+class PeriodsInUse(Conflict):
+    """The periods of a grade cannot change once one of them is closed."""
 
 
 class InvalidScale(Invalid):

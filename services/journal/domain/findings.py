@@ -7,15 +7,17 @@ longer among the findings of its lesson.
 
 Rules (DESIGN.md §1 "daily journal entry", issue 5):
 
-- only lessons *before* `today` count (a lesson's entries are due by the end of its day);
+- only lessons *before* `today` count (a lesson's entries are due by the end of its day), and
+  none on a day off of the school calendar (`CheckRules.days_off`);
 - a cancelled lesson needs nothing, except what was recorded late before it was cancelled;
 - `not_marked_held`: neither held nor cancelled;
 - `no_topic`, `no_attendance`: not cancelled and the topic / the attendance is missing;
 - `no_homework`: only where the school requires homework (`CheckRules.homework_from_grade`:
   classes of that grade and above; None, the default, means never);
 - `absence_without_reason`: an absence or lateness still with the reason "unknown" more than
-  `absence_reason_days` after the later of the lesson's day and the day the attendance was
-  first entered (the class teacher cannot give a reason before the absence is recorded);
+  `absence_reason_days` days that are not days off after the later of the lesson's day and
+  the day the attendance was first entered (the class teacher cannot give a reason before the
+  absence is recorded, nor is expected to in a vacation);
 - `late_entry`: the topic or the attendance was *first* entered, or a mark recorded, on a local
   day after the lesson's day. Later edits of a topic or an attendance entered on the day are
   corrections, not late entries; each mark is an entry of its own.
@@ -25,10 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from contracts.journal import Finding, FindingKind
+from contracts.journal import DayOff, Finding, FindingKind
 
 LessonStatus = Literal["scheduled", "held", "cancelled"]
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")
@@ -42,6 +44,20 @@ class CheckRules:
     absence_reason_days: int = 3
     homework_from_grade: int | None = None
     zone: dt.tzinfo = MOSCOW
+    days_off: tuple[DayOff, ...] = ()  # the year's calendar (`with_calendar`)
+
+    def with_calendar(self, days_off: tuple[DayOff, ...]) -> CheckRules:
+        """These rules for a school year with these days off."""
+        return replace(self, days_off=days_off)
+
+    def is_day_off(self, day: dt.date) -> bool:
+        """Whether `day` is a holiday or in a vacation."""
+        return any(d.starts_on <= day <= d.ends_on for d in self.days_off)
+
+    def school_days_between(self, first: dt.date, last: dt.date) -> int:
+        """The days after `first` up to `last` that are not days off."""
+        days = (first + dt.timedelta(days=n) for n in range(1, (last - first).days + 1))
+        return sum(1 for day in days if not self.is_day_off(day))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +104,9 @@ def find(lessons: Iterable[LessonFacts], *, today: dt.date, rules: CheckRules) -
 
 
 def lesson_findings(lesson: LessonFacts, *, today: dt.date, rules: CheckRules) -> list[Finding]:
-    """The findings of one past lesson (none for a lesson of today or later)."""
-    if lesson.date >= today:
+    """The findings of one past lesson (none for a lesson of today or later, nor for one on a
+    day off: a lesson scheduled before its day was declared a holiday is not counted)."""
+    if lesson.date >= today or rules.is_day_off(lesson.date):
         return []
     kinds: list[tuple[FindingKind, str]] = []
     if lesson.status != "cancelled":
@@ -136,7 +153,7 @@ def _absences_without_reason(
     recorded = lesson.date
     if lesson.attendance_entered_at is not None:
         recorded = max(recorded, lesson.attendance_entered_at.astimezone(rules.zone).date())
-    if (today - recorded).days <= rules.absence_reason_days:
+    if rules.school_days_between(recorded, today) <= rules.absence_reason_days:
         return []
     detail = f"причина пропуска не указана за {rules.absence_reason_days} дн."
     return [

@@ -1,4 +1,5 @@
-"""A class of the school year: its teacher, pupils over time, teaching assignments, timetable."""
+"""A class of the school year: its teacher, pupils over time, teaching assignments, timetable
+(and the timetable proposed for it, which takes effect once the administrator confirms it)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from contracts.journal import (
     PupilLeftClass,
     TeachingAssigned,
     TeachingUnassigned,
+    TimetableDrafted,
     TimetableSet,
     TimetableSlot,
 )
@@ -25,6 +27,8 @@ from services.journal.domain.commands import (
     AssignClassTeacher,
     AssignTeaching,
     ClassCommand,
+    ConfirmTimetableDraft,
+    DraftTimetable,
     OpenClass,
     RemovePupilFromClass,
     ScheduleLesson,
@@ -37,6 +41,7 @@ from services.journal.domain.errors import (
     ClassNotFound,
     DateOutsideSchoolYear,
     NothingToChange,
+    NoTimetableDraft,
     PupilAlreadyInClass,
     PupilNotInClass,
     ReasonRequired,
@@ -64,6 +69,7 @@ class ClassState:
     memberships: Mapping[str, tuple[Interval, ...]] = field(default_factory=dict)
     assignments: frozenset[Assignment] = frozenset()
     timetables: tuple[tuple[dt.date, tuple[TimetableSlot, ...]], ...] = ()
+    draft: TimetableDrafted | None = None  # proposed, not yet confirmed (nor replaced)
 
 
 INITIAL = ClassState()
@@ -99,12 +105,17 @@ def lessons_from_timetable(
 
     Lesson ids are deterministic (`<class>-<yyyymmdd>-<slot>[-<group>]`), so planning a range
     twice names the same lessons. Slots whose assignment has ended are left out, and so are
-    the days of a closed period (or a sealed year), which take no new lessons.
+    the days off and the days of a closed period of the class's grade (or of a sealed year),
+    which take no new lessons.
     """
     planned: list[ScheduleLesson] = []
     day = start
     while day <= end:
-        if within_year(school, day) and lesson_lock(school, day) is None:
+        if (
+            within_year(school, day)
+            and lesson_lock(school, day, state.grade) is None
+            and school.plan.day_off(day) is None
+        ):
             planned.extend(
                 _lesson_of(class_id, day, slot)
                 for slot in timetable_on(state, day)
@@ -139,8 +150,8 @@ def decide(
             return [_leave(cmd, _require_opened(state), school)]
         case AssignTeaching() | UnassignTeaching():
             return [_teaching(cmd, _require_opened(state), school)]
-        case SetTimetable():
-            return [_timetable(cmd, _require_opened(state), school)]
+        case SetTimetable() | DraftTimetable() | ConfirmTimetableDraft():
+            return [_timetables(cmd, _require_opened(state), school)]
         case _:
             raise TypeError(f"not a class command: {cmd!r}")
 
@@ -166,12 +177,19 @@ def evolve(state: ClassState, event: Event) -> ClassState:
             added = isinstance(event, TeachingAssigned)
             assignments = state.assignments | key if added else state.assignments - key
             return replace(state, assignments=assignments)
-        case TimetableSet():
-            others = [t for t in state.timetables if t[0] != event.effective_from]
-            timetables = sorted([*others, (event.effective_from, event.slots)], key=lambda t: t[0])
-            return replace(state, timetables=tuple(timetables))
+        case TimetableSet() | TimetableDrafted():
+            return _evolve_timetable(state, event)
         case _:
             return state
+
+
+def _evolve_timetable(state: ClassState, event: TimetableSet | TimetableDrafted) -> ClassState:
+    """A timetable set replaces the one from its day on, and any proposal."""
+    if isinstance(event, TimetableDrafted):
+        return replace(state, draft=event)
+    others = [t for t in state.timetables if t[0] != event.effective_from]
+    timetables = sorted([*others, (event.effective_from, event.slots)], key=lambda t: t[0])
+    return replace(state, timetables=tuple(timetables), draft=None)
 
 
 def _members_after(
@@ -311,6 +329,30 @@ def _timetable(cmd: SetTimetable, state: ClassState, school: SchoolConfig) -> Ti
             )
             raise TimetableClash(msg)
     return TimetableSet(effective_from=cmd.effective_from, slots=cmd.slots)
+
+
+def _timetables(
+    cmd: SetTimetable | DraftTimetable | ConfirmTimetableDraft,
+    state: ClassState,
+    school: SchoolConfig,
+) -> TimetableDrafted | TimetableSet:
+    """A proposed timetable passes the checks a set one does; confirming sets it as it is."""
+    if isinstance(cmd, SetTimetable):
+        return _timetable(cmd, state, school)
+    if isinstance(cmd, ConfirmTimetableDraft):
+        draft = state.draft
+        if draft is None:
+            msg = f"class '{state.class_id}' has no proposed timetable to confirm"
+            raise NoTimetableDraft(msg)
+        return _timetable(SetTimetable(draft.effective_from, draft.slots), state, school)
+    checked = _timetable(SetTimetable(cmd.effective_from, cmd.slots), state, school)
+    drafted = TimetableDrafted(
+        effective_from=checked.effective_from, slots=checked.slots, source=cmd.source
+    )
+    if drafted == state.draft:
+        msg = f"class '{state.class_id}' already has this timetable proposed"
+        raise NothingToChange(msg)
+    return drafted
 
 
 def _clash(one: TimetableSlot, other: TimetableSlot) -> bool:

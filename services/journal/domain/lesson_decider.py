@@ -62,15 +62,15 @@ def decide(
     ctx = Context(actor=actor, today=today, school=school, klass=klass)
     match cmd:
         case ScheduleLesson():
-            _require_unlocked(school, cmd.date)
+            _require_unlocked(school, klass, cmd.date)
             return [rules.schedule(cmd, state, ctx)]
         case SubstituteTeacher():
-            _require_unlocked(school, _existing(state).date)
+            _require_unlocked(school, klass, _existing(state).date)
             return [rules.substitute(cmd, state, actor)]
         case _ if isinstance(cmd, EDITS):
             existing = _existing(state)
             what = f"lesson '{existing.lesson_id}' of {existing.date}"
-            lock = closing.lesson_lock(school, existing.date)
+            lock = closing.lesson_lock(school, existing.date, klass.grade)
             reason = closing.correction(lock, actor, cmd.correction_reason, what)
             event = _edit(cmd, existing, replace(ctx, correction=reason))
             return [closing.flagged(event, reason)]
@@ -107,8 +107,8 @@ def _existing(state: LessonState) -> LessonState:
     return state
 
 
-def _require_unlocked(school: SchoolConfig, date: dt.date) -> None:
+def _require_unlocked(school: SchoolConfig, klass: ClassState, date: dt.date) -> None:
     """Scheduling and substitution have no correction path: their events carry no reason."""
-    lock = closing.lesson_lock(school, date)
+    lock = closing.lesson_lock(school, date, klass.grade)
     if lock is not None:
         raise lock.refusal(f"the lessons of {date}")

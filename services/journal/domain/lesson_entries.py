@@ -20,6 +20,7 @@ from contracts.journal import (
     MarkEntry,
     WorkKind,
 )
+from services.journal.domain.assessment import require_mark_allowed
 from services.journal.domain.commands import (
     CancelMark,
     CorrectMark,
@@ -33,7 +34,6 @@ from services.journal.domain.errors import (
     InvalidAttendance,
     MarkAlreadyCancelled,
     MarkNotFound,
-    MarkNotOnScale,
     NothingToChange,
     PupilNotInClass,
     ReasonRequired,
@@ -41,7 +41,7 @@ from services.journal.domain.errors import (
 )
 from services.journal.domain.klass import ClassState, enrolled_on
 from services.journal.domain.lesson import LessonState, MarkState
-from services.journal.domain.school import SchoolConfig, scale_text
+from services.journal.domain.school import SchoolConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +63,6 @@ def require_reason(reason: str, what: str) -> None:
         raise ReasonRequired(msg)
 
 
-def _require_on_scale(school: SchoolConfig, value: str) -> None:
-    if value not in school.scale:
-        msg = f"mark '{value}' is not on the school's scale {scale_text(school)}"
-        raise MarkNotOnScale(msg)
-
-
 def _work_kind(school: SchoolConfig, work_kind_id: str) -> WorkKind:
     kind = school.work_kinds.get(work_kind_id)
     if kind is None:
@@ -81,7 +75,7 @@ def _work_kind(school: SchoolConfig, work_kind_id: str) -> WorkKind:
 def new_mark(mark: NewMark, state: LessonState, ctx: Context, taken: Collection[str]) -> MarkEntry:
     """A new mark: on the scale, of a configured kind (whose weight it takes), for a pupil of
     the class on the lesson's date, under an id new to the lesson and to `taken`."""
-    _require_on_scale(ctx.school, mark.value)
+    require_mark_allowed(ctx.school, state.subject_id, ctx.klass.grade, mark.value)
     kind = _work_kind(ctx.school, mark.work_kind_id)
     if mark.pupil_id not in enrolled_on(ctx.klass, state.date):
         msg = f"pupil '{mark.pupil_id}' is not in class '{state.class_id}' on {state.date}"
@@ -111,11 +105,12 @@ def _live_mark(state: LessonState, mark_id: str) -> MarkState:
     return mark
 
 
-def correct(cmd: CorrectMark, state: LessonState, school: SchoolConfig) -> MarkCorrected:
+def correct(cmd: CorrectMark, state: LessonState, ctx: Context) -> MarkCorrected:
     """A correction of a live mark, with a reason, that changes something."""
     mark = _live_mark(state, cmd.mark_id)
     require_reason(cmd.reason, f"correcting mark '{cmd.mark_id}'")
-    _require_on_scale(school, cmd.value)
+    school = ctx.school
+    require_mark_allowed(school, state.subject_id, ctx.klass.grade, cmd.value)
     kind = _work_kind(school, cmd.work_kind_id)
     comment = mark.comment if isinstance(cmd.comment, Keep) else cmd.comment
     counts = mark.counts if isinstance(cmd.counts, Keep) else cmd.counts

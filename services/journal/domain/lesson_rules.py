@@ -40,6 +40,7 @@ from services.journal.domain.errors import (
     AlreadyExists,
     ClassNotFound,
     DateOutsideSchoolYear,
+    DayOffLesson,
     LessonAlreadyHeld,
     LessonInFuture,
     LessonIsCancelled,
@@ -73,6 +74,10 @@ def schedule(cmd: ScheduleLesson, state: LessonState, ctx: Context) -> LessonSch
     if not within_year(ctx.school, cmd.date):
         msg = f"lesson date {cmd.date} is outside the school year"
         raise DateOutsideSchoolYear(msg)
+    day_off = ctx.school.plan.day_off(cmd.date)
+    if day_off is not None:
+        msg = f"{cmd.date} is a day off ({day_off.name}): no lessons are scheduled on it"
+        raise DayOffLesson(msg)
     if not is_assigned(ctx.klass, cmd.teacher_id, cmd.subject_id, cmd.group):
         msg = f"'{cmd.teacher_id}' does not teach '{cmd.subject_id}' (group {cmd.group}) here"
         raise TeacherNotAssigned(msg)
@@ -155,7 +160,7 @@ def enter(cmd: EntryCommand, state: LessonState, ctx: Context) -> EntryEvent:
         case RecordMark():
             return MarkRecorded(mark=entries.new_mark(cmd.mark, state, ctx, taken=()))
         case CorrectMark():
-            return entries.correct(cmd, state, ctx.school)
+            return entries.correct(cmd, state, ctx)
         case CancelMark():
             return entries.cancel_mark(cmd, state)
         case TakeAttendance():

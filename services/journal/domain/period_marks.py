@@ -20,9 +20,10 @@ from contracts.envelope import Actor
 from contracts.journal import PeriodMarkInput, PeriodMarkSet
 from kernel.grading import round_mark, weighted_average
 from services.journal.domain import closing, errors
+from services.journal.domain.assessment import require_mark_allowed
 from services.journal.domain.commands import SetPeriodMark
 from services.journal.domain.klass import ClassState
-from services.journal.domain.school import SchoolConfig, scale_text
+from services.journal.domain.school import SchoolConfig
 
 NOT_ASSESSED = "н/а"
 EXEMPT = "осв"
@@ -90,9 +91,9 @@ def decide(
     reason = closing.correction(lock, actor, cmd.correction_reason, what)
     if reason is None:
         _require_subject_teacher(klass, actor, cmd.subject_id)
-    if cmd.value not in school.scale and cmd.value not in SPECIAL_VALUES:
-        msg = f"period mark '{cmd.value}' is not on the school's scale {scale_text(school)}"
-        raise errors.MarkNotOnScale(msg)
+    require_mark_allowed(
+        school, cmd.subject_id, klass.grade, cmd.value, also=SPECIAL_VALUES, what="period mark"
+    )
     if not _member_during(klass, cmd.pupil_id, *span):
         msg = f"pupil '{cmd.pupil_id}' is not in class '{klass.class_id}' in '{cmd.period_id}'"
         raise errors.PupilNotInClass(msg)
@@ -139,10 +140,13 @@ def _check_target(
     if cmd.subject_id not in school.subjects:
         msg = f"subject '{cmd.subject_id}' is not defined by the school"
         raise errors.UnknownSubject(msg)
+    known = closing.period_ids(school, klass.grade)
     span = closing.span_of(school, cmd.period_id)
-    if span is None:
-        known = ", ".join(closing.period_ids(school))
-        msg = f"there is no period '{cmd.period_id}' in the school year ({known})"
+    if span is None or cmd.period_id not in known:
+        msg = (
+            f"there is no period '{cmd.period_id}' for grade {klass.grade} in the school year "
+            f"({', '.join(known)})"
+        )
         raise errors.PeriodNotFound(msg)
     return span
 

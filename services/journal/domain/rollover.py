@@ -8,31 +8,41 @@ the same plan, which is what lets the rollover run again and record nothing new.
 Rules:
 
 - The next year is `year + 1`: the closing year's calendar and periods shifted by one year
-  (29 February becomes the 28th); scale, kinds of work, subjects and grading rules are copied.
+  (29 February becomes the 28th), and so are the period schemes of grades; scale, kinds of
+  work, subjects, grading rules and the subjects' assessments per grade are copied. The days
+  off are not: holidays and vacations fall on other days every year, and the administrator
+  sets the new year's calendar.
 - A class of grade g < final becomes a class of grade g + 1: its id and label have their grade
   prefix replaced (`5a`/"5А" -> `6a`/"6А"; an id without the prefix gets one: `x` -> `6-x`).
-  It keeps its class teacher and its teaching assignments, as a starting point. A class of
-  the final grade closes. No new first grade is invented: the school admits first-graders
-  separately.
+  It keeps its class teacher and its teaching assignments, as a starting point, and its
+  timetable of the year's last day is proposed for it (the slots of the assignments it keeps),
+  to take effect when the administrator confirms it. A class of the final grade closes.
+- The new first grade is admitted from the administrator's list (`Admission`): its classes
+  open in grade 1 and its pupils are registered and join them on the first day. No first
+  grade is invented.
 - A pupil is promoted by default (into the class theirs becomes), and graduates by default in
   the final grade. Overrides: promoted conditionally with debts (same class as promoted),
   repeating (the class of the same grade and letter next year, i.e. the one the class a grade
   below became: a repeating 5А pupil joins next year's 5А, the former 4А; when there is none
   the plan keeps their class open for them, same id, grade, label, teacher and assignments),
   graduated (also before the final grade, e.g. after grade 9).
-- Pupils are those who belong to a class on the year's last day; pupils and staff are
+- Pupils are those who belong to a class on the year's last day (a pupil who left during the
+  year is not carried over; one who arrived is, with their class); pupils and staff are
   registered again in the next year (records are per year), graduates are not.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from contracts.journal import Period, PromotionOutcome, RoundingRule, ScaleValue, WorkKind
+from contracts.journal import (
+    PromotionOutcome,
+    TimetableSlot,
+)
 from services.journal.domain.errors import Invalid
+from services.journal.domain.rollover_setup import YearSetup, shifted
 
 FINAL_GRADE = 11
 Assignment = tuple[str, str, str | None]  # (teacher_id, subject_id, group)
@@ -50,21 +60,6 @@ class RolloverRefused(Invalid):
 
 
 @dataclass(frozen=True, slots=True)
-class YearSetup:
-    """A school year's calendar and configuration, as the next year copies it."""
-
-    school_name: str
-    starts_on: dt.date
-    ends_on: dt.date
-    periods: tuple[Period, ...]
-    scale_id: str | None
-    scale: tuple[ScaleValue, ...]
-    work_kinds: tuple[WorkKind, ...]
-    subjects: Mapping[str, str]
-    grading: tuple[RoundingRule, int] | None = None  # (rounding, min_marks) when set
-
-
-@dataclass(frozen=True, slots=True)
 class ClosingClass:
     """A class of the closing year with the pupils it has on the year's last day."""
 
@@ -74,6 +69,7 @@ class ClosingClass:
     class_teacher_id: str
     assignments: tuple[Assignment, ...]
     pupils: tuple[str, ...]
+    timetable: tuple[TimetableSlot, ...] = ()  # in force on the year's last day
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +93,16 @@ class ClosingYear:
 
 
 @dataclass(frozen=True, slots=True)
+class Admission:
+    """A first-grade class of the next year and the pupils admitted to it."""
+
+    class_id: str
+    label: str
+    class_teacher_id: str
+    pupils: tuple[Person, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The administrator's decision about one pupil (the default is computed)."""
 
@@ -116,7 +122,9 @@ class NextClass:
     label: str
     class_teacher_id: str
     assignments: tuple[Assignment, ...]
-    source: str
+    source: str  # "" for a first-grade class
+    timetable: tuple[TimetableSlot, ...] = ()  # proposed, from the class it continues
+    admitted: tuple[str, ...] = ()  # first-graders joining it on the first day
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +157,10 @@ def plan(
     decisions: Mapping[str, Decision],
     *,
     final_grade: int = FINAL_GRADE,
+    admissions: Sequence[Admission] = (),
 ) -> Plan:
-    """The rollover of `closing` under `decisions` (pupil id -> decision)."""
+    """The rollover of `closing` under `decisions` (pupil id -> decision), admitting the new
+    first grade of `admissions`."""
     problems = _check_decisions(closing, decisions, final_grade)
     moves = [
         _move(klass, pupil, decisions.get(pupil), final_grade)
@@ -158,17 +168,23 @@ def plan(
         for pupil in klass.pupils
     ]
     problems += _check_pupils(closing, moves)
+    classes = _next_classes(closing.classes, moves, final_grade)
+    problems += _check_admissions(closing, classes, admissions)
     if problems:
         raise RolloverRefused(problems)
-    classes = _next_classes(closing.classes, moves, final_grade)
+    classes = (*_first_grade(admissions), *classes)
     staying = sorted({m.pupil_id for m in moves if m.to_class is not None})
+    admitted = [p for a in admissions for p in a.pupils]
     return Plan(
         year=closing.year,
         next_year=closing.year + 1,
         setup=shifted(closing.setup),
         classes=classes,
         staff=tuple(sorted(closing.staff, key=lambda p: p.person_id)),
-        pupils=tuple(closing.pupils[p] for p in staying),
+        pupils=(
+            *(closing.pupils[p] for p in staying),
+            *sorted(admitted, key=lambda p: p.person_id),
+        ),
         moves=tuple(sorted(moves, key=lambda m: m.pupil_id)),
         outcomes=dict(sorted(Counter(m.outcome for m in moves).items())),
     )
@@ -201,35 +217,6 @@ def target_of(klass: ClosingClass, outcome: PromotionOutcome) -> str | None:
     return next_id(klass.class_id, klass.grade, klass.grade + 1)
 
 
-def shift_year(day: dt.date) -> dt.date:
-    """The same day a year later (29 February -> 28 February)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
-
-
-def shifted(setup: YearSetup) -> YearSetup:
-    """The next year's setup: the same configuration, the calendar a year later."""
-    periods = tuple(
-        p.model_copy(
-            update={"starts_on": shift_year(p.starts_on), "ends_on": shift_year(p.ends_on)}
-        )
-        for p in setup.periods
-    )
-    return YearSetup(
-        school_name=setup.school_name,
-        starts_on=shift_year(setup.starts_on),
-        ends_on=shift_year(setup.ends_on),
-        periods=periods,
-        scale_id=setup.scale_id,
-        scale=setup.scale,
-        work_kinds=setup.work_kinds,
-        subjects=setup.subjects,
-        grading=setup.grading,
-    )
-
-
 def default_outcome(grade: int, final_grade: int) -> PromotionOutcome:
     """Promoted, or graduated in the final grade."""
     return "graduated" if grade >= final_grade else "promoted"
@@ -253,15 +240,60 @@ def _next_classes(
             nid = next_id(k.class_id, k.grade, grade)
             label = next_label(k.label, k.grade, grade)
             classes[nid] = NextClass(
-                nid, grade, label, k.class_teacher_id, k.assignments, k.class_id
+                nid, grade, label, k.class_teacher_id, k.assignments, k.class_id, k.timetable
             )
     repeated = {m.from_class for m in moves if m.outcome == "repeating"}
     for k in closing:
         if k.class_id in repeated and k.class_id not in classes:
             classes[k.class_id] = NextClass(
-                k.class_id, k.grade, k.label, k.class_teacher_id, k.assignments, k.class_id
+                k.class_id,
+                k.grade,
+                k.label,
+                k.class_teacher_id,
+                k.assignments,
+                k.class_id,
+                k.timetable,
             )
     return tuple(sorted(classes.values(), key=lambda c: (c.grade, c.class_id)))
+
+
+def _first_grade(admissions: Sequence[Admission]) -> tuple[NextClass, ...]:
+    return tuple(
+        NextClass(
+            a.class_id,
+            1,
+            a.label,
+            a.class_teacher_id,
+            (),
+            "",
+            admitted=tuple(sorted(p.person_id for p in a.pupils)),
+        )
+        for a in sorted(admissions, key=lambda a: a.class_id)
+    )
+
+
+def _check_admissions(
+    closing: ClosingYear, classes: Sequence[NextClass], admissions: Sequence[Admission]
+) -> list[str]:
+    taken = {k.class_id for k in classes}
+    staff = {s.person_id for s in closing.staff}
+    ids = Counter(a.class_id for a in admissions)
+    pupils = Counter(p.person_id for a in admissions for p in a.pupils)
+    problems = [f"first-grade class '{c}' is listed twice" for c, n in sorted(ids.items()) if n > 1]
+    for a in sorted(admissions, key=lambda a: a.class_id):
+        if a.class_id in taken:
+            problems.append(f"first-grade class '{a.class_id}' is already a class next year")
+        if a.class_teacher_id not in staff:
+            problems.append(f"first-grade class '{a.class_id}': no staff '{a.class_teacher_id}'")
+    problems += [
+        f"admitted pupil '{p}' is listed twice" for p, n in sorted(pupils.items()) if n > 1
+    ]
+    problems += [
+        f"admitted pupil '{p}' is already a pupil of the school"
+        for p in sorted(pupils)
+        if p in closing.pupils
+    ]
+    return problems
 
 
 def _check_decisions(

@@ -12,16 +12,19 @@ from contracts.base import Event
 from contracts.journal import (
     GradingRulesSet,
     MarkScaleConfigured,
+    PeriodSchemeSet,
     RoundingRule,
     ScaleValue,
     SchoolYearClosed,
     SchoolYearOpened,
+    SubjectAssessmentSet,
     SubjectDefined,
     WorkKind,
     WorkKindsConfigured,
 )
+from kernel.school import in_force
 from services.journal.domain.errors import SchoolYearNotOpen
-from services.journal.domain.rollover import YearSetup
+from services.journal.domain.rollover_setup import YearSetup
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,8 @@ class SetupState:
     subjects: Mapping[str, str] = field(default_factory=dict)
     grading: tuple[RoundingRule, int] | None = None
     closed_into: int | None = None
+    schemes: tuple[PeriodSchemeSet, ...] = ()  # in force for some grade, in order
+    assessments: tuple[SubjectAssessmentSet, ...] = ()  # likewise, per subject
 
 
 INITIAL = SetupState()
@@ -53,6 +58,15 @@ def evolve(state: SetupState, event: Event) -> SetupState:
             changes = {"subjects": {**state.subjects, event.subject_id: event.name}}
         case GradingRulesSet():
             changes = {"grading": (event.rounding, event.min_marks)}
+        case PeriodSchemeSet():
+            changes = {"schemes": (*in_force(state.schemes, event.grades), event)}
+        case SubjectAssessmentSet():
+            kept = tuple(
+                a
+                for a in state.assessments
+                if a.subject_id != event.subject_id or set(a.grades) - set(event.grades)
+            )
+            changes = {"assessments": (*kept, event)}
         case SchoolYearClosed():
             changes = {"closed_into": event.next_year}
         case _:
@@ -77,6 +91,8 @@ def setup_of(state: SetupState) -> YearSetup:
         work_kinds=state.kinds,
         subjects=dict(state.subjects),
         grading=state.grading,
+        schemes=state.schemes,
+        assessments=state.assessments,
     )
 
 

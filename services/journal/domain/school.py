@@ -15,14 +15,18 @@ from contracts.journal import (
     Period,
     PeriodClosed,
     PeriodReopened,
+    PeriodSchemeSet,
     RoundingRule,
     ScaleValue,
+    SchoolCalendarSet,
     SchoolYearClosed,
     SchoolYearOpened,
+    SubjectAssessmentSet,
     SubjectDefined,
     WorkKind,
     WorkKindsConfigured,
 )
+from kernel.year_plan import YearPlan, evolve_plan
 from services.journal.domain.commands import (
     ConfigureMarkScale,
     ConfigureWorkKinds,
@@ -86,7 +90,8 @@ class SchoolConfig:
     school_name: str = ""
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    periods: tuple[Period, ...] = ()
+    periods: tuple[Period, ...] = ()  # the year's own; a class asks `plan` for its grade's
+    plan: YearPlan = field(default_factory=YearPlan)
     scale_id: str | None = None
     scale: Mapping[str, int | None] = field(default_factory=dict)
     work_kinds: Mapping[str, WorkKind] = field(default_factory=dict)
@@ -118,9 +123,9 @@ def within_year(config: SchoolConfig, date: dt.date) -> bool:
     return config.starts_on <= date <= config.ends_on
 
 
-def period_of(config: SchoolConfig, date: dt.date) -> Period | None:
-    """The period the date falls in, if any (holidays fall in none)."""
-    return next((p for p in config.periods if p.starts_on <= date <= p.ends_on), None)
+def period_of(config: SchoolConfig, date: dt.date, grade: int | None = None) -> Period | None:
+    """The period of a class of `grade` the date falls in, if any (None: the year's own)."""
+    return config.plan.period_at(grade, date)
 
 
 def scale_text(config: SchoolConfig) -> str:
@@ -135,15 +140,15 @@ def decide(cmd: SchoolCommand, state: SchoolConfig, *, actor: Actor) -> list[Eve
             require_admin(actor, "opening the school year")
             return [_open(cmd, state)]
         case ConfigureMarkScale():
-            _require_open(state, actor, "configuring the mark scale")
+            require_open(state, actor, "configuring the mark scale")
             _check_scale(cmd.values)
             return [MarkScaleConfigured(scale_id=cmd.scale_id, values=cmd.values)]
         case ConfigureWorkKinds():
-            _require_open(state, actor, "configuring the kinds of work")
-            _check_unique([k.work_kind_id for k in cmd.kinds], "kind of work")
+            require_open(state, actor, "configuring the kinds of work")
+            check_unique([k.work_kind_id for k in cmd.kinds], "kind of work")
             return [WorkKindsConfigured(kinds=cmd.kinds)]
         case DefineSubject():
-            _require_open(state, actor, "defining a subject")
+            require_open(state, actor, "defining a subject")
             if state.subjects.get(cmd.subject_id) == cmd.name.strip():
                 msg = f"subject '{cmd.subject_id}' is already called '{cmd.name.strip()}'"
                 raise NothingToChange(msg)
@@ -163,7 +168,19 @@ def evolve(state: SchoolConfig, event: Event) -> SchoolConfig:
                 starts_on=event.starts_on,
                 ends_on=event.ends_on,
                 periods=event.periods,
+                plan=evolve_plan(state.plan, event),
             )
+        case GradingRulesSet() | PeriodClosed() | PeriodReopened() | SchoolYearClosed():
+            return _evolve_closing(state, event)
+        case PeriodSchemeSet() | SubjectAssessmentSet() | SchoolCalendarSet():
+            return replace(state, plan=evolve_plan(state.plan, event))
+        case _:
+            return _evolve_setup(state, event)
+
+
+def _evolve_setup(state: SchoolConfig, event: Event) -> SchoolConfig:
+    """The mark scale, the kinds of work and the subjects; other events leave it alone."""
+    match event:
         case MarkScaleConfigured():
             scale = {v.value: v.numeric for v in event.values}
             return replace(state, scale_id=event.scale_id, scale=scale)
@@ -171,8 +188,6 @@ def evolve(state: SchoolConfig, event: Event) -> SchoolConfig:
             return replace(state, work_kinds={k.work_kind_id: k for k in event.kinds})
         case SubjectDefined():
             return replace(state, subjects={**state.subjects, event.subject_id: event.name})
-        case GradingRulesSet() | PeriodClosed() | PeriodReopened() | SchoolYearClosed():
-            return _evolve_closing(state, event)
         case _:
             return state
 
@@ -192,7 +207,7 @@ def _evolve_closing(
             return replace(state, sealed=True)
 
 
-def _require_open(state: SchoolConfig, actor: Actor, action: str) -> None:
+def require_open(state: SchoolConfig, actor: Actor, action: str) -> None:
     require_admin(actor, action)
     if not state.opened:
         msg = f"{action} needs an opened school year"
@@ -206,7 +221,7 @@ def _open(cmd: OpenSchoolYear, state: SchoolConfig) -> SchoolYearOpened:
     if cmd.ends_on <= cmd.starts_on:
         msg = f"the school year must end after it starts ({cmd.starts_on} .. {cmd.ends_on})"
         raise InvalidPeriods(msg)
-    _check_periods(cmd.periods, cmd.starts_on, cmd.ends_on)
+    check_periods(cmd.periods, cmd.starts_on, cmd.ends_on)
     return SchoolYearOpened(
         school_name=cmd.school_name,
         starts_on=cmd.starts_on,
@@ -215,7 +230,7 @@ def _open(cmd: OpenSchoolYear, state: SchoolConfig) -> SchoolYearOpened:
     )
 
 
-def _check_periods(periods: tuple[Period, ...], starts_on: dt.date, ends_on: dt.date) -> None:
+def check_periods(periods: tuple[Period, ...], starts_on: dt.date, ends_on: dt.date) -> None:
     if not periods:
         msg = "the school year needs at least one period"
         raise InvalidPeriods(msg)
@@ -232,21 +247,21 @@ def _check_periods(periods: tuple[Period, ...], starts_on: dt.date, ends_on: dt.
             msg = f"{span} does not start after period '{previous.period_id}' ends"
             raise InvalidPeriods(msg)
         previous = period
-    _check_unique([p.period_id for p in periods], "period", error=InvalidPeriods)
+    check_unique([p.period_id for p in periods], "period", error=InvalidPeriods)
 
 
 def _check_scale(values: tuple[ScaleValue, ...]) -> None:
     if not values:
         msg = "the mark scale needs at least one value"
         raise InvalidScale(msg)
-    _check_unique([v.value for v in values], "scale value", error=InvalidScale)
+    check_unique([v.value for v in values], "scale value", error=InvalidScale)
     if all(v.numeric is None for v in values):
         listed = ", ".join(v.value for v in values)
         msg = f"the mark scale ({listed}) has no numeric value, so no average could be computed"
         raise InvalidScale(msg)
 
 
-def _check_unique(
+def check_unique(
     ids: Iterable[str], what: str, *, error: type[Exception] = InvalidWorkKinds
 ) -> None:
     seen: set[str] = set()

@@ -8,7 +8,16 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Token
-from contracts.journal import ClassLabel, Period, ScaleValue, TimetableSlot, WorkKind
+from contracts.journal import (
+    Assessment,
+    ClassLabel,
+    DayOff,
+    Grade,
+    Period,
+    ScaleValue,
+    TimetableSlot,
+    WorkKind,
+)
 from contracts.text import Name
 from services.journal.entrypoints.dto import Body, Reason
 
@@ -27,6 +36,49 @@ class MarkScaleBody(Body):
 
 class WorkKindsBody(Body):
     kinds: list[WorkKind] = Field(min_length=1)
+
+
+class PeriodSchemeBody(Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Полугодия",
+                    "grades": [10, 11],
+                    "periods": [
+                        {
+                            "period_id": "h1",
+                            "name": "1 полугодие",
+                            "starts_on": "2026-09-01",
+                            "ends_on": "2026-12-28",
+                        },
+                        {
+                            "period_id": "h2",
+                            "name": "2 полугодие",
+                            "starts_on": "2027-01-09",
+                            "ends_on": "2027-05-26",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    name: Name
+    grades: list[Grade] = Field(min_length=1, description="the grades that work in these periods")
+    periods: list[Period] = Field(min_length=1)
+
+
+class AssessmentBody(Body):
+    grades: list[Grade] = Field(min_length=1)
+    assessment: Assessment = Field(
+        description="scale: marks of the school's scale; pass_fail: «зач»/«незач»; "
+        "unmarked: no marks at all (the first grade's default)"
+    )
+
+
+class CalendarBody(Body):
+    days_off: list[DayOff] = Field(description="every holiday and vacation of the year")
 
 
 class SubjectBody(Body):

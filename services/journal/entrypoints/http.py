@@ -20,6 +20,7 @@ from services.journal.entrypoints import (
     rollover_routes,
     roster_routes,
     view_routes,
+    year_plan_routes,
 )
 from services.journal.settings import Settings
 
@@ -60,6 +61,7 @@ API = ServiceApi(
         view_routes.router,
         rollover_routes.router,
         period_routes.router,
+        year_plan_routes.router,
         paperwork_routes.router,
         archive_routes.router,
         check_routes.router,

@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from contracts.base import Token
-from contracts.journal import PromotionOutcome
-from contracts.text import TextRules
+from contracts.journal import ClassLabel, PromotionOutcome, TimetableSlot
+from contracts.text import Name, TextRules
 from services.journal.domain.rollover import FINAL_GRADE
 from services.journal.entrypoints.dto import Body
 from services.journal.entrypoints.recorded_dto import RecordedOut
@@ -32,7 +32,27 @@ class RolloverBody(Body):
         "(graduates in the final grade)",
     )
     final_grade: int = Field(default=FINAL_GRADE, ge=2, le=11)
+    first_grade: list[FirstGradeClassBody] = Field(
+        default_factory=list,
+        max_length=20,
+        description="the new first grade: its classes and the pupils admitted to each",
+    )
     dry_run: bool = Field(default=False, description="answer the plan, record nothing")
+
+
+class AdmittedPupilBody(Body):
+    pupil_id: Token
+    full_name: Name
+    birth_date: dt.date
+
+
+class FirstGradeClassBody(Body):
+    """A first-grade class of the next year and the pupils admitted to it."""
+
+    class_id: Token
+    label: ClassLabel
+    class_teacher_id: Token
+    pupils: list[AdmittedPupilBody] = Field(max_length=40)
 
 
 class NewOutcomeBody(Body):
@@ -58,7 +78,9 @@ class NextClassOut(BaseModel):
     class_teacher_id: str
     assignments: int
     pupils: int
-    source: str = Field(description="the closing year's class it continues")
+    source: str = Field(description="the closing year's class it continues ('' for grade 1)")
+    timetable_slots: int = Field(description="slots of the timetable proposed for it")
+    admitted: int = Field(description="first-graders admitted to it")
 
 
 class MoveOut(BaseModel):
@@ -117,3 +139,12 @@ class RolloverStatusOut(BaseModel):
 
 class StepsOut(BaseModel):
     recorded: list[RecordedOut]
+
+
+class TimetableDraftOut(BaseModel):
+    """The timetable proposed for a class (by the rollover), waiting for confirmation."""
+
+    class_id: str
+    effective_from: dt.date
+    source: str = Field(description="the class of the year before whose timetable it was")
+    slots: list[TimetableSlot]

@@ -14,11 +14,13 @@ from contracts.base import Token
 from services.common.auth import Principal
 from services.common.limits import long_running
 from services.common.path_params import SchoolPath, YearPath
-from services.journal.application import rollover, rollover_pupils
+from services.journal.application import rollover, rollover_pupils, roster
 from services.journal.application.handling import Recorded
-from services.journal.domain.rollover import Decision
+from services.journal.domain import commands as c
+from services.journal.domain.rollover import Admission, Decision, Person
 from services.journal.entrypoints.admin_routes import out
 from services.journal.entrypoints.deps import READ_ALL, AdminMeta, DepsDep, reading
+from services.journal.entrypoints.recorded_dto import RecordedOut
 from services.journal.entrypoints.rollover_dto import (
     ClearDebtBody,
     MoveOut,
@@ -30,6 +32,7 @@ from services.journal.entrypoints.rollover_dto import (
     RolloverStatusOut,
     StepProblem,
     StepsOut,
+    TimetableDraftOut,
     UndoBody,
 )
 
@@ -41,10 +44,48 @@ Reader = Annotated[Principal, Depends(reading(*READ_ALL))]
 @long_running  # a school's whole roster moves: a thousand pupils are a thousand commands
 async def run_rollover(body: RolloverBody, meta: AdminMeta, deps: DepsDep) -> RolloverOut:
     decisions = {p: Decision(d.outcome, tuple(d.debts)) for p, d in body.outcomes.items()}
+    admissions = [
+        Admission(
+            k.class_id,
+            k.label,
+            k.class_teacher_id,
+            tuple(Person(p.pupil_id, p.full_name, p.birth_date.isoformat()) for p in k.pupils),
+        )
+        for k in body.first_grade
+    ]
     result = await rollover.run_rollover(
-        deps, meta, decisions, final_grade=body.final_grade, dry_run=body.dry_run
+        deps,
+        meta,
+        decisions,
+        final_grade=body.final_grade,
+        admissions=admissions,
+        dry_run=body.dry_run,
     )
     return _result_out(result)
+
+
+@router.get(
+    "/classes/{class_id}/timetable/draft",
+    summary="The timetable proposed for a class by the rollover, if any",
+)
+async def timetable_draft(
+    school: SchoolPath, year: YearPath, class_id: Token, _reader: Reader, deps: DepsDep
+) -> TimetableDraftOut:
+    draft = await roster.timetable_draft(deps, school, year, class_id)
+    return TimetableDraftOut(
+        class_id=class_id,
+        effective_from=draft.effective_from,
+        source=draft.source,
+        slots=list(draft.slots),
+    )
+
+
+@router.post(
+    "/classes/{class_id}/timetable/draft/confirm",
+    summary="Confirm the proposed timetable: it is set as it stands",
+)
+async def confirm_timetable_draft(class_id: Token, meta: AdminMeta, deps: DepsDep) -> RecordedOut:
+    return out(await roster.run_class(deps, meta, class_id, c.ConfirmTimetableDraft()))
 
 
 @router.get("/rollover", summary="Every pupil's outcome of the year and the open debts")
@@ -129,8 +170,10 @@ def _result_out(result: rollover.RolloverResult) -> RolloverOut:
                 label=k.label,
                 class_teacher_id=k.class_teacher_id,
                 assignments=len(k.assignments),
-                pupils=members[k.class_id],
+                pupils=members[k.class_id] + len(k.admitted),
                 source=k.source,
+                timetable_slots=len(k.timetable),
+                admitted=len(k.admitted),
             )
             for k in plan.classes
         ],

@@ -16,6 +16,7 @@ from services.common.auth import AuthError
 from services.common.path_params import SchoolPath, YearPath
 from services.journal.application.period_marks import school_config
 from services.journal.application.roster_reads import ClassMembers, PupilList, Roster
+from services.journal.application.year_plan_reads import plan_fields
 from services.journal.domain import closing
 from services.journal.entrypoints.deps import READ_ALL, DepsDep, JournalReader, WholeJournalReader
 
@@ -33,11 +34,10 @@ async def roster(
     listed = await deps.roster_views.roster(school, year)
     # Whether a period is closed is the school's own state (its events), not the view's.
     config = await school_config(deps, school, year)
-    periods = [
-        p.model_copy(update={"closed": closing.period_lock(config, p.period_id) is not None})
-        for p in listed.periods
-    ]
-    return listed.model_copy(update={"periods": periods, "sealed": config.sealed})
+    plan = plan_fields(
+        config.plan, config.subjects, lambda p: closing.period_lock(config, p) is not None
+    )
+    return listed.model_copy(update={**plan, "sealed": config.sealed})
 
 
 @router.get(

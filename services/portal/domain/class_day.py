@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.portal.domain.lesson_card import LessonCard, lesson_card
+from services.portal.domain.plan_notes import DayOffNote, day_off_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ class ClassDayView:
     previous: dt.date
     next: dt.date
     lessons: tuple[ClassDayLesson, ...]
+    day_off: DayOffNote | None = None
+    """The holiday or vacation the day falls in."""
 
 
 def class_day(answer: Mapping[str, Any]) -> ClassDayView:
@@ -49,4 +52,11 @@ def class_day(answer: Mapping[str, Any]) -> ClassDayView:
         for lesson in answer.get("lessons") or ()
     )
     one = dt.timedelta(days=1)
-    return ClassDayView(date=day, previous=day - one, next=day + one, lessons=lessons)
+    found = answer.get("day_off")
+    return ClassDayView(
+        date=day,
+        previous=day - one,
+        next=day + one,
+        lessons=lessons,
+        day_off=day_off_note(found) if found else None,
+    )

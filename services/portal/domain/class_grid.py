@@ -5,7 +5,10 @@ are «Ученик 1» … «Ученик N» in the grid's own order (the diary
 the same on every load); columns are the lessons with their dates; a cell holds the pupil's
 marks (the kind of work and weight in its title) and the absence letter; each row ends with the
 weighted average the diary computed and the count of absences. The periods to choose are the
-school year's, as the teacher's profile lists them, and the whole year.
+class's (its grade's scheme, as the grid's answer lists them; the school year's from the
+teacher's profile for an older diary), and the whole year. A pass/fail subject's marks read
+«зачтено» / «не зачтено» and the grid has no average column; a subject without marks has
+neither marks nor average (`services.portal.domain.plan_notes`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,12 @@ from kernel.russian_dates import column_day, short_day
 from services.portal.domain.bells import DEFAULT_BELLS
 from services.portal.domain.marks import decimal_text, letter_meaning, mark_note
 from services.portal.domain.periods import WHOLE_YEAR, period_name
+from services.portal.domain.plan_notes import (
+    ASSESSMENT_NOTES,
+    assessment_of,
+    mark_text,
+    shows_average,
+)
 from services.portal.domain.subject_view import PeriodChoice, period_choices
 
 NO_AVERAGE: Final = "—"
@@ -74,6 +83,8 @@ class GridTable:
     ends_on: dt.date
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
+    show_average: bool = True
+    assessment_note: str | None = None
 
 
 def _column(lesson: Mapping[str, Any]) -> Column:
@@ -107,7 +118,7 @@ def _row(number: int, pupil: Mapping[str, Any], columns: tuple[Column, ...]) -> 
     for dated in pupil.get("marks") or ():
         mark = dated["mark"]
         marks.setdefault(str(dated["lesson_id"]), []).append(
-            CellMark(str(mark["value"]), _mark_title(mark))
+            CellMark(mark_text(mark), _mark_title(mark))
         )
         if mark.get("corrected_after_close"):
             flagged.add(str(dated["lesson_id"]))
@@ -146,6 +157,8 @@ def grid_table(grid: Mapping[str, Any]) -> GridTable:
         ends_on=dt.date.fromisoformat(str(grid["ends_on"])),
         columns=columns,
         rows=rows,
+        show_average=shows_average(assessment_of(grid)),
+        assessment_note=ASSESSMENT_NOTES.get(assessment_of(grid)),
     )
 
 
@@ -153,8 +166,8 @@ def grid_periods(
     grid: Mapping[str, Any], periods: Iterable[Mapping[str, Any]]
 ) -> tuple[str, tuple[PeriodChoice, ...]]:
     """The name of the grid's period («2 четверть», «учебный год») and the periods to choose:
-    the school year's (`ProfileOut.periods`, in order, by the school's names), then the whole
-    year; the one shown selected."""
+    `periods` (the class's, in order, by the school's names), then the whole year; the one
+    shown selected."""
     listed = list(periods)
     shown = grid.get("period_id")
     choices = period_choices({"period_id": shown, "periods": listed})

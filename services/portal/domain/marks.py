@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from services.portal.domain.plan_notes import mark_text
+
 LETTER_MEANINGS: Final = {
     "Н": "отсутствовал(а), причина пока не указана",
     "Б": "отсутствовал(а) по болезни",
@@ -61,9 +63,10 @@ class MarkNote:
 
 
 def mark_note(mark: Mapping[str, Any]) -> MarkNote:
-    """A mark of the diary's answer (`value`, `work_kind_name`, `weight`, …)."""
+    """A mark of the diary's answer (`value`, `work_kind_name`, `weight`, …); a pass/fail mark
+    reads «зачтено» / «не зачтено» (`label`)."""
     return MarkNote(
-        value=str(mark["value"]),
+        value=mark_text(mark),
         kind=str(mark.get("work_kind_name") or mark.get("work_kind_id") or "оценка"),
         weight=weight_text(mark.get("weight")),
         comment=mark.get("comment") or None,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from kernel.russian_dates import day_month, short_day
+from kernel.year_plan import value_label
 from services.portal.domain.marks import letter_meaning, weight_text
 from services.portal.domain.periods import period_name
 
@@ -41,17 +42,26 @@ def _was_became(old: str | None, new: str | None) -> str:
     return f"было {old or '—'}, стало {new or '—'}"
 
 
+def _value(c: Mapping[str, Any], which: str) -> str | None:
+    """A mark's old or new value as it reads («зачтено» for «зач»): the diary's label, else
+    the kernel's reading of the value."""
+    label = c.get(f"{which}_label")
+    value = c.get(which)
+    return str(label) if label else (value_label(str(value)) if value else value)
+
+
 def _mark(c: Mapping[str, Any]) -> tuple[str, str | None, list[str]]:
     about = [str(c.get("work_kind_name") or "оценка")]
     weight = weight_text(c.get("weight"))
     about += [weight] if weight else []
     kind = c["kind"]
+    old, new = _value(c, "old"), _value(c, "new")
     if kind == "mark_added":
-        return f"Новая оценка {c.get('new')}", None, [", ".join(about)]
+        return f"Новая оценка {new}", None, [", ".join(about)]
     if kind == "mark_corrected":
-        change = _was_became(c.get("old"), c.get("new"))
+        change = _was_became(old, new)
         return f"Оценка исправлена: {change}", change, [", ".join(about)]
-    return f"Оценка {c.get('old')} отменена", None, [", ".join(about)]
+    return f"Оценка {old} отменена", None, [", ".join(about)]
 
 
 def _absence(c: Mapping[str, Any]) -> tuple[str, str | None, list[str]]:
@@ -76,10 +86,11 @@ def _homework(c: Mapping[str, Any]) -> tuple[str, str | None, list[str]]:
 
 def _period_mark(c: Mapping[str, Any]) -> tuple[str, str | None, list[str]]:
     period = period_name(str(c.get("period_id") or ""), c.get("period_name"))
-    if c.get("old"):
-        change = _was_became(c.get("old"), c.get("new"))
+    old, new = _value(c, "old"), _value(c, "new")
+    if old:
+        change = _was_became(old, new)
         return f"Оценка за период «{period}» исправлена: {change}", change, []
-    return f"Оценка за период «{period}»: {c.get('new')}", None, []
+    return f"Оценка за период «{period}»: {new}", None, []
 
 
 _WORDING: Final = {

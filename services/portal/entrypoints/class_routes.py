@@ -2,7 +2,7 @@
 
 `/classes` lists the classes and subjects of the teacher's live grants (the diary's profile,
 one call); `/classes/{class}/subjects/{subject}` is the grid of pupils × lessons of a period
-(`?period=`, one of the profile's periods or the whole year);
+(`?period=`, one of the class's periods or the whole year);
 `/classes/{class}/days/{date}` the class's lessons of a day. The diary decides what the
 teacher sees: a subject outside their grants is its refusal, shown as the refusal page.
 """
@@ -60,7 +60,8 @@ async def class_grid(
     path = f"{year_path(request)}/classes/{class_id}/subjects/{subject_id}"
     own, grid = await with_profile(request, session, path, params)
     table = grid_table(grid)
-    period_text, choices = grid_periods(grid, own.get("periods") or [])
+    # The class's periods (its grade's) come with the grid; an older diary's with the profile.
+    period_text, choices = grid_periods(grid, grid.get("periods") or own.get("periods") or [])
     context = {
         "class_id": class_id,
         "subject_id": subject_id,

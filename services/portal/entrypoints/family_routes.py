@@ -4,7 +4,8 @@
 the child's week; a pupil sees only themself); each has a small form to say how the page should
 call the child (the label is the parent's own data, kept by the diary, never a name from the
 school). `/children/{pupil}/week/{date}` and `/children/{pupil}/day/{date}` show the lessons
-with times, topics, homework and files, the child's marks and absences.
+with times, topics, homework and files, the child's marks and absences, and the days off
+(holidays and vacations, by the school's names).
 
 Every page asks the diary first, with the person's token, and renders only once it answered:
 a refusal (another child, a revoked grant) is the refusal page, an outage the 503 page.
@@ -26,6 +27,7 @@ from services.common.webapp.session import Session, SignedIn
 from services.portal.domain.children import LABEL_MAX, Child, checked_label, children_of
 from services.portal.domain.lesson_card import LessonCard, lesson_card
 from services.portal.domain.marks import LETTER_MEANINGS
+from services.portal.domain.plan_notes import DayOffNote, days_off_by_date
 from services.portal.domain.week import group_by_day, monday_of, neighbour_weeks
 from services.portal.entrypoints.family_common import (
     checked_date,
@@ -127,15 +129,16 @@ async def chosen_week(
 
 async def _lessons(
     request: Request, session: Session, pupil: str, what: str
-) -> tuple[Child, list[LessonCard]]:
-    """The child (from the profile) and the lessons of `what` (`days/<date>`, `weeks/<date>`),
-    both asked at once; nothing is shown before both answered."""
+) -> tuple[Child, list[LessonCard], dict[dt.date, DayOffNote]]:
+    """The child (from the profile), the lessons of `what` (`days/<date>`, `weeks/<date>`) and
+    its days off, asked at once; nothing is shown before both answered."""
     path = f"{year_path(request)}/pupils/{pupil}/{what}"
     mine, answer = await asyncio.gather(
         profile(request, session), deps_of(request).diary.get(path, session.token)
     )
     child = the_child(children_of(mine), pupil)
-    return child, [lesson_card(lesson) for lesson in answer.get("lessons") or ()]
+    cards = [lesson_card(lesson) for lesson in answer.get("lessons") or ()]
+    return child, cards, days_off_by_date(answer.get("days_off"))
 
 
 def _legend() -> list[tuple[str, str]]:
@@ -147,12 +150,21 @@ async def week_page(request: Request, session: SignedIn, pupil: str, date: str) 
     checked_pupil(pupil)
     day = checked_date(date)
     monday = monday_of(day)
-    child, cards = await _lessons(request, session, pupil, f"weeks/{monday.isoformat()}")
+    what = f"weeks/{monday.isoformat()}"
+    child, cards, days_off = await _lessons(request, session, pupil, what)
     days = group_by_day(cards, monday, lambda card: card.date)
     before, after = neighbour_weeks(monday)
     context: dict[str, Any] = {
         "child": child,
-        "days": [{"date": d.date, "label": short_day(d.date), "lessons": d.lessons} for d in days],
+        "days": [
+            {
+                "date": d.date,
+                "label": short_day(d.date),
+                "lessons": d.lessons,
+                "day_off": days_off.get(d.date),
+            }
+            for d in days
+        ],
         "week_label": date_range(monday, monday + dt.timedelta(days=6)),
         "monday": monday,
         "before": before,
@@ -167,12 +179,13 @@ async def week_page(request: Request, session: SignedIn, pupil: str, date: str) 
 async def day_page(request: Request, session: SignedIn, pupil: str, date: str) -> HTMLResponse:
     checked_pupil(pupil)
     day = checked_date(date)
-    child, cards = await _lessons(request, session, pupil, f"days/{day.isoformat()}")
+    child, cards, days_off = await _lessons(request, session, pupil, f"days/{day.isoformat()}")
     context: dict[str, Any] = {
         "child": child,
         "day": day,
         "day_label": long_day(day),
         "lessons": cards,
+        "day_off": days_off.get(day),
         "before": day - dt.timedelta(days=1),
         "after": day + dt.timedelta(days=1),
         "is_today": day == today(request),

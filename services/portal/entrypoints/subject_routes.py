@@ -31,6 +31,8 @@ async def subject_page(
     path = f"{year_path(request)}/pupils/{pupil}/subjects/{subject_id}"
     mine, answer = await with_profile(request, session, path, params)
     child = the_child(children_of(mine), pupil)
-    # The school's periods come with the profile, to choose any of them.
-    context = {"child": child, "view": subject_view({**answer, "periods": mine.get("periods", [])})}
+    # The periods of the child's class come with the answer (an older diary's do not: then the
+    # school's, with the profile).
+    periods = answer.get("periods") or mine.get("periods", [])
+    context = {"child": child, "view": subject_view({**answer, "periods": periods})}
     return render(request, "family/subject.html", context)

@@ -72,6 +72,24 @@ REFUSAL: Final = {
     "invalid_request": "Проверьте отмеченные поля формы.",
     "person_not_found": "Такого ученика или сотрудника школа не знает: проверьте код.",
     "person_erased": "Персональные данные этого человека удалены: записать их снова нельзя.",
+    "periods_in_use": "Периоды этих классов уже не меняются: один из их периодов закрыт "
+    "(сначала откройте его снова).",
+    "invalid_periods": "Периоды не подходят: они пересекаются или выходят за учебный год, "
+    "либо код периода у других классов означает другие даты.",
+    "invalid_grades": "Выберите классы с 1 по 11.",
+    "invalid_calendar": "Выходные должны быть внутри учебного года, конец — не раньше начала.",
+    "unknown_subject": "Такого предмета в этом учебном году нет.",
+    "nothing_to_change": "Так уже записано: менять нечего.",
+    "year_closed": "Учебный год закрыт: его план больше не меняется.",
+    "school_year_not_open": "Учебный год ещё не открыт.",
+    "rollover_refused": "Перевод так выполнить нельзя:",
+    "no_timetable_draft": "У класса нет предложенного расписания: его уже утвердили или "
+    "задали вручную.",
+    "class_not_found": "Такого класса в этом учебном году нет.",
+    "timetable_clash": "В расписании два урока в одно время у одного класса или учителя: "
+    "исправьте расписание.",
+    "teacher_not_assigned": "В расписании учитель, который больше не ведёт этот предмет в "
+    "классе: исправьте назначения или расписание.",
 }
 """The school's words for refusals a form often meets; others show the API's own detail."""
 
@@ -231,7 +249,14 @@ def decisions_of(texts: Iterable[str]) -> list[Decision]:
     return list(found.values())
 
 
-def rollover_body(decisions: Iterable[Decision], *, dry_run: bool) -> dict[str, Any]:
-    """The body of `POST …/rollover` for these decisions."""
+def rollover_body(
+    decisions: Iterable[Decision],
+    *,
+    dry_run: bool,
+    first_grade: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The body of `POST …/rollover` for these decisions and the new first grade's classes
+    (left out when there are none)."""
     outcomes = {d.pupil_id: {"outcome": d.outcome, "debts": list(d.debts)} for d in decisions}
-    return {"outcomes": outcomes, "dry_run": dry_run}
+    admitted = {"first_grade": [dict(k) for k in first_grade]} if first_grade else {}
+    return {"outcomes": outcomes, **admitted, "dry_run": dry_run}

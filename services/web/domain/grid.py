@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from kernel.russian_dates import column_day
 from kernel.russian_numbers import decimal_comma
+from services.web.domain.assessment import mark_title
 
 NONE: Final = "—"
 MONTH_NAMES: Final = (
@@ -164,15 +165,18 @@ def short_name(full_name: str) -> str:
 
 
 def _cell(cell: Mapping[str, Any], kinds: Mapping[str, str]) -> Cell:
-    marks = tuple(
-        (
-            str(m["value"]),
-            kinds.get(m["work_kind_id"], m["work_kind_id"])
-            + (" (исправлено после закрытия)" if m.get("corrected_after_close") else ""),
-        )
-        for m in cell.get("marks", [])
-    )
+    marks = tuple((str(m["value"]), _mark_title(m, kinds)) for m in cell.get("marks", []))
     return Cell(marks, str(cell.get("absence") or ""), bool(cell.get("corrected_after_close")))
+
+
+def _mark_title(mark: Mapping[str, Any], kinds: Mapping[str, str]) -> str:
+    """What a mark is: «зачтено» for a pass/fail mark, its kind of work, a correction."""
+    reading = mark_title(str(mark["value"]))
+    return (
+        (f"{reading}; " if reading else "")
+        + str(kinds.get(mark["work_kind_id"], mark["work_kind_id"]))
+        + (" (исправлено после закрытия)" if mark.get("corrected_after_close") else "")
+    )
 
 
 def _membership_note(row: Mapping[str, Any], grid: Mapping[str, Any]) -> str:
@@ -191,7 +195,9 @@ def period_marks_of(sheet: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
     marks: dict[str, tuple[str, str]] = {}
     for line in sheet.get("pupils", []):
         chosen = line.get("set") or {}
-        note = f"средний балл {average_text(line.get('average'))}"
+        reading = mark_title(str(chosen.get("value") or ""))
+        note = f"{reading}; " if reading else ""
+        note += f"средний балл {average_text(line.get('average'))}"
         if line.get("suggested"):
             note += f", рекомендуется {line['suggested']}"
         if chosen.get("corrected_after_close"):

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from services.web.domain.assessment import mark_title
+
 DEFAULT_KIND: Final = "classwork"
 """The kind of work a new-mark column starts with, when the school has it."""
 MAX_COLUMNS: Final = 4
@@ -56,8 +58,11 @@ def pupil_lines(lesson: Mapping[str, Any], kinds: Mapping[str, str]) -> list[Pup
 
 def _mark_title(mark: Mapping[str, Any], kinds: Mapping[str, str]) -> str:
     kind = kinds.get(mark["work_kind_id"], mark["work_kind_id"])
+    reading = mark_title(str(mark["value"]))
+    if reading:  # a pass/fail mark: what it means, and no weight (it enters no average)
+        kind = f"{reading}; {kind}"
     weight = mark.get("weight")
-    title = kind if weight is None else f"{kind}, вес {_weight(weight)}"
+    title = kind if weight is None or reading else f"{kind}, вес {_weight(weight)}"
     if not mark.get("counts", True):
         title += "; не входит в средний балл"
     if mark.get("comment"):

@@ -17,6 +17,8 @@ from services.web.domain.lesson_entry import FILES, FORM, SavePlan
 
 REASON_TEXT: Final[dict[str, str]] = {
     "mark_not_on_scale": "Такой оценки нет в шкале школы",
+    "not_marked_subject": "Предмет в этом классе без отметок: отметки не ставятся",
+    "day_off_lesson": "Этот день — выходной по календарю школы: уроков в нём нет",
     "unknown_work_kind": "Такого вида работы нет в списке школы",
     "pupil_not_in_class": "Ученика нет в классе на дату урока",
     "duplicate_pupil": "Ученик указан дважды",

@@ -37,6 +37,7 @@ _BY_ROLE: dict[str, tuple[MenuItem, ...]] = {
         MenuItem("Заявления родителей", "/admin/applications"),
         MenuItem("Выгрузка в дневник", "/admin/exports"),
         MenuItem("Периоды", "/admin/periods"),
+        MenuItem("План года", "/admin/year-plan"),
         MenuItem("Перевод учебного года", "/admin/rollover"),
         MenuItem("Персональные данные", "/admin/erasures"),
     ),

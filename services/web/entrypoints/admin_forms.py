@@ -34,7 +34,8 @@ Command = tuple[Api, str, str]
 @dataclass(frozen=True, slots=True)
 class FormRefusal:
     """An API's refusal of one form: which form, why (in Russian and the API's words), the
-    message of each field it concerns, and the values to show again."""
+    message of each field it concerns, and the values to show again (a form whose fields
+    are rows of a list places `errors` itself)."""
 
     form: str
     status: int
@@ -43,6 +44,7 @@ class FormRefusal:
     text: str
     fields: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
+    errors: tuple[Mapping[str, Any], ...] = ()  # the API's validation errors, as it gave them
 
 
 def refusal_of(form: str, error: ApiRefused, values: Mapping[str, str]) -> FormRefusal:
@@ -55,6 +57,7 @@ def refusal_of(form: str, error: ApiRefused, values: Mapping[str, str]) -> FormR
         text=REFUSAL.get(error.reason, "Не записано."),
         fields=field_errors(error.errors),
         values=dict(values),
+        errors=tuple(error.errors),
     )
 
 

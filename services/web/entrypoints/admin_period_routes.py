@@ -1,16 +1,15 @@
-"""`/admin/periods`: the school year's periods, open or closed, closing (after a confirm step)
-and reopening them with the reason.
+"""`/admin/periods`: the school year's periods, open or closed, the grades working in each
+(quarters for some grades, halves for others: `/admin/year-plan` sets them), closing (after a
+confirm step) and reopening them with the reason.
 
-The page first reads the rollover's status (`GET …/rollover`), which the journal gives the
-administration only; it says whether the year is sealed. The journal's roster does not keep
-whether a period is closed, so the page asks one class's period-mark sheet of each period,
-which says it.
+The page reads the rollover's status (`GET …/rollover`), which the journal gives the
+administration only; it says whether the year is sealed. The roster lists every period of any
+grade with its grades and whether it is closed (closing a period closes it for those grades).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from functools import partial
 from typing import Any
 
@@ -18,10 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.common.webapp.session import Session, SignedIn
-from services.web.application.ports import ApiRefused, Backends
-from services.web.domain.admin import (
-    period_state,
-)
+from services.web.domain.admin import period_state
+from services.web.domain.periods import periods_of
 from services.web.entrypoints.admin_forms import (
     Command,
     FormRefusal,
@@ -50,51 +47,22 @@ async def _periods(
     request: Request, session: Session, refusal: FormRefusal | None = None
 ) -> HTMLResponse:
     backends, base = deps_of(request).backends, journal_year(request, session)
-    status = await backends.get("journal", f"{base}/rollover", session.token)
-    roster = await backends.get("journal", f"{base}/roster", session.token)
-    sample = roster["assignments"][0] if roster["assignments"] else None
-    closed = await asyncio.gather(
-        *(_closed(backends, session, f"{base}/classes", sample, p) for p in roster["periods"])
+    status, roster = await asyncio.gather(
+        backends.get("journal", f"{base}/rollover", session.token),
+        backends.get("journal", f"{base}/roster", session.token),
     )
     on = today(request)
-    periods = [
-        {**p, "closed": shut, "state": period_state(_day(p["starts_on"]), _day(p["ends_on"]), on)}
-        for p, shut in zip(roster["periods"], closed, strict=True)
+    periods: list[dict[str, Any]] = [
+        {"period": p, "state": period_state(p.starts_on, p.ends_on, on)} for p in periods_of(roster)
     ]
     asked = request.query_params.get("close", "")
     context: dict[str, Any] = {
         "periods": periods,
         "closed_into": status["closed_into"],
-        "confirming": next((p for p in periods if p["period_id"] == asked), None),
+        "confirming": next((p for p in periods if p["period"].period_id == asked), None),
         **form_context(request, refusal),
     }
     return render(request, "admin/periods.html", context, status=status_of(refusal))
-
-
-def _day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-async def _closed(
-    backends: Backends,
-    session: Session,
-    classes: str,
-    sample: dict[str, Any] | None,
-    period: dict[str, Any],
-) -> bool | None:
-    """Whether the period is closed (None: no class and subject to ask about it)."""
-    if sample is None:
-        return None
-    path = f"{classes}/{seg(sample['class_id'])}/subjects/{seg(sample['subject_id'])}/period-marks"
-    try:
-        sheet = await backends.get(
-            "journal", path, session.token, params={"period_id": period["period_id"]}
-        )
-    except ApiRefused as error:
-        if error.status in {401, 403}:
-            raise
-        return None
-    return bool(sheet["closed"])
 
 
 @router.post(PERIODS + "/{period_id}/close", summary="Close a period (after the confirm step)")

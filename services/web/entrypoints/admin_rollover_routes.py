@@ -23,6 +23,14 @@ from services.web.domain.admin import (
     pupils_by_class,
     rollover_body,
 )
+from services.web.domain.first_grade import (
+    MAX_CLASSES,
+    ClassRow,
+    FirstGrade,
+    first_grade_of,
+    placed,
+    problems_of,
+)
 from services.web.entrypoints.admin_forms import (
     Command,
     FormRefusal,
@@ -63,10 +71,12 @@ async def _rollover(
     session: Session,
     decisions: list[Decision],
     refusal: FormRefusal | None = None,
+    first: FirstGrade | None = None,
 ) -> HTMLResponse:
     backends, base = deps_of(request).backends, journal_year(request, session)
+    first = first or FirstGrade()
     status = await backends.get("journal", f"{base}/rollover", session.token)
-    plan, plan_refusal = await _plan(backends, session, base, decisions)
+    plan, plan_refusal = await _plan(backends, session, base, decisions, first)
     context = await _year_names(backends, session, base)
     context |= {
         "status": status,
@@ -75,18 +85,48 @@ async def _rollover(
         "decisions": decisions,
         "removal": _removal_links(request, decisions),
         "special": [p for p in status["pupils"] if p["outcome"] or p["open_debts"]],
+        **_first_grade_context(first, refusal or plan_refusal),
         **form_context(request, refusal or plan_refusal),
     }
     shown = refusal or (plan_refusal if plan_refusal and plan_refusal.status != 403 else None)
     return render(request, "admin/rollover.html", context, status=status_of(shown))
 
 
+def _first_grade_context(first: FirstGrade, refusal: FormRefusal | None) -> dict[str, Any]:
+    """The first grade's rows to show (those typed and one empty row for another class),
+    the problems beside them, and a refused rollover's problems in the school's words."""
+    problems = (
+        problems_of(refusal.detail) if refusal and refusal.reason == "rollover_refused" else []
+    )
+    beside = dict(first.problems)
+    for name, messages in placed(problems, first.rows).items():
+        beside[name] = beside.get(name, []) + messages
+    rows = first.rows + ((ClassRow(),) if len(first.rows) < MAX_CLASSES else ())
+    return {"first": first, "first_rows": rows, "first_problems": beside, "problems": problems}
+
+
+FIRST_GRADE_REFUSED = FormRefusal(
+    "first",
+    422,
+    "invalid_first_grade",
+    "",
+    "Список первого класса не отправлен: исправьте отмеченные поля и строки.",
+)
+
+
 async def _plan(
-    backends: Backends, session: Session, base: str, decisions: list[Decision]
+    backends: Backends,
+    session: Session,
+    base: str,
+    decisions: list[Decision],
+    first: FirstGrade,
 ) -> tuple[dict[str, Any] | None, FormRefusal | None]:
     """The rollover's plan (a dry run: nothing recorded), or why the journal gave none: only
-    the administrator plans it, so the head and the deputy see the status without a plan."""
-    body = rollover_body(decisions, dry_run=True)
+    the administrator plans it, so the head and the deputy see the status without a plan. A
+    first grade the web can tell is wrong is not sent: its problems are the refusal."""
+    if first.problems:
+        return None, FIRST_GRADE_REFUSED
+    body = rollover_body(decisions, dry_run=True, first_grade=first.body)
     try:
         plan = await backends.send("journal", "POST", f"{base}/rollover", session.token, json=body)
     except ApiRefused as error:
@@ -142,22 +182,42 @@ def _removal_links(request: Request, decisions: list[Decision]) -> dict[str, str
     return links
 
 
+@router.post(
+    ROLLOVER + "/plan", summary="The plan again, with the new first grade the form carries"
+)
+async def plan_with_first_grade(request: Request, session: SignedIn) -> HTMLResponse:
+    """The plan of the posted exceptions (one added, one removed) and first grade: posted, not
+    in the address, since the pupils' lists are long."""
+    values = await posted(request)
+    texts = [
+        o for o in await posted_list(request, "o") if not o.startswith(f"{values.get('remove')}:")
+    ]
+    pupil, outcome = values.get("pupil_id", ""), values.get("outcome", "")
+    if pupil and outcome:
+        texts.append(Decision(pupil, outcome, tuple(await posted_list(request, "debts"))).encoded())
+    return await _rollover(request, session, decisions_of(texts), first=first_grade_of(values))
+
+
 @router.post(ROLLOVER, summary="Run the rollover as planned: the year closes")
 @long_running
 async def run_rollover(request: Request, session: SignedIn) -> Response:
     values = await posted(request)
     decisions = decisions_of(await posted_list(request, "o"))
+    first = first_grade_of(values)
+    again = partial(_rollover, request, session, decisions, first=first)
     if values.get("confirm") != "yes":
         unconfirmed = FormRefusal(
             "run", 422, "not_confirmed", "", "Подтвердите перевод.", {"confirm": "не отмечено"}
         )
-        return await _rollover(request, session, decisions, unconfirmed)
+        return await again(unconfirmed)
+    if first.problems:
+        return await again(FIRST_GRADE_REFUSED)
     base = journal_year(request, session)
-    body = rollover_body(decisions, dry_run=False)
+    body = rollover_body(decisions, dry_run=False, first_grade=first.body)
     command: Command = ("journal", "POST", f"{base}/rollover")
     result, refusal = await send_form(request, session, "run", values, command, body)
     if refusal is not None:
-        return await _rollover(request, session, decisions, refusal)
+        return await again(refusal)
     context = await _year_names(deps_of(request).backends, session, base)
     context |= {"result": result, **form_context(request, None)}
     return render(request, "admin/rollover_result.html", context)

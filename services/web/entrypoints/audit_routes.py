@@ -30,7 +30,7 @@ from services.web.domain.audit_view import (
 from services.web.domain.class_teacher import classes_of, month_of
 from services.web.domain.grid import build_table
 from services.web.domain.lesson_page import kind_names
-from services.web.domain.periods import chosen_range
+from services.web.domain.periods import chosen_range, class_periods
 from services.web.entrypoints.pages import deps_of, render, school_year, today
 from services.web.entrypoints.teacher_routes import checked_ids
 
@@ -216,6 +216,7 @@ async def grid_as_of(
         "last": last,
         "grid": grid,
         "table": build_table(grid, kind_names(roster) if roster else {}, {}),
+        "periods": class_periods(roster, class_id) if roster else [],
         **_moments(request, moment, grid.get("at")),
         "at": grid.get("at", ""),
         "reads_journal": session.principal.has(*JOURNAL_READERS),

@@ -44,7 +44,7 @@ from services.web.domain.class_teacher import (
     summary,
 )
 from services.web.domain.diary_access import access_lines
-from services.web.domain.periods import chosen_range, periods_of
+from services.web.domain.periods import chosen_range, class_periods
 from services.web.entrypoints.pages import deps_of, render, school_year, today
 from services.web.entrypoints.teacher_routes import checked_ids
 
@@ -144,6 +144,7 @@ async def _class_context(
         api.diary_access([p for p, _ in pupils], day),
     )
     names = staff_names(roster)
+    periods = class_periods(roster, klass.class_id)
     return {
         "klass": klass,
         "class_teacher": names.get(klass.class_teacher_id, klass.class_teacher_id),
@@ -152,8 +153,8 @@ async def _class_context(
         "range_text": f"{full_date(first)} — {full_date(last)}",
         "months": month_choices(*_year_bounds(roster, school_year(request))),
         "summary": summary(subjects, grids, members),
-        "absences": absence_rows(refs, details, names, periods_of(roster)),
-        "periods": periods_of(roster),
+        "absences": absence_rows(refs, details, names, periods),
+        "periods": periods,
         "access": access_lines(pupils, access, {s.subject_id: s.name for s in subjects}),
         "access_refused": refused,
         "access_day": full_date(day),

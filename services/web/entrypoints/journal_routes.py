@@ -17,17 +17,20 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from kernel.russian_dates import full_date
+from kernel.year_plan import PASS_FAIL_LABELS
 from services.common.webapp.session import Session, SignedIn
+from services.web.domain.assessment import assessment_of
 from services.web.domain.grid import build_table, period_marks_of
 from services.web.domain.journal_choice import journal_choices
 from services.web.domain.lesson_page import kind_names
 from services.web.domain.periods import (
     Period,
     chosen_range,
+    class_periods,
     default_range,
     given_range,
+    grade_of,
     period_for,
-    periods_of,
 )
 from services.web.entrypoints.pages import deps_of, render, school_year, today
 from services.web.entrypoints.teacher_routes import checked_ids
@@ -57,7 +60,7 @@ async def class_journal(
     date_to: str | None = Query(None, alias="to"),
 ) -> HTMLResponse:
     checked_ids(class_id, subject_id)
-    reads = _Reads(request, session, f"classes/{class_id}/subjects/{subject_id}")
+    reads = _Reads(request, session, class_id, subject_id)
     asked = given_range(date_from, date_to)
     if asked is None:  # the default dates come from the roster's periods
         shown = await reads.shown(date_from, date_to)
@@ -69,7 +72,6 @@ async def class_journal(
             reads.shown_and_sheet(date_from, date_to), reads.grid(*asked)
         )
     roster, first, last, period = shown.roster, shown.first, shown.last, shown.period
-    periods = periods_of(roster)
     table = build_table(grid, kind_names(roster), period_marks_of(sheet))
     context = {
         "class_id": class_id,
@@ -79,9 +81,11 @@ async def class_journal(
         "first": first,
         "last": last,
         "range_text": f"{full_date(first)} — {full_date(last)}",
-        "periods": periods,
+        "periods": class_periods(roster, class_id),
         "period": period,
         "table": table,
+        "assessment": assessment_of(roster, subject_id, grade_of(roster, class_id)),
+        "pass_fail_labels": PASS_FAIL_LABELS,
     }
     return render(request, "teacher/journal.html", context)
 
@@ -89,11 +93,12 @@ async def class_journal(
 class _Reads:
     """The journal reads of a class journal page, with the person's token."""
 
-    def __init__(self, request: Request, session: Session, subject: str) -> None:
+    def __init__(self, request: Request, session: Session, class_id: str, subject_id: str) -> None:
         self._request = request
         self._token = session.token
         self._base = f"/schools/{session.school}/years/{school_year(request)}"
-        self._subject = f"{self._base}/{subject}"
+        self._class_id = class_id
+        self._subject = f"{self._base}/classes/{class_id}/subjects/{subject_id}"
 
     async def _get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         answer: dict[str, Any] = await deps_of(self._request).backends.get(
@@ -107,9 +112,9 @@ class _Reads:
         return await self._get(f"{self._subject}/grid", dates)
 
     async def shown(self, date_from: str | None, date_to: str | None) -> _Shown:
-        """The roster, the dates the page shows and the period they are in."""
+        """The roster, the dates the page shows and the period of the class they are in."""
         roster = await self._get(f"{self._base}/roster")
-        periods = periods_of(roster)
+        periods = class_periods(roster, self._class_id)
         start = _date(roster.get("starts_on")) or dt.date(school_year(self._request), 9, 1)
         default = default_range(periods, today(self._request), start)
         first, last = chosen_range(date_from, date_to, default)

@@ -24,6 +24,7 @@ from services.common.outage import RETRY_AFTER_SECONDS
 from services.common.webapp.session import Session, SignedIn
 from services.web.application.lesson_save import LessonRef, SaveOutcome, Upload, save_lesson
 from services.web.application.ports import ApiUnavailable
+from services.web.domain.assessment import assessment_of, mark_choices
 from services.web.domain.diary_names import WARNING, parse_keys, places
 from services.web.domain.lesson_entry import FORM, plan_save
 from services.web.domain.lesson_page import (
@@ -35,6 +36,7 @@ from services.web.domain.lesson_page import (
     teacher_line,
     work_kinds,
 )
+from services.web.domain.periods import grade_of
 from services.web.domain.teacher_day import STATUS
 from services.web.entrypoints.pages import deps_of, render, school_year
 from services.web.entrypoints.teacher_routes import checked_ids
@@ -172,6 +174,8 @@ async def _page(
         ),
     )
     values: dict[str, str] = state.get("values", {})
+    grade = grade_of(roster, class_id)
+    assessment = assessment_of(roster, detail["subject_id"], grade)
     columns = column_count(request.query_params.get("columns"))
     columns = max(columns, len([n for n in values if n.startswith("kind.")]))
     context = {
@@ -184,7 +188,9 @@ async def _page(
         "kinds": work_kinds(roster),
         "default_kind": default_kind(roster),
         "scale": scale_values(roster),
-        "columns": columns,
+        "assessment": assessment,
+        "choices": mark_choices(roster, detail["subject_id"], grade),
+        "columns": 0 if assessment == "unmarked" else columns,
         "values": values,
         "errors": state.get("errors", {}),
         "state": state.get("state", ""),

@@ -1,5 +1,6 @@
-"""The teacher's pages: «Мой день» (the lessons of a day and what is still missing on each) and
-the homework files of a lesson, passed through from the journal.
+"""The teacher's pages: «Мой день» (the lessons of a day and what is still missing on each; a
+holiday or vacation of the school calendar named) and the homework files of a lesson, passed
+through from the journal.
 
 The lesson page itself is `lesson_routes`. Every page calls the journal with the person's own
 token, so the journal's access rules apply unchanged (DESIGN.md §6).
@@ -7,6 +8,7 @@ token, so the journal's access rules apply unchanged (DESIGN.md §6).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Final
 
@@ -16,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from kernel.russian_dates import long_day
 from services.common.webapp.session import SignedIn
 from services.web.application.ports import ApiRefused
+from services.web.domain.days_off import day_off_on, days_off_of
 from services.web.domain.teacher_day import (
     STATUS,
     chosen_day,
@@ -37,12 +40,16 @@ def checked_ids(*ids: str) -> None:
 @router.get("/day", summary="Мой день: the teacher's lessons of a day")
 async def my_day(request: Request, session: SignedIn, date: str | None = None) -> HTMLResponse:
     day = chosen_day(date, today(request))
-    year = school_year(request)
-    answer = await deps_of(request).backends.get(
-        "journal",
-        f"/schools/{session.school}/years/{year}/teachers/{session.user_id}/day",
-        session.token,
-        params={"date": day.isoformat()},
+    base = f"/schools/{session.school}/years/{school_year(request)}"
+    backends = deps_of(request).backends
+    answer, roster = await asyncio.gather(
+        backends.get(
+            "journal",
+            f"{base}/teachers/{session.user_id}/day",
+            session.token,
+            params={"date": day.isoformat()},
+        ),
+        backends.get("journal", f"{base}/roster", session.token),
     )
     lessons = [
         {
@@ -60,6 +67,7 @@ async def my_day(request: Request, session: SignedIn, date: str | None = None) -
         "after": after,
         "lessons": lessons,
         "is_today": day == today(request),
+        "day_off": day_off_on(days_off_of(roster), day),
     }
     return render(request, "teacher/day.html", context)
 

@@ -1,5 +1,6 @@
 // The lesson page with the keyboard only: arrows move between the grid's cells, a digit sets
 // a mark, a letter sets attendance (Russian letters, or the same keys in the Latin layout),
+// З or Н chooses «зач» or «незач» in a pass/fail subject's cell (a list of its values),
 // Backspace/Delete clear, Enter or Ctrl+Enter saves. The save posts the form to the web's
 // JSON route (one whole-class save under the form's idempotency key) and shows its state in
 // the aria-live line; after a save the page's data is reloaded in place. Without this script
@@ -8,6 +9,8 @@
 (() => {
   const LETTERS = { "н": "Н", "б": "Б", "у": "У", "п": "П", "о": "ОП" };
   const CODES = { KeyY: "Н", Comma: "Б", KeyE: "У", KeyG: "П", KeyJ: "ОП" };
+  const PASS_FAIL = { "з": "зач", "н": "незач" };
+  const PASS_FAIL_CODES = { KeyP: "зач", KeyY: "незач" }; // З and Н in the Latin layout
   const STATE = {
     dirty: "Есть несохранённые изменения.",
     saving: "Сохраняется…",
@@ -38,7 +41,7 @@
   }
 
   function cellAt(row, col) {
-    return form().querySelector(`input[data-r="${row}"][data-c="${col}"]`);
+    return form().querySelector(`[data-r="${row}"][data-c="${col}"]`);
   }
 
   function move(cell, dRow, dCol) {
@@ -47,7 +50,7 @@
     const next = cellAt(row, col);
     if (next) {
       next.focus();
-      next.select();
+      if (next.select) next.select();
     }
   }
 
@@ -76,6 +79,11 @@
     } else if (event.key === "Backspace" || event.key === "Delete") {
       event.preventDefault();
       setCell(cell, "");
+    } else if (cell.tagName === "SELECT") {
+      const value = PASS_FAIL[(event.key || "").toLowerCase()] || PASS_FAIL_CODES[event.code];
+      if (!plain || !value) return; // other keys: the list's own choosing by its labels
+      event.preventDefault();
+      setCell(cell, value);
     } else if (cell.classList.contains("att")) {
       if (!plain || event.key.length !== 1) return;
       event.preventDefault(); // only the school's letters go in an attendance cell
@@ -104,7 +112,7 @@
       save();
       return;
     }
-    if (target.matches("input.mark, input.att")) onGridKey(event, target);
+    if (target.matches("input.mark, input.att, select.mark")) onGridKey(event, target);
   });
 
   document.addEventListener("input", (event) => {

@@ -59,6 +59,11 @@ async def test_labels_are_set_changed_and_shown_in_the_profile_at_once(diary, js
     d = diary
     before = await profile_of(d, parent(d))
     assert [period["period_id"] for period in before.pop("periods")] == ["q1", "q2"]
+    # the child's class works in the year's own periods (no scheme for its grade)
+    assert [period["period_id"] for period in before["children"][0].pop("periods")] == [
+        "q1",
+        "q2",
+    ]
     assert before == {
         "uid": PARENT,
         "roles": ["parent"],
@@ -101,6 +106,7 @@ async def test_a_teachers_profile_lists_their_classes(diary):
     shown = await profile_of(d, as_user(d, TEACHER, "teacher"))
     assert (shown["roles"], shown["children"]) == (["teacher"], [])
     math = {"subject_id": "math", "subject_name": "Математика"}
+    assert [p["period_id"] for p in shown["classes"][0].pop("periods")] == ["q1", "q2"]
     assert shown["classes"] == [{"class_id": "5a", "class_label": "5A", **math, "subjects": [math]}]
     whole = await profile_of(d, as_user(d, CLASS_TEACHER, "teacher"))
     assert [c["subjects"] for c in whole["classes"]] == [

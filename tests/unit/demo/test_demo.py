@@ -21,7 +21,7 @@ from services.common.eventstore_memory import InMemoryEventStore
 from services.journal.adapters.object_store import InMemoryFiles
 from services.journal.application.ports import Deps, FileLimits
 from services.journal.domain import commands as c
-from services.journal.domain import klass, school
+from services.journal.domain import klass, school, year_plan
 from tests.support.clock import FakeClock
 from tests.support.journal import NoViews
 
@@ -255,7 +255,7 @@ def test_the_set_up_is_sent_on_the_eve_of_the_year_and_no_step_goes_back_in_time
 
 def test_lesson_ids_are_those_scheduling_from_the_timetable_gives(small):
     config = _state(
-        school, school.INITIAL, [s.command for s in small.steps if s.target == "school"]
+        _SchoolAndPlan, school.INITIAL, [s.command for s in small.steps if s.target == "school"]
     )
     for class_id in {o.class_id for o in _commands(small, c.OpenClass)}:
         steps = [s.command for s in small.steps if s.target == "class" and s.class_id == class_id]
@@ -265,6 +265,14 @@ def test_lesson_ids_are_those_scheduling_from_the_timetable_gives(small):
         )
         scheduled = [x for x in _commands(small, c.ScheduleLesson) if x.class_id == class_id]
         assert planned == scheduled
+
+
+class _SchoolAndPlan:
+    """The school configuration's deciders: the year's setup and its plan per grade."""
+
+    evolve = staticmethod(school.evolve)
+
+    decide = staticmethod(year_plan.decide_configuration)
 
 
 def _state(module, initial, commands, **context):

@@ -16,6 +16,7 @@ SEPT = dt.date(2026, 9, 1)
 Q2 = dt.date(2026, 11, 5)
 LABELS = {"5a": "5А", "6b": "6Б"}
 SUBJECTS = {"math": "Математика"}
+H1 = PeriodRow("h1", "1 полугодие", SEPT, dt.date(2026, 12, 28))
 
 
 def test_a_child_is_in_todays_class_else_the_last_one_joined():
@@ -76,15 +77,40 @@ def test_a_teachers_profile_shows_their_classes_and_subjects():
         periods=[PeriodRow("q2", "2 четверть", Q2, Q2), PeriodRow("q1", "1 четверть", SEPT, SEPT)],
         own=Profile(),
         today=TODAY,
+        periods_of={"6b": (H1,)},
     )
     assert (view.label, view.children) == (None, ())
     math, rus = pv.SubjectView("math", "Математика"), pv.SubjectView("rus", None)
+    quarters = (PeriodRow("q1", "1 четверть", SEPT, SEPT), PeriodRow("q2", "2 четверть", Q2, Q2))
     assert view.classes == (
-        pv.ClassView("5a", "5А", "math", "Математика", (math,)),
-        pv.ClassView("6b", "6Б", None, None, (math, rus)),  # the class teacher's: every subject
-        pv.ClassView("7v", None, "art", None, (pv.SubjectView("art", None),)),
+        pv.ClassView("5a", "5А", "math", "Математика", (math,), quarters),
+        # the class teacher's: every subject; the class works in halves
+        pv.ClassView("6b", "6Б", None, None, (math, rus), (H1,)),
+        pv.ClassView("7v", None, "art", None, (pv.SubjectView("art", None),), quarters),
     )
     assert [period.period_id for period in view.periods] == ["q1", "q2"]
+
+
+def test_each_child_sees_the_periods_of_their_own_class():
+    parent = Caller(frozenset({"parent"}), "s1", 101)
+    grants = [
+        Grant("g1", 101, "pupil", pupil=ANNA, relation="parent"),
+        Grant("g2", 101, "pupil", pupil=BORIS, relation="parent"),
+    ]
+    quarters = (PeriodRow("q1", "1 четверть", SEPT, SEPT),)
+    view = pv.profile_view(
+        parent,
+        grants=grants,
+        memberships=[MemberRow("5a", ANNA, SEPT), MemberRow("10a", BORIS, SEPT)],
+        class_labels=LABELS,
+        subject_names=SUBJECTS,
+        class_subjects={},
+        periods=quarters,
+        own=Profile(),
+        today=TODAY,
+        periods_of={"10a": (H1,), "5a": quarters},
+    )
+    assert [c.periods for c in view.children] == [quarters, (H1,)]
 
 
 def test_operators_list_one_row_per_live_grant():

@@ -145,10 +145,64 @@ def class_step(draw: st.DrawFn) -> tuple[str, Event]:
     return subjects.school_class(Y, S, class_id), event
 
 
+QUARTERS = tuple(
+    j.Period(period_id=f"q{n}", name=f"{n} четверть", starts_on=start, ends_on=end)
+    for n, (start, end) in enumerate(
+        (
+            (dt.date(2026, 9, 1), dt.date(2026, 10, 26)),
+            (dt.date(2026, 11, 5), dt.date(2026, 12, 28)),
+        ),
+        start=1,
+    )
+)
+HALVES = (
+    j.Period(
+        period_id="h1",
+        name="1 полугодие",
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2026, 12, 28),
+    ),
+)
+DAYS_OFF = (
+    j.DayOff(
+        name="Осенние каникулы",
+        kind="vacation",
+        starts_on=dt.date(2026, 10, 27),
+        ends_on=dt.date(2026, 11, 4),
+    ),
+    j.DayOff(
+        name="День народного единства",
+        kind="holiday",
+        starts_on=dt.date(2026, 11, 4),
+        ends_on=dt.date(2026, 11, 4),
+    ),
+)
+grades = st.lists(st.integers(1, 11), min_size=1, max_size=4, unique=True).map(tuple)
+# The year's plan: schemes that replace each other for some grades, assessments, calendars.
+plan_events = st.one_of(
+    st.builds(
+        j.PeriodSchemeSet,
+        scheme_id=st.sampled_from(("quarters", "halves")),
+        name=st.sampled_from(("Четверти", "Полугодия")),
+        grades=grades,
+        periods=st.sampled_from((QUARTERS, HALVES)),
+    ),
+    st.builds(
+        j.SubjectAssessmentSet,
+        subject_id=st.sampled_from(("math", "music")),
+        grades=grades,
+        assessment=st.sampled_from(("scale", "pass_fail", "unmarked")),
+    ),
+    st.builds(
+        j.SchoolCalendarSet,
+        days_off=st.lists(st.sampled_from(DAYS_OFF), max_size=2, unique=True).map(tuple),
+    ),
+)
 other_steps = st.one_of(
     st.builds(
         j.SubjectDefined, subject_id=st.just("math"), name=st.sampled_from(("Алгебра", "Мат"))
     ).map(lambda e: (subjects.school_config(Y, S), e)),
+    plan_events.map(lambda e: (subjects.school_config(Y, S), e)),
     pupil.map(
         lambda p: (
             subjects.pupil(Y, S, p),

@@ -268,5 +268,5 @@ def test_closing_rebuilds_from_events_in_any_number():
     state = reduce(school.evolve, events, SCHOOL)
     assert state.closed_periods == {"q1"}
     assert state.grading.version == 1
-    assert closing.lesson_lock(state, MONDAY) == closing.Lock("period", "q1")
-    assert closing.lesson_lock(SCHOOL, MONDAY) is None
+    assert closing.lesson_lock(state, MONDAY, 5) == closing.Lock("period", "q1")
+    assert closing.lesson_lock(SCHOOL, MONDAY, 5) is None

@@ -3,6 +3,7 @@ their grade, debts are kept; every pupil lands exactly once whatever the roster 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -10,19 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.journal import Period
+from contracts.journal import Period, TimetableSlot
 from services.journal.domain.rollover import (
+    Admission,
     ClosingClass,
     ClosingYear,
     Decision,
     Person,
     RolloverRefused,
-    YearSetup,
     next_id,
     next_label,
     plan,
-    shift_year,
 )
+from services.journal.domain.rollover_setup import YearSetup, shift_year
 from services.journal.domain.school import DEFAULT_SCALE, DEFAULT_WORK_KINDS
 
 SETUP = YearSetup(
@@ -230,14 +231,14 @@ def _closing_of(demo) -> ClosingYear:
     from demo.model import ADMIN  # noqa: PLC0415
     from services.journal.domain import commands as c  # noqa: PLC0415
     from services.journal.domain import klass as k  # noqa: PLC0415
-    from services.journal.domain import rollover_source, school  # noqa: PLC0415
+    from services.journal.domain import rollover_source, school, year_plan  # noqa: PLC0415
 
     config, source, classes = school.INITIAL, rollover_source.INITIAL, {}
     pupils, staff = {}, []
     for step in demo.steps:
         cmd = step.command
         if step.target == "school":
-            for event in school.decide(cmd, config, actor=ADMIN):
+            for event in year_plan.decide_configuration(cmd, config, actor=ADMIN):
                 config = school.evolve(config, event)
                 source = rollover_source.evolve(source, event)
         elif isinstance(cmd, c.RegisterPupil):
@@ -290,3 +291,42 @@ def test_the_whole_demo_school_lands_every_pupil_exactly_once():
     by_pupil = moves(result)
     assert by_pupil[repeater].to_class == "5a"  # the class 4А became
     assert (by_pupil[debtor].to_class, by_pupil[debtor].debts) == ("8b", ("math",))
+
+
+# ---------------------------------------------------------------- first grade, timetable drafts
+
+FIRST_GRADERS = (
+    Person("n1", "Новенькая Анна", "2019-05-01"),
+    Person("n2", "Новый Олег", "2019-07-02"),
+)
+
+
+def test_the_new_first_grade_is_admitted_from_the_list():
+    admitted = Admission("1a", "1А", "t-5a", FIRST_GRADERS)
+    result = plan(SCHOOL, {}, admissions=[admitted])
+    first = next(k for k in result.classes if k.class_id == "1a")
+    assert (first.grade, first.label, first.source, first.admitted) == (1, "1А", "", ("n1", "n2"))
+    assert {"n1", "n2"} <= {p.person_id for p in result.pupils}
+    assert all(m.pupil_id not in {"n1", "n2"} for m in result.moves)  # admitted, not moved
+
+
+def test_an_admission_that_collides_is_refused_with_every_problem():
+    clash = Admission("5a", "5А", "nobody", (*FIRST_GRADERS, FIRST_GRADERS[0]))
+    again = Admission("5a", "5Б", "t-5a", (Person("p1", "Уже ученик", "2015-03-01"),))
+    with pytest.raises(RolloverRefused) as refused:
+        plan(SCHOOL, {}, admissions=[clash, again])
+    assert refused.value.problems == (
+        "first-grade class '5a' is listed twice",
+        "first-grade class '5a' is already a class next year",
+        "first-grade class '5a': no staff 'nobody'",
+        "first-grade class '5a' is already a class next year",
+        "admitted pupil 'n1' is listed twice",
+        "admitted pupil 'p1' is already a pupil of the school",
+    )
+
+
+def test_a_continuing_class_gets_the_timetable_of_its_last_day_proposed():
+    slots = (TimetableSlot(weekday=1, slot=1, subject_id="math", teacher_id="t-math-5"),)
+    closing = year(dataclasses.replace(klass(5, 0, ("p3",)), timetable=slots))
+    [six] = plan(closing, {}).classes
+    assert (six.class_id, six.source, six.timetable) == ("6a", "5a", slots)

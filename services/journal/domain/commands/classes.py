@@ -57,6 +57,20 @@ class SetTimetable:
     slots: tuple[TimetableSlot, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DraftTimetable:
+    """Propose a timetable (the rollover's carry-over of the class's timetable before)."""
+
+    effective_from: dt.date
+    slots: tuple[TimetableSlot, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmTimetableDraft:
+    """The administrator confirms the proposed timetable: it is set as it stands."""
+
+
 ClassCommand = (
     OpenClass
     | AssignClassTeacher
@@ -65,4 +79,6 @@ ClassCommand = (
     | AssignTeaching
     | UnassignTeaching
     | SetTimetable
+    | DraftTimetable
+    | ConfirmTimetableDraft
 )

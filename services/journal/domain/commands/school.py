@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from contracts.journal import Period, RoundingRule, ScaleValue, WorkKind
+from contracts.journal import Assessment, DayOff, Period, RoundingRule, ScaleValue, WorkKind
 
 
 # ---------------------------------------------------------------- school configuration
@@ -36,6 +36,30 @@ class DefineSubject:
 
 
 SchoolCommand = OpenSchoolYear | ConfigureMarkScale | ConfigureWorkKinds | DefineSubject
+
+
+# ---------------------------------------------------------------- the year's plan per grade
+@dataclass(frozen=True, slots=True)
+class SetPeriodScheme:
+    scheme_id: str
+    name: str
+    grades: tuple[int, ...]
+    periods: tuple[Period, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetSubjectAssessment:
+    subject_id: str
+    grades: tuple[int, ...]
+    assessment: Assessment
+
+
+@dataclass(frozen=True, slots=True)
+class SetSchoolCalendar:
+    days_off: tuple[DayOff, ...]
+
+
+YearPlanCommand = SetPeriodScheme | SetSubjectAssessment | SetSchoolCalendar
 
 
 # ---------------------------------------------------------------- grading rules, closing periods

@@ -116,12 +116,14 @@ PAGES = (
 @dataclass
 class FakeApis(FakeBackends):
     """GET answers by (api, path); writes recorded as (api, method, path, body, key) and
-    answered by `answers` (by path), or refused by `refusal`."""
+    answered by `answers` (by path), or refused by `refusal` (the rollover's plan by
+    `plan_refusal`)."""
 
     gets: dict[tuple[str, str], Any] = field(default_factory=dict)
     sent: list[tuple[str, str, str, Any, str | None]] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
     refusal: ApiRefused | None = None
+    plan_refusal: ApiRefused | None = None  # of the rollover's plan (a dry run)
 
     def answer_get(self, call: Call) -> Any:
         return stored(self.gets, (call.api, call.path), ApiRefused(404, "not_found", call.path))
@@ -138,6 +140,8 @@ class FakeApis(FakeBackends):
         self.sent.append((call.api, call.method, call.path, call.json, call.idempotency_key))
         if self.refusal is not None and not (call.json or {}).get("dry_run"):
             raise self.refusal
+        if self.plan_refusal is not None and (call.json or {}).get("dry_run"):
+            raise self.plan_refusal
         return copy.deepcopy(self.answers.get(call.path, {"seq": 1}))
 
 
