@@ -155,7 +155,8 @@ async def test_the_rollover_plan_follows_an_exception_added_with_its_form(system
     exceptions = page.locator("section[aria-labelledby=exceptions-title] tbody tr")
     await expect(exceptions).to_have_count(1)
     await expect(exceptions).to_contain_text("5А")
-    await expect(page.locator("input[name=o][value$=':repeating']")).to_have_count(2)
+    # Carried by the exceptions' form, the first grade's form and the run's form.
+    await expect(page.locator("input[name=o][value$=':repeating']")).to_have_count(3)
     await assert_accessible(page)
 
     await exceptions.get_by_role("link", name=re.compile("^Убрать исключение")).click()

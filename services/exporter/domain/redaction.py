@@ -24,7 +24,7 @@ school's export.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Final
 
@@ -96,17 +96,13 @@ def _one(value: object, limit: int, redact: Redact) -> tuple[object, int]:
 
 
 def _items(value: object, field: str, limit: int, redact: Redact) -> tuple[object, int]:
-    if not isinstance(value, list | tuple):
-        return value, 0
-    replaced = 0
-    result = []
-    for item in value:
-        if isinstance(item, Mapping):
-            text, count = _one(item.get(field), limit, redact)
-            if count:
-                item, replaced = {**item, field: text}, replaced + count  # noqa: PLW2901
-        result.append(item)
-    return (result, replaced) if replaced else (value, 0)
+    """The items of `value` with their `field` redacted."""
+
+    def one(item: Mapping[str, object]) -> tuple[Mapping[str, object], int]:
+        text, count = _one(item.get(field), limit, redact)
+        return ({**item, field: text}, count) if count else (item, 0)
+
+    return _each(value, one)
 
 
 def _nested(
@@ -114,14 +110,26 @@ def _nested(
 ) -> tuple[object, int]:
     """The items of `value` with the `item_field` of each item of their `inner` list redacted
     (a scheme's periods' names)."""
+
+    def one(item: Mapping[str, object]) -> tuple[Mapping[str, object], int]:
+        items, count = _items(item.get(inner), *item_field, redact)
+        return ({**item, inner: items}, count) if count else (item, 0)
+
+    return _each(value, one)
+
+
+def _each(
+    value: object, redact_item: Callable[[Mapping[str, object]], tuple[Mapping[str, object], int]]
+) -> tuple[object, int]:
+    """Each mapping of the list `value` through `redact_item`; `value` itself (and 0) when
+    nothing was replaced, so an untouched document stays the same object."""
     if not isinstance(value, list | tuple):
         return value, 0
     replaced = 0
-    result = []
+    result: list[object] = []
     for item in value:
         if isinstance(item, Mapping):
-            items, count = _items(item.get(inner), *item_field, redact)
-            if count:
-                item, replaced = {**item, inner: items}, replaced + count  # noqa: PLW2901
+            item, count = redact_item(item)  # noqa: PLW2901
+            replaced += count
         result.append(item)
     return (result, replaced) if replaced else (value, 0)
