@@ -90,8 +90,7 @@ class SchoolConfig:
     school_name: str = ""
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    periods: tuple[Period, ...] = ()  # the year's own; a class asks `plan` for its grade's
-    plan: YearPlan = field(default_factory=YearPlan)
+    plan: YearPlan = field(default_factory=YearPlan)  # periods per grade, assessments, days off
     scale_id: str | None = None
     scale: Mapping[str, int | None] = field(default_factory=dict)
     work_kinds: Mapping[str, WorkKind] = field(default_factory=dict)
@@ -123,7 +122,7 @@ def within_year(config: SchoolConfig, date: dt.date) -> bool:
     return config.starts_on <= date <= config.ends_on
 
 
-def period_of(config: SchoolConfig, date: dt.date, grade: int | None = None) -> Period | None:
+def period_of(config: SchoolConfig, date: dt.date, grade: int | None) -> Period | None:
     """The period of a class of `grade` the date falls in, if any (None: the year's own)."""
     return config.plan.period_at(grade, date)
 
@@ -167,7 +166,6 @@ def evolve(state: SchoolConfig, event: Event) -> SchoolConfig:
                 school_name=event.school_name,
                 starts_on=event.starts_on,
                 ends_on=event.ends_on,
-                periods=event.periods,
                 plan=evolve_plan(state.plan, event),
             )
         case GradingRulesSet() | PeriodClosed() | PeriodReopened() | SchoolYearClosed():

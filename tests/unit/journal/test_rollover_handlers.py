@@ -200,7 +200,7 @@ async def test_the_next_year_copies_the_configuration_and_grading_rules(deps):
     config = roster.SCHOOL.fold(await deps.store.load(subjects.school_config(NEXT, SCHOOL)))
     closing = roster.SCHOOL.fold(await deps.store.load(subjects.school_config(YEAR, SCHOOL)))
     assert (config.starts_on, config.ends_on) == (NEXT_START, dt.date(NEXT + 1, 5, 31))
-    assert [p.period_id for p in config.periods] == [p.period_id for p in closing.periods]
+    assert [p.period_id for p in config.plan.periods] == [p.period_id for p in closing.plan.periods]
     assert (config.scale, config.subjects, config.work_kinds) == (
         closing.scale,
         closing.subjects,

@@ -127,8 +127,8 @@ def test_the_opened_year_knows_its_dates_and_periods():
     assert school.within_year(state, START)
     assert school.within_year(state, END)
     assert not school.within_year(state, END + dt.timedelta(days=1))
-    assert school.period_of(state, dt.date(2026, 10, 26)) == Q1
-    assert school.period_of(state, dt.date(2026, 11, 1)) is None  # autumn holidays
+    assert school.period_of(state, dt.date(2026, 10, 26), 5) == Q1
+    assert school.period_of(state, dt.date(2026, 11, 1), 5) is None  # autumn holidays
 
 
 def test_before_opening_no_date_is_within_the_year():
