@@ -85,8 +85,9 @@ async def test_grade_10_closes_its_first_half_while_grade_5_is_in_its_second_qua
     )
     assert grade_5.status_code == 200, grade_5.text
 
-    # A grade's periods no longer change once one of them is closed.
-    moved = {**HALVES, "name": "Полугодия (изм.)"}
+    # A closed period's grades and dates no longer change.
+    first, second = HALVES["periods"]
+    moved = {**HALVES, "periods": [{**first, "ends_on": "2026-12-20"}, second]}
     refused = await journal.http.put(
         f"{YEAR}/config/period-schemes/halves", json=moved, headers=admin(journal)
     )

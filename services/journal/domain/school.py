@@ -127,11 +127,6 @@ def period_of(config: SchoolConfig, date: dt.date, grade: int | None) -> Period 
     return config.plan.period_at(grade, date)
 
 
-def scale_text(config: SchoolConfig) -> str:
-    """The scale's values for messages: '(1, 2, 3, 4, 5, н/а, осв)'."""
-    return "(" + ", ".join(config.scale) + ")"
-
-
 def decide(cmd: SchoolCommand, state: SchoolConfig, *, actor: Actor) -> list[Event]:
     """Decide a configuration command: one event, or a DomainError."""
     match cmd:

@@ -1,9 +1,9 @@
 """The administrator's plan of the year per grade: which periods a grade works in, how a subject
 is assessed in a grade, and the calendar's days off (decided on the school's configuration).
 
-Why a grade's periods freeze once one of them is closed: a closed period's marks were set and
-checked against its dates, and new dates would move lessons into or out of it behind that
-check's back.
+Why a closed period's grades and dates freeze: its marks were set and checked against its
+dates and its classes, and a grade leaving or joining it, or new dates, would move lessons into
+or out of it behind that check's back.
 
 Why every day must be a day off or in a period once the school has a calendar: "the period of
 a date" must have one answer for every school day of every class (closing, period marks, the
@@ -79,12 +79,19 @@ def _scheme(cmd: SetPeriodScheme, state: SchoolConfig) -> PeriodSchemeSet:
                 f"({other.starts_on} .. {other.ends_on}) for other grades; give it another id"
             )
             raise errors.InvalidPeriods(msg)
+    proposed = {p.period_id: p for p in cmd.periods}
     for grade in cmd.grades:
-        closed = {p.period_id for p in plan.periods_of(grade)} & state.closed_periods
-        if closed:
+        current = {p.period_id: p for p in plan.periods_of(grade)}
+        touched = sorted(
+            period_id
+            for period_id in (current.keys() | proposed.keys()) & state.closed_periods
+            if current.get(period_id) != proposed.get(period_id)
+        )
+        if touched:
             msg = (
-                f"grade {grade} has closed period(s) {', '.join(sorted(closed))}: "
-                "its periods no longer change (reopen them first)"
+                f"grade {grade} would leave, join or move closed period(s) "
+                f"{', '.join(touched)}: a closed period's grades and dates no longer change "
+                "(reopen it first)"
             )
             raise errors.PeriodsInUse(msg)
     if all(_same_scheme(plan.schemes.get(g), cmd) for g in cmd.grades):

@@ -100,13 +100,21 @@ def test_closing_a_half_locks_grade_10_lessons_only():
     assert closing.lesson_lock(state, MONDAY, 5) is None
 
 
-def test_a_grade_with_a_closed_period_keeps_its_periods():
+def test_a_closed_period_keeps_its_grades_and_dates():
     state = school.evolve(HALVED, PeriodClosed(period_id="h1"))
+    moved = H1.model_copy(update={"ends_on": dt.date(2026, 12, 20)})
+    with pytest.raises(PeriodsInUse, match="grade 10 would leave, join or move closed period"):
+        decided(state, c.SetPeriodScheme("halves", "Полугодия", (10, 11), (moved, H2)))
+    with pytest.raises(PeriodsInUse, match="grade 9 would leave, join or move closed period"):
+        decided(state, c.SetPeriodScheme("halves", "Полугодия", (9, 10, 11), (H1, H2)))
     renamed = H2.model_copy(update={"name": "Второе полугодие"})
-    moved = c.SetPeriodScheme("halves", "Полугодия", (10, 11), (H1, renamed))
-    with pytest.raises(PeriodsInUse, match="grade 10 has closed period"):
-        decided(state, moved)
-    assert decided(state, c.SetPeriodScheme("thirds", "Триместры", (7,), (H1, H2))).plan
+    assert decided(state, c.SetPeriodScheme("halves", "Полугодия", (10, 11), (H1, renamed))).plan
+    assert decided(
+        state,
+        c.SetPeriodScheme(
+            "thirds", "Триместры", (7,), (H1.model_copy(update={"period_id": "t1"}), H2)
+        ),
+    ).plan
 
 
 def test_a_period_id_means_the_same_dates_in_every_scheme():
