@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from contracts.journal import (
     MarkScaleConfigured,
     PeriodSchemeSet,
@@ -23,8 +21,6 @@ from kernel.rows import (
     StaffRow,
     SubjectRow,
 )
-
-G = TypeVar("G", PeriodSchemeSet, SubjectAssessmentSet)
 
 
 def apply_config(row: SchoolConfigRow | None, fact: Fact) -> SchoolConfigRow | None:
@@ -55,12 +51,10 @@ def _apply_plan(
 ) -> SchoolConfigRow | None:
     """The year's plan per grade: schemes of periods, assessments, days off."""
     match fact.event:
-        case PeriodSchemeSet(grades=grades):
-            schemes = (*in_force(base.schemes, grades), fact.event)
-            return base._replace(schemes=schemes, last_seq=fact.seq)
-        case SubjectAssessmentSet(subject_id=subject_id, grades=grades):
-            same, others = _split(base.assessments, subject_id)
-            assessments = (*others, *in_force(same, grades), fact.event)
+        case PeriodSchemeSet() as scheme:
+            return base._replace(schemes=with_scheme(base.schemes, scheme), last_seq=fact.seq)
+        case SubjectAssessmentSet() as assessment:
+            assessments = with_assessment(base.assessments, assessment)
             return base._replace(assessments=assessments, last_seq=fact.seq)
         case SchoolCalendarSet(days_off=days_off):
             return base._replace(days_off=days_off, last_seq=fact.seq)
@@ -68,16 +62,25 @@ def _apply_plan(
             return row
 
 
-def in_force(events: tuple[G, ...], grades: tuple[int, ...]) -> tuple[G, ...]:
-    """The events that still govern some grade once a new one governs `grades`."""
-    return tuple(e for e in events if set(e.grades) - set(grades))
+def with_scheme(
+    schemes: tuple[PeriodSchemeSet, ...], scheme: PeriodSchemeSet
+) -> tuple[PeriodSchemeSet, ...]:
+    """The schemes in force once `scheme` governs its grades: those still governing another
+    grade, in order, then `scheme`."""
+    return (*(s for s in schemes if set(s.grades) - set(scheme.grades)), scheme)
 
 
-def _split(
-    assessments: tuple[SubjectAssessmentSet, ...], subject_id: str
-) -> tuple[tuple[SubjectAssessmentSet, ...], tuple[SubjectAssessmentSet, ...]]:
-    same = tuple(a for a in assessments if a.subject_id == subject_id)
-    return same, tuple(a for a in assessments if a.subject_id != subject_id)
+def with_assessment(
+    assessments: tuple[SubjectAssessmentSet, ...], assessment: SubjectAssessmentSet
+) -> tuple[SubjectAssessmentSet, ...]:
+    """The assessments in force once `assessment` governs its subject in its grades: those of
+    other subjects, or still governing another grade, in order, then `assessment`."""
+    kept = (
+        a
+        for a in assessments
+        if a.subject_id != assessment.subject_id or set(a.grades) - set(assessment.grades)
+    )
+    return (*kept, assessment)
 
 
 def apply_subject(row: SubjectRow | None, fact: Fact) -> SubjectRow | None:

@@ -134,12 +134,10 @@ def evolve_plan(plan: YearPlan, event: Event) -> YearPlan:
             return plan
 
 
-def mark_values(
-    plan: YearPlan, scale: Mapping[str, int | None], subject_id: str, grade: int | None
-) -> tuple[str, ...]:
-    """The values a mark of the subject may take in `grade`: the scale's; for pass/fail, «зач»
-    and «незач» with the scale's values that count as no number («н/а», «осв»); none unmarked."""
-    match plan.assessment(subject_id, grade):
+def mark_values(assessment: Assessment, scale: Mapping[str, int | None]) -> tuple[str, ...]:
+    """The values a mark may take under `assessment`: the scale's; for pass/fail, «зач» and
+    «незач» with the scale's values that count as no number («н/а», «осв»); none unmarked."""
+    match assessment:
         case "scale":
             return tuple(scale)
         case "pass_fail":

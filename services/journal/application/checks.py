@@ -54,7 +54,7 @@ async def scope_findings(
 async def check_rules(deps: Deps, school: str, year: int) -> CheckRules:
     """The check's rules for a school year: the installation's, with the year's days off."""
     config = await period_marks.school_config(deps, school, year)
-    return deps.check_rules.with_calendar(config.plan.days_off)
+    return deps.check_rules.with_calendar(config.plan)
 
 
 async def open_check(

@@ -21,17 +21,18 @@ def require_mark_allowed(
     """Refuse a mark of `value` in the subject for a class of `grade` unless its assessment
     allows it; `also` are values allowed besides (a period's «н/а» and «осв»); `what` names the
     mark in the message."""
-    if school.plan.assessment(subject_id, grade) == "unmarked":
+    assessment = school.plan.assessment(subject_id, grade)
+    if assessment == "unmarked":
         msg = (
             f"'{subject_id}' is not marked in grade {grade} (безотметочное обучение): "
             "attendance, topics and homework only"
         )
         raise NotMarkedSubject(msg)
-    allowed = mark_values(school.plan, school.scale, subject_id, grade)
+    allowed = mark_values(assessment, school.scale)
     if value in allowed or value in also:
         return
     listed = ", ".join((*allowed, *(v for v in also if v not in allowed)))
-    if school.plan.assessment(subject_id, grade) == "pass_fail":
+    if assessment == "pass_fail":
         msg = (
             f"'{subject_id}' is pass/fail in grade {grade}: mark '{value}' is not one of ({listed})"
         )

@@ -8,7 +8,7 @@ longer among the findings of its lesson.
 Rules (DESIGN.md §1 "daily journal entry", issue 5):
 
 - only lessons *before* `today` count (a lesson's entries are due by the end of its day), and
-  none on a day off of the school calendar (`CheckRules.days_off`);
+  none on a day off of the school calendar (`CheckRules.calendar`);
 - a cancelled lesson needs nothing, except what was recorded late before it was cancelled;
 - `not_marked_held`: neither held nor cancelled;
 - `no_topic`, `no_attendance`: not cancelled and the topic / the attendance is missing;
@@ -30,7 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from contracts.journal import DayOff, Finding, FindingKind
+from contracts.journal import Finding, FindingKind
+from kernel.year_plan import YearPlan
 
 LessonStatus = Literal["scheduled", "held", "cancelled"]
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")
@@ -44,20 +45,19 @@ class CheckRules:
     absence_reason_days: int = 3
     homework_from_grade: int | None = None
     zone: dt.tzinfo = MOSCOW
-    days_off: tuple[DayOff, ...] = ()  # the year's calendar (`with_calendar`)
+    calendar: YearPlan = field(default_factory=YearPlan)  # the year's days off (`with_calendar`)
 
-    def with_calendar(self, days_off: tuple[DayOff, ...]) -> CheckRules:
-        """These rules for a school year with these days off."""
-        return replace(self, days_off=days_off)
+    def with_calendar(self, plan: YearPlan) -> CheckRules:
+        """These rules for a school year of this plan (its days off count as no school day)."""
+        return replace(self, calendar=plan)
 
     def is_day_off(self, day: dt.date) -> bool:
         """Whether `day` is a holiday or in a vacation."""
-        return any(d.starts_on <= day <= d.ends_on for d in self.days_off)
+        return self.calendar.day_off(day) is not None
 
     def school_days_between(self, first: dt.date, last: dt.date) -> int:
         """The days after `first` up to `last` that are not days off."""
-        days = (first + dt.timedelta(days=n) for n in range(1, (last - first).days + 1))
-        return sum(1 for day in days if not self.is_day_off(day))
+        return sum(1 for _ in self.calendar.school_days(first + dt.timedelta(days=1), last))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from contracts.journal import (
     WorkKind,
     WorkKindsConfigured,
 )
-from kernel.school import in_force
+from kernel.school import with_assessment, with_scheme
 from services.journal.domain.errors import SchoolYearNotOpen
 from services.journal.domain.rollover_setup import YearSetup
 
@@ -59,14 +59,9 @@ def evolve(state: SetupState, event: Event) -> SetupState:
         case GradingRulesSet():
             changes = {"grading": (event.rounding, event.min_marks)}
         case PeriodSchemeSet():
-            changes = {"schemes": (*in_force(state.schemes, event.grades), event)}
+            changes = {"schemes": with_scheme(state.schemes, event)}
         case SubjectAssessmentSet():
-            kept = tuple(
-                a
-                for a in state.assessments
-                if a.subject_id != event.subject_id or set(a.grades) - set(event.grades)
-            )
-            changes = {"assessments": (*kept, event)}
+            changes = {"assessments": with_assessment(state.assessments, event)}
         case SchoolYearClosed():
             changes = {"closed_into": event.next_year}
         case _:

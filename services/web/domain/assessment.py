@@ -1,10 +1,10 @@
 """How a subject is assessed in a class's grade, and the marks a page offers for it: the
 school's scale, «зач»/«незач» for a pass/fail subject, nothing for a subject without marks.
 
-The pages ask the kernel's `YearPlan` the same questions the journal does (`mark_values`), so
-a cell never offers a value the journal refuses. The roster lists every subject × grade that is
-not on the scale (grade 1's default «без отметок» included), and nothing else: the plan built
-here says "scale" for every other pair, whatever the kernel's defaults are.
+The pages take the values of an assessment from the kernel's rule the journal checks marks
+with (`mark_values`), so a cell never offers a value the journal refuses. The roster lists every
+subject × grade that is not on the scale (grade 1's default «без отметок» included), and
+nothing else: every other pair is on the scale, whatever the kernel's defaults are.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from kernel.year_plan import ASSESSMENT_LABELS, PASS_FAIL_VALUES, YearPlan, mark_values, value_label
+from kernel.year_plan import ASSESSMENT_LABELS, PASS_FAIL_VALUES, mark_values, value_label
 
 Assessment = Literal["scale", "pass_fail", "unmarked"]
 ASSESSMENTS: Final[tuple[Assessment, ...]] = ("scale", "pass_fail", "unmarked")
@@ -28,20 +28,13 @@ class MarkChoice:
     label: str
 
 
-def plan_of(roster: Mapping[str, Any]) -> YearPlan:
-    """The assessments of the roster as the kernel's plan: every subject in every grade, the
-    roster's listed pairs as listed and every other pair on the scale."""
-    listed = {
-        (str(a["subject_id"]), int(a["grade"])): str(a["assessment"])
+def listed_assessments(roster: Mapping[str, Any]) -> dict[tuple[str, int], Assessment]:
+    """(subject, grade) -> how it is assessed, for every pair the roster lists (those not on
+    the scale, grade 1's default «без отметок» included); any other pair is on the scale."""
+    return {
+        (str(a["subject_id"]), int(a["grade"])): _known(str(a["assessment"]))
         for a in roster.get("assessments", [])
     }
-    subjects = {str(s["subject_id"]) for s in roster.get("subjects", [])} | {s for s, _ in listed}
-    assessments = {
-        (subject, grade): _known(listed.get((subject, grade), "scale"))
-        for subject in subjects
-        for grade in ALL_GRADES
-    }
-    return YearPlan(assessments=assessments)
 
 
 def _known(text: str) -> Assessment:
@@ -54,7 +47,7 @@ def assessment_of(roster: Mapping[str, Any], subject_id: str, grade: int | None)
     the journal marks on the scale)."""
     if grade is None:
         return "scale"
-    return plan_of(roster).assessment(subject_id, grade)
+    return listed_assessments(roster).get((subject_id, grade), "scale")
 
 
 def scale_of(roster: Mapping[str, Any]) -> dict[str, int | None]:
@@ -71,10 +64,7 @@ def mark_choices(
 ) -> tuple[MarkChoice, ...]:
     """The values a mark of the subject may take in `grade`, each with its reading; none for
     a subject without marks."""
-    if grade is None:
-        values: tuple[str, ...] = tuple(scale_of(roster))
-    else:
-        values = mark_values(plan_of(roster), scale_of(roster), subject_id, grade)
+    values = mark_values(assessment_of(roster, subject_id, grade), scale_of(roster))
     return tuple(MarkChoice(v, value_label(v)) for v in values)
 
 

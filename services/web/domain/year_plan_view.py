@@ -16,7 +16,7 @@ from services.web.domain.assessment import (
     ALL_GRADES,
     ASSESSMENTS,
     assessment_label,
-    plan_of,
+    listed_assessments,
 )
 from services.web.domain.periods import Period, grades_text, periods_of
 from services.web.domain.year_plan_forms import PERIOD_ROWS
@@ -77,13 +77,13 @@ def grade_groups(roster: Mapping[str, Any]) -> list[GradeGroup]:
 
 def subject_lines(roster: Mapping[str, Any]) -> list[SubjectLine]:
     """Every subject of the year with the grades of each way it is assessed."""
-    plan = plan_of(roster)
+    listed = listed_assessments(roster)
     lines = []
     for subject in roster.get("subjects", []):
         subject_id = str(subject["subject_id"])
         parts = []
         for assessment in ASSESSMENTS:
-            grades = [g for g in ALL_GRADES if plan.assessment(subject_id, g) == assessment]
+            grades = [g for g in ALL_GRADES if listed.get((subject_id, g), "scale") == assessment]
             if grades:
                 parts.append((assessment_label(assessment), grades_text(grades)))
         lines.append(SubjectLine(subject_id, str(subject.get("name") or subject_id), tuple(parts)))

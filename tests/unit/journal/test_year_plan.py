@@ -320,14 +320,14 @@ def test_the_timetable_puts_no_lesson_on_a_day_off():
 
 
 def test_the_monthly_check_does_not_count_days_off():
-    rules = CheckRules().with_calendar(CALENDAR.plan.days_off)
+    rules = CheckRules().with_calendar(CALENDAR.plan)
     on_holiday = LessonFacts("l1", "5a", "math", "t-math", MONDAY)
     assert lesson_findings(on_holiday, today=TODAY, rules=rules) == []
     assert lesson_findings(on_holiday, today=TODAY, rules=CheckRules()) != []
 
 
 def test_an_absence_reason_is_due_within_school_days_not_vacation_days():
-    rules = CheckRules(absence_reason_days=3).with_calendar(CALENDAR.plan.days_off)
+    rules = CheckRules(absence_reason_days=3).with_calendar(CALENDAR.plan)
     absent = LessonFacts(
         "l2",
         "5a",
